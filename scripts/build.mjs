@@ -1,0 +1,38 @@
+// One esbuild script for every bundle: the extension host (CJS, as VS Code loads it), the CLI
+// (CJS with a shebang), and the webview (browser IIFE). parquet-wasm's node build loads its .wasm
+// from its own directory, so the file is copied next to the bundles.
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, chmodSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const production = process.argv.includes('--production');
+mkdirSync('dist', { recursive: true });
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  external: ['vscode'],
+};
+
+const builds = [
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.cjs', banner: { js: '#!/usr/bin/env node' } },
+];
+if (existsSync('src/extension/activate.ts')) {
+  builds.push({ ...node, entryPoints: ['src/extension/activate.ts'], outfile: 'dist/extension.cjs' });
+}
+if (existsSync('webview/main.ts')) {
+  builds.push({
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production, minify: production,
+    entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', logLevel: 'warning',
+  });
+}
+
+await Promise.all(builds.map((options) => build(options)));
+copyFileSync(require.resolve('parquet-wasm/node/parquet_wasm_bg.wasm'), 'dist/parquet_wasm_bg.wasm');
+chmodSync('dist/cli.cjs', 0o755);

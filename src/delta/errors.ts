@@ -1,0 +1,45 @@
+/**
+ * Every error the engine raises on purpose. `code` is stable (scripts and the CLI key on it);
+ * the message says what is wrong and what the user can do.
+ */
+export type DeltaErrorCode =
+  | 'DELTA_TABLE_NOT_FOUND'
+  | 'DELTA_MISSING_PROTOCOL'
+  | 'DELTA_MISSING_METADATA'
+  | 'DELTA_INVALID_PROTOCOL_VERSION'
+  | 'DELTA_UNSUPPORTED_READER_FEATURE'
+  | 'DELTA_UNSUPPORTED_WRITER_FEATURE'
+  | 'DELTA_VERSIONS_NOT_CONTIGUOUS'
+  | 'DELTA_VERSION_NOT_FOUND'
+  | 'DELTA_TIMESTAMP_OUT_OF_RANGE'
+  | 'DELTA_CORRUPT_COMMIT'
+  | 'DELTA_CORRUPT_CHECKPOINT'
+  | 'DELTA_CHECKPOINT_PART_MISSING'
+  | 'DELTA_CORRUPT_PARQUET'
+  | 'DELTA_PATH_OUTSIDE_TABLE'
+  | 'DELTA_FILE_NOT_FOUND'
+  | 'DELTA_INVALID_SCHEMA'
+  | 'DELTA_INVALID_PREDICATE'
+  | 'DELTA_INVALID_DELETION_VECTOR'
+  | 'DELTA_SCHEMA_MISMATCH'
+  | 'DELTA_CONSTRAINT_VIOLATION'
+  | 'DELTA_CONCURRENT_MODIFICATION'
+  | 'DELTA_TABLE_EXISTS'
+  | 'DELTA_RETENTION_TOO_SHORT'
+  | 'DELTA_INVALID_ARGUMENT'
+  | 'DELTA_IO_ERROR';
+
+export class DeltaError extends Error {
+  override readonly name = 'DeltaError';
+  constructor(
+    readonly code: DeltaErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export function isDeltaError(error: unknown, code?: DeltaErrorCode): error is DeltaError {
+  return error instanceof DeltaError && (code === undefined || error.code === code);
+}

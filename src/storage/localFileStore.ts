@@ -1,0 +1,122 @@
+import { promises as fs, constants as fsConstants } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { ObjectMeta, ObjectStore } from './objectStore';
+
+/** An ObjectStore over a local directory. */
+export class LocalFileStore implements ObjectStore {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  private absolute(path: string): string {
+    const full = resolve(this.root, path);
+    if (full !== this.root && !full.startsWith(this.root + sep)) {
+      throw new Error(`Path "${path}" escapes the store root ${this.root}`);
+    }
+    return full;
+  }
+
+  async list(prefix: string, options: { startAfter?: string; recursive?: boolean } = {}): Promise<ObjectMeta[]> {
+    const out: ObjectMeta[] = [];
+    await this.collect(prefix, options.recursive ?? false, out);
+    out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const { startAfter } = options;
+    return startAfter === undefined ? out : out.filter((o) => o.path > startAfter);
+  }
+
+  private async collect(prefix: string, recursive: boolean, out: ObjectMeta[]): Promise<void> {
+    let entries;
+    try {
+      entries = await fs.readdir(this.absolute(prefix), { withFileTypes: true });
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw error;
+    }
+    const base = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+    await Promise.all(entries.map(async (entry) => {
+      const path = base + entry.name;
+      if (entry.isDirectory()) {
+        if (recursive) await this.collect(path, true, out);
+        return;
+      }
+      if (!entry.isFile()) return;
+      const stat = await fs.stat(this.absolute(path)).catch((error: unknown) => {
+        if (isNotFound(error)) return undefined; // deleted while listing
+        throw error;
+      });
+      if (stat) out.push({ path, size: stat.size, modifiedMs: Math.floor(stat.mtimeMs) });
+    }));
+  }
+
+  async get(path: string): Promise<Uint8Array> {
+    const buffer = await fs.readFile(this.absolute(path));
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  }
+
+  async getRange(path: string, start: number, end: number): Promise<Uint8Array> {
+    const handle = await fs.open(this.absolute(path), 'r');
+    try {
+      const out = new Uint8Array(Math.max(0, end - start));
+      let filled = 0;
+      while (filled < out.length) {
+        const { bytesRead } = await handle.read(out, filled, out.length - filled, start + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      return filled === out.length ? out : out.subarray(0, filled);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async head(path: string): Promise<ObjectMeta | undefined> {
+    try {
+      const stat = await fs.stat(this.absolute(path));
+      return stat.isFile() ? { path, size: stat.size, modifiedMs: Math.floor(stat.mtimeMs) } : undefined;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async put(path: string, data: Uint8Array): Promise<void> {
+    const target = this.absolute(path);
+    await fs.mkdir(dirname(target), { recursive: true });
+    // Write beside the target and rename, so a reader never sees a half-written data file.
+    const temp = join(dirname(target), `.${randomUUID()}.tmp`);
+    await fs.writeFile(temp, data);
+    await fs.rename(temp, target);
+  }
+
+  async putIfAbsent(path: string, data: Uint8Array): Promise<boolean> {
+    const target = this.absolute(path);
+    await fs.mkdir(dirname(target), { recursive: true });
+    // The complete content goes to a temp file first; link() then publishes it atomically and
+    // fails with EEXIST if another writer won: a reader never sees a partial commit.
+    const temp = join(dirname(target), `.${randomUUID()}.tmp`);
+    await fs.writeFile(temp, data, { flag: fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY });
+    try {
+      await fs.link(temp, target);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    } finally {
+      await fs.unlink(temp).catch(() => undefined);
+    }
+  }
+
+  async delete(path: string): Promise<void> {
+    await fs.unlink(this.absolute(path)).catch((error: unknown) => {
+      if (!isNotFound(error)) throw error;
+    });
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}

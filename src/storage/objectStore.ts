@@ -1,0 +1,31 @@
+/** Metadata of one stored object. Paths are relative to the store root, '/'-separated. */
+export interface ObjectMeta {
+  path: string;
+  size: number;
+  /** Last modification, milliseconds since the epoch. */
+  modifiedMs: number;
+}
+
+/**
+ * All engine I/O goes through this interface, so the protocol logic never touches a file system
+ * directly and other stores (S3-compatible, Azure) can be added later.
+ */
+export interface ObjectStore {
+  /** Human-readable location of the store root, for messages. */
+  readonly root: string;
+  /**
+   * Objects directly under `prefix` (a folder path ending in '/' or ''), sorted by path.
+   * With `startAfter`, only paths lexicographically greater than it.
+   */
+  list(prefix: string, options?: { startAfter?: string; recursive?: boolean }): Promise<ObjectMeta[]>;
+  get(path: string): Promise<Uint8Array>;
+  /** Bytes [start, end) of the object. */
+  getRange(path: string, start: number, end: number): Promise<Uint8Array>;
+  /** Metadata, or undefined when the object does not exist. */
+  head(path: string): Promise<ObjectMeta | undefined>;
+  /** Writes (or replaces) an object. Not for commits: use putIfAbsent. */
+  put(path: string, data: Uint8Array): Promise<void>;
+  /** Atomically creates the object; false when it already exists (a lost commit race). */
+  putIfAbsent(path: string, data: Uint8Array): Promise<boolean>;
+  delete(path: string): Promise<void>;
+}
