@@ -38,10 +38,13 @@ export function toArrowType(type: DataType): ArrowType {
     case 'array':
       return new List(new Field('element', toArrowType(type.elementType), type.containsNull));
     case 'map':
-      return new Map_(new Field('key_value', new Struct([
+    {
+      const entries = new Struct<{ key: ArrowType; value: ArrowType }>([
         new Field('key', toArrowType(type.keyType), false),
         new Field('value', toArrowType(type.valueType), type.valueContainsNull),
-      ]), false));
+      ]);
+      return new Map_(new Field('key_value', entries, false));
+    }
   }
   throw new DeltaError('DELTA_INVALID_SCHEMA', `No Arrow type for ${JSON.stringify(type)}`);
 }
