@@ -9,10 +9,11 @@ export function deltaType(json: unknown): DataType {
   return parseDataType(json);
 }
 
-export function schemaOf(fields: Record<string, unknown>): StructType {
+/** A nullable-columns schema; pass entries when names would be reordered by an object literal. */
+export function schemaOf(fields: Record<string, unknown> | [string, unknown][]): StructType {
   return {
     kind: 'struct',
-    fields: Object.entries(fields).map(([name, type]) => ({ name, type: parseDataType(type), nullable: true, metadata: {} })),
+    fields: (Array.isArray(fields) ? fields : Object.entries(fields)).map(([name, type]) => ({ name, type: parseDataType(type), nullable: true, metadata: {} })),
   };
 }
 
