@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { isAbsolute, parse, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, relative, sep } from 'node:path';
 import type { DeletionVectorDescriptor } from '../actions';
 import { DeltaError } from '../errors';
 import type { ObjectStore } from '../../storage/objectStore';
@@ -86,7 +86,6 @@ function resolveAbsolute(tableStore: ObjectStore, uri: string): DeletionVectorLo
       return { store: tableStore, path: inside.split(sep).join('/') };
     }
   }
-  // Outside the table: read it from the file system root rather than widening the table store.
-  const root = parse(absolute).root;
-  return { store: new LocalFileStore(root), path: relative(root, absolute).split(sep).join('/') };
+  // Outside the table: a store over just the file's folder, rather than widening the table store.
+  return { store: new LocalFileStore(dirname(absolute)), path: basename(absolute) };
 }
