@@ -70,7 +70,7 @@ test('an inline DV we encode (with Z85 padding) reads back', async () => {
 });
 
 test('a DV file we write has the protocol layout and reads back, large and run-heavy', async () => {
-  await withTable(async (root, store) => {
+  await withTable(async (_root, store) => {
     const deleted = [...Array.from({ length: 20000 }, (_, i) => i * 5), ...Array.from({ length: 70000 }, (_, i) => 1_000_000 + i)];
     const file = createDeletionVectorFile(deleted, { uuid: 'd2c639aa-8816-431a-aaf6-d3fe2512ff61', prefix: 'ab' });
     assert.equal(file.path, 'ab/deletion_vector_d2c639aa-8816-431a-aaf6-d3fe2512ff61.bin');
