@@ -30,3 +30,8 @@ export function formatRows(
   lines.push(...formatter.end());
   return lines;
 }
+
+/** Without `--format`: a table for a person at a terminal, NDJSON for a pipe or a file. */
+export function defaultOutputFormat(stdoutIsTTY: boolean): OutputFormat {
+  return stdoutIsTTY ? 'table' : 'ndjson';
+}

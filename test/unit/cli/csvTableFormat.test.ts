@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { Table } from 'apache-arrow';
 import { quoteCsvField } from '../../../src/cli/format/csvFormatter';
-import { formatRows } from '../../../src/cli/format/outputFormat';
+import { defaultOutputFormat, formatRows, isOutputFormat } from '../../../src/cli/format/outputFormat';
 import { RowWriter } from '../../../src/cli/format/rowWriter';
 import { batchOf, built, decimals, deltaType, schemaOf, timestamps } from './arrowFixtures';
 
@@ -106,4 +106,11 @@ test('RowWriter waits for drain when the stream is full', async () => {
   });
   assert.equal(written, true);
   assert.equal(text.split('\n').length, 4);
+});
+
+test('output format names and the default by terminal', () => {
+  assert.equal(isOutputFormat('csv'), true);
+  assert.equal(isOutputFormat('json'), false);
+  assert.equal(defaultOutputFormat(true), 'table');
+  assert.equal(defaultOutputFormat(false), 'ndjson');
 });
