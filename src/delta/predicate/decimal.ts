@@ -54,3 +54,13 @@ export function formatDecimal(value: DecimalValue): string {
   const text = value.scale === 0 ? digits : `${digits.slice(0, point)}.${digits.slice(point)}`;
   return negative ? `-${text}` : text;
 }
+
+/**
+ * The signed integer held in `count` little-endian 32-bit words starting at `start`, the layout
+ * of Arrow's Decimal128/256 values (two's complement).
+ */
+export function decimalWordsToBigInt(words: Uint32Array, start: number, count: number): bigint {
+  let value = 0n;
+  for (let i = count - 1; i >= 0; i--) value = (value << 32n) | BigInt(words[start + i]!);
+  return BigInt.asIntN(32 * count, value);
+}
