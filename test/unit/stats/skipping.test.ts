@@ -94,7 +94,7 @@ function randomPredicateText(rng: () => number, depth: number): string {
     if (kind === 'NOT') return `NOT (${randomPredicateText(rng, depth - 1)})`;
     return `(${randomPredicateText(rng, depth - 1)}) ${kind} (${randomPredicateText(rng, depth - 1)})`;
   }
-  const column = pick([...DATA_COLUMNS, 'p']);
+  const column = pick<keyof typeof POOLS>([...DATA_COLUMNS, 'p']);
   const type = schema.fields.find((f) => f.name === column)!.type;
   const literal = (): string => formatValue(rng() < 0.04 ? null : pick(POOLS[column]), type);
   switch (pick(['cmp', 'cmp', 'cmp', 'in', 'null', 'between'])) {
