@@ -1,0 +1,142 @@
+import { DataType as ArrowType, type Data, type RecordBatch } from 'apache-arrow';
+import { DeltaError } from '../errors';
+import { findField, formatDataType, type StructType } from '../schema';
+import type { ColumnRef, Predicate } from './ast';
+import { arrowValueOrder } from './arrowValueOrder';
+import { evaluateAtom, satisfies, type Atom } from './evaluateScalar';
+import type { NonNullValue } from './typedValue';
+
+// Three-valued results, one byte per row.
+const FALSE = 0;
+const TRUE = 1;
+const UNKNOWN = 2;
+
+/**
+ * Which rows of a batch satisfy the predicate: 1 where it is TRUE, 0 where it is FALSE or
+ * unknown (SQL: a NULL comparison filters the row out). Columns are found by logical name in the
+ * batch, nested struct fields through their parents (a NULL parent makes the field NULL).
+ */
+export function evaluatePredicate(predicate: Predicate, batch: RecordBatch, schema: StructType): Uint8Array {
+  const truth = evaluate(predicate, batch, schema);
+  for (let i = 0; i < truth.length; i++) truth[i] = truth[i] === TRUE ? 1 : 0;
+  return truth;
+}
+
+function evaluate(predicate: Predicate, batch: RecordBatch, schema: StructType): Uint8Array {
+  switch (predicate.kind) {
+    case 'and':
+    case 'or': {
+      const left = evaluate(predicate.left, batch, schema);
+      const right = evaluate(predicate.right, batch, schema);
+      const decisive = predicate.kind === 'and' ? FALSE : TRUE;
+      for (let i = 0; i < left.length; i++) {
+        const a = left[i]!;
+        const b = right[i]!;
+        left[i] = a === decisive || b === decisive ? decisive : a === UNKNOWN || b === UNKNOWN ? UNKNOWN : a;
+      }
+      return left;
+    }
+    case 'not': {
+      const operand = evaluate(predicate.operand, batch, schema);
+      for (let i = 0; i < operand.length; i++) if (operand[i] !== UNKNOWN) operand[i] = 1 - operand[i]!;
+      return operand;
+    }
+    default:
+      return evaluateAtomOnBatch(predicate, batch, schema);
+  }
+}
+
+function evaluateAtomOnBatch(atom: Atom, batch: RecordBatch, schema: StructType): Uint8Array {
+  const field = findField(schema, atom.column.path);
+  if (!field || JSON.stringify(field.type) !== JSON.stringify(atom.column.type)) {
+    throw new DeltaError('DELTA_INVALID_PREDICATE',
+      `The predicate was built for column ${atom.column.path.join('.')} of type ${formatDataType(atom.column.type)}, which this table schema does not have.`);
+  }
+  const chain = columnChain(batch, atom.column);
+  const leaf = chain.at(-1)!;
+  const out = leafTruth(atom, leaf);
+  const whenParentNull = encode(evaluateAtom(atom, null));
+  for (const parent of chain.slice(0, -1)) {
+    if (parent.nullCount === 0) continue;
+    for (let i = 0; i < out.length; i++) if (!parent.getValid(i)) out[i] = whenParentNull;
+  }
+  return out;
+}
+
+/** The Data of each struct level down to the column, all aligned to the batch's rows. */
+function columnChain(batch: RecordBatch, column: ColumnRef): Data[] {
+  const chain: Data[] = [];
+  let fields = batch.schema.fields;
+  let children = batch.data.children;
+  for (const name of column.path) {
+    const index = indexOfName(fields.map((f) => f.name), name);
+    const data = children[index];
+    if (index < 0 || !data) {
+      throw new DeltaError('DELTA_INVALID_PREDICATE',
+        `The predicate reads column ${column.path.join('.')}, which the scanned data does not contain: add it to the projection.`);
+    }
+    chain.push(data);
+    fields = ArrowType.isStruct(data.type) ? data.type.children : [];
+    children = data.children;
+  }
+  return chain;
+}
+
+function indexOfName(names: string[], name: string): number {
+  const exact = names.indexOf(name);
+  return exact >= 0 ? exact : names.findIndex((n) => n.toLowerCase() === name.toLowerCase());
+}
+
+function leafTruth(atom: Atom, data: Data): Uint8Array {
+  const out = new Uint8Array(data.length);
+  const valid = (i: number): boolean => data.getValid(i);
+  if (atom.kind === 'isNull') {
+    for (let i = 0; i < out.length; i++) out[i] = valid(i) === atom.negated ? TRUE : FALSE;
+    return out;
+  }
+  if (ArrowType.isDictionary(data.type) && data.dictionary) {
+    // Decide each distinct value once, then look the answers up by key.
+    const perEntry = concat(data.dictionary.data.map((chunk) => leafTruth(atom, chunk)));
+    const keys: unknown = data.values;
+    if (!isIndexArray(keys)) throw new DeltaError('DELTA_SCHEMA_MISMATCH', `Unsupported dictionary index type ${String(data.type)}.`);
+    for (let i = 0; i < out.length; i++) out[i] = valid(i) ? perEntry[Number(keys[i])]! : UNKNOWN;
+    return out;
+  }
+  if (atom.kind === 'comparison') {
+    if (atom.value === null) return out.fill(UNKNOWN);
+    const order = arrowValueOrder(data, atom.value, atom.column.type);
+    const op = atom.op;
+    for (let i = 0; i < out.length; i++) out[i] = !valid(i) ? UNKNOWN : satisfies(op, order(i)) ? TRUE : FALSE;
+    return out;
+  }
+  const literals = atom.values.filter((v): v is NonNullValue => v !== null);
+  const orders = literals.map((v) => arrowValueOrder(data, v, atom.column.type));
+  const notFound = literals.length < atom.values.length ? UNKNOWN : FALSE;
+  const [found, missing] = atom.negated ? [FALSE, notFound === FALSE ? TRUE : UNKNOWN] : [TRUE, notFound];
+  for (let i = 0; i < out.length; i++) {
+    out[i] = !valid(i) ? UNKNOWN : orders.some((order) => order(i) === 0) ? found : missing;
+  }
+  return out;
+}
+
+function encode(truth: boolean | null): number {
+  return truth === null ? UNKNOWN : truth ? TRUE : FALSE;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+type IndexArray = Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | BigInt64Array | BigUint64Array;
+
+function isIndexArray(values: unknown): values is IndexArray {
+  return values instanceof Int8Array || values instanceof Int16Array || values instanceof Int32Array
+    || values instanceof Uint8Array || values instanceof Uint16Array || values instanceof Uint32Array
+    || values instanceof BigInt64Array || values instanceof BigUint64Array;
+}
