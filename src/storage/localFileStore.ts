@@ -21,13 +21,11 @@ export class LocalFileStore implements ObjectStore {
 
   async list(prefix: string, options: { startAfter?: string; recursive?: boolean } = {}): Promise<ObjectMeta[]> {
     const out: ObjectMeta[] = [];
-    await this.collect(prefix, options.recursive ?? false, out);
-    out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    const { startAfter } = options;
-    return startAfter === undefined ? out : out.filter((o) => o.path > startAfter);
+    await this.collect(prefix, options.recursive ?? false, options.startAfter, out);
+    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
-  private async collect(prefix: string, recursive: boolean, out: ObjectMeta[]): Promise<void> {
+  private async collect(prefix: string, recursive: boolean, startAfter: string | undefined, out: ObjectMeta[]): Promise<void> {
     let entries;
     try {
       entries = await fs.readdir(this.absolute(prefix), { withFileTypes: true });
@@ -39,10 +37,11 @@ export class LocalFileStore implements ObjectStore {
     await Promise.all(entries.map(async (entry) => {
       const path = base + entry.name;
       if (entry.isDirectory()) {
-        if (recursive) await this.collect(path, true, out);
+        if (recursive) await this.collect(path, true, startAfter, out);
         return;
       }
-      if (!entry.isFile()) return;
+      // Filter before stat: listing from a checkpoint hint must not cost a stat per old commit.
+      if (!entry.isFile() || (startAfter !== undefined && path <= startAfter)) return;
       const stat = await fs.stat(this.absolute(path)).catch((error: unknown) => {
         if (isNotFound(error)) return undefined; // deleted while listing
         throw error;

@@ -1,0 +1,91 @@
+import type { Table } from 'apache-arrow';
+import type { ObjectStore } from '../storage/objectStore';
+import { decodeParquet, ParquetDecodeError } from '../parquet/readParquet';
+import type { Action, Sidecar } from './actions';
+import { toPlainValue, withoutNulls } from './arrowRows';
+import { parseCommit } from './commitReader';
+import { DeltaError } from './errors';
+import { SIDECAR_DIR } from './logFiles';
+import type { CheckpointFiles } from './logSegment';
+import { isRecord } from './schema';
+
+const ACTION_COLUMNS = [
+  'protocol', 'metaData', 'add', 'remove', 'txn', 'domainMetadata', 'checkpointMetadata', 'sidecar',
+] as const;
+
+/**
+ * Reads every action of a checkpoint: classic and multi-part Parquet checkpoints, and V2 checkpoints
+ * (JSON or Parquet top-level file whose `sidecar` actions point at Parquet files in _sidecars/).
+ */
+export async function readCheckpoint(store: ObjectStore, checkpoint: CheckpointFiles): Promise<Action[]> {
+  const actions: Action[] = [];
+  for (const path of checkpoint.paths) {
+    const top = path.endsWith('.json')
+      ? parseCommit(new TextDecoder().decode(await getCheckpointFile(store, path)), path)
+      : await readParquetActions(store, path);
+    for (const action of top) {
+      if (action.sidecar) actions.push(...(await readSidecar(store, action.sidecar)));
+      else actions.push(action);
+    }
+  }
+  return actions;
+}
+
+async function readSidecar(store: ObjectStore, sidecar: Sidecar): Promise<Action[]> {
+  // Sidecar paths are relative to _delta_log/_sidecars/ unless absolute ("Sidecar File Information").
+  const relative = decodeURIComponent(sidecar.path);
+  const path = relative.includes('/') ? relative.replace(/^.*_delta_log\//, '_delta_log/') : `${SIDECAR_DIR}${relative}`;
+  const actions = await readParquetActions(store, path);
+  return actions.filter((a) => a.add || a.remove);
+}
+
+async function getCheckpointFile(store: ObjectStore, path: string): Promise<Uint8Array> {
+  try {
+    return await store.get(path);
+  } catch (cause) {
+    throw new DeltaError('DELTA_CHECKPOINT_PART_MISSING',
+      `Checkpoint file ${path} cannot be read (${(cause as Error).message}). Restore it, or delete _delta_log/_last_checkpoint so readers fall back to an older checkpoint.`,
+      { cause });
+  }
+}
+
+async function readParquetActions(store: ObjectStore, path: string): Promise<Action[]> {
+  const bytes = await getCheckpointFile(store, path);
+  let table: Table;
+  try {
+    table = decodeParquet(bytes);
+  } catch (error) {
+    if (error instanceof ParquetDecodeError) {
+      throw new DeltaError('DELTA_CORRUPT_CHECKPOINT', `Checkpoint ${path} is not a readable Parquet file: ${error.message}`);
+    }
+    throw error;
+  }
+  const present = ACTION_COLUMNS.filter((name) => table.schema.fields.some((f) => f.name === name));
+  const columns = present.map((name) => ({ name, vector: table.getChild(name) }));
+  const actions: Action[] = [];
+  for (let row = 0; row < table.numRows; row++) {
+    for (const { name, vector } of columns) {
+      const raw: unknown = vector?.get(row);
+      if (raw === null || raw === undefined) continue;
+      const value = toPlainValue(raw);
+      if (!isRecord(value)) continue;
+      actions.push({ [name]: normaliseCheckpointAction(name, value) } as Action);
+    }
+  }
+  return actions;
+}
+
+/** Checkpoint rows carry every column of the checkpoint schema: absent optional fields are nulls there. */
+function normaliseCheckpointAction(name: string, value: Record<string, unknown>): Record<string, unknown> {
+  const out = withoutNulls(value);
+  if ((name === 'add' || name === 'remove') && isRecord(out.deletionVector)) {
+    out.deletionVector = withoutNulls(out.deletionVector);
+  }
+  if (name === 'metaData') {
+    out.partitionColumns ??= [];
+    out.configuration ??= {};
+    out.format ??= { provider: 'parquet' };
+  }
+  if (name === 'add') out.partitionValues ??= {};
+  return out;
+}
