@@ -47,6 +47,9 @@ function mayMatch(predicate: NormalizedPredicate, file: SkippableFile, schema: S
 function atomMayMatch(atom: Atom, stats: FileStats): boolean {
   const path = atom.column.path;
   if (stats.numRecords === 0) return false;
+  // "Per-file Statistics" in PROTOCOL.md: with deletion vectors numRecords counts physical rows and
+  // nullCount keeps exactly these two meanings even when bounds are wide (tightBounds=false):
+  // 0 means no valid row is null, numRecords means every valid row is.
   const nullCount = stats.nullCount(path);
   const allNull = nullCount !== undefined && nullCount >= stats.numRecords;
   if (atom.kind === 'isNull') return atom.negated ? !allNull : nullCount === undefined || nullCount > 0;
