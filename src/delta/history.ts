@@ -7,7 +7,10 @@ import { isRecord } from './schema';
 /** One entry of a table's history (like DESCRIBE HISTORY), from a commit's commitInfo. */
 export interface HistoryEntry {
   version: number;
-  /** Commit time in ms: inCommitTimestamp, else commitInfo.timestamp, else the file time. */
+  /**
+   * Commit time in ms: inCommitTimestamp, else the commit file's time made monotonic, the same
+   * clock time travel uses (commitInfo.timestamp stays in commitInfo).
+   */
   timestamp: number;
   operation?: string;
   operationParameters?: Record<string, unknown>;
@@ -27,7 +30,7 @@ export async function readHistory(store: ObjectStore, options: { limit?: number 
     const info = (await readCommitInfo(store, commit.path)) ?? {};
     const entry: HistoryEntry = {
       version: commit.version,
-      timestamp: numberOr(info.inCommitTimestamp, numberOr(info.timestamp, times[index] as number)),
+      timestamp: numberOr(info.inCommitTimestamp, times[index] as number),
       commitInfo: info,
     };
     if (typeof info.operation === 'string') entry.operation = info.operation;

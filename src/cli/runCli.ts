@@ -1,0 +1,45 @@
+import { commandUsage } from './args';
+import type { CliCommand, CliIO } from './command';
+import { filesCommand } from './commands/files';
+import { historyCommand } from './commands/history';
+import { infoCommand } from './commands/info';
+import { scanCommand } from './commands/scan';
+import { schemaCommand } from './commands/schema';
+import { renderError, UsageError } from './errors';
+
+const COMMANDS: readonly CliCommand[] = [infoCommand, schemaCommand, historyCommand, filesCommand, scanCommand];
+
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.spec.name.length));
+  return [
+    'lakehouse: Delta Lake tables from the command line (Lakehouse Studio)',
+    '',
+    'Usage: lakehouse <command> [options]   (lakehouse <command> --help for its options)',
+    '',
+    ...COMMANDS.map((c) => `  ${c.spec.name.padEnd(width)}  ${c.spec.summary}`),
+    '',
+  ].join('\n');
+}
+
+/** Runs one command line; returns the process exit code. */
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(overview());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS.find((c) => c.spec.name === name);
+  try {
+    if (!command) throw new UsageError(`unknown command "${name}"; run "lakehouse --help" for the list`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout.write(`${commandUsage(command.spec)}\n`);
+      return 0;
+    }
+    await command.run(rest, io);
+    return 0;
+  } catch (error) {
+    const rendered = renderError(error);
+    io.stderr.write(`${rendered.message}\n`);
+    return rendered.exitCode;
+  }
+}
