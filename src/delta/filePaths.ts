@@ -40,7 +40,7 @@ export function resolveDataFilePath(path: string, tableRoot: string): string {
   const relative = canonical.slice(root.length);
   if (relative.split('/').includes('..')) {
     throw new DeltaError('DELTA_PATH_OUTSIDE_TABLE',
-      `The log references data file "${path}", which escapes the table root ${tableRoot} with "..".`);
+      `The log references data file "${path}", which is outside the table root ${tableRoot} (it climbs out with "..").`);
   }
   return relative;
 }

@@ -88,7 +88,7 @@ async function listLog(store: ObjectStore, fromVersion: number | undefined): Pro
           break;
         }
         const key = `${file.version}/${file.parts}`;
-        const group = parts.get(key) ?? { version: file.version, parts: file.parts, paths: new Array<string | undefined>(file.parts) };
+        const group = parts.get(key) ?? { version: file.version, parts: file.parts, paths: Array.from<string | undefined>({ length: file.parts }) };
         group.paths[file.part - 1] = file.path;
         parts.set(key, group);
         break;
@@ -161,8 +161,9 @@ function failSegment(listing: Listing, targetVersion: number | undefined): never
       throw new DeltaError('DELTA_CHECKPOINT_PART_MISSING',
         `The checkpoint of version ${broken[0]} has ${broken[1]} parts but not all are present, and the commits before it were removed. The table cannot be read at version ${version}.`);
     }
+    const readable = earliestReadable(listing);
     throw new DeltaError('DELTA_VERSION_NOT_FOUND',
-      `Version ${version} cannot be reconstructed: commits before version ${earliest} were removed by log retention and no checkpoint covers them. The earliest readable version is ${earliestReadable(listing) ?? 'unknown'}.`);
+      `Version ${version} cannot be reconstructed: commits before version ${earliest} were removed by log retention and no checkpoint covers them. ${readable === undefined ? 'No checkpoint remains, so no version of this table can be read.' : `The earliest readable version is ${readable}.`}`);
   }
   throw new DeltaError('DELTA_VERSIONS_NOT_CONTIGUOUS',
     `The transaction log is not contiguous: commit file(s) for version(s) ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''} are missing between ${start} and ${version}. The table is damaged; restore the missing files from a backup.`);
