@@ -1,0 +1,97 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isDeltaError } from '../../../src/delta/errors';
+import { createTable } from '../../../src/delta/transaction/createTable';
+import { Transaction } from '../../../src/delta/transaction/transaction';
+import { ConcurrentModificationError } from '../../../src/delta/transaction/concurrentModificationError';
+import { fakeAdd, SCHEMA, withTempDir } from './fixtures';
+
+test('createTable writes version 0 with a legacy protocol and a CREATE TABLE commitInfo', async () => {
+  await withTempDir(async (dir) => {
+    const { table, version } = await createTable(dir, { schema: SCHEMA, partitionColumns: ['part'], properties: { 'delta.checkpointInterval': '5' } });
+    assert.equal(version, 0);
+    const snapshot = await table.snapshot();
+    assert.deepEqual(snapshot.protocol, { minReaderVersion: 1, minWriterVersion: 2 });
+    assert.deepEqual(snapshot.partitionColumns, ['part']);
+    assert.deepEqual(snapshot.schema, SCHEMA);
+    assert.equal(snapshot.properties['delta.checkpointInterval'], '5');
+    const lines = (await readFile(join(dir, '_delta_log', '00000000000000000000.json'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, Record<string, unknown>>);
+    const info = lines[0]?.commitInfo;
+    assert.equal(info?.operation, 'CREATE TABLE');
+    assert.deepEqual(info?.operationParameters, { isManaged: 'false', partitionBy: '["part"]', properties: '{"delta.checkpointInterval":"5"}' });
+    assert.match(String(info?.engineInfo), /^Lakehouse-Studio\/\d+\.\d+\.\d+/);
+    assert.deepEqual(Object.keys(lines[1] ?? {}), ['protocol']);
+    assert.deepEqual(Object.keys(lines[2] ?? {}), ['metaData']);
+  });
+});
+
+test('createTable refuses an existing table', async () => {
+  await withTempDir(async (dir) => {
+    await createTable(dir, { schema: SCHEMA });
+    await assert.rejects(createTable(dir, { schema: SCHEMA }), (e) => isDeltaError(e, 'DELTA_TABLE_EXISTS'));
+  });
+});
+
+test('a commit adds files and records commitInfo with readVersion, isBlindAppend and metrics as strings', async () => {
+  await withTempDir(async (dir) => {
+    const { table } = await createTable(dir, { schema: SCHEMA, partitionColumns: ['part'] });
+    const tx = await Transaction.start(table);
+    tx.add({ add: fakeAdd('f1') });
+    const result = await tx.commit({ operation: 'WRITE', parameters: { mode: 'Append', partitionBy: ['part'] }, metrics: { numFiles: 1, numOutputRows: 10 } });
+    assert.equal(result.version, 1);
+    assert.equal(result.attempts, 1);
+    const snapshot = await table.snapshot();
+    assert.deepEqual(snapshot.files().map((f) => f.path), ['part=a/f1.parquet']);
+    const info = result.actions[0]?.commitInfo;
+    assert.equal(info?.readVersion, 0);
+    assert.equal(info?.isBlindAppend, true);
+    assert.deepEqual(info?.operationParameters, { mode: 'Append', partitionBy: '["part"]' });
+    assert.deepEqual(info?.operationMetrics, { numFiles: '1', numOutputRows: '10' });
+    await assert.rejects(tx.commit({ operation: 'WRITE' }), (e) => isDeltaError(e, 'DELTA_INVALID_ARGUMENT'));
+  });
+});
+
+test('two blind appends from the same snapshot both commit, the loser rebased to the next version', async () => {
+  await withTempDir(async (dir) => {
+    const { table } = await createTable(dir, { schema: SCHEMA, partitionColumns: ['part'] });
+    const first = await Transaction.start(table);
+    const second = await Transaction.start(table);
+    first.add({ add: fakeAdd('f1') });
+    second.add({ add: fakeAdd('f2') });
+    assert.equal((await first.commit({ operation: 'WRITE' })).version, 1);
+    const result = await second.commit({ operation: 'WRITE' });
+    assert.equal(result.version, 2);
+    assert.equal(result.attempts, 2);
+    assert.equal(result.actions[0]?.commitInfo?.readVersion, 0);
+    assert.deepEqual((await table.snapshot()).files().map((f) => f.path).sort(), ['part=a/f1.parquet', 'part=a/f2.parquet']);
+  });
+});
+
+test('removing a file another writer already removed is a conflict naming the winner', async () => {
+  await withTempDir(async (dir) => {
+    const { table } = await createTable(dir, { schema: SCHEMA, partitionColumns: ['part'] });
+    const setup = await Transaction.start(table);
+    setup.add({ add: fakeAdd('f1') });
+    await setup.commit({ operation: 'WRITE' });
+    const a = await Transaction.start(table);
+    const b = await Transaction.start(table);
+    for (const tx of [a, b]) {
+      const file = tx.snapshot?.files()[0];
+      assert.ok(file);
+      tx.readFiles([file]);
+      tx.add({ remove: { path: file.path, deletionTimestamp: Date.now(), dataChange: true } });
+    }
+    await a.commit({ operation: 'DELETE' });
+    await assert.rejects(b.commit({ operation: 'DELETE' }), (e) => {
+      assert.ok(e instanceof ConcurrentModificationError);
+      assert.equal(e.code, 'DELTA_CONCURRENT_MODIFICATION');
+      assert.equal(e.kind, 'concurrentDeleteRead');
+      assert.equal(e.winningVersion, 2);
+      assert.match(e.message, /Version 2 \(DELETE\)/);
+      return true;
+    });
+    assert.equal(await table.latestVersion(), 2);
+  });
+});
