@@ -1,5 +1,7 @@
+import type { ProgressCallback } from '../util/progress';
+
 /** The `(done, total, message)` callback every long operation takes (see ARCHITECTURE.md). */
-export type ProgressReporter = (done: number, total: number, message: string) => void;
+export type ProgressReporter = ProgressCallback;
 
 /** The part of a stream (normally `process.stderr`) a progress bar needs. */
 export interface ProgressStream {

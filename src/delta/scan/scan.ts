@@ -16,8 +16,7 @@ import type { Snapshot } from '../snapshot';
 import { conformData } from './conformData';
 import { constantData } from './constantData';
 import { fileMatchesStats, filePartitionValues, rowMask } from './pruning';
-
-export type ProgressCallback = (done: number, total: number, message: string) => void;
+import type { ProgressCallback } from '../../util/progress';
 
 export interface ScanOptions {
   /** Top-level logical columns to return, in this order; all when omitted. */
