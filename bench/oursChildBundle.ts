@@ -1,0 +1,31 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { CACHE_DIR, REPO_ROOT } from './benchPaths';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Bundles bench/oursChild.ts with the options of the CLI bundle (scripts/build.mjs): CommonJS for
+ * node20, parquet-wasm's .wasm copied beside it. The linked source map lets CPU profiles name
+ * src/ files and lines.
+ */
+export async function buildOursChild(): Promise<string> {
+  const dir = join(CACHE_DIR, 'child');
+  mkdirSync(dir, { recursive: true });
+  const outfile = join(dir, 'ours-child.cjs');
+  await build({
+    absWorkingDir: REPO_ROOT,
+    entryPoints: ['bench/oursChild.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+  copyFileSync(require.resolve('parquet-wasm/node/parquet_wasm_bg.wasm'), join(dir, 'parquet_wasm_bg.wasm'));
+  return outfile;
+}

@@ -1,0 +1,114 @@
+/**
+ * The reader benchmark of issue 3: our engine against delta-rs on the same tables in the same run.
+ * Each measurement is a fresh child process (node for us, python for delta-rs), so peak memory is
+ * per engine; the engines alternate and the median of the runs is reported.
+ *
+ *   npm run bench                       all cases
+ *   npm run bench -- --only a,d         some cases
+ *   npm run bench -- --runs 1           fewer repetitions
+ *   npm run bench -- --profile          also CPU-profile our child once per case and print hot spots
+ */
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BENCH_CASES, type BenchCase } from './benchCases';
+import type { BenchJob } from './benchJob';
+import { CACHE_DIR, REPO_ROOT, RESULTS_DIR, peerPython } from './benchPaths';
+import { ensureTable } from './benchTables';
+import { hotSpots } from './cpuProfile';
+import { buildOursChild } from './oursChildBundle';
+import { runChild, type ChildRun } from './runChild';
+import { disagreements, formatTable, summarise, type CaseResult } from './summary';
+
+const log = (line: string): void => { process.stderr.write(`${line}\n`); };
+
+function jobOf(benchCase: BenchCase, path: string): BenchJob {
+  return benchCase.op === 'load' ? { op: 'load', path } : { op: 'scan', path, ...(benchCase.range ? { range: benchCase.range } : {}) };
+}
+
+async function measureCase(benchCase: BenchCase, runs: number, oursChild: string, python: string): Promise<CaseResult> {
+  const tablePath = await ensureTable(benchCase.table, log);
+  const job = JSON.stringify(jobOf(benchCase, tablePath));
+  const engines = {
+    ours: (): Promise<ChildRun> => runChild(process.execPath, [oursChild, job], REPO_ROOT),
+    deltaRs: (): Promise<ChildRun> => runChild(python, [join(REPO_ROOT, 'scripts', 'bench-peer.py'), job], REPO_ROOT),
+  };
+  const result: CaseResult = { benchCase, tablePath, ours: [], deltaRs: [] };
+  for (let run = 0; run < runs; run++) {
+    // Alternate who goes first so neither engine always gets the warmer page cache.
+    const order = run % 2 === 0 ? (['ours', 'deltaRs'] as const) : (['deltaRs', 'ours'] as const);
+    for (const engine of order) {
+      const measured = await engines[engine]();
+      result[engine].push(measured);
+      log(`  (${benchCase.id}) run ${run + 1}/${runs} ${engine === 'ours' ? 'ours    ' : 'delta-rs'} ${measured.ms.toFixed(0).padStart(6)} ms  peak ${(measured.peakKiB / 1024).toFixed(0)} MiB`);
+    }
+  }
+  return result;
+}
+
+async function profileCase(benchCase: BenchCase, oursChild: string): Promise<void> {
+  const tablePath = await ensureTable(benchCase.table, log);
+  const dir = join(CACHE_DIR, 'profiles', benchCase.id);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  await runChild(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, oursChild, JSON.stringify(jobOf(benchCase, tablePath))], REPO_ROOT);
+  const profile = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  if (!profile) throw new Error(`node wrote no .cpuprofile into ${dir}`);
+  log(`\nCPU profile of ours, case (${benchCase.id}) ${benchCase.title}: ${join(dir, profile)}`);
+  for (const spot of hotSpots(join(dir, profile), oursChild, 12)) {
+    log(`  ${spot.selfMs.toFixed(0).padStart(6)} ms ${(spot.share * 100).toFixed(1).padStart(5)}%  ${spot.functionName}  ${spot.location}${spot.hotLines.length > 0 ? `  hot: ${spot.hotLines.join(', ')}` : ''}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { only: { type: 'string' }, runs: { type: 'string' }, profile: { type: 'boolean', default: false } },
+  });
+  const only = values.only?.split(',').map((s) => s.trim());
+  const cases = BENCH_CASES.filter((c) => !only || only.includes(c.id));
+  if (cases.length === 0) throw new Error(`--only ${values.only}: no such case (cases: ${BENCH_CASES.map((c) => c.id).join(', ')})`);
+  const runsOverride = values.runs === undefined ? undefined : Number(values.runs);
+  if (runsOverride !== undefined && (!Number.isInteger(runsOverride) || runsOverride < 1)) throw new Error(`--runs must be a positive integer, got ${values.runs}`);
+  const python = peerPython();
+  const started = Date.now();
+  log('building our child bundle…');
+  const oursChild = await buildOursChild();
+  for (const benchCase of cases) await ensureTable(benchCase.table, log);
+
+  const results: CaseResult[] = [];
+  for (const benchCase of cases) {
+    log(`case (${benchCase.id}) ${benchCase.title}`);
+    results.push(await measureCase(benchCase, runsOverride ?? benchCase.runs, oursChild, python));
+  }
+  process.stdout.write(`\n${formatTable(results)}\n`);
+  process.stdout.write('ms: median time of the operation inside the child (path to snapshot, or to the last batch), start-up excluded.\n');
+  process.stdout.write('peak: VmHWM of the child process right after the operation.\n');
+
+  const problems = results.flatMap((r) => disagreements(r).map((p) => `(${r.benchCase.id}) ${p}`));
+  for (const problem of problems) process.stdout.write(`MISMATCH ${problem}\n`);
+
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:]/g, '-').replace(/\..*$/, '');
+  const file = join(RESULTS_DIR, `reader-${stamp}.json`);
+  writeFileSync(file, `${JSON.stringify({
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
+    cases: results.map((r) => ({
+      id: r.benchCase.id, title: r.benchCase.title, table: r.benchCase.table, range: r.benchCase.range,
+      ours: summarise(r.ours), deltaRs: summarise(r.deltaRs), ratio: summarise(r.ours).ms / summarise(r.deltaRs).ms,
+      runs: { ours: r.ours, deltaRs: r.deltaRs },
+    })),
+    mismatches: problems,
+  }, null, 2)}\n`);
+  log(`results written to ${file}`);
+
+  if (values.profile) for (const benchCase of cases) await profileCase(benchCase, oursChild);
+  log(`bench finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (problems.length > 0) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  log(error instanceof Error ? error.stack ?? error.message : String(error));
+  process.exitCode = 1;
+});
