@@ -1,4 +1,5 @@
-import { readParquet, ParquetFile } from 'parquet-wasm/node';
+import { parquetMetadata } from 'hyparquet';
+import { readParquet } from 'parquet-wasm/node';
 import { tableFromIPC, type Table } from 'apache-arrow';
 
 /** Raised for bytes that are not a readable Parquet file; callers wrap it with the file's name. */
@@ -28,18 +29,13 @@ export function decodeParquet(bytes: Uint8Array, options: ParquetReadOptions = {
   }
 }
 
-/** Row-group row counts from the footer, so large files can be read one row group at a time. */
-export async function parquetRowGroups(bytes: Uint8Array): Promise<number[]> {
+/** Row counts of the row groups, from the footer only, so a file can be decoded one group at a time. */
+export function parquetRowGroupSizes(bytes: Uint8Array): number[] {
   try {
-    const file = await ParquetFile.fromFile(new Blob([bytes as Uint8Array<ArrayBuffer>]));
-    try {
-      const meta = file.metadata();
-      const counts: number[] = [];
-      for (let i = 0; i < meta.numRowGroups(); i++) counts.push(meta.rowGroup(i).numRows());
-      return counts;
-    } finally {
-      file.free();
-    }
+    const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+      ? bytes.buffer as ArrayBuffer
+      : bytes.slice().buffer as ArrayBuffer;
+    return parquetMetadata(buffer).row_groups.map((group) => Number(group.num_rows));
   } catch (error) {
     throw new ParquetDecodeError(errorText(error));
   }

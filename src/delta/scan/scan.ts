@@ -1,6 +1,6 @@
 import { Data, RecordBatch, Struct, type Schema, type Table } from 'apache-arrow';
 import { filterBatch } from '../../arrow/takeRows';
-import { decodeParquet, ParquetDecodeError } from '../../parquet/readParquet';
+import { decodeParquet, ParquetDecodeError, parquetRowGroupSizes } from '../../parquet/readParquet';
 import type { AddFile } from '../actions';
 import { toArrowSchema } from '../arrowSchema';
 import { readDeletionVector } from '../deletionVectors/readDeletionVector';
@@ -124,19 +124,10 @@ export class Scan {
     const partitionColumns = new Set(this.snapshot.partitionColumns);
     const dataFields = this.readSchema.fields.filter((f) => !partitionColumns.has(f.name));
     const physical = dataFields.map((f) => physicalName(f, mode));
-    let table: Table;
-    try {
-      table = decodeParquet(fetched.bytes, { columns: physical, batchSize: this.options.batchSize ?? 65536 });
-    } catch (error) {
-      if (error instanceof ParquetDecodeError) {
-        throw new DeltaError('DELTA_CORRUPT_PARQUET', `Data file ${fetched.path} is not a readable Parquet file: ${error.message}`);
-      }
-      throw error;
-    }
     const partitions = filePartitionValues(file, this.snapshot);
-    const fileStruct = table.schema.fields;
     let rowOffset = 0;
-    for (const batch of table.batches) {
+    for (const batch of decodeRowGroups(fetched, physical, this.options.batchSize ?? 65536)) {
+      const fileStruct = batch.schema.fields;
       const length = batch.numRows;
       const children = this.readSchema.fields.map((field) => {
         if (partitionColumns.has(field.name)) return constantData(field.type, partitions[field.name] ?? null, length);
@@ -172,6 +163,30 @@ export class Scan {
 }
 
 interface FetchedFile { path: string; bytes: Uint8Array; deleted: DeletedRows | undefined }
+
+/** Decodes one row group at a time, so memory holds one group's columns, not the whole file's. */
+function* decodeRowGroups(fetched: FetchedFile, columns: string[], batchSize: number): Generator<RecordBatch> {
+  let groups: number[];
+  try {
+    groups = parquetRowGroupSizes(fetched.bytes);
+  } catch (error) {
+    throw corruptParquet(fetched.path, error);
+  }
+  for (const [index] of groups.entries()) {
+    let table: Table;
+    try {
+      table = decodeParquet(fetched.bytes, { columns, rowGroups: [index], batchSize });
+    } catch (error) {
+      throw corruptParquet(fetched.path, error);
+    }
+    yield* table.batches;
+  }
+}
+
+function corruptParquet(path: string, error: unknown): unknown {
+  if (!(error instanceof ParquetDecodeError)) return error;
+  return new DeltaError('DELTA_CORRUPT_PARQUET', `Data file ${path} is not a readable Parquet file: ${error.message}`);
+}
 
 function makeBatch(schema: StructType, children: Data[], length: number): RecordBatch {
   const arrowSchema = toArrowSchema(schema);
