@@ -11,6 +11,7 @@ import { parseSchemaString, type ColumnMappingMode, type StructType } from '../s
 import type { Snapshot } from '../snapshot';
 import type { DeltaTable } from '../table';
 import { assertWritable, hasFeature } from '../tableFeatures';
+import { writeCheckpoint } from '../checkpoint/writeCheckpoint';
 import { backoff } from './backoff';
 import { buildCommitInfo, type CommitOperation } from './commitInfo';
 import { ConcurrentModificationError } from './concurrentModificationError';
@@ -25,6 +26,10 @@ export interface CommitResult {
   attempts: number;
   /** The actions written, commitInfo first. */
   actions: Action[];
+  /** Set when this commit was due a checkpoint and it was written. */
+  checkpointVersion?: number;
+  /** Why the due checkpoint failed: the commit stands, readers just replay more commits. */
+  checkpointError?: Error;
 }
 
 export interface CommitOptions {
@@ -34,6 +39,7 @@ export interface CommitOptions {
 }
 
 const DEFAULT_MAX_ATTEMPTS = 20;
+const DEFAULT_CHECKPOINT_INTERVAL = 100;
 const ICT_ENABLEMENT_VERSION = 'delta.inCommitTimestampEnablementVersion';
 const ICT_ENABLEMENT_TIMESTAMP = 'delta.inCommitTimestampEnablementTimestamp';
 
@@ -188,7 +194,9 @@ export class Transaction {
       const body = new TextEncoder().encode(`${actions.map((a) => JSON.stringify(a)).join('\n')}\n`);
       if (await this.store.putIfAbsent(commitPath(version), body)) {
         this.committed = true;
-        return { version, attempts: attempt, actions };
+        const result: CommitResult = { version, attempts: attempt, actions };
+        await this.checkpointIfDue(result, metadata);
+        return result;
       }
       if (!this.snapshot) {
         throw new DeltaError('DELTA_TABLE_EXISTS',
@@ -213,6 +221,18 @@ export class Transaction {
           `Gave up after ${attempt} commit attempts: the table is too busy with concurrent writers.`);
       }
       await backoff(attempt, options.signal);
+    }
+  }
+
+  /** Post-commit hook: a checkpoint every delta.checkpointInterval versions (Spark's CheckpointHook). */
+  private async checkpointIfDue(result: CommitResult, metadata: Metadata): Promise<void> {
+    const interval = Number(metadata.configuration?.['delta.checkpointInterval'] ?? DEFAULT_CHECKPOINT_INTERVAL);
+    if (!Number.isInteger(interval) || interval <= 0 || result.version === 0 || result.version % interval !== 0) return;
+    try {
+      await writeCheckpoint(this.store, result.version);
+      result.checkpointVersion = result.version;
+    } catch (error) {
+      result.checkpointError = error instanceof Error ? error : new Error(String(error));
     }
   }
 
