@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { E2eTools } from './e2eEnvironment';
+
+/** A running code-server with its own isolated home; `url` opens the workspace with our extension. */
+export interface CodeServer {
+  url: string;
+  port: number;
+  log: () => string;
+  stop: () => Promise<void>;
+}
+
+/** No welcome page, chat pane or update checks: screenshots show our UI and nothing reaches out. */
+const QUIET_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.disableAIFeatures': true,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'update.mode': 'none',
+};
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * Starts code-server on a free 127.0.0.1 port with everything it writes (HOME, TMPDIR, XDG dirs,
+ * user data, extensions) in a temp dir, so runs never see each other or the developer's settings.
+ * The extension is loaded for development through the `payload` URL query.
+ */
+export async function startCodeServer(tools: E2eTools, workspace: string, extensionPath: string): Promise<CodeServer> {
+  const home = mkdtempSync(join(tmpdir(), 'lakehouse-e2e-'));
+  const dirs = ['home', 'tmp', 'config', 'data', 'cache', 'runtime', 'user-data', 'extensions'];
+  for (const dir of dirs) mkdirSync(join(home, dir), { mode: 0o700 });
+  mkdirSync(join(home, 'user-data', 'User'));
+  writeFileSync(join(home, 'user-data', 'User', 'settings.json'), JSON.stringify(QUIET_SETTINGS));
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    PATH: `${tools.nodeBin}:${process.env.PATH ?? ''}`,
+    HOME: join(home, 'home'), TMPDIR: join(home, 'tmp'),
+    XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data'),
+    XDG_CACHE_HOME: join(home, 'cache'), XDG_RUNTIME_DIR: join(home, 'runtime'),
+    LANG: 'C.UTF-8',
+  };
+  const args = [
+    tools.codeServer, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
+    '--user-data-dir', join(home, 'user-data'), '--extensions-dir', join(home, 'extensions'),
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    // A built workbench honours the URL `payload` (extensionDevelopmentPath, extensionTestsPath)
+    // only with the smoke-test driver enabled.
+    '--vscode-option', 'enable-smoke-test-driver',
+    workspace,
+  ];
+  const child = spawn(join(tools.nodeBin, 'node'), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  await waitForHealth(port, child, () => output);
+
+  const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${extensionPath}`]]);
+  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`;
+  return {
+    url, port, log: () => output,
+    stop: async () => {
+      await stopChild(child);
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitForHealth(port: number, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode}:\n${output()}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`code-server did not answer on port ${port} within 60 s:\n${output()}`);
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}

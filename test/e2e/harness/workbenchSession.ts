@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { createDemoLakehouse, type DemoTableName } from '../../../scripts/demo-lakehouse';
+import { launchBrowser } from './browser';
+import { startCodeServer, type CodeServer } from './codeServer';
+import type { E2eTools } from './e2eEnvironment';
+import { openWorkbench } from './workbench';
+
+/** VS Code (code-server) on a fresh demo lakehouse with our extension loaded, in a browser page. */
+export interface WorkbenchSession {
+  page: Page;
+  workspace: string;
+  tables: Record<DemoTableName, string>;
+  server: CodeServer;
+  close: () => Promise<void>;
+}
+
+export async function openWorkbenchSession(tools: E2eTools, prepare?: (workspace: string) => void): Promise<WorkbenchSession> {
+  const workspace = mkdtempSync(join(tmpdir(), 'lakehouse-e2e-ws-'));
+  const tables = createDemoLakehouse(workspace);
+  prepare?.(workspace);
+  const server = await startCodeServer(tools, workspace, tools.repoRoot);
+  let browser: Browser | undefined;
+  const close = async (): Promise<void> => {
+    await browser?.close();
+    await server.stop();
+    rmSync(workspace, { recursive: true, force: true });
+  };
+  try {
+    browser = await launchBrowser(tools);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await openWorkbench(page, server.url);
+    return { page, workspace, tables, server, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
