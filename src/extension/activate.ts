@@ -1,0 +1,38 @@
+import * as vscode from 'vscode';
+import { registerCommands } from './commands/registerCommands';
+import { DeltaLogWatcher } from './tables/deltaLogWatcher';
+import { TableCache } from './tables/tableCache';
+import { TablesTreeProvider } from './tree/tablesTreeProvider';
+
+/**
+ * Entry point (bundled to dist/extension.cjs). Activation only wires objects together: the engine
+ * is loaded the first time a table is opened, so activation stays in the low milliseconds.
+ */
+export function activate(context: vscode.ExtensionContext): void {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('Lakehouse', { log: true });
+  const locations = (): string[] => vscode.workspace.getConfiguration('lakehouse').get<string[]>('locations', []);
+  const tree = new TablesTreeProvider(new TableCache(), locations, log);
+  const watcher = new DeltaLogWatcher((location) => tree.refreshTable(location));
+  const rootPaths = (): string[] => [
+    ...(vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+    ...locations(),
+  ];
+  watcher.watch(rootPaths());
+
+  context.subscriptions.push(
+    log, tree, watcher,
+    vscode.window.createTreeView('lakehouse.tables', { treeDataProvider: tree, showCollapseAll: true }),
+    ...registerCommands({ extensionUri: context.extensionUri, log, tree }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      watcher.watch(rootPaths());
+      tree.refreshAll();
+    }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration('lakehouse.locations') && !event.affectsConfiguration('files.exclude')) return;
+      watcher.watch(rootPaths());
+      tree.refreshAll();
+    }),
+  );
+  log.info(`Lakehouse activated in ${(performance.now() - started).toFixed(1)} ms`);
+}

@@ -1,0 +1,26 @@
+import type { RecordBatch } from 'apache-arrow';
+import { cellText } from '../../cli/format/jsonText';
+import { rowToJson } from '../../cli/format/jsonValue';
+import { formatDataType, type StructType } from '../../delta/schema';
+import type { PreviewCell, PreviewColumn } from '../../../webview/protocol/preview';
+
+const NUMERIC = new Set(['long', 'integer', 'short', 'byte', 'float', 'double']);
+
+export function previewColumns(schema: StructType): PreviewColumn[] {
+  return schema.fields.map((field) => ({
+    name: field.name,
+    type: formatDataType(field.type),
+    numeric: field.type.kind === 'decimal' || (field.type.kind === 'primitive' && NUMERIC.has(field.type.name)),
+  }));
+}
+
+/** One row as display cells, formatted exactly as the CLI prints values. */
+export function rowCells(schema: StructType): (batch: RecordBatch, row: number) => PreviewCell[] {
+  return (batch, row) => {
+    const json = rowToJson(batch, row, schema);
+    return schema.fields.map((field) => {
+      const value = json[field.name];
+      return value === null || value === undefined ? null : cellText(value, field.type);
+    });
+  };
+}
