@@ -29,7 +29,12 @@ export type DeltaErrorCode =
   | 'DELTA_FEATURE_NOT_ENABLED'
   | 'DELTA_RETENTION_TOO_SHORT'
   | 'DELTA_INVALID_ARGUMENT'
-  | 'DELTA_IO_ERROR';
+  | 'DELTA_IO_ERROR'
+  | 'SOURCE_CONNECTION_FAILED'
+  | 'SOURCE_NOT_FOUND'
+  | 'SOURCE_QUERY_FAILED'
+  | 'SOURCE_TYPE_UNSUPPORTED'
+  | 'SOURCE_VALUE_OUT_OF_RANGE';
 
 export class DeltaError extends Error {
   override readonly name = 'DeltaError';
