@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import { Data, RecordBatch, Struct, type Schema } from 'apache-arrow';
+import { takeData } from '../../arrow/takeRows';
+import { encodeParquet, parquetFileSuffix, type ParquetCompression } from '../../parquet/writeParquet';
+import type { ObjectStore } from '../../storage/objectStore';
+import type { AddFile } from '../actions';
+import { DeltaError } from '../errors';
+import { findField, physicalName, type ColumnMappingMode, type StructField, type StructType } from '../schema';
+import { encodeLogPath, partitionDirectory, partitionValueAt } from './partitionPath';
+import { physicalFileSchema, toPhysicalBatch } from './physicalData';
+import { StatsCollector, type StatsOptions } from './statsCollector';
+
+/** Spark's default `delta.targetFileSize` for writes without auto-compaction: 128 MiB. */
+export const DEFAULT_TARGET_FILE_SIZE = 128 * 1024 * 1024;
+/** Uncompressed bytes buffered across all partitions before the largest buffer is flushed. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
+
+export interface DataFileWriterOptions {
+  store: ObjectStore;
+  /** The table's logical schema, partition columns included. */
+  schema: StructType;
+  partitionColumns: readonly string[];
+  columnMappingMode: ColumnMappingMode;
+  stats?: StatsOptions;
+  /** Files are closed once they reach about this many bytes (estimated from the data written so far). */
+  targetFileSize?: number;
+  maxBufferedBytes?: number;
+  compression?: ParquetCompression;
+  /** Folder under the table root, e.g. `_change_data/`; '' for data files. */
+  directory?: string;
+  signal?: AbortSignal;
+}
+
+/** A Parquet file written under the table root, described as the log needs it. */
+export interface WrittenFile {
+  /** Table-relative, URL-encoded (the log form). */
+  path: string;
+  /** Keyed by physical column name. */
+  partitionValues: Record<string, string | null>;
+  size: number;
+  modificationTime: number;
+  rows: number;
+  stats: string;
+}
+
+interface PartitionBuffer {
+  values: Record<string, string | null>;
+  directory: string;
+  batches: RecordBatch[];
+  bytes: number;
+}
+
+/**
+ * Writes logical record batches (in the table's Arrow types) as Hive-partitioned Parquet data
+ * files: rows are split by partition value, buffered per partition, and flushed as one file when a
+ * partition's buffer reaches the target size or when all buffers together exceed the memory bound
+ * (the largest goes first). Statistics are computed from the batches of each file.
+ */
+export class DataFileWriter {
+  private readonly partitionFields: StructField[];
+  private readonly dataSchema: StructType;
+  private readonly fileSchema: Schema;
+  private readonly buffers = new Map<string, PartitionBuffer>();
+  private readonly written: WrittenFile[] = [];
+  private bufferedBytes = 0;
+  /** Bytes of Parquet per byte of Arrow data, learned from the files written so far. */
+  private compressionRatio = 1;
+  private fileCounter = 0;
+
+  constructor(private readonly options: DataFileWriterOptions) {
+    this.partitionFields = options.partitionColumns.map((column) => {
+      const field = findField(options.schema, [column]);
+      if (!field) throw new DeltaError('DELTA_INVALID_SCHEMA', `Partition column "${column}" is not in the table schema.`);
+      return field;
+    });
+    const partitionNames = new Set(this.partitionFields.map((f) => f.name));
+    this.dataSchema = { kind: 'struct', fields: options.schema.fields.filter((f) => !partitionNames.has(f.name)) };
+    this.fileSchema = physicalFileSchema(this.dataSchema, options.columnMappingMode);
+  }
+
+  async write(batch: RecordBatch): Promise<void> {
+    this.options.signal?.throwIfAborted();
+    if (batch.numRows === 0) return;
+    for (const [values, part] of this.splitByPartition(batch)) {
+      const directory = this.directoryOf(values);
+      let buffer = this.buffers.get(directory);
+      if (!buffer) {
+        buffer = { values, directory, batches: [], bytes: 0 };
+        this.buffers.set(directory, buffer);
+      }
+      const bytes = part.data.byteLength;
+      buffer.batches.push(part);
+      buffer.bytes += bytes;
+      this.bufferedBytes += bytes;
+      if (buffer.bytes * this.compressionRatio >= (this.options.targetFileSize ?? DEFAULT_TARGET_FILE_SIZE)) await this.flush(buffer);
+    }
+    const limit = this.options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+    while (this.bufferedBytes > limit) {
+      const largest = [...this.buffers.values()].reduce((a, b) => (b.bytes > a.bytes ? b : a));
+      await this.flush(largest);
+    }
+  }
+
+  /** Flushes every buffer and returns all files written, in order. */
+  async finish(): Promise<WrittenFile[]> {
+    for (const buffer of [...this.buffers.values()]) await this.flush(buffer);
+    return [...this.written];
+  }
+
+  /** Drops the buffers and deletes the files written so far (a failed write leaves no orphans). */
+  async abort(): Promise<void> {
+    this.buffers.clear();
+    this.bufferedBytes = 0;
+    const files = this.written.splice(0);
+    await Promise.all(files.map((f) => this.options.store.delete(decodeURIComponent(f.path)).catch(() => undefined)));
+  }
+
+  private splitByPartition(batch: RecordBatch): Array<[Record<string, string | null>, RecordBatch]> {
+    if (this.partitionFields.length === 0) return [[{}, batch]];
+    const columns = this.partitionFields.map((field) => {
+      const index = batch.schema.fields.findIndex((f) => f.name === field.name);
+      const data = batch.data.children[index];
+      if (!data) throw new DeltaError('DELTA_SCHEMA_MISMATCH', `The data has no partition column "${field.name}".`);
+      return { field, data };
+    });
+    const groups = new Map<string, { values: Record<string, string | null>; rows: number[] }>();
+    for (let row = 0; row < batch.numRows; row++) {
+      const cells = columns.map(({ field, data }) => partitionValueAt(data, row, field.type));
+      const key = JSON.stringify(cells);
+      let group = groups.get(key);
+      if (!group) {
+        const values: Record<string, string | null> = {};
+        columns.forEach(({ field }, i) => { values[physicalName(field, this.options.columnMappingMode)] = cells[i] ?? null; });
+        group = { values, rows: [] };
+        groups.set(key, group);
+      }
+      group.rows.push(row);
+    }
+    if (groups.size === 1) return [[[...groups.values()][0]!.values, batch]];
+    return [...groups.values()].map(({ values, rows }) => [values, takeBatch(batch, rows)]);
+  }
+
+  private directoryOf(values: Record<string, string | null>): string {
+    const mode = this.options.columnMappingMode;
+    return partitionDirectory(this.partitionFields.map((f) => physicalName(f, mode)), values);
+  }
+
+  private async flush(buffer: PartitionBuffer): Promise<void> {
+    this.buffers.delete(buffer.directory);
+    this.bufferedBytes -= buffer.bytes;
+    if (buffer.batches.length === 0) return;
+    this.options.signal?.throwIfAborted();
+    const stats = new StatsCollector(this.dataSchema, this.options.columnMappingMode, this.options.stats);
+    for (const batch of buffer.batches) stats.add(batch);
+    const physical = buffer.batches.map((b) => toPhysicalBatch(b, this.dataSchema, this.fileSchema));
+    const compression = this.options.compression ?? 'zstd';
+    const bytes = encodeParquet(physical, { compression });
+    const counter = String(this.fileCounter++).padStart(5, '0');
+    const relative = `${this.options.directory ?? ''}${buffer.directory}part-${counter}-${randomUUID()}-c000${parquetFileSuffix(compression)}`;
+    await this.options.store.put(relative, bytes).catch((cause: unknown) => {
+      throw new DeltaError('DELTA_IO_ERROR', `Cannot write data file ${relative} under ${this.options.store.root}: ${(cause as Error).message}`, { cause });
+    });
+    if (buffer.bytes > 0) this.compressionRatio = Math.max(0.01, bytes.length / buffer.bytes);
+    this.written.push({
+      path: encodeLogPath(relative),
+      partitionValues: buffer.values,
+      size: bytes.length,
+      modificationTime: Date.now(),
+      rows: stats.rows,
+      stats: stats.toJson(),
+    });
+  }
+}
+
+/** The `add` action of a freshly written data file. */
+export function addActionOf(file: WrittenFile, dataChange = true): AddFile {
+  return {
+    path: file.path,
+    partitionValues: file.partitionValues,
+    size: file.size,
+    modificationTime: file.modificationTime,
+    dataChange,
+    stats: file.stats,
+  };
+}
+
+function takeBatch(batch: RecordBatch, rows: number[]): RecordBatch {
+  const indices = Int32Array.from(rows);
+  const children = batch.data.children.map((child) => takeData(child, indices));
+  return new RecordBatch(batch.schema, new Data(new Struct(batch.schema.fields), 0, rows.length, 0, undefined, children));
+}

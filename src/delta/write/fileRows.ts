@@ -1,0 +1,84 @@
+import { Data, RecordBatch, Struct } from 'apache-arrow';
+import { decodeParquet, parquetRowGroupSizes, ParquetDecodeError } from '../../parquet/readParquet';
+import type { AddFile } from '../actions';
+import { toArrowSchema } from '../arrowSchema';
+import type { DeletedRows } from '../deletionVectors/deletedRows';
+import { keepMask } from '../deletionVectors/keepMask';
+import { readDeletionVector } from '../deletionVectors/readDeletionVector';
+import { DeltaError } from '../errors';
+import { resolveDataFilePath } from '../filePaths';
+import { conformData } from '../scan/conformData';
+import { constantData } from '../scan/constantData';
+import { filePartitionValues } from '../scan/pruning';
+import { physicalName } from '../schema';
+import type { Snapshot } from '../snapshot';
+
+/** One decoded piece of a data file, with every physical row (deleted ones included). */
+export interface FileRows {
+  /** All table columns, logical names and types (partition columns from the file's values). */
+  batch: RecordBatch;
+  /** Index of the batch's first row in the file: the row index deletion vectors use. */
+  rowOffset: number;
+  /** 1 for rows the file's current deletion vector keeps; undefined when it has none. */
+  live: Uint8Array | undefined;
+}
+
+/** The rows of one data file as a rewrite sees them, decoded a row group at a time. */
+export interface DataFileContent {
+  deleted: DeletedRows | undefined;
+  batches: Iterable<FileRows>;
+}
+
+/**
+ * Reads a whole data file for DML (DELETE, UPDATE, MERGE, replaceWhere): unlike a scan it keeps
+ * the rows a deletion vector hides, marked in `live`, because the row positions are what a new
+ * deletion vector has to address.
+ */
+export async function readDataFile(snapshot: Snapshot, file: AddFile, batchSize = 65536): Promise<DataFileContent> {
+  const path = resolveDataFilePath(file.path, snapshot.tableRoot);
+  const [bytes, deleted] = await Promise.all([
+    snapshot.store.get(path).catch((cause: unknown) => {
+      throw new DeltaError('DELTA_FILE_NOT_FOUND', `Data file ${path} of version ${snapshot.version} cannot be read: ${(cause as Error).message}`, { cause });
+    }),
+    file.deletionVector ? readDeletionVector(snapshot.store, file.deletionVector) : Promise.resolve(undefined),
+  ]);
+  const mode = snapshot.columnMappingMode;
+  const partitionColumns = new Set(snapshot.partitionColumns);
+  const schema = snapshot.schema;
+  const arrowSchema = toArrowSchema(schema);
+  const dataFields = schema.fields.filter((f) => !partitionColumns.has(f.name));
+  const partitions = filePartitionValues(file, snapshot);
+  const columns = dataFields.map((f) => physicalName(f, mode));
+  const corrupt = (error: unknown): unknown => (error instanceof ParquetDecodeError
+    ? new DeltaError('DELTA_CORRUPT_PARQUET', `Data file ${path} is not a readable Parquet file: ${error.message}`)
+    : error);
+  let groups: number[];
+  try {
+    groups = parquetRowGroupSizes(bytes);
+  } catch (error) {
+    throw corrupt(error);
+  }
+  function* batches(): Generator<FileRows> {
+    let rowOffset = 0;
+    for (const [index] of groups.entries()) {
+      let table;
+      try {
+        table = decodeParquet(bytes, { columns, rowGroups: [index], batchSize });
+      } catch (error) {
+        throw corrupt(error);
+      }
+      for (const batch of table.batches) {
+        const length = batch.numRows;
+        const source = new Data(new Struct(table.schema.fields), 0, length, 0, undefined, batch.data.children);
+        const children = schema.fields.map((field) => {
+          if (partitionColumns.has(field.name)) return constantData(field.type, partitions[field.name] ?? null, length);
+          return conformData(source, { kind: 'struct', fields: [field] }, mode, '').children[0] as Data;
+        });
+        const logical = new RecordBatch(arrowSchema, new Data(new Struct(arrowSchema.fields), 0, length, 0, undefined, children));
+        yield { batch: logical, rowOffset, live: deleted ? keepMask(deleted, rowOffset, length) : undefined };
+        rowOffset += length;
+      }
+    }
+  }
+  return { deleted, batches: batches() };
+}

@@ -1,0 +1,299 @@
+import { DataType as ArrowType, type Data, type RecordBatch } from 'apache-arrow';
+import { isValidAt } from '../../arrow/bitmap';
+import { readInt128 } from '../../arrow/decimal128';
+import { DeltaError } from '../errors';
+import { formatDecimal } from '../predicate/decimal';
+import { formatDate } from '../predicate/temporal';
+import { compareBytes } from '../predicate/typedValue';
+import { physicalName, type ColumnMappingMode, type DataType, type StructType } from '../schema';
+import { JsonNumber, stringifyStats, type StatsJsonValue } from './statsJson';
+import { truncatedMax, truncatedMin } from './statsStringBounds';
+
+/** Spark's default for `delta.dataSkippingNumIndexedCols`. */
+export const DEFAULT_INDEXED_COLUMNS = 32;
+
+export interface StatsOptions {
+  /** `delta.dataSkippingNumIndexedCols`: leaf columns with statistics, in schema order; -1 for all. */
+  numIndexedCols?: number;
+  /** `delta.dataSkippingStatsColumns`: these columns (and the leaves of these structs) instead. */
+  statsColumns?: string[];
+  /** Written as `tightBounds` (tables with deletion vectors record it). */
+  tightBounds?: boolean;
+}
+
+/** The statistics options a table's properties ask for ("Per-file Statistics" in PROTOCOL.md). */
+export function statsOptionsFromProperties(properties: Readonly<Record<string, string>>, tightBounds: boolean): StatsOptions {
+  const options: StatsOptions = {};
+  const columns = properties['delta.dataSkippingStatsColumns'];
+  if (columns !== undefined && columns.trim() !== '') {
+    options.statsColumns = columns.split(',').map((c) => c.trim()).filter((c) => c !== '');
+  }
+  const count = properties['delta.dataSkippingNumIndexedCols'];
+  if (count !== undefined) {
+    const n = Number(count);
+    if (!Number.isInteger(n) || n < -1) {
+      throw new DeltaError('DELTA_INVALID_ARGUMENT', `delta.dataSkippingNumIndexedCols must be an integer >= -1, got "${count}".`);
+    }
+    options.numIndexedCols = n;
+  }
+  if (tightBounds) options.tightBounds = true;
+  return options;
+}
+
+type LeafKind = 'number' | 'float' | 'bigint' | 'timestamp' | 'timestamp_ntz' | 'date' | 'decimal' | 'string' | 'countOnly';
+type Bound = number | bigint | Uint8Array;
+
+interface Leaf {
+  /** Logical names from the top-level field down. */
+  path: string[];
+  physicalPath: string[];
+  kind: LeafKind;
+  scale: number;
+  nullCount: number;
+  min?: Bound;
+  max?: Bound;
+}
+
+/**
+ * Accumulates one data file's statistics while its batches are written: numRecords, and per
+ * indexed leaf column nullCount plus min/max where Spark records them (numbers, strings, dates,
+ * timestamps, decimals; booleans, binaries and nested collections get nullCount only). Values are
+ * read from the Arrow buffers, so longs, decimals and microseconds stay exact.
+ */
+export class StatsCollector {
+  private numRecords = 0;
+  private readonly leaves: Leaf[];
+
+  /** `schema` holds the columns stored in the file (partition columns excluded), logical names. */
+  constructor(schema: StructType, mode: ColumnMappingMode, private readonly options: StatsOptions = {}) {
+    this.leaves = selectLeaves(schema, mode, options);
+  }
+
+  /** Adds a batch whose top-level columns are found by logical name (extra columns are ignored). */
+  add(batch: RecordBatch): void {
+    this.numRecords += batch.numRows;
+    for (const leaf of this.leaves) {
+      const chain = leafChain(batch, leaf.path);
+      accumulate(leaf, chain, batch.numRows);
+    }
+  }
+
+  /** The `add.stats` JSON (keys are physical names, nested like the schema's structs). */
+  toJson(): string {
+    const minValues: Record<string, StatsJsonValue> = {};
+    const maxValues: Record<string, StatsJsonValue> = {};
+    const nullCount: Record<string, StatsJsonValue> = {};
+    for (const leaf of this.leaves) {
+      setPath(nullCount, leaf.physicalPath, leaf.nullCount);
+      const min = leaf.min === undefined ? undefined : formatBound(leaf, leaf.min, 'min');
+      const max = leaf.max === undefined ? undefined : formatBound(leaf, leaf.max, 'max');
+      if (min !== undefined) setPath(minValues, leaf.physicalPath, min);
+      if (max !== undefined) setPath(maxValues, leaf.physicalPath, max);
+    }
+    const stats: Record<string, StatsJsonValue> = { numRecords: this.numRecords, minValues, maxValues, nullCount };
+    if (this.options.tightBounds !== undefined) stats.tightBounds = this.options.tightBounds;
+    return stringifyStats(stats);
+  }
+
+  get rows(): number {
+    return this.numRecords;
+  }
+}
+
+function selectLeaves(schema: StructType, mode: ColumnMappingMode, options: StatsOptions): Leaf[] {
+  const all: Leaf[] = [];
+  const visit = (struct: StructType, path: string[], physicalPath: string[]): void => {
+    for (const field of struct.fields) {
+      const fieldPath = [...path, field.name];
+      const fieldPhysical = [...physicalPath, physicalName(field, mode)];
+      if (field.type.kind === 'struct') visit(field.type, fieldPath, fieldPhysical);
+      else all.push({ path: fieldPath, physicalPath: fieldPhysical, kind: leafKind(field.type), scale: scaleOf(field.type), nullCount: 0 });
+    }
+  };
+  visit(schema, [], []);
+  if (options.statsColumns) {
+    const wanted = options.statsColumns.map((c) => c.split('.').map((part) => part.replace(/^`|`$/g, '').toLowerCase()));
+    return all.filter((leaf) => wanted.some((w) => w.every((part, i) => leaf.path[i]?.toLowerCase() === part)));
+  }
+  const n = options.numIndexedCols ?? DEFAULT_INDEXED_COLUMNS;
+  return n < 0 ? all : all.slice(0, n);
+}
+
+function leafKind(type: DataType): LeafKind {
+  if (type.kind === 'decimal') return 'decimal';
+  if (type.kind !== 'primitive') return 'countOnly';
+  switch (type.name) {
+    case 'byte':
+    case 'short':
+    case 'integer':
+      return 'number';
+    case 'float':
+    case 'double':
+      return 'float';
+    case 'long':
+      return 'bigint';
+    case 'date':
+      return 'date';
+    case 'timestamp':
+      return 'timestamp';
+    case 'timestamp_ntz':
+      return 'timestamp_ntz';
+    case 'string':
+      return 'string';
+    default:
+      return 'countOnly';
+  }
+}
+
+function scaleOf(type: DataType): number {
+  return type.kind === 'decimal' ? type.scale : 0;
+}
+
+/** The Data of each struct level down to the leaf. */
+function leafChain(batch: RecordBatch, path: readonly string[]): Data[] {
+  const chain: Data[] = [];
+  let fields = batch.schema.fields;
+  let children = batch.data.children;
+  for (const name of path) {
+    const index = fields.findIndex((f) => f.name === name);
+    const data = children[index];
+    if (!data) {
+      throw new DeltaError('DELTA_SCHEMA_MISMATCH', `Cannot collect statistics: the batch has no column ${path.join('.')}.`);
+    }
+    chain.push(data);
+    fields = ArrowType.isStruct(data.type) ? data.type.children : [];
+    children = data.children;
+  }
+  return chain;
+}
+
+function accumulate(leaf: Leaf, chain: Data[], length: number): void {
+  const data = chain.at(-1) as Data;
+  const parents = chain.slice(0, -1).filter((p) => p.nullCount > 0);
+  const present = (i: number): boolean => isValidAt(data, i) && parents.every((p) => isValidAt(p, i));
+  const better = boundComparer(leaf, data);
+  for (let i = 0; i < length; i++) {
+    if (!present(i)) {
+      leaf.nullCount++;
+      continue;
+    }
+    if (!better) continue;
+    const value = better.read(i);
+    if (value === undefined) continue;
+    if (leaf.min === undefined || better.compare(value, leaf.min) < 0) leaf.min = better.keep(value);
+    if (leaf.max === undefined || better.compare(value, leaf.max) > 0) leaf.max = better.keep(value);
+  }
+}
+
+interface BoundReader {
+  read(row: number): Bound | undefined;
+  compare(a: Bound, b: Bound): number;
+  /** A copy that does not pin the batch's buffers. */
+  keep(value: Bound): Bound;
+}
+
+function boundComparer(leaf: Leaf, data: Data): BoundReader | undefined {
+  const offset = data.offset;
+  const values: unknown = data.values;
+  const numeric = (a: Bound, b: Bound): number => (a < b ? -1 : a > b ? 1 : 0);
+  const same = (v: Bound): Bound => v;
+  switch (leaf.kind) {
+    case 'countOnly':
+      return undefined;
+    case 'number':
+    case 'date':
+    case 'float': {
+      const array = values as ArrayLike<number>;
+      const skipNaN = leaf.kind === 'float';
+      return {
+        read: (row) => {
+          const v = array[offset + row] as number;
+          return skipNaN && Number.isNaN(v) ? undefined : v;
+        },
+        compare: numeric,
+        keep: same,
+      };
+    }
+    case 'bigint':
+    case 'timestamp':
+    case 'timestamp_ntz': {
+      const array = values as BigInt64Array;
+      return { read: (row) => array[offset + row] as bigint, compare: numeric, keep: same };
+    }
+    case 'decimal': {
+      const words = values as Uint32Array;
+      return { read: (row) => readInt128(words, offset + row), compare: numeric, keep: same };
+    }
+    case 'string': {
+      const offsets = data.valueOffsets as Int32Array;
+      const bytes = data.values as Uint8Array;
+      return {
+        read: (row) => bytes.subarray(offsets[offset + row] as number, offsets[offset + row + 1] as number),
+        compare: (a, b) => compareBytes(a as Uint8Array, b as Uint8Array, 0, (b as Uint8Array).length),
+        keep: (v) => (v as Uint8Array).slice(),
+      };
+    }
+  }
+}
+
+const decoder = new TextDecoder();
+
+function formatBound(leaf: Leaf, value: Bound, role: 'min' | 'max'): StatsJsonValue | undefined {
+  switch (leaf.kind) {
+    case 'number':
+      return value as number;
+    case 'float':
+      // JSON has no infinities; leaving the bound out is always safe.
+      return Number.isFinite(value) ? new JsonNumber(String(value)) : undefined;
+    case 'bigint':
+      return new JsonNumber(String(value));
+    case 'decimal':
+      return new JsonNumber(formatDecimal({ unscaled: value as bigint, scale: leaf.scale }));
+    case 'date':
+      return formatDate(value as number);
+    case 'timestamp':
+    case 'timestamp_ntz':
+      return formatStatsTimestamp(value as bigint, leaf.kind === 'timestamp');
+    case 'string': {
+      const text = decoder.decode(value as Uint8Array);
+      return role === 'min' ? truncatedMin(text) : truncatedMax(text);
+    }
+    case 'countOnly':
+      return undefined;
+  }
+}
+
+const MICROS_PER_DAY = 86_400_000_000n;
+
+/**
+ * The form Spark writes timestamp statistics in: milliseconds, `yyyy-MM-dd'T'HH:mm:ss.SSS` plus
+ * `Z` for zoned timestamps. Microseconds are cut off for min and max alike, as Spark does; readers
+ * widen a max by 999µs for that reason.
+ */
+export function formatStatsTimestamp(micros: bigint, zoned: boolean): string {
+  let days = micros / MICROS_PER_DAY;
+  let rest = micros % MICROS_PER_DAY;
+  if (rest < 0n) {
+    rest += MICROS_PER_DAY;
+    days -= 1n;
+  }
+  const ms = Number(rest / 1000n);
+  const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+  const time = `${pad(Math.floor(ms / 3_600_000))}:${pad(Math.floor(ms / 60_000) % 60)}:${pad(Math.floor(ms / 1000) % 60)}.${pad(ms % 1000, 3)}`;
+  return `${formatDate(Number(days))}T${time}${zoned ? 'Z' : ''}`;
+}
+
+function setPath(target: Record<string, StatsJsonValue>, path: readonly string[], value: StatsJsonValue): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next === 'object' && !(next instanceof JsonNumber)) {
+      node = next;
+    } else {
+      const created: Record<string, StatsJsonValue> = {};
+      node[key] = created;
+      node = created;
+    }
+  }
+  node[path.at(-1) as string] = value;
+}
