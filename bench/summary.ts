@@ -1,12 +1,12 @@
 import type { BenchCase } from './benchCases';
 import type { ChildRun } from './runChild';
 
-export interface CaseResult {
-  benchCase: BenchCase;
-  tablePath: string;
-  ours: ChildRun[];
-  deltaRs: ChildRun[];
-}
+export type Engine = 'ours' | 'deltaRs' | 'deltaRsPyarrow';
+
+export const ENGINE_LABELS: Record<Engine, string> = { ours: 'ours', deltaRs: 'delta-rs', deltaRsPyarrow: 'delta-rs (pyarrow)' };
+
+/** Runs of each engine; deltaRsPyarrow is empty for loads, where both delta-rs readers are the same call. */
+export type CaseResult = { benchCase: BenchCase; tablePath: string } & Record<Engine, ChildRun[]>;
 
 export interface EngineSummary { ms: number; peakMiB: number; baselineMiB: number; processMs: number; files: number; rows?: number; filesRead?: number }
 
@@ -32,22 +32,27 @@ export function summarise(runs: readonly ChildRun[]): EngineSummary {
 /** Differences in what the two engines returned: a benchmark of different work measures nothing. */
 export function disagreements(result: CaseResult): string[] {
   const out: string[] = [];
-  for (const [name, runs] of [['ours', result.ours], ['delta-rs', result.deltaRs]] as const) {
-    if (new Set(runs.map((r) => `${r.files}/${r.rows}`)).size > 1) out.push(`${name} returned different counts across runs`);
-  }
   const ours = summarise(result.ours);
-  const theirs = summarise(result.deltaRs);
-  if (ours.files !== theirs.files) out.push(`active files: ours ${ours.files}, delta-rs ${theirs.files}`);
-  if (ours.rows !== theirs.rows) out.push(`rows: ours ${ours.rows}, delta-rs ${theirs.rows}`);
+  for (const engine of ['ours', 'deltaRs', 'deltaRsPyarrow'] as const) {
+    const runs = result[engine];
+    if (runs.length === 0) continue;
+    const name = ENGINE_LABELS[engine];
+    if (new Set(runs.map((r) => `${r.files}/${r.rows}`)).size > 1) out.push(`${name} returned different counts across runs`);
+    if (engine === 'ours') continue;
+    const theirs = summarise(runs);
+    if (ours.files !== theirs.files) out.push(`active files: ours ${ours.files}, ${name} ${theirs.files}`);
+    if (ours.rows !== theirs.rows) out.push(`rows: ours ${ours.rows}, ${name} ${theirs.rows}`);
+  }
   return out;
 }
 
 /** The results table, one line per case, ratios as ours / delta-rs (below 1 means we are faster). */
 export function formatTable(results: readonly CaseResult[]): string {
-  const header = ['case', 'ours ms', 'delta-rs ms', 'ratio', 'ours peak MiB', 'delta-rs peak MiB', 'files read (ours/delta-rs)', 'rows'];
+  const header = ['case', 'ours ms', 'delta-rs ms', 'ratio', 'ours peak MiB', 'delta-rs peak MiB', 'files read (ours/delta-rs)', 'rows', 'pyarrow ms / peak MiB'];
   const rows = results.map((result) => {
     const ours = summarise(result.ours);
     const theirs = summarise(result.deltaRs);
+    const pyarrow = result.deltaRsPyarrow.length > 0 ? summarise(result.deltaRsPyarrow) : undefined;
     return [
       `(${result.benchCase.id}) ${result.benchCase.title}`,
       ours.ms.toFixed(0),
@@ -57,6 +62,7 @@ export function formatTable(results: readonly CaseResult[]): string {
       theirs.peakMiB.toFixed(0),
       ours.filesRead === undefined ? '-' : `${ours.filesRead} / ${theirs.filesRead} of ${ours.files}`,
       ours.rows === undefined ? `${ours.files} files` : String(ours.rows),
+      pyarrow ? `${pyarrow.ms.toFixed(0)} / ${pyarrow.peakMiB.toFixed(0)}` : '-',
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
