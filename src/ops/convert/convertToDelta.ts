@@ -1,0 +1,252 @@
+import { resolve } from 'node:path';
+import { parseColumnTypeList, type NamedColumnType } from '../../connectors/columnTypeList';
+import { readParquetFooter } from '../../connectors/parquet/parquetFooter';
+import { statsFromParquetFooter } from '../../connectors/parquet/parquetFileStats';
+import { deltaSchemaFromParquet } from '../../connectors/parquet/parquetToDeltaSchema';
+import type { AddFile } from '../../delta/actions';
+import { DeltaError } from '../../delta/errors';
+import { LOG_DIR, parseLogFile } from '../../delta/logFiles';
+import { formatDataType, schemaToString, type DataType, type StructType } from '../../delta/schema';
+import { DeltaTable } from '../../delta/table';
+import { startCreateTable } from '../../delta/transaction/createTable';
+import { encodeLogPath } from '../../delta/write/partitionPath';
+import { LocalFileStore } from '../../storage/localFileStore';
+import type { ObjectMeta, ObjectStore } from '../../storage/objectStore';
+import { mapLimit } from '../../util/mapLimit';
+import { inferPartitionType, normalizePartitionValue, parsePartitionedPath } from './hivePartitions';
+import { listSourceFiles } from './listParquetFiles';
+import { SchemaReconciler, type SchemaConflict } from './reconcileSchemas';
+
+export interface ConvertOptions {
+  /** `"year INT, region STRING"`, or already parsed; types are inferred from the directory names when omitted. */
+  partitionBy?: string | readonly NamedColumnType[];
+  /** Plan only: read footers and check everything, commit nothing. */
+  dryRun?: boolean;
+  /** Footers read at once; the default suits local disks and object stores alike. */
+  concurrency?: number;
+  onProgress?: (done: number, total: number, message: string) => void;
+  signal?: AbortSignal;
+}
+
+/** What the conversion found (and, unless a dry run or already a table, committed). */
+export interface ConvertResult {
+  status: 'converted' | 'planned' | 'alreadyDelta';
+  location: string;
+  /** The committed version (0), or the existing table's latest version. */
+  version?: number;
+  schema: StructType;
+  partitionColumns: string[];
+  files: number;
+  bytes: number;
+  rows: number;
+  /** Hidden and bookkeeping files left out (`_SUCCESS`, `.crc`, ...). */
+  ignoredFiles: string[];
+}
+
+interface ScannedFile {
+  meta: ObjectMeta;
+  partitionValues: Record<string, string | null>;
+  stats: string;
+  rows: number;
+  schemaKey: string;
+}
+
+const DEFAULT_CONCURRENCY = 32;
+const MAX_LISTED_CONFLICTS = 20;
+
+/**
+ * CONVERT TO DELTA in place: the Parquet files under `location` (flat or Hive-partitioned) become
+ * version 0 of a Delta table whose add actions point at the files where they are. No data file is
+ * read beyond its footer, none is rewritten. The folder is listed twice, before and after the
+ * footers are read, and the conversion refuses to commit when anything changed in between, so a
+ * file written meanwhile is never half-described. A folder that already is a table is left alone.
+ */
+export async function convertToDelta(location: string | ObjectStore, options: ConvertOptions = {}): Promise<ConvertResult> {
+  const store = typeof location === 'string' ? new LocalFileStore(resolve(location)) : location;
+  const progress = options.onProgress ?? (() => undefined);
+  const existing = await existingTable(store);
+  if (existing) return existing;
+
+  progress(0, 0, 'listing files');
+  const listing = await listSourceFiles(store);
+  if (listing.files.length === 0) {
+    throw new DeltaError('DELTA_FILE_NOT_FOUND', `${store.root} holds no Parquet data files to convert${listing.ignored.length ? ` (only hidden files such as ${listing.ignored[0]})` : ''}.`);
+  }
+  const layout = partitionLayout(listing.files);
+  const partitionTypes = resolvePartitionTypes(layout, options.partitionBy);
+
+  const reconciler = new SchemaReconciler();
+  const seenSchemas = new Set<string>();
+  const conflictingSchemas = new Set<string>();
+  let done = 0;
+  const total = listing.files.length;
+  const scanned = await mapLimit(listing.files, options.concurrency ?? DEFAULT_CONCURRENCY, async (meta, index): Promise<ScannedFile> => {
+    options.signal?.throwIfAborted();
+    const footer = await readParquetFooter(store, meta.path, meta.size);
+    const schema = deltaSchemaFromParquet(footer.metadata, meta.path);
+    const schemaKey = schemaToString(schema);
+    // Thousands of files usually share a handful of schemas: reconcile each distinct one once.
+    if (!seenSchemas.has(schemaKey)) {
+      seenSchemas.add(schemaKey);
+      if (!reconciler.add(schema, meta.path)) conflictingSchemas.add(schemaKey);
+    }
+    const partitionValues = typedPartitionValues(meta.path, layout.values[index] as Record<string, string | null>, partitionTypes);
+    progress(++done, total, meta.path);
+    return { meta, partitionValues, stats: statsFromParquetFooter(footer), rows: Number(footer.metadata.num_rows), schemaKey };
+  });
+
+  if (reconciler.conflicts.length > 0) {
+    const alike = scanned.filter((f) => conflictingSchemas.has(f.schemaKey)).length - conflictingSchemas.size;
+    throw schemaMismatch(reconciler.conflicts, alike);
+  }
+  const dataSchema = reconciler.schema as StructType;
+  const schema = withPartitionColumns(dataSchema, partitionTypes, scanned);
+  const partitionColumns = partitionTypes.map((p) => p.name);
+  const summary = {
+    location: store.root, schema, partitionColumns, files: scanned.length,
+    bytes: scanned.reduce((sum, f) => sum + f.meta.size, 0),
+    rows: scanned.reduce((sum, f) => sum + f.rows, 0),
+    ignoredFiles: listing.ignored,
+  };
+
+  progress(total, total, 'checking the folder did not change');
+  await assertUnchanged(store, listing.files);
+  if (options.dryRun) return { status: 'planned', ...summary };
+
+  options.signal?.throwIfAborted();
+  const transaction = await startCreateTable(store, { schema, partitionColumns });
+  transaction.add(...scanned.map((file): { add: AddFile } => ({
+    add: {
+      path: encodeLogPath(file.meta.path),
+      partitionValues: file.partitionValues,
+      size: file.meta.size,
+      modificationTime: file.meta.modifiedMs,
+      dataChange: true,
+      stats: file.stats,
+    },
+  })));
+  const result = await transaction.commit({
+    operation: 'CONVERT',
+    parameters: { numFiles: scanned.length, partitionedBy: partitionColumns, collectStats: true, sourceFormat: 'parquet' },
+    metrics: { numConvertedFiles: scanned.length },
+  }, options.signal ? { signal: options.signal } : {});
+  return { status: 'converted', version: result.version, ...summary };
+}
+
+async function existingTable(store: ObjectStore): Promise<ConvertResult | undefined> {
+  const hasCommits = (await store.list(LOG_DIR)).some((o) => parseLogFile(o.path) !== undefined);
+  if (!hasCommits) return undefined;
+  const snapshot = await (await DeltaTable.open(store)).snapshot();
+  const files = snapshot.files();
+  return {
+    status: 'alreadyDelta', location: store.root, version: snapshot.version, schema: snapshot.schema,
+    partitionColumns: snapshot.metadata.partitionColumns, files: files.length,
+    bytes: files.reduce((sum, f) => sum + f.size, 0), rows: 0, ignoredFiles: [],
+  };
+}
+
+interface PartitionLayout {
+  columns: string[];
+  /** Raw values per listed file, same order as the listing. */
+  values: Array<Record<string, string | null>>;
+}
+
+function partitionLayout(files: readonly ObjectMeta[]): PartitionLayout {
+  let columns: string[] | undefined;
+  let firstPath = '';
+  const values = files.map((file) => {
+    const parsed = parsePartitionedPath(file.path);
+    if (columns === undefined) {
+      columns = parsed.columns;
+      firstPath = file.path;
+    } else if (parsed.columns.join('/') !== columns.join('/')) {
+      throw new DeltaError('DELTA_INVALID_ARGUMENT',
+        `The partition directories differ: ${firstPath} is under ${describeColumns(columns)} but ${file.path} is under ${describeColumns(parsed.columns)}. Every file must be at the same partition depth.`);
+    }
+    return parsed.values;
+  });
+  return { columns: columns ?? [], values };
+}
+
+function describeColumns(columns: readonly string[]): string {
+  return columns.length === 0 ? 'no partition directory' : columns.map((c) => `${c}=`).join('/');
+}
+
+function resolvePartitionTypes(layout: PartitionLayout, given: ConvertOptions['partitionBy']): NamedColumnType[] {
+  if (given === undefined) {
+    return layout.columns.map((name) => ({ name, type: inferPartitionType(layout.values.map((v) => v[name] ?? null)) }));
+  }
+  const declared = typeof given === 'string' ? parseColumnTypeList(given, 'partition schema') : [...given];
+  const names = declared.map((d) => d.name);
+  const missing = layout.columns.filter((c) => !names.includes(c));
+  const extra = names.filter((n) => !layout.columns.includes(n));
+  if (missing.length > 0 || extra.length > 0) {
+    throw new DeltaError('DELTA_INVALID_ARGUMENT',
+      `The partition schema names ${names.join(', ') || 'no column'}, but the directories are partitioned by ${layout.columns.join(', ') || 'nothing'}.`
+      + `${missing.length ? ` Missing: ${missing.join(', ')}.` : ''}${extra.length ? ` Not a directory level: ${extra.join(', ')}.` : ''}`);
+  }
+  return declared;
+}
+
+function typedPartitionValues(path: string, raw: Record<string, string | null>, types: readonly NamedColumnType[]): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const { name, type } of types) {
+    const value = raw[name] ?? null;
+    if (value === null) {
+      out[name] = null;
+      continue;
+    }
+    const normalized = normalizePartitionValue(value, type);
+    if ('error' in normalized) {
+      throw new DeltaError('DELTA_INVALID_ARGUMENT', `${path}: partition ${name} ${normalized.error}; declare it with another type in --partition-by.`);
+    }
+    out[name] = normalized.value;
+  }
+  return out;
+}
+
+function withPartitionColumns(dataSchema: StructType, partitions: readonly NamedColumnType[], files: readonly ScannedFile[]): StructType {
+  for (const { name } of partitions) {
+    if (dataSchema.fields.some((f) => f.name.toLowerCase() === name.toLowerCase())) {
+      throw new DeltaError('DELTA_SCHEMA_MISMATCH',
+        `"${name}" is both a partition directory and a column inside the data files (e.g. ${files[0]?.meta.path}); a converted table cannot hold both.`);
+    }
+  }
+  return {
+    kind: 'struct',
+    fields: [
+      ...dataSchema.fields,
+      ...partitions.map(({ name, type }: { name: string; type: DataType }) => ({ name, type, nullable: true, metadata: {} })),
+    ],
+  };
+}
+
+async function assertUnchanged(store: ObjectStore, before: readonly ObjectMeta[]): Promise<void> {
+  const after = (await listSourceFiles(store)).files;
+  const previous = new Map(before.map((f) => [f.path, f]));
+  const changes: string[] = [];
+  for (const file of after) {
+    const old = previous.get(file.path);
+    if (!old) changes.push(`${file.path} was added`);
+    else if (old.size !== file.size || old.modifiedMs !== file.modifiedMs) changes.push(`${file.path} was modified`);
+    previous.delete(file.path);
+  }
+  for (const path of previous.keys()) changes.push(`${path} was deleted`);
+  if (changes.length > 0) {
+    throw new DeltaError('DELTA_CONCURRENT_MODIFICATION',
+      `The folder changed while it was being converted (${changes.slice(0, 5).join('; ')}${changes.length > 5 ? `; and ${changes.length - 5} more` : ''}). Nothing was committed; run the conversion again once writers have finished.`);
+  }
+}
+
+function schemaMismatch(conflicts: readonly SchemaConflict[], filesAlike: number): DeltaError {
+  const lines = conflicts.slice(0, MAX_LISTED_CONFLICTS).map((c) => `  ${c.file}: column ${c.column}: ${c.difference}`);
+  const more = conflicts.length > MAX_LISTED_CONFLICTS ? [`  ... and ${conflicts.length - MAX_LISTED_CONFLICTS} more`] : [];
+  if (filesAlike > 0) more.push(`  (${filesAlike} more file(s) have the same schema as a file listed)`);
+  return new DeltaError('DELTA_SCHEMA_MISMATCH',
+    `Some files have schemas that cannot be merged into one table schema:\n${[...lines, ...more].join('\n')}\nRewrite or move those files, then convert again.`);
+}
+
+/** One line per column, for plans and messages: `id long`. */
+export function describeSchema(schema: StructType): string[] {
+  return schema.fields.map((f) => `${f.name} ${formatDataType(f.type)}`);
+}
