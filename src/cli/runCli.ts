@@ -1,5 +1,6 @@
 import { commandUsage } from './args';
 import type { CliCommand, CliIO } from './command';
+import { convertCommand } from './commands/convert';
 import { filesCommand } from './commands/files';
 import { historyCommand } from './commands/history';
 import { infoCommand } from './commands/info';
@@ -7,7 +8,7 @@ import { scanCommand } from './commands/scan';
 import { schemaCommand } from './commands/schema';
 import { renderError, UsageError } from './errors';
 
-const COMMANDS: readonly CliCommand[] = [infoCommand, schemaCommand, historyCommand, filesCommand, scanCommand];
+const COMMANDS: readonly CliCommand[] = [infoCommand, schemaCommand, historyCommand, filesCommand, scanCommand, convertCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length));
