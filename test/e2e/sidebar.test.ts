@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import type { Locator } from 'playwright-core';
 import { e2eToolsOrSkip } from './harness/e2eGate';
 import { openWorkbenchSession, type WorkbenchSession } from './harness/workbenchSession';
 import { lakehouseActivity, openLakehouseSidebar, screenshot, treeRow } from './harness/workbench';
@@ -26,3 +27,36 @@ test('the Lakehouse activity bar item opens the Tables view listing the demo tab
   const sales = treeRow(tree, 'sales');
   assert.match(await sales.locator('.label-description').innerText(), /^v15 · /);
 });
+
+test('expanding a table shows its schema, history and files with real names and values', async (t) => {
+  if (!session) return t.skip(skipped);
+  const { page } = session;
+  const tree = await openLakehouseSidebar(page);
+  await treeRow(tree, 'sales').click();
+
+  await treeRow(tree, 'Schema').click();
+  assert.equal(await description(tree, 'part'), 'integer · partition');
+  assert.equal(await description(tree, 'col1'), 'integer');
+  assert.equal(await description(tree, 'col2'), 'string');
+  await screenshot(page, 'sidebar-schema');
+  await treeRow(tree, 'Schema').click();
+
+  await treeRow(tree, 'History').click();
+  await treeRow(tree, 'v15 DELETE').waitFor();
+  assert.match(await description(tree, 'v15 DELETE'), /current$/);
+  await treeRow(tree, 'v0 WRITE').waitFor();
+  await screenshot(page, 'sidebar-history');
+  await treeRow(tree, 'History').click();
+
+  await treeRow(tree, 'Files').click();
+  await treeRow(tree, 'part=1').click();
+  const file = 'part-00001-d7e5d32a-55fa-410a-afee-adcdf46bc859.c000.snappy.parquet';
+  assert.equal(await description(tree, file), '732 B · 2 records');
+  await screenshot(page, 'sidebar-files');
+});
+
+async function description(tree: Locator, label: string): Promise<string> {
+  const row = treeRow(tree, label);
+  await row.waitFor({ timeout: 30_000 });
+  return (await row.locator('.label-description').innerText()).trim();
+}

@@ -72,7 +72,6 @@ function tableItem(node: Extract<TreeNode, { kind: 'table' }>, opened: OpenedTab
     tooltip.appendText(node.location);
     item.tooltip = tooltip;
   }
-  item.command = { command: 'lakehouse.preview.open', title: 'Preview Data', arguments: [node] };
   return withId(item, node);
 }
 

@@ -9,6 +9,8 @@ import type { E2eTools } from './e2eEnvironment';
 export interface CodeServer {
   url: string;
   port: number;
+  /** VS Code's user data folder; its logs/ holds our LogOutputChannel's file. */
+  userDataDir: string;
   log: () => string;
   stop: () => Promise<void>;
 }
@@ -41,12 +43,14 @@ async function freePort(): Promise<number> {
  * user data, extensions) in a temp dir, so runs never see each other or the developer's settings.
  * The extension is loaded for development through the `payload` URL query.
  */
-export async function startCodeServer(tools: E2eTools, workspace: string, extensionPath: string): Promise<CodeServer> {
+export async function startCodeServer(
+  tools: E2eTools, workspace: string, extensionPath: string, settings: Record<string, unknown> = {},
+): Promise<CodeServer> {
   const home = mkdtempSync(join(tmpdir(), 'lakehouse-e2e-'));
   const dirs = ['home', 'tmp', 'config', 'data', 'cache', 'runtime', 'user-data', 'extensions'];
   for (const dir of dirs) mkdirSync(join(home, dir), { mode: 0o700 });
   mkdirSync(join(home, 'user-data', 'User'));
-  writeFileSync(join(home, 'user-data', 'User', 'settings.json'), JSON.stringify(QUIET_SETTINGS));
+  writeFileSync(join(home, 'user-data', 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...settings }));
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     PATH: `${tools.nodeBin}:${process.env.PATH ?? ''}`,
@@ -74,7 +78,7 @@ export async function startCodeServer(tools: E2eTools, workspace: string, extens
   const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${extensionPath}`]]);
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`;
   return {
-    url, port, log: () => output,
+    url, port, userDataDir: join(home, 'user-data'), log: () => output,
     stop: async () => {
       await stopChild(child);
       rmSync(home, { recursive: true, force: true });

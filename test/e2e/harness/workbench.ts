@@ -16,8 +16,9 @@ export function lakehouseActivity(page: Page): Locator {
 
 /** Opens the Lakehouse container (a click toggles, so only click when the view is not showing). */
 export async function openLakehouseSidebar(page: Page): Promise<Locator> {
-  const view = page.locator('.pane-header[aria-label^="Tables"], .pane-header:has-text("Tables")').first();
-  if (!(await view.isVisible())) await lakehouseActivity(page).click({ timeout: 60_000 });
+  const item = lakehouseActivity(page);
+  await item.waitFor({ timeout: 60_000 });
+  if (!/\bchecked\b/.test(await item.getAttribute('class') ?? '')) await item.click();
   const tree = page.locator('.monaco-list[aria-label="Tables"]');
   await tree.waitFor({ timeout: 30_000 });
   return tree;

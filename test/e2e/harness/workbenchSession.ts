@@ -17,11 +17,18 @@ export interface WorkbenchSession {
   close: () => Promise<void>;
 }
 
-export async function openWorkbenchSession(tools: E2eTools, prepare?: (workspace: string) => void): Promise<WorkbenchSession> {
+export interface SessionOptions {
+  /** User settings, e.g. a small `lakehouse.preview.pageSize` to make paging visible. */
+  settings?: Record<string, unknown>;
+  /** Adds files to the workspace before VS Code opens it (e.g. a broken table). */
+  prepare?: (workspace: string) => void;
+}
+
+export async function openWorkbenchSession(tools: E2eTools, options: SessionOptions = {}): Promise<WorkbenchSession> {
   const workspace = mkdtempSync(join(tmpdir(), 'lakehouse-e2e-ws-'));
   const tables = createDemoLakehouse(workspace);
-  prepare?.(workspace);
-  const server = await startCodeServer(tools, workspace, tools.repoRoot);
+  options.prepare?.(workspace);
+  const server = await startCodeServer(tools, workspace, tools.repoRoot, options.settings);
   let browser: Browser | undefined;
   const close = async (): Promise<void> => {
     await browser?.close();
