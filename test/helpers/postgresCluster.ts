@@ -4,7 +4,6 @@ import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { TestContext } from 'node:test';
 import pg from 'pg';
 
 const execFileAsync = promisify(execFile);
@@ -43,16 +42,16 @@ export function findPostgresBinDir(): string | undefined {
   return undefined;
 }
 
+export const MISSING_POSTGRES = 'missing PostgreSQL server: no /usr/lib/postgresql/<major>/bin (apt-get install postgresql, or set LAKEHOUSE_PG_BIN)';
+
 /**
- * Starts a cluster, or reports the server missing: with CI=true that fails the test (.ci/run
- * installs it), elsewhere the test is skipped with how to get it. Nothing is installed here.
+ * Starts a cluster; without server binaries it throws with CI=true (.ci/run installs them) and
+ * otherwise returns undefined, so the tests skip with MISSING_POSTGRES. Nothing is installed here.
  */
-export async function startPostgresCluster(t: TestContext): Promise<PostgresCluster | undefined> {
+export async function startPostgresCluster(): Promise<PostgresCluster | undefined> {
   const bin = findPostgresBinDir();
   if (bin === undefined) {
-    const message = 'missing PostgreSQL server: no /usr/lib/postgresql/<major>/bin (apt-get install postgresql, or set LAKEHOUSE_PG_BIN)';
-    if (process.env.CI === 'true') throw new Error(message);
-    t.skip(message);
+    if (process.env.CI === 'true') throw new Error(MISSING_POSTGRES);
     return undefined;
   }
   return startCluster(bin);
