@@ -11,10 +11,8 @@ export function cellText(data: Data, row: number): string | null {
   if (!isValidAt(data, row)) return null;
   const type = data.type;
   const index = data.offset + row;
-  if (ArrowType.isInt(type) || ArrowType.isTimestamp(type)) {
-    if (type.bitWidth === 64 || ArrowType.isTimestamp(type)) return String((data.values as BigInt64Array)[index]);
-    return String((data.values as Int32Array)[index]);
-  }
+  if (ArrowType.isTimestamp(type)) return String((data.values as BigInt64Array)[index]);
+  if (ArrowType.isInt(type)) return String((data.values as Int32Array | BigInt64Array)[index]);
   if (ArrowType.isFloat(type)) return String((data.values as Float64Array)[index]);
   if (ArrowType.isBool(type)) return ((data.values as Uint8Array)[index >> 3] as number) & (1 << (index & 7)) ? 'true' : 'false';
   if (ArrowType.isDecimal(type)) return decimalText(readInt128(data.values as Uint32Array, index), type.scale);

@@ -109,7 +109,7 @@ export async function canonicalSourceRows(client: pg.Client, columns: readonly P
     }
     // The text cast of char(n) trims the padding its output (and our copy) keeps.
     if (column.pgType === 'character(5)') return `rpad(${name}::text, 5)`;
-    switch (type.name) {
+    switch (type.kind === 'primitive' ? type.name : undefined) {
       case 'float': return `${name}::float8::text`;
       case 'timestamp': case 'timestamp_ntz': return `(extract(epoch from ${name}) * 1000000)::bigint::text`;
       case 'binary': return `encode(${name}, 'hex')`;
