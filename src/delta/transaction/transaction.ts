@@ -11,6 +11,7 @@ import { parseSchemaString, type ColumnMappingMode, type StructType } from '../s
 import type { Snapshot } from '../snapshot';
 import type { DeltaTable } from '../table';
 import { assertWritable, hasFeature } from '../tableFeatures';
+import { cleanupExpiredLogs } from '../checkpoint/logCleanup';
 import { writeCheckpoint } from '../checkpoint/writeCheckpoint';
 import { backoff } from './backoff';
 import { buildCommitInfo, type CommitOperation } from './commitInfo';
@@ -28,7 +29,7 @@ export interface CommitResult {
   actions: Action[];
   /** Set when this commit was due a checkpoint and it was written. */
   checkpointVersion?: number;
-  /** Why the due checkpoint failed: the commit stands, readers just replay more commits. */
+  /** Why the due checkpoint or the log cleanup after it failed: the commit stands either way. */
   checkpointError?: Error;
 }
 
@@ -231,6 +232,8 @@ export class Transaction {
     try {
       await writeCheckpoint(this.store, result.version);
       result.checkpointVersion = result.version;
+      // Like Spark, expired log files are only cleaned up right after a new checkpoint can replace them.
+      await cleanupExpiredLogs(this.store, metadata.configuration ?? {});
     } catch (error) {
       result.checkpointError = error instanceof Error ? error : new Error(String(error));
     }
