@@ -34,7 +34,8 @@ export type DeltaErrorCode =
   | 'SOURCE_NOT_FOUND'
   | 'SOURCE_QUERY_FAILED'
   | 'SOURCE_TYPE_UNSUPPORTED'
-  | 'SOURCE_VALUE_OUT_OF_RANGE';
+  | 'SOURCE_VALUE_OUT_OF_RANGE'
+  | 'SOURCE_BAD_ROW';
 
 export class DeltaError extends Error {
   override readonly name = 'DeltaError';
