@@ -1,4 +1,4 @@
-import { parquetSchema, type ColumnMetaData, type MinMaxType, type SchemaElement, type SchemaTree } from 'hyparquet';
+import { parquetSchema, type ColumnMetaData, type SchemaElement, type Statistics, type SchemaTree } from 'hyparquet';
 import { deserializeTCompactProtocol } from 'hyparquet/src/thrift.js';
 import { formatDecimal } from '../../delta/predicate/decimal';
 import { formatDate } from '../../delta/predicate/temporal';
@@ -32,6 +32,7 @@ interface Accumulator {
 }
 
 type Comparable = number | bigint | string | boolean;
+type MinMaxType = NonNullable<Statistics['min']>;
 
 const MICROS_PER_MS = 1000n;
 const MAX_DATE_MS = 8.64e15;
