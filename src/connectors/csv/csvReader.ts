@@ -1,0 +1,188 @@
+import type { RecordBatch } from 'apache-arrow';
+import { DeltaError } from '../../delta/errors';
+import type { StructType } from '../../delta/schema';
+import { reportBadRow, type BadRowHandler } from '../badRows';
+import { RecordBatchBuilder, type Cell } from '../columnBuilder';
+import type { NamedColumnType } from '../columnTypeList';
+import { compileDateTimeFormat, ISO_FORMAT } from '../dateTimeFormat';
+import { readTextChunks } from '../textChunks';
+import { parseTextCell, TextTypeInferrer, type TextFormats } from '../textValues';
+import { CsvTokenizer, type CsvRecord } from './csvTokenizer';
+
+export interface CsvReadOptions {
+  delimiter?: string;
+  quote?: string;
+  /** The first record names the columns (default); without it columns are `_c0`, `_c1`, ... or the --schema names. */
+  header?: boolean;
+  /** Unquoted fields equal to one of these are NULL; default: the empty field only. */
+  nullValues?: readonly string[];
+  /** Types of some or all columns by name; the others are inferred. */
+  schema?: readonly NamedColumnType[];
+  dateFormat?: string;
+  timestampFormat?: string;
+  /** Records sampled for type inference (they are kept in memory until written). */
+  inferRows?: number;
+  batchRows?: number;
+  batchBytes?: number;
+  onBadRow?: BadRowHandler;
+  signal?: AbortSignal;
+}
+
+/** A source of record batches with a known schema and live counters. */
+export interface RowSource {
+  schema: StructType;
+  batches: AsyncIterable<RecordBatch>;
+  readonly counts: { rows: number; badRows: number };
+}
+
+const DEFAULT_INFER_ROWS = 10_000;
+const DEFAULT_BATCH_ROWS = 65_536;
+const DEFAULT_BATCH_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Opens a CSV file: reads the header and a sample to settle the schema, then streams typed record
+ * batches of bounded size. A row with the wrong number of fields, a malformed quote or a value that
+ * does not parse as its column's type is a bad row, reported with its row and line number.
+ */
+export async function openCsvFile(path: string, options: CsvReadOptions = {}): Promise<RowSource> {
+  const tokenizer = new CsvTokenizer({ delimiter: options.delimiter ?? ',', quote: options.quote ?? '"' });
+  const records = nonBlank(tokenize(readTextChunks(path, options.signal), tokenizer))[Symbol.asyncIterator]();
+  const formats: TextFormats = {
+    date: options.dateFormat ? compileDateTimeFormat(options.dateFormat) : ISO_FORMAT,
+    timestamp: options.timestampFormat ? compileDateTimeFormat(options.timestampFormat) : ISO_FORMAT,
+  };
+  const nullValues = new Set(options.nullValues ?? ['']);
+  const isNull = (record: CsvRecord, i: number): boolean => !record.quoted[i] && nullValues.has(record.fields[i] as string);
+
+  const sample: CsvRecord[] = [];
+  let names: string[];
+  if (options.header ?? true) {
+    const first = await records.next();
+    if (first.done) return emptySource(options.schema);
+    names = headerNames(first.value, path);
+  } else {
+    const first = await records.next();
+    if (first.done) return emptySource(options.schema);
+    sample.push(first.value);
+    const given = options.schema?.map((c) => c.name);
+    names = given && given.length === first.value.fields.length ? given : first.value.fields.map((_, i) => `_c${i}`);
+  }
+  const limit = options.inferRows ?? DEFAULT_INFER_ROWS;
+  while (sample.length < limit) {
+    const next = await records.next();
+    if (next.done) break;
+    sample.push(next.value);
+  }
+  const schema = settleSchema(names, sample, options.schema, formats, isNull, path);
+  const counts = { rows: 0, badRows: 0 };
+
+  async function* batches(): AsyncGenerator<RecordBatch> {
+    const builder = new RecordBatchBuilder(schema);
+    const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
+    const batchBytes = options.batchBytes ?? DEFAULT_BATCH_BYTES;
+    let row = 0;
+    const handle = async (record: CsvRecord): Promise<void> => {
+      row++;
+      const cells = typedRow(record, schema, formats, isNull);
+      if ('error' in cells) {
+        counts.badRows++;
+        await reportBadRow({ row, line: record.line, reason: cells.error, source: record.fields }, path, options.onBadRow);
+        return;
+      }
+      builder.appendRow(cells.value);
+      counts.rows++;
+    };
+    for (const record of sample.splice(0)) {
+      await handle(record);
+      if (builder.rows >= batchRows || builder.bytes >= batchBytes) yield builder.flush();
+    }
+    for (let next = await records.next(); !next.done; next = await records.next()) {
+      options.signal?.throwIfAborted();
+      await handle(next.value);
+      if (builder.rows >= batchRows || builder.bytes >= batchBytes) yield builder.flush();
+    }
+    if (builder.rows > 0) yield builder.flush();
+  }
+  return { schema, batches: batches(), counts };
+}
+
+async function* tokenize(chunks: AsyncIterable<string>, tokenizer: CsvTokenizer): AsyncGenerator<CsvRecord> {
+  for await (const chunk of chunks) yield* tokenizer.push(chunk);
+  yield* tokenizer.end();
+}
+
+/** Blank lines separate nothing in CSV; Spark skips them too. */
+async function* nonBlank(records: AsyncIterable<CsvRecord>): AsyncGenerator<CsvRecord> {
+  for await (const record of records) {
+    if (record.fields.length === 1 && record.fields[0] === '' && !record.quoted[0] && !record.error) continue;
+    yield record;
+  }
+}
+
+function headerNames(record: CsvRecord, path: string): string[] {
+  if (record.error) throw new DeltaError('SOURCE_BAD_ROW', `${path}: the header (line ${record.line}) is malformed: ${record.error}.`);
+  const seen = new Set<string>();
+  return record.fields.map((raw, i) => {
+    const name = raw.trim() === '' ? `_c${i}` : raw.trim();
+    if (seen.has(name.toLowerCase())) throw new DeltaError('SOURCE_BAD_ROW', `${path}: the header names column "${name}" twice; column names must be unique (case-insensitively).`);
+    seen.add(name.toLowerCase());
+    return name;
+  });
+}
+
+function settleSchema(
+  names: readonly string[],
+  sample: readonly CsvRecord[],
+  declared: readonly NamedColumnType[] | undefined,
+  formats: TextFormats,
+  isNull: (record: CsvRecord, i: number) => boolean,
+  path: string,
+): StructType {
+  const byName = new Map((declared ?? []).map((c) => [c.name.toLowerCase(), c]));
+  const unknown = (declared ?? []).filter((c) => !names.some((n) => n.toLowerCase() === c.name.toLowerCase()));
+  if (unknown.length > 0) {
+    throw new DeltaError('DELTA_INVALID_ARGUMENT', `--schema names ${unknown.map((c) => `"${c.name}"`).join(', ')}, which ${path} does not have (its columns: ${names.join(', ')}).`);
+  }
+  return {
+    kind: 'struct',
+    fields: names.map((name, i) => {
+      const given = byName.get(name.toLowerCase());
+      if (given) return { name, type: given.type, nullable: true, metadata: {} };
+      const inferrer = new TextTypeInferrer(formats);
+      for (const record of sample) {
+        // Malformed and ragged rows become bad rows later; they must not sway the types.
+        if (record.error || record.fields.length !== names.length || isNull(record, i)) continue;
+        inferrer.observe(record.fields[i] as string);
+      }
+      return { name, type: inferrer.type, nullable: true, metadata: {} };
+    }),
+  };
+}
+
+function typedRow(
+  record: CsvRecord,
+  schema: StructType,
+  formats: TextFormats,
+  isNull: (record: CsvRecord, i: number) => boolean,
+): { value: Cell[] } | { error: string } {
+  if (record.error) return { error: record.error };
+  if (record.fields.length !== schema.fields.length) {
+    return { error: `it has ${record.fields.length} field(s), but the header has ${schema.fields.length}` };
+  }
+  const cells: Cell[] = [];
+  for (const [i, field] of schema.fields.entries()) {
+    if (isNull(record, i)) {
+      cells.push(null);
+      continue;
+    }
+    const parsed = parseTextCell(record.fields[i] as string, field.type, formats);
+    if ('error' in parsed) return { error: `column ${field.name}: ${parsed.error}` };
+    cells.push(parsed.value);
+  }
+  return { value: cells };
+}
+
+function emptySource(declared: readonly NamedColumnType[] | undefined): RowSource {
+  const schema: StructType = { kind: 'struct', fields: (declared ?? []).map((c) => ({ name: c.name, type: c.type, nullable: true, metadata: {} })) };
+  return { schema, batches: (async function* () { /* an empty file has no rows */ })(), counts: { rows: 0, badRows: 0 } };
+}
