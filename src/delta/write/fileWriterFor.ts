@@ -1,5 +1,6 @@
 import type { ParquetCompression } from '../../parquet/writeParquet';
 import { DeltaError } from '../errors';
+import type { StructType } from '../schema';
 import type { Transaction } from '../transaction/transaction';
 import { DataFileWriter, DEFAULT_TARGET_FILE_SIZE } from './dataFileWriter';
 import { statsOptionsFromProperties } from './statsCollector';
@@ -14,13 +15,16 @@ export interface FileWriterOptions {
 const SIZE_TEXT = /^(\d+)\s*(b|k|kb|m|mb|g|gb)?$/i;
 const UNITS: Record<string, number> = { b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
 
-/** A data file writer configured by the table a transaction writes to (schema, partitioning, properties). */
-export function fileWriterFor(tx: Transaction, options: FileWriterOptions = {}, directory = ''): DataFileWriter {
+/**
+ * A data file writer configured by the table a transaction writes to (schema, partitioning,
+ * properties); `schema` overrides the table's for files with extra columns (change data).
+ */
+export function fileWriterFor(tx: Transaction, options: FileWriterOptions = {}, directory = '', schema: StructType = tx.schema): DataFileWriter {
   const properties = tx.properties;
   const dvs = properties['delta.enableDeletionVectors'] === 'true';
   return new DataFileWriter({
     store: tx.store,
-    schema: tx.schema,
+    schema,
     partitionColumns: tx.partitionColumns,
     columnMappingMode: tx.columnMappingMode,
     stats: statsOptionsFromProperties(properties, dvs),

@@ -1,16 +1,17 @@
-import type { Field, RecordBatch, Schema } from 'apache-arrow';
+import type { Schema } from 'apache-arrow';
 import { toArrowSchema } from '../arrowSchema';
 import { DeltaError } from '../errors';
 import { parsePredicate } from '../predicate/parsePredicate';
-import { schemaToString, type DataType, type StructType } from '../schema';
-import { assignColumnMapping, MAX_COLUMN_ID_KEY } from '../transaction/columnMapping';
+import type { DataType, StructType } from '../schema';
 import type { CommitOperation } from '../transaction/commitInfo';
 import { startCreateTable } from '../transaction/createTable';
 import { Transaction } from '../transaction/transaction';
+import { peekable, type BatchSource } from './batchSource';
 import { conformBatch } from './conformBatch';
 import { ConstraintChecker, tableConstraints, type TableConstraint } from './constraints';
 import { addActionOf } from './dataFileWriter';
 import { deltaSchemaFromArrow } from './deltaTypeFromArrow';
+import { evolveSchema } from './evolveSchema';
 import { fileWriterFor, type FileWriterOptions } from './fileWriterFor';
 import { removeActionOf } from './removeAction';
 import { stageDelete, type StagedDelete } from './stageDelete';
@@ -20,8 +21,6 @@ import { reconcileWriteSchema } from './writeSchema';
 
 /** What to do when the table exists: `error` refuses, `ignore` writes nothing; all create a missing table. */
 export type WriteMode = 'append' | 'overwrite' | 'error' | 'ignore';
-
-export type BatchSource = AsyncIterable<RecordBatch> | Iterable<RecordBatch>;
 
 export interface WriteTableOptions extends OperationOptions, FileWriterOptions {
   mode?: WriteMode;
@@ -116,7 +115,7 @@ export async function writeTable(location: TableLocation, input: BatchSource, op
       const now = Date.now();
       for (const file of files) tx.add(removeActionOf(file, now));
       filesRemoved = files.length;
-      removed = { rowsRemoved: 0, rowsCopied: 0, filesRemoved, deletionVectorsAdded: 0, deleted: [] };
+      removed = { rowsRemoved: 0, rowsCopied: 0, filesRemoved, deletionVectorsAdded: 0 };
     }
   }
   const written = await writer.finish();
@@ -164,21 +163,6 @@ function checkPartitioning(tx: Transaction, partitionBy: string[] | undefined): 
   }
 }
 
-/** Enforces the table schema on the data, or merges the data's schema into it (mergeSchema). */
-function evolveSchema(tx: Transaction, fields: readonly Field[], mergeSchema: boolean): void {
-  const typeWidening = tx.properties['delta.enableTypeWidening'] === 'true';
-  const result = reconcileWriteSchema(tx.schema, fields, { mergeSchema, typeWidening });
-  if (!result.changed) return;
-  let schema = result.schema;
-  const configuration = { ...tx.properties };
-  if (tx.columnMappingMode !== 'none') {
-    const assigned = assignColumnMapping(schema, Number(configuration[MAX_COLUMN_ID_KEY] ?? 0));
-    schema = assigned.schema;
-    configuration[MAX_COLUMN_ID_KEY] = String(assigned.maxColumnId);
-  }
-  tx.updateMetadata({ ...tx.metadata, schemaString: schemaToString(schema), configuration });
-}
-
 /** Tables created from data accept NULL everywhere, as Spark makes them (NOT NULL is declared, not inferred). */
 function nullable(schema: StructType): StructType {
   const relax = (type: DataType): DataType => {
@@ -190,37 +174,4 @@ function nullable(schema: StructType): StructType {
     }
   };
   return { kind: 'struct', fields: schema.fields.map((f) => ({ ...f, nullable: true, type: relax(f.type) })) };
-}
-
-interface Peekable<T> extends AsyncIterable<T> {
-  peek(): Promise<T | undefined>;
-}
-
-/** An iterable whose first item can be looked at before iterating (to learn the input schema). */
-function peekable<T>(source: AsyncIterable<T> | Iterable<T>): Peekable<T> {
-  const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : toAsync(source[Symbol.iterator]());
-  let head: Promise<IteratorResult<T>> | undefined;
-  return {
-    peek: async () => {
-      head ??= iterator.next();
-      const result = await head;
-      return result.done ? undefined : result.value;
-    },
-    async *[Symbol.asyncIterator]() {
-      if (head) {
-        const result = await head;
-        if (result.done) return;
-        yield result.value;
-      }
-      for (;;) {
-        const result = await iterator.next();
-        if (result.done) return;
-        yield result.value;
-      }
-    },
-  };
-}
-
-function toAsync<T>(iterator: Iterator<T>): AsyncIterator<T> {
-  return { next: async () => iterator.next() };
 }

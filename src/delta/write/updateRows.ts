@@ -1,0 +1,89 @@
+import type { RecordBatch } from 'apache-arrow';
+import type { Predicate } from '../predicate/ast';
+import { evaluatePredicate } from '../predicate/evaluatePredicate';
+import { formatPredicate } from '../predicate/formatPredicate';
+import { parsePredicate } from '../predicate/parsePredicate';
+import type { Snapshot } from '../snapshot';
+import { Transaction } from '../transaction/transaction';
+import { applyAssignments, parseAssignments } from './assignments';
+import { ChangeDataWriter } from './changeDataWriter';
+import { ConstraintChecker, tableConstraints } from './constraints';
+import { addActionOf } from './dataFileWriter';
+import { fileWriterFor, type FileWriterOptions } from './fileWriterFor';
+import { rewriteFile } from './rewriteFile';
+import { openTable, type TableLocation } from './tableLocation';
+import type { OperationOptions, WriteSummary } from './writeSummary';
+
+export interface UpdateOptions extends OperationOptions, FileWriterOptions {
+  /** Only rows matching this predicate; all rows when omitted. */
+  where?: string | Predicate;
+  /** Use deletion vectors; by default when the table has `delta.enableDeletionVectors` = true. */
+  deletionVectors?: boolean;
+}
+
+/**
+ * UPDATE table SET column = literal, ... [WHERE predicate] in one commit. Files holding matching
+ * rows are rewritten (or get deletion vectors, the updated rows going to new files); the updated
+ * rows must satisfy the table's constraints, else nothing is committed.
+ */
+export async function updateRows(location: TableLocation, set: Readonly<Record<string, string>>, options: UpdateOptions = {}): Promise<WriteSummary> {
+  const tx = await Transaction.start(await openTable(location));
+  const snapshot = tx.snapshot as Snapshot;
+  const schema = tx.schema;
+  const assignments = parseAssignments(set, schema);
+  const predicate = typeof options.where === 'string' ? parsePredicate(options.where, schema) : options.where;
+  const writer = fileWriterFor(tx, options);
+  const changes = tx.properties['delta.enableChangeDataFeed'] === 'true' ? new ChangeDataWriter(tx, options) : undefined;
+  const checker = new ConstraintChecker(tableConstraints(schema, tx.properties), schema);
+  const context = {
+    tx, snapshot, writer, now: Date.now(),
+    deletionVectors: options.deletionVectors ?? tx.properties['delta.enableDeletionVectors'] === 'true',
+  };
+  const candidates = snapshot.scan(predicate ? { where: predicate } : {}).plan();
+  tx.readPredicate(predicate);
+  tx.readFiles(candidates);
+  let rowsUpdated = 0;
+  let rowsCopied = 0;
+  let filesRemoved = 0;
+  const onMatched = async (rows: RecordBatch): Promise<void> => {
+    const updated = applyAssignments(rows, assignments);
+    if (!checker.check(updated) || checker.hasViolations) return;
+    rowsUpdated += updated.numRows;
+    await writer.write(updated);
+    await changes?.write(rows, 'update_preimage');
+    await changes?.write(updated, 'update_postimage');
+  };
+  const match = (batch: RecordBatch): Uint8Array => (predicate ? evaluatePredicate(predicate, batch, schema) : new Uint8Array(batch.numRows).fill(1));
+  try {
+    for (const [index, file] of candidates.entries()) {
+      options.signal?.throwIfAborted();
+      const rewrite = await rewriteFile(context, file, match, onMatched);
+      rowsCopied += rewrite.copiedRows;
+      if (rewrite.removed) filesRemoved++;
+      options.onProgress?.(index + 1, candidates.length, file.path);
+    }
+    checker.throwIfViolated('The UPDATE');
+    if (rowsUpdated === 0) return { version: tx.readVersion, rowsAdded: 0, rowsRemoved: 0, filesAdded: 0, filesRemoved: 0, bytesAdded: 0 };
+    const written = await writer.finish();
+    const cdc = changes ? await changes.finish() : [];
+    tx.add(...written.map((file) => ({ add: addActionOf(file) })), ...cdc.map((file) => ({ cdc: file })));
+    const bytesAdded = written.reduce((n, f) => n + f.size, 0);
+    const { version } = await tx.commit({
+      operation: 'UPDATE',
+      parameters: { predicate: predicate ? [formatPredicate(predicate)] : [] },
+      metrics: {
+        numRemovedFiles: filesRemoved,
+        numAddedFiles: written.length,
+        numUpdatedRows: rowsUpdated,
+        numCopiedRows: rowsCopied,
+        numAddedChangeFiles: cdc.length,
+        numAddedBytes: bytesAdded,
+      },
+    }, options.signal ? { signal: options.signal } : {});
+    return { version, rowsAdded: rowsUpdated, rowsRemoved: rowsUpdated, filesAdded: written.length, filesRemoved, bytesAdded };
+  } catch (error) {
+    await writer.abort();
+    await changes?.abort();
+    throw error;
+  }
+}
