@@ -1,0 +1,57 @@
+import { connectPostgres } from '../../connectors/postgres/pgConnect';
+import { PgSnapshotReader, type PgSnapshotPosition } from '../../connectors/postgres/pgSnapshotReader';
+import type { PgSource } from '../../connectors/postgres/pgSourceSchema';
+import { writeTable } from '../../delta/write/writeTable';
+import type { OperationOptions } from '../../delta/write/writeSummary';
+
+export interface PostgresSnapshotIngest extends OperationOptions {
+  /** libpq URL; the password comes from `password`, else PGPASSWORD, never from logs. */
+  url: string;
+  password?: string;
+  source: PgSource;
+  /** The Delta table location; created when missing. */
+  target: string;
+  /** Overwrite (default: the table becomes an exact copy) or append to what is there. */
+  mode?: 'overwrite' | 'append';
+  partitionBy?: string[];
+}
+
+export interface PostgresSnapshotResult {
+  version: number;
+  rows: number;
+  filesAdded: number;
+  bytesAdded: number;
+  /** Where the snapshot stands in the source's WAL: the start point of a later CDC run. */
+  position: PgSnapshotPosition;
+  primaryKey: string[];
+}
+
+/**
+ * Copies a table or query into a Delta table in one commit, streamed in bounded memory from one
+ * consistent (REPEATABLE READ) snapshot of the source. A table created here keeps the source's
+ * NOT NULL columns as non-nullable Delta fields.
+ */
+export async function ingestPostgresSnapshot(options: PostgresSnapshotIngest): Promise<PostgresSnapshotResult> {
+  const client = await connectPostgres({ url: options.url, ...(options.password === undefined ? {} : { password: options.password }) });
+  try {
+    const reader = await PgSnapshotReader.open(client, options.source, options.signal ? { signal: options.signal } : {});
+    const summary = await writeTable(options.target, reader.batches(), {
+      mode: options.mode ?? 'overwrite',
+      schema: reader.schema.deltaSchema,
+      ...(options.partitionBy ? { partitionBy: options.partitionBy } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    await reader.close();
+    return {
+      version: summary.version,
+      rows: summary.rowsAdded,
+      filesAdded: summary.filesAdded,
+      bytesAdded: summary.bytesAdded,
+      position: reader.position,
+      primaryKey: reader.schema.primaryKey,
+    };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
