@@ -12,7 +12,7 @@ export const CONSTRAINT_PROPERTY_PREFIX = 'delta.constraints.';
 /** A rule every row of the table must satisfy ("Column Invariants" and "CHECK Constraints" in PROTOCOL.md). */
 export type TableConstraint =
   | { kind: 'notNull'; name: string; path: string[] }
-  | { kind: 'check'; name: string; expression: string; predicate: Predicate };
+  | { kind: 'check'; name: string; expression: string; predicate: Predicate; rule?: string };
 
 /**
  * The table's constraints: NOT NULL for every non-nullable field (nested fields count when their
@@ -105,7 +105,7 @@ export class ConstraintChecker {
     const lines = [...this.violations.values()].map(({ constraint, rows, example }) => {
       const rule = constraint.kind === 'notNull'
         ? `column ${constraint.path.join('.')} is NOT NULL`
-        : `CHECK constraint ${constraint.name} (${constraint.expression})`;
+        : constraint.rule ?? `CHECK constraint ${constraint.name} (${constraint.expression})`;
       return `  - ${rule}: violated by ${rows} row${rows === 1 ? '' : 's'}, e.g. ${example}`;
     });
     throw new DeltaError('DELTA_CONSTRAINT_VIOLATION', `${what} was refused and the table left unchanged:\n${lines.join('\n')}`);

@@ -75,7 +75,10 @@ export async function writeTable(location: TableLocation, input: BatchSource, op
   const constraints: TableConstraint[] = tableConstraints(schema, tx.properties);
   const replaceWhere = options.replaceWhere === undefined ? undefined : parsePredicate(options.replaceWhere, schema);
   if (replaceWhere && options.replaceWhere !== undefined) {
-    constraints.push({ kind: 'check', name: 'replaceWhere', expression: options.replaceWhere, predicate: replaceWhere });
+    constraints.push({
+      kind: 'check', name: 'replaceWhere', expression: options.replaceWhere, predicate: replaceWhere,
+      rule: `rows must match replaceWhere (${options.replaceWhere})`,
+    });
   }
   const checker = new ConstraintChecker(constraints, schema);
   const writer = fileWriterFor(tx, options);
