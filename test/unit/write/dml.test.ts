@@ -19,7 +19,7 @@ async function seed(dir: string, properties: Record<string, string> = {}): Promi
 
 for (const dvs of [false, true]) {
   describe(`DML ${dvs ? 'with deletion vectors' : 'copy-on-write'}`, () => {
-    const properties = dvs ? { 'delta.enableDeletionVectors': 'true' } : {};
+    const properties: Record<string, string> = dvs ? { 'delta.enableDeletionVectors': 'true' } : {};
 
     test('DELETE by data column and by partition', async () => {
       const { dir, cleanup } = await tempTableDir();
