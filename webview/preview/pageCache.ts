@@ -34,12 +34,17 @@ export class PageCache {
     return page * this.pageSize;
   }
 
-  store(offset: number, rows: PreviewCell[][], done: boolean): void {
+  /** Keeps a page; `total` (the scan's row count, once it has ended) fixes the grid's length. */
+  store(offset: number, rows: PreviewCell[][], total: number | undefined): void {
     const page = Math.floor(offset / this.pageSize);
     this.requested.delete(page);
-    this.pages.set(page, rows);
-    this.knownRows = Math.max(this.knownRows, offset + rows.length);
-    if (done) this.done = true;
+    if (rows.length > 0) this.pages.set(page, rows);
+    if (total === undefined) {
+      this.knownRows = Math.max(this.knownRows, offset + rows.length);
+    } else {
+      this.knownRows = total;
+      this.done = true;
+    }
     while (this.pages.size > this.maxPages) {
       const oldest = this.pages.keys().next().value;
       if (oldest === undefined) break;

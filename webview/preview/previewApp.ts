@@ -32,7 +32,7 @@ export function startPreview(root: HTMLElement): void {
     switch (handled.type) {
       case 'init': {
         const cache = new PageCache(handled.pageSize, MAX_PAGES);
-        cache.store(0, handled.rows, handled.done);
+        cache.store(0, handled.rows, handled.total);
         const grid = new VirtualGrid(handled.columns, cache, (offset) => send({ type: 'loadRows', offset }));
         state = { init: handled, cache, grid };
         root.append(grid.element);
@@ -40,7 +40,7 @@ export function startPreview(root: HTMLElement): void {
         break;
       }
       case 'rows':
-        state?.cache.store(handled.offset, handled.rows, handled.done);
+        state?.cache.store(handled.offset, handled.rows, handled.total);
         state?.grid.schedule();
         break;
       case 'error': {
@@ -49,6 +49,7 @@ export function startPreview(root: HTMLElement): void {
         error.setAttribute('role', 'alert');
         error.textContent = handled.message;
         root.append(error);
+        if (!state) status.textContent = 'The table could not be opened.';
         break;
       }
     }

@@ -23,18 +23,21 @@ export interface PreviewInit {
   columns: PreviewColumn[];
   pageSize: number;
   rows: PreviewCell[][];
-  /** True when the first page holds every row. */
-  done: boolean;
+  /** Set once the scan has ended (here: the first page holds every row): the number of rows. */
+  total?: number;
   /** From "open preview" to the first rows being ready on the host. */
   firstRowsMs: number;
 }
 
-/** Host -> webview: rows [offset, offset + rows.length). `done` means no row follows them. */
+/**
+ * Host -> webview: rows [offset, offset + rows.length). `total` is set once the scan has ended; a
+ * request past the end then answers no rows and the total, which is how the grid learns its length.
+ */
 export interface PreviewRows {
   type: 'rows';
   offset: number;
   rows: PreviewCell[][];
-  done: boolean;
+  total?: number;
 }
 
 export interface PreviewFailure {

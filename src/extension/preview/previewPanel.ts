@@ -81,7 +81,7 @@ export class PreviewPanel {
     const first = await this.pager.page(0, this.pageSize);
     return {
       type: 'init', title, version: snapshot.version, columns: previewColumns(snapshot.schema),
-      pageSize: this.pageSize, rows: first.rows, done: first.done, firstRowsMs: performance.now() - started,
+      pageSize: this.pageSize, rows: first.rows, total: first.total, firstRowsMs: performance.now() - started,
     };
   }
 
@@ -89,7 +89,7 @@ export class PreviewPanel {
     if (!this.pager) return;
     try {
       const page = await this.pager.page(message.offset, this.pageSize);
-      this.post({ type: 'rows', offset: message.offset, rows: page.rows, done: page.done });
+      this.post({ type: 'rows', offset: message.offset, rows: page.rows, total: page.total });
     } catch (error) {
       if (this.abort.signal.aborted) return;
       this.post({ type: 'error', message: errorMessage(error) });

@@ -3,8 +3,8 @@ import type { PreviewCell } from '../../../webview/protocol/preview';
 
 export interface RowPage {
   rows: PreviewCell[][];
-  /** No row follows this page. */
-  done: boolean;
+  /** Set once the scan has ended: the number of rows it has. */
+  total?: number;
 }
 
 /**
@@ -57,7 +57,7 @@ export class RowPager {
     }
     // Peek so the page says whether more rows exist, and the grid can stop offering to load them.
     while (!this.finished && (!this.batch || this.rowInBatch >= this.batch.numRows)) await this.nextBatch();
-    return { rows, done: this.finished };
+    return this.finished ? { rows, total: this.position } : { rows };
   }
 
   private async restart(): Promise<void> {
