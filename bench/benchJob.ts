@@ -13,6 +13,8 @@ export type BenchJob =
 export interface ChildResult {
   /** Time of the operation alone, from table path to the last batch, after imports. */
   ms: number;
+  /** CPU time (user + system, all threads) of the operation: steadier than `ms` on a busy machine. */
+  cpuMs: number;
   /** Active files in the snapshot. */
   files: number;
   /** Rows returned by a scan. */
@@ -28,7 +30,7 @@ export interface ChildResult {
 export function isChildResult(value: unknown): value is ChildResult {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
-  return ['ms', 'files', 'baselineKiB', 'peakKiB'].every((key) => typeof record[key] === 'number')
+  return ['ms', 'cpuMs', 'files', 'baselineKiB', 'peakKiB'].every((key) => typeof record[key] === 'number')
     && ['rows', 'filesRead'].every((key) => record[key] === undefined || typeof record[key] === 'number');
 }
 

@@ -6,6 +6,7 @@ import { REPO_ROOT } from './benchPaths';
 
 interface ProfileNode {
   id: number;
+  children?: number[];
   callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   positionTicks?: { line: number; ticks: number }[];
 }
@@ -48,6 +49,49 @@ export function hotSpots(profilePath: string, bundlePath: string, top: number): 
       share: spot.selfMs / (totalUs / 1000),
       hotLines: [...lines.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([line, ticks]) => `${line} (${ticks} ticks)`),
     }));
+}
+
+export interface InclusiveSpot { totalMs: number; share: number; functionName: string; location: string }
+
+/**
+ * Time spent inside each of our own functions (src/ and bench/), callees included: where a load or a
+ * scan spends its time, which self time alone hides behind Arrow and GC frames.
+ */
+export function inclusiveSpots(profilePath: string, bundlePath: string, top: number): InclusiveSpot[] {
+  const profile = JSON.parse(readFileSync(profilePath, 'utf8')) as CpuProfile;
+  const map = new SourceMap(JSON.parse(readFileSync(`${bundlePath}.map`, 'utf8')) as SourceMapPayload);
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const keyOf = new Map<number, string | undefined>();
+  for (const node of profile.nodes) {
+    const frame = node.callFrame;
+    if (!frame.url.endsWith('ours-child.cjs')) { keyOf.set(node.id, undefined); continue; }
+    const location = mapLocation(map, frame.lineNumber, frame.columnNumber);
+    keyOf.set(node.id, location.startsWith('src/') || location.startsWith('bench/') ? `${frame.functionName || '(anonymous)'}@${location}` : undefined);
+  }
+  const totals = new Map<string, number>();
+  let allUs = 0;
+  profile.samples.forEach((id, i) => {
+    const us = profile.timeDeltas[i] ?? 0;
+    if (byId.get(id)?.callFrame.functionName === '(idle)') return;
+    allUs += us;
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const key = keyOf.get(at);
+      if (key !== undefined && !seen.has(key)) {
+        seen.add(key);
+        totals.set(key, (totals.get(key) ?? 0) + us);
+      }
+    }
+  });
+  return [...totals.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([key, us]) => {
+      const at = key.lastIndexOf('@');
+      return { totalMs: us / 1000, share: us / allUs, functionName: key.slice(0, at), location: key.slice(at + 1) };
+    });
 }
 
 function mapLocation(map: SourceMap, line: number, column: number): string {

@@ -8,24 +8,28 @@ import { isBenchJob } from './isBenchJob';
 import { rangePredicate, type BenchJob, type ChildResult } from './benchJob';
 import { procStatusKiB } from './procStatus';
 
-async function runJob(job: BenchJob): Promise<Omit<ChildResult, 'baselineKiB' | 'peakKiB'> & { started: number }> {
-  const started = performance.now();
+type JobOutcome = Pick<ChildResult, 'files' | 'rows' | 'filesRead'>;
+
+async function runJob(job: BenchJob): Promise<JobOutcome> {
   const snapshot = await (await DeltaTable.open(job.path)).snapshot();
-  if (job.op === 'load') return { started, ms: 0, files: snapshot.fileCount };
+  if (job.op === 'load') return { files: snapshot.fileCount };
   const scan = snapshot.scan(job.range ? { where: rangePredicate(job.range) } : {});
   let rows = 0;
   for await (const batch of scan.batches()) rows += batch.numRows;
-  return { started, ms: 0, files: scan.metrics.filesInTable, rows, filesRead: scan.metrics.filesRead };
+  return { files: scan.metrics.filesInTable, rows, filesRead: scan.metrics.filesRead };
 }
 
 async function main(): Promise<void> {
   const job: unknown = JSON.parse(process.argv[2] ?? 'null');
   if (!isBenchJob(job)) throw new Error(`not a bench job: ${process.argv[2]}`);
   const baselineKiB = procStatusKiB('VmRSS');
-  const { started, ...outcome } = await runJob(job);
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  const outcome = await runJob(job);
   const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
   const peakKiB = procStatusKiB('VmHWM');
-  const result: ChildResult = { ...outcome, ms, baselineKiB, peakKiB };
+  const result: ChildResult = { ...outcome, ms, cpuMs: (cpu.user + cpu.system) / 1000, baselineKiB, peakKiB };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

@@ -8,15 +8,16 @@
  *   npm run bench -- --runs 1           fewer repetitions
  *   npm run bench -- --profile          also CPU-profile our child once per case and print hot spots
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_CASES, type BenchCase } from './benchCases';
 import type { BenchJob } from './benchJob';
 import { CACHE_DIR, REPO_ROOT, RESULTS_DIR, peerPython } from './benchPaths';
 import { ensureTable } from './benchTables';
-import { hotSpots } from './cpuProfile';
+import { hotSpots, inclusiveSpots } from './cpuProfile';
 import { buildOursChild } from './oursChildBundle';
 import { runChild, type ChildRun } from './runChild';
 import { disagreements, ENGINE_LABELS, formatTable, summarise, type CaseResult, type Engine } from './summary';
@@ -46,7 +47,7 @@ async function measureCase(benchCase: BenchCase, runs: number, oursChild: string
     for (const engine of order) {
       const outcome = await engines[engine]();
       result[engine].push(outcome);
-      log(`  (${benchCase.id}) run ${run + 1}/${runs} ${ENGINE_LABELS[engine].padEnd(18)} ${outcome.ms.toFixed(0).padStart(6)} ms  peak ${(outcome.peakKiB / 1024).toFixed(0)} MiB`);
+      log(`  (${benchCase.id}) run ${run + 1}/${runs} ${ENGINE_LABELS[engine].padEnd(18)} ${outcome.ms.toFixed(0).padStart(6)} ms  cpu ${outcome.cpuMs.toFixed(0).padStart(6)} ms  peak ${(outcome.peakKiB / 1024).toFixed(0)} MiB`);
     }
   }
   return result;
@@ -61,9 +62,20 @@ async function profileCase(benchCase: BenchCase, oursChild: string): Promise<voi
   const profile = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
   if (!profile) throw new Error(`node wrote no .cpuprofile into ${dir}`);
   log(`\nCPU profile of ours, case (${benchCase.id}) ${benchCase.title}: ${join(dir, profile)}`);
+  log('  our functions, callees included (busy time, idle excluded):');
+  for (const spot of inclusiveSpots(join(dir, profile), oursChild, 15)) {
+    log(`  ${spot.totalMs.toFixed(0).padStart(6)} ms ${(spot.share * 100).toFixed(1).padStart(5)}%  ${spot.functionName}  ${spot.location}`);
+  }
+  log('  self time (hottest lines):');
   for (const spot of hotSpots(join(dir, profile), oursChild, 12)) {
     log(`  ${spot.selfMs.toFixed(0).padStart(6)} ms ${(spot.share * 100).toFixed(1).padStart(5)}%  ${spot.functionName}  ${spot.location}${spot.hotLines.length > 0 ? `  hot: ${spot.hotLines.join(', ')}` : ''}`);
   }
+}
+
+/** The commit measured, and whether the work tree had uncommitted engine changes. */
+function gitDescribe(): { head: string; dirtyEngine: boolean } {
+  const git = (...args: string[]): string => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+  return { head: git('rev-parse', 'HEAD'), dirtyEngine: git('status', '--porcelain', '--', 'src/delta', 'src/parquet', 'src/storage', 'src/arrow') !== '' };
 }
 
 async function main(): Promise<void> {
@@ -81,6 +93,10 @@ async function main(): Promise<void> {
   const oursChild = await buildOursChild();
   for (const benchCase of cases) await ensureTable(benchCase.table, log);
 
+  const loadBefore = loadavg()[0] as number;
+  if (loadBefore > cpus().length) {
+    log(`warning: load average ${loadBefore.toFixed(1)} on ${cpus().length} CPUs; wall times will be inflated for both engines (cpu ms is steadier)`);
+  }
   const results: CaseResult[] = [];
   for (const benchCase of cases) {
     log(`case (${benchCase.id}) ${benchCase.title}`);
@@ -90,7 +106,8 @@ async function main(): Promise<void> {
   process.stdout.write([
     'ms: median time of the operation inside a fresh child process (table path to snapshot, or to the last batch), start-up and imports excluded.',
     'delta-rs: DeltaTable(path) for loads, DeltaTable.scan (DataFusion) for scans; "pyarrow": DeltaTable.to_pyarrow_dataset().to_batches().',
-    'ratio: ours / delta-rs (below 1: we are faster). peak: VmHWM of the child right after the operation.',
+    'ratio: ours / delta-rs (below 1: we are faster). cpu ms: user+system time of the operation, all threads.',
+    'peak: VmHWM of the child right after the operation.',
     'files read: after stats skipping (delta-rs: file_uris(file_pruning_predicate), pyarrow: matching fragments).',
   ].join('\n') + '\n');
 
@@ -102,7 +119,8 @@ async function main(): Promise<void> {
   const file = join(RESULTS_DIR, `reader-${stamp}.json`);
   writeFileSync(file, `${JSON.stringify({
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAverage: { before: loadBefore, after: loadavg()[0] } },
+    commit: gitDescribe(),
     cases: results.map((r) => ({
       id: r.benchCase.id, title: r.benchCase.title, table: r.benchCase.table, range: r.benchCase.range,
       ours: summarise(r.ours), deltaRs: summarise(r.deltaRs),

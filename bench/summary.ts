@@ -8,7 +8,7 @@ export const ENGINE_LABELS: Record<Engine, string> = { ours: 'ours', deltaRs: 'd
 /** Runs of each engine; deltaRsPyarrow is empty for loads, where both delta-rs readers are the same call. */
 export type CaseResult = { benchCase: BenchCase; tablePath: string } & Record<Engine, ChildRun[]>;
 
-export interface EngineSummary { ms: number; peakMiB: number; baselineMiB: number; processMs: number; files: number; rows?: number; filesRead?: number }
+export interface EngineSummary { ms: number; cpuMs: number; peakMiB: number; baselineMiB: number; processMs: number; files: number; rows?: number; filesRead?: number }
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -20,6 +20,7 @@ export function summarise(runs: readonly ChildRun[]): EngineSummary {
   const last = runs.at(-1) as ChildRun;
   return {
     ms: median(runs.map((r) => r.ms)),
+    cpuMs: median(runs.map((r) => r.cpuMs)),
     peakMiB: median(runs.map((r) => r.peakKiB)) / 1024,
     baselineMiB: median(runs.map((r) => r.baselineKiB)) / 1024,
     processMs: median(runs.map((r) => r.processMs)),
@@ -48,7 +49,7 @@ export function disagreements(result: CaseResult): string[] {
 
 /** The results table, one line per case, ratios as ours / delta-rs (below 1 means we are faster). */
 export function formatTable(results: readonly CaseResult[]): string {
-  const header = ['case', 'ours ms', 'delta-rs ms', 'ratio', 'ours peak MiB', 'delta-rs peak MiB', 'files read (ours/delta-rs)', 'rows', 'pyarrow ms / peak MiB'];
+  const header = ['case', 'ours ms', 'delta-rs ms', 'ratio', 'cpu ms ours/delta-rs', 'ours peak MiB', 'delta-rs peak MiB', 'files read (ours/delta-rs)', 'rows', 'pyarrow ms / peak MiB'];
   const rows = results.map((result) => {
     const ours = summarise(result.ours);
     const theirs = summarise(result.deltaRs);
@@ -58,6 +59,7 @@ export function formatTable(results: readonly CaseResult[]): string {
       ours.ms.toFixed(0),
       theirs.ms.toFixed(0),
       `${(ours.ms / theirs.ms).toFixed(2)}x`,
+      `${ours.cpuMs.toFixed(0)} / ${theirs.cpuMs.toFixed(0)}`,
       ours.peakMiB.toFixed(0),
       theirs.peakMiB.toFixed(0),
       ours.filesRead === undefined ? '-' : `${ours.filesRead} / ${theirs.filesRead} of ${ours.files}`,

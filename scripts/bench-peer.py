@@ -12,6 +12,7 @@ read right after the operation, before the verification counts below are compute
 
 import json
 import re
+import resource
 import sys
 import time
 
@@ -25,6 +26,12 @@ def status_kib(field: str) -> int:
     if not match:
         raise SystemExit(f"/proc/self/status has no {field} line; the benchmark needs Linux")
     return int(match.group(1))
+
+
+def cpu_seconds() -> float:
+    """User + system time of every thread of this process (DataFusion and pyarrow use several)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def sql_predicate(r: dict) -> str:
@@ -57,6 +64,7 @@ def main() -> None:
         raise SystemExit(f"unknown reader {reader}: datafusion or pyarrow")
     baseline = status_kib("VmRSS")
     started = time.perf_counter()
+    cpu_before = cpu_seconds()
     table = DeltaTable(job["path"])
     result: dict = {}
     if job["op"] == "scan":
@@ -65,11 +73,12 @@ def main() -> None:
             rows += batch.num_rows
         result["rows"] = rows
     ms = (time.perf_counter() - started) * 1000
+    cpu_ms = (cpu_seconds() - cpu_before) * 1000
     peak = status_kib("VmHWM")
     result["files"] = len(table.file_uris())
     if job["op"] == "scan":
         result["filesRead"] = files_read(table, job.get("range"), reader)
-    print(json.dumps({"ms": ms, "baselineKiB": baseline, "peakKiB": peak, **result}))
+    print(json.dumps({"ms": ms, "cpuMs": cpu_ms, "baselineKiB": baseline, "peakKiB": peak, **result}))
 
 
 if __name__ == "__main__":
