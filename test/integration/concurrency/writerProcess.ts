@@ -1,15 +1,16 @@
 /**
  * A writer child process for the concurrency and crash tests:
- *   node --import tsx writerProcess.ts <tableDir> <partition> <appId> <batches> [startAtMs]
+ *   node --import tsx writerProcess.ts <tableDir> <partition> <appId> <batches> [rewriteEvery] [goFile]
  * Commits batches 0..batches-1 into a partition as an idempotent writer: batches the table already
- * holds (txn version of appId) are skipped. Every fourth batch is a MERGE-like rewrite that reads
+ * holds (txn version of appId) are skipped. Every `rewriteEvery`-th batch (default 4) is a MERGE-like rewrite that reads
  * the partition, removes its files and adds one file holding all their batches, so the run mixes
  * blind appends with read-modify-write commits. Each file's `batches` tag lists the `appId:batch`
  * tokens it holds. A real conflict is printed and the batch redone from a fresh snapshot, as an
- * application would. Prints one JSON line per commit or conflict.
+ * application would. Prints one JSON line per commit or conflict. With a goFile it prints
+ * `{"ready":true}` once loaded and waits for that file, so several writers start together.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddFile } from '../../../src/delta/actions';
 import { parsePredicate } from '../../../src/delta/predicate/parsePredicate';
@@ -17,10 +18,17 @@ import { ConcurrentModificationError } from '../../../src/delta/transaction/conc
 import { DeltaTable } from '../../../src/delta/table';
 import { Transaction } from '../../../src/delta/transaction/transaction';
 
-const [tableDir, partition, appId, batchesText, startAtText] = process.argv.slice(2);
-if (!tableDir || !partition || !appId || !batchesText) throw new Error('usage: writerProcess.ts <tableDir> <partition> <appId> <batches> [startAtMs]');
+const [tableDir, partition, appId, batchesText, rewriteEveryText, goFile] = process.argv.slice(2);
+if (!tableDir || !partition || !appId || !batchesText) throw new Error('usage: writerProcess.ts <tableDir> <partition> <appId> <batches> [rewriteEvery] [goFile]');
 const batches = Number(batchesText);
-if (startAtText) await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAtText) - Date.now())));
+const rewriteEvery = Number(rewriteEveryText ?? 4);
+if (goFile) {
+  process.stdout.write('{"ready":true}\n');
+  for (;;) {
+    if (await access(goFile).then(() => true, () => false)) break;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 const table = await DeltaTable.open(tableDir);
 for (let batch = 0; batch < batches;) {
@@ -37,7 +45,7 @@ async function commitBatch(batch: number): Promise<boolean> {
   const tx = await Transaction.start(table, { appId });
   const done = tx.txnVersion(appId as string);
   if (done !== undefined && done >= batch) return true;
-  const rewrite = batch % 4 === 3;
+  const rewrite = batch % rewriteEvery === rewriteEvery - 1;
   let held = [`${appId}:${batch}`];
   if (rewrite) {
     tx.readPredicate(parsePredicate(`part = '${partition}'`, tx.schema));
