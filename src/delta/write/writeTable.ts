@@ -97,6 +97,8 @@ export async function writeTable(location: TableLocation, input: BatchSource, op
       if (!checker.check(conformed) || checker.hasViolations) continue;
       rowsAdded += conformed.numRows;
       await writer.write(conformed);
+      // The input's size is unknown up front: total 0 (see ProgressCallback).
+      options.onProgress?.(rowsAdded, 0, 'rows written');
     }
     checker.throwIfViolated();
   } catch (error) {

@@ -40,4 +40,21 @@ describe('writeTable', () => {
       await cleanup();
     }
   });
+
+  test('idempotent writes: a repeated txn version is skipped', async () => {
+    const { dir, cleanup } = await tempTableDir();
+    try {
+      const progress: number[] = [];
+      await writeTable(dir, batchesOf({ id: Int32Array.of(1, 2) }), { txn: { appId: 'loader', version: 1 }, onProgress: (done) => progress.push(done) });
+      assert.deepEqual(progress, [2]);
+      const repeated = await writeTable(dir, batchesOf({ id: Int32Array.of(1, 2) }), { txn: { appId: 'loader', version: 1 } });
+      assert.deepEqual([repeated.version, repeated.rowsAdded], [0, 0]);
+      const next = await writeTable(dir, batchesOf({ id: Int32Array.of(3) }), { txn: { appId: 'loader', version: 2 } });
+      assert.equal(next.version, 1);
+      assert.deepEqual((await readRows(dir, 'id')).map((r) => r.id), [1, 2, 3]);
+      assert.equal((await (await DeltaTable.open(dir)).snapshot()).txnVersion('loader'), 2);
+    } finally {
+      await cleanup();
+    }
+  });
 });
