@@ -3,13 +3,14 @@ import type { CliCommand, CliIO } from './command';
 import { convertCommand } from './commands/convert';
 import { filesCommand } from './commands/files';
 import { historyCommand } from './commands/history';
+import { importCommand } from './commands/import';
 import { infoCommand } from './commands/info';
 import { ingestCommand } from './commands/ingest';
 import { scanCommand } from './commands/scan';
 import { schemaCommand } from './commands/schema';
 import { renderError, UsageError } from './errors';
 
-const COMMANDS: readonly CliCommand[] = [infoCommand, schemaCommand, historyCommand, filesCommand, scanCommand, convertCommand, ingestCommand];
+const COMMANDS: readonly CliCommand[] = [infoCommand, schemaCommand, historyCommand, filesCommand, scanCommand, convertCommand, importCommand, ingestCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length));
