@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Locator } from 'playwright-core';
 import { e2eToolsOrSkip } from './harness/e2eGate';
@@ -60,3 +62,17 @@ async function description(tree: Locator, label: string): Promise<string> {
   await row.waitFor({ timeout: 30_000 });
   return (await row.locator('.label-description').innerText()).trim();
 }
+
+test('a commit by another process refreshes the table in the tree', async (t) => {
+  if (!session) return t.skip(skipped);
+  const { page, tables } = session;
+  const tree = await openLakehouseSidebar(page);
+  const customers = treeRow(tree, 'customers');
+  await customers.waitFor({ timeout: 30_000 });
+  assert.match(await customers.locator('.label-description').innerText(), /^v1 · /);
+  // An empty commit (commitInfo only) is a valid new version.
+  const commit = { commitInfo: { timestamp: Date.now(), operation: 'SET TBLPROPERTIES', operationParameters: {} } };
+  writeFileSync(join(tables.customers, '_delta_log', '00000000000000000002.json'), `${JSON.stringify(commit)}\n`);
+  await customers.locator('.label-description', { hasText: /^v2 · / }).waitFor({ timeout: 30_000 });
+  await screenshot(page, 'sidebar-refreshed');
+});
