@@ -34,6 +34,8 @@ export class CsvTokenizer {
   private lastWasCR = false;
   private error: string | undefined;
   private started = false;
+  /** The previous chunk ended inside a quoted field with a CR. */
+  private quotedCR = false;
 
   constructor(private readonly syntax: CsvSyntax) {
     if (syntax.delimiter.length !== 1 || syntax.quote.length !== 1) throw new RangeError('The CSV delimiter and quote must be single characters.');
@@ -44,7 +46,7 @@ export class CsvTokenizer {
   push(chunk: string): CsvRecord[] {
     const out: CsvRecord[] = [];
     let text = chunk;
-    if (!this.started) {
+    if (!this.started && text.length > 0) {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte order mark is not data
     }
@@ -148,15 +150,15 @@ export class CsvTokenizer {
     return out;
   }
 
+  /** Counts line ends inside a quoted field; a CRLF split between two chunks counts once. */
   private countLines(text: string, from: number, to: number): void {
+    let previousCR = from === 0 ? this.quotedCR : text.charCodeAt(from - 1) === 13;
     for (let k = from; k < to; k++) {
       const ch = text.charCodeAt(k);
-      if (ch === 10) {
-        if (!(k > 0 && text.charCodeAt(k - 1) === 13)) this.line++;
-      } else if (ch === 13) {
-        this.line++;
-      }
+      if (ch === 13 || (ch === 10 && !previousCR)) this.line++;
+      previousCR = ch === 13;
     }
+    this.quotedCR = to === text.length && previousCR;
   }
 
   private endField(): void {
