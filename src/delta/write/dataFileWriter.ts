@@ -124,9 +124,11 @@ export class DataFileWriter {
       return { field, data };
     });
     const groups = new Map<string, { values: Record<string, string | null>; rows: number[] }>();
+    const single = columns.length === 1 ? columns[0] : undefined;
     for (let row = 0; row < batch.numRows; row++) {
-      const cells = columns.map(({ field, data }) => partitionValueAt(data, row, field.type));
-      const key = JSON.stringify(cells);
+      // One partition column (the usual case) needs no composite key: its text, or a NULL marker.
+      const cells = single ? [partitionValueAt(single.data, row, single.field.type)] : columns.map(({ field, data }) => partitionValueAt(data, row, field.type));
+      const key = single ? (cells[0] === null ? '\u0000' : `\u0001${cells[0]}`) : JSON.stringify(cells);
       let group = groups.get(key);
       if (!group) {
         const values: Record<string, string | null> = {};
