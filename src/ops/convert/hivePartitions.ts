@@ -1,4 +1,5 @@
 import { DeltaError } from '../../delta/errors';
+import { parseDate } from '../../delta/predicate/temporal';
 import { primitive, type DataType } from '../../delta/schema';
 import { HIVE_DEFAULT_PARTITION } from '../../delta/write/partitionPath';
 
@@ -51,8 +52,10 @@ const INT64_MAX = 2n ** 63n - 1n;
  */
 export function inferPartitionType(values: Iterable<string | null>): DataType {
   const candidates = new Set(['integer', 'long', 'double', 'date']);
+  let sawValue = false;
   for (const value of values) {
     if (value === null) continue;
+    sawValue = true;
     if (!INT.test(value)) {
       candidates.delete('integer');
       candidates.delete('long');
@@ -62,9 +65,10 @@ export function inferPartitionType(values: Iterable<string | null>): DataType {
       if (n < INT64_MIN || n > INT64_MAX) candidates.delete('long');
     }
     if (!DOUBLE.test(value)) candidates.delete('double');
-    if (!DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) candidates.delete('date');
+    if (!isDate(value)) candidates.delete('date');
     if (candidates.size === 0) break;
   }
+  if (!sawValue) return primitive('string');
   for (const name of ['integer', 'long', 'double', 'date'] as const) if (candidates.has(name)) return primitive(name);
   return primitive('string');
 }
@@ -98,7 +102,7 @@ export function normalizePartitionValue(value: string, type: DataType): { value:
       return lower === 'true' || lower === 'false' ? { value: lower } : bad('true or false');
     }
     case 'date':
-      return DATE.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ? { value } : bad('a date YYYY-MM-DD');
+      return isDate(value) ? { value } : bad('a date YYYY-MM-DD');
     case 'timestamp':
     case 'timestamp_ntz':
       return /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$/.test(value) ? { value: value.replace('T', ' ') } : bad('a timestamp YYYY-MM-DD HH:MM:SS[.ffffff]');
@@ -108,4 +112,9 @@ export function normalizePartitionValue(value: string, type: DataType): { value:
     case 'variant':
       return bad('a primitive value');
   }
+}
+
+/** A calendar date that exists (Date.parse would roll 2024-02-30 over to March). */
+function isDate(value: string): boolean {
+  return DATE.test(value) && parseDate(value) !== undefined;
 }
