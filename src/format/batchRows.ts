@@ -1,5 +1,5 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
-import type { StructType } from '../../delta/schema';
+import type { StructType } from '../delta/schema';
 import { createRowReader, type JsonRow, type RowReader } from './jsonValue';
 
 /**

@@ -1,4 +1,4 @@
-import type { DataType } from '../../delta/schema';
+import type { DataType } from '../delta/schema';
 import type { JsonValue } from './jsonValue';
 
 /**

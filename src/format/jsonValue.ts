@@ -1,8 +1,8 @@
 import {
   DataType as ArrowDataType, DateUnit, Precision, TimeUnit, type Data, type RecordBatch, type Schema,
 } from 'apache-arrow';
-import { DeltaError } from '../../delta/errors';
-import { formatDataType, type DataType, type StructField, type StructType } from '../../delta/schema';
+import { DeltaError } from '../delta/errors';
+import { formatDataType, type DataType, type StructField, type StructType } from '../delta/schema';
 import { formatDecimal, readUnscaledDecimal } from './decimal';
 import { shortestFloat32 } from './float32';
 import { formatDate, formatTimestampMicros } from './temporal';

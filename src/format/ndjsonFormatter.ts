@@ -1,5 +1,5 @@
 import type { RecordBatch } from 'apache-arrow';
-import type { StructType } from '../../delta/schema';
+import type { StructType } from '../delta/schema';
 import { BatchRows } from './batchRows';
 import { jsonText } from './jsonText';
 import type { RowFormatter } from './rowFormatter';

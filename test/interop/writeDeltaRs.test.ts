@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import {
   Data, DateDay, Decimal, Field, Int64, RecordBatch, Schema, Struct, TimestampMicrosecond, Utf8, makeData, vectorFromArray,
 } from 'apache-arrow';
-import { NdjsonFormatter } from '../../src/cli/format/ndjsonFormatter';
+import { NdjsonFormatter } from '../../src/format/ndjsonFormatter';
 import { DeltaTable } from '../../src/delta/table';
 import { deleteRows } from '../../src/delta/write/deleteRows';
 import { mergeRows } from '../../src/delta/write/mergeRows';

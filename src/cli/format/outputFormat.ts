@@ -1,8 +1,8 @@
 import { RecordBatch, Table } from 'apache-arrow';
 import type { StructType } from '../../delta/schema';
-import { CsvFormatter } from './csvFormatter';
-import { NdjsonFormatter } from './ndjsonFormatter';
-import type { RowFormatter } from './rowFormatter';
+import { CsvFormatter } from '../../format/csvFormatter';
+import { NdjsonFormatter } from '../../format/ndjsonFormatter';
+import type { RowFormatter } from '../../format/rowFormatter';
 import { TableFormatter, type TableFormatOptions } from './tableFormatter';
 
 export const OUTPUT_FORMATS = ['ndjson', 'csv', 'table'] as const;

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import type { RecordBatch } from 'apache-arrow';
 import type { StructType } from '../../delta/schema';
 import { createRowFormatter, type OutputFormat } from './outputFormat';
-import type { RowFormatter } from './rowFormatter';
+import type { RowFormatter } from '../../format/rowFormatter';
 import type { TableFormatOptions } from './tableFormatter';
 
 /**

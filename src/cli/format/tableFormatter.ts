@@ -1,8 +1,8 @@
 import type { RecordBatch } from 'apache-arrow';
 import type { DataType, StructType } from '../../delta/schema';
-import { BatchRows } from './batchRows';
-import { cellText } from './jsonText';
-import type { RowFormatter } from './rowFormatter';
+import { BatchRows } from '../../format/batchRows';
+import { cellText } from '../../format/jsonText';
+import type { RowFormatter } from '../../format/rowFormatter';
 
 export interface TableFormatOptions {
   /** Cells wider than this (in characters) are cut and end with "…". */

@@ -1,6 +1,6 @@
 import type { RecordBatch } from 'apache-arrow';
-import { cellText } from '../../cli/format/jsonText';
-import { rowToJson } from '../../cli/format/jsonValue';
+import { cellText } from '../../format/jsonText';
+import { rowToJson } from '../../format/jsonValue';
 import { formatDataType, type StructType } from '../../delta/schema';
 import type { PreviewCell, PreviewColumn } from '../../../webview/protocol/preview';
 

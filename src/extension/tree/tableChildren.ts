@@ -2,7 +2,7 @@ import type { AddFile } from '../../delta/actions';
 import type { HistoryEntry } from '../../delta/history';
 import type { DataType, StructField } from '../../delta/schema';
 import type { Snapshot } from '../../delta/snapshot';
-import { formatBytes } from './formatBytes';
+import { formatBytes } from '../../util/formatBytes';
 import type {
   ColumnNode, FileNode, MessageNode, PartitionNode, PropertyNode, SectionNode, TreeNode, VersionNode,
 } from './treeNode';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { formatDataType } from '../../delta/schema';
-import { formatBytes } from './formatBytes';
+import { formatBytes } from '../../util/formatBytes';
 import { nestedFields, recordCount, totalSize } from './tableChildren';
 import type { OpenedTable } from '../tables/tableCache';
 import type { ColumnNode, FileNode, PartitionNode, TreeNode, VersionNode } from './treeNode';

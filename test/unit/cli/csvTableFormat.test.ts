@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { Table } from 'apache-arrow';
-import { quoteCsvField } from '../../../src/cli/format/csvFormatter';
+import { quoteCsvField } from '../../../src/format/csvFormatter';
 import { defaultOutputFormat, formatRows, isOutputFormat } from '../../../src/cli/format/outputFormat';
 import { RowWriter } from '../../../src/cli/format/rowWriter';
 import { batchOf, built, decimals, deltaType, schemaOf, timestamps } from './arrowFixtures';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatRows } from '../../../src/cli/format/outputFormat';
-import { rowToJson } from '../../../src/cli/format/jsonValue';
+import { rowToJson } from '../../../src/format/jsonValue';
 import { isDeltaError } from '../../../src/delta/errors';
 import { batchOf, built, dates, decimals, deltaType, map, schemaOf, struct, timestamps } from './arrowFixtures';
 

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDecimal, readUnscaledDecimal } from '../../../src/cli/format/decimal';
-import { shortestFloat32 } from '../../../src/cli/format/float32';
-import { formatDate, formatTimestampMicros } from '../../../src/cli/format/temporal';
+import { formatDecimal, readUnscaledDecimal } from '../../../src/format/decimal';
+import { shortestFloat32 } from '../../../src/format/float32';
+import { formatDate, formatTimestampMicros } from '../../../src/format/temporal';
 
 test('dates: epoch, before 1970, leap day, year 0, negative years and years past 9999', () => {
   assert.equal(formatDate(0), '1970-01-01');

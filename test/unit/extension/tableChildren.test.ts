@@ -9,7 +9,7 @@ import type { Snapshot } from '../../../src/delta/snapshot';
 import {
   columnNodes, fileNodes, fileSectionNodes, nestedFields, propertyNodes, recordCount, MAX_LISTED_FILES,
 } from '../../../src/extension/tree/tableChildren';
-import { formatBytes } from '../../../src/extension/tree/formatBytes';
+import { formatBytes } from '../../../src/util/formatBytes';
 import { GOLDEN_DIR } from '../../../scripts/demo-lakehouse';
 import type { AddFile } from '../../../src/delta/actions';
 
@@ -57,7 +57,7 @@ test('long file lists stop at MAX_LISTED_FILES with a line counting the rest', (
   assert.equal(nodes.length, MAX_LISTED_FILES + 1);
   const last = nodes[nodes.length - 1];
   assert.ok(last.kind === 'message');
-  assert.equal(last.label, '3 more files (3.0 KB)');
+  assert.equal(last.label, '3 more files (3.0 KiB)');
 });
 
 test('nested types expand to their fields; primitive arrays do not expand', () => {
