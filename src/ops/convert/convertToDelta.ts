@@ -13,6 +13,7 @@ import { encodeLogPath } from '../../delta/write/partitionPath';
 import { LocalFileStore } from '../../storage/localFileStore';
 import type { ObjectMeta, ObjectStore } from '../../storage/objectStore';
 import { mapLimit } from '../../util/mapLimit';
+import type { ProgressCallback } from '../../util/progress';
 import { inferPartitionType, normalizePartitionValue, parsePartitionedPath } from './hivePartitions';
 import { listSourceFiles } from './listParquetFiles';
 import { SchemaReconciler, type SchemaConflict } from './reconcileSchemas';
@@ -24,7 +25,7 @@ export interface ConvertOptions {
   dryRun?: boolean;
   /** Footers read at once; the default suits local disks and object stores alike. */
   concurrency?: number;
-  onProgress?: (done: number, total: number, message: string) => void;
+  onProgress?: ProgressCallback;
   signal?: AbortSignal;
 }
 
@@ -75,9 +76,8 @@ export async function convertToDelta(location: string | ObjectStore, options: Co
   const layout = partitionLayout(listing.files);
   const partitionTypes = resolvePartitionTypes(layout, options.partitionBy);
 
-  const reconciler = new SchemaReconciler();
-  const seenSchemas = new Set<string>();
-  const conflictingSchemas = new Set<string>();
+  // Thousands of files usually share a handful of schemas: keep and reconcile each distinct one once.
+  const schemas = new Map<string, StructType>();
   let done = 0;
   const total = listing.files.length;
   const scanned = await mapLimit(listing.files, options.concurrency ?? DEFAULT_CONCURRENCY, async (meta, index): Promise<ScannedFile> => {
@@ -85,16 +85,21 @@ export async function convertToDelta(location: string | ObjectStore, options: Co
     const footer = await readParquetFooter(store, meta.path, meta.size);
     const schema = deltaSchemaFromParquet(footer.metadata, meta.path);
     const schemaKey = schemaToString(schema);
-    // Thousands of files usually share a handful of schemas: reconcile each distinct one once.
-    if (!seenSchemas.has(schemaKey)) {
-      seenSchemas.add(schemaKey);
-      if (!reconciler.add(schema, meta.path)) conflictingSchemas.add(schemaKey);
-    }
+    if (!schemas.has(schemaKey)) schemas.set(schemaKey, schema);
     const partitionValues = typedPartitionValues(meta.path, layout.values[index] as Record<string, string | null>, partitionTypes);
     progress(++done, total, meta.path);
     return { meta, partitionValues, stats: statsFromParquetFooter(footer), rows: Number(footer.metadata.num_rows), schemaKey };
   });
 
+  // In listing order, so that which file a conflict is blamed on does not depend on I/O timing.
+  const reconciler = new SchemaReconciler();
+  const reconciled = new Set<string>();
+  const conflictingSchemas = new Set<string>();
+  for (const file of scanned) {
+    if (reconciled.has(file.schemaKey)) continue;
+    reconciled.add(file.schemaKey);
+    if (!reconciler.add(schemas.get(file.schemaKey) as StructType, file.meta.path)) conflictingSchemas.add(file.schemaKey);
+  }
   if (reconciler.conflicts.length > 0) {
     const alike = scanned.filter((f) => conflictingSchemas.has(f.schemaKey)).length - conflictingSchemas.size;
     throw schemaMismatch(reconciler.conflicts, alike);

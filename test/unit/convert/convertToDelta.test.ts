@@ -1,0 +1,122 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { tableFromArrays, type Table } from 'apache-arrow';
+import { convertToDelta } from '../../../src/ops/convert/convertToDelta';
+import { isDeltaError } from '../../../src/delta/errors';
+import { parseFileStats } from '../../../src/delta/stats/fileStats';
+import { DeltaTable } from '../../../src/delta/table';
+import { encodeParquet } from '../../../src/parquet/writeParquet';
+import { LocalFileStore } from '../../../src/storage/localFileStore';
+
+async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'lakehouse-convert-'));
+  try {
+    await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function writeParquetFile(path: string, table: Table, rowGroupSize?: number): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, encodeParquet(table.batches, rowGroupSize === undefined ? {} : { rowGroupSize }));
+}
+
+function ids(from: number, count: number): Table {
+  return tableFromArrays({
+    id: BigInt64Array.from({ length: count }, (_, i) => BigInt(from + i)),
+    name: Array.from({ length: count }, (_, i) => (i % 5 === 0 ? null : `n${from + i}`)),
+  });
+}
+
+async function logFiles(dir: string): Promise<string[]> {
+  return existsSync(join(dir, '_delta_log')) ? (await readdir(join(dir, '_delta_log'))).filter((f) => f.endsWith('.json')) : [];
+}
+
+describe('convertToDelta', () => {
+  test('statistics are aggregated over row groups; progress counts every footer', () => withDir(async (dir) => {
+    await writeParquetFile(join(dir, 'a.parquet'), ids(0, 100), 30);
+    await writeParquetFile(join(dir, 'b.parquet'), ids(1000, 10));
+    const progress: Array<[number, number]> = [];
+    const result = await convertToDelta(dir, { onProgress: (done, total) => progress.push([done, total]) });
+    assert.deepEqual([result.status, result.files, result.rows], ['converted', 2, 110]);
+    assert.ok(progress.some(([done, total]) => done === 2 && total === 2));
+
+    const snapshot = await (await DeltaTable.open(dir)).snapshot();
+    const add = snapshot.files().find((f) => f.path === 'a.parquet');
+    const stats = parseFileStats(add?.stats, snapshot.schema, 'none');
+    assert.equal(stats?.numRecords, 100);
+    assert.equal(stats?.min(['id']), 0n);
+    assert.equal(stats?.max(['id']), 99n);
+    assert.equal(stats?.nullCount(['name']), 20);
+    assert.equal(stats?.min(['name']), 'n1');
+    assert.equal(stats?.max(['name']), 'n99');
+  }));
+
+  test('a second run is a no-op; a dry run commits nothing', () => withDir(async (dir) => {
+    await writeParquetFile(join(dir, 'k=1', 'a.parquet'), ids(0, 3));
+    const plan = await convertToDelta(dir, { dryRun: true });
+    assert.equal(plan.status, 'planned');
+    assert.deepEqual(plan.partitionColumns, ['k']);
+    assert.deepEqual(await logFiles(dir), []);
+    assert.equal((await convertToDelta(dir)).status, 'converted');
+    const again = await convertToDelta(dir);
+    assert.deepEqual([again.status, again.version, again.files], ['alreadyDelta', 0, 1]);
+    assert.deepEqual(await logFiles(dir), ['00000000000000000000.json']);
+  }));
+
+  test('a file added while footers are read makes the conversion refuse, committing nothing', () => withDir(async (dir) => {
+    await writeParquetFile(join(dir, 'a.parquet'), ids(0, 3));
+    await writeParquetFile(join(dir, 'b.parquet'), ids(3, 3));
+    const store = new LocalFileStore(dir);
+    let injected = false;
+    const racing = Object.assign(Object.create(store) as LocalFileStore, {
+      async getRange(path: string, start: number, end: number): Promise<Uint8Array> {
+        if (!injected) {
+          injected = true;
+          await writeParquetFile(join(dir, 'late.parquet'), ids(9, 1));
+        }
+        return store.getRange(path, start, end);
+      },
+    });
+    await assert.rejects(convertToDelta(racing), (error: unknown) => {
+      assert.ok(isDeltaError(error, 'DELTA_CONCURRENT_MODIFICATION'));
+      assert.match(error.message, /late\.parquet was added.*Nothing was committed/);
+      return true;
+    });
+    assert.deepEqual(await logFiles(dir), []);
+  }));
+
+  test('files whose schemas conflict are named; so is a file that is not Parquet', () => withDir(async (dir) => {
+    await writeParquetFile(join(dir, 'good.parquet'), tableFromArrays({ v: BigInt64Array.from([1n]) }));
+    await writeParquetFile(join(dir, 'other.parquet'), tableFromArrays({ v: ['text'] }));
+    await assert.rejects(convertToDelta(dir), /other\.parquet: column v: string here, but long in good\.parquet/);
+    await rm(join(dir, 'other.parquet'));
+    await writeFile(join(dir, 'notes.txt'), 'hello world, not parquet');
+    await assert.rejects(convertToDelta(dir), (error: unknown) => isDeltaError(error, 'DELTA_CORRUPT_PARQUET') && /notes\.txt is not a readable Parquet file/.test(error.message));
+    assert.deepEqual(await logFiles(dir), []);
+  }));
+
+  test('partition layouts: declared types checked against values and directory names; mixed depths refused', () => withDir(async (dir) => {
+    await writeParquetFile(join(dir, 'year=2024', 'a.parquet'), ids(0, 2));
+    await writeParquetFile(join(dir, 'year=soon', 'b.parquet'), ids(2, 2));
+    await assert.rejects(convertToDelta(dir, { partitionBy: 'year INT' }), /year=soon\/b\.parquet: partition year "soon" is not an integer \(integer\)/);
+    await assert.rejects(convertToDelta(dir, { partitionBy: 'month INT' }), /Missing: year\. Not a directory level: month\./);
+    const inferred = await convertToDelta(dir, { dryRun: true });
+    assert.deepEqual(inferred.schema.fields.at(-1), { name: 'year', type: { kind: 'primitive', name: 'string' }, nullable: true, metadata: {} });
+    await writeParquetFile(join(dir, 'flat.parquet'), ids(4, 1));
+    await assert.rejects(convertToDelta(dir), /at the same partition depth/);
+  }));
+
+  test('an aborted conversion stops and commits nothing', () => withDir(async (dir) => {
+    for (let i = 0; i < 5; i++) await writeParquetFile(join(dir, `p${i}.parquet`), ids(i, 1));
+    const controller = new AbortController();
+    const run = convertToDelta(dir, { concurrency: 1, onProgress: (done) => { if (done === 2) controller.abort(); }, signal: controller.signal });
+    await assert.rejects(run, { name: 'AbortError' });
+    assert.deepEqual(await logFiles(dir), []);
+  }));
+});
