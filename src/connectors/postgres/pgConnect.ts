@@ -6,6 +6,8 @@ export interface PgConnectionOptions {
   url: string;
   /** Overrides PGPASSWORD (which pg reads itself when neither is given). */
   password?: string;
+  /** A logical replication connection (`replication=database`): replication commands plus simple SQL. */
+  replication?: boolean;
 }
 
 /** SQLSTATE classes that mean "fix your connection settings" rather than "the query failed". */
@@ -20,7 +22,13 @@ const CONNECTION_STATES: Record<string, string> = {
 export async function connectPostgres(options: PgConnectionOptions): Promise<pg.Client> {
   // pg lets the URL's fields override separate settings (an absent password included), so an
   // explicit password goes into the URL itself.
-  const client = new pg.Client({ connectionString: withPassword(options.url, options.password), application_name: 'lakehouse-ingest' });
+  // @types/pg does not declare `replication`, which pg passes on as a startup parameter.
+  const config: pg.ClientConfig & { replication?: string } = {
+    connectionString: withPassword(options.url, options.password),
+    application_name: 'lakehouse-ingest',
+    ...(options.replication ? { replication: 'database' } : {}),
+  };
+  const client = new pg.Client(config);
   // An idle client's socket error would otherwise be an uncaught 'error' event that kills the process.
   client.on('error', () => undefined);
   try {

@@ -1,0 +1,180 @@
+import type { Data, RecordBatch } from 'apache-arrow';
+import { toArrowSchema } from '../../delta/arrowSchema';
+import { DeltaError } from '../../delta/errors';
+import type { Predicate } from '../../delta/predicate/ast';
+import { compareValues, type NonNullValue } from '../../delta/predicate/typedValue';
+import type { StructField } from '../../delta/schema';
+import type { Snapshot } from '../../delta/snapshot';
+import { parsePartitionValue } from '../../delta/stats/partitionValue';
+import { upgradeProtocol } from '../../delta/transaction/tableProtocol';
+import { Transaction } from '../../delta/transaction/transaction';
+import { conformBatch } from '../../delta/write/conformBatch';
+import { addActionOf } from '../../delta/write/dataFileWriter';
+import { evolveSchema } from '../../delta/write/evolveSchema';
+import { fileWriterFor } from '../../delta/write/fileWriterFor';
+import { partitionValueAt } from '../../delta/write/partitionPath';
+import { rewriteFile } from '../../delta/write/rewriteFile';
+import { openTable, type TableLocation } from '../../delta/write/tableLocation';
+
+/** The net effect of a run of source changes: at most one entry per key. */
+export interface KeyedChanges {
+  /** Rows that must exist afterwards, whole, in the source's column order. */
+  upserts: readonly RecordBatch[];
+  /** Key columns only (named like the table's): rows with these keys must be gone afterwards. */
+  deletes: readonly RecordBatch[];
+}
+
+export interface ApplyKeyedChangesOptions {
+  key: readonly string[];
+  /** The position the changes bring the table to ("Transaction Identifiers" in PROTOCOL.md). */
+  txn: { appId: string; version: number };
+  /** Written in the same commit, e.g. the watermark an incremental run reached. */
+  domain?: { name: string; configuration: string };
+  operation: string;
+  signal?: AbortSignal;
+}
+
+export interface AppliedChanges {
+  /** The version committed; undefined when the txn already committed this version (nothing written). */
+  version?: number;
+  rowsUpserted: number;
+  rowsDeleted: number;
+  filesAdded: number;
+  filesRemoved: number;
+}
+
+/**
+ * Applies keyed upserts and deletes in ONE commit that also records the source position (txn
+ * action, optionally a domainMetadata action): target rows whose key is in the change set are taken
+ * out of their files (copy-on-write or deletion vectors), then the upserted rows are written. A
+ * crash before the commit leaves the table untouched; after it, the txn version says the position
+ * was reached, so a restarted reader resumes after it and a replay is skipped.
+ */
+export async function applyKeyedChanges(location: TableLocation, changes: KeyedChanges, options: ApplyKeyedChangesOptions): Promise<AppliedChanges> {
+  const tx = await Transaction.start(await openTable(location));
+  const done = tx.txnVersion(options.txn.appId);
+  if (done !== undefined && done >= options.txn.version) return { rowsUpserted: 0, rowsDeleted: 0, filesAdded: 0, filesRemoved: 0 };
+  tx.setTxn(options.txn.appId, options.txn.version);
+  if (options.domain) {
+    tx.updateProtocol(upgradeProtocol(tx.protocol, ['domainMetadata']));
+    tx.add({ domainMetadata: { domain: options.domain.name, configuration: options.domain.configuration, removed: false } });
+  }
+  const firstUpsert = changes.upserts.find((b) => b.numRows > 0);
+  if (firstUpsert) evolveSchema(tx, firstUpsert.schema.fields, false);
+  const schema = tx.schema;
+  const arrowSchema = toArrowSchema(schema);
+  const keyFields = options.key.map((name) => {
+    const field = schema.fields.find((f) => f.name === name);
+    if (!field || (field.type.kind !== 'primitive' && field.type.kind !== 'decimal')) {
+      throw new DeltaError('DELTA_INVALID_ARGUMENT', `Key column "${name}" must be a top-level column of primitive type in the target table.`);
+    }
+    return field;
+  });
+
+  const keys = new Set<string>();
+  const range = new KeyRange(keyFields);
+  const upserts = changes.upserts.map((batch) => conformBatch(batch, schema, arrowSchema));
+  for (const batch of [...upserts, ...changes.deletes]) {
+    const columns = keyColumns(batch, keyFields);
+    for (let row = 0; row < batch.numRows; row++) {
+      const key = keyOf(columns, keyFields, row);
+      if (keys.has(key)) {
+        throw new DeltaError('DELTA_INVALID_ARGUMENT', `The source has several rows with the key ${key}: the key columns [${options.key.join(', ')}] do not identify a row.`);
+      }
+      keys.add(key);
+      range.add(columns, row);
+    }
+  }
+
+  const snapshot = tx.snapshot as Snapshot;
+  const writer = fileWriterFor(tx, options.signal ? { signal: options.signal } : {});
+  const context = { tx, snapshot, writer, now: Date.now(), deletionVectors: tx.properties['delta.enableDeletionVectors'] === 'true' };
+  const where = range.predicate();
+  const candidates = keys.size === 0 ? [] : snapshot.scan(where ? { where } : {}).plan();
+  if (keys.size > 0) tx.readPredicate(where);
+  tx.readFiles(candidates);
+  let rowsDeleted = 0;
+  let filesRemoved = 0;
+  try {
+    for (const file of candidates) {
+      options.signal?.throwIfAborted();
+      const rewrite = await rewriteFile(context, file, (batch) => {
+        const columns = keyColumns(batch, keyFields);
+        const hit = new Uint8Array(batch.numRows);
+        for (let row = 0; row < batch.numRows; row++) hit[row] = keys.has(keyOf(columns, keyFields, row)) ? 1 : 0;
+        return hit;
+      });
+      rowsDeleted += rewrite.matchedRows;
+      if (rewrite.removed || rewrite.deletionVectorAdded) filesRemoved++;
+    }
+    let rowsUpserted = 0;
+    for (const batch of upserts) {
+      rowsUpserted += batch.numRows;
+      if (batch.numRows > 0) await writer.write(batch);
+    }
+    const written = await writer.finish();
+    tx.add(...written.map((file) => ({ add: addActionOf(file) })));
+    const { version } = await tx.commit({
+      operation: options.operation,
+      parameters: { appId: options.txn.appId, position: String(options.txn.version), key: [...options.key] },
+      metrics: { numSourceRows: rowsUpserted + changes.deletes.reduce((n, b) => n + b.numRows, 0), numTargetRowsRemoved: rowsDeleted, numOutputRows: rowsUpserted, numTargetFilesAdded: written.length, numTargetFilesRemoved: filesRemoved },
+    }, options.signal ? { signal: options.signal } : {});
+    return { version, rowsUpserted, rowsDeleted, filesAdded: written.length, filesRemoved };
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+}
+
+function keyColumns(batch: RecordBatch, keyFields: readonly StructField[]): Data[] {
+  return keyFields.map((field) => {
+    const index = batch.schema.fields.findIndex((f) => f.name === field.name);
+    if (index < 0) throw new DeltaError('DELTA_INVALID_ARGUMENT', `The change rows lack the key column "${field.name}".`);
+    return batch.data.children[index] as Data;
+  });
+}
+
+/** The key of a row in log text form; NULL keys are kept apart from every value. */
+function keyOf(columns: readonly Data[], keyFields: readonly StructField[], row: number): string {
+  return JSON.stringify(keyFields.map((field, i) => partitionValueAt(columns[i] as Data, row, field.type, false)));
+}
+
+/** Per key column, the smallest and largest key seen: only files overlapping it can hold a changed row. */
+class KeyRange {
+  private readonly bounds: Array<{ min?: NonNullValue; max?: NonNullValue; open: boolean }>;
+
+  constructor(private readonly keyFields: readonly StructField[]) {
+    this.bounds = keyFields.map(() => ({ open: false }));
+  }
+
+  add(columns: readonly Data[], row: number): void {
+    this.keyFields.forEach((field, i) => {
+      const bound = this.bounds[i] as { min?: NonNullValue; max?: NonNullValue; open: boolean };
+      const text = partitionValueAt(columns[i] as Data, row, field.type, false);
+      // NULL keys and binary keys (no text form ordering like the bytes) leave this column unbounded.
+      if (text === null || (field.type.kind === 'primitive' && field.type.name === 'binary')) {
+        bound.open = true;
+        return;
+      }
+      const value = parsePartitionValue(text, field.type) as NonNullValue;
+      if (bound.min === undefined || compareValues(value, bound.min) < 0) bound.min = value;
+      if (bound.max === undefined || compareValues(value, bound.max) > 0) bound.max = value;
+    });
+  }
+
+  predicate(): Predicate | undefined {
+    let predicate: Predicate | undefined;
+    this.keyFields.forEach((field, i) => {
+      const bound = this.bounds[i];
+      if (!bound || bound.open || bound.min === undefined || bound.max === undefined) return;
+      const column = { path: [field.name], type: field.type };
+      const between: Predicate = {
+        kind: 'and',
+        left: { kind: 'comparison', op: '>=', column, value: bound.min },
+        right: { kind: 'comparison', op: '<=', column, value: bound.max },
+      };
+      predicate = predicate ? { kind: 'and', left: predicate, right: between } : between;
+    });
+    return predicate;
+  }
+}
