@@ -1,6 +1,7 @@
 import { commandUsage } from './args';
 import type { CliCommand, CliIO } from './command';
 import { convertCommand } from './commands/convert';
+import { diffCommand } from './commands/diff';
 import { filesCommand } from './commands/files';
 import { historyCommand } from './commands/history';
 import { importCommand } from './commands/import';
@@ -10,7 +11,7 @@ import { scanCommand } from './commands/scan';
 import { schemaCommand } from './commands/schema';
 import { renderError, UsageError } from './errors';
 
-const COMMANDS: readonly CliCommand[] = [infoCommand, schemaCommand, historyCommand, filesCommand, scanCommand, convertCommand, importCommand, ingestCommand];
+const COMMANDS: readonly CliCommand[] = [infoCommand, schemaCommand, historyCommand, filesCommand, scanCommand, diffCommand, convertCommand, importCommand, ingestCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length));
