@@ -8,6 +8,12 @@ import { JsonNumberText, type JsonValue } from './exactJson';
 /** A type being inferred: `null` while only nulls were seen. */
 export type InferredType = DataType | null;
 
+/**
+ * The type of a field seen only as null (or of the elements of only empty arrays) so far: string
+ * if nothing else turns up, but any real type seen later replaces it. Compared by identity.
+ */
+const UNKNOWN: DataType = primitive('string');
+
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
@@ -27,11 +33,11 @@ export function jsonTypeOf(value: JsonValue): InferredType {
   }
   if (Array.isArray(value)) {
     const element = value.reduce<InferredType>((type, item) => mergeTypes(type, jsonTypeOf(item)), null);
-    return { kind: 'array', elementType: element ?? primitive('string'), containsNull: true };
+    return { kind: 'array', elementType: element ?? UNKNOWN, containsNull: true };
   }
   return {
     kind: 'struct',
-    fields: Object.entries(value).map(([name, item]): StructField => ({ name, type: jsonTypeOf(item) ?? primitive('string'), nullable: true, metadata: {} })),
+    fields: Object.entries(value).map(([name, item]): StructField => ({ name, type: jsonTypeOf(item) ?? UNKNOWN, nullable: true, metadata: {} })),
   };
 }
 
@@ -42,8 +48,8 @@ export function jsonTypeOf(value: JsonValue): InferredType {
  * Spark's JSON inference does.
  */
 export function mergeTypes(a: InferredType, b: InferredType): InferredType {
-  if (a === null) return b;
-  if (b === null) return a;
+  if (a === null || a === UNKNOWN) return b ?? a;
+  if (b === null || b === UNKNOWN) return a;
   if (a.kind === 'struct' && b.kind === 'struct') {
     const fields = a.fields.map((field) => {
       const other = b.fields.find((f) => f.name === field.name);

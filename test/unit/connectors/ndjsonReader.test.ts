@@ -48,6 +48,12 @@ describe('NDJSON reader', () => {
     assert.deepEqual(rows[2], { id: '9223372036854775807n', user: null, v: '{"k":1}', late: true });
   });
 
+  test('a field first seen as null or as an empty array takes the type of later values', async () => {
+    const { schema, rows } = await read('{"a": null, "l": []}\n{"a": {"b": 1}, "l": [[2]]}\n{"z": null}\n');
+    assert.equal(schema, 'struct<a: struct<b: long>, l: array<array<long>>, z: string>');
+    assert.deepEqual(rows[1], { a: { b: '1n' }, l: [['2n']], z: null });
+  });
+
   test('declared types: decimals exact, timestamps parsed, wrong types are bad rows with their line', async () => {
     const { schema, rows, bad } = await read('\ufeff{"id": 1, "price": 0.10, "at": "2024-01-01T00:00:00.000001Z"}\r\n\r\n{"id": "two", "price": 1}\r\n{"id": 3, "price": 1.234}\r\nnot json\r\n[1]\r\n{"id": 4}\r\n', {
       schema: parseColumnTypeList('id long, price decimal(5,2), at timestamp', 'schema'),
