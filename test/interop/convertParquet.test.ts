@@ -11,7 +11,7 @@ import { canonicalNdjson } from '../helpers/canonicalNdjson';
 import { findPeerPython, REPO_ROOT, runPeerScript } from '../helpers/peers';
 
 const execFileAsync = promisify(execFile);
-const CASES = ['flat', 'partitioned', 'nested', 'widened'] as const;
+const CASES = ['flat', 'partitioned', 'nested', 'legacy', 'widened'] as const;
 
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new PassThrough();

@@ -53,6 +53,13 @@ def nested_table() -> pa.Table:
     })
 
 
+def as_delta_timestamps(table: pa.Table) -> pa.Table:
+    """Timestamps as Delta holds them: microseconds (these nanosecond values are whole microseconds),
+    and INT96 ones, which pyarrow reads without a zone, as the UTC instants Spark writes them as."""
+    fields = [f.with_type(pa.timestamp("us", tz=f.type.tz or "UTC")) if pa.types.is_timestamp(f.type) else f for f in table.schema]
+    return table.cast(pa.schema(fields))
+
+
 def write_cases(out: str) -> None:
     flat = os.path.join(out, "flat")
     os.makedirs(flat)
@@ -74,15 +81,35 @@ def write_cases(out: str) -> None:
     # named differently, decimals as fixed-length byte arrays).
     pq.write_table(nested_table(), os.path.join(nested, "legacy.parquet"), use_compliant_nested_type=False)
 
+    # What Spark and older writers produce: INT96 timestamps, decimals stored as INT32/INT64,
+    # nanosecond timestamps, and unsigned integers.
+    legacy = os.path.join(out, "legacy")
+    os.makedirs(legacy)
+    legacy_table = pa.table({
+        "id": pa.array([1, 2, 3], pa.int64()),
+        "at96": pa.array([dt.datetime(1999, 12, 31, 23, 59, 59, 999999), dt.datetime(2024, 2, 29, 12, 0, 0, 1), None], pa.timestamp("us")),
+        "ns": pa.array([1_000, 1_700_000_000_123_456_000, None], pa.timestamp("ns", tz="UTC")),
+        "small_dec": pa.array([decimal.Decimal("1.23"), decimal.Decimal("-9.99"), None], pa.decimal128(3, 2)),
+        "mid_dec": pa.array([decimal.Decimal("123456789012.345678"), decimal.Decimal("-0.000001"), None], pa.decimal128(18, 6)),
+        "u16": pa.array([0, 65535, None], pa.uint16()),
+        "u32": pa.array([0, 4294967295, None], pa.uint32()),
+    })
+    pq.write_table(legacy_table, os.path.join(legacy, "spark-like.parquet"), use_deprecated_int96_timestamps=True,
+                   store_decimal_as_integer=True, coerce_timestamps=None, version="2.6")
+    # INT96 applies to every timestamp column of a file; this one keeps TIMESTAMP(NANOS).
+    nanos = pa.table({"id": pa.array([4], pa.int64()), "ns": pa.array([1_600_000_000_000_001_000], pa.timestamp("ns", tz="UTC"))})
+    pq.write_table(nanos, os.path.join(legacy, "nanos.parquet"), coerce_timestamps=None, version="2.6")
+
     widened = os.path.join(out, "widened")
     os.makedirs(widened)
     pq.write_table(pa.table({"v": pa.array([1, 2], pa.int32()), "f": pa.array([1.5, 2.5], pa.float32())}), os.path.join(widened, "a.parquet"))
     pq.write_table(pa.table({"v": pa.array([2**40], pa.int64()), "f": pa.array([0.1], pa.float64()), "extra": ["x"]}), os.path.join(widened, "b.parquet"))
 
-    for name in ["flat", "partitioned", "nested", "widened"]:
+    for name in ["flat", "partitioned", "nested", "legacy", "widened"]:
         path = os.path.join(out, name)
-        if name == "widened":
-            rows = pa.concat_tables([pq.read_table(os.path.join(path, f)) for f in ["a.parquet", "b.parquet"]], promote_options="permissive")
+        if name in ("widened", "legacy"):
+            files = sorted(f for f in os.listdir(path) if f.endswith(".parquet"))
+            rows = pa.concat_tables([as_delta_timestamps(pq.read_table(os.path.join(path, f))) for f in files], promote_options="permissive")
         else:
             partitioning = ds.HivePartitioning.discover(infer_dictionary=False) if name == "partitioned" else None
             rows = ds.dataset(path, format="parquet", partitioning=partitioning).to_table()
