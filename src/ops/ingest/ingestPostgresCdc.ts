@@ -1,0 +1,253 @@
+import type pg from 'pg';
+import { formatLsn, parseLsn } from '../../connectors/postgres/lsn';
+import { PgChangeBuffer } from '../../connectors/postgres/pgChangeBuffer';
+import { connectPostgres, type PgConnectionOptions } from '../../connectors/postgres/pgConnect';
+import { createSlotWithSnapshot, dropSlot, ensureFullReplicaIdentity, ensurePublication, replicationError, slotState } from '../../connectors/postgres/pgReplicationSetup';
+import { PgReplicationStream } from '../../connectors/postgres/pgReplicationStream';
+import { PgSnapshotReader } from '../../connectors/postgres/pgSnapshotReader';
+import { describePgSource, type PgSourceSchema } from '../../connectors/postgres/pgSourceSchema';
+import { DeltaError } from '../../delta/errors';
+import { openIfExists } from '../../delta/write/tableLocation';
+import { writeTable } from '../../delta/write/writeTable';
+import { applyKeyedChanges } from './applyKeyedChanges';
+
+export interface CdcBatching {
+  /** Commit once this many row changes are buffered (default 50,000). */
+  maxChanges?: number;
+  /** ...or their values hold this many bytes (default 64 MiB). */
+  maxBytes?: number;
+  /** ...or the oldest buffered change waited this long (default 1,000 ms). */
+  maxDelayMs?: number;
+}
+
+export interface PostgresCdcIngest {
+  url: string;
+  password?: string;
+  /** `schema.table`; it needs a primary key. */
+  table: string;
+  target: string;
+  /** Default `lakehouse_<schema>_<table>`; created when missing. It is this pipeline's: nothing else may consume it. */
+  slot?: string;
+  /** Default: the slot name; created for the table when missing. */
+  publication?: string;
+  /** `once`: stop at the WAL end as of the start; `follow`: stream until `signal` aborts. */
+  until: 'once' | 'follow';
+  batching?: CdcBatching;
+  signal?: AbortSignal;
+  /** After each Delta commit (the LSN is confirmed to the server right after). */
+  onCommit?: (commit: CdcCommit) => void;
+}
+
+export interface CdcCommit {
+  version: number;
+  lsn: string;
+  changes: number;
+  /** Now minus the source commit time of the newest change in this commit. */
+  lagMs: number;
+}
+
+export interface PostgresCdcResult {
+  slot: string;
+  publication: string;
+  publicationCreated: boolean;
+  replicaIdentityChanged: boolean;
+  /** Set when this run took the initial snapshot. */
+  snapshot?: { version: number; rows: number; lsn: string };
+  commits: number;
+  changes: number;
+  /** The source position the Delta table now reflects. */
+  lsn: string;
+}
+
+const DEFAULT_BATCHING: Required<CdcBatching> = { maxChanges: 50_000, maxBytes: 64 * 1024 * 1024, maxDelayMs: 1000 };
+
+/**
+ * Change data capture from one table through logical replication (pgoutput). The first run
+ * creates the slot with an exported snapshot, copies the table in that snapshot and commits it
+ * with txn (appId = slot, version = the slot's consistent point); later changes are streamed
+ * from there, folded per key, and committed by key (delete + insert) in batches whose commit
+ * records the end LSN of the last source transaction it contains. The server is told that LSN is
+ * flushed only after the Delta commit, and a restart streams from the LSN in the table, skipping
+ * what it already holds: each change lands exactly once whatever moment the process dies at.
+ */
+export async function ingestPostgresCdc(options: PostgresCdcIngest): Promise<PostgresCdcResult> {
+  const connection: PgConnectionOptions = { url: options.url, ...(options.password === undefined ? {} : { password: options.password }) };
+  const client = await connectPostgres(connection);
+  let replication: pg.Client | undefined;
+  let stream: PgReplicationStream | undefined;
+  try {
+    const schema = await describePgSource(client, { table: options.table });
+    const table = schema.table as string;
+    if (schema.primaryKey.length === 0) {
+      throw new DeltaError('DELTA_INVALID_ARGUMENT',
+        `${table} has no primary key, which cdc mode needs to apply updates and deletes to the right rows. Add a PRIMARY KEY, or use --mode snapshot.`);
+    }
+    const buffer = new PgChangeBuffer(schema, schema.primaryKey);
+    const slot = options.slot ?? `lakehouse_${table.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '')}`.toLowerCase();
+    const publication = options.publication ?? slot;
+    const { created: publicationCreated } = await ensurePublication(client, publication, table);
+    const replicaIdentityChanged = await ensureFullReplicaIdentity(client, table);
+
+    replication = await connectPostgres({ ...connection, replication: true });
+    const existing = await openIfExists(options.target);
+    let committed = (existing ? await existing.snapshot() : undefined)?.txnVersion(slot);
+    let snapshot: PostgresCdcResult['snapshot'];
+    if (committed === undefined) {
+      const taken = await initialSnapshot(client, replication, schema, slot, options);
+      snapshot = taken;
+      committed = parseLsn(taken.lsn);
+    } else if (!(await slotState(client, slot))) {
+      throw new DeltaError('SOURCE_NOT_FOUND',
+        `Replication slot "${slot}" no longer exists, so the changes after LSN ${formatLsn(committed)} cannot be streamed. Run again with a new --slot name to take a new snapshot.`);
+    }
+    const stopAt = options.until === 'once' ? await currentWalLsn(client) : Infinity;
+
+    await waitUntilSlotFree(client, slot, options.signal);
+    stream = PgReplicationStream.start(replication, { slot, publication, startLsn: committed });
+    const batching = { ...DEFAULT_BATCHING, ...options.batching };
+    const result: PostgresCdcResult = {
+      slot, publication, publicationCreated, replicaIdentityChanged, ...(snapshot ? { snapshot } : {}), commits: 0, changes: 0, lsn: formatLsn(committed),
+    };
+    const active = stream;
+    // Keepalive replies wake the loop below, so time-based commits and --once's end are noticed while the source is idle.
+    const pinger = setInterval(() => active.ping(), Math.min(batching.maxDelayMs, 500));
+    let stopping = false;
+    let finished = false;
+    const onAbort = (): void => { stopping = true; active.ping(); };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    let transaction: Array<Parameters<PgChangeBuffer['add']>[0]> | undefined;
+    let commitTime = 0;
+    let pendingLsn = committed;
+    let pendingSince = 0;
+    let newestCommitTime = 0;
+    const flush = async (): Promise<void> => {
+      if (buffer.changes > 0) {
+        const changes = buffer.changes;
+        const applied = await applyKeyedChanges(options.target, buffer.drain(), {
+          key: schema.primaryKey, txn: { appId: slot, version: pendingLsn }, operation: 'MERGE',
+        });
+        result.commits++;
+        result.changes += changes;
+        if (applied.version !== undefined) options.onCommit?.({ version: applied.version, lsn: formatLsn(pendingLsn), changes, lagMs: Date.now() - newestCommitTime });
+      }
+      committed = pendingLsn;
+      result.lsn = formatLsn(committed);
+      active.confirm(committed);
+    };
+    try {
+      for await (const event of active.events()) {
+        if (event.kind === 'data') {
+          const message = event.message;
+          switch (message.tag) {
+            case 'begin':
+              transaction = [];
+              commitTime = message.commitTime;
+              break;
+            case 'relation':
+              buffer.relation(message);
+              break;
+            case 'insert':
+            case 'update':
+            case 'delete':
+              transaction?.push(message);
+              break;
+            case 'truncate':
+              if (buffer.isFollowing(message.relationIds)) {
+                throw new DeltaError('SOURCE_QUERY_FAILED',
+                  `${table} was truncated at the source; cdc mode does not apply TRUNCATE. Take a new snapshot with a new --slot name.`);
+              }
+              break;
+            case 'commit':
+              // A restart may see again the transactions up to the position the table already holds.
+              if (message.endLsn > committed && transaction) {
+                for (const change of transaction) buffer.add(change);
+                if (buffer.changes > 0 && pendingSince === 0) pendingSince = Date.now();
+                newestCommitTime = commitTime;
+                pendingLsn = message.endLsn;
+              }
+              transaction = undefined;
+              break;
+            default:
+              break;
+          }
+        }
+        if (transaction !== undefined) continue;
+        const reachedEnd = pendingLsn >= stopAt || (event.kind === 'keepalive' && event.walEnd >= stopAt);
+        const due = buffer.changes >= batching.maxChanges || buffer.byteSize >= batching.maxBytes
+          || (pendingSince > 0 && Date.now() - pendingSince >= batching.maxDelayMs);
+        if (due || reachedEnd || stopping) {
+          await flush();
+          pendingSince = 0;
+        } else if (event.kind === 'keepalive' && buffer.changes === 0 && event.walEnd > committed) {
+          // Everything the server decoded up to walEnd was received and nothing of it is pending:
+          // the slot may let that WAL go even though no Delta commit was needed.
+          active.confirm(event.walEnd);
+        }
+        if (reachedEnd || stopping) {
+          finished = true;
+          break;
+        }
+      }
+      if (!finished) throw new DeltaError('SOURCE_CONNECTION_FAILED', `The server ended the replication stream at LSN ${result.lsn} (restarted or shut down?). Everything up to it is committed; run again to resume.`);
+    } finally {
+      clearInterval(pinger);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+    return result;
+  } catch (error) {
+    throw replicationError(error, `streaming changes of ${options.table}`);
+  } finally {
+    stream?.close();
+    await replication?.end().catch(() => undefined);
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * A new slot and the table copied in its exported snapshot, committed as one overwrite that
+ * records the slot's consistent point. A slot left by a run that died before that commit is
+ * dropped and created again: its snapshot is gone, and nothing was committed from it.
+ */
+async function initialSnapshot(client: pg.Client, replication: pg.Client, schema: PgSourceSchema, slot: string, options: PostgresCdcIngest): Promise<{ version: number; rows: number; lsn: string }> {
+  if (await slotState(client, slot)) {
+    await waitUntilSlotFree(client, slot, options.signal);
+    await dropSlot(replication, slot);
+  }
+  const created = await createSlotWithSnapshot(replication, slot);
+  // The snapshot lives while the replication connection stays idle: the copy runs on the other one.
+  const reader = await PgSnapshotReader.open(client, { table: schema.table as string }, {
+    importSnapshot: created.snapshotName, ...(options.signal ? { signal: options.signal } : {}),
+  });
+  try {
+    const summary = await writeTable(options.target, reader.batches(), {
+      mode: 'overwrite',
+      schema: reader.schema.deltaSchema,
+      txn: { appId: slot, version: created.consistentPoint },
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return { version: summary.version, rows: summary.rowsAdded, lsn: formatLsn(created.consistentPoint) };
+  } finally {
+    await reader.close();
+  }
+}
+
+async function currentWalLsn(client: pg.Client): Promise<number> {
+  const result = await client.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+  return parseLsn(result.rows[0]?.lsn ?? '0/0');
+}
+
+/** A killed ingest's walsender holds the slot until the server notices the closed socket. */
+async function waitUntilSlotFree(client: pg.Client, slot: string, signal: AbortSignal | undefined): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const result = await client.query<{ pid: number | null }>('SELECT active_pid AS pid FROM pg_replication_slots WHERE slot_name = $1', [slot]);
+    const pid = result.rows[0]?.pid ?? null;
+    if (pid === null) return;
+    if (Date.now() > deadline) {
+      throw new DeltaError('SOURCE_QUERY_FAILED', `Replication slot "${slot}" is in use by server process ${pid}: another ingest is streaming from it. Stop it first.`);
+    }
+    signal?.throwIfAborted();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
