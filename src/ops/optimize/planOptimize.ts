@@ -1,0 +1,291 @@
+import type { Data } from 'apache-arrow';
+import type { AddFile } from '../../delta/actions';
+import { DeltaError } from '../../delta/errors';
+import { resolveDataFilePath } from '../../delta/filePaths';
+import { columnsOf } from '../../delta/predicate/columnsOf';
+import { formatValue } from '../../delta/predicate/formatPredicate';
+import { parsePredicate } from '../../delta/predicate/parsePredicate';
+import type { TypedValue } from '../../delta/predicate/typedValue';
+import { fileMatchesStats, filePartitionValues } from '../../delta/scan/pruning';
+import type { DataType } from '../../delta/schema';
+
+import type { Snapshot } from '../../delta/snapshot';
+import { parseFileStats } from '../../delta/stats/fileStats';
+import type { SkippableFile } from '../../delta/stats/skipping';
+import { DEFAULT_TARGET_FILE_SIZE } from '../../delta/write/dataFileWriter';
+import { openTable, type TableLocation } from '../../delta/write/tableLocation';
+import { readParquetFooter } from '../../connectors/parquet/parquetFooter';
+import { binOf, packBins, type PackableFile, type PackedBin } from './binPacking';
+import {
+  DEFAULT_DELETED_ROWS_THRESHOLD, DEFAULT_MEMORY_BUDGET, DEFAULT_PROBES, DEFAULT_SAMPLE_ROWS, parseByteSize, type OptimizeOptions,
+} from './optimizeOptions';
+import type { ColumnSkipping, OptimizeBin, OptimizePlan } from './optimizePlan';
+import { cellReader } from './cellReader';
+import { readLiveColumns } from './readLiveRows';
+import { RowSample } from './rowSample';
+import { sizeHistogram } from './sizeHistogram';
+import { predictedZOrderStats, probePredicates, readFraction } from './skippingPrediction';
+import { ZOrderKey, type ZOrderColumn } from './zOrderKey';
+import { ZCUBE_ZORDER_BY_TAG, zOrderByTag } from './zCubeTags';
+
+/** Used when no footer could be read: Arrow data is typically 2-4x its zstd Parquet size. */
+const DEFAULT_INFLATION = 3;
+const FOOTERS_SAMPLED = 8;
+/** Files read per partition for the Z-order sample (evenly spread when there are more). */
+const SAMPLED_FILES_PER_PARTITION = 256;
+/** One output file's Arrow data must fit in this share of the budget (it is buffered until encoded). */
+const OUTPUT_SHARE_OF_BUDGET = 4;
+
+/** What the run needs besides the JSON plan; kept out of the plan so it stays plain data. */
+export interface PlanDetails {
+  snapshot: Snapshot;
+  key?: ZOrderKey;
+  /** Z-order sample rows per bin (same order as plan.bins). */
+  samples: TypedValue[][][];
+}
+
+const details = new WeakMap<OptimizePlan, PlanDetails>();
+
+/** The details of a plan made in this process, or undefined for a plan that came from elsewhere. */
+export function planDetails(plan: OptimizePlan): PlanDetails | undefined {
+  return details.get(plan);
+}
+
+/**
+ * Plans an OPTIMIZE without writing anything: which files are rewritten together (bins), into how
+ * many files, how many bytes, and for Z-order the predicted data skipping per column. Reads the log,
+ * a few Parquet footers, and for Z-order a sample of the Z-order columns.
+ */
+export async function planOptimize(location: TableLocation, options: OptimizeOptions = {}): Promise<OptimizePlan> {
+  const table = await openTable(location);
+  const snapshot = await table.snapshot();
+  const targetFileSize = options.targetFileSize ?? tableTargetSize(snapshot) ?? DEFAULT_TARGET_FILE_SIZE;
+  const memoryBudget = options.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
+  const deletedRowsThreshold = options.deletedRowsThreshold ?? DEFAULT_DELETED_ROWS_THRESHOLD;
+  const zColumns = zOrderColumns(snapshot, options.zOrderBy ?? []);
+  const allFiles = snapshot.files().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const considered = filterByPartition(snapshot, allFiles, options.where);
+  const packable = considered.map((file) => packableOf(snapshot, file));
+  const notes: string[] = [];
+
+  let packed: PackedBin[];
+  let alreadyClustered = 0;
+  if (zColumns.length === 0) {
+    packed = packBins(packable, { targetFileSize, deletedRowsThreshold });
+  } else {
+    const tag = zOrderByTag(zColumns.map((c) => c.name));
+    const fresh = packable.filter((_, i) => considered[i]?.tags?.[ZCUBE_ZORDER_BY_TAG] !== tag);
+    alreadyClustered = packable.length - fresh.length;
+    if (alreadyClustered > 0) notes.push(`${alreadyClustered} file(s) already Z-ordered by the same columns are left as they are (incremental Z-order).`);
+    packed = groupByPartition(fresh).map((files) => binOf(files, 'zOrder'));
+  }
+
+  const inflation = await estimateInflation(snapshot, packed);
+  const outputCap = Math.max(1, Math.floor(memoryBudget / OUTPUT_SHARE_OF_BUDGET));
+  let cappedByMemory = false;
+  const bins: OptimizeBin[] = packed.map((bin) => {
+    const liveBytes = bin.inputBytes * liveFraction(bin);
+    const bySize = Math.ceil(liveBytes / targetFileSize);
+    const byMemory = Math.ceil((liveBytes * inflation) / outputCap);
+    if (byMemory > bySize) cappedByMemory = true;
+    const outputFiles = bin.liveRows === 0 ? 0 : Math.min(bin.liveRows, Math.max(1, bySize, byMemory));
+    return { ...bin, outputFiles };
+  });
+  if (cappedByMemory) {
+    notes.push(`Some output files are smaller than the target size so that one file's data (about ${inflation.toFixed(1)}x its Parquet size in memory) fits in a quarter of the memory budget.`);
+  }
+
+  const removed = new Set(bins.flatMap((b) => b.files.map((f) => f.path)));
+  const filesToAdd = bins.reduce((n, b) => n + b.outputFiles, 0);
+  const afterSizes = [
+    ...allFiles.filter((f) => !removed.has(f.path)).map((f) => f.size),
+    ...bins.flatMap((b) => Array.from({ length: b.outputFiles }, () => (b.inputBytes * liveFraction(b)) / b.outputFiles)),
+  ];
+  const plan: OptimizePlan = {
+    table: snapshot.tableRoot,
+    version: snapshot.version,
+    mode: zColumns.length === 0 ? 'compact' : 'zOrder',
+    zOrderBy: zColumns.map((c) => c.name),
+    where: options.where ?? null,
+    targetFileSize,
+    memoryBudget,
+    deletedRowsThreshold,
+    filesInTable: allFiles.length,
+    filesConsidered: considered.length,
+    filesAlreadyClustered: alreadyClustered,
+    bins,
+    filesToRemove: removed.size,
+    filesToAdd,
+    bytesToRewrite: bins.reduce((n, b) => n + b.inputBytes, 0),
+    fileCountBefore: allFiles.length,
+    fileCountAfter: allFiles.length - removed.size + filesToAdd,
+    inflation,
+    histogram: sizeHistogram(allFiles.map((f) => f.size), afterSizes),
+    skipping: [],
+    notes,
+  };
+
+  const planDetail: PlanDetails = { snapshot, samples: [] };
+  if (zColumns.length > 0) {
+    const { key, samples } = await sampleZOrder(snapshot, plan, options);
+    planDetail.key = key;
+    planDetail.samples = samples;
+    plan.skipping = predictSkipping(snapshot, allFiles, removed, bins, samples, key, options.probes ?? DEFAULT_PROBES);
+  }
+  details.set(plan, planDetail);
+  return plan;
+}
+
+/**
+ * Samples the Z-order columns of each bin's files (up to `sampleRows` rows per bin) and builds the
+ * Z-order key from all samples, so every partition uses the same range ids.
+ */
+export async function sampleZOrder(
+  snapshot: Snapshot, plan: OptimizePlan, options: Pick<OptimizeOptions, 'sampleRows' | 'signal' | 'onProgress'>,
+): Promise<{ key: ZOrderKey; samples: TypedValue[][][] }> {
+  const columns = zOrderColumns(snapshot, plan.zOrderBy);
+  const byPath = new Map(snapshot.files().map((f) => [f.path, f]));
+  const samples: TypedValue[][][] = [];
+  for (const [index, bin] of plan.bins.entries()) {
+    options.signal?.throwIfAborted();
+    options.onProgress?.(index, plan.bins.length, 'sampling Z-order columns');
+    const files = bin.files.map((f) => byPath.get(f.path)).filter((f) => f !== undefined);
+    samples.push(await sampleColumns(snapshot, files, columns, options.sampleRows ?? DEFAULT_SAMPLE_ROWS));
+  }
+  return { key: new ZOrderKey(columns, samples.flat()), samples };
+}
+
+/** Before/after read fractions of the probe predicates of each Z-order column. */
+function predictSkipping(
+  snapshot: Snapshot, allFiles: AddFile[], removed: ReadonlySet<string>, bins: OptimizeBin[],
+  samples: TypedValue[][][], key: ZOrderKey, probes: number,
+): ColumnSkipping[] {
+  const schema = snapshot.schema;
+  const before = allFiles.map((f) => skippableOf(snapshot, f));
+  const kept = allFiles.filter((f) => !removed.has(f.path)).map((f) => skippableOf(snapshot, f));
+  const predicted: SkippableFile[] = bins.flatMap((bin, i) => {
+    const partitionValues = filePartitionValues({ path: '', partitionValues: bin.partition, size: 0, modificationTime: 0, dataChange: false }, snapshot);
+    return predictedZOrderStats(samples[i] ?? [], key, bin.outputFiles, bin.liveRows).map((stats) => ({ stats, partitionValues }));
+  });
+  const after = [...kept, ...predicted];
+  const everySample = samples.flat();
+  return key.columns.map((column, c) => {
+    const probe = probePredicates(column, everySample.map((row) => row[c] ?? null), probes);
+    return {
+      column: column.name,
+      range: { before: readFraction(probe.range, before, schema), predicted: readFraction(probe.range, after, schema) },
+      point: { before: readFraction(probe.point, before, schema), predicted: readFraction(probe.point, after, schema) },
+      probes: probe.range.length,
+      low: probe.low === undefined ? null : formatValue(probe.low, column.type),
+      high: probe.high === undefined ? null : formatValue(probe.high, column.type),
+    };
+  });
+}
+
+/** The file's stats and partition values as data skipping sees them. */
+export function skippableOf(snapshot: Snapshot, file: AddFile): SkippableFile {
+  return {
+    stats: parseFileStats(file.stats, snapshot.schema, snapshot.columnMappingMode),
+    partitionValues: filePartitionValues(file, snapshot),
+  };
+}
+
+async function sampleColumns(snapshot: Snapshot, files: AddFile[], columns: ZOrderColumn[], capacity: number): Promise<TypedValue[][]> {
+  const step = Math.max(1, files.length / SAMPLED_FILES_PER_PARTITION);
+  const chosen: AddFile[] = [];
+  for (let i = 0; Math.floor(i) < files.length; i += step) chosen.push(files[Math.floor(i)] as AddFile);
+  const fields = columns.map((c) => snapshot.schema.fields.find((f) => f.name === c.name)).filter((f) => f !== undefined);
+  const sample = new RowSample(capacity);
+  for (const file of chosen) {
+    for (const batch of await readLiveColumns(snapshot, file, fields)) {
+      const readers = columns.map((column, c) => cellReaderAt(batch.data.children[c], column.type));
+      for (let row = 0; row < batch.numRows; row++) sample.offer(() => readers.map((read) => read(row)));
+    }
+  }
+  return sample.rows;
+}
+
+function cellReaderAt(data: Data | undefined, type: DataType): (row: number) => TypedValue {
+  if (!data) return () => null;
+  return cellReader(data, type);
+}
+
+function zOrderColumns(snapshot: Snapshot, names: readonly string[]): ZOrderColumn[] {
+  const partitions = new Set(snapshot.partitionColumns.map((c) => c.toLowerCase()));
+  const seen = new Set<string>();
+  return names.map((name) => {
+    const field = snapshot.schema.fields.find((f) => f.name === name) ?? snapshot.schema.fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
+    if (!field) {
+      throw new DeltaError('DELTA_INVALID_ARGUMENT', `Cannot Z-order by "${name}": the table has no such top-level column. Columns: ${snapshot.schema.fields.map((f) => f.name).join(', ')}.`);
+    }
+    if (partitions.has(field.name.toLowerCase())) {
+      throw new DeltaError('DELTA_INVALID_ARGUMENT', `Cannot Z-order by partition column "${field.name}": each file holds one value of it already. Pick data columns.`);
+    }
+    if (field.type.kind !== 'primitive' && field.type.kind !== 'decimal') {
+      throw new DeltaError('DELTA_INVALID_ARGUMENT', `Cannot Z-order by "${field.name}": it is a nested column without min/max statistics.`);
+    }
+    if (seen.has(field.name)) throw new DeltaError('DELTA_INVALID_ARGUMENT', `Z-order column "${field.name}" is given twice.`);
+    seen.add(field.name);
+    return { name: field.name, type: field.type };
+  });
+}
+
+function filterByPartition(snapshot: Snapshot, files: AddFile[], where: string | undefined): AddFile[] {
+  if (where === undefined) return files;
+  const predicate = parsePredicate(where, snapshot.schema);
+  const partitions = new Set(snapshot.partitionColumns);
+  const other = columnsOf(predicate).find((path) => path.length !== 1 || !partitions.has(path[0] as string));
+  if (other) {
+    throw new DeltaError('DELTA_INVALID_ARGUMENT',
+      `OPTIMIZE --where may only use partition columns (${snapshot.partitionColumns.join(', ') || 'the table has none'}), not "${other.join('.')}".`);
+  }
+  return files.filter((file) => fileMatchesStats(predicate, file, snapshot));
+}
+
+function packableOf(snapshot: Snapshot, file: AddFile): PackableFile {
+  const stats = parseFileStats(file.stats, snapshot.schema, snapshot.columnMappingMode);
+  return {
+    path: file.path,
+    size: file.size,
+    rows: stats?.numRecords ?? null,
+    deletedRows: file.deletionVector?.cardinality ?? 0,
+    partition: { ...(file.partitionValues ?? {}) },
+  };
+}
+
+function groupByPartition(files: PackableFile[]): PackableFile[][] {
+  const groups = new Map<string, PackableFile[]>();
+  for (const file of files) {
+    const key = JSON.stringify(Object.entries(file.partition).sort(([a], [b]) => (a < b ? -1 : 1)));
+    groups.set(key, [...(groups.get(key) ?? []), file]);
+  }
+  return [...groups.keys()].sort().map((k) => groups.get(k) as PackableFile[]);
+}
+
+function liveFraction(bin: { liveRows: number; files: Array<{ rows: number | null }> }): number {
+  const rows = bin.files.reduce((n, f) => n + (f.rows ?? 0), 0);
+  return rows > 0 ? bin.liveRows / rows : 1;
+}
+
+/** Arrow bytes per Parquet byte, from the footers of a few files to be rewritten. */
+async function estimateInflation(snapshot: Snapshot, bins: PackedBin[]): Promise<number> {
+  const files = bins.flatMap((b) => b.files);
+  const step = Math.max(1, Math.floor(files.length / FOOTERS_SAMPLED));
+  let parquet = 0;
+  let uncompressed = 0;
+  for (let i = 0; i < files.length && i / step < FOOTERS_SAMPLED; i += step) {
+    const file = files[i] as OptimizeBin['files'][number];
+    const relative = resolveDataFilePath(file.path, snapshot.tableRoot);
+    const footer = await readParquetFooter(snapshot.store, relative, file.size);
+    parquet += file.size;
+    uncompressed += footer.metadata.row_groups.reduce((n, g) => n + Number(g.total_byte_size), 0);
+  }
+  return parquet > 0 && uncompressed > 0 ? Math.max(1, uncompressed / parquet) : DEFAULT_INFLATION;
+}
+
+function tableTargetSize(snapshot: Snapshot): number | undefined {
+  const text = snapshot.properties['delta.targetFileSize'];
+  return text === undefined ? undefined : parseByteSize(text, 'delta.targetFileSize');
+}
+
+

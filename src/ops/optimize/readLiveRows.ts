@@ -1,0 +1,70 @@
+import { Data, RecordBatch, Struct } from 'apache-arrow';
+import { filterBatch } from '../../arrow/takeRows';
+import type { AddFile } from '../../delta/actions';
+import { toArrowSchema } from '../../delta/arrowSchema';
+import { keepMask } from '../../delta/deletionVectors/keepMask';
+import { readDeletionVector } from '../../delta/deletionVectors/readDeletionVector';
+import { DeltaError } from '../../delta/errors';
+import { resolveDataFilePath } from '../../delta/filePaths';
+import { conformData } from '../../delta/scan/conformData';
+import { constantData } from '../../delta/scan/constantData';
+import { filePartitionValues } from '../../delta/scan/pruning';
+import { physicalName, type StructField } from '../../delta/schema';
+import type { Snapshot } from '../../delta/snapshot';
+import { decodeParquet, ParquetDecodeError, parquetRowGroupSizes } from '../../parquet/readParquet';
+import { readDataFile } from '../../delta/write/fileRows';
+
+/**
+ * The live rows (deletion vector applied) of one data file, all table columns, a row group at a
+ * time: what a rewrite copies into the new files.
+ */
+export async function* readLiveRows(snapshot: Snapshot, file: AddFile): AsyncGenerator<RecordBatch> {
+  const content = await readDataFile(snapshot, file);
+  for (const { batch, live } of content.batches) {
+    const kept = live ? filterBatch(batch, live) : batch;
+    if (kept.numRows > 0) yield kept;
+  }
+}
+
+/**
+ * Only some top-level columns of a file's live rows (for sampling the Z-order columns): the other
+ * columns are never decoded. Returns the file's Parquet bytes too, whose footer the planner reads.
+ */
+export async function readLiveColumns(snapshot: Snapshot, file: AddFile, fields: readonly StructField[]): Promise<RecordBatch[]> {
+  const path = resolveDataFilePath(file.path, snapshot.tableRoot);
+  const [bytes, deleted] = await Promise.all([
+    snapshot.store.get(path).catch((cause: unknown) => {
+      throw new DeltaError('DELTA_FILE_NOT_FOUND', `Data file ${path} of version ${snapshot.version} cannot be read: ${(cause as Error).message}`, { cause });
+    }),
+    file.deletionVector ? readDeletionVector(snapshot.store, file.deletionVector) : Promise.resolve(undefined),
+  ]);
+  const mode = snapshot.columnMappingMode;
+  const partitionColumns = new Set(snapshot.partitionColumns);
+  const partitions = filePartitionValues(file, snapshot);
+  const schema = { kind: 'struct' as const, fields: [...fields] };
+  const arrowSchema = toArrowSchema(schema);
+  const stored = fields.filter((f) => !partitionColumns.has(f.name)).map((f) => physicalName(f, mode));
+  const out: RecordBatch[] = [];
+  try {
+    let rowOffset = 0;
+    for (const [index] of parquetRowGroupSizes(bytes).entries()) {
+      const table = decodeParquet(bytes, { columns: stored, rowGroups: [index] });
+      for (const batch of table.batches) {
+        const length = batch.numRows;
+        const source = new Data(new Struct(table.schema.fields), 0, length, 0, undefined, batch.data.children);
+        const children = fields.map((field) => (partitionColumns.has(field.name)
+          ? constantData(field.type, partitions[field.name] ?? null, length)
+          : conformData(source, { kind: 'struct', fields: [field] }, mode, '').children[0] as Data));
+        const logical = new RecordBatch(arrowSchema, new Data(new Struct(arrowSchema.fields), 0, length, 0, undefined, children));
+        out.push(deleted ? filterBatch(logical, keepMask(deleted, rowOffset, length)) : logical);
+        rowOffset += length;
+      }
+    }
+  } catch (error) {
+    if (error instanceof ParquetDecodeError) {
+      throw new DeltaError('DELTA_CORRUPT_PARQUET', `Data file ${path} is not a readable Parquet file: ${error.message}`);
+    }
+    throw error;
+  }
+  return out;
+}

@@ -1,0 +1,245 @@
+import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  Data, Field, Float64, RecordBatch, RecordBatchReader, Schema, Struct, Table, makeData, tableToIPC,
+} from 'apache-arrow';
+import { takeData } from '../../arrow/takeRows';
+import type { TypedValue } from '../../delta/predicate/typedValue';
+import type { MemoryMeter } from './memoryMeter';
+import type { ZOrderKey } from './zOrderKey';
+
+export interface ZOrderSorterOptions {
+  key: ZOrderKey;
+  /** Sample rows of the Z-order columns: they place the bucket boundaries. */
+  sample: readonly (readonly TypedValue[])[];
+  /** Estimated Arrow bytes of all rows to sort (decides the bucket count). */
+  estimatedBytes: number;
+  memoryBudget: number;
+  meter: MemoryMeter;
+  spillDirectory?: string;
+}
+
+/** One bucket is sorted in memory together with its sorted copy: a sixth of the budget each keeps room for the output file and pending spills. */
+const BUCKET_SHARE = 6;
+/** Rows waiting to be spilled are flushed past this share of the budget. */
+const PENDING_SHARE = 8;
+/** Estimates err: size buckets for this much more data than expected. */
+const SAFETY = 1.5;
+const Z_FIELD = '__lakehouse_z';
+
+/**
+ * Sorts rows by Z-value in bounded memory: an external DISTRIBUTION sort. The Z-values of the sample
+ * rows give quantile boundaries that split the Z range into buckets of about equal row counts, each
+ * small enough to sort in memory; rows are routed to their bucket and appended to the bucket's spill
+ * file (Arrow IPC streams in a temp dir) as they are read; then the buckets are loaded one at a time,
+ * in Z order, and sorted. Every row is written and read once, with no merge heap, and the buckets'
+ * concatenation is globally sorted. When everything fits one bucket nothing is spilled.
+ */
+export class ZOrderSorter {
+  private readonly splits: number[];
+  private readonly pending: RecordBatch[][];
+  private readonly spillPaths: (string | undefined)[];
+  private pendingBytes = 0;
+  private directory: string | undefined;
+  private spilledFiles = 0;
+  private spilledBytes = 0;
+
+  constructor(private readonly options: ZOrderSorterOptions) {
+    const bucketBytes = Math.max(1, options.memoryBudget / BUCKET_SHARE);
+    const buckets = Math.max(1, Math.ceil((options.estimatedBytes * SAFETY) / bucketBytes));
+    const zs = options.sample.map((row) => options.key.zOf(row)).sort((a, b) => a - b);
+    const splits: number[] = [];
+    for (let i = 1; i < buckets && zs.length > 0; i++) {
+      const cut = zs[Math.floor((i * zs.length) / buckets)] as number;
+      if (splits.length === 0 || cut > (splits[splits.length - 1] as number)) splits.push(cut);
+    }
+    this.splits = splits;
+    this.pending = Array.from({ length: splits.length + 1 }, () => []);
+    this.spillPaths = Array.from({ length: splits.length + 1 }, () => undefined);
+  }
+
+  get buckets(): number {
+    return this.pending.length;
+  }
+
+  get spillFiles(): number {
+    return this.spilledFiles;
+  }
+
+  get spillBytes(): number {
+    return this.spilledBytes;
+  }
+
+  /** Routes a batch's rows to their buckets (the batch gains a Z-value column while sorting). */
+  async add(batch: RecordBatch): Promise<void> {
+    if (batch.numRows === 0) return;
+    const z = this.options.key.zValues(batch);
+    const withZ = appendZ(batch, z);
+    if (this.pending.length === 1) {
+      this.keep(0, withZ);
+    } else {
+      const rows: number[][] = this.pending.map(() => []);
+      for (let row = 0; row < batch.numRows; row++) (rows[this.bucketOf(z[row] as number)] as number[]).push(row);
+      rows.forEach((indices, bucket) => {
+        if (indices.length > 0) this.keep(bucket, takeBatch(withZ, Int32Array.from(indices)));
+      });
+    }
+    if (this.pending.length > 1 && this.pendingBytes > this.options.memoryBudget / PENDING_SHARE) await this.spillAll();
+  }
+
+  /**
+   * The rows in Z order, in batches that never cross a position in `cuts` (the planned ends of the
+   * output files), so each output file gets exactly its run of the curve. Inside one batch rows
+   * are grouped by the spilled batch they came from: only which FILE a row lands in matters for
+   * file skipping, and that is decided by the Z order.
+   */
+  async *sorted(cuts: readonly number[], chunkRows = 262_144): AsyncGenerator<RecordBatch> {
+    if (this.pending.length > 1) await this.spillAll();
+    let position = 0;
+    let nextCut = 0;
+    try {
+      for (let bucket = 0; bucket < this.pending.length; bucket++) {
+        const spilled = this.spillPaths[bucket] !== undefined;
+        const batches = await this.load(bucket);
+        // Rows never spilled are already counted while pending.
+        const held = spilled ? batches.reduce((n, b) => n + b.data.byteLength, 0) : 0;
+        this.options.meter.hold(held);
+        const order = sortOrder(batches);
+        this.options.meter.hold(order.byteLength);
+        for (let start = 0; start < order.length / 2;) {
+          while (nextCut < cuts.length && (cuts[nextCut] as number) <= position) nextCut++;
+          const limit = nextCut < cuts.length ? (cuts[nextCut] as number) - position : Infinity;
+          const end = Math.min(order.length / 2, start + chunkRows, start + limit);
+          for (const piece of gather(batches, order, start, end)) yield piece;
+          position += end - start;
+          start = end;
+        }
+        this.options.meter.release(held + order.byteLength);
+        if (!spilled) this.release(bucket);
+      }
+    } finally {
+      await this.dispose();
+    }
+  }
+
+  /** Removes the spill files. */
+  async dispose(): Promise<void> {
+    if (this.directory) await rm(this.directory, { recursive: true, force: true });
+    this.directory = undefined;
+    for (let b = 0; b < this.pending.length; b++) this.release(b);
+  }
+
+  private bucketOf(z: number): number {
+    let low = 0;
+    let high = this.splits.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if ((this.splits[mid] as number) <= z) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  private keep(bucket: number, batch: RecordBatch): void {
+    (this.pending[bucket] as RecordBatch[]).push(batch);
+    const bytes = batch.data.byteLength;
+    this.pendingBytes += bytes;
+    this.options.meter.hold(bytes);
+  }
+
+  private release(bucket: number): void {
+    const batches = this.pending[bucket] as RecordBatch[];
+    const bytes = batches.reduce((n, b) => n + b.data.byteLength, 0);
+    this.pending[bucket] = [];
+    this.pendingBytes -= bytes;
+    this.options.meter.release(bytes);
+  }
+
+  private async spillAll(): Promise<void> {
+    this.directory ??= await mkdtemp(join(this.options.spillDirectory ?? tmpdir(), 'lakehouse-zorder-'));
+    for (let bucket = 0; bucket < this.pending.length; bucket++) {
+      const batches = this.pending[bucket] as RecordBatch[];
+      if (batches.length === 0) continue;
+      let path = this.spillPaths[bucket];
+      if (!path) {
+        path = join(this.directory, `bucket-${String(bucket).padStart(5, '0')}.arrows`);
+        this.spillPaths[bucket] = path;
+        this.spilledFiles++;
+      }
+      const bytes = tableToIPC(new Table(batches), 'stream');
+      await appendFile(path, bytes);
+      this.spilledBytes += bytes.length;
+      this.release(bucket);
+    }
+  }
+
+  private async load(bucket: number): Promise<RecordBatch[]> {
+    const path = this.spillPaths[bucket];
+    if (!path) return [...(this.pending[bucket] as RecordBatch[])];
+    const bytes = await readFile(path);
+    const batches: RecordBatch[] = [];
+    for (const reader of RecordBatchReader.readAll(bytes)) for (const batch of reader) batches.push(batch);
+    return batches;
+  }
+}
+
+function appendZ(batch: RecordBatch, z: Float64Array): RecordBatch {
+  const fields = [...batch.schema.fields, new Field(Z_FIELD, new Float64(), false)];
+  const zData = makeData({ type: new Float64(), length: z.length, nullCount: 0, data: z });
+  const children = [...batch.data.children, zData];
+  return new RecordBatch(new Schema(fields), new Data(new Struct(fields), 0, batch.numRows, 0, undefined, children));
+}
+
+function takeBatch(batch: RecordBatch, indices: Int32Array): RecordBatch {
+  const children = batch.data.children.map((child) => takeData(child, indices));
+  return new RecordBatch(batch.schema, new Data(new Struct(batch.schema.fields), 0, indices.length, 0, undefined, children));
+}
+
+/** (batch, row) pairs of every row sorted by Z-value, flattened: [b0, r0, b1, r1, ...]. */
+function sortOrder(batches: readonly RecordBatch[]): Uint32Array {
+  const zs = batches.map((b) => zColumnOf(b));
+  const total = zs.reduce((n, z) => n + z.length, 0);
+  const keys = new Float64Array(total);
+  const refs = new Uint32Array(total * 2);
+  let i = 0;
+  zs.forEach((z, b) => {
+    for (let row = 0; row < z.length; row++, i++) {
+      keys[i] = z[row] as number;
+      refs[2 * i] = b;
+      refs[2 * i + 1] = row;
+    }
+  });
+  const index = new Uint32Array(total);
+  for (let k = 0; k < total; k++) index[k] = k;
+  index.sort((a, b) => (keys[a] as number) - (keys[b] as number) || a - b);
+  const out = new Uint32Array(total * 2);
+  for (let k = 0; k < total; k++) {
+    const from = index[k] as number;
+    out[2 * k] = refs[2 * from] as number;
+    out[2 * k + 1] = refs[2 * from + 1] as number;
+  }
+  return out;
+}
+
+function zColumnOf(batch: RecordBatch): Float64Array {
+  const data = batch.data.children[batch.data.children.length - 1] as Data;
+  return (data.values as Float64Array).subarray(data.offset, data.offset + batch.numRows);
+}
+
+/** The rows order[start, end) as one batch per source batch, without the Z-value column. */
+function gather(batches: readonly RecordBatch[], order: Uint32Array, start: number, end: number): RecordBatch[] {
+  const perBatch: number[][] = batches.map(() => []);
+  for (let k = start; k < end; k++) (perBatch[order[2 * k] as number] as number[]).push(order[2 * k + 1] as number);
+  const out: RecordBatch[] = [];
+  perBatch.forEach((rows, b) => {
+    if (rows.length === 0) return;
+    const source = batches[b] as RecordBatch;
+    const fields = source.schema.fields.slice(0, -1);
+    const indices = Int32Array.from(rows);
+    const children = source.data.children.slice(0, -1).map((child) => takeData(child, indices));
+    const schema = new Schema(fields);
+    out.push(new RecordBatch(schema, new Data(new Struct(fields), 0, rows.length, 0, undefined, children)));
+  });
+  return out;
+}
