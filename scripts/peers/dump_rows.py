@@ -2,9 +2,9 @@
 
 Usage:
   dump_rows.py <deltars|spark> <table> [--version N]
-  dump_rows.py <deltars|spark> --all <tables-dir> --out <dumps-dir>
-The second form reads every table and version listed in the manifests of <tables-dir> with one
-engine instance (a Spark start costs seconds) and writes <dumps-dir>/<name>/v<N>.ndjson, or
+  dump_rows.py <deltars|spark> --all <tables-dir> --out <dumps-dir> [--all <tables-dir> --out <dumps-dir>]...
+The second form reads every table and version listed in the manifests of each <tables-dir> with
+one engine instance (a Spark start costs seconds) and writes <dumps-dir>/<name>/v<N>.ndjson, or
 v<N>.error with the engine's message when the engine cannot read that version: a peer's
 limitation is recorded, not fatal, so the tests can say which reader failed on what.
 """
@@ -35,10 +35,11 @@ def deltars_reader() -> Reader:
     return read
 
 
-def spark_reader() -> Reader:
-    from spark_session import start_spark
+def spark_reader(spark=None) -> Reader:
+    if spark is None:
+        from spark_session import start_spark
 
-    spark = start_spark("lakehouse-dump")
+        spark = start_spark("lakehouse-dump")
 
     def read(path: str, version: int | None) -> pa.Table:
         frame = spark.read.format("delta")
@@ -73,14 +74,15 @@ def main() -> None:
     parser.add_argument("engine", choices=sorted(READERS))
     parser.add_argument("table", nargs="?")
     parser.add_argument("--version", type=int)
-    parser.add_argument("--all", dest="tables_dir")
-    parser.add_argument("--out")
+    parser.add_argument("--all", dest="tables_dirs", action="append", default=[])
+    parser.add_argument("--out", dest="out_dirs", action="append", default=[])
     args = parser.parse_args()
-    if (args.table is None) == (args.tables_dir is None) or (args.tables_dir is not None and args.out is None):
-        parser.error("give either <table> or --all <tables-dir> --out <dumps-dir>")
+    if (args.table is None) == (not args.tables_dirs) or len(args.tables_dirs) != len(args.out_dirs):
+        parser.error("give either <table> or pairs of --all <tables-dir> --out <dumps-dir>")
     read = READERS[args.engine]()
-    if args.tables_dir is not None:
-        dump_all(read, args.tables_dir, args.out)
+    if args.tables_dirs:
+        for tables_dir, out_dir in zip(args.tables_dirs, args.out_dirs):
+            dump_all(read, tables_dir, out_dir)
         return
     for line in canonical_lines(read(args.table, args.version)):
         sys.stdout.write(line + "\n")

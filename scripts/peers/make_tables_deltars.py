@@ -15,7 +15,7 @@ import sys
 import pyarrow as pa
 from deltalake import DeltaTable, write_deltalake
 
-from manifest import write_manifest
+from manifest import committed_versions, write_manifest
 
 PRODUCER = "deltars"
 
@@ -37,7 +37,7 @@ def partitioned(outdir: str) -> None:
     write_deltalake(path, batch(40, 20), partition_by=["region", "day"], mode="append")
     DeltaTable(path).delete("region = 'plain'")
     DeltaTable(path).delete("region IS NULL AND id > 30")
-    write_manifest(outdir, "partitioned", PRODUCER, range(4),
+    write_manifest(outdir, "partitioned", PRODUCER, committed_versions(path),
                    ["partitioned", "partition-null", "partition-escaped", "partition-date", "delete"])
 
 
@@ -67,7 +67,7 @@ def schema_evolution(outdir: str) -> None:
     }), mode="append", schema_mode="merge")
     write_deltalake(path, pa.table({"id": pa.array([10, 11], pa.int64()), "extra": ["e1", "e2"]}),
                     mode="overwrite", schema_mode="overwrite")
-    write_manifest(outdir, "schema_evolution", PRODUCER, range(4),
+    write_manifest(outdir, "schema_evolution", PRODUCER, committed_versions(path),
                    ["schema-evolution-merge", "schema-overwrite", "missing-columns-null", "overwrite"])
 
 
@@ -113,21 +113,25 @@ def dml(outdir: str) -> None:
     source = pa.table({"id": [1, 2, 500, 501], "value": [-1, -2, 500, 501], "name": ["m1", "m2", "new500", "new501"]}, schema=schema)
     (DeltaTable(path).merge(source, predicate="t.id = s.id", source_alias="s", target_alias="t")
         .when_matched_update_all().when_not_matched_insert_all().execute())
+    write_deltalake(path, pa.table({"id": [600], "value": [600], "name": ["small file"]}, schema=schema), mode="append")
     DeltaTable(path).optimize.compact()
     write_deltalake(path, pa.table({"id": [1000, 1001], "value": [1, 2], "name": ["over", "written"]}, schema=schema), mode="overwrite")
     write_deltalake(path, pa.table({"id": [1002], "value": [3], "name": ["after"]}, schema=schema), mode="append")
     write_deltalake(path, pa.table({"id": [1001], "value": [99], "name": ["replaced"]}, schema=schema), mode="overwrite", predicate="id = 1001")
-    write_manifest(outdir, "dml", PRODUCER, range(9),
+    write_manifest(outdir, "dml", PRODUCER, committed_versions(path),
                    ["append", "delete", "update", "merge", "optimize", "overwrite", "overwrite-predicate", "time-travel"])
+
+
+def make_all(outdir: str) -> None:
+    os.makedirs(outdir, exist_ok=True)
+    for make in (partitioned, many_commits, schema_evolution, types, dml):
+        make(outdir)
 
 
 def main() -> None:
     if len(sys.argv) != 2:
         sys.exit("usage: make_tables_deltars.py <outdir>")
-    outdir = sys.argv[1]
-    os.makedirs(outdir, exist_ok=True)
-    for make in (partitioned, many_commits, schema_evolution, types, dml):
-        make(outdir)
+    make_all(sys.argv[1])
 
 
 if __name__ == "__main__":

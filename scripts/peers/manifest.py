@@ -7,7 +7,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from typing import Iterable
+
+_COMMIT_FILE = re.compile(r"^(\d{20})\.json$")
+
+
+def committed_versions(table_path: str) -> list[int]:
+    """Every version with a commit file: most tables here are small enough to check them all."""
+    names = os.listdir(os.path.join(table_path, "_delta_log"))
+    return sorted(int(m.group(1)) for m in map(_COMMIT_FILE.match, names) if m)
 
 
 def write_manifest(outdir: str, name: str, producer: str, versions: Iterable[int], features: Iterable[str], notes: str = "") -> None:

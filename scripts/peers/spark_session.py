@@ -32,6 +32,8 @@ def start_spark(app_name: str):
         .config("spark.default.parallelism", "2")
         # Delta's state reconstruction defaults to 50 partitions: far too many tasks for tiny tables.
         .config("spark.databricks.delta.snapshotPartitions", "2")
+        # Adaptive execution only adds planning work on tables this small.
+        .config("spark.sql.adaptive.enabled", "false")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.warehouse.dir", os.path.join(REPO, ".cache", "spark-warehouse"))

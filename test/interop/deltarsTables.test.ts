@@ -1,0 +1,10 @@
+import { test } from 'node:test';
+import { ensureInteropCorpus } from '../helpers/interopCorpus';
+import { checkOurReaderAgainstProducer } from '../helpers/interopChecks';
+import { requirePeerPython } from '../helpers/peers';
+
+test('our reader reads tables written by delta-rs as delta-rs does', async (t) => {
+  const python = requirePeerPython(t);
+  if (python === undefined) return;
+  await checkOurReaderAgainstProducer(t, await ensureInteropCorpus(python), 'deltars');
+});
