@@ -1,17 +1,27 @@
 import { commandUsage } from './args';
 import type { CliCommand, CliIO } from './command';
+import { checkpointCommand } from './commands/checkpoint';
+import { constraintCommand } from './commands/constraint';
 import { convertCommand } from './commands/convert';
+import { createCommand } from './commands/create';
+import { deleteCommand } from './commands/delete';
 import { diffCommand } from './commands/diff';
 import { filesCommand } from './commands/files';
 import { historyCommand } from './commands/history';
 import { importCommand } from './commands/import';
 import { infoCommand } from './commands/info';
 import { ingestCommand } from './commands/ingest';
+import { mergeCommand } from './commands/merge';
+import { restoreCommand } from './commands/restore';
 import { scanCommand } from './commands/scan';
 import { schemaCommand } from './commands/schema';
+import { updateCommand } from './commands/update';
+import { vacuumCommand } from './commands/vacuum';
+import { writeCommand } from './commands/write';
 import { renderError, UsageError } from './errors';
 
-const COMMANDS: readonly CliCommand[] = [infoCommand, schemaCommand, historyCommand, filesCommand, scanCommand, diffCommand, convertCommand, importCommand, ingestCommand];
+const COMMANDS: readonly CliCommand[] = [infoCommand, schemaCommand, historyCommand, filesCommand, scanCommand, diffCommand, convertCommand, importCommand, ingestCommand,
+  createCommand, writeCommand, deleteCommand, updateCommand, mergeCommand, constraintCommand, checkpointCommand, vacuumCommand, restoreCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length));

@@ -1,0 +1,31 @@
+import { defineCommand, parseCommand } from '../args';
+import { type CliCommand, type CliIO, writeJson, writeText } from '../command';
+import { createProgressReporter } from '../progress';
+import { deleteRows } from '../../delta/write/deleteRows';
+import { JSON_OPTION, TABLE_POSITIONAL } from './tableOptions';
+import { summaryLine } from './write';
+
+const spec = defineCommand({
+  name: 'delete',
+  summary: 'Delete the rows matching a predicate (DELETE FROM ... WHERE), by copy-on-write or deletion vectors.',
+  positionals: TABLE_POSITIONAL,
+  options: {
+    where: { type: 'string', required: true, valueName: 'predicate', description: 'rows to delete, e.g. "id = 5" or "day < DATE \'2024-01-01\'"' },
+    ...JSON_OPTION,
+  },
+  examples: ['lakehouse delete ./orders --where "status = \'cancelled\'"'],
+});
+
+export const deleteCommand: CliCommand = {
+  spec,
+  async run(argv: readonly string[], io: CliIO): Promise<void> {
+    const { options, positionals } = parseCommand(spec, argv);
+    const path = positionals[0] as string;
+    const summary = await deleteRows(path, options.where, {
+      signal: io.signal,
+      ...(io.stderrIsTTY ? { onProgress: createProgressReporter(io.stderr as NodeJS.WriteStream) } : {}),
+    });
+    if (options.json) return writeJson(io.stdout, summary);
+    await writeText(io.stdout, `${summaryLine('Deleted from', path, summary)}\n`);
+  },
+};
