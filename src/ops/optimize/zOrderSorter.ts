@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -157,7 +157,11 @@ export class ZOrderSorter {
   }
 
   private async spillAll(): Promise<void> {
-    this.directory ??= await mkdtemp(join(this.options.spillDirectory ?? tmpdir(), 'lakehouse-zorder-'));
+    if (!this.directory) {
+      const parent = this.options.spillDirectory ?? tmpdir();
+      await mkdir(parent, { recursive: true });
+      this.directory = await mkdtemp(join(parent, 'lakehouse-zorder-'));
+    }
     for (let bucket = 0; bucket < this.pending.length; bucket++) {
       const batches = this.pending[bucket] as RecordBatch[];
       if (batches.length === 0) continue;

@@ -1,0 +1,96 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isDeltaError } from '../../../src/delta/errors';
+import { DeltaTable } from '../../../src/delta/table';
+import { writeTable } from '../../../src/delta/write/writeTable';
+import { planOptimize } from '../../../src/ops/optimize/planOptimize';
+import { runOptimize } from '../../../src/ops/optimize/runOptimize';
+import { ZCUBE_ZORDER_BY_TAG } from '../../../src/ops/optimize/zCubeTags';
+import { interleaveBits, quantileBoundaries, ZOrderKey } from '../../../src/ops/optimize/zOrderKey';
+import { rowsBatch, tableRows, writeSmallFiles } from './optimizeTables';
+
+describe('Z-order key', () => {
+  test('interleaves bits most significant first, column 0 leading', () => {
+    assert.equal(interleaveBits([0b10, 0b11], 2), 0b1101);
+    assert.equal(interleaveBits([0b01, 0b00], 2), 0b0010);
+    assert.equal(interleaveBits([1023, 1023, 1023, 1023, 1023], 10), 2 ** 50 - 1, 'exact above 2^31');
+  });
+
+  test('range ids come from sample quantiles, so skewed values still use every id', () => {
+    // 90% of the values are within 0..9, 10% spread up to a million.
+    const values = Array.from({ length: 1000 }, (_, i) => (i < 900 ? i % 10 : i * 1000));
+    const bounds = quantileBoundaries(values, 4);
+    assert.deepEqual(bounds, [2, 5, 8]);
+    const key = new ZOrderKey([{ name: 'v', type: { kind: 'primitive', name: 'integer' } }], values.map((v) => [v]));
+    assert.equal(key.rank(0, null), 0);
+    assert.ok(key.rank(0, 0) < key.rank(0, 9), 'the dense range gets several ids');
+    assert.equal(key.rank(0, 999_000), key.rank(0, 950_000), 'the sparse tail shares an id');
+  });
+});
+
+describe('OPTIMIZE ZORDER BY', () => {
+  test('two columns: planned file count, every row kept, skipping measured as predicted, memory within budget, incremental', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'lakehouse-zorder-'));
+    const dir = join(root, 'table');
+    const spill = join(root, 'spill');
+    try {
+      await writeSmallFiles(dir, 20, 5000);
+      const before = await tableRows(dir);
+      const budget = 2 * 1024 * 1024;
+      const plan = await planOptimize(dir, { zOrderBy: ['x', 'y'], targetFileSize: 48 * 1024, memoryBudget: budget });
+      assert.equal(plan.mode, 'zOrder');
+      assert.equal(plan.bins.length, 1);
+      assert.equal(plan.bins[0]?.reason, 'zOrder');
+      const outputs = plan.filesToAdd;
+      assert.ok(outputs >= 10, `${outputs} output files`);
+      const [x, y] = plan.skipping;
+      assert.equal(x?.column, 'x');
+      assert.equal(y?.column, 'y');
+      // Random rows: before, every file spans the whole domain of both columns.
+      assert.equal(x?.range.before, 1);
+      assert.equal(y?.range.before, 1);
+      assert.ok((x?.range.predicted ?? 1) < 0.5 && (y?.range.predicted ?? 1) < 0.75, JSON.stringify(plan.skipping));
+
+      const result = await runOptimize(dir, { plan, spillDirectory: spill });
+      assert.equal(result.filesAdded, outputs, 'file count as planned');
+      assert.equal(result.filesRemoved, 20);
+      assert.ok(result.spillFiles > 1, 'the data did not fit the budget: it was spilled');
+      assert.ok(result.peakHeldBytes <= budget, `held ${result.peakHeldBytes} bytes of a ${budget} budget`);
+      assert.deepEqual(await readdir(spill), [], 'spill files are removed');
+      assert.deepEqual(await tableRows(dir), before);
+      for (const column of result.plan.skipping) {
+        for (const figures of [column.range, column.point]) {
+          assert.ok(figures.measured !== undefined && figures.measured < figures.before, `${column.column}: ${JSON.stringify(figures)}`);
+          assert.ok(Math.abs(figures.measured - figures.predicted) <= 0.1, `${column.column}: predicted ${figures.predicted}, measured ${figures.measured}`);
+        }
+      }
+      const snapshot = await (await DeltaTable.open(dir)).snapshot();
+      assert.ok(snapshot.files().every((f) => f.tags?.[ZCUBE_ZORDER_BY_TAG] === '["x","y"]' && !f.dataChange));
+
+      await writeTable(dir, [rowsBatch(200_000, 3000, 'a')]);
+      const again = await planOptimize(dir, { zOrderBy: ['x', 'y'], targetFileSize: 48 * 1024, memoryBudget: budget });
+      assert.equal(again.filesAlreadyClustered, outputs);
+      assert.deepEqual(again.bins.map((b) => b.files.length), [1], 'only the new file is Z-ordered');
+      const other = await planOptimize(dir, { zOrderBy: ['y'], targetFileSize: 48 * 1024 });
+      assert.equal(other.filesAlreadyClustered, 0, 'other columns: everything is Z-ordered again');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  test('refuses partition, nested, unknown and repeated columns', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'lakehouse-zorder-'));
+    const dir = join(root, 'table');
+    try {
+      await writeSmallFiles(dir, 2, 10, { partitioned: true });
+      for (const columns of [['part'], ['nope'], ['x', 'x']]) {
+        await assert.rejects(planOptimize(dir, { zOrderBy: columns }), (e: unknown) => isDeltaError(e, 'DELTA_INVALID_ARGUMENT'), columns.join());
+      }
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
