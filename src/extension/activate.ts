@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/registerCommands';
+import { LAKEHOUSE_SCHEME, VersionDocumentProvider } from './diff/versionDocuments';
+import { PARQUET_EDITOR_VIEW_TYPE, ParquetEditorProvider } from './parquet/parquetEditorProvider';
 import { DeltaLogWatcher } from './tables/deltaLogWatcher';
 import { TableCache } from './tables/tableCache';
 import { TablesTreeProvider } from './tree/tablesTreeProvider';
@@ -24,6 +26,8 @@ export function activate(context: vscode.ExtensionContext): void {
     log, tree, watcher,
     vscode.window.createTreeView('lakehouse.tables', { treeDataProvider: tree, showCollapseAll: true }),
     ...registerCommands({ extensionUri: context.extensionUri, log, tree }),
+    vscode.workspace.registerTextDocumentContentProvider(LAKEHOUSE_SCHEME, new VersionDocumentProvider()),
+    vscode.window.registerCustomEditorProvider(PARQUET_EDITOR_VIEW_TYPE, new ParquetEditorProvider(context.extensionUri, log)),
     vscode.workspace.onDidChangeWorkspaceFolders(() => {
       watcher.watch(rootPaths());
       tree.refreshAll();

@@ -1,11 +1,12 @@
-import type { PreviewCell } from '../protocol/preview';
+import type { GridCell } from '../protocol/grid';
+import type { RowSource } from './rowSource';
 
 /**
  * The pages of rows the grid holds, least recently used dropped first, so scrolling through a
  * million rows keeps memory at `maxPages` pages. Dropped pages are fetched again if scrolled back to.
  */
-export class PageCache {
-  private readonly pages = new Map<number, PreviewCell[][]>();
+export class PageCache implements RowSource {
+  private readonly pages = new Map<number, GridCell[][]>();
   private readonly requested = new Set<number>();
   /** Rows known to exist: the end of the furthest page received. */
   knownRows = 0;
@@ -13,7 +14,7 @@ export class PageCache {
 
   constructor(readonly pageSize: number, private readonly maxPages: number) {}
 
-  row(index: number): PreviewCell[] | undefined {
+  row(index: number): GridCell[] | undefined {
     const page = Math.floor(index / this.pageSize);
     const rows = this.pages.get(page);
     if (!rows) return undefined;
@@ -35,7 +36,7 @@ export class PageCache {
   }
 
   /** Keeps a page; `total` (the scan's row count, once it has ended) fixes the grid's length. */
-  store(offset: number, rows: PreviewCell[][], total: number | undefined): void {
+  store(offset: number, rows: GridCell[][], total: number | undefined): void {
     const page = Math.floor(offset / this.pageSize);
     this.requested.delete(page);
     if (rows.length > 0) this.pages.set(page, rows);
@@ -50,6 +51,11 @@ export class PageCache {
       if (oldest === undefined) break;
       this.pages.delete(oldest);
     }
+  }
+
+  /** The rows held now, in table order (what "sort the loaded rows" sorts). */
+  loadedRows(): GridCell[][] {
+    return [...this.pages.keys()].sort((a, b) => a - b).flatMap((page) => this.pages.get(page) ?? []);
   }
 
   get heldPages(): number {

@@ -1,28 +1,43 @@
-import type { PreviewColumn } from '../protocol/preview';
-import type { PageCache } from './pageCache';
+import type { GridColumn } from '../protocol/grid';
+import type { RowSource } from './rowSource';
+import type { SortDirection } from './sortedRows';
 
 const ROW_HEIGHT = 22;
 const OVERSCAN = 10;
 /** Rows of empty space shown below the loaded rows while more exist, so the scrollbar invites scrolling. */
 const MORE_ROWS_HINT = 50;
 
+export interface GridEvents {
+  /** The page starting at `offset` is needed. */
+  request(offset: number): void;
+  /** The user asked to copy text (a cell, or a row as tab-separated values). */
+  copy(text: string): void;
+  /** A header was clicked: sort by that column (undefined: back to table order). */
+  sort?(column: number | undefined, direction: SortDirection): void;
+}
+
 /**
- * A grid that renders only the rows in view (plus a margin), reading them from the page cache and
- * asking for missing pages through `request(offset)`. ARIA grid roles with row indexes, so screen
- * readers know the position in the whole result; arrow keys move the selected row.
+ * A grid that renders only the rows in view (plus a margin), reading them from a row source and
+ * asking for missing pages through `request(offset)`. ARIA grid roles with row and column indexes,
+ * so screen readers know the position in the whole result; arrow keys move the active cell,
+ * Ctrl+C copies it and Ctrl+Shift+C its row.
  */
 export class VirtualGrid {
   readonly element: HTMLElement;
   private readonly viewport: HTMLElement;
   private readonly spacer: HTMLElement;
   private readonly body: HTMLElement;
+  private readonly headerRow: HTMLElement;
   private selected = 0;
+  private selectedColumn = 0;
+  private sortColumn: number | undefined;
+  private sortDirection: SortDirection = 'ascending';
   private frame = 0;
 
   constructor(
-    private readonly columns: PreviewColumn[],
-    private readonly cache: PageCache,
-    private readonly request: (offset: number) => void,
+    private readonly columns: GridColumn[],
+    private source: RowSource,
+    private readonly events: GridEvents,
   ) {
     this.element = div('grid');
     this.element.setAttribute('role', 'grid');
@@ -34,12 +49,30 @@ export class VirtualGrid {
     this.spacer = div('spacer');
     this.body = div('rows');
     this.body.setAttribute('role', 'rowgroup');
-    this.spacer.append(this.header(), this.body);
+    this.headerRow = this.header();
+    this.spacer.append(this.headerRow, this.body);
     this.viewport.append(this.spacer);
     this.element.append(this.viewport);
     this.viewport.addEventListener('scroll', () => this.schedule());
     this.element.addEventListener('keydown', (event) => this.onKey(event));
     new ResizeObserver(() => this.schedule()).observe(this.viewport);
+  }
+
+  /** Shows another source (e.g. the loaded rows sorted) from its top. */
+  setSource(source: RowSource): void {
+    this.source = source;
+    this.selected = 0;
+    this.viewport.scrollTop = 0;
+    this.schedule();
+  }
+
+  /** The active row's cells, for "Copy Row". */
+  selectedRow(): (string | null)[] | undefined {
+    return this.source.row(this.selected);
+  }
+
+  selectedCell(): string | null | undefined {
+    return this.source.row(this.selected)?.[this.selectedColumn];
   }
 
   /** Redraws on the next frame: many scroll events collapse into one render. */
@@ -52,16 +85,17 @@ export class VirtualGrid {
   }
 
   private render(): void {
-    const total = this.cache.knownRows + (this.cache.done ? 0 : MORE_ROWS_HINT);
-    this.element.setAttribute('aria-rowcount', this.cache.done ? String(this.cache.knownRows + 1) : '-1');
+    const { source } = this;
+    const total = source.knownRows + (source.done ? 0 : MORE_ROWS_HINT);
+    this.element.setAttribute('aria-rowcount', source.done ? String(source.knownRows + 1) : '-1');
     this.spacer.style.height = `${(total + 1) * ROW_HEIGHT}px`;
     const first = Math.max(0, Math.floor(this.viewport.scrollTop / ROW_HEIGHT) - OVERSCAN);
     const visible = Math.ceil(this.viewport.clientHeight / ROW_HEIGHT) + 2 * OVERSCAN;
     const last = Math.min(total, first + visible);
     const rows: HTMLElement[] = [];
     for (let index = first; index < last; index += 1) {
-      if (this.cache.needs(index)) this.request(this.cache.markRequested(index));
-      if (this.cache.done && index >= this.cache.knownRows) break;
+      if (source.needs(index)) this.events.request(source.markRequested(index));
+      if (source.done && index >= source.knownRows) break;
       rows.push(this.row(index));
     }
     this.body.replaceChildren(...rows);
@@ -72,16 +106,34 @@ export class VirtualGrid {
     header.setAttribute('role', 'row');
     header.setAttribute('aria-rowindex', '1');
     header.append(cell('#', 'columnheader', 'index'));
-    for (const column of this.columns) {
+    this.columns.forEach((column, index) => {
       const th = cell(column.name, 'columnheader', column.numeric ? 'numeric' : '');
-      th.title = `${column.name}: ${column.type}`;
+      th.title = `${column.name}: ${column.type}${this.events.sort ? ' (click to sort the loaded rows)' : ''}`;
       const type = document.createElement('span');
       type.className = 'type';
       type.textContent = column.type;
       th.append(type);
+      if (this.events.sort) th.addEventListener('click', () => this.toggleSort(index));
       header.append(th);
-    }
+    });
     return header;
+  }
+
+  /** Ascending, then descending, then table order again. */
+  private toggleSort(column: number): void {
+    if (this.sortColumn !== column) {
+      this.sortColumn = column;
+      this.sortDirection = 'ascending';
+    } else if (this.sortDirection === 'ascending') {
+      this.sortDirection = 'descending';
+    } else {
+      this.sortColumn = undefined;
+    }
+    const headers = Array.from(this.headerRow.children).slice(1);
+    headers.forEach((th, i) => {
+      th.setAttribute('aria-sort', i === this.sortColumn ? this.sortDirection : 'none');
+    });
+    this.events.sort?.(this.sortColumn, this.sortDirection);
   }
 
   private row(index: number): HTMLElement {
@@ -89,21 +141,25 @@ export class VirtualGrid {
     row.setAttribute('role', 'row');
     row.setAttribute('aria-rowindex', String(index + 2));
     row.style.top = `${(index + 1) * ROW_HEIGHT}px`;
-    row.addEventListener('click', () => this.select(index));
     row.append(cell(String(index + 1), 'rowheader', 'index'));
-    const values = this.cache.row(index);
+    const values = this.source.row(index);
     this.columns.forEach((column, i) => {
       const value = values?.[i];
+      const active = index === this.selected && i === this.selectedColumn;
       const td = cell(values === undefined ? '…' : value ?? 'NULL', 'gridcell',
-        `${column.numeric ? 'numeric' : ''}${value === null ? ' null' : ''}`);
+        `${column.numeric ? 'numeric' : ''}${value === null ? ' null' : ''}${active ? ' active' : ''}`);
+      td.setAttribute('aria-colindex', String(i + 2));
+      if (active) td.setAttribute('aria-selected', 'true');
       if (value) td.title = value;
+      td.addEventListener('click', () => this.select(index, i));
       row.append(td);
     });
     return row;
   }
 
-  private select(index: number): void {
-    this.selected = Math.max(0, Math.min(index, Math.max(0, this.cache.knownRows - 1)));
+  private select(index: number, column = this.selectedColumn): void {
+    this.selected = Math.max(0, Math.min(index, Math.max(0, this.source.knownRows - 1)));
+    this.selectedColumn = Math.max(0, Math.min(column, this.columns.length - 1));
     const top = (this.selected + 1) * ROW_HEIGHT;
     if (top < this.viewport.scrollTop + ROW_HEIGHT) this.viewport.scrollTop = top - ROW_HEIGHT;
     else if (top + ROW_HEIGHT > this.viewport.scrollTop + this.viewport.clientHeight) {
@@ -115,22 +171,31 @@ export class VirtualGrid {
   private onKey(event: KeyboardEvent): void {
     const page = Math.max(1, Math.floor(this.viewport.clientHeight / ROW_HEIGHT) - 1);
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page };
+    const copy = (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'c';
     if (event.key in moves) this.select(this.selected + moves[event.key]);
+    else if (event.key === 'ArrowLeft') this.select(this.selected, this.selectedColumn - 1);
+    else if (event.key === 'ArrowRight') this.select(this.selected, this.selectedColumn + 1);
     else if (event.key === 'Home') this.select(0);
-    else if (event.key === 'End') this.select(this.cache.knownRows - 1);
-    else if ((event.ctrlKey || event.metaKey) && event.key === 'c') void this.copySelected();
+    else if (event.key === 'End') this.select(this.source.knownRows - 1);
+    else if (copy && event.shiftKey) this.copyRow();
+    else if (copy) this.copyCell();
     else return;
     event.preventDefault();
   }
 
-  /** Copies the selected row as tab-separated values, the format spreadsheets paste. */
-  private async copySelected(): Promise<void> {
-    const values = this.cache.row(this.selected);
-    if (values) await navigator.clipboard.writeText(values.map((v) => v ?? '').join('\t'));
+  copyCell(): void {
+    const value = this.selectedCell();
+    if (value !== undefined) this.events.copy(value ?? '');
+  }
+
+  /** The active row as tab-separated values, the format spreadsheets paste. */
+  copyRow(): void {
+    const values = this.selectedRow();
+    if (values) this.events.copy(values.map((v) => v ?? '').join('\t'));
   }
 }
 
-function div(className: string): HTMLElement {
+export function div(className: string): HTMLElement {
   const element = document.createElement('div');
   element.className = className;
   return element;

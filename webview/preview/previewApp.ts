@@ -1,28 +1,95 @@
+import { PageCache } from '../grid/pageCache';
+import { SortedRows } from '../grid/sortedRows';
+import { div, VirtualGrid } from '../grid/virtualGrid';
+import type { GridColumn } from '../protocol/grid';
 import {
   isPreviewHostMessage, type PreviewHostMessage, type PreviewInit, type PreviewWebviewMessage,
 } from '../protocol/preview';
 import { hostSender } from '../vscodeApi';
-import { PageCache } from './pageCache';
-import { VirtualGrid } from './virtualGrid';
+import { button } from '../widgets/button';
 
 /** Pages held in the webview; with the default page size about 4,000 rows whatever was scrolled. */
 const MAX_PAGES = 20;
 
-/** The data preview: a status line over a virtualised grid fed page by page from the host. */
+interface PreviewState { init: PreviewInit; cache: PageCache; grid: VirtualGrid; sorted: boolean }
+
+/**
+ * The data preview: a toolbar (columns, filter, copy, export), a status line and a virtualised
+ * grid fed page by page from the host.
+ */
 export function startPreview(root: HTMLElement): void {
   const send = hostSender<PreviewWebviewMessage>();
-  const status = document.createElement('div');
-  status.className = 'status';
+  const toolbar = div('toolbar');
+  toolbar.setAttribute('role', 'toolbar');
+  const columnsButton = button('Columns', 'Choose the columns to show');
+  const filter = document.createElement('input');
+  filter.className = 'filter';
+  filter.type = 'text';
+  filter.placeholder = "Filter, e.g. id > 10 AND name = 'x'";
+  filter.setAttribute('aria-label', 'Filter rows (predicate)');
+  filter.spellcheck = false;
+  const apply = button('Apply', 'Run the filter (Enter)');
+  const copyCell = button('Copy Cell', 'Copy the active cell (Ctrl+C)');
+  const copyRow = button('Copy Row', 'Copy the active row as tab-separated values (Ctrl+Shift+C)');
+  const exportButton = button('Export…', 'Export the filtered result to CSV, NDJSON or Parquet');
+  toolbar.append(columnsButton, filter, apply, copyCell, copyRow, exportButton);
+  const picker = div('column-picker');
+  picker.hidden = true;
+  const queryError = div('query-error');
+  queryError.setAttribute('role', 'alert');
+  queryError.hidden = true;
+  const status = div('status');
   status.setAttribute('role', 'status');
   status.textContent = 'Opening table…';
-  root.append(status);
-  let state: { init: PreviewInit; cache: PageCache; grid: VirtualGrid } | undefined;
+  root.append(toolbar, picker, queryError, status);
+  let state: PreviewState | undefined;
 
   const showStatus = (): void => {
     if (!state) return;
-    const { init, cache } = state;
+    const { init, cache, sorted } = state;
     status.textContent = `${init.title} · version ${init.version} · ${init.columns.length} columns · `
-      + `${cache.knownRows.toLocaleString()}${cache.done ? '' : '+'} rows · first rows in ${init.firstRowsMs.toFixed(0)} ms`;
+      + `${cache.knownRows.toLocaleString()}${cache.done ? '' : '+'} rows${init.where ? ' matching the filter' : ''}`
+      + `${sorted ? ' · sorted: loaded rows only' : ''} · first rows in ${init.firstRowsMs.toFixed(0)} ms`;
+  };
+  const runQuery = (): void => {
+    const columns = Array.from(picker.querySelectorAll<HTMLInputElement>('input:checked'), (box) => box.value);
+    queryError.hidden = true;
+    status.textContent = 'Running query…';
+    send({ type: 'query', columns, where: filter.value.trim() });
+  };
+
+  apply.addEventListener('click', runQuery);
+  filter.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') runQuery();
+  });
+  columnsButton.addEventListener('click', () => {
+    picker.hidden = !picker.hidden;
+    columnsButton.setAttribute('aria-expanded', String(!picker.hidden));
+  });
+  copyCell.addEventListener('click', () => state?.grid.copyCell());
+  copyRow.addEventListener('click', () => state?.grid.copyRow());
+  exportButton.addEventListener('click', () => send({ type: 'export' }));
+
+  const start = (init: PreviewInit): void => {
+    state?.grid.element.remove();
+    const cache = new PageCache(init.pageSize, MAX_PAGES);
+    cache.store(0, init.rows, init.total);
+    const grid = new VirtualGrid(init.columns, cache, {
+      request: (offset) => send({ type: 'loadRows', generation: init.generation, offset }),
+      copy: (text) => send({ type: 'copy', text }),
+      sort: (column, direction) => {
+        if (!state) return;
+        state.sorted = column !== undefined;
+        grid.setSource(column === undefined ? cache
+          : new SortedRows(cache.loadedRows(), column, init.columns[column]?.numeric ?? false, direction));
+        showStatus();
+      },
+    });
+    state = { init, cache, grid, sorted: false };
+    filter.value = init.where;
+    fillPicker(picker, init.tableColumns, init.columns, runQuery);
+    root.append(grid.element);
+    grid.schedule();
   };
 
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
@@ -30,22 +97,24 @@ export function startPreview(root: HTMLElement): void {
     if (!isPreviewHostMessage(message)) return;
     const handled: PreviewHostMessage = message;
     switch (handled.type) {
-      case 'init': {
-        const cache = new PageCache(handled.pageSize, MAX_PAGES);
-        cache.store(0, handled.rows, handled.total);
-        const grid = new VirtualGrid(handled.columns, cache, (offset) => send({ type: 'loadRows', offset }));
-        state = { init: handled, cache, grid };
-        root.append(grid.element);
-        grid.schedule();
+      case 'init':
+        start(handled);
         break;
-      }
       case 'rows':
-        state?.cache.store(handled.offset, handled.rows, handled.total);
-        state?.grid.schedule();
+        if (!state || handled.generation !== state.init.generation) return;
+        state.cache.store(handled.offset, handled.rows, handled.total);
+        state.grid.schedule();
+        break;
+      case 'queryError':
+        queryError.textContent = handled.message;
+        queryError.hidden = false;
+        if (handled.position !== undefined) {
+          filter.focus();
+          filter.setSelectionRange(handled.position, filter.value.length);
+        }
         break;
       case 'error': {
-        const error = document.createElement('div');
-        error.className = 'error';
+        const error = div('error');
         error.setAttribute('role', 'alert');
         error.textContent = handled.message;
         root.append(error);
@@ -56,4 +125,19 @@ export function startPreview(root: HTMLElement): void {
     showStatus();
   });
   send({ type: 'ready' });
+}
+
+/** One checkbox per table column; a change re-runs the query with the checked ones. */
+function fillPicker(picker: HTMLElement, all: GridColumn[], shown: GridColumn[], onChange: () => void): void {
+  const visible = new Set(shown.map((c) => c.name));
+  picker.replaceChildren(...all.map((column) => {
+    const label = document.createElement('label');
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.value = column.name;
+    box.checked = visible.has(column.name);
+    box.addEventListener('change', onChange);
+    label.append(box, ` ${column.name}`);
+    return label;
+  }));
 }

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { PreviewPanel } from '../preview/previewPanel';
+import { openSchemaPanel } from '../schema/schemaPanel';
 import type { TablesTreeProvider } from '../tree/tablesTreeProvider';
 import type { TreeNode } from '../tree/treeNode';
 import { addLocation } from './addLocation';
+import { compareVersions, compareWithPrevious } from './compareVersions';
 import { pickTable } from './pickTable';
 
 export interface CommandDeps {
@@ -14,6 +16,14 @@ export interface CommandDeps {
 /** Every `lakehouse.*` command; each is thin and hands off to the view, a panel or the engine. */
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const { extensionUri, log, tree } = deps;
+  const guarded = (what: string, run: (node?: TreeNode) => Promise<void>) => async (node?: TreeNode): Promise<void> => {
+    try {
+      await run(node);
+    } catch (error) {
+      const { showError } = await import('../showError');
+      await showError(log, what, error);
+    }
+  };
   return [
     vscode.commands.registerCommand('lakehouse.tables.refresh', () => tree.refreshAll()),
     vscode.commands.registerCommand('lakehouse.location.add', () => addLocation()),
@@ -26,5 +36,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       if (node?.kind !== 'version') return;
       PreviewPanel.open(extensionUri, log, { location: node.location, version: node.entry.version });
     }),
+    vscode.commands.registerCommand('lakehouse.schema.open', async (node?: TreeNode) => {
+      const location = node && 'location' in node ? node.location : await pickTable(tree, 'Show Schema');
+      if (location) openSchemaPanel(extensionUri, log, location, node?.kind === 'version' ? node.entry.version : undefined);
+    }),
+    vscode.commands.registerCommand('lakehouse.diff.comparePrevious', guarded('Compare with Previous Version failed', (node) => compareWithPrevious(deps, node))),
+    vscode.commands.registerCommand('lakehouse.diff.compareVersions', guarded('Compare Versions failed', (node) => compareVersions(deps, node))),
   ];
 }

@@ -2,11 +2,11 @@ import type { RecordBatch } from 'apache-arrow';
 import { cellText } from '../../format/jsonText';
 import { rowToJson } from '../../format/jsonValue';
 import { formatDataType, type StructType } from '../../delta/schema';
-import type { PreviewCell, PreviewColumn } from '../../../webview/protocol/preview';
+import type { GridCell, GridColumn } from '../../../webview/protocol/grid';
 
 const NUMERIC = new Set(['long', 'integer', 'short', 'byte', 'float', 'double']);
 
-export function previewColumns(schema: StructType): PreviewColumn[] {
+export function previewColumns(schema: StructType): GridColumn[] {
   return schema.fields.map((field) => ({
     name: field.name,
     type: formatDataType(field.type),
@@ -15,7 +15,7 @@ export function previewColumns(schema: StructType): PreviewColumn[] {
 }
 
 /** One row as display cells, formatted exactly as the CLI prints values. */
-export function rowCells(schema: StructType): (batch: RecordBatch, row: number) => PreviewCell[] {
+export function rowCells(schema: StructType): (batch: RecordBatch, row: number) => GridCell[] {
   return (batch, row) => {
     const json = rowToJson(batch, row, schema);
     return schema.fields.map((field) => {

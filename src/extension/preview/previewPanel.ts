@@ -5,9 +5,10 @@ import {
   isPreviewWebviewMessage, type PreviewHostMessage, type PreviewInit, type PreviewWebviewMessage,
 } from '../../../webview/protocol/preview';
 import { errorMessage, showError } from '../showError';
+import { webviewHtml } from '../webviewHtml';
+import { exportResult } from './exportResult';
 import { previewColumns, rowCells } from './previewColumns';
 import { RowPager } from './rowPager';
-import { webviewHtml } from './webviewHtml';
 
 export interface PreviewRequest {
   location: string;
@@ -15,13 +16,19 @@ export interface PreviewRequest {
   version?: number;
 }
 
+interface Query { columns: string[]; where: string }
+
 /**
  * A data preview tab: opens the table at the requested version, sends the first page as soon as
- * the webview listens, and then serves pages by offset as the grid scrolls.
+ * the webview listens, and then serves pages by offset as the grid scrolls. A new query (columns,
+ * filter) replaces the pager and starts a new generation of rows.
  */
 export class PreviewPanel {
   private pager: RowPager | undefined;
+  private snapshot: Snapshot | undefined;
   private pageSize = 200;
+  private generation = 0;
+  private query: Query = { columns: [], where: '' };
   private readonly abort = new AbortController();
 
   static open(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, request: PreviewRequest): PreviewPanel {
@@ -39,7 +46,7 @@ export class PreviewPanel {
     extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
     private readonly request: PreviewRequest,
-    title: string,
+    private readonly title: string,
   ) {
     const started = performance.now();
     const ready = new Promise<void>((resolveReady) => {
@@ -54,12 +61,16 @@ export class PreviewPanel {
       void this.pager?.close();
     });
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'preview', title);
-    void this.start(title, started, ready);
+    void this.start(started, ready);
   }
 
-  private async start(title: string, started: number, ready: Promise<void>): Promise<void> {
+  private async start(started: number, ready: Promise<void>): Promise<void> {
     try {
-      const init = await this.firstPage(title, started);
+      const { DeltaTable } = await import('../../delta/table');
+      const table = await DeltaTable.open(this.request.location);
+      this.snapshot = await table.snapshot(this.request.version === undefined ? {} : { version: this.request.version });
+      this.pageSize = vscode.workspace.getConfiguration('lakehouse.preview').get<number>('pageSize', 200);
+      const init = await this.firstPage(this.snapshot, started);
       this.log.info(`Preview of ${this.request.location} v${init.version}: first ${init.rows.length} rows in ${init.firstRowsMs.toFixed(0)} ms`);
       await ready;
       this.post(init);
@@ -70,31 +81,75 @@ export class PreviewPanel {
     }
   }
 
-  private async firstPage(title: string, started: number): Promise<PreviewInit> {
-    const { DeltaTable } = await import('../../delta/table');
-    const table = await DeltaTable.open(this.request.location);
-    const snapshot: Snapshot = await table.snapshot(this.request.version === undefined ? {} : { version: this.request.version });
-    this.pageSize = vscode.workspace.getConfiguration('lakehouse.preview').get<number>('pageSize', 200);
-    const toCells = rowCells(snapshot.schema);
-    const signal = this.abort.signal;
-    this.pager = new RowPager(() => snapshot.scan({ batchSize: this.pageSize, signal }).batches(), toCells);
+  /** Opens a scan for the current query and reads its first page (parsing the filter may throw). */
+  private async firstPage(snapshot: Snapshot, started: number): Promise<PreviewInit> {
+    const { columns, where } = this.query;
+    const options = {
+      batchSize: this.pageSize, signal: this.abort.signal,
+      ...(columns.length > 0 ? { columns } : {}), ...(where ? { where } : {}),
+    };
+    const schema = snapshot.scan(options).schema;
+    await this.pager?.close();
+    this.generation += 1;
+    this.pager = new RowPager(() => snapshot.scan(options).batches(), rowCells(schema));
     const first = await this.pager.page(0, this.pageSize);
     return {
-      type: 'init', title, version: snapshot.version, columns: previewColumns(snapshot.schema),
+      type: 'init', generation: this.generation, title: this.title, version: snapshot.version,
+      tableColumns: previewColumns(snapshot.schema), columns: previewColumns(schema), where,
       pageSize: this.pageSize, rows: first.rows, total: first.total, firstRowsMs: performance.now() - started,
     };
   }
 
   private async handle(message: Exclude<PreviewWebviewMessage, { type: 'ready' }>): Promise<void> {
-    if (!this.pager) return;
+    switch (message.type) {
+      case 'copy':
+        await vscode.env.clipboard.writeText(message.text);
+        vscode.window.setStatusBarMessage('Copied to the clipboard', 2000);
+        return;
+      case 'export':
+        if (this.snapshot) await exportResult(this.log, this.snapshot, this.scanQuery(), basename(this.request.location));
+        return;
+      case 'query':
+        return this.runQuery({ columns: message.columns, where: message.where });
+      case 'loadRows':
+        return this.loadRows(message.generation, message.offset);
+    }
+  }
+
+  private async runQuery(query: Query): Promise<void> {
+    if (!this.snapshot) return;
+    const previous = this.query;
+    this.query = query;
     try {
-      const page = await this.pager.page(message.offset, this.pageSize);
-      this.post({ type: 'rows', offset: message.offset, rows: page.rows, total: page.total });
+      this.post(await this.firstPage(this.snapshot, performance.now()));
     } catch (error) {
-      if (this.abort.signal.aborted) return;
+      this.query = previous;
+      const { InvalidPredicateError } = await import('../../delta/predicate/invalidPredicateError');
+      this.post({
+        type: 'queryError', message: errorMessage(error),
+        ...(error instanceof InvalidPredicateError ? { position: error.position } : {}),
+      });
+    }
+  }
+
+  private async loadRows(generation: number, offset: number): Promise<void> {
+    const pager = this.pager;
+    if (!pager || generation !== this.generation) return;
+    try {
+      const page = await pager.page(offset, this.pageSize);
+      this.post({ type: 'rows', generation, offset, rows: page.rows, total: page.total });
+    } catch (error) {
+      if (this.abort.signal.aborted || generation !== this.generation) return;
       this.post({ type: 'error', message: errorMessage(error) });
       await showError(this.log, `Reading rows of ${this.request.location} failed`, error);
     }
+  }
+
+  private scanQuery(): { columns?: string[]; where?: string } {
+    return {
+      ...(this.query.columns.length > 0 ? { columns: this.query.columns } : {}),
+      ...(this.query.where ? { where: this.query.where } : {}),
+    };
   }
 
   private post(message: PreviewHostMessage): void {

@@ -1,8 +1,8 @@
 import type { RecordBatch } from 'apache-arrow';
-import type { PreviewCell } from '../../../webview/protocol/preview';
+import type { GridCell } from '../../../webview/protocol/grid';
 
 export interface RowPage {
-  rows: PreviewCell[][];
+  rows: GridCell[][];
   /** Set once the scan has ended: the number of rows it has. */
   total?: number;
 }
@@ -23,7 +23,7 @@ export class RowPager {
 
   constructor(
     private readonly openScan: () => AsyncIterable<RecordBatch>,
-    private readonly toCells: (batch: RecordBatch, row: number) => PreviewCell[],
+    private readonly toCells: (batch: RecordBatch, row: number) => GridCell[],
   ) {}
 
   page(offset: number, count: number): Promise<RowPage> {
@@ -39,7 +39,7 @@ export class RowPager {
 
   private async read(offset: number, count: number): Promise<RowPage> {
     if (offset < this.position || !this.iterator) await this.restart();
-    const rows: PreviewCell[][] = [];
+    const rows: GridCell[][] = [];
     while (!this.finished && rows.length < count) {
       if (!this.batch || this.rowInBatch >= this.batch.numRows) {
         await this.nextBatch();

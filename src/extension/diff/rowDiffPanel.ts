@@ -1,0 +1,118 @@
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import type { StructField } from '../../delta/schema';
+import { cellText } from '../../format/jsonText';
+import type { JsonRow, JsonValue } from '../../format/jsonValue';
+import type { RowDiff } from '../../ops/diff/diffRows';
+import type { GridCell } from '../../../webview/protocol/grid';
+import {
+  isDiffWebviewMessage, type DiffHostMessage, type DiffKind,
+} from '../../../webview/protocol/rowDiff';
+import { previewColumns } from '../preview/previewColumns';
+import { errorMessage, showError } from '../showError';
+import { webviewHtml } from '../webviewHtml';
+
+export interface RowDiffRequest {
+  location: string;
+  fromVersion: number;
+  toVersion: number;
+  /** Key columns; empty compares whole rows. */
+  key: string[];
+}
+
+const PAGE_SIZE = 200;
+
+/**
+ * The row-level diff tab. The diff runs on the host under a cancellable progress notification;
+ * the webview gets the counts first and then the rows of the kind it shows, a page at a time.
+ */
+export class RowDiffPanel {
+  private diff: RowDiff | undefined;
+  private fields: StructField[] = [];
+
+  static open(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, request: RowDiffRequest): RowDiffPanel {
+    const title = `Diff: ${basename(request.location)} v${request.fromVersion} ↔ v${request.toVersion}`;
+    const panel = vscode.window.createWebviewPanel('lakehouse.rowDiff', title, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    });
+    return new RowDiffPanel(panel, extensionUri, log, request, title);
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly request: RowDiffRequest,
+    title: string,
+  ) {
+    const abort = new AbortController();
+    const ready = new Promise<void>((resolveReady) => {
+      panel.webview.onDidReceiveMessage((message: unknown) => {
+        if (!isDiffWebviewMessage(message)) return;
+        if (message.type === 'ready') resolveReady();
+        else if (message.type === 'copy') void vscode.env.clipboard.writeText(message.text);
+        else this.sendRows(message.kind, message.offset);
+      });
+    });
+    panel.onDidDispose(() => abort.abort());
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'rowDiff', title);
+    void this.start(ready, abort);
+  }
+
+  private async start(ready: Promise<void>, abort: AbortController): Promise<void> {
+    const { location, fromVersion, toVersion, key } = this.request;
+    const started = performance.now();
+    try {
+      const diff = await vscode.window.withProgress({
+        location: vscode.ProgressLocation.Notification, title: `Comparing ${basename(location)} v${fromVersion} and v${toVersion}`, cancellable: true,
+      }, async (progress, token) => {
+        token.onCancellationRequested(() => abort.abort());
+        const [{ DeltaTable }, { diffRows }] = await Promise.all([import('../../delta/table'), import('../../ops/diff/diffRows')]);
+        const table = await DeltaTable.open(location);
+        const [from, to] = await Promise.all([table.snapshot({ version: fromVersion }), table.snapshot({ version: toVersion })]);
+        this.fields = to.schema.fields;
+        return diffRows(from, to, {
+          key, signal: abort.signal,
+          onProgress: (done, total, message) => progress.report({ message: `${message}: file ${done} of ${total}` }),
+        });
+      });
+      this.diff = diff;
+      this.fields = diff.columns.map((name) => this.fields.find((f) => f.name === name) as StructField);
+      const elapsedMs = performance.now() - started;
+      this.log.info(`Diff of ${location} v${fromVersion}..v${toVersion}: +${diff.counts.added} -${diff.counts.removed} ~${diff.counts.changed} in ${elapsedMs.toFixed(0)} ms`);
+      await ready;
+      this.post({
+        type: 'summary', title: basename(location), fromVersion, toVersion, key: diff.key,
+        columns: previewColumns({ kind: 'struct', fields: this.fields }), counts: diff.counts,
+        listed: { added: diff.added.length, removed: diff.removed.length, changed: diff.changed.length },
+        pageSize: PAGE_SIZE, elapsedMs,
+      });
+    } catch (error) {
+      await ready;
+      this.post({ type: 'error', message: abort.signal.aborted ? 'The comparison was cancelled.' : errorMessage(error) });
+      if (!abort.signal.aborted) await showError(this.log, `Cannot compare versions of ${location}`, error);
+    }
+  }
+
+  private sendRows(kind: DiffKind, offset: number): void {
+    if (!this.diff) return;
+    const end = offset + PAGE_SIZE;
+    const rows: GridCell[][] = kind === 'changed'
+      ? this.diff.changed.slice(offset, end).map((change) => this.fields.map((field) => {
+        const before = change.before[field.name] ?? null;
+        const after = change.after[field.name] ?? null;
+        return change.changedColumns.includes(field.name) ? `${this.text(before, field) ?? 'NULL'} → ${this.text(after, field) ?? 'NULL'}` : this.text(after, field);
+      }))
+      : this.diff[kind].slice(offset, end).map((row: JsonRow) => this.fields.map((field) => this.text(row[field.name] ?? null, field)));
+    this.post({ type: 'rows', kind, offset, rows });
+  }
+
+  private text(value: JsonValue, field: StructField): GridCell {
+    return value === null ? null : cellText(value, field.type);
+  }
+
+  private post(message: DiffHostMessage): void {
+    void this.panel.webview.postMessage(message);
+  }
+}

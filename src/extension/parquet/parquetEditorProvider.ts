@@ -1,0 +1,79 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import {
+  isParquetWebviewMessage, type ParquetHostMessage,
+} from '../../../webview/protocol/parquetFile';
+import { previewColumns, rowCells } from '../preview/previewColumns';
+import { RowPager } from '../preview/rowPager';
+import { errorMessage, showError } from '../showError';
+import { webviewHtml } from '../webviewHtml';
+import { parquetRowGroups, parquetSchemaLeaves } from './parquetFileView';
+
+export const PARQUET_EDITOR_VIEW_TYPE = 'lakehouse.parquetFile';
+
+/**
+ * A read-only editor for `.parquet` files: footer facts from hyparquet (schema, row groups, column
+ * statistics), and the data decoded one row group at a time, paged into a grid like the preview.
+ */
+export class ParquetEditorProvider implements vscode.CustomReadonlyEditorProvider {
+  constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel) {}
+
+  openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
+    return { uri, dispose: () => undefined };
+  }
+
+  resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
+    panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
+    };
+    const name = basename(document.uri.fsPath);
+    const pageSize = vscode.workspace.getConfiguration('lakehouse.preview').get<number>('pageSize', 200);
+    const post = (message: ParquetHostMessage): void => void panel.webview.postMessage(message);
+    let pager: RowPager | undefined;
+    const ready = new Promise<void>((resolveReady) => {
+      panel.webview.onDidReceiveMessage(async (message: unknown) => {
+        if (!isParquetWebviewMessage(message)) return;
+        if (message.type === 'ready') resolveReady();
+        else if (message.type === 'copy') await vscode.env.clipboard.writeText(message.text);
+        else if (pager) {
+          try {
+            const page = await pager.page(message.offset, pageSize);
+            post({ type: 'rows', offset: message.offset, rows: page.rows, total: page.total });
+          } catch (error) {
+            post({ type: 'error', message: errorMessage(error) });
+          }
+        }
+      });
+    });
+    panel.onDidDispose(() => void pager?.close());
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'parquet', name);
+    void (async () => {
+      try {
+        const [{ parquetMetadata }, { decodeParquet }, { deltaSchemaFromParquet }] = await Promise.all([
+          import('hyparquet'), import('../../parquet/readParquet'), import('../../connectors/parquet/parquetToDeltaSchema'),
+        ]);
+        const bytes = await readFile(document.uri.fsPath);
+        const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+        const metadata = parquetMetadata(buffer);
+        const schema = deltaSchemaFromParquet(metadata, document.uri.fsPath);
+        const groups = metadata.row_groups.length;
+        pager = new RowPager(async function* rowGroups() {
+          for (let group = 0; group < groups; group += 1) yield* decodeParquet(bytes, { rowGroups: [group], batchSize: pageSize }).batches;
+        }, rowCells(schema));
+        const first = await pager.page(0, pageSize);
+        await ready;
+        post({
+          type: 'file', name, sizeBytes: bytes.byteLength, numRows: Number(metadata.num_rows), createdBy: metadata.created_by ?? 'unknown writer',
+          schema: parquetSchemaLeaves(metadata), rowGroups: parquetRowGroups(metadata), columns: previewColumns(schema),
+          pageSize, rows: first.rows, total: first.total,
+        });
+      } catch (error) {
+        await ready;
+        post({ type: 'error', message: errorMessage(error) });
+        await showError(this.log, `Cannot open ${name}`, error);
+      }
+    })();
+  }
+}

@@ -1,0 +1,83 @@
+import { PageCache } from '../grid/pageCache';
+import { div, VirtualGrid } from '../grid/virtualGrid';
+import {
+  DIFF_KINDS, isDiffHostMessage, type DiffKind, type DiffSummary, type DiffWebviewMessage,
+} from '../protocol/rowDiff';
+import { hostSender } from '../vscodeApi';
+import { button } from '../widgets/button';
+
+const MAX_PAGES = 20;
+const LABELS: Record<DiffKind, string> = { added: 'Added', removed: 'Removed', changed: 'Changed' };
+
+/** The row diff: counts first (one button per kind), then the rows of the chosen kind, paged. */
+export function startRowDiff(root: HTMLElement): void {
+  const send = hostSender<DiffWebviewMessage>();
+  const status = div('status');
+  status.setAttribute('role', 'status');
+  status.textContent = 'Comparing versions…';
+  root.append(status);
+  let summary: DiffSummary | undefined;
+  let shown: { kind: DiffKind; cache: PageCache; grid: VirtualGrid } | undefined;
+  const counts = div('counts');
+  counts.setAttribute('role', 'tablist');
+  const note = div('note');
+
+  const show = (kind: DiffKind): void => {
+    if (!summary) return;
+    shown?.grid.element.remove();
+    const cache = new PageCache(summary.pageSize, MAX_PAGES);
+    // The host knows how many rows each list has: the grid's length is fixed from the start.
+    cache.store(0, [], summary.listed[kind]);
+    const grid = new VirtualGrid(summary.columns, cache, {
+      request: (offset) => send({ type: 'loadRows', kind, offset }),
+      copy: (text) => send({ type: 'copy', text }),
+    });
+    shown = { kind, cache, grid };
+    for (const tab of Array.from(counts.children)) tab.setAttribute('aria-selected', String(tab.getAttribute('data-kind') === kind));
+    root.append(grid.element);
+    grid.schedule();
+  };
+
+  window.addEventListener('message', (event: MessageEvent<unknown>) => {
+    const message: unknown = event.data;
+    if (!isDiffHostMessage(message)) return;
+    switch (message.type) {
+      case 'summary': {
+        summary = message;
+        const by = message.key.length ? `by key (${message.key.join(', ')})` : 'by whole row';
+        status.textContent = `${message.title} · version ${message.fromVersion} → ${message.toVersion} · ${by} · `
+          + `${message.counts.unchanged.toLocaleString()} unchanged · compared in ${message.elapsedMs.toFixed(0)} ms`;
+        counts.replaceChildren(...DIFF_KINDS.map((kind) => {
+          const tab = button(`${LABELS[kind]}: ${message.counts[kind].toLocaleString()}`, `Show the ${kind} rows`);
+          tab.className = `count count-${kind}`;
+          tab.dataset.kind = kind;
+          tab.setAttribute('role', 'tab');
+          tab.addEventListener('click', () => show(kind));
+          return tab;
+        }));
+        const cut = DIFF_KINDS.filter((kind) => message.listed[kind] < message.counts[kind]);
+        note.textContent = [
+          message.key.length ? 'Changed rows show old → new in the columns that differ.' : 'Without a key, a changed row is one removed and one added row.',
+          cut.length ? `Only the first ${Math.max(...cut.map((k) => message.listed[k])).toLocaleString()} rows of a kind are listed; counts are exact.` : '',
+        ].join(' ');
+        root.append(counts, note);
+        show(DIFF_KINDS.find((kind) => message.counts[kind] > 0) ?? 'added');
+        break;
+      }
+      case 'rows':
+        if (shown?.kind !== message.kind) return;
+        shown.cache.store(message.offset, message.rows, summary?.listed[message.kind]);
+        shown.grid.schedule();
+        break;
+      case 'error': {
+        const error = div('error');
+        error.setAttribute('role', 'alert');
+        error.textContent = message.message;
+        root.append(error);
+        status.textContent = 'The versions could not be compared.';
+        break;
+      }
+    }
+  });
+  send({ type: 'ready' });
+}

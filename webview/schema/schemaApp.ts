@@ -1,0 +1,127 @@
+import { div } from '../grid/virtualGrid';
+import { isSchemaHostMessage, type SchemaColumnView, type SchemaView } from '../protocol/schema';
+import { hostSender } from '../vscodeApi';
+
+const STATS_TEXT: Record<SchemaColumnView['stats'], string> = {
+  minMax: 'min/max, nulls', nullCount: 'nulls only', none: '—', partition: 'partition value',
+};
+
+/** The schema panel: a tree grid of columns, then constraints and the stats rule. */
+export function startSchema(root: HTMLElement): void {
+  const send = hostSender<{ type: 'ready' }>();
+  const status = div('status');
+  status.setAttribute('role', 'status');
+  status.textContent = 'Reading schema…';
+  root.append(status);
+  window.addEventListener('message', (event: MessageEvent<unknown>) => {
+    const message: unknown = event.data;
+    if (!isSchemaHostMessage(message)) return;
+    if (message.type === 'error') {
+      const error = div('error');
+      error.setAttribute('role', 'alert');
+      error.textContent = message.message;
+      root.append(error);
+      status.textContent = 'The schema could not be read.';
+      return;
+    }
+    status.textContent = `${message.title} · version ${message.version} · ${message.columns.filter((c) => c.path.length === 1).length} columns`
+      + ` · column mapping: ${message.columnMappingMode}`;
+    root.append(render(message));
+  });
+  send({ type: 'ready' });
+}
+
+function render(view: SchemaView): HTMLElement {
+  const doc = div('document');
+  const mapped = view.columnMappingMode !== 'none';
+  const headers = ['Column', 'Type', 'Nullable', ...(mapped ? ['Mapping id', 'Physical name'] : []), 'Statistics', 'Notes'];
+  const table = document.createElement('table');
+  table.className = 'details schema-tree';
+  table.setAttribute('role', 'treegrid');
+  table.setAttribute('aria-label', 'Schema');
+  const head = table.createTHead().insertRow();
+  for (const text of headers) {
+    const th = document.createElement('th');
+    th.textContent = text;
+    head.append(th);
+  }
+  const body = table.createTBody();
+  view.columns.forEach((column, index) => {
+    const row = body.insertRow();
+    row.setAttribute('role', 'row');
+    row.setAttribute('aria-level', String(column.path.length));
+    if (column.nested) row.setAttribute('aria-expanded', 'true');
+    row.dataset.column = column.path.join('.');
+    const name = cell(row, column.path[column.path.length - 1] ?? '', 'mono');
+    name.style.paddingLeft = `${(column.path.length - 1) * 16}px`;
+    name.tabIndex = index === 0 ? 0 : -1;
+    cell(row, column.type, 'mono');
+    cell(row, column.nullable ? 'yes' : 'NOT NULL', column.nullable ? 'muted' : '');
+    if (mapped) {
+      cell(row, column.mappingId === undefined ? '' : String(column.mappingId), 'mono');
+      cell(row, column.physicalName ?? '', 'mono');
+    }
+    cell(row, STATS_TEXT[column.stats], column.stats === 'none' ? 'muted' : '').dataset.stats = column.stats;
+    const notes = cell(row, '', '');
+    if (column.partition) notes.append(badge('partition'));
+    if (column.generationExpression !== undefined) notes.append(badge('generated'), ` AS ${column.generationExpression}`);
+    if (column.comment) notes.append(` ${column.comment}`);
+  });
+  table.addEventListener('keydown', (event) => moveFocus(table, event));
+  doc.append(heading('Columns'), table);
+
+  doc.append(heading('Constraints'));
+  if (view.constraints.length === 0) doc.append(paragraph('No CHECK constraints (delta.constraints.*).'));
+  else {
+    const constraints = document.createElement('table');
+    constraints.className = 'details constraints';
+    for (const constraint of view.constraints) {
+      const row = constraints.insertRow();
+      cell(row, constraint.name, 'mono');
+      cell(row, `CHECK (${constraint.expression})`, 'mono');
+    }
+    doc.append(constraints);
+  }
+  const notNull = view.columns.filter((c) => !c.nullable).map((c) => c.path.join('.'));
+  if (notNull.length) doc.append(paragraph(`NOT NULL: ${notNull.join(', ')}`));
+  doc.append(heading('Statistics coverage'),
+    paragraph(`Data files carry statistics for the ${view.statsRule}. Columns with min/max can skip files for range filters.`));
+  return doc;
+}
+
+/** Up/down move between column names, as in a tree. */
+function moveFocus(table: HTMLTableElement, event: KeyboardEvent): void {
+  const names = Array.from(table.tBodies[0]?.rows ?? [], (row) => row.cells[0] as HTMLElement);
+  const at = names.indexOf(document.activeElement as HTMLElement);
+  const next = event.key === 'ArrowDown' ? at + 1 : event.key === 'ArrowUp' ? at - 1 : -2;
+  if (next < 0 || next >= names.length) return;
+  event.preventDefault();
+  names[next]?.focus();
+}
+
+function cell(row: HTMLTableRowElement, text: string, className: string): HTMLTableCellElement {
+  const td = row.insertCell();
+  td.textContent = text;
+  if (className) td.className = className;
+  td.setAttribute('role', 'gridcell');
+  return td;
+}
+
+function badge(text: string): HTMLElement {
+  const span = document.createElement('span');
+  span.className = 'badge';
+  span.textContent = text;
+  return span;
+}
+
+function heading(text: string): HTMLElement {
+  const h = document.createElement('h2');
+  h.textContent = text;
+  return h;
+}
+
+function paragraph(text: string): HTMLElement {
+  const p = document.createElement('p');
+  p.textContent = text;
+  return p;
+}
