@@ -80,7 +80,7 @@ def types(outdir: str) -> None:
         "i16": pa.array([-32768, 1, 32767, None], pa.int16()),
         "i32": pa.array([-(2**31), 2, 2**31 - 1, None], pa.int32()),
         "i64": pa.array([-big, 2**53 - 1, big, None], pa.int64()),
-        "f32": pa.array([1.5, float("nan"), float("inf"), None], pa.float32()),
+        "f32": pa.array([0.1, float("nan"), float("inf"), None], pa.float32()),
         "f64": pa.array([0.1, float("-inf"), -0.0, 1e300], pa.float64()),
         "dec_small": pa.array([decimal.Decimal("12.30"), decimal.Decimal("-0.01"), decimal.Decimal("999.99"), None], pa.decimal128(5, 2)),
         "dec_big": pa.array([decimal.Decimal("12345678901234567890.1234567890"), decimal.Decimal("-1"), decimal.Decimal("0"), None], pa.decimal128(38, 10)),
