@@ -11,6 +11,7 @@ import { historyCommand } from './commands/history';
 import { importCommand } from './commands/import';
 import { infoCommand } from './commands/info';
 import { ingestCommand } from './commands/ingest';
+import { optimizeCommand } from './commands/optimize';
 import { mergeCommand } from './commands/merge';
 import { restoreCommand } from './commands/restore';
 import { scanCommand } from './commands/scan';
@@ -21,7 +22,7 @@ import { writeCommand } from './commands/write';
 import { renderError, UsageError } from './errors';
 
 const COMMANDS: readonly CliCommand[] = [infoCommand, schemaCommand, historyCommand, filesCommand, scanCommand, diffCommand, convertCommand, importCommand, ingestCommand,
-  createCommand, writeCommand, deleteCommand, updateCommand, mergeCommand, constraintCommand, checkpointCommand, vacuumCommand, restoreCommand];
+  createCommand, writeCommand, deleteCommand, updateCommand, mergeCommand, constraintCommand, checkpointCommand, vacuumCommand, restoreCommand, optimizeCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.spec.name.length));
