@@ -2,7 +2,7 @@ import type { Table } from 'apache-arrow';
 import type { ObjectStore } from '../storage/objectStore';
 import { decodeParquet, ParquetDecodeError } from '../parquet/readParquet';
 import type { Action, Sidecar } from './actions';
-import { toPlainValue, withoutNulls } from './arrowRows';
+import { plainReader, type PlainReader } from './arrowRows';
 import { parseCommit } from './commitReader';
 import { DeltaError } from './errors';
 import { SIDECAR_DIR } from './logFiles';
@@ -60,27 +60,24 @@ async function readParquetActions(store: ObjectStore, path: string): Promise<Act
     }
     throw error;
   }
-  const present = ACTION_COLUMNS.filter((name) => table.schema.fields.some((f) => f.name === name));
-  const columns = present.map((name) => ({ name, vector: table.getChild(name) }));
+  const present = ACTION_COLUMNS
+    .map((name) => ({ name, index: table.schema.fields.findIndex((f) => f.name === name) }))
+    .filter(({ index }) => index >= 0);
   const actions: Action[] = [];
-  for (let row = 0; row < table.numRows; row++) {
-    for (const { name, vector } of columns) {
-      const raw: unknown = vector?.get(row);
-      if (raw === null || raw === undefined) continue;
-      const value = toPlainValue(raw);
-      if (!isRecord(value)) continue;
-      actions.push({ [name]: normaliseCheckpointAction(name, value) } as Action);
+  for (const batch of table.batches) {
+    const readers: [string, PlainReader][] = present.map(({ name, index }) => [name, plainReader(batch.data.children[index] as never)]);
+    for (let row = 0; row < batch.numRows; row++) {
+      for (const [name, read] of readers) {
+        const value = read(row);
+        if (isRecord(value)) actions.push({ [name]: normaliseCheckpointAction(name, value) } as Action);
+      }
     }
   }
   return actions;
 }
 
-/** Checkpoint rows carry every column of the checkpoint schema: absent optional fields are nulls there. */
-function normaliseCheckpointAction(name: string, value: Record<string, unknown>): Record<string, unknown> {
-  const out = withoutNulls(value);
-  if ((name === 'add' || name === 'remove') && isRecord(out.deletionVector)) {
-    out.deletionVector = withoutNulls(out.deletionVector);
-  }
+/** Required fields a checkpoint writer may have left null get the defaults commit JSON would have. */
+function normaliseCheckpointAction(name: string, out: Record<string, unknown>): Record<string, unknown> {
   if (name === 'metaData') {
     out.partitionColumns ??= [];
     out.configuration ??= {};

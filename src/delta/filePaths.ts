@@ -14,7 +14,9 @@ export function canonicalFilePath(path: string, tableRoot: string): string {
     return `${url.protocol}//${url.host}${safeDecode(url.pathname)}`;
   }
   if (path.startsWith('/')) return `file://${safeDecode(path)}`;
-  return `file://${tableRoot.replace(/\/$/, '')}/${safeDecode(path)}`;
+  // Hot path of log replay (once per action): most relative paths have nothing to decode.
+  const relative = path.includes('%') ? safeDecode(path) : path;
+  return `file://${tableRoot.endsWith('/') ? tableRoot.slice(0, -1) : tableRoot}/${relative}`;
 }
 
 /** Replay key of an add/remove: the file plus its deletion vector ("Reconciliation" in PROTOCOL.md). */

@@ -3,7 +3,7 @@ import { LocalFileStore } from '../storage/localFileStore';
 import type { ObjectStore } from '../storage/objectStore';
 import { DeltaError } from './errors';
 import { readHistory, type HistoryEntry } from './history';
-import { buildLogSegment } from './logSegment';
+import { buildLogSegment, type LogSegment } from './logSegment';
 import { Snapshot } from './snapshot';
 import { versionAtTimestamp } from './timeTravel';
 
@@ -15,6 +15,9 @@ export interface SnapshotSelector {
 
 /** A Delta table at a location: the entry point for reading snapshots and history. */
 export class DeltaTable {
+  /** The segment listed by open(), reused by the first snapshot() so opening lists the log once. */
+  private openedSegment: LogSegment | undefined;
+
   private constructor(readonly store: ObjectStore) {}
 
   /** The table root as an absolute local path. */
@@ -25,7 +28,7 @@ export class DeltaTable {
   static async open(location: string | ObjectStore): Promise<DeltaTable> {
     const store = typeof location === 'string' ? new LocalFileStore(resolve(location)) : location;
     const table = new DeltaTable(store);
-    await table.latestVersion();
+    table.openedSegment = await buildLogSegment(store);
     return table;
   }
 
@@ -41,7 +44,9 @@ export class DeltaTable {
       throw new DeltaError('DELTA_INVALID_ARGUMENT', `Version must be a non-negative integer, got ${at.version}.`);
     }
     const version = at.timestamp !== undefined ? await versionAtTimestamp(this.store, at.timestamp) : at.version;
-    const segment = await buildLogSegment(this.store, version);
+    const opened = this.openedSegment;
+    this.openedSegment = undefined;
+    const segment = opened && (version === undefined || version === opened.version) ? opened : await buildLogSegment(this.store, version);
     return Snapshot.load(this.store, this.store.root, segment);
   }
 
