@@ -1,10 +1,9 @@
 import { redactUrl } from '../../connectors/postgres/pgConnect';
-import { ingestPostgresCdc } from '../../ops/ingest/ingestPostgresCdc';
-import { ingestPostgresIncremental } from '../../ops/ingest/ingestPostgresIncremental';
-import { ingestPostgresSnapshot } from '../../ops/ingest/ingestPostgresSnapshot';
+import { runPipeline } from '../../ops/ingest/runPipeline';
 import { defineCommand, parseCommand } from '../args';
-import { type CliCommand, type CliIO, writeJson, writeText } from '../command';
+import type { CliCommand, CliIO } from '../command';
 import { UsageError } from '../errors';
+import { commitReporter, writePipelineReport } from './pipelineReport';
 import { JSON_OPTION } from './tableOptions';
 
 const spec = defineCommand({
@@ -41,43 +40,24 @@ export const ingestCommand: CliCommand = {
     const { options, positionals } = parseCommand(spec, argv);
     if (positionals[0] !== 'postgres') throw new UsageError(`unknown source "${positionals[0] ?? ''}"; the supported source is postgres`, spec.name);
     if ((options.table === undefined) === (options.query === undefined)) throw new UsageError('give exactly one of --table and --query', spec.name);
-    if (options.mode !== 'snapshot' && options.table === undefined) throw new UsageError(`--mode ${options.mode} needs --table`, spec.name);
-    if (options.mode === 'incremental') {
-      if (options.watermark === undefined) throw new UsageError('--mode incremental needs --watermark <column>', spec.name);
-      const result = await ingestPostgresIncremental({
-        url: options.url, table: options.table as string, target: options.to, watermark: options.watermark,
-        ...(options.key?.length ? { key: options.key } : {}), signal: io.signal,
-      });
-      if (options.json) return writeJson(io.stdout, { source: redactUrl(options.url), ...result });
-      await writeText(io.stdout, result.version === undefined
-        ? `No row of ${options.table} is past the watermark ${result.from ?? '(none)'}; ${options.to} is unchanged.\n`
-        : `Merged ${result.rows} rows into ${options.to} as version ${result.version}; watermark ${result.from ?? '(start)'} -> ${result.to ?? ''}.\n`);
-      return;
-    }
-    if (options.mode === 'cdc') {
-      if (options.once && options.follow) throw new UsageError('give at most one of --once and --follow', spec.name);
-      const result = await ingestPostgresCdc({
-        url: options.url, table: options.table as string, target: options.to, until: options.follow ? 'follow' : 'once',
-        ...(options.slot === undefined ? {} : { slot: options.slot }),
-        ...(options.publication === undefined ? {} : { publication: options.publication }),
-        signal: io.signal,
-        ...(options.follow ? { onCommit: (c) => { void writeText(io.stderr, `version ${c.version}: ${c.changes} changes up to LSN ${c.lsn}, lag ${c.lagMs} ms\n`); } } : {}),
-      });
-      if (options.json) return writeJson(io.stdout, { source: redactUrl(options.url), ...result });
-      const snapshot = result.snapshot ? `snapshot of ${result.snapshot.rows} rows at LSN ${result.snapshot.lsn} (version ${result.snapshot.version}), then ` : '';
-      await writeText(io.stdout, `${snapshot}${result.changes} changes in ${result.commits} commits; ${options.to} reflects ${options.table} up to LSN ${result.lsn} (slot ${result.slot}).\n`);
-      return;
-    }
-    const result = await ingestPostgresSnapshot({
+    if (options.once && options.follow) throw new UsageError('give at most one of --once and --follow', spec.name);
+    const definition = {
+      source: 'postgres' as const,
       url: options.url,
-      source: options.table !== undefined ? { table: options.table } : { query: options.query as string },
-      target: options.to,
-      mode: options.append ? 'append' : 'overwrite',
+      to: options.to,
+      mode: options.mode,
+      ...(options.table === undefined ? { query: options.query as string } : { table: options.table }),
+      ...(options.key?.length ? { key: options.key } : {}),
+      ...(options.watermark === undefined ? {} : { watermark: options.watermark }),
+      ...(options.slot === undefined ? {} : { slot: options.slot }),
+      ...(options.publication === undefined ? {} : { publication: options.publication }),
+      until: options.follow ? 'follow' as const : 'once' as const,
       ...(options['partition-by']?.length ? { partitionBy: options['partition-by'] } : {}),
-      signal: io.signal,
-    });
-    const report = { source: redactUrl(options.url), ...result };
-    if (options.json) return writeJson(io.stdout, report);
-    await writeText(io.stdout, `Copied ${result.rows} rows into ${options.to} as version ${result.version} (${result.filesAdded} files); source snapshot at LSN ${result.position.lsn}.\n`);
+      append: options.append,
+    };
+    if (definition.mode !== 'snapshot' && options.table === undefined) throw new UsageError(`--mode ${definition.mode} needs --table`, spec.name);
+    if (definition.mode === 'incremental' && options.watermark === undefined) throw new UsageError('--mode incremental needs --watermark <column>', spec.name);
+    const run = await runPipeline(definition, { signal: io.signal, ...(options.follow ? { onCommit: commitReporter(io) } : {}) });
+    await writePipelineReport(io, run, options.to, redactUrl(options.url), options.json);
   },
 };

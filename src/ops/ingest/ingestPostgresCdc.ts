@@ -232,8 +232,9 @@ async function initialSnapshot(client: pg.Client, replication: pg.Client, schema
   }
 }
 
+/** The insert position: with synchronous_commit off, the write position can lag behind committed transactions. */
 async function currentWalLsn(client: pg.Client): Promise<number> {
-  const result = await client.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+  const result = await client.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn');
   return parseLsn(result.rows[0]?.lsn ?? '0/0');
 }
 
