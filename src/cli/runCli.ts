@@ -13,6 +13,7 @@ import { infoCommand } from './commands/info';
 import { ingestCommand } from './commands/ingest';
 import { optimizeCommand } from './commands/optimize';
 import { mergeCommand } from './commands/merge';
+import { pipelineCommand } from './commands/pipeline';
 import { restoreCommand } from './commands/restore';
 import { scanCommand } from './commands/scan';
 import { schemaCommand } from './commands/schema';
@@ -21,7 +22,7 @@ import { vacuumCommand } from './commands/vacuum';
 import { writeCommand } from './commands/write';
 import { renderError, UsageError } from './errors';
 
-const COMMANDS: readonly CliCommand[] = [infoCommand, schemaCommand, historyCommand, filesCommand, scanCommand, diffCommand, convertCommand, importCommand, ingestCommand,
+const COMMANDS: readonly CliCommand[] = [infoCommand, schemaCommand, historyCommand, filesCommand, scanCommand, diffCommand, convertCommand, importCommand, ingestCommand, pipelineCommand,
   createCommand, writeCommand, deleteCommand, updateCommand, mergeCommand, constraintCommand, checkpointCommand, vacuumCommand, restoreCommand, optimizeCommand];
 
 function overview(): string {
