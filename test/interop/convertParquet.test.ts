@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -109,6 +109,38 @@ describe('CONVERT TO DELTA on folders written by pyarrow', () => {
     const paths = (JSON.parse(nulls.stdout) as Array<{ path: string }>).map((f) => f.path);
     assert.equal(paths.length, 3);
     assert.ok(paths.every((p) => p.includes('region=__HIVE_DEFAULT_PARTITION__/')), paths.join());
+  });
+
+  test('Spark (delta-spark) reads every converted table exactly as pyarrow does', async (t) => {
+    if (!python) return t.skip('missing peer');
+    try {
+      await execFileAsync(python, ['-c', 'import pyspark, delta']);
+    } catch {
+      if (process.env.CI === 'true') throw new Error('missing peer: pyspark/delta-spark are not installed');
+      return t.skip('missing peer: pyspark/delta-spark are not installed');
+    }
+    // One Spark session for all tables (a start costs seconds): dump_rows.py reads manifests.
+    const tables = join(root, 'spark-tables');
+    const dumps = join(root, 'spark-dumps');
+    await execFileAsync('mkdir', ['-p', tables, dumps]);
+    for (const name of CASES) {
+      writeFileSync(join(tables, `${name}.json`), JSON.stringify({ name, producer: 'lakehouse convert', path: join('..', name), versions: [0], features: [] }));
+    }
+    await runPeerScript(python, 'dump_rows.py', ['spark', '--all', tables, '--out', dumps]);
+    for (const name of CASES) {
+      const expected = canonicalNdjson(readFileSync(join(root, `${name}.expected.ndjson`), 'utf8'));
+      const error = join(dumps, name, 'v0.error');
+      if (readdirSync(join(dumps, name)).includes('v0.error')) assert.fail(`Spark cannot read ${name}: ${readFileSync(error, 'utf8').slice(0, 2000)}`);
+      assert.deepEqual(canonicalNdjson(readFileSync(join(dumps, name, 'v0.ndjson'), 'utf8')), expected, name);
+    }
+  });
+
+  test('TIMESTAMP(NANOS) files are refused in place (Spark cannot read them), naming file and column', async (t) => {
+    if (!python) return t.skip('missing peer');
+    const refused = await run(['convert', join(root, 'nanos')]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /error\[DELTA_INVALID_SCHEMA\]: nanos\.parquet: column ns stores TIMESTAMP\(NANOS\), which Spark cannot read/);
+    assert.equal(readdirSync(join(root, 'nanos')).includes('_delta_log'), false);
   });
 
   test('a second convert is a no-op that says the folder already is a table', async (t) => {

@@ -14,6 +14,22 @@ export function deltaSchemaFromParquet(metadata: FileMetaData, file: string): St
   return { kind: 'struct', fields: root.children.map((child) => fieldOf(child, file)) };
 }
 
+/**
+ * Dotted paths of TIMESTAMP(NANOS) columns. Our scan and delta-rs read them as microseconds, but
+ * Spark refuses them (it only reads nanoseconds as longs, behind a legacy flag), so a table that
+ * points at such files in place would not be readable by every Delta reader.
+ */
+export function nanosecondTimestampColumns(metadata: FileMetaData): string[] {
+  const out: string[] = [];
+  const visit = (node: SchemaTree): void => {
+    const logical = node.element.logical_type;
+    if (logical?.type === 'TIMESTAMP' && logical.unit === 'NANOS') out.push(node.path.join('.'));
+    node.children.forEach(visit);
+  };
+  visit(parquetSchema(metadata));
+  return out;
+}
+
 function fieldOf(node: SchemaTree, file: string): StructField {
   const type = node.element.repetition_type === 'REPEATED'
     ? { kind: 'array' as const, elementType: nonRepeatedType(node, file), containsNull: true }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseColumnTypeList, type NamedColumnType } from '../../connectors/columnTypeList';
 import { readParquetFooter } from '../../connectors/parquet/parquetFooter';
 import { statsFromParquetFooter } from '../../connectors/parquet/parquetFileStats';
-import { deltaSchemaFromParquet } from '../../connectors/parquet/parquetToDeltaSchema';
+import { deltaSchemaFromParquet, nanosecondTimestampColumns } from '../../connectors/parquet/parquetToDeltaSchema';
 import type { AddFile } from '../../delta/actions';
 import { DeltaError } from '../../delta/errors';
 import { LOG_DIR, parseLogFile } from '../../delta/logFiles';
@@ -83,6 +83,11 @@ export async function convertToDelta(location: string | ObjectStore, options: Co
   const scanned = await mapLimit(listing.files, options.concurrency ?? DEFAULT_CONCURRENCY, async (meta, index): Promise<ScannedFile> => {
     options.signal?.throwIfAborted();
     const footer = await readParquetFooter(store, meta.path, meta.size);
+    const nanos = nanosecondTimestampColumns(footer.metadata);
+    if (nanos.length > 0) {
+      throw new DeltaError('DELTA_INVALID_SCHEMA',
+        `${meta.path}: column ${nanos.join(', ')} stores TIMESTAMP(NANOS), which Spark cannot read, so it cannot be converted in place. Copy it instead (lakehouse import stores microseconds), or rewrite the files with microsecond timestamps.`);
+    }
     const schema = deltaSchemaFromParquet(footer.metadata, meta.path);
     const schemaKey = schemaToString(schema);
     if (!schemas.has(schemaKey)) schemas.set(schemaKey, schema);

@@ -67,7 +67,7 @@ def write_cases(out: str) -> None:
     for part in range(3):
         pq.write_table(flat_table(part * 100, 100), os.path.join(flat, f"part-{part:05d}.parquet"), row_group_size=30)
     open(os.path.join(flat, "_SUCCESS"), "w").close()
-    open(os.path.join(flat, ".part-00000.parquet.crc"), "w").close()
+    open(os.path.join(flat, ".hidden-notes"), "w").close()
 
     partitioned = os.path.join(out, "partitioned")
     table = flat_table(0, 60).append_column("year", pa.array([2020 + i % 3 for i in range(60)], pa.int32()))
@@ -96,9 +96,11 @@ def write_cases(out: str) -> None:
     })
     pq.write_table(legacy_table, os.path.join(legacy, "spark-like.parquet"), use_deprecated_int96_timestamps=True,
                    store_decimal_as_integer=True, coerce_timestamps=None, version="2.6")
-    # INT96 applies to every timestamp column of a file; this one keeps TIMESTAMP(NANOS).
+    # TIMESTAMP(NANOS), which Spark cannot read: converting it in place is refused.
+    nanos_dir = os.path.join(out, "nanos")
+    os.makedirs(nanos_dir)
     nanos = pa.table({"id": pa.array([4], pa.int64()), "ns": pa.array([1_600_000_000_000_001_000], pa.timestamp("ns", tz="UTC"))})
-    pq.write_table(nanos, os.path.join(legacy, "nanos.parquet"), coerce_timestamps=None, version="2.6")
+    pq.write_table(nanos, os.path.join(nanos_dir, "nanos.parquet"), coerce_timestamps=None, version="2.6")
 
     widened = os.path.join(out, "widened")
     os.makedirs(widened)
