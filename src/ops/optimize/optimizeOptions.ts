@@ -16,6 +16,8 @@ export interface OptimizeOptions {
   sampleRows?: number;
   /** Probe predicates per column and kind in the skipping prediction (default 50). */
   probes?: number;
+  /** Only partitions with at least this many files under the target size (auto-compaction's trigger). */
+  minFilesPerPartition?: number;
   /** Directory for Z-order spill files (default: the OS temp dir). */
   spillDirectory?: string;
   signal?: AbortSignal;

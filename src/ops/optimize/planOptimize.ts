@@ -64,7 +64,7 @@ export async function planOptimize(location: TableLocation, options: OptimizeOpt
   const deletedRowsThreshold = options.deletedRowsThreshold ?? DEFAULT_DELETED_ROWS_THRESHOLD;
   const zColumns = zOrderColumns(snapshot, options.zOrderBy ?? []);
   const allFiles = snapshot.files().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const considered = filterByPartition(snapshot, allFiles, options.where);
+  const considered = crowdedPartitions(filterByPartition(snapshot, allFiles, options.where), targetFileSize, options.minFilesPerPartition ?? 0);
   const packable = considered.map((file) => packableOf(snapshot, file));
   const notes: string[] = [];
 
@@ -240,6 +240,15 @@ function filterByPartition(snapshot: Snapshot, files: AddFile[], where: string |
       `OPTIMIZE --where may only use partition columns (${snapshot.partitionColumns.join(', ') || 'the table has none'}), not "${other.join('.')}".`);
   }
   return files.filter((file) => fileMatchesStats(predicate, file, snapshot));
+}
+
+/** The files of the partitions holding at least `minSmallFiles` files under the target size. */
+function crowdedPartitions(files: AddFile[], targetFileSize: number, minSmallFiles: number): AddFile[] {
+  if (minSmallFiles <= 0) return files;
+  const key = (f: AddFile): string => JSON.stringify(Object.entries(f.partitionValues ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const small = new Map<string, number>();
+  for (const file of files) if (file.size < targetFileSize) small.set(key(file), (small.get(key(file)) ?? 0) + 1);
+  return files.filter((f) => (small.get(key(f)) ?? 0) >= minSmallFiles);
 }
 
 function packableOf(snapshot: Snapshot, file: AddFile): PackableFile {

@@ -24,6 +24,8 @@ import { ZOrderSorter } from './zOrderSorter';
 export interface RunOptimizeOptions extends OptimizeOptions {
   /** Run this plan (e.g. the one a user just reviewed) instead of planning anew. */
   plan?: OptimizePlan;
+  /** Recorded in the commit: this run was triggered by auto-compaction after a write. */
+  auto?: boolean;
   /** Called when the rewritten files are written and the commit is next (tests use it to race a writer). */
   beforeCommit?: () => Promise<void>;
 }
@@ -122,6 +124,7 @@ export async function runOptimize(location: TableLocation, options: RunOptimizeO
         predicate: JSON.stringify(plan.where === null ? [] : [plan.where]),
         zOrderBy: JSON.stringify(plan.zOrderBy),
         targetSize: plan.targetFileSize,
+        auto: options.auto ?? false,
       },
       metrics: {
         numRemovedFiles: result.filesRemoved,

@@ -27,17 +27,30 @@ export interface ZOrderColumn { name: string; type: DataType }
 export class ZOrderKey {
   readonly bitsPerColumn: number;
   private readonly boundaries: NonNullValue[][];
+  /** The same boundaries as doubles when a column's are all plain numbers (the fast, common path). */
+  private readonly numericBoundaries: (Float64Array | undefined)[];
+  /** spread[r]: the bits of rank r moved `columns` apart, so interleaving is a weighted sum. */
+  private readonly spread: Float64Array;
 
   constructor(readonly columns: readonly ZOrderColumn[], sample: readonly (readonly TypedValue[])[]) {
     if (columns.length === 0) throw new DeltaError('DELTA_INVALID_ARGUMENT', 'Z-order needs at least one column.');
     this.bitsPerColumn = Math.max(1, Math.min(MAX_BITS_PER_COLUMN, Math.floor(MAX_Z_BITS / columns.length)));
     const buckets = 2 ** this.bitsPerColumn - 1;
     this.boundaries = columns.map((_, c) => quantileBoundaries(sample.map((row) => row[c] ?? null), buckets));
+    this.numericBoundaries = this.boundaries.map((bounds) => (bounds.every((b) => typeof b === 'number' && !Number.isNaN(b))
+      ? Float64Array.from(bounds as number[]) : undefined));
+    this.spread = new Float64Array(2 ** this.bitsPerColumn);
+    for (let rank = 0; rank < this.spread.length; rank++) {
+      const ranks = columns.map((_, c) => (c === columns.length - 1 ? rank : 0));
+      this.spread[rank] = interleaveBits(ranks, this.bitsPerColumn);
+    }
   }
 
   /** 0 for null, else 1 + the number of boundaries at or below the value. */
   rank(column: number, value: TypedValue): number {
     if (value === null) return 0;
+    const numeric = this.numericBoundaries[column];
+    if (numeric && typeof value === 'number') return 1 + (Number.isNaN(value) ? numeric.length : upperBound(numeric, value));
     const bounds = this.boundaries[column] as NonNullValue[];
     let low = 0;
     let high = bounds.length;
@@ -51,7 +64,9 @@ export class ZOrderKey {
 
   /** The Z-value of one tuple of column values. */
   zOf(values: readonly TypedValue[]): number {
-    return interleaveBits(values.map((v, c) => this.rank(c, v)), this.bitsPerColumn);
+    let z = 0;
+    for (let c = 0; c < this.columns.length; c++) z += (this.spread[this.rank(c, values[c] ?? null)] as number) * 2 ** (this.columns.length - 1 - c);
+    return z;
   }
 
   /** Z-values of every row of a batch holding the Z-order columns (found by name). */
@@ -63,13 +78,27 @@ export class ZOrderKey {
       return cellReader(data, column.type);
     });
     const out = new Float64Array(batch.numRows);
-    const ranks = new Array<number>(readers.length).fill(0);
-    for (let row = 0; row < batch.numRows; row++) {
-      for (let c = 0; c < readers.length; c++) ranks[c] = this.rank(c, (readers[c] as (r: number) => TypedValue)(row));
-      out[row] = interleaveBits(ranks, this.bitsPerColumn);
+    const spread = this.spread;
+    for (let c = 0; c < readers.length; c++) {
+      // Column 0 leads: its spread bits weigh the most.
+      const weight = 2 ** (readers.length - 1 - c);
+      const read = readers[c] as (r: number) => TypedValue;
+      for (let row = 0; row < batch.numRows; row++) out[row] = (out[row] as number) + (spread[this.rank(c, read(row))] as number) * weight;
     }
     return out;
   }
+}
+
+/** How many of the sorted values are <= value. */
+function upperBound(sorted: Float64Array, value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if ((sorted[mid] as number) <= value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /**

@@ -19,6 +19,15 @@ describe('Z-order key', () => {
     assert.equal(interleaveBits([1023, 1023, 1023, 1023, 1023], 10), 2 ** 50 - 1, 'exact above 2^31');
   });
 
+  test('the Z-value of a tuple interleaves its range ids (fast path and reference agree)', () => {
+    const columns = [{ name: 'a', type: { kind: 'primitive', name: 'double' } }, { name: 'b', type: { kind: 'primitive', name: 'long' } }] as const;
+    const sample = Array.from({ length: 3000 }, (_, i) => [Math.sin(i) * 100, BigInt((i * 7) % 1000)]);
+    const key = new ZOrderKey([...columns], sample);
+    assert.equal(key.bitsPerColumn, 10);
+    for (const row of sample) assert.equal(key.zOf(row), interleaveBits([key.rank(0, row[0] ?? null), key.rank(1, row[1] ?? null)], 10));
+    assert.equal(key.zOf([null, null]), 0);
+  });
+
   test('range ids come from sample quantiles, so skewed values still use every id', () => {
     assert.deepEqual(quantileBoundaries(Array.from({ length: 1000 }, (_, i) => (i < 900 ? i % 10 : i * 1000)), 4), [2, 5, 8]);
     // 90% of the values are within 0..9, 10% spread up to a million.
