@@ -9,6 +9,8 @@ export interface BadRow {
   reason: string;
   /** The row as read: CSV fields, or the NDJSON line's text. */
   source: string[] | string;
+  /** The source file, when rows of several files are reported together. */
+  file?: string;
 }
 
 /**

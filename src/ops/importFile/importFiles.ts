@@ -66,7 +66,7 @@ export async function importFiles(source: string, table: string, options: Import
   const declared = options.schema === undefined ? [] : parseColumnTypeList(options.schema, '--schema');
   const badRowsOut = options.badRowsPath === undefined ? undefined : createWriteStream(options.badRowsPath, { flags: 'w' });
   const counts = { rows: 0, badRows: 0 };
-  const onBadRow = badRowsOut ? async (bad: BadRow & { file?: string }) => writeLine(badRowsOut, JSON.stringify(bad)) : undefined;
+  const onBadRow = badRowsOut ? async (bad: BadRow) => writeLine(badRowsOut, JSON.stringify(bad)) : undefined;
   const progress = options.onProgress ?? (() => undefined);
   try {
     const batches = sourceBatches(files, declared, options, counts, onBadRow, progress);
@@ -127,7 +127,7 @@ async function* sourceBatches(
   for (const [index, file] of files.entries()) {
     options.signal?.throwIfAborted();
     progress(index, files.length, file.path);
-    const withFile = onBadRow && (files.length > 1 ? (bad: BadRow) => onBadRow({ ...bad, file: file.path } as BadRow) : onBadRow);
+    const withFile = onBadRow && (files.length > 1 ? (bad: BadRow) => onBadRow({ ...bad, file: file.path }) : onBadRow);
     const source = await openSource(file, settled, options, withFile);
     if (index === 0) settled = columnsOf(source.schema);
     for await (const batch of source.batches) {
