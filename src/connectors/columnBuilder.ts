@@ -131,17 +131,25 @@ class BytesBuilder implements ColumnBuilder {
   }
 
   append(cell: Cell): void {
-    const bytes = typeof cell === 'string' ? encoder.encode(cell) : cell instanceof Uint8Array ? cell : undefined;
-    if (bytes) {
-      if (this.end + bytes.length > 2 ** 31 - 1) throw new DeltaError('DELTA_INVALID_ARGUMENT', 'A batch of text exceeds 2 GiB; lower the batch size.');
-      if (this.end + bytes.length > this.data.length) this.data = grow(this.data, Math.max(this.data.length * 2, this.end + bytes.length));
-      this.data.set(bytes, this.end);
-      this.end += bytes.length;
+    const valid = typeof cell === 'string' || cell instanceof Uint8Array;
+    if (typeof cell === 'string') {
+      // Encoded straight into the buffer: no intermediate array per string.
+      this.reserve(cell.length * 3);
+      this.end += encoder.encodeInto(cell, this.data.subarray(this.end)).written;
+    } else if (cell instanceof Uint8Array) {
+      this.reserve(cell.length);
+      this.data.set(cell, this.end);
+      this.end += cell.length;
     }
     const index = this.validity.length + 1;
     if (index >= this.offsets.length) this.offsets = grow(this.offsets, this.offsets.length * 2);
     this.offsets[index] = this.end;
-    this.validity.push(bytes !== undefined);
+    this.validity.push(valid);
+  }
+
+  private reserve(bytes: number): void {
+    if (this.end + bytes > 2 ** 31 - 1) throw new DeltaError('DELTA_INVALID_ARGUMENT', 'A batch of text exceeds 2 GiB; lower the batch size.');
+    if (this.end + bytes > this.data.length) this.data = grow(this.data, Math.max(this.data.length * 2, this.end + bytes));
   }
 
   finish(): Data {

@@ -25,11 +25,10 @@ const FALSE = new Set(['false', 'FALSE', 'False']);
 
 /** Text (a CSV field) as a value of a primitive or decimal Delta type. Surrounding spaces are not trimmed: they are data. */
 export function parseTextCell(text: string, type: DataType, formats: TextFormats): ParsedCell {
-  const bad = (): ParsedCell => ({ error: `${quote(text)} is not a valid ${formatDataType(type)}${hint(type, formats)}` });
   if (type.kind === 'decimal') {
     const parsed = NUMBER.test(text) ? parseDecimalText(text) : undefined;
     const scaled = parsed && rescaleDecimal(parsed, type.scale, 'exact');
-    if (!scaled) return parsed ? { error: `${quote(text)} has more than ${type.scale} decimal places for ${formatDataType(type)}` } : bad();
+    if (!scaled) return parsed ? { error: `${quote(text)} has more than ${type.scale} decimal places for ${formatDataType(type)}` } : bad(text, type, formats);
     if (decimalDigits(scaled) > type.precision) return { error: `${quote(text)} does not fit ${formatDataType(type)}` };
     return { value: scaled.unscaled };
   }
@@ -41,7 +40,7 @@ export function parseTextCell(text: string, type: DataType, formats: TextFormats
     case 'short':
     case 'integer':
     case 'long': {
-      if (!INTEGER.test(text)) return bad();
+      if (!INTEGER.test(text)) return bad(text, type, formats);
       const n = BigInt(text);
       const [min, max] = RANGES[type.name] as [bigint, bigint];
       if (n < min || n > max) return { error: `${quote(text)} is out of the range of ${type.name}` };
@@ -50,27 +49,32 @@ export function parseTextCell(text: string, type: DataType, formats: TextFormats
     case 'float':
     case 'double': {
       if (Object.hasOwn(SPECIAL_DOUBLES, text)) return { value: SPECIAL_DOUBLES[text] as number };
-      if (!NUMBER.test(text)) return bad();
+      if (!NUMBER.test(text)) return bad(text, type, formats);
       return { value: type.name === 'float' ? Math.fround(Number(text)) : Number(text) };
     }
     case 'boolean':
       if (TRUE.has(text)) return { value: true };
       if (FALSE.has(text)) return { value: false };
-      return bad();
+      return bad(text, type, formats);
     case 'date': {
       const days = formats.date.parseDate(text);
-      return days === undefined ? bad() : { value: days };
+      return days === undefined ? bad(text, type, formats) : { value: days };
     }
     case 'timestamp':
     case 'timestamp_ntz': {
       const micros = formats.timestamp.parseTimestamp(text);
-      return micros === undefined ? bad() : { value: micros };
+      return micros === undefined ? bad(text, type, formats) : { value: micros };
     }
     case 'binary':
       return { value: new TextEncoder().encode(text) };
     case 'variant':
       return { error: 'variant columns cannot be read from text' };
   }
+}
+
+// A plain function, not a closure per call: this runs for every cell of a file.
+function bad(text: string, type: DataType, formats: TextFormats): ParsedCell {
+  return { error: `${quote(text)} is not a valid ${formatDataType(type)}${hint(type, formats)}` };
 }
 
 function hint(type: DataType, formats: TextFormats): string {

@@ -46,7 +46,7 @@ const DEFAULT_BATCH_BYTES = 64 * 1024 * 1024;
  */
 export async function openCsvFile(path: string, options: CsvReadOptions = {}): Promise<RowSource> {
   const tokenizer = new CsvTokenizer({ delimiter: options.delimiter ?? ',', quote: options.quote ?? '"' });
-  const records = nonBlank(tokenize(readTextChunks(path, options.signal), tokenizer))[Symbol.asyncIterator]();
+  const records = recordsOf(readTextChunks(path, options.signal), tokenizer);
   const formats: TextFormats = {
     date: options.dateFormat ? compileDateTimeFormat(options.dateFormat) : ISO_FORMAT,
     timestamp: options.timestampFormat ? compileDateTimeFormat(options.timestampFormat) : ISO_FORMAT,
@@ -106,17 +106,31 @@ export async function openCsvFile(path: string, options: CsvReadOptions = {}): P
   return { schema, batches: batches(), counts };
 }
 
-async function* tokenize(chunks: AsyncIterable<string>, tokenizer: CsvTokenizer): AsyncGenerator<CsvRecord> {
-  for await (const chunk of chunks) yield* tokenizer.push(chunk);
-  yield* tokenizer.end();
-}
-
-/** Blank lines separate nothing in CSV; Spark skips them too. */
-async function* nonBlank(records: AsyncIterable<CsvRecord>): AsyncGenerator<CsvRecord> {
-  for await (const record of records) {
-    if (record.fields.length === 1 && record.fields[0] === '' && !record.quoted[0] && !record.error) continue;
-    yield record;
-  }
+/**
+ * Records one at a time, tokenized a chunk at a time: an async step per chunk, not per record,
+ * which matters at millions of rows. Blank lines separate nothing in CSV (Spark skips them too).
+ */
+function recordsOf(chunks: AsyncIterable<string>, tokenizer: CsvTokenizer): { next(): Promise<IteratorResult<CsvRecord, undefined>> } {
+  const source = chunks[Symbol.asyncIterator]();
+  let pending: CsvRecord[] = [];
+  let index = 0;
+  let ended = false;
+  return {
+    async next() {
+      for (;;) {
+        while (index < pending.length) {
+          const record = pending[index++] as CsvRecord;
+          if (record.fields.length === 1 && record.fields[0] === '' && !record.quoted[0] && !record.error) continue;
+          return { done: false, value: record };
+        }
+        if (ended) return { done: true, value: undefined };
+        const chunk = await source.next();
+        pending = chunk.done ? tokenizer.end() : tokenizer.push(chunk.value);
+        ended = chunk.done === true;
+        index = 0;
+      }
+    },
+  };
 }
 
 function headerNames(record: CsvRecord, path: string): string[] {
