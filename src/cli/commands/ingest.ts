@@ -24,6 +24,7 @@ const spec = defineCommand({
     publication: { type: 'string', valueName: '<name>', description: 'cdc: the publication (created when missing; default: the slot name)' },
     once: { type: 'boolean', description: 'cdc: stop at the end of the WAL as of the start (the default)' },
     follow: { type: 'boolean', description: 'cdc: keep streaming until interrupted, reporting each commit and its lag on stderr' },
+    'deletion-vectors': { type: 'boolean', description: 'cdc: a table created by the first run uses deletion vectors (cheaper commits; readers must support them)' },
     ...JSON_OPTION,
   },
   examples: [
@@ -54,6 +55,7 @@ export const ingestCommand: CliCommand = {
       until: options.follow ? 'follow' as const : 'once' as const,
       ...(options['partition-by']?.length ? { partitionBy: options['partition-by'] } : {}),
       append: options.append,
+      deletionVectors: options['deletion-vectors'],
     };
     if (definition.mode !== 'snapshot' && options.table === undefined) throw new UsageError(`--mode ${definition.mode} needs --table`, spec.name);
     if (definition.mode === 'incremental' && options.watermark === undefined) throw new UsageError('--mode incremental needs --watermark <column>', spec.name);

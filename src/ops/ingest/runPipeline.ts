@@ -40,6 +40,7 @@ export async function runPipeline(pipeline: PipelineDefinition, options: Pipelin
         ...(pipeline.slot === undefined ? {} : { slot: pipeline.slot }),
         ...(pipeline.publication === undefined ? {} : { publication: pipeline.publication }),
         ...(options.onCommit ? { onCommit: options.onCommit } : {}),
+        ...(pipeline.deletionVectors ? { deletionVectors: true } : {}),
       }),
     };
   }

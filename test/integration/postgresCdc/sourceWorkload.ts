@@ -11,9 +11,11 @@ export class SourceWorkload {
   private stopped = false;
   private nextId: number;
   transactions = 0;
+  /** Milliseconds between transactions, to bound the load. */
+  pauseMs = 0;
   private readonly running: Promise<void>;
 
-  constructor(private readonly client: pg.Client, private readonly table: string, firstFreeId: number) {
+  constructor(private readonly client: pg.Client, private readonly table: string, private readonly existingIds: number, firstFreeId: number) {
     this.nextId = firstFreeId;
     this.running = this.loop();
   }
@@ -29,11 +31,13 @@ export class SourceWorkload {
       const statements = Array.from({ length: 1 + Math.floor(Math.random() * 3) }, () => this.statement());
       await this.client.query(`BEGIN; ${statements.join('; ')}; COMMIT`);
       this.transactions++;
+      if (this.pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, this.pauseMs));
     }
   }
 
   private statement(): string {
-    const pick = `(SELECT id FROM ${this.table} ORDER BY random() LIMIT 1)`;
+    // A random existing row through the primary key index (ORDER BY random() would sort the table).
+    const pick = `(SELECT id FROM ${this.table} WHERE id >= ${1 + Math.floor(Math.random() * (Math.random() < 0.8 ? this.existingIds : this.nextId))} ORDER BY id LIMIT 1)`;
     const r = Math.random();
     if (r < 0.3) {
       const id = this.nextId++;
