@@ -44,9 +44,11 @@ export async function openNdjsonFile(path: string, options: NdjsonReadOptions = 
     timestamp: options.timestampFormat ? compileDateTimeFormat(options.timestampFormat) : ISO_FORMAT,
   };
   let inferred: InferredType = null;
-  for await (const { text } of ndjsonLines(path, options.signal)) {
-    const value = tryParse(text);
-    if (value && isObject(value)) inferred = mergeTypes(inferred, jsonTypeOf(value));
+  for await (const lines of ndjsonLines(path, options.signal)) {
+    for (const { text } of lines) {
+      const value = tryParse(text);
+      if (value && isObject(value)) inferred = mergeTypes(inferred, jsonTypeOf(value));
+    }
   }
   const schema = applyDeclared(inferred, options.schema, path);
   const counts = { rows: 0, badRows: 0 };
@@ -56,52 +58,61 @@ export async function openNdjsonFile(path: string, options: NdjsonReadOptions = 
     const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
     const batchBytes = options.batchBytes ?? DEFAULT_BATCH_BYTES;
     let row = 0;
-    for await (const { text, line } of ndjsonLines(path, options.signal)) {
-      row++;
-      const value = tryParse(text);
-      const cells = value === undefined ? { error: 'it is not valid JSON' }
-        : !isObject(value) ? { error: 'it is not a JSON object' }
-          : schema.fields.length === 0 ? { error: 'the object has no fields' }
-            : jsonToCell(value, schema, formats, '');
-      if ('error' in cells) {
-        counts.badRows++;
-        await reportBadRow({ row, line, reason: cells.error, source: text }, path, options.onBadRow);
-        continue;
+    for await (const lines of ndjsonLines(path, options.signal)) {
+      for (const { text, line } of lines) {
+        row++;
+        const value = tryParse(text);
+        const cells = value === undefined ? { error: 'it is not valid JSON' }
+          : !isObject(value) ? { error: 'it is not a JSON object' }
+            : schema.fields.length === 0 ? { error: 'the object has no fields' }
+              : jsonToCell(value, schema, formats, '');
+        if ('error' in cells) {
+          counts.badRows++;
+          await reportBadRow({ row, line, reason: cells.error, source: text }, path, options.onBadRow);
+          continue;
+        }
+        const record = cells.value as Record<string, null>;
+        builder.appendRow(schema.fields.map((f) => record[f.name] ?? null));
+        counts.rows++;
+        if (builder.rows >= batchRows || builder.bytes >= batchBytes) yield builder.flush();
       }
-      const record = cells.value as Record<string, null>;
-      builder.appendRow(schema.fields.map((f) => record[f.name] ?? null));
-      counts.rows++;
-      if (builder.rows >= batchRows || builder.bytes >= batchBytes) yield builder.flush();
     }
     if (builder.rows > 0) yield builder.flush();
   }
   return { schema, batches: batches(), counts };
 }
 
-/** Non-blank lines with their numbers; a byte order mark and CR before LF are not data. */
-async function* ndjsonLines(path: string, signal: AbortSignal | undefined): AsyncGenerator<Line> {
+/**
+ * Non-blank lines with their numbers, a chunk's worth at a time (an async step per line would
+ * dominate at millions of lines); a byte order mark and CR before LF are not data.
+ */
+async function* ndjsonLines(path: string, signal: AbortSignal | undefined): AsyncGenerator<Line[]> {
   let pending = '';
   let line = 0;
   let first = true;
-  const emit = function* (text: string): Generator<Line> {
+  const take = (text: string, into: Line[]): void => {
     line++;
     const trimmed = text.endsWith('\r') ? text.slice(0, -1) : text;
-    if (trimmed.trim() !== '') yield { text: trimmed, line };
+    if (trimmed.trim() !== '') into.push({ text: trimmed, line });
   };
   for await (let chunk of readTextChunks(path, signal)) {
     if (first && chunk.length > 0) {
       first = false;
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
     }
+    const lines: Line[] = [];
     let start = 0;
     for (let nl = chunk.indexOf('\n'); nl >= 0; nl = chunk.indexOf('\n', start)) {
-      yield* emit(pending + chunk.slice(start, nl));
+      take(pending + chunk.slice(start, nl), lines);
       pending = '';
       start = nl + 1;
     }
     pending += chunk.slice(start);
+    if (lines.length > 0) yield lines;
   }
-  if (pending !== '') yield* emit(pending);
+  const last: Line[] = [];
+  if (pending !== '') take(pending, last);
+  if (last.length > 0) yield last;
 }
 
 function tryParse(text: string): JsonValue | undefined {
