@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import type pg from 'pg';
 import { formatLsn, parseLsn } from '../../connectors/postgres/lsn';
 import { PgChangeBuffer } from '../../connectors/postgres/pgChangeBuffer';
@@ -26,7 +28,10 @@ export interface PostgresCdcIngest {
   /** `schema.table`; it needs a primary key. */
   table: string;
   target: string;
-  /** Default `lakehouse_<schema>_<table>`; created when missing. It is this pipeline's: nothing else may consume it. */
+  /**
+   * Default `lakehouse_<schema>_<table>_<hash of the target path>` (one slot per source and target);
+   * created when missing. It is this pipeline's: nothing else may consume it.
+   */
   slot?: string;
   /** Default: the slot name; created for the table when missing. */
   publication?: string;
@@ -90,7 +95,7 @@ export async function ingestPostgresCdc(options: PostgresCdcIngest): Promise<Pos
         `${table} has no primary key, which cdc mode needs to apply updates and deletes to the right rows. Add a PRIMARY KEY, or use --mode snapshot.`);
     }
     const buffer = new PgChangeBuffer(schema, schema.primaryKey);
-    const slot = options.slot ?? `lakehouse_${table.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '')}`.toLowerCase();
+    const slot = options.slot ?? defaultSlotName(table, options.target);
     const publication = options.publication ?? slot;
     const { created: publicationCreated } = await ensurePublication(client, publication, table);
     const replicaIdentityChanged = await ensureFullReplicaIdentity(client, table);
@@ -238,6 +243,12 @@ async function initialSnapshot(client: pg.Client, replication: pg.Client, schema
   } finally {
     await reader.close();
   }
+}
+
+/** Slot names are at most 63 lower-case letters, digits and underscores. */
+function defaultSlotName(table: string, target: string): string {
+  const base = table.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 40);
+  return `lakehouse_${base}_${createHash('sha256').update(resolve(target)).digest('hex').slice(0, 8)}`;
 }
 
 /** The insert position: with synchronous_commit off, the write position can lag behind committed transactions. */
