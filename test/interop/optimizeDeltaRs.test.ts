@@ -15,14 +15,14 @@ import { rowsBatch, writeSmallFiles } from '../unit/optimize/optimizeTables';
 const PYTHON = resolve('.venv/bin/python');
 const run = promisify(execFile);
 
-/** The rows delta-rs reads, as sorted JSON arrays [id, x, y, part, payload], y as its exact IEEE bytes. */
+/** The rows delta-rs reads, as sorted JSON arrays [id, x, y, w, part, payload], w as its exact IEEE bytes. */
 const DUMP = `
 import json, struct, sys
 from deltalake import DeltaTable
 dt = DeltaTable(sys.argv[1])
-rows = dt.to_pyarrow_table(columns=["id", "x", "y", "part", "payload"]).to_pylist()
+rows = dt.to_pyarrow_table(columns=["id", "x", "y", "w", "part", "payload"]).to_pylist()
 print(json.dumps({"version": dt.version(), "files": len(dt.file_uris()),
-  "rows": sorted(json.dumps([r["id"], r["x"], struct.pack("<d", r["y"]).hex(), r["part"], r["payload"]]) for r in rows)}))
+  "rows": sorted(json.dumps([r["id"], r["x"], r["y"], struct.pack("<d", r["w"]).hex(), r["part"], r["payload"]]) for r in rows)}))
 `;
 
 async function deltaRsRead(dir: string): Promise<{ version: number; files: number; rows: string[] }> {
@@ -33,12 +33,12 @@ async function deltaRsRead(dir: string): Promise<{ version: number; files: numbe
 async function ourRows(dir: string): Promise<string[]> {
   const snapshot = await (await DeltaTable.open(dir)).snapshot();
   const rows: string[] = [];
-  for await (const batch of snapshot.scan({ columns: ['id', 'x', 'y', 'part', 'payload'] }).batches()) {
+  for await (const batch of snapshot.scan({ columns: ['id', 'x', 'y', 'w', 'part', 'payload'] }).batches()) {
     for (const row of batch) {
-      const r = row?.toJSON() as { id: bigint; x: bigint; y: number; part: string; payload: string };
-      const y = Buffer.alloc(8);
-      y.writeDoubleLE(r.y);
-      rows.push(`[${r.id}, ${r.x}, "${y.toString('hex')}", ${JSON.stringify(r.part)}, ${JSON.stringify(r.payload)}]`);
+      const r = row?.toJSON() as { id: bigint; x: bigint; y: bigint; w: number; part: string; payload: string };
+      const w = Buffer.alloc(8);
+      w.writeDoubleLE(r.w);
+      rows.push(`[${r.id}, ${r.x}, ${r.y}, "${w.toString('hex')}", ${JSON.stringify(r.part)}, ${JSON.stringify(r.payload)}]`);
     }
   }
   return rows.sort();

@@ -4,25 +4,30 @@ import { writeTable } from '../../../src/delta/write/writeTable';
 import { seededRandom } from '../../../src/ops/optimize/seededRandom';
 
 /**
- * Rows `first .. first + count - 1` of the optimize test tables: id, two independent uniform
- * columns x (long, 0..999,999) and y (double, 0..1), a partition column and a payload string.
+ * Rows `first .. first + count - 1` of the optimize test tables: id, two independent uniform long
+ * columns x and y (0..999,999), a double w, a partition column and a payload string. The Z-order
+ * tests cluster by the longs: on doubles the engine never skips a file for `col >= v` (a NaN,
+ * which Parquet min/max leave out, would match), so range probes there test the reader's NaN rule.
  */
 export function rowsBatch(first: number, count: number, part: string, seed = first + 1): RecordBatch {
   const random = seededRandom(seed);
   const x = new BigInt64Array(count);
-  const y = new Float64Array(count);
+  const y = new BigInt64Array(count);
+  const w = new Float64Array(count);
   for (let i = 0; i < count; i++) {
     x[i] = BigInt(Math.floor(random() * 1_000_000));
-    y[i] = random();
+    y[i] = BigInt(Math.floor(random() * 1_000_000));
+    w[i] = random();
   }
   const fields = [
-    new Field('id', new Int64(), true), new Field('x', new Int64(), true), new Field('y', new Float64(), true),
-    new Field('part', new Utf8(), true), new Field('payload', new Utf8(), true),
+    new Field('id', new Int64(), true), new Field('x', new Int64(), true), new Field('y', new Int64(), true),
+    new Field('w', new Float64(), true), new Field('part', new Utf8(), true), new Field('payload', new Utf8(), true),
   ];
   const children = [
     makeData({ type: new Int64(), length: count, nullCount: 0, data: BigInt64Array.from({ length: count }, (_, i) => BigInt(first + i)) }),
     makeData({ type: new Int64(), length: count, nullCount: 0, data: x }),
-    makeData({ type: new Float64(), length: count, nullCount: 0, data: y }),
+    makeData({ type: new Int64(), length: count, nullCount: 0, data: y }),
+    makeData({ type: new Float64(), length: count, nullCount: 0, data: w }),
     vectorFromArray(Array.from({ length: count }, () => part), new Utf8()).data[0] as Data,
     vectorFromArray(Array.from({ length: count }, (_, i) => `row ${first + i}`), new Utf8()).data[0] as Data,
   ];
