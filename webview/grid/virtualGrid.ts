@@ -43,7 +43,6 @@ export class VirtualGrid {
     this.element.setAttribute('role', 'grid');
     this.element.setAttribute('aria-colcount', String(columns.length + 1));
     this.element.tabIndex = 0;
-    this.element.style.setProperty('--columns', `56px repeat(${columns.length}, minmax(120px, 1fr))`);
     this.element.style.setProperty('--row-height', `${ROW_HEIGHT}px`);
     this.viewport = div('viewport');
     this.spacer = div('spacer');
@@ -87,6 +86,9 @@ export class VirtualGrid {
   private render(): void {
     const { source } = this;
     const total = source.knownRows + (source.done ? 0 : MORE_ROWS_HINT);
+    // The row-number column grows with the largest number shown, so "1,000,000" is not cut.
+    const indexWidth = Math.max(56, String(total).length * 8 + 20);
+    this.element.style.setProperty('--columns', `${indexWidth}px repeat(${this.columns.length}, minmax(120px, 1fr))`);
     this.element.setAttribute('aria-rowcount', source.done ? String(source.knownRows + 1) : '-1');
     this.spacer.style.height = `${(total + 1) * ROW_HEIGHT}px`;
     const first = Math.max(0, Math.floor(this.viewport.scrollTop / ROW_HEIGHT) - OVERSCAN);

@@ -81,7 +81,7 @@ export async function startCodeServer(
     url, port, userDataDir: join(home, 'user-data'), log: () => output,
     stop: async () => {
       await stopChild(child);
-      rmSync(home, { recursive: true, force: true });
+      rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     },
   };
 }

@@ -33,7 +33,7 @@ export async function openWorkbenchSession(tools: E2eTools, options: SessionOpti
   const close = async (): Promise<void> => {
     await browser?.close();
     await server.stop();
-    rmSync(workspace, { recursive: true, force: true });
+    rmSync(workspace, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   };
   try {
     browser = await launchBrowser(tools);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PageCache } from '../../../webview/preview/pageCache';
+import { PageCache } from '../../../webview/grid/pageCache';
 
 const page = (from: number, count: number): string[][] => Array.from({ length: count }, (_, i) => [String(from + i)]);
 

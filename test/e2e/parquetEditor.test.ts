@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { e2eToolsOrSkip } from './harness/e2eGate';
+import { gridRows } from './harness/previewGrid';
+import { activeWebview, screenshot } from './harness/workbench';
+import { openWorkbenchSession, type WorkbenchSession } from './harness/workbenchSession';
+
+let session: WorkbenchSession | undefined;
+let skipped = 'not started';
+
+before(async () => {
+  const tools = e2eToolsOrSkip();
+  if ('skip' in tools) skipped = tools.skip;
+  else session = await openWorkbenchSession(tools);
+});
+after(async () => session?.close());
+
+test('a .parquet file opens in the custom editor with schema, row groups, stats and data', async (t) => {
+  if (!session) return t.skip(skipped);
+  const { page } = session;
+  // One of the sales table's files (partition part=1): two records, col1 31 and 41, col2 'foo1'.
+  const file = 'part-00001-d7e5d32a-55fa-410a-afee-adcdf46bc859.c000.snappy.parquet';
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(file);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+
+  await page.locator('.tab', { hasText: file }).waitFor({ timeout: 30_000 });
+  const frame = activeWebview(page);
+  await frame.locator('.status', { hasText: '2 rows' }).waitFor({ timeout: 30_000 });
+  assert.match(await frame.locator('.status').innerText(), /2 rows · 1 row groups/);
+  const schema = await frame.locator('table.parquet-schema tbody tr').allInnerTexts();
+  assert.ok(schema.some((row) => /^col1\tINT32/.test(row)), schema.join(' | '));
+  const chunks = await frame.locator('table.row-group tbody tr').allInnerTexts();
+  const col1 = chunks.find((row) => row.startsWith('col1'));
+  assert.ok(col1, chunks.join(' | '));
+  const [, codec, , min, max, nulls] = col1.split('\t');
+  assert.deepEqual([codec, min, max, nulls], ['SNAPPY', '31', '41', '0']);
+  await frame.locator('.rows .row').first().waitFor();
+  const rows = await gridRows(frame);
+  assert.deepEqual(rows.sort(), [['31', 'foo1'], ['41', 'foo1']]);
+  await screenshot(page, 'parquet-editor');
+});
