@@ -1,12 +1,12 @@
 /**
  * Runs one OPTIMIZE in a fresh process and prints its result with the process's memory figures, so a
  * test or benchmark measures this operation's peak RSS and nothing that ran before it.
- * Usage: node --import tsx optimizeChild.ts <table> '<OptimizeOptions as JSON>'
+ * Usage: node --import tsx bench/optimizeChild.ts <table> '<OptimizeOptions as JSON>'
  */
 import { readFileSync } from 'node:fs';
-import { DeltaTable } from '../../../src/delta/table';
-import type { RunOptimizeOptions } from '../../../src/ops/optimize/runOptimize';
-import { runOptimize } from '../../../src/ops/optimize/runOptimize';
+import { DeltaTable } from '../src/delta/table';
+import type { RunOptimizeOptions } from '../src/ops/optimize/runOptimize';
+import { runOptimize } from '../src/ops/optimize/runOptimize';
 
 function statusKiB(field: 'VmRSS' | 'VmHWM'): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(readFileSync('/proc/self/status', 'utf8'));

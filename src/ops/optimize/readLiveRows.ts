@@ -12,17 +12,43 @@ import { filePartitionValues } from '../../delta/scan/pruning';
 import { physicalName, type StructField } from '../../delta/schema';
 import type { Snapshot } from '../../delta/snapshot';
 import { decodeParquet, ParquetDecodeError, parquetRowGroupSizes } from '../../parquet/readParquet';
-import { readDataFile } from '../../delta/write/fileRows';
+import { readDataFile, type DataFileContent } from '../../delta/write/fileRows';
+
+/** Files read ahead at most; many small files are bound by I/O latency, not by decoding. */
+const MAX_PREFETCH_FILES = 16;
 
 /**
- * The live rows (deletion vector applied) of one data file, all table columns, a row group at a
- * time: what a rewrite copies into the new files.
+ * The live rows (deletion vector applied) of data files in order, all table columns, a row group
+ * at a time: what a rewrite copies into the new files. The next files are fetched while the current
+ * one is decoded, as long as their bytes fit `prefetchBytes`.
  */
-export async function* readLiveRows(snapshot: Snapshot, file: AddFile): AsyncGenerator<RecordBatch> {
-  const content = await readDataFile(snapshot, file);
-  for (const { batch, live } of content.batches) {
-    const kept = live ? filterBatch(batch, live) : batch;
-    if (kept.numRows > 0) yield kept;
+export async function* readLiveRows(
+  snapshot: Snapshot, files: readonly AddFile[], prefetchBytes: number, onFileDone?: (file: AddFile) => void,
+): AsyncGenerator<RecordBatch> {
+  const pending: Array<Promise<DataFileContent>> = [];
+  let next = 0;
+  let pendingBytes = 0;
+  const fill = (): void => {
+    while (next < files.length && pending.length < MAX_PREFETCH_FILES
+      && (pending.length === 0 || pendingBytes + (files[next] as AddFile).size <= prefetchBytes)) {
+      const file = files[next++] as AddFile;
+      pendingBytes += file.size;
+      const content = readDataFile(snapshot, file);
+      // Failures surface when the file's turn comes; until then they must not be unhandled.
+      content.catch(() => undefined);
+      pending.push(content);
+    }
+  };
+  for (const file of files) {
+    fill();
+    const content = await (pending.shift() as Promise<DataFileContent>);
+    pendingBytes -= file.size;
+    fill();
+    for (const { batch, live } of content.batches) {
+      const kept = live ? filterBatch(batch, live) : batch;
+      if (kept.numRows > 0) yield kept;
+    }
+    onFileDone?.(file);
   }
 }
 

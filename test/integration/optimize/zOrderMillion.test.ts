@@ -26,7 +26,7 @@ test('Z-ORDER BY x, y of 1,000,000 rows: planned files, skipping as predicted, m
     const options = { zOrderBy: ['x', 'y'], targetFileSize: MIB / 4, memoryBudget: budget, spillDirectory: join(root, 'spill') };
     const plan = await planOptimize(dir, options);
     // The child runs the same plan on the same version in a fresh process: its peak RSS is this run's.
-    const child = resolve('test/integration/optimize/optimizeChild.ts');
+    const child = resolve('bench/optimizeChild.ts');
     const { stdout } = await run(process.execPath, ['--import', 'tsx', child, dir, JSON.stringify(options)], { maxBuffer: 1 << 26 });
     const { result, ms, baselineKiB, peakKiB } = JSON.parse(stdout) as ChildOutput;
     const growth = (peakKiB - baselineKiB) * 1024;
