@@ -88,7 +88,9 @@ export async function planOptimize(location: TableLocation, options: OptimizeOpt
     const bySize = Math.ceil(liveBytes / targetFileSize);
     const byMemory = Math.ceil((liveBytes * inflation) / outputCap);
     if (byMemory > bySize) cappedByMemory = true;
-    const outputFiles = bin.liveRows === 0 ? 0 : Math.min(bin.liveRows, Math.max(1, bySize, byMemory));
+    // Files without statistics have unknown row counts: at least one output then.
+    const rowsKnown = bin.files.every((f) => f.rows !== null);
+    const outputFiles = rowsKnown && bin.liveRows === 0 ? 0 : Math.min(rowsKnown ? bin.liveRows : Infinity, Math.max(1, bySize, byMemory));
     return { ...bin, outputFiles };
   });
   if (cappedByMemory) {
