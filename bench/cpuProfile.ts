@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { SourceMap, type SourceMapPayload } from 'node:module';
-import { relative } from 'node:path';
+import { basename, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT } from './benchPaths';
 
@@ -29,14 +29,14 @@ export function hotSpots(profilePath: string, bundlePath: string, top: number): 
     const us = selfUs.get(node.id) ?? 0;
     if (us === 0) continue;
     const frame = node.callFrame;
-    const isBundle = frame.url.endsWith('ours-child.cjs');
-    const location = isBundle ? mapLocation(map, frame.lineNumber, frame.columnNumber) : shortUrl(frame.url, frame.lineNumber);
+    const isBundle = frame.url.endsWith(basename(bundlePath));
+    const location = isBundle ? mapLocation(map, frame.lineNumber, frame.columnNumber, bundlePath) : shortUrl(frame.url, frame.lineNumber);
     const name = frame.functionName || '(anonymous)';
     const key = `${name}@${location}`;
     const group = groups.get(key) ?? { selfMs: 0, share: 0, functionName: name, location, hotLines: [], lines: new Map<string, number>() };
     group.selfMs += us / 1000;
     for (const tick of node.positionTicks ?? []) {
-      const line = isBundle ? mapLocation(map, tick.line - 1, 0) : String(tick.line);
+      const line = isBundle ? mapLocation(map, tick.line - 1, 0, bundlePath) : String(tick.line);
       group.lines.set(line, (group.lines.get(line) ?? 0) + tick.ticks);
     }
     groups.set(key, group);
@@ -66,8 +66,8 @@ export function inclusiveSpots(profilePath: string, bundlePath: string, top: num
   const keyOf = new Map<number, string | undefined>();
   for (const node of profile.nodes) {
     const frame = node.callFrame;
-    if (!frame.url.endsWith('ours-child.cjs')) { keyOf.set(node.id, undefined); continue; }
-    const location = mapLocation(map, frame.lineNumber, frame.columnNumber);
+    if (!frame.url.endsWith(basename(bundlePath))) { keyOf.set(node.id, undefined); continue; }
+    const location = mapLocation(map, frame.lineNumber, frame.columnNumber, bundlePath);
     keyOf.set(node.id, location.startsWith('src/') || location.startsWith('bench/') ? `${frame.functionName || '(anonymous)'}@${location}` : undefined);
   }
   const totals = new Map<string, number>();
@@ -94,9 +94,9 @@ export function inclusiveSpots(profilePath: string, bundlePath: string, top: num
     });
 }
 
-function mapLocation(map: SourceMap, line: number, column: number): string {
+function mapLocation(map: SourceMap, line: number, column: number, bundlePath: string): string {
   const entry = map.findEntry(line, column);
-  if (!('originalSource' in entry)) return `ours-child.cjs:${line + 1}`;
+  if (!('originalSource' in entry)) return `${basename(bundlePath)}:${line + 1}`;
   const source = entry.originalSource.startsWith('file:') ? fileURLToPath(entry.originalSource) : entry.originalSource;
   const path = source.startsWith('/') ? relative(REPO_ROOT, source) : source.replace(/^(\.\.\/)+/, '');
   return `${path}:${entry.originalLine + 1}`;

@@ -7,17 +7,17 @@ import { CACHE_DIR, REPO_ROOT } from './benchPaths';
 const require = createRequire(import.meta.url);
 
 /**
- * Bundles bench/oursChild.ts with the options of the CLI bundle (scripts/build.mjs): CommonJS for
+ * Bundles a benchmark child (bench/oursChild.ts by default) into `<name>.cjs` with the options of the CLI bundle (scripts/build.mjs): CommonJS for
  * node20, parquet-wasm's .wasm copied beside it. The linked source map lets CPU profiles name
  * src/ files and lines.
  */
-export async function buildOursChild(): Promise<string> {
+export async function buildOursChild(entry = 'bench/oursChild.ts', name = 'ours-child'): Promise<string> {
   const dir = join(CACHE_DIR, 'child');
   mkdirSync(dir, { recursive: true });
-  const outfile = join(dir, 'ours-child.cjs');
+  const outfile = join(dir, `${name}.cjs`);
   await build({
     absWorkingDir: REPO_ROOT,
-    entryPoints: ['bench/oursChild.ts'],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',

@@ -6,8 +6,13 @@ export interface ChildRun extends ChildResult {
   processMs: number;
 }
 
-/** Runs one child (node or python) and returns its result line; rejects with its stderr when it fails. */
+/** Runs one reader-benchmark child (node or python) and returns its result line; rejects with its stderr when it fails. */
 export function runChild(command: string, args: readonly string[], cwd: string): Promise<ChildRun> {
+  return runJsonChild(command, args, cwd, isChildResult);
+}
+
+/** Runs a child whose last stdout line is a JSON result that `isResult` accepts (any benchmark's contract). */
+export function runJsonChild<T>(command: string, args: readonly string[], cwd: string, isResult: (value: unknown) => value is T): Promise<T & { processMs: number }> {
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
     const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -25,7 +30,7 @@ export function runChild(command: string, args: readonly string[], cwd: string):
       } catch {
         parsed = undefined;
       }
-      if (code !== 0 || !isChildResult(parsed)) {
+      if (code !== 0 || !isResult(parsed)) {
         reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${stderr.slice(-4000)}${stdout.slice(-1000)}`));
         return;
       }
