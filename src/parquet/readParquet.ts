@@ -1,6 +1,7 @@
 import { parquetMetadata } from 'hyparquet';
 import { readParquet } from 'parquet-wasm/node';
-import { tableFromIPC, type Table } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
+import { tableFromWasm } from './arrowFromWasm';
 
 /** Raised for bytes that are not a readable Parquet file; callers wrap it with the file's name. */
 export class ParquetDecodeError extends Error {
@@ -23,7 +24,7 @@ export function decodeParquet(bytes: Uint8Array, options: ParquetReadOptions = {
       ...(options.rowGroups ? { rowGroups: options.rowGroups } : {}),
       batchSize: options.batchSize ?? 65536,
     });
-    return tableFromIPC(wasmTable.intoIPCStream());
+    return tableFromWasm(wasmTable);
   } catch (error) {
     throw new ParquetDecodeError(errorText(error));
   }
