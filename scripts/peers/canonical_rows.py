@@ -3,7 +3,8 @@
 Both peers (delta-rs and Spark) hand us a pyarrow table, so one formatter serves both and any
 difference between their dumps is a difference in what they read, not in how we print it.
 Contract: one object per row, keys in schema order; int64 beyond +-(2^53-1) as strings (JSON
-numbers lose precision there); decimals as strings with their scale; NaN/+-Infinity as strings;
+numbers lose precision there); decimals as strings with their scale; NaN/+-Infinity as strings; float32 as its shortest
+round-trip decimal;
 dates YYYY-MM-DD; timestamps YYYY-MM-DDTHH:MM:SS.ffffffZ (UTC), timestamp_ntz the same without Z;
 binary base64; structs objects; arrays arrays; maps arrays of [key, value]. Lines are sorted by
 their JSON text so comparisons do not depend on file or row order.
@@ -15,6 +16,7 @@ import datetime as dt
 import decimal
 import json
 import math
+import struct
 from typing import Any
 
 import pyarrow as pa
@@ -30,11 +32,24 @@ def _timestamp(value: dt.datetime, with_zone: bool) -> str:
     return text + "Z" if with_zone else text
 
 
-def _float(value: float) -> Any:
+def _float(value: float, single: bool) -> Any:
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):
         return "Infinity" if value > 0 else "-Infinity"
+    return _shortest_float32(value) if single else value
+
+
+def _shortest_float32(value: float) -> float:
+    # A float column prints as the shortest decimal that reads back as the same float32 (0.1, not
+    # 0.10000000149011612), as Spark and our CLI print it.
+    for digits in range(1, 10):
+        candidate = float(f"{value:.{digits}g}")
+        try:
+            if struct.unpack("<f", struct.pack("<f", candidate))[0] == value:
+                return candidate
+        except OverflowError:  # rounding up past float32's largest value: try more digits
+            continue
     return value
 
 
@@ -48,7 +63,7 @@ def canonical_value(value: Any, arrow_type: pa.DataType) -> Any:
     if pa.types.is_integer(arrow_type):
         return str(value) if abs(value) > MAX_SAFE_INTEGER else int(value)
     if pa.types.is_floating(arrow_type):
-        return _float(float(value))
+        return _float(float(value), arrow_type.bit_width <= 32)
     if pa.types.is_decimal(arrow_type):
         quantum = decimal.Decimal(1).scaleb(-arrow_type.scale)
         # decimal(38, s) has more digits than the default 28-digit context allows.
