@@ -46,6 +46,11 @@ export class ZOrderKey {
     }
   }
 
+  /** Bits of a Z-value: every Z-value is below 2^zBits. */
+  get zBits(): number {
+    return this.bitsPerColumn * this.columns.length;
+  }
+
   /** 0 for null, else 1 + the number of boundaries at or below the value. */
   rank(column: number, value: TypedValue): number {
     if (value === null) return 0;

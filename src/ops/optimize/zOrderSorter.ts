@@ -105,7 +105,7 @@ export class ZOrderSorter {
         // Rows never spilled are already counted while pending.
         const held = spilled ? batches.reduce((n, b) => n + b.data.byteLength, 0) : 0;
         this.options.meter.hold(held);
-        const order = sortOrder(batches);
+        const order = sortOrder(batches, this.options.key.zBits);
         this.options.meter.hold(order.byteLength);
         for (let start = 0; start < order.length / 2;) {
           while (nextCut < cuts.length && (cuts[nextCut] as number) <= position) nextCut++;
@@ -201,22 +201,18 @@ function takeBatch(batch: RecordBatch, indices: Int32Array): RecordBatch {
 }
 
 /** (batch, row) pairs of every row sorted by Z-value, flattened: [b0, r0, b1, r1, ...]. */
-function sortOrder(batches: readonly RecordBatch[]): Uint32Array {
+function sortOrder(batches: readonly RecordBatch[], zBits: number): Uint32Array {
   const zs = batches.map((b) => zColumnOf(b));
   const total = zs.reduce((n, z) => n + z.length, 0);
-  const keys = new Float64Array(total);
   const refs = new Uint32Array(total * 2);
   let i = 0;
   zs.forEach((z, b) => {
     for (let row = 0; row < z.length; row++, i++) {
-      keys[i] = z[row] as number;
       refs[2 * i] = b;
       refs[2 * i + 1] = row;
     }
   });
-  const index = new Uint32Array(total);
-  for (let k = 0; k < total; k++) index[k] = k;
-  index.sort((a, b) => (keys[a] as number) - (keys[b] as number) || a - b);
+  const index = sortedIndex(zs, total, zBits);
   const out = new Uint32Array(total * 2);
   for (let k = 0; k < total; k++) {
     const from = index[k] as number;
@@ -224,6 +220,31 @@ function sortOrder(batches: readonly RecordBatch[]): Uint32Array {
     out[2 * k + 1] = refs[2 * from + 1] as number;
   }
   return out;
+}
+
+/**
+ * Row positions in Z order. When Z-value and position fit together in a double's 53 exact bits
+ * (two columns: 20 + up to 33 bits), each row becomes the number z * 2^p + position and a plain
+ * numeric typed-array sort (native, no comparator calls) orders them; else a comparator sort.
+ */
+function sortedIndex(zs: readonly Float64Array[], total: number, zBits: number): Uint32Array {
+  const positionBits = Math.max(1, Math.ceil(Math.log2(total + 1)));
+  const index = new Uint32Array(total);
+  if (zBits + positionBits <= 53) {
+    const scale = 2 ** positionBits;
+    const packed = new Float64Array(total);
+    let i = 0;
+    for (const z of zs) for (let row = 0; row < z.length; row++, i++) packed[i] = (z[row] as number) * scale + i;
+    packed.sort();
+    for (let k = 0; k < total; k++) index[k] = (packed[k] as number) % scale;
+    return index;
+  }
+  const keys = new Float64Array(total);
+  let i = 0;
+  for (const z of zs) for (let row = 0; row < z.length; row++, i++) keys[i] = z[row] as number;
+  for (let k = 0; k < total; k++) index[k] = k;
+  index.sort((a, b) => (keys[a] as number) - (keys[b] as number) || a - b);
+  return index;
 }
 
 function zColumnOf(batch: RecordBatch): Float64Array {
