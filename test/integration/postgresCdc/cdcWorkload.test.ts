@@ -50,11 +50,13 @@ describe('lakehouse ingest postgres --mode cdc (real server, concurrent workload
     const commits: number[] = [];
     const following = ingestPostgresCdc({
       url: cluster.url, table: 'public.items', target, until: 'follow', signal: controller.signal,
-      batching: { maxDelayMs: 300 }, deletionVectors: true, onCommit: (c) => commits.push(c.lagMs),
+      // Small batches: several commits must happen however slowly a loaded machine runs the workload.
+      batching: { maxDelayMs: 300, maxChanges: 5 }, deletionVectors: true, onCommit: (c) => commits.push(c.lagMs),
     });
-    // Streams for a while after the snapshot, however long the snapshot takes on a loaded machine.
-    const deadline = Date.now() + 40_000;
-    while (commits.length < 4 && Date.now() < deadline) await sleep(100);
+    // Streams for a while after the snapshot, however long the snapshot takes on a loaded machine:
+    // until several commits happened and the workload ran enough transactions to overlap them.
+    const deadline = Date.now() + 60_000;
+    while ((commits.length < 4 || workload.transactions <= 150) && Date.now() < deadline) await sleep(100);
     const transactions = await workload.stop();
     controller.abort();
     const followed = await following;
