@@ -1,6 +1,6 @@
 import { physicalName, isRecord, type ColumnMappingMode, type StructType } from '../schema';
 import type { NonNullValue } from '../predicate/typedValue';
-import { parseRawJson } from './rawJson';
+import { parseStatsJson } from './statsJson';
 import { toCount, toStatValue } from './statValue';
 
 /**
@@ -46,7 +46,7 @@ class ParsedFileStats implements FileStats {
  */
 export function parseFileStats(json: string | null | undefined, schema: StructType, mode: ColumnMappingMode): FileStats | undefined {
   if (json === null || json === undefined || json === '') return undefined;
-  return fileStatsFromParsed(parseRawJson(json), schema, mode);
+  return fileStatsFromParsed(parseStatsJson(json), schema, mode);
 }
 
 /**
