@@ -14,6 +14,8 @@ const utf8 = new TextDecoder();
  * undefined as in commit JSON; int64 values (sizes, times, versions) become numbers.
  */
 export function plainReader(data: Data): PlainReader {
+  // Most action columns and optional fields of a checkpoint are null in every row of a batch.
+  if (data.length > 0 && data.nullCount === data.length) return () => undefined;
   const type = data.type as DataType;
   const valid = (row: number): boolean => isValidAt(data, row);
   switch (type.typeId) {

@@ -1,4 +1,4 @@
-import type { Table } from 'apache-arrow';
+import type { Data, Table } from 'apache-arrow';
 import type { ObjectStore } from '../storage/objectStore';
 import { decodeParquet, ParquetDecodeError } from '../parquet/readParquet';
 import type { Action, Sidecar } from './actions';
@@ -65,7 +65,9 @@ async function readParquetActions(store: ObjectStore, path: string): Promise<Act
     .filter(({ index }) => index >= 0);
   const actions: Action[] = [];
   for (const batch of table.batches) {
-    const readers: [string, PlainReader][] = present.map(({ name, index }) => [name, plainReader(batch.data.children[index] as never)]);
+    const readers: [string, PlainReader][] = present
+      .filter(({ index }) => (batch.data.children[index] as Data).nullCount < batch.numRows)
+      .map(({ name, index }) => [name, plainReader(batch.data.children[index] as Data)]);
     for (let row = 0; row < batch.numRows; row++) {
       for (const [name, read] of readers) {
         const value = read(row);
