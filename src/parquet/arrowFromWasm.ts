@@ -1,6 +1,6 @@
-import { tableFromIPC, type RecordBatch, type Table } from 'apache-arrow';
-import { parseRecordBatch, parseTable } from 'arrow-js-ffi';
-import { wasmMemory, type RecordBatch as WasmRecordBatch, type Table as WasmTable } from 'parquet-wasm/node';
+import { tableFromIPC, type Table } from 'apache-arrow';
+import { parseTable } from 'arrow-js-ffi';
+import { wasmMemory, type Table as WasmTable } from 'parquet-wasm/node';
 
 /*
  * Arrow data decoded by parquet-wasm is moved into Arrow JS through the Arrow C Data Interface: the
@@ -25,24 +25,6 @@ export function tableFromWasm(table: WasmTable): Table {
     ffi.free();
   }
   return tableFromIPC(table.intoIPCStream());
-}
-
-/** Converts and frees a parquet-wasm record batch. */
-export function batchFromWasm(batch: WasmRecordBatch): RecordBatch {
-  const ffi = batch.toFFI();
-  try {
-    const memory = wasmMemory().buffer;
-    if (hasZeroOffsets(new DataView(memory), ffi.arrayAddr())) {
-      const out = parseRecordBatch(memory, ffi.arrayAddr(), ffi.schemaAddr(), true);
-      batch.free();
-      return out;
-    }
-  } finally {
-    ffi.free();
-  }
-  const [only] = tableFromIPC(batch.intoIPCStream()).batches;
-  if (!only) throw new Error('parquet-wasm returned a record batch without data');
-  return only;
 }
 
 /**
