@@ -1,4 +1,5 @@
 import { startRowDiff } from './diff/rowDiffApp';
+import { startOptimize } from './optimize/optimizeApp';
 import { startParquetFile } from './parquet/parquetFileApp';
 import { startPreview } from './preview/previewApp';
 import { startSchema } from './schema/schemaApp';
@@ -9,3 +10,4 @@ if (panel === 'preview') startPreview(document.body);
 else if (panel === 'rowDiff') startRowDiff(document.body);
 else if (panel === 'schema') startSchema(document.body);
 else if (panel === 'parquet') startParquetFile(document.body);
+else if (panel === 'optimize') startOptimize(document.body);

@@ -1,4 +1,7 @@
 import * as vscode from 'vscode';
+import { convertToDeltaWizard } from '../convert/convertWizard';
+import { openOptimizePanel } from '../optimize/optimizePanel';
+import { pickOptimizeOptions } from '../optimize/pickOptimizeOptions';
 import { PreviewPanel } from '../preview/previewPanel';
 import { openSchemaPanel } from '../schema/schemaPanel';
 import type { TablesTreeProvider } from '../tree/tablesTreeProvider';
@@ -42,5 +45,18 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     }),
     vscode.commands.registerCommand('lakehouse.diff.comparePrevious', guarded('Compare with Previous Version failed', (node) => compareWithPrevious(deps, node))),
     vscode.commands.registerCommand('lakehouse.diff.compareVersions', guarded('Compare Versions failed', (node) => compareVersions(deps, node))),
+    vscode.commands.registerCommand('lakehouse.table.optimize', guarded('Optimize failed', async (node) => {
+      const location = node && 'location' in node ? node.location : await pickTable(tree, 'Optimize');
+      const choice = location && await pickOptimizeOptions(location);
+      if (location && choice) openOptimizePanel({ extensionUri, log, onDidOptimize: (table) => tree.refreshTable(table) }, location, choice);
+    })),
+    vscode.commands.registerCommand('lakehouse.convert.toDelta', async (uri?: vscode.Uri) => {
+      try {
+        await convertToDeltaWizard({ log, onDidConvert: () => tree.refreshAll() }, uri instanceof vscode.Uri ? uri : undefined);
+      } catch (error) {
+        const { showError } = await import('../showError');
+        await showError(log, 'Convert to Delta failed', error);
+      }
+    }),
   ];
 }

@@ -1,0 +1,234 @@
+import type { ColumnSkipping, OptimizeBin, OptimizePlan, OptimizeResult, SkippingFigures } from '../../src/ops/optimize/optimizePlan';
+import { formatBytes } from '../../src/util/formatBytes';
+import { div } from '../grid/virtualGrid';
+import { isOptimizeHostMessage, type OptimizeWebviewMessage } from '../protocol/optimize';
+import { hostSender } from '../vscodeApi';
+import { button } from '../widgets/button';
+import { sizeHistogramChart } from './sizeHistogramChart';
+
+/** More bins than this are summarised in one line: the table is for reading, not for 10,000 rows. */
+const MAX_BINS_SHOWN = 200;
+
+const REASONS: Record<OptimizeBin['reason'], string> = { smallFiles: 'small files', deletedRows: 'deleted rows', zOrder: 'Z-order' };
+
+/** The OPTIMIZE plan panel: the plan as the host computed it, a Run button, then the measured result. */
+export function startOptimize(root: HTMLElement): void {
+  const send = hostSender<OptimizeWebviewMessage>();
+  const toolbar = div('toolbar');
+  const run = button('Run', 'Rewrite the files as planned and commit (dataChange=false)');
+  run.disabled = true;
+  run.classList.add('run');
+  const status = div('status');
+  status.setAttribute('role', 'status');
+  status.textContent = 'Planning…';
+  toolbar.append(run);
+  const doc = div('document');
+  root.append(toolbar, status, doc);
+  let plan: OptimizePlan | undefined;
+  run.addEventListener('click', () => {
+    run.disabled = true;
+    send({ type: 'run' });
+  });
+
+  window.addEventListener('message', (event: MessageEvent<unknown>) => {
+    const message: unknown = event.data;
+    if (!isOptimizeHostMessage(message)) return;
+    switch (message.type) {
+      case 'plan':
+        plan = message.plan;
+        status.textContent = planStatus(plan);
+        run.disabled = plan.bins.length === 0;
+        doc.replaceChildren(...renderPlan(plan, undefined));
+        break;
+      case 'running':
+        run.disabled = true;
+        status.textContent = 'Running… (cancel from the notification)';
+        break;
+      case 'result':
+        status.textContent = message.result.version === null
+          ? 'Nothing to do: no files were rewritten.'
+          : `Committed version ${message.result.version} in ${(message.result.durationMs / 1000).toFixed(1)} s`;
+        doc.replaceChildren(...renderPlan(message.result.plan, message.result));
+        break;
+      case 'error': {
+        const error = div('error');
+        error.setAttribute('role', 'alert');
+        error.textContent = message.message;
+        doc.prepend(error);
+        status.textContent = message.phase === 'plan' ? 'No plan.' : 'Not run.';
+        run.disabled = message.phase === 'plan' || plan === undefined || plan.bins.length === 0;
+        break;
+      }
+    }
+  });
+  send({ type: 'ready' });
+}
+
+function planStatus(plan: OptimizePlan): string {
+  const what = plan.mode === 'zOrder' ? `Z-order by ${plan.zOrderBy.join(', ')}` : 'compaction';
+  const where = plan.where ? ` where ${plan.where}` : '';
+  if (plan.bins.length === 0) return `${plan.table} · version ${plan.version} · ${what}${where}: nothing to do`;
+  return `${plan.table} · version ${plan.version} · ${what}${where} · plan only, nothing written yet`;
+}
+
+function renderPlan(plan: OptimizePlan, result: OptimizeResult | undefined): Element[] {
+  const parts: Element[] = [];
+  if (result) parts.push(heading('Result'), resultTable(plan, result));
+  parts.push(heading('Plan'), summaryTable(plan));
+  parts.push(heading('File sizes'), sizeHistogramChart(plan.histogram));
+  if (plan.mode === 'zOrder') parts.push(heading('Data skipping'), skippingTable(plan.skipping));
+  parts.push(heading(`Bins (${plan.bins.length})`), binsTable(plan.bins));
+  if (plan.notes.length) {
+    const list = document.createElement('ul');
+    list.className = 'notes';
+    for (const note of plan.notes) list.append(listItem(note));
+    parts.push(heading('Notes'), list);
+  }
+  return parts;
+}
+
+function summaryTable(plan: OptimizePlan): HTMLTableElement {
+  const rows: [string, string][] = [
+    ['Files in table', String(plan.filesInTable)],
+    ['Files considered', String(plan.filesConsidered)],
+    ...(plan.mode === 'zOrder' ? [['Already clustered (left alone)', String(plan.filesAlreadyClustered)] as [string, string]] : []),
+    ['Files to rewrite', String(plan.filesToRemove)],
+    ['Files to write', String(plan.filesToAdd)],
+    ['Bytes to rewrite', formatBytes(plan.bytesToRewrite)],
+    ['File count', `${plan.fileCountBefore} → ${plan.fileCountAfter}`],
+    ['Target file size', formatBytes(plan.targetFileSize)],
+    ['Memory budget', formatBytes(plan.memoryBudget)],
+  ];
+  return keyValueTable(rows, 'summary');
+}
+
+function resultTable(plan: OptimizePlan, result: OptimizeResult): HTMLTableElement {
+  const plannedRows = plan.bins.reduce((sum, bin) => sum + bin.liveRows, 0);
+  const table = detailsTable('result', ['', 'Planned', 'Measured']);
+  const body = table.createTBody();
+  const rows: [string, string, string][] = [
+    ['Files removed', String(plan.filesToRemove), String(result.filesRemoved)],
+    ['Files added', String(plan.filesToAdd), String(result.filesAdded)],
+    ['Bytes rewritten', formatBytes(plan.bytesToRewrite), formatBytes(result.bytesRemoved)],
+    ['Bytes written', '', formatBytes(result.bytesAdded)],
+    ['Rows written', String(plannedRows), String(result.rowsWritten)],
+    ['Peak Arrow memory', `budget ${formatBytes(plan.memoryBudget)}`, formatBytes(result.peakHeldBytes)],
+    ['Spill files', '', `${result.spillFiles} (${formatBytes(result.spillBytes)})`],
+    ['Commit attempts', '', String(result.attempts)],
+  ];
+  for (const [label, planned, measured] of rows) {
+    const row = body.insertRow();
+    row.dataset.metric = label;
+    cell(row, label, 'muted');
+    cell(row, planned, 'numeric');
+    cell(row, measured, 'numeric');
+  }
+  return table;
+}
+
+function skippingTable(columns: readonly ColumnSkipping[]): HTMLTableElement {
+  const table = detailsTable('skipping', ['Column', 'Predicate', 'Files read before', 'Predicted after', 'Measured after', 'Values']);
+  const body = table.createTBody();
+  for (const column of columns) {
+    for (const [kind, figures] of [['range (1% of values)', column.range], ['point (=)', column.point]] as const) {
+      const row = body.insertRow();
+      row.dataset.column = column.column;
+      row.dataset.kind = kind.split(' ')[0] ?? kind;
+      cell(row, column.column, 'mono');
+      cell(row, kind, 'muted');
+      cell(row, percent(figures.before), 'numeric before');
+      cell(row, percent(figures.predicted), 'numeric predicted');
+      cell(row, measuredText(figures), 'numeric measured');
+      cell(row, `${column.low ?? 'null'} … ${column.high ?? 'null'} (${column.probes} probes)`, 'muted');
+    }
+  }
+  return table;
+}
+
+function measuredText(figures: SkippingFigures): string {
+  return figures.measured === undefined ? '—' : percent(figures.measured);
+}
+
+function binsTable(bins: readonly OptimizeBin[]): HTMLElement {
+  if (bins.length === 0) return paragraph('No bin: every partition is already at the target size (single-file bins are skipped).');
+  const table = detailsTable('bins', ['Partition', 'Reason', 'Input files', 'Input bytes', 'Live rows', 'Output files']);
+  const body = table.createTBody();
+  for (const bin of bins.slice(0, MAX_BINS_SHOWN)) {
+    const row = body.insertRow();
+    cell(row, partitionText(bin.partition), 'mono');
+    cell(row, REASONS[bin.reason], '');
+    cell(row, String(bin.files.length), 'numeric');
+    cell(row, formatBytes(bin.inputBytes), 'numeric');
+    cell(row, String(bin.liveRows), 'numeric');
+    cell(row, String(bin.outputFiles), 'numeric');
+  }
+  if (bins.length > MAX_BINS_SHOWN) {
+    const rest = bins.slice(MAX_BINS_SHOWN);
+    const row = body.insertRow();
+    cell(row, `… ${rest.length} more bins`, 'muted');
+    cell(row, '', '');
+    cell(row, String(rest.reduce((n, b) => n + b.files.length, 0)), 'numeric');
+    cell(row, formatBytes(rest.reduce((n, b) => n + b.inputBytes, 0)), 'numeric');
+    cell(row, String(rest.reduce((n, b) => n + b.liveRows, 0)), 'numeric');
+    cell(row, String(rest.reduce((n, b) => n + b.outputFiles, 0)), 'numeric');
+  }
+  return table;
+}
+
+function partitionText(partition: Record<string, string | null>): string {
+  const entries = Object.entries(partition);
+  return entries.length === 0 ? '(whole table)' : entries.map(([k, v]) => `${k}=${v ?? 'null'}`).join(', ');
+}
+
+function percent(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)}%`;
+}
+
+function keyValueTable(rows: readonly [string, string][], name: string): HTMLTableElement {
+  const table = document.createElement('table');
+  table.className = `details ${name}`;
+  for (const [label, value] of rows) {
+    const row = table.insertRow();
+    row.dataset.metric = label;
+    cell(row, label, 'muted');
+    cell(row, value, 'numeric');
+  }
+  return table;
+}
+
+function detailsTable(name: string, headers: readonly string[]): HTMLTableElement {
+  const table = document.createElement('table');
+  table.className = `details ${name}`;
+  const head = table.createTHead().insertRow();
+  for (const text of headers) {
+    const th = document.createElement('th');
+    th.textContent = text;
+    head.append(th);
+  }
+  return table;
+}
+
+function cell(row: HTMLTableRowElement, text: string, className: string): HTMLTableCellElement {
+  const td = row.insertCell();
+  td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
+
+function heading(text: string): HTMLElement {
+  const h = document.createElement('h2');
+  h.textContent = text;
+  return h;
+}
+
+function paragraph(text: string): HTMLElement {
+  const p = document.createElement('p');
+  p.textContent = text;
+  return p;
+}
+
+function listItem(text: string): HTMLLIElement {
+  const li = document.createElement('li');
+  li.textContent = text;
+  return li;
+}
