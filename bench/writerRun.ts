@@ -5,7 +5,7 @@
  *
  *   npm run bench:writer                        all cases at full size
  *   npm run bench:writer -- --only merge        some cases (append, merge, delete)
- *   npm run bench:writer -- --runs 1            fewer repetitions (default 3, the median is reported)
+ *   npm run bench:writer -- --runs 3            repetitions of every case (default: append 3, merge and delete 1)
  *   npm run bench:writer -- --scale 0.1         every row count times 0.1 (a quick check)
  *   npm run bench:writer -- --profile           also CPU-profile our child once per case and print hot spots
  */
@@ -20,6 +20,7 @@ import { buildOursChild } from './oursChildBundle';
 import { runJsonChild } from './runChild';
 import { scaledSizes, writerCases, type Contender, type WriterCase } from './writer/writerCases';
 import { isWriterChildResult, type WriterChildResult, type WriterJob } from './writer/writerJob';
+import { lastCommitFiles } from './writer/lastCommit';
 import { formatWriterTable, summariseRuns, writerDisagreements, type WriterCaseResult, type WriterRun } from './writer/writerSummary';
 import { ensureTargetTables, removeWorkTables, workTable, WRITER_CACHE_DIR, type TargetTables } from './writer/writerTables';
 
@@ -43,10 +44,11 @@ async function measureCase(writerCase: WriterCase, runs: number, targets: Target
     for (const contender of order) {
       const table = workTable(contender.start, targets, `${writerCase.id}-${contender.engine}`);
       const outcome = await runEngine(contender.engine, contender.job(table), children);
+      const commit = lastCommitFiles(table);
       // The other engine reads the result back.
       const check = await runEngine(contender.engine === 'ours' ? 'deltaRs' : 'ours', { op: 'count', table, where: expected.where }, children);
       rmSync(table, { recursive: true, force: true });
-      const measured: WriterRun = { ...outcome, check: { rows: check.rows ?? -1, matching: check.matching ?? -1 } };
+      const measured: WriterRun = { ...outcome, commit, check: { rows: check.rows ?? -1, matching: check.matching ?? -1 } };
       result.runs.get(contender)?.push(measured);
       log(`  ${writerCase.id} run ${run + 1}/${runs} ${contender.label.padEnd(24)} ${outcome.ms.toFixed(0).padStart(7)} ms  cpu ${outcome.cpuMs.toFixed(0).padStart(7)} ms  peak ${(outcome.peakKiB / 1024).toFixed(0).padStart(5)} MiB  rows after ${measured.check.rows}`);
     }
@@ -124,6 +126,7 @@ async function main(): Promise<void> {
     'ratio: ours / delta-rs (below 1: we are faster). cpu ms: user+system time of the operation, all threads.',
     'peak: VmHWM of the child right after the operation. input: VmRSS before it (runtime, libraries and the generated input rows).',
     'delta-rs DELETE is copy-on-write (it writes no deletion vectors): both of our DELETE lines compare with it.',
+    'files +/-: add and remove actions of the commit (a file given a deletion vector is removed and added again); new MiB: bytes of new data files (ours: ZSTD, delta-rs: Snappy, each engine\'s default).',
     'rows after: the result table counted by the other engine (ours by delta-rs through DataFusion, delta-rs\' by ours).',
   ].join('\n') + '\n');
 

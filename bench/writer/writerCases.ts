@@ -41,6 +41,10 @@ export interface WriterCase {
   /** Each ours contender is compared with the delta-rs one. */
   contenders: Contender[];
   expected: Expected;
+  /**
+   * Repetitions per contender (the median is reported). MERGE and DELETE run once by default: at full
+   * size one run of each takes about 2 minutes on 2 cores, and the whole bench must stay near 10.
+   */
   runs: number;
 }
 
@@ -59,7 +63,7 @@ export function writerCases(sizes: WriterSizes): WriterCase[] {
       expected: { rows: appendRows, matching: appendRows / 100, where: ONE_PERCENT_PREDICATE, affected: { rowsAdded: appendRows } },
     },
     {
-      id: 'merge', title: `MERGE ${count(mergeSourceRows)} rows into ${count(targetRows)}, 1% matching`, runs: 3,
+      id: 'merge', title: `MERGE ${count(mergeSourceRows)} rows into ${count(targetRows)}, 1% matching`, runs: 1,
       contenders: [
         { label: 'ours', engine: 'ours', start: 'plain', job: merge },
         { label: 'delta-rs', engine: 'deltaRs', start: 'plain', job: merge },
@@ -70,7 +74,7 @@ export function writerCases(sizes: WriterSizes): WriterCase[] {
       },
     },
     {
-      id: 'delete', title: `DELETE 1% of ${count(targetRows)} rows`, runs: 3,
+      id: 'delete', title: `DELETE 1% of ${count(targetRows)} rows`, runs: 1,
       contenders: [
         { label: 'ours, copy-on-write', engine: 'ours', start: 'plain', job: remove(false) },
         { label: 'ours, deletion vectors', engine: 'ours', start: 'dv', job: remove(true) },

@@ -31,15 +31,15 @@ async function operate(job: WriterJob, input: RecordBatch[]): Promise<JobOutcome
   switch (job.op) {
     case 'append': {
       const summary = await writeTable(job.table, input, { mode: 'error' });
-      return { rowsAdded: summary.rowsAdded, filesAdded: summary.filesAdded };
+      return { rowsAdded: summary.rowsAdded };
     }
     case 'merge': {
       const summary = await mergeRows(job.table, input, { key: ['id'] });
-      return { rowsUpdated: summary.rowsUpdated, rowsInserted: summary.rowsInserted, filesAdded: summary.filesAdded, filesRemoved: summary.filesRemoved };
+      return { rowsUpdated: summary.rowsUpdated, rowsInserted: summary.rowsInserted };
     }
     case 'delete': {
       const summary = await deleteRows(job.table, job.where, { deletionVectors: job.deletionVectors });
-      return { rowsDeleted: summary.rowsRemoved, filesAdded: summary.filesAdded, filesRemoved: summary.filesRemoved };
+      return { rowsDeleted: summary.rowsRemoved };
     }
     case 'count':
       return { rows: await countRows(job.table), matching: await countRows(job.table, job.where) };

@@ -25,14 +25,12 @@ export interface WriterChildResult {
   rowsUpdated?: number;
   rowsInserted?: number;
   rowsDeleted?: number;
-  filesAdded?: number;
-  filesRemoved?: number;
   /** count jobs. */
   rows?: number;
   matching?: number;
 }
 
-const COUNTS = ['rowsAdded', 'rowsUpdated', 'rowsInserted', 'rowsDeleted', 'filesAdded', 'filesRemoved', 'rows', 'matching'] as const;
+const COUNTS = ['rowsAdded', 'rowsUpdated', 'rowsInserted', 'rowsDeleted', 'rows', 'matching'] as const;
 
 export function isWriterChildResult(value: unknown): value is WriterChildResult {
   if (typeof value !== 'object' || value === null) return false;

@@ -1,4 +1,5 @@
 import { median } from '../summary';
+import type { CommitFiles } from './lastCommit';
 import type { Contender, WriterCase } from './writerCases';
 import type { WriterChildResult } from './writerJob';
 
@@ -7,6 +8,8 @@ export type WriterRun = WriterChildResult & {
   processMs: number;
   /** The result table counted by the other engine. */
   check: { rows: number; matching: number };
+  /** The operation's commit, from the log. */
+  commit: CommitFiles;
 };
 
 export interface WriterCaseResult { writerCase: WriterCase; runs: Map<Contender, WriterRun[]> }
@@ -16,8 +19,7 @@ export interface ContenderSummary {
   cpuMs: number;
   peakMiB: number;
   baselineMiB: number;
-  filesAdded?: number;
-  filesRemoved?: number;
+  commit: CommitFiles;
   rowsAfter: number;
 }
 
@@ -28,8 +30,7 @@ export function summariseRuns(runs: readonly WriterRun[]): ContenderSummary {
     cpuMs: median(runs.map((r) => r.cpuMs)),
     peakMiB: median(runs.map((r) => r.peakKiB)) / 1024,
     baselineMiB: median(runs.map((r) => r.baselineKiB)) / 1024,
-    ...(last.filesAdded === undefined ? {} : { filesAdded: last.filesAdded }),
-    ...(last.filesRemoved === undefined ? {} : { filesRemoved: last.filesRemoved }),
+    commit: last.commit,
     rowsAfter: last.check.rows,
   };
 }
@@ -57,7 +58,7 @@ export function writerDisagreements(result: WriterCaseResult): string[] {
 /** One line per ours contender against the delta-rs contender of its case (ratio below 1: we are faster). */
 export function formatWriterTable(results: readonly WriterCaseResult[]): string {
   const header = ['case', 'ours ms', 'delta-rs ms', 'ratio', 'cpu ms ours / delta-rs', 'cpu ratio', 'peak MiB ours / delta-rs',
-    'input MiB ours / delta-rs', 'files +/- ours | delta-rs', 'rows after'];
+    'input MiB ours / delta-rs', 'files +/- ours | delta-rs', 'new MiB ours / delta-rs', 'rows after'];
   const rows: string[][] = [];
   for (const result of results) {
     const peer = [...result.runs.entries()].find(([c]) => c.engine === 'deltaRs');
@@ -66,7 +67,8 @@ export function formatWriterTable(results: readonly WriterCaseResult[]): string 
     for (const [contender, runs] of result.runs) {
       if (contender.engine !== 'ours' || runs.length === 0) continue;
       const ours = summariseRuns(runs);
-      const files = (s: ContenderSummary): string => `+${s.filesAdded ?? '?'}/-${s.filesRemoved ?? 0}`;
+      const files = (s: ContenderSummary): string => `+${s.commit.filesAdded}/-${s.commit.filesRemoved}`;
+      const mib = (s: ContenderSummary): string => (s.commit.bytesAdded / 2 ** 20).toFixed(0);
       rows.push([
         `${result.writerCase.title}${contender.label === 'ours' ? '' : ` (${contender.label.replace(/^ours, /, '')})`}`,
         ours.ms.toFixed(0),
@@ -77,6 +79,7 @@ export function formatWriterTable(results: readonly WriterCaseResult[]): string 
         `${ours.peakMiB.toFixed(0)} / ${theirs.peakMiB.toFixed(0)}`,
         `${ours.baselineMiB.toFixed(0)} / ${theirs.baselineMiB.toFixed(0)}`,
         `${files(ours)} | ${files(theirs)}`,
+        `${mib(ours)} / ${mib(theirs)}`,
         ours.rowsAfter === theirs.rowsAfter ? ours.rowsAfter.toLocaleString('en-US') : `${ours.rowsAfter} vs ${theirs.rowsAfter}`,
       ]);
     }
