@@ -126,7 +126,7 @@ async function main(): Promise<void> {
     'ratio: ours / delta-rs (below 1: we are faster). cpu ms: user+system time of the operation, all threads.',
     'peak: VmHWM of the child right after the operation. input: VmRSS before it (runtime, libraries and the generated input rows).',
     'delta-rs DELETE is copy-on-write (it writes no deletion vectors): both of our DELETE lines compare with it.',
-    'files +/-: add and remove actions of the commit (a file given a deletion vector is removed and added again); new MiB: bytes of new data files (ours: ZSTD, delta-rs: Snappy, each engine\'s default).',
+    'files +/-: add and remove actions of the commit (a file given a deletion vector is removed and added again); new MiB: bytes of new data files (each engine\'s default codec: ours ZSTD; delta-rs Snappy for write and MERGE, ZSTD for DELETE).',
     'rows after: the result table counted by the other engine (ours by delta-rs through DataFusion, delta-rs\' by ours).',
   ].join('\n') + '\n');
 
