@@ -21,20 +21,23 @@ const SERIES = [
  */
 export function sizeHistogramChart(histogram: SizeHistogram): SVGSVGElement {
   const max = Math.max(1, ...histogram.before, ...histogram.after);
-  const height = LEGEND_HEIGHT + histogram.labels.length * ROW_HEIGHT;
+  // Size classes no file falls in, before or after, are left out: they would only push the bars apart.
+  const shown = histogram.labels.flatMap((label, i) => {
+    const before = histogram.before[i] ?? 0;
+    const after = histogram.after[i] ?? 0;
+    return before + after > 0 ? [{ label, before, after }] : [];
+  });
+  const height = LEGEND_HEIGHT + Math.max(1, shown.length) * ROW_HEIGHT;
   const width = LABEL_WIDTH + BAR_WIDTH + COUNT_WIDTH;
   const svg = element('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'size-histogram' });
-  svg.setAttribute('aria-label', histogram.labels
-    .map((label, i) => `${label}: ${histogram.before[i] ?? 0} files before, ${histogram.after[i] ?? 0} after`).join('; '));
+  svg.setAttribute('aria-label', shown.map(({ label, before, after }) => `${label}: ${before} files before, ${after} after`).join('; ') || 'No files');
 
   SERIES.forEach((series, i) => {
     const x = LABEL_WIDTH + i * 150;
     svg.append(swatch(x, 4, series.colour), text(series.label, x + 16, 14, 'start'));
   });
 
-  histogram.labels.forEach((label, i) => {
-    const before = histogram.before[i] ?? 0;
-    const after = histogram.after[i] ?? 0;
+  shown.forEach(({ label, before, after }, i) => {
     const top = LEGEND_HEIGHT + i * ROW_HEIGHT;
     const group = element('g', { class: 'size-class', 'data-label': label, 'data-before': before, 'data-after': after });
     group.append(text(label, LABEL_WIDTH - 8, top + ROW_HEIGHT / 2 + 4, 'end'));
