@@ -56,7 +56,8 @@ export function startOptimize(root: HTMLElement): void {
         error.textContent = message.message;
         doc.prepend(error);
         status.textContent = message.phase === 'plan' ? 'No plan.' : 'Not run.';
-        run.disabled = message.phase === 'plan' || plan === undefined || plan.bins.length === 0;
+        // After a cancelled run the plan still holds; after a failed one it may not (the table moved on).
+        run.disabled = !(message.phase === 'run' && message.cancelled);
         break;
       }
     }

@@ -17,8 +17,9 @@ export interface CopySourcePreview {
   schema: StructType;
 }
 
+/** The extensions importFiles takes a format from, so the preview lists the files the import reads. */
 const FORMATS: Record<string, ImportFormat> = {
-  '.csv': 'csv', '.tsv': 'csv', '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.json': 'ndjson', '.parquet': 'parquet',
+  '.csv': 'csv', '.tsv': 'csv', '.txt': 'csv', '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.json': 'ndjson', '.parquet': 'parquet', '.parq': 'parquet',
 };
 
 /**
