@@ -1,5 +1,6 @@
 import type { Protocol } from './actions';
 import { DeltaError } from './errors';
+import type { DataType, StructType } from './schema';
 
 /** Reader features this engine implements ("Table Features" in PROTOCOL.md). */
 export const SUPPORTED_READER_FEATURES: ReadonlySet<string> = new Set([
@@ -33,8 +34,37 @@ export function assertReadable(protocol: Protocol): void {
   }
 }
 
-/** Throws unless this engine can write a table with this protocol. */
-export function assertWritable(protocol: Protocol): void {
+/**
+ * Writer features that only govern a column type: a table that has the feature but no such column
+ * is safe to write. delta-rs, for one, lists variantType on every table it enables deletion vectors on.
+ */
+const TYPE_FEATURES: Readonly<Record<string, (type: DataType) => boolean>> = {
+  variantType: isVariant,
+  'variantType-preview': isVariant,
+};
+
+function isVariant(type: DataType): boolean {
+  return type.kind === 'primitive' && type.name === 'variant';
+}
+
+function schemaUses(schema: StructType, matches: (type: DataType) => boolean): boolean {
+  const visit = (type: DataType): boolean => {
+    if (matches(type)) return true;
+    switch (type.kind) {
+      case 'struct': return type.fields.some((f) => visit(f.type));
+      case 'array': return visit(type.elementType);
+      case 'map': return visit(type.keyType) || visit(type.valueType);
+      default: return false;
+    }
+  };
+  return visit(schema);
+}
+
+/**
+ * Throws unless this engine can write a table with this protocol. With the table's schema, a type
+ * feature (variantType) whose type no column uses does not block the write.
+ */
+export function assertWritable(protocol: Protocol, schema?: StructType): void {
   assertReadable(protocol);
   const { minWriterVersion } = protocol;
   if (!Number.isInteger(minWriterVersion) || minWriterVersion < 1 || minWriterVersion > MAX_WRITER_VERSION) {
@@ -42,7 +72,11 @@ export function assertWritable(protocol: Protocol): void {
       `This table requires Delta writer version ${minWriterVersion}; Lakehouse Studio writes versions 1 to ${MAX_WRITER_VERSION}.`);
   }
   if (minWriterVersion === 7) {
-    const unsupported = (protocol.writerFeatures ?? []).filter((f) => !SUPPORTED_WRITER_FEATURES.has(f));
+    const unsupported = (protocol.writerFeatures ?? []).filter((f) => {
+      if (SUPPORTED_WRITER_FEATURES.has(f)) return false;
+      const typeCheck = TYPE_FEATURES[f];
+      return !(schema && typeCheck && !schemaUses(schema, typeCheck));
+    });
     if (unsupported.length > 0) {
       throw new DeltaError('DELTA_UNSUPPORTED_WRITER_FEATURE',
         `This table uses the writer feature${unsupported.length > 1 ? 's' : ''} ${unsupported.map((f) => `"${f}"`).join(', ')}, which Lakehouse Studio cannot write yet; the table was left unchanged.`);

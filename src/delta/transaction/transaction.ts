@@ -69,7 +69,7 @@ export class Transaction {
   /** Starts from the latest snapshot (or `readVersion`); for a table that does not exist yet use createTable. */
   static async start(table: DeltaTable, options: { readVersion?: number; appId?: string } = {}): Promise<Transaction> {
     const snapshot = await table.snapshot(options.readVersion === undefined ? {} : { version: options.readVersion });
-    assertWritable(snapshot.protocol);
+    assertWritable(snapshot.protocol, snapshot.schema);
     const transaction = new Transaction(table.store, snapshot);
     if (options.appId !== undefined) transaction.appIds.add(options.appId);
     return transaction;
@@ -250,7 +250,7 @@ export class Transaction {
   }
 
   private validate(protocol: Protocol, metadata: Metadata): void {
-    assertWritable(protocol);
+    assertWritable(protocol, metadata.schemaString ? parseSchemaString(metadata.schemaString) : undefined);
     const appendOnly = metadata.configuration?.['delta.appendOnly'] === 'true';
     for (const action of this.staged) {
       if (appendOnly && action.remove?.dataChange) {
