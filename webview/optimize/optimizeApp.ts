@@ -5,6 +5,7 @@ import { isOptimizeHostMessage, type OptimizeWebviewMessage } from '../protocol/
 import { hostSender } from '../vscodeApi';
 import { button } from '../widgets/button';
 import { sizeHistogramChart } from './sizeHistogramChart';
+import { textElement } from '../dom';
 
 /** More bins than this are summarised in one line: the table is for reading, not for 10,000 rows. */
 const MAX_BINS_SHOWN = 200;
@@ -74,16 +75,16 @@ function planStatus(plan: OptimizePlan): string {
 
 function renderPlan(plan: OptimizePlan, result: OptimizeResult | undefined): Element[] {
   const parts: Element[] = [];
-  if (result) parts.push(heading('Result'), resultTable(plan, result));
-  parts.push(heading('Plan'), summaryTable(plan));
-  parts.push(heading('File sizes'), sizeHistogramChart(plan.histogram));
-  if (plan.mode === 'zOrder') parts.push(heading('Data skipping'), skippingTable(plan.skipping));
-  parts.push(heading(`Bins (${plan.bins.length})`), binsTable(plan.bins));
+  if (result) parts.push(textElement('h2', 'Result'), resultTable(plan, result));
+  parts.push(textElement('h2', 'Plan'), summaryTable(plan));
+  parts.push(textElement('h2', 'File sizes'), sizeHistogramChart(plan.histogram));
+  if (plan.mode === 'zOrder') parts.push(textElement('h2', 'Data skipping'), skippingTable(plan.skipping));
+  parts.push(textElement('h2', `Bins (${plan.bins.length})`), binsTable(plan.bins));
   if (plan.notes.length) {
     const list = document.createElement('ul');
     list.className = 'notes';
-    for (const note of plan.notes) list.append(listItem(note));
-    parts.push(heading('Notes'), list);
+    for (const note of plan.notes) list.append(textElement('li', note));
+    parts.push(textElement('h2', 'Notes'), list);
   }
   return parts;
 }
@@ -151,7 +152,7 @@ function measuredText(figures: SkippingFigures): string {
 }
 
 function binsTable(bins: readonly OptimizeBin[]): HTMLElement {
-  if (bins.length === 0) return paragraph('No bin: every partition is already at the target size (single-file bins are skipped).');
+  if (bins.length === 0) return textElement('p', 'No bin: every partition is already at the target size (single-file bins are skipped).');
   const table = detailsTable('bins', ['Partition', 'Reason', 'Input files', 'Input bytes', 'Live rows', 'Output files']);
   const body = table.createTBody();
   for (const bin of bins.slice(0, MAX_BINS_SHOWN)) {
@@ -214,22 +215,4 @@ function cell(row: HTMLTableRowElement, text: string, className: string): HTMLTa
   td.textContent = text;
   if (className) td.className = className;
   return td;
-}
-
-function heading(text: string): HTMLElement {
-  const h = document.createElement('h2');
-  h.textContent = text;
-  return h;
-}
-
-function paragraph(text: string): HTMLElement {
-  const p = document.createElement('p');
-  p.textContent = text;
-  return p;
-}
-
-function listItem(text: string): HTMLLIElement {
-  const li = document.createElement('li');
-  li.textContent = text;
-  return li;
 }

@@ -2,6 +2,7 @@ import { PageCache } from '../grid/pageCache';
 import { div, VirtualGrid } from '../grid/virtualGrid';
 import { isParquetHostMessage, type ParquetFileInfo, type ParquetWebviewMessage } from '../protocol/parquetFile';
 import { hostSender } from '../vscodeApi';
+import { textElement } from '../dom';
 
 const MAX_PAGES = 20;
 
@@ -28,7 +29,7 @@ export function startParquetFile(root: HTMLElement): void {
         });
         data = { cache, grid };
         const preview = div('data-preview');
-        preview.append(heading('Data'), grid.element);
+        preview.append(textElement('h2', 'Data'), grid.element);
         const details = fileDetails(message);
         const layout = div('document');
         layout.append(details, preview);
@@ -55,9 +56,9 @@ export function startParquetFile(root: HTMLElement): void {
 
 function fileDetails(info: ParquetFileInfo): HTMLElement {
   const section = document.createElement('section');
-  section.append(heading('Schema'), table(['Column', 'Physical type', 'Logical type', 'Repetition'],
+  section.append(textElement('h2', 'Schema'), table(['Column', 'Physical type', 'Logical type', 'Repetition'],
     info.schema.map((leaf) => [leaf.path, leaf.physicalType, leaf.logicalType, leaf.repetition]), 'parquet-schema'));
-  section.append(heading('Row groups'));
+  section.append(textElement('h2', 'Row groups'));
   for (const group of info.rowGroups) {
     const title = document.createElement('h3');
     title.textContent = `Row group ${group.index}: ${group.numRows.toLocaleString()} rows, ${group.totalBytes.toLocaleString()} bytes`;
@@ -87,10 +88,4 @@ function table(headers: string[], rows: string[][], className: string): HTMLTabl
     }
   }
   return element;
-}
-
-function heading(text: string): HTMLElement {
-  const h = document.createElement('h2');
-  h.textContent = text;
-  return h;
 }

@@ -1,6 +1,7 @@
 import { div } from '../grid/virtualGrid';
 import { isSchemaHostMessage, type SchemaColumnView, type SchemaView } from '../protocol/schema';
 import { hostSender } from '../vscodeApi';
+import { textElement } from '../dom';
 
 const STATS_TEXT: Record<SchemaColumnView['stats'], string> = {
   minMax: 'min/max, nulls', nullCount: 'nulls only', none: '—', partition: 'partition value',
@@ -63,15 +64,15 @@ function render(view: SchemaView): HTMLElement {
     }
     cell(row, STATS_TEXT[column.stats], column.stats === 'none' ? 'muted' : '').dataset.stats = column.stats;
     const notes = cell(row, '', '');
-    if (column.partition) notes.append(badge('partition'));
-    if (column.generationExpression !== undefined) notes.append(badge('generated'), ` AS ${column.generationExpression}`);
+    if (column.partition) notes.append(textElement('span', 'partition', 'badge'));
+    if (column.generationExpression !== undefined) notes.append(textElement('span', 'generated', 'badge'), ` AS ${column.generationExpression}`);
     if (column.comment) notes.append(` ${column.comment}`);
   });
   table.addEventListener('keydown', (event) => moveFocus(table, event));
-  doc.append(heading('Columns'), table);
+  doc.append(textElement('h2', 'Columns'), table);
 
-  doc.append(heading('Constraints'));
-  if (view.constraints.length === 0) doc.append(paragraph('No CHECK constraints (delta.constraints.*).'));
+  doc.append(textElement('h2', 'Constraints'));
+  if (view.constraints.length === 0) doc.append(textElement('p', 'No CHECK constraints (delta.constraints.*).'));
   else {
     const constraints = document.createElement('table');
     constraints.className = 'details constraints';
@@ -83,9 +84,9 @@ function render(view: SchemaView): HTMLElement {
     doc.append(constraints);
   }
   const notNull = view.columns.filter((c) => !c.nullable).map((c) => c.path.join('.'));
-  if (notNull.length) doc.append(paragraph(`NOT NULL: ${notNull.join(', ')}`));
-  doc.append(heading('Statistics coverage'),
-    paragraph(`Data files carry statistics for the ${view.statsRule}. Columns with min/max can skip files for range filters.`));
+  if (notNull.length) doc.append(textElement('p', `NOT NULL: ${notNull.join(', ')}`));
+  doc.append(textElement('h2', 'Statistics coverage'),
+    textElement('p', `Data files carry statistics for the ${view.statsRule}. Columns with min/max can skip files for range filters.`));
   return doc;
 }
 
@@ -105,23 +106,4 @@ function cell(row: HTMLTableRowElement, text: string, className: string): HTMLTa
   if (className) td.className = className;
   td.setAttribute('role', 'gridcell');
   return td;
-}
-
-function badge(text: string): HTMLElement {
-  const span = document.createElement('span');
-  span.className = 'badge';
-  span.textContent = text;
-  return span;
-}
-
-function heading(text: string): HTMLElement {
-  const h = document.createElement('h2');
-  h.textContent = text;
-  return h;
-}
-
-function paragraph(text: string): HTMLElement {
-  const p = document.createElement('p');
-  p.textContent = text;
-  return p;
 }
