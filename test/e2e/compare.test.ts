@@ -1,23 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { e2eToolsOrSkip } from './harness/e2eGate';
+import { test } from 'node:test';
 import { gridRows } from './harness/previewGrid';
 import { pickQuickItem } from './harness/quickInput';
 import { activeWebview, openLakehouseSidebar, runCommand, screenshot } from './harness/workbench';
-import { openWorkbenchSession, type WorkbenchSession } from './harness/workbenchSession';
+import { workbenchForFile } from './harness/workbenchForFile';
 
-let session: WorkbenchSession | undefined;
-let skipped = 'not started';
-
-before(async () => {
-  const tools = e2eToolsOrSkip();
-  if ('skip' in tools) skipped = tools.skip;
-  else session = await openWorkbenchSession(tools);
-});
-after(async () => session?.close());
+const workbench = workbenchForFile();
 
 test('Compare Versions by key counts the rows the UPDATE changed and diffs the metadata', async (t) => {
-  if (!session) return t.skip(skipped);
+  const session = workbench.session;
+  if (!session) return t.skip(workbench.skipped);
   const { page } = session;
   await openLakehouseSidebar(page);
   await runCommand(page, 'Lakehouse: Compare Versions…');
@@ -56,7 +48,8 @@ test('Compare Versions by key counts the rows the UPDATE changed and diffs the m
 });
 
 test('the schema and metadata diff opens as a text diff of lakehouse: documents', async (t) => {
-  if (!session) return t.skip(skipped);
+  const session = workbench.session;
+  if (!session) return t.skip(workbench.skipped);
   const { page } = session;
   await page.locator('.tab', { hasText: 'customers: schema & metadata v0 ↔ v1' }).first().click();
   const editor = page.locator('.monaco-diff-editor').first();

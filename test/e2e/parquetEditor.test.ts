@@ -1,22 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { e2eToolsOrSkip } from './harness/e2eGate';
+import { test } from 'node:test';
 import { gridRows } from './harness/previewGrid';
 import { activeWebview, screenshot } from './harness/workbench';
-import { openWorkbenchSession, type WorkbenchSession } from './harness/workbenchSession';
+import { workbenchForFile } from './harness/workbenchForFile';
 
-let session: WorkbenchSession | undefined;
-let skipped = 'not started';
-
-before(async () => {
-  const tools = e2eToolsOrSkip();
-  if ('skip' in tools) skipped = tools.skip;
-  else session = await openWorkbenchSession(tools);
-});
-after(async () => session?.close());
+const workbench = workbenchForFile();
 
 test('a .parquet file opens in the custom editor with schema, row groups, stats and data', async (t) => {
-  if (!session) return t.skip(skipped);
+  const session = workbench.session;
+  if (!session) return t.skip(workbench.skipped);
   const { page } = session;
   // One of the sales table's files (partition part=1): two records, col1 31 and 41, col2 'foo1'.
   const file = 'part-00001-d7e5d32a-55fa-410a-afee-adcdf46bc859.c000.snappy.parquet';

@@ -1,34 +1,23 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { DeltaTable } from '../../src/delta/table';
-import { e2eToolsOrSkip } from './harness/e2eGate';
 import { extensionLog, loggedNumber } from './harness/extensionLog';
 import { gridRows, gridStatus, scrollGridToEnd } from './harness/previewGrid';
 import { activeWebview, openLakehouseSidebar, runCommand, screenshot, treeRow } from './harness/workbench';
-import { openWorkbenchSession, type WorkbenchSession } from './harness/workbenchSession';
+import { workbenchForFile } from './harness/workbenchForFile';
 
 const PAGE_SIZE = 10;
-let session: WorkbenchSession | undefined;
-let skipped = 'not started';
-
-before(async () => {
-  const tools = e2eToolsOrSkip();
-  if ('skip' in tools) skipped = tools.skip;
-  else {
-    session = await openWorkbenchSession(tools, {
-      // Ten rows a page makes the 100-row customers table take ten pages.
-      settings: { 'lakehouse.preview.pageSize': PAGE_SIZE },
-      prepare: (workspace) => {
-        // A table whose first commit has no protocol or metadata: the engine must refuse it.
-        mkdirSync(join(workspace, 'broken', '_delta_log'), { recursive: true });
-        writeFileSync(join(workspace, 'broken', '_delta_log', '00000000000000000000.json'), '{"commitInfo":{"operation":"WRITE"}}\n');
-      },
-    });
-  }
+const workbench = workbenchForFile({
+  // Ten rows a page makes the 100-row customers table take ten pages.
+  settings: { 'lakehouse.preview.pageSize': PAGE_SIZE },
+  prepare: (workspace) => {
+    // A table whose first commit has no protocol or metadata: the engine must refuse it.
+    mkdirSync(join(workspace, 'broken', '_delta_log'), { recursive: true });
+    writeFileSync(join(workspace, 'broken', '_delta_log', '00000000000000000000.json'), '{"commitInfo":{"operation":"WRITE"}}\n');
+  },
 });
-after(async () => session?.close());
 
 /** customers v1 is v0 after `UPDATE ... SET str = 'N/A' WHERE id < 50`. */
 function expectedCustomer(id: number, version: number): string {
@@ -36,7 +25,8 @@ function expectedCustomer(id: number, version: number): string {
 }
 
 test('Preview Data shows real rows at once and loads later pages on scroll', async (t) => {
-  if (!session) return t.skip(skipped);
+  const session = workbench.session;
+  if (!session) return t.skip(workbench.skipped);
   const { page } = session;
   await openLakehouseSidebar(page);
   await runCommand(page, 'Lakehouse: Preview Data');
@@ -73,7 +63,8 @@ test('Preview Data shows real rows at once and loads later pages on scroll', asy
 });
 
 test('opening a version from History previews the table as it was (time travel)', async (t) => {
-  if (!session) return t.skip(skipped);
+  const session = workbench.session;
+  if (!session) return t.skip(workbench.skipped);
   const { page } = session;
   const tree = await openLakehouseSidebar(page);
   await treeRow(tree, 'customers').click();
@@ -91,7 +82,8 @@ test('opening a version from History previews the table as it was (time travel)'
 });
 
 test('a broken table shows the engine\'s error in the tree and when previewed', async (t) => {
-  if (!session) return t.skip(skipped);
+  const session = workbench.session;
+  if (!session) return t.skip(workbench.skipped);
   const { page, workspace } = session;
   const expected = await DeltaTable.open(join(workspace, 'broken')).then((table) => table.snapshot()).then(
     () => assert.fail('the engine opened a table without protocol and metadata'),

@@ -1,24 +1,16 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Locator } from 'playwright-core';
-import { e2eToolsOrSkip } from './harness/e2eGate';
-import { openWorkbenchSession, type WorkbenchSession } from './harness/workbenchSession';
+import { workbenchForFile } from './harness/workbenchForFile';
 import { lakehouseActivity, openLakehouseSidebar, screenshot, treeRow } from './harness/workbench';
 
-let session: WorkbenchSession | undefined;
-let skipped = 'not started';
-
-before(async () => {
-  const tools = e2eToolsOrSkip();
-  if ('skip' in tools) skipped = tools.skip;
-  else session = await openWorkbenchSession(tools);
-});
-after(async () => session?.close());
+const workbench = workbenchForFile();
 
 test('the Lakehouse activity bar item opens the Tables view listing the demo tables', async (t) => {
-  if (!session) return t.skip(skipped);
+  const session = workbench.session;
+  if (!session) return t.skip(workbench.skipped);
   const { page } = session;
   await lakehouseActivity(page).waitFor({ timeout: 60_000 });
   const tree = await openLakehouseSidebar(page);
@@ -31,7 +23,8 @@ test('the Lakehouse activity bar item opens the Tables view listing the demo tab
 });
 
 test('expanding a table shows its schema, history and files with real names and values', async (t) => {
-  if (!session) return t.skip(skipped);
+  const session = workbench.session;
+  if (!session) return t.skip(workbench.skipped);
   const { page } = session;
   const tree = await openLakehouseSidebar(page);
   await treeRow(tree, 'sales').click();
@@ -64,7 +57,8 @@ async function description(tree: Locator, label: string): Promise<string> {
 }
 
 test('a commit by another process refreshes the table in the tree', async (t) => {
-  if (!session) return t.skip(skipped);
+  const session = workbench.session;
+  if (!session) return t.skip(workbench.skipped);
   const { page, tables } = session;
   const tree = await openLakehouseSidebar(page);
   const customers = treeRow(tree, 'customers');
