@@ -16,6 +16,9 @@ export function quickPickStep<T>(title: string, step: number, totalSteps: number
   pick.placeholder = placeholder;
   pick.items = items;
   pick.matchOnDescription = true;
+  // A wizard must not vanish when focus moves by itself (a panel opened earlier finishing its load,
+  // a notification): the user would lose the steps already answered. Escape still cancels.
+  pick.ignoreFocusOut = true;
   return new Promise((resolvePick) => {
     pick.onDidAccept(() => {
       resolvePick(pick.selectedItems[0]?.value);
