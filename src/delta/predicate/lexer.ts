@@ -6,7 +6,7 @@ export type TokenKind =
   | 'number' // digits with optional fraction and exponent, no sign
   | 'string' // 'single quoted', text unescaped
   | 'hex' // X'0AFF', text is the hex digits
-  | 'symbol' // = == != <> < <= > >= ( ) , . - +
+  | 'symbol' // = == != <> < <= > >= ( ) , . - + * / % ||
   | 'end';
 
 export interface Token {
@@ -21,7 +21,7 @@ export interface Token {
 /** Words that cannot be bare column names (backquote them to use them as names). */
 export const RESERVED_WORDS = new Set(['AND', 'OR', 'NOT', 'IN', 'IS', 'NULL', 'BETWEEN', 'TRUE', 'FALSE']);
 
-const SYMBOLS = ['<=', '>=', '<>', '!=', '==', '=', '<', '>', '(', ')', ',', '.', '-', '+'];
+const SYMBOLS = ['<=', '>=', '<>', '!=', '==', '||', '=', '<', '>', '(', ')', ',', '.', '-', '+', '*', '/', '%'];
 const NUMBER = /\d+(?:\.\d*)?(?:[eE][+-]?\d+)?/y;
 const WORD = /[A-Za-z_][A-Za-z0-9_]*/y;
 
