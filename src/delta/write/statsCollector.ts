@@ -1,11 +1,10 @@
 import { DataType as ArrowType, type Data, type RecordBatch } from 'apache-arrow';
-import { isValidAt } from '../../arrow/bitmap';
-import { readInt128 } from '../../arrow/decimal128';
 import { DeltaError } from '../errors';
 import { formatDecimal } from '../predicate/decimal';
 import { formatDate } from '../predicate/temporal';
 import { compareBytes } from '../predicate/typedValue';
 import { physicalName, type ColumnMappingMode, type DataType, type StructType } from '../schema';
+import { int128Bounds, int64Bounds, numberBounds, presenceMask, utf8Bounds, type BatchBounds, type Bound } from './leafBounds';
 import { JsonNumber, stringifyStats, type StatsJsonValue } from './statsJson';
 import { truncatedMax, truncatedMin } from './statsStringBounds';
 
@@ -41,7 +40,6 @@ export function statsOptionsFromProperties(properties: Readonly<Record<string, s
 }
 
 type LeafKind = 'number' | 'float' | 'bigint' | 'timestamp' | 'timestamp_ntz' | 'date' | 'decimal' | 'string' | 'countOnly';
-type Bound = number | bigint | Uint8Array;
 
 interface Leaf {
   /** Logical names from the top-level field down. */
@@ -169,71 +167,40 @@ function leafChain(batch: RecordBatch, path: readonly string[]): Data[] {
 
 function accumulate(leaf: Leaf, chain: Data[], length: number): void {
   const data = chain.at(-1) as Data;
-  const parents = chain.slice(0, -1).filter((p) => p.nullCount > 0);
-  const present = (i: number): boolean => isValidAt(data, i) && parents.every((p) => isValidAt(p, i));
-  const better = boundComparer(leaf, data);
-  for (let i = 0; i < length; i++) {
-    if (!present(i)) {
-      leaf.nullCount++;
-      continue;
-    }
-    if (!better) continue;
-    const value = better.read(i);
-    if (value === undefined) continue;
-    if (leaf.min === undefined || better.compare(value, leaf.min) < 0) leaf.min = better.keep(value);
-    if (leaf.max === undefined || better.compare(value, leaf.max) > 0) leaf.max = better.keep(value);
-  }
+  const { mask, nulls } = presenceMask(chain, length);
+  leaf.nullCount += nulls;
+  const bounds = batchBounds(leaf.kind, data, length, mask);
+  if (!bounds) return;
+  const compare = leaf.kind === 'string' ? compareByteBounds : compareNumericBounds;
+  if (leaf.min === undefined || compare(bounds.min, leaf.min) < 0) leaf.min = bounds.min;
+  if (leaf.max === undefined || compare(bounds.max, leaf.max) > 0) leaf.max = bounds.max;
 }
 
-interface BoundReader {
-  read(row: number): Bound | undefined;
-  compare(a: Bound, b: Bound): number;
-  /** A copy that does not pin the batch's buffers. */
-  keep(value: Bound): Bound;
-}
-
-function boundComparer(leaf: Leaf, data: Data): BoundReader | undefined {
-  const offset = data.offset;
-  const values: unknown = data.values;
-  const numeric = (a: Bound, b: Bound): number => (a < b ? -1 : a > b ? 1 : 0);
-  const same = (v: Bound): Bound => v;
-  switch (leaf.kind) {
+function batchBounds(kind: LeafKind, data: Data, length: number, mask: Uint8Array | undefined): BatchBounds | undefined {
+  switch (kind) {
     case 'countOnly':
       return undefined;
     case 'number':
     case 'date':
-    case 'float': {
-      const array = values as ArrayLike<number>;
-      const skipNaN = leaf.kind === 'float';
-      return {
-        read: (row) => {
-          const v = array[offset + row] as number;
-          return skipNaN && Number.isNaN(v) ? undefined : v;
-        },
-        compare: numeric,
-        keep: same,
-      };
-    }
+    case 'float':
+      return numberBounds(data.values as ArrayLike<number>, data.offset, length, mask);
     case 'bigint':
     case 'timestamp':
-    case 'timestamp_ntz': {
-      const array = values as BigInt64Array;
-      return { read: (row) => array[offset + row] as bigint, compare: numeric, keep: same };
-    }
-    case 'decimal': {
-      const words = values as Uint32Array;
-      return { read: (row) => readInt128(words, offset + row), compare: numeric, keep: same };
-    }
-    case 'string': {
-      const offsets = data.valueOffsets as Int32Array;
-      const bytes = data.values as Uint8Array;
-      return {
-        read: (row) => bytes.subarray(offsets[offset + row] as number, offsets[offset + row + 1] as number),
-        compare: (a, b) => compareBytes(a as Uint8Array, b as Uint8Array, 0, (b as Uint8Array).length),
-        keep: (v) => (v as Uint8Array).slice(),
-      };
-    }
+    case 'timestamp_ntz':
+      return int64Bounds(data.values as BigInt64Array, data.offset, length, mask);
+    case 'decimal':
+      return int128Bounds(data.values as Uint32Array, data.offset, length, mask);
+    case 'string':
+      return utf8Bounds(data.valueOffsets as Int32Array, data.values as Uint8Array, data.offset, length, mask);
   }
+}
+
+function compareNumericBounds(a: Bound, b: Bound): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareByteBounds(a: Bound, b: Bound): number {
+  return compareBytes(a as Uint8Array, b as Uint8Array, 0, (b as Uint8Array).length);
 }
 
 const decoder = new TextDecoder();
