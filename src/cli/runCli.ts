@@ -1,5 +1,6 @@
 import { commandUsage } from './args';
 import type { CliCommand, CliIO } from './command';
+import { changesCommand } from './commands/changes';
 import { checkpointCommand } from './commands/checkpoint';
 import { constraintCommand } from './commands/constraint';
 import { convertCommand } from './commands/convert';
@@ -22,7 +23,7 @@ import { vacuumCommand } from './commands/vacuum';
 import { writeCommand } from './commands/write';
 import { renderError, UsageError } from './errors';
 
-const COMMANDS: readonly CliCommand[] = [infoCommand, schemaCommand, historyCommand, filesCommand, scanCommand, diffCommand, convertCommand, importCommand, ingestCommand, pipelineCommand,
+const COMMANDS: readonly CliCommand[] = [infoCommand, schemaCommand, historyCommand, filesCommand, scanCommand, changesCommand, diffCommand, convertCommand, importCommand, ingestCommand, pipelineCommand,
   createCommand, writeCommand, deleteCommand, updateCommand, mergeCommand, constraintCommand, checkpointCommand, vacuumCommand, restoreCommand, optimizeCommand];
 
 function overview(): string {
