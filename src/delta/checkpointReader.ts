@@ -20,15 +20,19 @@ const ACTION_COLUMNS = [
 export async function readCheckpoint(store: ObjectStore, checkpoint: CheckpointFiles): Promise<Action[]> {
   const actions: Action[] = [];
   for (const path of checkpoint.paths) {
-    const top = path.endsWith('.json')
-      ? parseCommit(new TextDecoder().decode(await getCheckpointFile(store, path)), path)
-      : await readParquetActions(store, path);
-    for (const action of top) {
+    for (const action of await readCheckpointFile(store, path)) {
       if (action.sidecar) actions.push(...(await readSidecar(store, action.sidecar)));
       else actions.push(action);
     }
   }
   return actions;
+}
+
+/** The actions of one checkpoint file as stored: a V2 checkpoint's sidecar actions are not followed. */
+export async function readCheckpointFile(store: ObjectStore, path: string): Promise<Action[]> {
+  return path.endsWith('.json')
+    ? parseCommit(new TextDecoder().decode(await getCheckpointFile(store, path)), path)
+    : readParquetActions(store, path);
 }
 
 async function readSidecar(store: ObjectStore, sidecar: Sidecar): Promise<Action[]> {

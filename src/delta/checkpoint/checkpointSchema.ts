@@ -1,8 +1,9 @@
 import { Bool, Field, Int32, Int64, List, Map_, Schema, Struct, Utf8, type DataType } from 'apache-arrow';
 
 /**
- * The Arrow form of the classic checkpoint schema ("Checkpoint Schema" in PROTOCOL.md): one nullable
- * struct column per action type, every row setting exactly one. partitionValues, tags,
+ * The Arrow form of the checkpoint schema ("Checkpoint Schema" in PROTOCOL.md): one nullable struct
+ * column per action type, every row setting exactly one; checkpointMetadata and sidecar only occur
+ * in V2 spec checkpoints, sidecar files hold only add and remove. partitionValues, tags,
  * configuration and format options are map<string,string>, as Spark writes them.
  */
 function stringMap(): Map_ {
@@ -44,6 +45,7 @@ export const CHECKPOINT_COLUMNS = {
   ]),
   domainMetadata: struct([['domain', new Utf8()], ['configuration', new Utf8()], ['removed', new Bool()]]),
   checkpointMetadata: struct([['version', new Int64()], ['tags', stringMap()]]),
+  sidecar: struct([['path', new Utf8()], ['sizeInBytes', new Int64()], ['modificationTime', new Int64()], ['tags', stringMap()]]),
 } as const;
 
 export type CheckpointColumn = keyof typeof CHECKPOINT_COLUMNS;

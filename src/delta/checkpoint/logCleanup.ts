@@ -1,6 +1,7 @@
 import type { ObjectStore } from '../../storage/objectStore';
+import { readCheckpointFile } from '../checkpointReader';
 import { monotonicTimestamps } from '../commitTimestamps';
-import { LOG_DIR, parseLogFile, type LogFile } from '../logFiles';
+import { LOG_DIR, parseLogFile, SIDECAR_DIR, type LogFile } from '../logFiles';
 import { DAY_MS, retentionMs } from './retentionInterval';
 
 const DEFAULT_LOG_RETENTION_MS = 30 * DAY_MS;
@@ -10,7 +11,7 @@ const DEFAULT_LOG_RETENTION_MS = 30 * DAY_MS;
  * committed within delta.logRetentionDuration must stay readable, so the cut is the newest
  * complete checkpoint whose commit is already older than the retention window, and only files of
  * versions before it go. Commit times are made monotonic first, so a skewed file clock can never
- * put a retained version behind the cut.
+ * put a retained version behind the cut. Returns the deleted paths, unreferenced sidecars included.
  */
 export async function cleanupExpiredLogs(store: ObjectStore, properties: Record<string, string>, now = Date.now()): Promise<string[]> {
   if (properties['delta.enableExpiredLogCleanup'] === 'false') return [];
@@ -27,10 +28,32 @@ export async function cleanupExpiredLogs(store: ObjectStore, properties: Record<
   const cut = completeCheckpointVersions(files.map((f) => f.file))
     .filter((version) => (times.get(version) ?? Infinity) <= cutoff)
     .reduce((max, v) => Math.max(max, v), -1);
-  if (cut <= 0) return [];
-  const doomed = files.filter((f) => f.file.version < cut && (f.file.kind !== 'compaction' || f.file.endVersion < cut)).map((f) => f.file.path);
+  const doomed = cut <= 0 ? [] : files.filter((f) => f.file.version < cut && (f.file.kind !== 'compaction' || f.file.endVersion < cut)).map((f) => f.file.path);
   // Oldest first: a crash part-way leaves a log that still starts at a contiguous suffix.
   doomed.sort();
+  for (const path of doomed) await store.delete(path);
+  return [...doomed, ...(await cleanupSidecars(store, now))];
+}
+
+/**
+ * Steps 4 and 5 of "Metadata Cleanup": sidecar files no remaining checkpoint references go, except
+ * those younger than a day before the last UTC midnight, which a checkpoint being written right now
+ * may be about to reference.
+ */
+async function cleanupSidecars(store: ObjectStore, now: number): Promise<string[]> {
+  const keepAfter = Math.floor(now / DAY_MS) * DAY_MS - DAY_MS;
+  const candidates = (await store.list(SIDECAR_DIR)).filter((o) => o.path.endsWith('.parquet') && o.modifiedMs < keepAfter);
+  if (candidates.length === 0) return [];
+  const referenced = new Set<string>();
+  for (const object of await store.list(LOG_DIR)) {
+    const file = parseLogFile(object.path);
+    // Classic checkpoints may follow the V2 spec too, so they are read as well; sidecars are rare enough.
+    if (file?.kind !== 'v2Checkpoint' && !(file?.kind === 'checkpoint' && file.parts === 1)) continue;
+    for (const action of await readCheckpointFile(store, file.path)) {
+      if (action.sidecar) referenced.add(decodeURIComponent(action.sidecar.path.slice(action.sidecar.path.lastIndexOf('/') + 1)));
+    }
+  }
+  const doomed = candidates.map((o) => o.path).filter((path) => !referenced.has(path.slice(SIDECAR_DIR.length)));
   for (const path of doomed) await store.delete(path);
   return doomed;
 }
