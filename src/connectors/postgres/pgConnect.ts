@@ -8,6 +8,8 @@ export interface PgConnectionOptions {
   password?: string;
   /** A logical replication connection (`replication=database`): replication commands plus simple SQL. */
   replication?: boolean;
+  /** Give up connecting after this long (default: wait as long as the OS does, minutes for a dropped SYN). */
+  connectTimeoutMs?: number;
 }
 
 /** SQLSTATE classes that mean "fix your connection settings" rather than "the query failed". */
@@ -27,6 +29,7 @@ export async function connectPostgres(options: PgConnectionOptions): Promise<pg.
     connectionString: withPassword(options.url, options.password),
     application_name: 'lakehouse-ingest',
     ...(options.replication ? { replication: 'database' } : {}),
+    ...(options.connectTimeoutMs === undefined ? {} : { connectionTimeoutMillis: options.connectTimeoutMs }),
   };
   const client = new pg.Client(config);
   // An idle client's socket error would otherwise be an uncaught 'error' event that kills the process.

@@ -2,6 +2,7 @@ import { ingestPostgresCdc, type CdcCommit, type PostgresCdcResult } from './ing
 import { ingestPostgresIncremental, type PostgresIncrementalResult } from './ingestPostgresIncremental';
 import { ingestPostgresSnapshot, type PostgresSnapshotResult } from './ingestPostgresSnapshot';
 import type { PipelineDefinition } from './pipelineDefinition';
+import type { ProgressCallback } from '../../delta/write/writeSummary';
 
 export type PipelineRunResult =
   | { mode: 'snapshot'; result: PostgresSnapshotResult }
@@ -14,6 +15,8 @@ export interface PipelineRunOptions {
   signal?: AbortSignal;
   /** cdc: after each Delta commit. */
   onCommit?: (commit: CdcCommit) => void;
+  /** snapshot: rows written so far (done = rows, total = 0). */
+  onProgress?: ProgressCallback;
 }
 
 /** Runs one pipeline definition: what `lakehouse ingest postgres`, `lakehouse pipeline run` and the extension all call. */
@@ -52,6 +55,7 @@ export async function runPipeline(pipeline: PipelineDefinition, options: Pipelin
       target: pipeline.to,
       mode: pipeline.append ? 'append' : 'overwrite',
       ...(pipeline.partitionBy?.length ? { partitionBy: pipeline.partitionBy } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     }),
   };
 }
