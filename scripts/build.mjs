@@ -26,6 +26,10 @@ const builds = [
 if (existsSync('src/extension/activate.ts')) {
   builds.push({ ...node, entryPoints: ['src/extension/activate.ts'], outfile: 'dist/extension.cjs' });
 }
+// In-host API tests (test/host), loaded by VS Code as `extensionTestsPath`; not in the .vsix.
+if (!production && existsSync('test/host/runHostTests.ts')) {
+  builds.push({ ...node, entryPoints: ['test/host/runHostTests.ts'], outfile: 'dist/hostTests.cjs' });
+}
 if (existsSync('webview/main.ts')) {
   builds.push({
     bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production, minify: production,

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/registerCommands';
+import type { LakehouseApi } from './lakehouseApi';
 import { LAKEHOUSE_SCHEME, VersionDocumentProvider } from './diff/versionDocuments';
 import { PARQUET_EDITOR_VIEW_TYPE, ParquetEditorProvider } from './parquet/parquetEditorProvider';
 import { DeltaLogWatcher } from './tables/deltaLogWatcher';
@@ -10,7 +11,7 @@ import { TablesTreeProvider } from './tree/tablesTreeProvider';
  * Entry point (bundled to dist/extension.cjs). Activation only wires objects together: the engine
  * is loaded the first time a table is opened, so activation stays in the low milliseconds.
  */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): LakehouseApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Lakehouse', { log: true });
   const locations = (): string[] => vscode.workspace.getConfiguration('lakehouse').get<string[]>('locations', []);
@@ -39,4 +40,5 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   log.info(`Lakehouse activated in ${(performance.now() - started).toFixed(1)} ms`);
+  return { tablesTree: tree };
 }

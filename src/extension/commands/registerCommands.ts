@@ -29,7 +29,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   };
   return [
     vscode.commands.registerCommand('lakehouse.tables.refresh', () => tree.refreshAll()),
-    vscode.commands.registerCommand('lakehouse.location.add', () => addLocation()),
+    vscode.commands.registerCommand('lakehouse.location.add', (folder?: unknown) => addLocation(folder instanceof vscode.Uri ? folder : undefined)),
     vscode.commands.registerCommand('lakehouse.log.show', () => log.show()),
     vscode.commands.registerCommand('lakehouse.preview.open', async (node?: TreeNode) => {
       const location = node && 'location' in node ? node.location : await pickTable(tree);

@@ -43,9 +43,18 @@ async function freePort(): Promise<number> {
  * user data, extensions) in a temp dir, so runs never see each other or the developer's settings.
  * The extension is loaded for development through the `payload` URL query.
  */
+export interface CodeServerOptions {
+  settings?: Record<string, unknown>;
+  /** A module the extension host runs as `extensionTestsPath` (in-host API tests). */
+  extensionTestsPath?: string;
+  /** More environment for code-server and so its extension host. */
+  env?: Record<string, string>;
+}
+
 export async function startCodeServer(
-  tools: E2eTools, workspace: string, extensionPath: string, settings: Record<string, unknown> = {},
+  tools: E2eTools, workspace: string, extensionPath: string, options: CodeServerOptions = {},
 ): Promise<CodeServer> {
+  const settings = options.settings ?? {};
   const home = mkdtempSync(join(tmpdir(), 'lakehouse-e2e-'));
   const dirs = ['home', 'tmp', 'config', 'data', 'cache', 'runtime', 'user-data', 'extensions'];
   for (const dir of dirs) mkdirSync(join(home, dir), { mode: 0o700 });
@@ -58,6 +67,7 @@ export async function startCodeServer(
     XDG_CONFIG_HOME: join(home, 'config'), XDG_DATA_HOME: join(home, 'data'),
     XDG_CACHE_HOME: join(home, 'cache'), XDG_RUNTIME_DIR: join(home, 'runtime'),
     LANG: 'C.UTF-8',
+    ...options.env,
   };
   const args = [
     tools.codeServer, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
@@ -75,7 +85,11 @@ export async function startCodeServer(
   child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   await waitForHealth(port, child, () => output);
 
-  const payload = JSON.stringify([['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${port}${extensionPath}`]]);
+  const remote = (path: string): string => `vscode-remote://127.0.0.1:${port}${path}`;
+  const payload = JSON.stringify([
+    ['extensionDevelopmentPath', remote(extensionPath)],
+    ...(options.extensionTestsPath ? [['extensionTestsPath', remote(options.extensionTestsPath)]] : []),
+  ]);
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`;
   return {
     url, port, userDataDir: join(home, 'user-data'), log: () => output,

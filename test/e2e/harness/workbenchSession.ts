@@ -22,13 +22,18 @@ export interface SessionOptions {
   settings?: Record<string, unknown>;
   /** Adds files to the workspace before VS Code opens it (e.g. a broken table). */
   prepare?: (workspace: string) => void;
+  /** Runs this module in the extension host as `extensionTestsPath`, with `env` set for it. */
+  hostTests?: { extensionTestsPath: string; env: Record<string, string> };
 }
 
 export async function openWorkbenchSession(tools: E2eTools, options: SessionOptions = {}): Promise<WorkbenchSession> {
   const workspace = mkdtempSync(join(tmpdir(), 'lakehouse-e2e-ws-'));
   const tables = createDemoLakehouse(workspace);
   options.prepare?.(workspace);
-  const server = await startCodeServer(tools, workspace, tools.repoRoot, options.settings);
+  const server = await startCodeServer(tools, workspace, tools.repoRoot, {
+    ...(options.settings ? { settings: options.settings } : {}),
+    ...(options.hostTests ? { extensionTestsPath: options.hostTests.extensionTestsPath, env: options.hostTests.env } : {}),
+  });
   let browser: Browser | undefined;
   const close = async (): Promise<void> => {
     await browser?.close();
