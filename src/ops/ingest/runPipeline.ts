@@ -2,7 +2,7 @@ import { ingestPostgresCdc, type CdcCommit, type PostgresCdcResult } from './ing
 import { ingestPostgresIncremental, type PostgresIncrementalResult } from './ingestPostgresIncremental';
 import { ingestPostgresSnapshot, type PostgresSnapshotResult } from './ingestPostgresSnapshot';
 import type { PipelineDefinition } from './pipelineDefinition';
-import type { ProgressCallback } from '../../delta/write/writeSummary';
+import type { ProgressCallback } from '../../util/progress';
 
 export type PipelineRunResult =
   | { mode: 'snapshot'; result: PostgresSnapshotResult }
