@@ -53,6 +53,9 @@ function summaryText(result: ConvertResult): string {
   const lines = [head];
   if (result.status !== 'alreadyDelta') {
     lines.push(`  files: ${result.files} (${formatBytes(result.bytes)}), rows: ${result.rows}`);
+    if (result.footersReused > 0) {
+      lines.push(`  resumed: ${result.footersReused} footer(s) saved by an interrupted run reused, ${result.footersRead} read now${result.folderChangedSinceLastRun ? ' (the folder changed since: re-listed and reconciled)' : ''}`);
+    }
     if (result.ignoredFiles.length > 0) lines.push(`  ignored: ${result.ignoredFiles.length} hidden or bookkeeping file(s), e.g. ${result.ignoredFiles[0]}`);
   }
   lines.push(`  partitioned by: ${result.partitionColumns.join(', ') || '(none)'}`, '  schema:', ...describeSchema(result.schema).map((l) => `    ${l}`));

@@ -6,7 +6,7 @@ import { deltaSchemaFromParquet, nanosecondTimestampColumns } from '../../connec
 import type { AddFile } from '../../delta/actions';
 import { DeltaError } from '../../delta/errors';
 import { LOG_DIR, parseLogFile } from '../../delta/logFiles';
-import { formatDataType, schemaToString, type DataType, type StructType } from '../../delta/schema';
+import { formatDataType, parseSchemaString, schemaToString, type DataType, type StructType } from '../../delta/schema';
 import { DeltaTable } from '../../delta/table';
 import { startCreateTable } from '../../delta/transaction/createTable';
 import { encodeLogPath } from '../../delta/write/partitionPath';
@@ -14,6 +14,7 @@ import { LocalFileStore } from '../../storage/localFileStore';
 import type { ObjectMeta, ObjectStore } from '../../storage/objectStore';
 import { mapLimit } from '../../util/mapLimit';
 import type { ProgressCallback } from '../../util/progress';
+import { ConvertProgress, CONVERT_PROGRESS_DIR, type FooterSummary } from './convertProgress';
 import { inferPartitionType, normalizePartitionValue, parsePartitionedPath } from './hivePartitions';
 import { listSourceFiles } from './listParquetFiles';
 import { SchemaReconciler, type SchemaConflict } from './reconcileSchemas';
@@ -21,7 +22,7 @@ import { SchemaReconciler, type SchemaConflict } from './reconcileSchemas';
 export interface ConvertOptions {
   /** `"year INT, region STRING"`, or already parsed; types are inferred from the directory names when omitted. */
   partitionBy?: string | readonly NamedColumnType[];
-  /** Plan only: read footers and check everything, commit nothing. */
+  /** Plan only: read footers and check everything, commit nothing (and save no progress). */
   dryRun?: boolean;
   /** Footers read at once; the default suits local disks and object stores alike. */
   concurrency?: number;
@@ -42,6 +43,12 @@ export interface ConvertResult {
   rows: number;
   /** Hidden and bookkeeping files left out (`_SUCCESS`, `.crc`, ...). */
   ignoredFiles: string[];
+  /** Footers read by this run. */
+  footersRead: number;
+  /** Footers an interrupted earlier run had read and saved (see ConvertProgress): not read again. */
+  footersReused: number;
+  /** An interrupted earlier run listed other files (added, removed or rewritten since): they were reconciled. */
+  folderChangedSinceLastRun: boolean;
 }
 
 interface ScannedFile {
@@ -52,6 +59,9 @@ interface ScannedFile {
   schemaKey: string;
 }
 
+/** Our own progress folder is not among the user's ignored files. */
+const PROGRESS_PREFIX = `${CONVERT_PROGRESS_DIR}/`;
+
 const DEFAULT_CONCURRENCY = 32;
 const MAX_LISTED_CONFLICTS = 20;
 
@@ -61,40 +71,60 @@ const MAX_LISTED_CONFLICTS = 20;
  * read beyond its footer, none is rewritten. The folder is listed twice, before and after the
  * footers are read, and the conversion refuses to commit when anything changed in between, so a
  * file written meanwhile is never half-described. A folder that already is a table is left alone.
+ * Footers are read `concurrency` at a time and saved as they are read (ConvertProgress), so a
+ * run that is killed or cancelled resumes where it stopped; files added, removed or rewritten
+ * since are re-listed and reconciled before the one commit.
  */
 export async function convertToDelta(location: string | ObjectStore, options: ConvertOptions = {}): Promise<ConvertResult> {
   const store = typeof location === 'string' ? new LocalFileStore(resolve(location)) : location;
   const progress = options.onProgress ?? (() => undefined);
   const existing = await existingTable(store);
-  if (existing) return existing;
+  if (existing) {
+    // Killed after the commit but before its progress folder was removed.
+    if (!options.dryRun) await ConvertProgress.clear(store);
+    return existing;
+  }
 
   progress(0, 0, 'listing files');
   const listing = await listSourceFiles(store);
+  listing.ignored = listing.ignored.filter((path) => !path.startsWith(PROGRESS_PREFIX));
   if (listing.files.length === 0) {
     throw new DeltaError('DELTA_FILE_NOT_FOUND', `${store.root} holds no Parquet data files to convert${listing.ignored.length ? ` (only hidden files such as ${listing.ignored[0]})` : ''}.`);
   }
   const layout = partitionLayout(listing.files);
   const partitionTypes = resolvePartitionTypes(layout, options.partitionBy);
 
+  const { progress: saved, resumed } = await ConvertProgress.resume(store, listing.files);
   // Thousands of files usually share a handful of schemas: keep and reconcile each distinct one once.
   const schemas = new Map<string, StructType>();
   let done = 0;
+  let footersRead = 0;
   const total = listing.files.length;
-  const scanned = await mapLimit(listing.files, options.concurrency ?? DEFAULT_CONCURRENCY, async (meta, index): Promise<ScannedFile> => {
-    options.signal?.throwIfAborted();
-    const footer = await readParquetFooter(store, meta.path, meta.size);
-    const nanos = nanosecondTimestampColumns(footer.metadata);
-    if (nanos.length > 0) {
-      throw new DeltaError('DELTA_INVALID_SCHEMA',
-        `${meta.path}: column ${nanos.join(', ')} stores TIMESTAMP(NANOS), which Spark cannot read, so it cannot be converted in place. Copy it instead (lakehouse import stores microseconds), or rewrite the files with microsecond timestamps.`);
-    }
-    const schema = deltaSchemaFromParquet(footer.metadata, meta.path);
-    const schemaKey = schemaToString(schema);
-    if (!schemas.has(schemaKey)) schemas.set(schemaKey, schema);
-    const partitionValues = typedPartitionValues(meta.path, layout.values[index] as Record<string, string | null>, partitionTypes);
-    progress(++done, total, meta.path);
-    return { meta, partitionValues, stats: statsFromParquetFooter(footer), rows: Number(footer.metadata.num_rows), schemaKey };
-  });
+  let scanned: ScannedFile[];
+  let failed = false;
+  try {
+    scanned = await mapLimit(listing.files, options.concurrency ?? DEFAULT_CONCURRENCY, async (meta, index): Promise<ScannedFile> => {
+      options.signal?.throwIfAborted();
+      // One bad file fails the run: the other workers stop instead of reading on in the background.
+      if (failed) throw new DeltaError('DELTA_INVALID_ARGUMENT', 'The conversion already failed.');
+      let summary = resumed.footers.get(meta.path);
+      if (!summary) {
+        summary = await readFooterSummary(store, meta);
+        footersRead++;
+        if (!options.dryRun) await saved.record(meta, summary);
+      }
+      if (!schemas.has(summary.schema)) schemas.set(summary.schema, parseSchemaString(summary.schema));
+      const partitionValues = typedPartitionValues(meta.path, layout.values[index] as Record<string, string | null>, partitionTypes);
+      progress(++done, total, meta.path);
+      return { meta, partitionValues, stats: summary.stats, rows: summary.rows, schemaKey: summary.schema };
+    });
+  } catch (error) {
+    failed = true;
+    throw error;
+  } finally {
+    // Also after a cancel or a bad file: the next run starts from every footer read so far.
+    if (!options.dryRun) await saved.flush();
+  }
 
   // In listing order, so that which file a conflict is blamed on does not depend on I/O timing.
   const reconciler = new SchemaReconciler();
@@ -117,6 +147,9 @@ export async function convertToDelta(location: string | ObjectStore, options: Co
     bytes: scanned.reduce((sum, f) => sum + f.meta.size, 0),
     rows: scanned.reduce((sum, f) => sum + f.rows, 0),
     ignoredFiles: listing.ignored,
+    footersRead,
+    footersReused: scanned.length - footersRead,
+    folderChangedSinceLastRun: resumed.listingChanged,
   };
 
   progress(total, total, 'checking the folder did not change');
@@ -140,7 +173,19 @@ export async function convertToDelta(location: string | ObjectStore, options: Co
     parameters: { numFiles: scanned.length, partitionedBy: partitionColumns, collectStats: true, sourceFormat: 'parquet' },
     metrics: { numConvertedFiles: scanned.length },
   }, options.signal ? { signal: options.signal } : {});
+  await ConvertProgress.clear(store);
   return { status: 'converted', version: result.version, ...summary };
+}
+
+async function readFooterSummary(store: ObjectStore, meta: ObjectMeta): Promise<FooterSummary> {
+  const footer = await readParquetFooter(store, meta.path, meta.size);
+  const nanos = nanosecondTimestampColumns(footer.metadata);
+  if (nanos.length > 0) {
+    throw new DeltaError('DELTA_INVALID_SCHEMA',
+      `${meta.path}: column ${nanos.join(', ')} stores TIMESTAMP(NANOS), which Spark cannot read, so it cannot be converted in place. Copy it instead (lakehouse import stores microseconds), or rewrite the files with microsecond timestamps.`);
+  }
+  const schema = schemaToString(deltaSchemaFromParquet(footer.metadata, meta.path));
+  return { schema, stats: statsFromParquetFooter(footer), rows: Number(footer.metadata.num_rows) };
 }
 
 async function existingTable(store: ObjectStore): Promise<ConvertResult | undefined> {
@@ -151,7 +196,7 @@ async function existingTable(store: ObjectStore): Promise<ConvertResult | undefi
   return {
     status: 'alreadyDelta', location: store.root, version: snapshot.version, schema: snapshot.schema,
     partitionColumns: snapshot.metadata.partitionColumns, files: files.length,
-    bytes: files.reduce((sum, f) => sum + f.size, 0), rows: 0, ignoredFiles: [],
+    bytes: files.reduce((sum, f) => sum + f.size, 0), rows: 0, ignoredFiles: [], footersRead: 0, footersReused: 0, folderChangedSinceLastRun: false,
   };
 }
 
