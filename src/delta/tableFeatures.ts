@@ -12,7 +12,7 @@ export const SUPPORTED_READER_FEATURES: ReadonlySet<string> = new Set([
 export const SUPPORTED_WRITER_FEATURES: ReadonlySet<string> = new Set([
   'appendOnly', 'invariants', 'checkConstraints', 'generatedColumns', 'columnMapping', 'deletionVectors',
   'timestampNtz', 'changeDataFeed', 'domainMetadata', 'v2Checkpoint', 'vacuumProtocolCheck', 'inCommitTimestamp',
-  'typeWidening', 'typeWidening-preview',
+  'typeWidening', 'typeWidening-preview', 'rowTracking',
 ]);
 
 const MAX_READER_VERSION = 3;

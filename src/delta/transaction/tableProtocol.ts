@@ -27,7 +27,7 @@ export function featuresNeededBy(metadata: Pick<Metadata, 'configuration' | 'sch
   if (mode === 'name' || mode === 'id') needed.add('columnMapping');
   if (on('delta.enableDeletionVectors')) needed.add('deletionVectors');
   if (on('delta.enableInCommitTimestamps')) needed.add('inCommitTimestamp');
-  if (on('delta.enableRowTracking')) needed.add('rowTracking').add('domainMetadata');
+  if (on('delta.enableRowTracking')) needed.add('rowTracking');
   if (on('delta.enableTypeWidening')) needed.add('typeWidening');
   if (config['delta.checkpointPolicy'] === 'v2') needed.add('v2Checkpoint');
   for (const [key, value] of Object.entries(config)) {
@@ -36,6 +36,8 @@ export function featuresNeededBy(metadata: Pick<Metadata, 'configuration' | 'sch
     }
   }
   if (metadata.schemaString) collectSchemaFeatures(parseSchemaString(metadata.schemaString), needed);
+  // Row tracking keeps its high water mark in a metadata domain ("Row Tracking", Enablement).
+  if (needed.has('rowTracking')) needed.add('domainMetadata');
   return needed;
 }
 

@@ -17,6 +17,10 @@ import { backoff } from './backoff';
 import { buildCommitInfo, type CommitOperation } from './commitInfo';
 import { ConcurrentModificationError } from './concurrentModificationError';
 import { checkConflicts, type TransactionFootprint, type WinningCommit } from './conflictChecker';
+import {
+  assertNoRowCopies, assignRowIds, assignsRowIds, highWaterMarkIn, ROW_TRACKING_DOMAIN, rowIdHighWaterMark, rowTrackingEnabled,
+  withMaterializedColumnNames,
+} from './rowTracking';
 import { featuresNeededBy, upgradeProtocol } from './tableProtocol';
 
 export type { CommitOperation } from './commitInfo';
@@ -79,7 +83,7 @@ export class Transaction {
   static forNewTable(store: ObjectStore, protocol: Protocol, metadata: Metadata): Transaction {
     const transaction = new Transaction(store, undefined);
     transaction.newProtocol = protocol;
-    transaction.newMetadata = metadata;
+    transaction.updateMetadata(metadata);
     return transaction;
   }
 
@@ -131,9 +135,12 @@ export class Transaction {
     }
   }
 
+  /** Stages new metadata; enabling row tracking also names its hidden materialized columns. */
   updateMetadata(metadata: Metadata): void {
     this.assertOpen();
-    this.newMetadata = metadata;
+    this.newMetadata = rowTrackingEnabled(metadata)
+      ? { ...metadata, configuration: withMaterializedColumnNames(metadata.configuration ?? {}) }
+      : metadata;
   }
 
   updateProtocol(protocol: Protocol): void {
@@ -170,6 +177,9 @@ export class Transaction {
     const protocol = this.protocolToCommit();
     const metadata = this.metadata;
     this.validate(protocol, metadata);
+    const tracksRows = assignsRowIds(protocol, metadata);
+    if (tracksRows && rowTrackingEnabled(metadata)) assertNoRowCopies(op.operation, this.staged);
+    let highWaterMark = tracksRows ? rowIdHighWaterMark(this.snapshot?.domainMetadata(ROW_TRACKING_DOMAIN)) : -1;
     const footprint = this.footprint();
     const isBlindAppend = op.isBlindAppend ?? this.looksLikeBlindAppend();
     const txnId = randomUUID();
@@ -190,7 +200,8 @@ export class Transaction {
       }];
       if (this.newProtocol || protocol !== this.snapshot?.protocol) actions.push({ protocol });
       if (this.newMetadata) actions.push({ metaData: this.withIctEnablement(metadata, version, inCommitTimestamp) });
-      actions.push(...this.staged);
+      // Fresh row ids depend on the version and on what winners assigned, so each attempt assigns them anew.
+      actions.push(...(tracksRows ? assignRowIds(this.staged, version, highWaterMark) : this.staged));
 
       const body = new TextEncoder().encode(`${actions.map((a) => JSON.stringify(a)).join('\n')}\n`);
       if (await this.store.putIfAbsent(commitPath(version), body)) {
@@ -210,6 +221,7 @@ export class Transaction {
       };
       for (const winner of winners) {
         checkConflicts(footprint, winner, context);
+        highWaterMark = Math.max(highWaterMark, highWaterMarkIn(winner.actions) ?? -1);
         const info = winner.actions.find((a) => a.commitInfo)?.commitInfo;
         const winnerTime = info?.inCommitTimestamp ?? info?.timestamp;
         if (typeof winnerTime === 'number') previousTimestamp = Math.max(previousTimestamp ?? 0, winnerTime);
@@ -267,9 +279,24 @@ export class Transaction {
           `The commit sets metadata domain "${action.domainMetadata.domain}", but the table does not have the domainMetadata feature.`);
       }
     }
+    if (assignsRowIds(protocol, metadata)) this.validateRowTracking(metadata);
     const domains = this.staged.flatMap((a) => (a.domainMetadata ? [a.domainMetadata.domain] : []));
     if (new Set(domains).size !== domains.length) {
       throw new DeltaError('DELTA_INVALID_ARGUMENT', 'A commit may hold at most one domainMetadata action per domain.');
+    }
+  }
+
+  /** The delta.rowTracking domain is the commit's to write; enabling needs every existing file to have row ids. */
+  private validateRowTracking(metadata: Metadata): void {
+    if (this.staged.some((a) => a.domainMetadata?.domain === ROW_TRACKING_DOMAIN)) {
+      throw new DeltaError('DELTA_INVALID_ARGUMENT',
+        `The ${ROW_TRACKING_DOMAIN} metadata domain is maintained by the commit itself on row-tracking tables; do not stage it.`);
+    }
+    if (!this.snapshot || !rowTrackingEnabled(metadata) || rowTrackingEnabled(this.snapshot.metadata)) return;
+    const untracked = this.snapshot.files().find((f) => f.baseRowId === undefined || f.baseRowId === null);
+    if (untracked) {
+      throw new DeltaError('DELTA_FEATURE_NOT_ENABLED',
+        `Enabling row tracking on this table needs row ids for its existing files (${untracked.path} has none), a backfill Lakehouse Studio does not do; the table was left unchanged. Create the table with delta.enableRowTracking=true, or enable it with Spark.`);
     }
   }
 
