@@ -7,14 +7,3 @@ export function isValidAt(data: Data, index: number): boolean {
   const bit = data.offset + index;
   return ((bitmap[bit >> 3] as number) & (1 << (bit & 7))) !== 0;
 }
-
-/** A validity bitmap for `length` rows, or undefined when every row is valid. */
-export function buildValidity(length: number, valid: (row: number) => boolean): { bitmap?: Uint8Array; nullCount: number } {
-  const bitmap = new Uint8Array(Math.ceil(length / 8));
-  let nullCount = 0;
-  for (let row = 0; row < length; row++) {
-    if (valid(row)) bitmap[row >> 3] = (bitmap[row >> 3] as number) | (1 << (row & 7));
-    else nullCount++;
-  }
-  return nullCount === 0 ? { nullCount } : { bitmap, nullCount };
-}

@@ -1,5 +1,17 @@
 import { Data, DataType, RecordBatch, Struct, Type, makeData } from 'apache-arrow';
-import { buildValidity, isValidAt } from './bitmap';
+
+/**
+ * Row selections as runs of consecutive rows. A DELETE or MERGE keeps long runs of neighbours, so
+ * each run is copied with one `TypedArray.set` instead of row by row; a shuffle (Z-order) is just
+ * many runs of one row.
+ */
+interface Runs {
+  starts: Int32Array;
+  lengths: Int32Array;
+  count: number;
+  /** Rows in all runs. */
+  rows: number;
+}
 
 /**
  * Copies the rows at `indices` (ascending or not) of any Arrow data into new, offset-free data.
@@ -7,95 +19,207 @@ import { buildValidity, isValidAt } from './bitmap';
  * int64, decimal and microsecond precision, so this works on the buffers.
  */
 export function takeData(data: Data, indices: ArrayLike<number>): Data {
-  const length = indices.length;
-  const { bitmap, nullCount } = buildValidity(length, (row) => isValidAt(data, indices[row] as number));
-  const type = data.type as DataType;
-  const validity = bitmap ?? new Uint8Array(0);
-  switch (type.typeId) {
-    case Type.Null:
-      return new Data(type, 0, length, length);
-    case Type.Bool: {
-      const out = new Uint8Array(Math.ceil(length / 8));
-      const values = data.values as Uint8Array;
-      for (let row = 0; row < length; row++) {
-        const bit = data.offset + (indices[row] as number);
-        if ((values[bit >> 3] as number) & (1 << (bit & 7))) out[row >> 3] = (out[row >> 3] as number) | (1 << (row & 7));
-      }
-      return new Data(type, 0, length, nullCount, [undefined, out, validity]);
-    }
-    case Type.Utf8:
-    case Type.Binary:
-    case Type.LargeUtf8:
-    case Type.LargeBinary:
-      return takeVariableWidth(data, indices, validity, nullCount);
-    case Type.List:
-    case Type.Map:
-      return takeNested(data, indices, validity, nullCount);
-    case Type.Struct: {
-      const children = data.children.map((child) => takeData(child, indices));
-      return new Data(type, 0, length, nullCount, [undefined, undefined, validity], children);
-    }
-    default:
-      return takeFixedWidth(data, indices, validity, nullCount);
-  }
-}
-
-function takeFixedWidth(data: Data, indices: ArrayLike<number>, validity: Uint8Array, nullCount: number): Data {
-  const stride = data.stride;
-  const source = data.values as unknown as { length: number; constructor: new (n: number) => WritableArray };
-  const values = source as unknown as WritableArray;
-  const out = new source.constructor(indices.length * stride);
-  for (let row = 0; row < indices.length; row++) {
-    const from = (data.offset + (indices[row] as number)) * stride;
-    for (let k = 0; k < stride; k++) out[row * stride + k] = values[from + k] as never;
-  }
-  return new Data(data.type, 0, indices.length, nullCount, [undefined, out as never, validity]);
-}
-
-interface WritableArray { [index: number]: number | bigint; length: number }
-
-function takeVariableWidth(data: Data, indices: ArrayLike<number>, validity: Uint8Array, nullCount: number): Data {
-  const offsets = data.valueOffsets as Int32Array | BigInt64Array;
-  const large = offsets instanceof BigInt64Array;
-  const bytes = data.values as Uint8Array;
-  let total = 0;
-  for (let row = 0; row < indices.length; row++) {
-    const i = data.offset + (indices[row] as number);
-    total += Number(offsets[i + 1]) - Number(offsets[i]);
-  }
-  const outBytes = new Uint8Array(total);
-  const outOffsets = large ? new BigInt64Array(indices.length + 1) : new Int32Array(indices.length + 1);
-  let position = 0;
-  for (let row = 0; row < indices.length; row++) {
-    const i = data.offset + (indices[row] as number);
-    const start = Number(offsets[i]);
-    const end = Number(offsets[i + 1]);
-    outBytes.set(bytes.subarray(start, end), position);
-    position += end - start;
-    outOffsets[row + 1] = large ? BigInt(position) : position as never;
-  }
-  return new Data(data.type, 0, indices.length, nullCount, [outOffsets as never, outBytes as never, validity]);
-}
-
-function takeNested(data: Data, indices: ArrayLike<number>, validity: Uint8Array, nullCount: number): Data {
-  const offsets = data.valueOffsets as Int32Array;
-  const childIndices: number[] = [];
-  const outOffsets = new Int32Array(indices.length + 1);
-  for (let row = 0; row < indices.length; row++) {
-    const i = data.offset + (indices[row] as number);
-    for (let c = offsets[i] as number; c < (offsets[i + 1] as number); c++) childIndices.push(c);
-    outOffsets[row + 1] = childIndices.length;
-  }
-  const child = takeData(data.children[0] as Data, childIndices);
-  return new Data(data.type, 0, indices.length, nullCount, [outOffsets as never, undefined, validity], [child]);
+  return takeRuns(data, runsOfIndices(indices));
 }
 
 /** Keeps the rows whose mask byte is 1. Returns the same batch when every row is kept. */
 export function filterBatch(batch: RecordBatch, mask: Uint8Array): RecordBatch {
-  const indices: number[] = [];
-  for (let row = 0; row < batch.numRows; row++) if (mask[row]) indices.push(row);
-  if (indices.length === batch.numRows) return batch;
-  const children = batch.data.children.map((child) => takeData(child, indices));
-  const struct = makeData({ type: new Struct(batch.schema.fields), length: indices.length, nullCount: 0, children });
+  const runs = runsOfMask(mask, batch.numRows);
+  if (runs.rows === batch.numRows) return batch;
+  const children = batch.data.children.map((child) => takeRuns(child, runs));
+  const struct = makeData({ type: new Struct(batch.schema.fields), length: runs.rows, nullCount: 0, children });
   return new RecordBatch(batch.schema, struct);
+}
+
+function runsOfIndices(indices: ArrayLike<number>): Runs {
+  const n = indices.length;
+  const starts = new Int32Array(n);
+  const lengths = new Int32Array(n);
+  let count = 0;
+  for (let k = 0; k < n; k++) {
+    const row = indices[k] as number;
+    if (count > 0 && (starts[count - 1] as number) + (lengths[count - 1] as number) === row) {
+      lengths[count - 1] = (lengths[count - 1] as number) + 1;
+    } else {
+      starts[count] = row;
+      lengths[count] = 1;
+      count++;
+    }
+  }
+  return { starts, lengths, count, rows: n };
+}
+
+function runsOfMask(mask: Uint8Array, length: number): Runs {
+  let count = 0;
+  let rows = 0;
+  for (let row = 0; row < length; row++) {
+    if (mask[row]) {
+      rows++;
+      if (row === 0 || !mask[row - 1]) count++;
+    }
+  }
+  const starts = new Int32Array(count);
+  const lengths = new Int32Array(count);
+  let run = -1;
+  for (let row = 0; row < length; row++) {
+    if (!mask[row]) continue;
+    if (row === 0 || !mask[row - 1]) starts[++run] = row;
+    lengths[run] = (lengths[run] as number) + 1;
+  }
+  return { starts, lengths, count, rows };
+}
+
+function takeRuns(data: Data, runs: Runs): Data {
+  const length = runs.rows;
+  const type = data.type as DataType;
+  if (type.typeId === Type.Null) return new Data(type, 0, length, length);
+  const { validity, nullCount } = takeValidity(data, runs);
+  switch (type.typeId) {
+    case Type.Bool:
+      return new Data(type, 0, length, nullCount, [undefined, takeBits(data.values as Uint8Array, data.offset, runs), validity]);
+    case Type.Utf8:
+    case Type.Binary:
+      return takeVariableWidth(data, runs, validity, nullCount);
+    case Type.LargeUtf8:
+    case Type.LargeBinary:
+      return takeLargeVariableWidth(data, runs, validity, nullCount);
+    case Type.List:
+    case Type.Map:
+      return takeNested(data, runs, validity, nullCount);
+    case Type.Struct: {
+      const children = data.children.map((child) => takeRuns(child, runs));
+      return new Data(type, 0, length, nullCount, [undefined, undefined, validity], children);
+    }
+    default:
+      return takeFixedWidth(data, runs, validity, nullCount);
+  }
+}
+
+/** The validity of the taken rows; none at all when the source has no nulls. */
+function takeValidity(data: Data, runs: Runs): { validity: Uint8Array; nullCount: number } {
+  const bitmap = data.nullBitmap;
+  if (!bitmap || bitmap.length === 0 || data.nullCount === 0) return { validity: new Uint8Array(0), nullCount: 0 };
+  const validity = takeBits(bitmap, data.offset, runs);
+  let valid = 0;
+  for (let byte = 0; byte < validity.length; byte++) valid += popcount8(validity[byte] as number);
+  const nullCount = runs.rows - valid;
+  return nullCount === 0 ? { validity: new Uint8Array(0), nullCount } : { validity, nullCount };
+}
+
+function popcount8(byte: number): number {
+  let v = byte - ((byte >> 1) & 0x55);
+  v = (v & 0x33) + ((v >> 2) & 0x33);
+  return (v + (v >> 4)) & 0x0f;
+}
+
+/** A bit-packed buffer (validity or booleans) of the taken rows. */
+function takeBits(source: Uint8Array, offset: number, runs: Runs): Uint8Array {
+  const out = new Uint8Array(Math.ceil(runs.rows / 8));
+  let row = 0;
+  for (let r = 0; r < runs.count; r++) {
+    const end = offset + (runs.starts[r] as number) + (runs.lengths[r] as number);
+    for (let bit = offset + (runs.starts[r] as number); bit < end; bit++, row++) {
+      if ((source[bit >> 3] as number) & (1 << (bit & 7))) out[row >> 3] = (out[row >> 3] as number) | (1 << (row & 7));
+    }
+  }
+  return out;
+}
+
+interface TypedArrayLike {
+  length: number;
+  [index: number]: number | bigint;
+  subarray(begin: number, end: number): TypedArrayLike;
+  set(source: TypedArrayLike, offset: number): void;
+}
+
+/** Short runs are copied element by element: a subarray per single row costs more than the copy. */
+const SHORT_RUN = 16;
+
+function takeFixedWidth(data: Data, runs: Runs, validity: Uint8Array, nullCount: number): Data {
+  const stride = data.stride;
+  const values = data.values as unknown as TypedArrayLike & { constructor: new (n: number) => TypedArrayLike };
+  const out = new values.constructor(runs.rows * stride);
+  let position = 0;
+  for (let r = 0; r < runs.count; r++) {
+    const from = (runs.starts[r] as number) * stride;
+    const size = (runs.lengths[r] as number) * stride;
+    if (size <= SHORT_RUN) {
+      for (let k = 0; k < size; k++) out[position + k] = values[from + k] as number;
+    } else {
+      out.set(values.subarray(from, from + size), position);
+    }
+    position += size;
+  }
+  return new Data(data.type, 0, runs.rows, nullCount, [undefined, out as never, validity]);
+}
+
+function takeVariableWidth(data: Data, runs: Runs, validity: Uint8Array, nullCount: number): Data {
+  const offsets = data.valueOffsets as Int32Array;
+  const bytes = data.values as Uint8Array;
+  let total = 0;
+  for (let r = 0; r < runs.count; r++) {
+    const first = runs.starts[r] as number;
+    total += (offsets[first + (runs.lengths[r] as number)] as number) - (offsets[first] as number);
+  }
+  const outBytes = new Uint8Array(total);
+  const outOffsets = new Int32Array(runs.rows + 1);
+  let position = 0;
+  let row = 0;
+  for (let r = 0; r < runs.count; r++) {
+    const first = runs.starts[r] as number;
+    const last = first + (runs.lengths[r] as number);
+    const start = offsets[first] as number;
+    const end = offsets[last] as number;
+    outBytes.set(bytes.subarray(start, end), position);
+    const shift = position - start;
+    for (let i = first + 1; i <= last; i++) outOffsets[++row] = (offsets[i] as number) + shift;
+    position += end - start;
+  }
+  return new Data(data.type, 0, runs.rows, nullCount, [outOffsets as never, outBytes as never, validity]);
+}
+
+function takeLargeVariableWidth(data: Data, runs: Runs, validity: Uint8Array, nullCount: number): Data {
+  const offsets = data.valueOffsets as unknown as BigInt64Array;
+  const bytes = data.values as Uint8Array;
+  const pieces: Uint8Array[] = [];
+  const outOffsets = new BigInt64Array(runs.rows + 1);
+  let position = 0;
+  let row = 0;
+  for (let r = 0; r < runs.count; r++) {
+    const first = runs.starts[r] as number;
+    const last = first + (runs.lengths[r] as number);
+    const start = Number(offsets[first]);
+    pieces.push(bytes.subarray(start, Number(offsets[last])));
+    for (let i = first + 1; i <= last; i++) outOffsets[++row] = BigInt(Number(offsets[i]) - start + position);
+    position += Number(offsets[last]) - start;
+  }
+  const outBytes = new Uint8Array(position);
+  let at = 0;
+  for (const piece of pieces) {
+    outBytes.set(piece, at);
+    at += piece.length;
+  }
+  return new Data(data.type, 0, runs.rows, nullCount, [outOffsets as never, outBytes as never, validity]);
+}
+
+/** Lists and maps: a run of rows owns one contiguous run of child rows. */
+function takeNested(data: Data, runs: Runs, validity: Uint8Array, nullCount: number): Data {
+  const offsets = data.valueOffsets as Int32Array;
+  const outOffsets = new Int32Array(runs.rows + 1);
+  const childStarts = new Int32Array(runs.count);
+  const childLengths = new Int32Array(runs.count);
+  let childRows = 0;
+  let row = 0;
+  for (let r = 0; r < runs.count; r++) {
+    const first = runs.starts[r] as number;
+    const last = first + (runs.lengths[r] as number);
+    const start = offsets[first] as number;
+    childStarts[r] = start;
+    childLengths[r] = (offsets[last] as number) - start;
+    const shift = childRows - start;
+    for (let i = first + 1; i <= last; i++) outOffsets[++row] = (offsets[i] as number) + shift;
+    childRows += childLengths[r] as number;
+  }
+  const child = takeRuns(data.children[0] as Data, { starts: childStarts, lengths: childLengths, count: runs.count, rows: childRows });
+  return new Data(data.type, 0, runs.rows, nullCount, [outOffsets as never, undefined, validity], [child]);
 }

@@ -6,6 +6,9 @@ import { readInt128 } from '../../arrow/decimal128';
  * Statistics visit every value of every written row, so these loops stay monomorphic: no closure
  * per row, no validity lookups when the column has no nulls, and 64/128-bit integers compared by
  * their 32-bit words (a BigInt is made only for the two final bounds).
+ *
+ * Indexing follows apache-arrow's slicing: `Data.slice` narrows the values and offsets buffers but
+ * not the validity bitmap, so values are read at the row and validity bits at `offset + row`.
  */
 
 export type Bound = number | bigint | Uint8Array;
@@ -38,13 +41,13 @@ export function presenceMask(chain: readonly Data[], length: number): { mask: Ui
 }
 
 /** Numbers of any width (int8-32, date days, float, double); NaN is no bound. */
-export function numberBounds(values: ArrayLike<number>, offset: number, length: number, mask: Uint8Array | undefined): BatchBounds | undefined {
+export function numberBounds(values: ArrayLike<number>, length: number, mask: Uint8Array | undefined): BatchBounds | undefined {
   let found = false;
   let min = 0;
   let max = 0;
   for (let row = 0; row < length; row++) {
     if (mask !== undefined && mask[row] === 0) continue;
-    const v = values[offset + row] as number;
+    const v = values[row] as number;
     if (v !== v) continue;
     if (!found) {
       found = true;
@@ -60,7 +63,7 @@ export function numberBounds(values: ArrayLike<number>, offset: number, length: 
 }
 
 /** Signed 64-bit integers (long, timestamps in microseconds), compared as (high, unsigned low) words. */
-export function int64Bounds(values: BigInt64Array, offset: number, length: number, mask: Uint8Array | undefined): BatchBounds | undefined {
+export function int64Bounds(values: BigInt64Array, length: number, mask: Uint8Array | undefined): BatchBounds | undefined {
   const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
   let minAt = -1;
   let maxAt = -1;
@@ -70,7 +73,7 @@ export function int64Bounds(values: BigInt64Array, offset: number, length: numbe
   let maxLo = 0;
   for (let row = 0; row < length; row++) {
     if (mask !== undefined && mask[row] === 0) continue;
-    const i = offset + row;
+    const i = row;
     const hi = words[2 * i + 1] as number;
     const lo = (words[2 * i] as number) >>> 0;
     if (minAt < 0) {
@@ -93,12 +96,12 @@ export function int64Bounds(values: BigInt64Array, offset: number, length: numbe
 }
 
 /** Arrow Decimal128: four little-endian 32-bit words per value, two's complement. */
-export function int128Bounds(words: Uint32Array, offset: number, length: number, mask: Uint8Array | undefined): BatchBounds | undefined {
+export function int128Bounds(words: Uint32Array, length: number, mask: Uint8Array | undefined): BatchBounds | undefined {
   let minAt = -1;
   let maxAt = -1;
   for (let row = 0; row < length; row++) {
     if (mask !== undefined && mask[row] === 0) continue;
-    const i = offset + row;
+    const i = row;
     if (minAt < 0) {
       minAt = maxAt = i;
     } else if (compareInt128(words, i, minAt) < 0) {
@@ -124,12 +127,12 @@ function compareInt128(words: Uint32Array, a: number, b: number): number {
  * UTF-8 strings with 32-bit offsets, ordered by bytes (which is code point order, the order Delta
  * statistics use). The bounds are copies, so they do not pin the batch's buffers.
  */
-export function utf8Bounds(offsets: Int32Array, bytes: Uint8Array, offset: number, length: number, mask: Uint8Array | undefined): BatchBounds | undefined {
+export function utf8Bounds(offsets: Int32Array, bytes: Uint8Array, length: number, mask: Uint8Array | undefined): BatchBounds | undefined {
   let minAt = -1;
   let maxAt = -1;
   for (let row = 0; row < length; row++) {
     if (mask !== undefined && mask[row] === 0) continue;
-    const i = offset + row;
+    const i = row;
     if (minAt < 0) {
       minAt = maxAt = i;
     } else if (compareStrings(offsets, bytes, i, minAt) < 0) {

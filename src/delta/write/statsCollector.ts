@@ -183,15 +183,15 @@ function batchBounds(kind: LeafKind, data: Data, length: number, mask: Uint8Arra
     case 'number':
     case 'date':
     case 'float':
-      return numberBounds(data.values as ArrayLike<number>, data.offset, length, mask);
+      return numberBounds(data.values as ArrayLike<number>, length, mask);
     case 'bigint':
     case 'timestamp':
     case 'timestamp_ntz':
-      return int64Bounds(data.values as BigInt64Array, data.offset, length, mask);
+      return int64Bounds(data.values as BigInt64Array, length, mask);
     case 'decimal':
-      return int128Bounds(data.values as Uint32Array, data.offset, length, mask);
+      return int128Bounds(data.values as Uint32Array, length, mask);
     case 'string':
-      return utf8Bounds(data.valueOffsets as Int32Array, data.values as Uint8Array, data.offset, length, mask);
+      return utf8Bounds(data.valueOffsets as Int32Array, data.values as Uint8Array, length, mask);
   }
 }
 

@@ -101,40 +101,49 @@ function expectedBounds<T>(values: Array<T | null>, less: (a: T, b: T) => boolea
 const utf8 = new TextEncoder();
 const byteLess = (a: string, b: string): boolean => Buffer.compare(utf8.encode(a), utf8.encode(b)) < 0;
 
+function assertStats(collector: StatsCollector, all: Rows, label: string): void {
+  const stats = parseFileStats(collector.toJson(), schema, 'none');
+  assert.ok(stats);
+  assert.equal(stats.numRecords, all.l.length);
+  const bigLess = (a: bigint, b: bigint): boolean => a < b;
+  const checks: Array<[string[], { min?: unknown; max?: unknown; nulls: number }]> = [
+    [['l'], expectedBounds(all.l, bigLess)],
+    [['st', 'l'], expectedBounds(all.stl.map((v, i) => (all.st[i] ? v : null)), bigLess)],
+    [['s'], expectedBounds(all.s, byteLess)],
+    [['f'], expectedBounds(all.f, (a: number, b: number) => a < b)],
+  ];
+  for (const [path, want] of checks) {
+    assert.equal(stats.nullCount(path), want.nulls, `${label} ${path.join('.')} nullCount`);
+    assert.deepEqual(stats.min(path), want.min, `${label} ${path.join('.')} min`);
+    assert.deepEqual(stats.max(path), want.max, `${label} ${path.join('.')} max`);
+  }
+  const dec = expectedBounds(all.dec, bigLess);
+  assert.equal(stats.nullCount(['dec']), dec.nulls);
+  assert.deepEqual(stats.min(['dec']), { unscaled: dec.min, scale: 0 }, `${label} dec min`);
+  assert.deepEqual(stats.max(['dec']), { unscaled: dec.max, scale: 0 }, `${label} dec max`);
+}
+
 describe('StatsCollector bounds', () => {
   test('equal the bounds of the plain values, over batches, slices, nulls and nested nulls', () => {
     for (const seed of [1, 2, 3, 4, 5]) {
       const next = random(seed);
       const parts = [generate(next, 300), generate(next, 1 + Math.floor(next() * 50)), generate(next, 200)];
-      const collector = new StatsCollector(schema, 'none');
+      const together = new StatsCollector(schema, 'none');
       const all: Rows = { l: [], dec: [], s: [], f: [], st: [], stl: [] };
       for (const [index, part] of parts.entries()) {
-        const whole = batchOf(part);
-        // The middle part goes in as a slice (non-zero offset), as split batches do.
-        const from = index === 2 ? 17 : 0;
-        const to = index === 2 ? 180 : part.l.length;
-        collector.add(index === 2 ? whole.slice(from, to) : whole);
-        for (const key of Object.keys(all) as Array<keyof Rows>) (all[key] as unknown[]).push(...part[key].slice(from, to));
+        // The last part goes in as a slice (non-zero offset), as split batches do; alone too.
+        const [from, to] = index === 2 ? [17, 180] : [0, part.l.length];
+        const rows = Object.fromEntries(Object.entries(part).map(([key, values]) => [key, (values as unknown[]).slice(from, to)])) as unknown as Rows;
+        const batch = index === 2 ? batchOf(part).slice(from, to) : batchOf(part);
+        together.add(batch);
+        for (const key of Object.keys(all) as Array<keyof Rows>) (all[key] as unknown[]).push(...rows[key]);
+        if (index === 2) {
+          const alone = new StatsCollector(schema, 'none');
+          alone.add(batch);
+          assertStats(alone, rows, `seed ${seed} slice`);
+        }
       }
-      const stats = parseFileStats(collector.toJson(), schema, 'none');
-      assert.ok(stats);
-      assert.equal(stats.numRecords, all.l.length);
-      const bigLess = (a: bigint, b: bigint): boolean => a < b;
-      const checks: Array<[string[], { min?: unknown; max?: unknown; nulls: number }]> = [
-        [['l'], expectedBounds(all.l, bigLess)],
-        [['st', 'l'], expectedBounds(all.stl.map((v, i) => (all.st[i] ? v : null)), bigLess)],
-        [['s'], expectedBounds(all.s, byteLess)],
-        [['f'], expectedBounds(all.f, (a: number, b: number) => a < b)],
-      ];
-      for (const [path, want] of checks) {
-        assert.equal(stats.nullCount(path), want.nulls, `seed ${seed} ${path.join('.')} nullCount`);
-        assert.deepEqual(stats.min(path), want.min, `seed ${seed} ${path.join('.')} min`);
-        assert.deepEqual(stats.max(path), want.max, `seed ${seed} ${path.join('.')} max`);
-      }
-      const dec = expectedBounds(all.dec, bigLess);
-      assert.equal(stats.nullCount(['dec']), dec.nulls);
-      assert.deepEqual(stats.min(['dec']), { unscaled: dec.min, scale: 0 }, `seed ${seed} dec min`);
-      assert.deepEqual(stats.max(['dec']), { unscaled: dec.max, scale: 0 }, `seed ${seed} dec max`);
+      assertStats(together, all, `seed ${seed}`);
     }
   });
 
