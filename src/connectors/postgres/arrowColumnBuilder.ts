@@ -1,8 +1,7 @@
 import { makeData, type Data, type DataType as ArrowType, type List } from 'apache-arrow';
-import { writeInt128 } from '../../arrow/decimal128';
 import { DeltaError } from '../../delta/errors';
 import type { ValueDecoder } from './pgTypeMapping';
-import { numericUnscaled, PG_EPOCH_DAYS, PG_EPOCH_MICROS, writeInt64Plus, writeUuidText } from './pgValueDecoders';
+import { PG_EPOCH_DAYS, PG_EPOCH_MICROS, writeInt64Plus, writeNumericUnscaled, writeUuidText } from './pgValueDecoders';
 
 /**
  * Accumulates one column of binary wire values straight into Arrow buffers (no JS value per cell:
@@ -23,28 +22,27 @@ const INT32_MIN = -0x80000000;
 
 export function createColumnBuilder(decoder: ValueDecoder, type: ArrowType, column: string): ColumnBuilder {
   switch (decoder.kind) {
-    case 'int16': return new FixedBuilder(type, 2, (_b, view, offset, out, i) => { new Int16Array(out.buffer)[i] = view.getInt16(offset); });
-    case 'int32': return new FixedBuilder(type, 4, (_b, view, offset, out, i) => { new Int32Array(out.buffer)[i] = view.getInt32(offset); });
-    case 'float32': return new FixedBuilder(type, 4, (_b, view, offset, out, i) => { new Float32Array(out.buffer)[i] = view.getFloat32(offset); });
-    case 'float64': return new FixedBuilder(type, 8, (_b, view, offset, out, i) => { new Float64Array(out.buffer)[i] = view.getFloat64(offset); });
-    case 'int64': return new FixedBuilder(type, 8, (_b, view, offset, out, i) => writeInt64Plus(view, offset, 0, out, i));
+    case 'int16': return new FixedBuilder(type, 2, (view, offset, out, i) => { out.i16[i] = view.getInt16(offset); });
+    case 'int32': return new FixedBuilder(type, 4, (view, offset, out, i) => { out.i32[i] = view.getInt32(offset); });
+    case 'float32': return new FixedBuilder(type, 4, (view, offset, out, i) => { out.f32[i] = view.getFloat32(offset); });
+    case 'float64': return new FixedBuilder(type, 8, (view, offset, out, i) => { out.f64[i] = view.getFloat64(offset); });
+    case 'int64': return new FixedBuilder(type, 8, (view, offset, out, i) => writeInt64Plus(view, offset, 0, out.u32, i));
     case 'timestamp':
-      return new FixedBuilder(type, 8, (_b, view, offset, out, i) => {
+      return new FixedBuilder(type, 8, (view, offset, out, i) => {
         const high = view.getInt32(offset);
         const low = view.getUint32(offset + 4);
         // PostgreSQL stores ±infinity as the extreme int64 values; Delta timestamps have no infinity.
         if ((high === INT32_MAX && low === 0xffffffff) || (high === INT32_MIN && low === 0)) throw infinite(column, 'timestamp');
-        writeInt64Plus(view, offset, PG_EPOCH_MICROS, out, i);
+        writeInt64Plus(view, offset, PG_EPOCH_MICROS, out.u32, i);
       });
     case 'date':
-      return new FixedBuilder(type, 4, (_b, view, offset, out, i) => {
+      return new FixedBuilder(type, 4, (view, offset, out, i) => {
         const days = view.getInt32(offset);
         if (days === INT32_MAX || days === INT32_MIN) throw infinite(column, 'date');
-        new Int32Array(out.buffer)[i] = days + PG_EPOCH_DAYS;
+        out.i32[i] = days + PG_EPOCH_DAYS;
       });
     case 'numeric':
-      return new FixedBuilder(type, 16, (_b, view, offset, out, i) =>
-        writeInt128(out, i, numericUnscaled(view, offset, decoder.precision, decoder.scale, column)));
+      return new FixedBuilder(type, 16, (view, offset, out, i) => writeNumericUnscaled(view, offset, decoder.precision, decoder.scale, column, out.u32, i));
     case 'bool': return new BoolBuilder(type);
     case 'bytes': return new BytesBuilder(type, 'raw');
     case 'jsonb': return new BytesBuilder(type, 'jsonb');
@@ -61,20 +59,44 @@ function infinite(column: string, what: string): DeltaError {
     `Column "${column}" holds an infinite ${what}, which Delta cannot store. Filter it out or map it in --query (e.g. CASE WHEN isfinite(col) THEN col END).`);
 }
 
-/** A validity bitmap that grows with the column; absent from the Data when nothing is null. */
+/**
+ * A validity bitmap, written only once a null arrives (most columns have none): until then valid
+ * values cost nothing, and the first null back-fills the bits of the values before it.
+ */
 class Validity {
-  bits = new Uint8Array(64);
+  private bits: Uint8Array | undefined;
   nullCount = 0;
 
+  setNull(index: number): void {
+    if (this.bits === undefined) {
+      this.bits = new Uint8Array(Math.max(64, (index >> 3) + 1));
+      this.bits.fill(0xff, 0, index >> 3);
+      for (let i = index & ~7; i < index; i++) this.bits[i >> 3] = (this.bits[i >> 3] as number) | (1 << (i & 7));
+    } else if (index >> 3 >= this.bits.length) {
+      this.bits = grow(this.bits, (index >> 3) + 1);
+    }
+    this.nullCount++;
+  }
+
+  /** Only needed once a bitmap exists; callers check `tracking` first so valid values stay cheap. */
+  setValid(index: number): void {
+    const bits = this.bits as Uint8Array;
+    if (index >> 3 >= bits.length) this.bits = grow(bits, (index >> 3) + 1);
+    (this.bits as Uint8Array)[index >> 3] = ((this.bits as Uint8Array)[index >> 3] as number) | (1 << (index & 7));
+  }
+
   set(index: number, valid: boolean): void {
-    if (index >> 3 >= this.bits.length) this.bits = grow(this.bits, (index >> 3) + 1);
-    if (valid) this.bits[index >> 3] = (this.bits[index >> 3] as number) | (1 << (index & 7));
-    else this.nullCount++;
+    if (!valid) this.setNull(index);
+    else if (this.bits !== undefined) this.setValid(index);
+  }
+
+  get tracking(): boolean {
+    return this.bits !== undefined;
   }
 
   take(length: number): { nullBitmap?: Uint8Array; nullCount: number } {
-    const result = this.nullCount === 0 ? { nullCount: 0 } : { nullBitmap: this.bits.slice(0, (length + 7) >> 3), nullCount: this.nullCount };
-    this.bits = new Uint8Array(64);
+    const result = this.bits === undefined ? { nullCount: 0 } : { nullBitmap: this.bits.slice(0, (length + 7) >> 3), nullCount: this.nullCount };
+    this.bits = undefined;
     this.nullCount = 0;
     return result;
   }
@@ -88,45 +110,59 @@ function grow<T extends Uint8Array | Int32Array | Uint32Array>(array: T, needed:
   return next;
 }
 
-type FixedWrite = (bytes: Uint8Array, view: DataView, offset: number, out: Uint32Array, index: number) => void;
+/** Typed views of one fixed-width buffer, made again only when it grows (never one per value). */
+interface FixedViews { u32: Uint32Array; i16: Int16Array; i32: Int32Array; f32: Float32Array; f64: Float64Array }
 
-/** Fixed-width values; the buffer is kept as 32-bit words so 64- and 128-bit writers share it. */
+type FixedWrite = (view: DataView, offset: number, out: FixedViews, index: number) => void;
+
+/** Fixed-width values; 64- and 128-bit writers fill the buffer as 32-bit words. */
 class FixedBuilder implements ColumnBuilder {
-  private words: Uint32Array;
+  private views: FixedViews;
+  /** Values the buffer holds. */
+  private capacity: number;
   private length = 0;
   private readonly validity = new Validity();
 
   constructor(private readonly type: ArrowType, private readonly width: number, private readonly write: FixedWrite) {
-    this.words = new Uint32Array(Math.ceil((1024 * width) / 4));
+    this.capacity = 1024;
+    this.views = viewsOf(new ArrayBuffer(this.capacity * width));
   }
 
   get byteSize(): number {
     return this.length * this.width;
   }
 
-  append(bytes: Uint8Array, view: DataView, offset: number): void {
-    this.reserve();
-    this.write(bytes, view, offset, this.words, this.length);
-    this.validity.set(this.length++, true);
+  append(_bytes: Uint8Array, view: DataView, offset: number): void {
+    if (this.length === this.capacity) this.reserve();
+    this.write(view, offset, this.views, this.length);
+    if (this.validity.tracking) this.validity.setValid(this.length);
+    this.length++;
   }
 
   appendNull(): void {
-    this.reserve();
-    this.validity.set(this.length++, false);
+    if (this.length === this.capacity) this.reserve();
+    this.validity.setNull(this.length++);
   }
 
   finish(): Data {
-    const bytes = new Uint8Array(this.words.buffer, 0, this.length * this.width).slice();
+    const bytes = new Uint8Array(this.views.u32.buffer, 0, this.length * this.width).slice();
     const data = makeData({ type: this.type, length: this.length, data: bytes, ...this.validity.take(this.length) } as never) as Data;
     this.length = 0;
-    this.words = new Uint32Array(this.words.length);
+    this.views = viewsOf(new ArrayBuffer(this.capacity * this.width));
     return data;
   }
 
   private reserve(): void {
-    const neededWords = Math.ceil(((this.length + 1) * this.width) / 4);
-    if (neededWords > this.words.length) this.words = grow(this.words, neededWords);
+    const next = new Uint8Array(this.capacity * 2 * this.width);
+    next.set(new Uint8Array(this.views.u32.buffer));
+    this.capacity *= 2;
+    this.views = viewsOf(next.buffer);
   }
+}
+
+function viewsOf(buffer: ArrayBuffer): FixedViews {
+  // Every width is a multiple of 2 and the capacity a power of two, so 8-byte views always fit.
+  return { u32: new Uint32Array(buffer), i16: new Int16Array(buffer), i32: new Int32Array(buffer), f32: new Float32Array(buffer), f64: new Float64Array(buffer) };
 }
 
 class BoolBuilder implements ColumnBuilder {
@@ -183,7 +219,13 @@ class BytesBuilder implements ColumnBuilder {
     } else {
       const skip = this.encoding === 'jsonb' ? 1 : 0;
       const start = this.reserve(length - skip);
-      this.values.set(bytes.subarray(offset + skip, offset + length), start);
+      // A loop beats subarray + set (an object per value) for the short strings most columns hold.
+      if (length < 48) {
+        const values = this.values;
+        for (let i = skip; i < length; i++) values[start + i - skip] = bytes[offset + i] as number;
+      } else {
+        this.values.set(bytes.subarray(offset + skip, offset + length), start);
+      }
     }
     this.validity.set(this.length - 1, true);
   }

@@ -56,6 +56,8 @@ export interface CdcCommit {
   changes: number;
   /** Now minus the source commit time of the newest change in this commit. */
   lagMs: number;
+  /** The source transactions this commit made visible: commit time (ms since the epoch) and row changes, for lag percentiles. */
+  sourceTransactions: Array<{ commitTime: number; changes: number }>;
 }
 
 export interface PostgresCdcResult {
@@ -133,6 +135,7 @@ export async function ingestPostgresCdc(options: PostgresCdcIngest): Promise<Pos
     let pendingLsn = committed;
     let pendingSince = 0;
     let newestCommitTime = 0;
+    let sourceTransactions: CdcCommit['sourceTransactions'] = [];
     const flush = async (): Promise<void> => {
       if (buffer.changes > 0) {
         const changes = buffer.changes;
@@ -141,8 +144,11 @@ export async function ingestPostgresCdc(options: PostgresCdcIngest): Promise<Pos
         });
         result.commits++;
         result.changes += changes;
-        if (applied.version !== undefined) options.onCommit?.({ version: applied.version, lsn: formatLsn(pendingLsn), changes, lagMs: Date.now() - newestCommitTime });
+        if (applied.version !== undefined) {
+          options.onCommit?.({ version: applied.version, lsn: formatLsn(pendingLsn), changes, lagMs: Date.now() - newestCommitTime, sourceTransactions });
+        }
       }
+      sourceTransactions = [];
       committed = pendingLsn;
       result.lsn = formatLsn(committed);
       active.confirm(committed);
@@ -174,6 +180,7 @@ export async function ingestPostgresCdc(options: PostgresCdcIngest): Promise<Pos
               // A restart may see again the transactions up to the position the table already holds.
               if (message.endLsn > committed && transaction) {
                 for (const change of transaction) buffer.add(change);
+                if (transaction.length > 0) sourceTransactions.push({ commitTime, changes: transaction.length });
                 if (buffer.changes > 0 && pendingSince === 0) pendingSince = Date.now();
                 newestCommitTime = commitTime;
                 pendingLsn = message.endLsn;

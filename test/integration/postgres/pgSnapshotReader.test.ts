@@ -108,4 +108,15 @@ describe('PostgreSQL snapshot reader (real server)', () => {
     const { batches } = await readAll({ query: "SELECT -12345678901234567890.123456789012345678::numeric AS big, '1234567890123456789012345678901234567.5'::numeric(38,1) AS wide" });
     assert.deepEqual(batchRowsText(batches), [['-12345678901234567890.123456789012345678', '1234567890123456789012345678901234567.5']]);
   });
+
+  test('decimals on both sides of 2^53 (the exact double path and the BigInt path) read as their text', async (t) => {
+    if (!cluster) return t.skip(MISSING_POSTGRES);
+    const values = ['0', '-0.01', '0.01', '90071992547409.91', '90071992547409.92', '-90071992547409.93', '9999999999999999.99', '-1234567.89', '100000000.00', '12.5'];
+    const { batches } = await readAll({ query: `SELECT v::numeric(18,2) AS v FROM unnest('{${values.join(',')}}'::text[]) WITH ORDINALITY AS u(v, o) ORDER BY o` });
+    const expected = (await admin.query<{ v: string }>(`SELECT trim_scale(v::numeric(18,2))::text AS v FROM unnest('{${values.join(',')}}'::text[]) WITH ORDINALITY AS u(v, o) ORDER BY o`)).rows.map((r) => [r.v]);
+    assert.deepEqual(batchRowsText(batches).map(([v]) => [v?.includes('.') ? v.replace(/0+$/, '').replace(/\.$/, '') : v]), expected);
+    // Unconstrained numeric is decimal(38,18): 1e-20 has two digits too many after the point.
+    await assert.rejects(readAll({ query: 'SELECT 1e-20::numeric AS q' }),
+      (e: unknown) => isDeltaError(e, 'SOURCE_VALUE_OUT_OF_RANGE') && /more than 18 digits after the point/.test(e.message));
+  });
 });
