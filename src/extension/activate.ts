@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands/registerCommands';
+import { registerConnections } from './connections/registerConnections';
 import type { LakehouseApi } from './lakehouseApi';
 import { LAKEHOUSE_SCHEME, VersionDocumentProvider } from './diff/versionDocuments';
 import { PARQUET_EDITOR_VIEW_TYPE, ParquetEditorProvider } from './parquet/parquetEditorProvider';
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): LakehouseApi {
     log, tree, watcher,
     vscode.window.createTreeView('lakehouse.tables', { treeDataProvider: tree, showCollapseAll: true }),
     ...registerCommands({ extensionUri: context.extensionUri, log, tree }),
+    ...registerConnections({ context, log, onDidWriteTable: (location) => tree.refreshTable(location) }),
     vscode.workspace.registerTextDocumentContentProvider(LAKEHOUSE_SCHEME, new VersionDocumentProvider()),
     vscode.window.registerCustomEditorProvider(PARQUET_EDITOR_VIEW_TYPE, new ParquetEditorProvider(context.extensionUri, log)),
     vscode.workspace.onDidChangeWorkspaceFolders(() => {

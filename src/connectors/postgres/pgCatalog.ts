@@ -38,7 +38,7 @@ export async function listPgTables(client: pg.Client, schema: string): Promise<P
   try {
     const result = await client.query<{ name: string; relkind: string; reltuples: number; pk: string[] | null }>(
       `SELECT c.relname AS name, c.relkind, c.reltuples::float8 AS reltuples,
-              (SELECT array_agg(a.attname ORDER BY k.ord)
+              (SELECT array_agg(a.attname::text ORDER BY k.ord)
                  FROM pg_index i
                  CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
                  JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
