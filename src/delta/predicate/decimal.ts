@@ -64,3 +64,13 @@ export function decimalWordsToBigInt(words: Uint32Array, start: number, count: n
   for (let i = count - 1; i >= 0; i--) value = (value << 32n) | BigInt(words[start + i]!);
   return BigInt.asIntN(32 * count, value);
 }
+
+/** The value at `scale`, rounding half away from zero as SQL's ROUND_HALF_UP does. */
+export function roundDecimalHalfUp(value: DecimalValue, scale: number): DecimalValue {
+  if (scale >= value.scale) return { unscaled: value.unscaled * 10n ** BigInt(scale - value.scale), scale };
+  const divisor = 10n ** BigInt(value.scale - scale);
+  const quotient = value.unscaled / divisor;
+  const remainder = value.unscaled % divisor;
+  const twice = 2n * (remainder < 0n ? -remainder : remainder);
+  return { unscaled: twice >= divisor ? quotient + (value.unscaled < 0n ? -1n : 1n) : quotient, scale };
+}

@@ -5,6 +5,7 @@ import { formatPredicate } from '../predicate/formatPredicate';
 import { parsePredicate } from '../predicate/parsePredicate';
 import type { Snapshot } from '../snapshot';
 import { Transaction } from '../transaction/transaction';
+import { columnCells } from '../predicate/readCell';
 import { applyAssignments, parseAssignments } from './assignments';
 import { ChangeDataWriter } from './changeDataWriter';
 import { ConstraintChecker, tableConstraints } from './constraints';
@@ -22,9 +23,10 @@ export interface UpdateOptions extends OperationOptions, FileWriterOptions {
 }
 
 /**
- * UPDATE table SET column = literal, ... [WHERE predicate] in one commit. Files holding matching
- * rows are rewritten (or get deletion vectors, the updated rows going to new files); the updated
- * rows must satisfy the table's constraints, else nothing is committed.
+ * UPDATE table SET column = expression, ... [WHERE predicate] in one commit (expressions: see
+ * parseExpression.ts). Files holding matching rows are rewritten (or get deletion vectors, the
+ * updated rows going to new files); the updated rows must satisfy the table's constraints, and an
+ * overflow or a value the column cannot hold fails the whole UPDATE: nothing is committed.
  */
 export async function updateRows(location: TableLocation, set: Readonly<Record<string, string>>, options: UpdateOptions = {}): Promise<WriteSummary> {
   const tx = await Transaction.start(await openTable(location));
@@ -46,7 +48,7 @@ export async function updateRows(location: TableLocation, set: Readonly<Record<s
   let rowsCopied = 0;
   let filesRemoved = 0;
   const onMatched = async (rows: RecordBatch): Promise<void> => {
-    const updated = applyAssignments(rows, assignments);
+    const updated = applyAssignments(rows, assignments, (column) => columnCells(rows, column.path, column.type));
     if (!checker.check(updated) || checker.hasViolations) return;
     rowsUpdated += updated.numRows;
     await writer.write(updated);
