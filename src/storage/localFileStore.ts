@@ -1,13 +1,21 @@
-import { promises as fs, constants as fsConstants } from 'node:fs';
+import { promises as fsPromises, constants as fsConstants } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { ObjectMeta, ObjectStore } from './objectStore';
+import { storageWriteError } from './storageWriteError';
 
-/** An ObjectStore over a local directory. */
+/** The file system calls the store makes; tests pass one that fails like a full or read-only disk. */
+export type LocalFileSystem = Pick<typeof fsPromises, 'readdir' | 'stat' | 'readFile' | 'open' | 'mkdir' | 'writeFile' | 'rename' | 'link' | 'unlink'>;
+
+/**
+ * An ObjectStore over a local directory. Writes that fail because the location is read-only or the
+ * disk is full raise DELTA_STORAGE_READ_ONLY / DELTA_STORAGE_FULL naming the file, and leave no
+ * partial file behind.
+ */
 export class LocalFileStore implements ObjectStore {
   readonly root: string;
 
-  constructor(root: string) {
+  constructor(root: string, private readonly fs: LocalFileSystem = fsPromises) {
     this.root = resolve(root);
   }
 
@@ -28,7 +36,7 @@ export class LocalFileStore implements ObjectStore {
   private async collect(prefix: string, recursive: boolean, startAfter: string | undefined, out: ObjectMeta[]): Promise<void> {
     let entries;
     try {
-      entries = await fs.readdir(this.absolute(prefix), { withFileTypes: true });
+      entries = await this.fs.readdir(this.absolute(prefix), { withFileTypes: true });
     } catch (error) {
       if (isNotFound(error)) return;
       throw error;
@@ -42,7 +50,7 @@ export class LocalFileStore implements ObjectStore {
       }
       // Filter before stat: listing from a checkpoint hint must not cost a stat per old commit.
       if (!entry.isFile() || (startAfter !== undefined && path <= startAfter)) return;
-      const stat = await fs.stat(this.absolute(path)).catch((error: unknown) => {
+      const stat = await this.fs.stat(this.absolute(path)).catch((error: unknown) => {
         if (isNotFound(error)) return undefined; // deleted while listing
         throw error;
       });
@@ -51,12 +59,12 @@ export class LocalFileStore implements ObjectStore {
   }
 
   async get(path: string): Promise<Uint8Array> {
-    const buffer = await fs.readFile(this.absolute(path));
+    const buffer = await this.fs.readFile(this.absolute(path));
     return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   }
 
   async getRange(path: string, start: number, end: number): Promise<Uint8Array> {
-    const handle = await fs.open(this.absolute(path), 'r');
+    const handle = await this.fs.open(this.absolute(path), 'r');
     try {
       const out = new Uint8Array(Math.max(0, end - start));
       let filled = 0;
@@ -73,7 +81,7 @@ export class LocalFileStore implements ObjectStore {
 
   async head(path: string): Promise<ObjectMeta | undefined> {
     try {
-      const stat = await fs.stat(this.absolute(path));
+      const stat = await this.fs.stat(this.absolute(path));
       return stat.isFile() ? { path, size: stat.size, modifiedMs: Math.floor(stat.mtimeMs) } : undefined;
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -83,34 +91,45 @@ export class LocalFileStore implements ObjectStore {
 
   async put(path: string, data: Uint8Array): Promise<void> {
     const target = this.absolute(path);
-    await fs.mkdir(dirname(target), { recursive: true });
     // Write beside the target and rename, so a reader never sees a half-written data file.
     const temp = join(dirname(target), `.${randomUUID()}.tmp`);
-    await fs.writeFile(temp, data);
-    await fs.rename(temp, target);
+    try {
+      await this.fs.mkdir(dirname(target), { recursive: true });
+      await this.fs.writeFile(temp, data);
+      await this.fs.rename(temp, target);
+    } catch (error) {
+      await this.fs.unlink(temp).catch(() => undefined);
+      throw storageWriteError(error, target);
+    }
   }
 
   async putIfAbsent(path: string, data: Uint8Array): Promise<boolean> {
     const target = this.absolute(path);
-    await fs.mkdir(dirname(target), { recursive: true });
     // The complete content goes to a temp file first; link() then publishes it atomically and
     // fails with EEXIST if another writer won: a reader never sees a partial commit.
     const temp = join(dirname(target), `.${randomUUID()}.tmp`);
-    await fs.writeFile(temp, data, { flag: fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY });
     try {
-      await fs.link(temp, target);
+      await this.fs.mkdir(dirname(target), { recursive: true });
+      await this.fs.writeFile(temp, data, { flag: fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY });
+    } catch (error) {
+      await this.fs.unlink(temp).catch(() => undefined);
+      throw storageWriteError(error, target);
+    }
+    try {
+      await this.fs.link(temp, target);
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw error;
+      throw storageWriteError(error, target);
     } finally {
-      await fs.unlink(temp).catch(() => undefined);
+      await this.fs.unlink(temp).catch(() => undefined);
     }
   }
 
   async delete(path: string): Promise<void> {
-    await fs.unlink(this.absolute(path)).catch((error: unknown) => {
-      if (!isNotFound(error)) throw error;
+    const target = this.absolute(path);
+    await this.fs.unlink(target).catch((error: unknown) => {
+      if (!isNotFound(error)) throw storageWriteError(error, target);
     });
   }
 }

@@ -160,6 +160,8 @@ export class DataFileWriter {
     const counter = String(this.fileCounter++).padStart(5, '0');
     const relative = `${this.options.directory ?? ''}${buffer.directory}part-${counter}-${randomUUID()}-c000${parquetFileSuffix(compression)}`;
     await this.options.store.put(relative, bytes).catch((cause: unknown) => {
+      // A store's own DeltaError (read-only location, full disk) already names the file and the fix.
+      if (cause instanceof DeltaError) throw cause;
       throw new DeltaError('DELTA_IO_ERROR', `Cannot write data file ${relative} under ${this.options.store.root}: ${(cause as Error).message}`, { cause });
     });
     if (buffer.bytes > 0) this.compressionRatio = Math.max(0.01, bytes.length / buffer.bytes);

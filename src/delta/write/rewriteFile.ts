@@ -2,11 +2,12 @@ import type { RecordBatch } from 'apache-arrow';
 import { filterBatch } from '../../arrow/takeRows';
 import type { AddFile } from '../actions';
 import { createDeletionVectorFile } from '../deletionVectors/deletionVectorFile';
+import { keepMask } from '../deletionVectors/keepMask';
 import { DeltaError } from '../errors';
 import type { Snapshot } from '../snapshot';
 import type { Transaction } from '../transaction/transaction';
 import type { DataFileWriter } from './dataFileWriter';
-import { readDataFile } from './fileRows';
+import { readDataFile, type FileRows } from './fileRows';
 import { removeActionOf } from './removeAction';
 
 export interface RewriteContext {
@@ -34,40 +35,58 @@ export interface FileRewrite {
  * are written again (copy-on-write) or it is re-added with a deletion vector marking the matched
  * rows ("Deletion Vectors" in PROTOCOL.md; its stats get `tightBounds: false`, since they now
  * cover deleted rows too). `onMatched` sees the matched live rows (DML writes their new form).
+ *
+ * With `matchColumns` (the top-level columns `match` reads), only those are decoded to find the
+ * matches; the file's other columns are decoded only when rows must be written: not for a file
+ * without matches, nor for a deletion vector.
  */
 export async function rewriteFile(
   ctx: RewriteContext,
   file: AddFile,
   match: (batch: RecordBatch) => Uint8Array | Promise<Uint8Array>,
   onMatched?: (rows: RecordBatch) => Promise<void>,
+  matchColumns?: readonly string[],
 ): Promise<FileRewrite> {
   const content = await readDataFile(ctx.snapshot, file);
+  const matches = new Uint8Array(content.rows);
+  // Without a projection the match pass decodes every column: keep its batches for the rewrite.
+  const decoded: FileRows[] | undefined = matchColumns ? undefined : [];
+  for (const piece of matchColumns ? content.batchesOf(matchColumns) : content.batches) {
+    matches.set(await match(piece.batch), piece.rowOffset);
+    decoded?.push(piece);
+  }
+  const live = content.deleted ? keepMask(content.deleted, 0, content.rows) : undefined;
   const matchedRows: number[] = [];
-  const survivors: RecordBatch[] = [];
   let liveRows = 0;
-  for (const { batch, rowOffset, live } of content.batches) {
-    const matches = await match(batch);
-    const keep = new Uint8Array(batch.numRows);
-    const hit = new Uint8Array(batch.numRows);
-    let hits = 0;
-    for (let row = 0; row < batch.numRows; row++) {
-      if (live && live[row] === 0) continue;
-      liveRows++;
-      if (matches[row] === 1) {
-        matchedRows.push(rowOffset + row);
-        hit[row] = 1;
-        hits++;
-      } else {
-        keep[row] = 1;
-      }
+  for (let row = 0; row < content.rows; row++) {
+    if (live && live[row] === 0) {
+      matches[row] = 0;
+      continue;
     }
-    if (hits > 0 && onMatched) await onMatched(filterBatch(batch, hit));
-    if (!ctx.deletionVectors) survivors.push(filterBatch(batch, keep));
+    liveRows++;
+    // A predicate that is NULL for a row does not select it.
+    if (matches[row] === 1) matchedRows.push(row);
+    else matches[row] = 0;
   }
   const result: FileRewrite = { matchedRows: matchedRows.length, copiedRows: 0, removed: false, deletionVectorAdded: false };
   if (matchedRows.length === 0) return result;
   ctx.tx.add(removeActionOf(file, ctx.now));
-  if (matchedRows.length === liveRows) return { ...result, removed: true };
+  const removedWhole = matchedRows.length === liveRows;
+  if (onMatched || (!ctx.deletionVectors && !removedWhole)) {
+    for (const { batch, rowOffset } of decoded ?? content.batches) {
+      const hit = matches.subarray(rowOffset, rowOffset + batch.numRows);
+      if (onMatched && hit.includes(1)) await onMatched(filterBatch(batch, hit));
+      if (ctx.deletionVectors || removedWhole) continue;
+      const keep = new Uint8Array(batch.numRows);
+      const alive = live?.subarray(rowOffset, rowOffset + batch.numRows);
+      for (let row = 0; row < keep.length; row++) keep[row] = (alive === undefined || alive[row] === 1) && hit[row] === 0 ? 1 : 0;
+      const survivors = filterBatch(batch, keep);
+      if (survivors.numRows === 0) continue;
+      result.copiedRows += survivors.numRows;
+      await ctx.writer.write(survivors);
+    }
+  }
+  if (removedWhole) return { ...result, removed: true };
   if (ctx.deletionVectors) {
     const previous = content.deleted ? Array.from(content.deleted.toSortedArray()) : [];
     const dv = createDeletionVectorFile([...previous, ...matchedRows]);
@@ -84,11 +103,6 @@ export async function rewriteFile(
       },
     });
     return { ...result, deletionVectorAdded: true };
-  }
-  for (const batch of survivors) {
-    if (batch.numRows === 0) continue;
-    result.copiedRows += batch.numRows;
-    await ctx.writer.write(batch);
   }
   return { ...result, removed: true };
 }
