@@ -10,7 +10,7 @@ import { resolveDataFilePath } from '../filePaths';
 import { conformData } from '../scan/conformData';
 import { constantData } from '../scan/constantData';
 import { filePartitionValues } from '../scan/pruning';
-import { physicalName } from '../schema';
+import { physicalName, type StructField } from '../schema';
 import type { Snapshot } from '../snapshot';
 
 /** One decoded piece of a data file, with every physical row (deleted ones included). */
@@ -26,7 +26,16 @@ export interface FileRows {
 /** The rows of one data file as a rewrite sees them, decoded a row group at a time. */
 export interface DataFileContent {
   deleted: DeletedRows | undefined;
+  /** Physical rows in the file (deleted ones included). */
+  rows: number;
+  /** Every table column. */
   batches: Iterable<FileRows>;
+  /**
+   * Only these top-level columns (logical names), the others never decoded: a DML reads its
+   * predicate's columns first and decodes the rest only of files it rewrites. The batches cover
+   * the same rows as `batches` (their `rowOffset` says where), not necessarily in the same pieces.
+   */
+  batchesOf(columns: readonly string[]): Iterable<FileRows>;
 }
 
 /**
@@ -44,11 +53,7 @@ export async function readDataFile(snapshot: Snapshot, file: AddFile, batchSize 
   ]);
   const mode = snapshot.columnMappingMode;
   const partitionColumns = new Set(snapshot.partitionColumns);
-  const schema = snapshot.schema;
-  const arrowSchema = toArrowSchema(schema);
-  const dataFields = schema.fields.filter((f) => !partitionColumns.has(f.name));
   const partitions = filePartitionValues(file, snapshot);
-  const columns = dataFields.map((f) => physicalName(f, mode));
   const corrupt = (error: unknown): unknown => (error instanceof ParquetDecodeError
     ? new DeltaError('DELTA_CORRUPT_PARQUET', `Data file ${path} is not a readable Parquet file: ${error.message}`)
     : error);
@@ -58,20 +63,28 @@ export async function readDataFile(snapshot: Snapshot, file: AddFile, batchSize 
   } catch (error) {
     throw corrupt(error);
   }
-  function* batches(): Generator<FileRows> {
+  function* decode(fields: readonly StructField[]): Generator<FileRows> {
+    const arrowSchema = toArrowSchema({ kind: 'struct', fields: [...fields] });
+    const stored = fields.filter((f) => !partitionColumns.has(f.name)).map((f) => physicalName(f, mode));
     let rowOffset = 0;
-    for (const [index] of groups.entries()) {
-      let table;
-      try {
-        table = decodeParquet(bytes, { columns, rowGroups: [index], batchSize });
-      } catch (error) {
-        throw corrupt(error);
+    for (const [index, groupRows] of groups.entries()) {
+      let batches: Array<{ length: number; source: Data | undefined }>;
+      if (stored.length === 0) {
+        // Only partition columns: their values come from the log, nothing is decoded.
+        batches = [{ length: groupRows, source: undefined }];
+      } else {
+        let table;
+        try {
+          table = decodeParquet(bytes, { columns: stored, rowGroups: [index], batchSize });
+        } catch (error) {
+          throw corrupt(error);
+        }
+        const struct = new Struct(table.schema.fields);
+        batches = table.batches.map((batch) => ({ length: batch.numRows, source: new Data(struct, 0, batch.numRows, 0, undefined, batch.data.children) }));
       }
-      for (const batch of table.batches) {
-        const length = batch.numRows;
-        const source = new Data(new Struct(table.schema.fields), 0, length, 0, undefined, batch.data.children);
-        const children = schema.fields.map((field) => {
-          if (partitionColumns.has(field.name)) return constantData(field.type, partitions[field.name] ?? null, length);
+      for (const { length, source } of batches) {
+        const children = fields.map((field) => {
+          if (partitionColumns.has(field.name) || !source) return constantData(field.type, partitions[field.name] ?? null, length);
           return conformData(source, { kind: 'struct', fields: [field] }, mode, '').children[0] as Data;
         });
         const logical = new RecordBatch(arrowSchema, new Data(new Struct(arrowSchema.fields), 0, length, 0, undefined, children));
@@ -80,5 +93,15 @@ export async function readDataFile(snapshot: Snapshot, file: AddFile, batchSize 
       }
     }
   }
-  return { deleted, batches: batches() };
+  const schema = snapshot.schema;
+  return {
+    deleted,
+    rows: groups.reduce((a, b) => a + b, 0),
+    batches: decode(schema.fields),
+    batchesOf: (columns) => {
+      // Delta column names are case-insensitive; a predicate may spell them differently.
+      const wanted = new Set(columns.map((c) => c.toLowerCase()));
+      return decode(schema.fields.filter((f) => wanted.has(f.name.toLowerCase())));
+    },
+  };
 }

@@ -64,7 +64,7 @@ export async function rewriteFile(
       continue;
     }
     liveRows++;
-    // A predicate that is NULL for a row does not select it.
+    // Only 1 selects a row; the rewrite below filters with this mask, which must hold 0 or 1.
     if (matches[row] === 1) matchedRows.push(row);
     else matches[row] = 0;
   }

@@ -47,6 +47,8 @@ export async function stageDelete(tx: Transaction, predicate: Predicate | undefi
   const now = Date.now();
   const context = { tx, snapshot, writer: options.writer, deletionVectors: options.deletionVectors, now };
   const match = (batch: RecordBatch): Uint8Array => (predicate ? evaluatePredicate(predicate, batch, snapshot.schema) : new Uint8Array(batch.numRows).fill(1));
+  // Matching needs only the predicate's top-level columns (none without a predicate).
+  const matchColumns = predicate ? [...new Set(columnsOf(predicate).map((path) => path[0] as string))] : [];
   for (const [index, file] of candidates.entries()) {
     options.signal?.throwIfAborted();
     const knownRows = partitionOnly && !options.onDeleted ? liveRowsFromStats(file, snapshot) : undefined;
@@ -55,7 +57,7 @@ export async function stageDelete(tx: Transaction, predicate: Predicate | undefi
       result.rowsRemoved += knownRows;
       result.filesRemoved++;
     } else {
-      const rewrite = await rewriteFile(context, file, match, options.onDeleted);
+      const rewrite = await rewriteFile(context, file, match, options.onDeleted, matchColumns);
       result.rowsRemoved += rewrite.matchedRows;
       result.rowsCopied += rewrite.copiedRows;
       if (rewrite.removed) result.filesRemoved++;
