@@ -22,6 +22,7 @@ import {
   withMaterializedColumnNames,
 } from './rowTracking';
 import { featuresNeededBy, upgradeProtocol } from './tableProtocol';
+import { runPostCommitHooks } from './postCommitHooks';
 
 export type { CommitOperation } from './commitInfo';
 
@@ -208,6 +209,7 @@ export class Transaction {
         this.committed = true;
         const result: CommitResult = { version, attempts: attempt, actions };
         await this.checkpointIfDue(result, metadata);
+        runPostCommitHooks({ store: this.store, version, actions, configuration: metadata.configuration ?? {} });
         return result;
       }
       if (!this.snapshot) {
