@@ -63,7 +63,9 @@ function collectSchemaFeatures(type: DataType, needed: Set<string>): void {
 
 function collectStructFeatures(struct: StructType, needed: Set<string>): void {
   for (const field of struct.fields) {
-    if ('delta.invariants' in field.metadata) needed.add('invariants');
+    // Spark counts NOT NULL columns as invariants (Invariants.getFromSchema) and refuses a table
+    // whose protocol lacks the feature then (DELTA_FEATURES_PROTOCOL_METADATA_MISMATCH).
+    if (!field.nullable || 'delta.invariants' in field.metadata) needed.add('invariants');
     if ('delta.generationExpression' in field.metadata) needed.add('generatedColumns');
     if ('delta.identity.start' in field.metadata) needed.add('identityColumns');
     collectSchemaFeatures(field.type, needed);

@@ -37,7 +37,7 @@ test('a row-tracking table gets the features and materialized column names; comm
   await withTempDir(async (dir) => {
     const { table } = await createTable(dir, { schema: SCHEMA, properties: TRACKED });
     const snapshot = await table.snapshot();
-    assert.deepEqual(snapshot.protocol, { minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ['domainMetadata', 'rowTracking'] });
+    assert.deepEqual(snapshot.protocol, { minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ['domainMetadata', 'invariants', 'rowTracking'] });
     assert.match(snapshot.properties[MATERIALIZED_ROW_ID_KEY] ?? '', /^_row-id-col-[0-9a-f-]{36}$/);
     assert.match(snapshot.properties[MATERIALIZED_ROW_COMMIT_VERSION_KEY] ?? '', /^_row-commit-version-col-[0-9a-f-]{36}$/);
     // fakeAdd files hold 10 rows (ids 0..9), f2 holds 5.
@@ -72,7 +72,7 @@ test('a commit that lost the race re-assigns its ids above the winner\'s mark an
 test('the feature alone (supported, not enabled) assigns ids; suspended tables do not', async () => {
   await withTempDir(async (dir) => {
     const { table } = await createTable(dir, { schema: SCHEMA, properties: { 'delta.feature.rowTracking': 'supported' } });
-    assert.deepEqual((await table.snapshot()).protocol.writerFeatures, ['domainMetadata', 'rowTracking']);
+    assert.deepEqual((await table.snapshot()).protocol.writerFeatures, ['domainMetadata', 'invariants', 'rowTracking']);
     await append(table, fakeAdd('f1'));
     assert.deepEqual(await rowIds(table), [['part=a/f1.parquet', 0, 1]]);
   });

@@ -170,7 +170,7 @@ test('in-commit timestamps are written first and increase strictly even when the
   await withTempDir(async (dir) => {
     const { table } = await createTable(dir, { schema: SCHEMA, properties: { 'delta.enableInCommitTimestamps': 'true' } });
     const v0 = await table.snapshot();
-    assert.deepEqual(v0.protocol, { minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ['inCommitTimestamp'] });
+    assert.deepEqual(v0.protocol, { minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ['inCommitTimestamp', 'invariants'] });
     const first = v0.timestamp;
     t.mock.timers.enable({ apis: ['Date'], now: first - 60_000 });
     const tx = await Transaction.start(table);
