@@ -17,28 +17,32 @@ export function tableScope(schema: StructType): ExpressionScope {
 
 const QUALIFIERS: Record<string, ColumnSide> = { t: 'target', target: 'target', s: 'source', source: 'source' };
 
+/** The rows a MERGE clause sees: both when matched, only one side in the not-matched clauses. */
+export interface MergeSides { target?: StructType; source?: StructType }
+
 /**
  * MERGE's two rows: `t.col`/`target.col` and `s.col`/`source.col`. An unqualified name is read
  * from `defaultSide` when given (the legacy `deleteWhen` reads source rows), else from the one side
  * that has it; a name both sides have must be qualified, as Spark asks.
  */
-export function mergeScope(target: StructType, source: StructType | undefined, defaultSide?: ColumnSide): ExpressionScope {
-  const schemas: Record<ColumnSide, StructType | undefined> = { target, source };
+export function mergeScope(sides: MergeSides, defaultSide?: ColumnSide): ExpressionScope {
+  const describe = (side: ColumnSide): string => (sides[side] ? names(sides[side]) : `none: this clause has no ${side} row`);
   return {
     resolve(path) {
       const side = path.length > 1 ? QUALIFIERS[path[0]!.toLowerCase()] : undefined;
       if (side) {
-        const schema = schemas[side];
-        if (!schema) return { ok: false, problem: `${path.join('.')}: this clause cannot read ${side} columns (there is no ${side} row here).` };
+        const schema = sides[side];
+        if (!schema) return { ok: false, problem: `${path.join('.')}: this clause has no ${side} row to read.` };
         return resolveIn(schema, path.slice(1), side, `${path[0]!}.`);
       }
-      if (defaultSide) return resolveIn(schemas[defaultSide] ?? target, path, defaultSide, '');
-      const inTarget = resolveIn(target, path, 'target', '');
-      const inSource = source ? resolveIn(source, path, 'source', '') : undefined;
-      if (inTarget.ok && inSource?.ok) return { ok: false, problem: `${path.join('.')} is ambiguous: both the table and the source have it; write t.${path.join('.')} or s.${path.join('.')}.` };
-      if (inTarget.ok) return inTarget;
+      const defaultSchema = defaultSide ? sides[defaultSide] : undefined;
+      if (defaultSide && defaultSchema) return resolveIn(defaultSchema, path, defaultSide, '');
+      const inTarget = sides.target ? resolveIn(sides.target, path, 'target', '') : undefined;
+      const inSource = sides.source ? resolveIn(sides.source, path, 'source', '') : undefined;
+      if (inTarget?.ok && inSource?.ok) return { ok: false, problem: `${path.join('.')} is ambiguous: both the table and the source have it; write t.${path.join('.')} or s.${path.join('.')}.` };
+      if (inTarget?.ok) return inTarget;
       if (inSource?.ok) return inSource;
-      return { ok: false, problem: `unknown column ${path.join('.')}; qualify columns as t.<column> (table: ${names(target)}) or s.<column> (source: ${source ? names(source) : 'none here'}).` };
+      return { ok: false, problem: `unknown column ${path.join('.')}; qualify columns as t.<column> (table: ${describe('target')}) or s.<column> (source: ${describe('source')}).` };
     },
   };
 }

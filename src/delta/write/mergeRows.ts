@@ -1,16 +1,20 @@
-import type { Data, RecordBatch } from 'apache-arrow';
-import { filterBatch } from '../../arrow/takeRows';
+import { Data, RecordBatch, Struct } from 'apache-arrow';
+import { filterBatch, takeData } from '../../arrow/takeRows';
+import type { AddFile } from '../actions';
 import { toArrowSchema } from '../arrowSchema';
+import type { DeletedRows } from '../deletionVectors/deletedRows';
+import { readDeletionVector } from '../deletionVectors/readDeletionVector';
 import { DeltaError } from '../errors';
 import type { Predicate } from '../predicate/ast';
-import { columnsOf } from '../predicate/columnsOf';
-import { evaluatePredicate } from '../predicate/evaluatePredicate';
-import { parsePredicate } from '../predicate/parsePredicate';
-import { compareValues, type NonNullValue } from '../predicate/typedValue';
+import { columnsOfExpression } from '../predicate/columnsOfExpression';
+import { compileExpression, type ColumnValues, type RowValue } from '../predicate/compileExpression';
+import type { ColumnExpression } from '../predicate/expression';
+import { columnCells } from '../predicate/readCell';
+import type { NonNullValue } from '../predicate/typedValue';
 import type { StructField } from '../schema';
 import type { Snapshot } from '../snapshot';
-import { parsePartitionValue } from '../stats/partitionValue';
 import { Transaction } from '../transaction/transaction';
+import { applyAssignments } from './assignments';
 import type { BatchSource } from './batchSource';
 import { ChangeDataWriter } from './changeDataWriter';
 import { conformBatch } from './conformBatch';
@@ -19,21 +23,29 @@ import { addActionOf } from './dataFileWriter';
 import { deltaSchemaFromArrow } from './deltaTypeFromArrow';
 import { evolveSchema } from './evolveSchema';
 import { fileWriterFor, type FileWriterOptions } from './fileWriterFor';
-import { partitionValueAt } from './partitionPath';
+import { compileMergeClauses, type CompiledClause, type MatchedClause, type NotMatchedBySourceClause, type NotMatchedClause } from './mergeClauses';
+import { MergeKeyIndex, type SourceEntry } from './mergeKeyIndex';
 import { rewriteFile } from './rewriteFile';
 import { openTable, type TableLocation } from './tableLocation';
 import type { OperationOptions, WriteSummary } from './writeSummary';
 
 export interface MergeOptions extends OperationOptions, FileWriterOptions {
-  /** Columns identifying a row in both the table and the source. */
+  /** Columns identifying a row in both the table and the source (ON t.k = s.k AND ...). */
   key: string[];
-  /** A predicate on SOURCE rows: a matched target row is deleted instead of updated when it holds. */
+  /**
+   * WHEN MATCHED clauses, first matching one wins. Default: `whenMatched` ('update': UPDATE SET *;
+   * 'ignore': none), after a delete clause for `deleteWhen`.
+   */
+  matched?: MatchedClause[];
+  /** WHEN NOT MATCHED clauses. Default: `whenNotMatched` ('insert': INSERT *; 'ignore': none). */
+  notMatched?: NotMatchedClause[];
+  /** WHEN NOT MATCHED BY SOURCE clauses (none by default): every target file is then read. */
+  notMatchedBySource?: NotMatchedBySourceClause[];
+  /** A condition on SOURCE columns (unqualified names): a matched target row is deleted when it holds. */
   deleteWhen?: string;
-  /** Matched target rows take the source row (default) or stay as they are. */
   whenMatched?: 'update' | 'ignore';
-  /** Unmatched source rows are inserted (default) or dropped. */
   whenNotMatched?: 'insert' | 'ignore';
-  /** Add the source's extra columns to the table (columns only deleteWhen uses are never added). */
+  /** Add the source's extra columns to the table (columns only conditions and SET values read are never added). */
   mergeSchema?: boolean;
   /** Use deletion vectors; by default when the table has `delta.enableDeletionVectors` = true. */
   deletionVectors?: boolean;
@@ -46,55 +58,64 @@ export interface MergeSummary extends WriteSummary {
 }
 
 interface SourceBatch {
-  /** In the table's logical types. */
+  /** As read, for conditions and SET values on source columns (`s.op` need not be a table column). */
+  raw: RecordBatch;
+  /** In the table's logical types: the rows UPDATE SET * and INSERT * write. */
   rows: RecordBatch;
-  /** 1 where deleteWhen holds. */
-  deletes: Uint8Array;
-  /** 1 where the row matched at least one target row. */
+  /** 1 where the row matched at least one live target row. */
   matched: Uint8Array;
 }
 
-interface SourceRef { batch: SourceBatch; row: number }
+/** What match() decided for the selected rows of one target batch, in row order, for onMatched. */
+interface Pending { clauses: CompiledClause[]; refs: Array<SourceEntry | undefined> }
 
 /**
- * MERGE INTO table USING source ON key equality, with matched-update (all columns from the
- * source), matched-delete when `deleteWhen` holds on the source row, and not-matched-insert.
- * The source is held in memory with an index on its key; only target files whose key statistics
- * overlap the source's key range are read, and only those with matches are rewritten (or given
- * deletion vectors). Two source rows with the same key matching a target row are an error, as in
- * Spark, since the result would depend on their order.
+ * MERGE INTO table USING source ON key equality with WHEN MATCHED [AND cond] UPDATE/DELETE,
+ * WHEN NOT MATCHED [AND cond] INSERT and WHEN NOT MATCHED BY SOURCE [AND cond] UPDATE/DELETE
+ * clauses, the first clause whose condition holds deciding a row, as in Delta on Spark. The source
+ * is held in memory with an index on its key; unless a not-matched-by-source clause needs every
+ * target row, only target files whose key statistics overlap the source's key range are read, and
+ * only those with affected rows are rewritten (or given deletion vectors). Two source rows
+ * matching one target row are an error, as in Spark, since the result would depend on their order.
  */
 export async function mergeRows(location: TableLocation, source: BatchSource, options: MergeOptions): Promise<MergeSummary> {
   if (options.key.length === 0) throw new DeltaError('DELTA_INVALID_ARGUMENT', 'MERGE needs at least one key column.');
   const tx = await Transaction.start(await openTable(location));
   const snapshot = tx.snapshot as Snapshot;
   const raw: RecordBatch[] = [];
-  for await (const batch of source) if (batch.numRows > 0) raw.push(batch);
-  const first = raw[0];
-  if (!first) return { version: tx.readVersion, rowsAdded: 0, rowsRemoved: 0, filesAdded: 0, filesRemoved: 0, bytesAdded: 0, rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0 };
-  const deleteWhen = options.deleteWhen !== undefined ? parsePredicate(options.deleteWhen, deltaSchemaFromArrow(first.schema)) : undefined;
-  const conditionOnly = new Set((deleteWhen ? columnsOf(deleteWhen) : []).map((path) => path[0] as string)
-    .filter((name) => !tx.schema.fields.some((f) => f.name.toLowerCase() === name.toLowerCase())));
-  evolveSchema(tx, first.schema.fields.filter((f) => !conditionOnly.has(f.name)), options.mergeSchema ?? false);
+  for await (const batch of source) raw.push(batch);
+  const sourceSchema = raw[0] ? deltaSchemaFromArrow(raw[0].schema) : tx.schema;
+  const clauses = compileMergeClauses({
+    matched: options.matched ?? ((options.whenMatched ?? 'update') === 'update' ? [{ action: 'update' }] : []),
+    notMatched: options.notMatched ?? ((options.whenNotMatched ?? 'insert') === 'insert' ? [{ action: 'insert' }] : []),
+    notMatchedBySource: options.notMatchedBySource ?? [],
+    ...(options.deleteWhen !== undefined ? { legacyDeleteWhen: options.deleteWhen } : {}),
+  }, tx.schema, sourceSchema);
+  const all = [...clauses.matched, ...clauses.notMatched, ...clauses.notMatchedBySource];
+  const sourceRows = raw.filter((b) => b.numRows > 0);
+  if (all.length === 0 || (sourceRows.length === 0 && clauses.notMatchedBySource.length === 0)) {
+    return { version: tx.readVersion, rowsAdded: 0, rowsRemoved: 0, filesAdded: 0, filesRemoved: 0, bytesAdded: 0, rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0 };
+  }
+  // Source columns only conditions and SET values read are not table columns to add.
+  const readOnly = new Set(all.flatMap((c) => [c.condition, ...(c.assignments ?? []).map((a) => a.value)])
+    .flatMap((e) => (e ? columnsOfExpression(e) : []))
+    .filter((c) => c.side === 'source' && !tx.schema.fields.some((f) => f.name.toLowerCase() === c.path[0]!.toLowerCase()))
+    .map((c) => c.path[0]!));
+  const copiesSourceRows = all.some((c) => c.action === 'insert' || (c.action === 'update' && !c.assignments));
+  if (raw[0] && copiesSourceRows) evolveSchema(tx, raw[0].schema.fields.filter((f) => !readOnly.has(f.name)), options.mergeSchema ?? false);
 
   const schema = tx.schema;
   const arrowSchema = toArrowSchema(schema);
-  const keyFields = options.key.map((name) => {
-    const field = schema.fields.find((f) => f.name === name) ?? schema.fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
-    if (!field) throw new DeltaError('DELTA_INVALID_ARGUMENT', `MERGE key column "${name}" is not a top-level column of the table.`);
-    if (field.type.kind !== 'primitive' && field.type.kind !== 'decimal') {
-      throw new DeltaError('DELTA_INVALID_ARGUMENT', `MERGE key column "${name}" must have a primitive type, not ${field.type.kind}.`);
-    }
-    return field;
-  });
-  const sources: SourceBatch[] = raw.map((batch) => ({
+  const keyFields = options.key.map((name) => keyField(schema.fields, name));
+  const sources: SourceBatch[] = sourceRows.map((batch) => ({
+    raw: batch,
     rows: conformBatch(batch, schema, arrowSchema),
-    deletes: deleteWhen ? evaluatePredicate(deleteWhen, batch, deltaSchemaFromArrow(batch.schema)) : new Uint8Array(batch.numRows),
     matched: new Uint8Array(batch.numRows),
   }));
-  const index = indexSource(sources, keyFields);
-  const updates = (options.whenMatched ?? 'update') === 'update';
-  const inserts = (options.whenNotMatched ?? 'insert') === 'insert';
+  const index = new MergeKeyIndex(sources.map((s) => s.rows), keyFields);
+  // A lone unconditional DELETE gives the same result whichever duplicate matched (Spark allows it).
+  const duplicatesMatter = clauses.matched.length > 0 && !(clauses.matched.length === 1 && clauses.matched[0]!.action === 'delete' && !clauses.matched[0]!.condition);
+  const sourceColumns = sourceColumnCache(sources);
 
   const writer = fileWriterFor(tx, options);
   const changes = tx.properties['delta.enableChangeDataFeed'] === 'true' ? new ChangeDataWriter(tx, options) : undefined;
@@ -103,101 +124,134 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
     tx, snapshot, writer, now: Date.now(),
     deletionVectors: options.deletionVectors ?? tx.properties['delta.enableDeletionVectors'] === 'true',
   };
-  // No source key can match anything when every key is NULL; otherwise read the files in range.
-  const range = keyRangePredicate(index.keys, keyFields);
-  const candidates = index.rows.size === 0 ? [] : snapshot.scan(range ? { where: range } : {}).plan();
-  if (index.rows.size > 0) tx.readPredicate(range);
+  const everyFile = clauses.notMatchedBySource.length > 0;
+  const range = everyFile ? undefined : keyRangePredicate(index.ranges, keyFields);
+  const candidates = !everyFile && index.size === 0 ? [] : snapshot.scan(range ? { where: range } : {}).plan();
+  if (everyFile || index.size > 0) tx.readPredicate(range);
   tx.readFiles(candidates);
 
-  let rowsUpdated = 0;
-  let rowsDeleted = 0;
+  const counts = { matchedUpdated: 0, matchedDeleted: 0, bySourceUpdated: 0, bySourceDeleted: 0 };
   let rowsCopied = 0;
   let filesRemoved = 0;
-  const lookup = (row: number, columns: Data[]): SourceRef | undefined => {
-    const key = keyOf(columns, keyFields, row);
-    if (key === undefined) return undefined;
-    const ref = index.rows.get(key);
-    if (ref && index.duplicates.has(key)) {
-      throw new DeltaError('DELTA_INVALID_ARGUMENT',
-        `MERGE failed: several source rows have the key ${key} and match the same target row; make the source keys unique.`);
-    }
-    return ref;
-  };
-  const keyColumns = (batch: RecordBatch): Data[] => keyFields.map((f) => batch.data.children[batch.schema.fields.findIndex((x) => x.name === f.name)] as Data);
+  // rewriteFile hands match() every row, deleted ones too, and onMatched() only the live selected
+  // ones: the file's deletion vector, read here as well, keeps both in step.
+  let deleted: DeletedRows | undefined;
+  let rowOffset = 0;
+  let pending: Pending = { clauses: [], refs: [] };
+
   const match = (batch: RecordBatch): Uint8Array => {
-    const columns = keyColumns(batch);
-    const out = new Uint8Array(batch.numRows);
-    for (let row = 0; row < batch.numRows; row++) {
-      const ref = lookup(row, columns);
+    const probe = index.probe(batch);
+    const n = batch.numRows;
+    const refs: Array<SourceEntry | undefined> = new Array<SourceEntry | undefined>(n);
+    const live = new Uint8Array(n);
+    for (let row = 0; row < n; row++) {
+      if (deleted?.has(rowOffset + row)) continue;
+      live[row] = 1;
+      const ref = probe(row);
       if (!ref) continue;
-      ref.batch.matched[ref.row] = 1;
-      const deletes = ref.batch.deletes[ref.row] === 1;
-      if (deletes || updates) out[row] = 1;
+      if (ref.duplicate && duplicatesMatter) throw duplicateError(sources, keyFields, ref);
+      refs[row] = ref;
+      sources[ref.batch]!.matched[ref.row] = 1;
+    }
+    rowOffset += n;
+    const matchedDecide = decider(clauses.matched, batch, refs, sourceColumns);
+    const bySourceDecide = decider(clauses.notMatchedBySource, batch, refs, sourceColumns);
+    const out = new Uint8Array(n);
+    pending = { clauses: [], refs: [] };
+    for (let row = 0; row < n; row++) {
+      if (live[row] === 0) continue;
+      const ref = refs[row];
+      const clause = ref ? matchedDecide(row) : bySourceDecide(row);
+      if (!clause) continue;
+      out[row] = 1;
+      pending.clauses.push(clause);
+      pending.refs.push(ref);
     }
     return out;
   };
+
   const onMatched = async (rows: RecordBatch): Promise<void> => {
-    const columns = keyColumns(rows);
-    const deleted = new Uint8Array(rows.numRows);
-    for (let row = 0; row < rows.numRows; row++) {
-      const ref = lookup(row, columns) as SourceRef;
-      deleted[row] = ref.batch.deletes[ref.row] ?? 0;
-    }
-    const deletedCount = deleted.reduce((n, d) => n + d, 0);
-    rowsDeleted += deletedCount;
-    rowsUpdated += rows.numRows - deletedCount;
-    if (changes) {
-      await changes.write(filterBatch(rows, deleted), 'delete');
-      await changes.write(filterBatch(rows, deleted.map((d) => 1 - d)), 'update_preimage');
+    const { clauses: decided, refs } = pending;
+    if (decided.length !== rows.numRows) throw new DeltaError('DELTA_INVALID_ARGUMENT', 'Internal: MERGE lost track of the matched rows of a data file.');
+    for (const clause of new Set(decided)) {
+      const mask = Uint8Array.from(decided, (c) => (c === clause ? 1 : 0));
+      const selected = filterBatch(rows, mask);
+      const selectedRefs = refs.filter((_, i) => mask[i] === 1);
+      const bySource = selectedRefs[0] === undefined;
+      if (clause.action === 'delete') {
+        if (bySource) counts.bySourceDeleted += selected.numRows;
+        else counts.matchedDeleted += selected.numRows;
+        await changes?.write(selected, 'delete');
+        continue;
+      }
+      const updated = clause.assignments
+        ? [applyAssignments(selected, clause.assignments, pairColumns(selected, selectedRefs, sourceColumns))]
+        : gatherSourceRows(sources, selectedRefs as SourceEntry[]);
+      if (!updated.every((rows) => checker.check(rows)) || checker.hasViolations) continue;
+      if (bySource) counts.bySourceUpdated += selected.numRows;
+      else counts.matchedUpdated += selected.numRows;
+      await changes?.write(selected, 'update_preimage');
+      for (const rows of updated) {
+        await writer.write(rows);
+        await changes?.write(rows, 'update_postimage');
+      }
     }
   };
 
   try {
     for (const [i, file] of candidates.entries()) {
       options.signal?.throwIfAborted();
+      deleted = await deletedRowsOf(snapshot, file);
+      rowOffset = 0;
       const rewrite = await rewriteFile(context, file, match, onMatched);
       rowsCopied += rewrite.copiedRows;
       if (rewrite.removed) filesRemoved++;
       options.onProgress?.(i + 1, candidates.length, file.path);
     }
     let rowsInserted = 0;
-    for (const batch of sources) {
-      const write = new Uint8Array(batch.rows.numRows);
-      const inserted = new Uint8Array(batch.rows.numRows);
-      for (let row = 0; row < write.length; row++) {
-        if (batch.matched[row] === 1) write[row] = updates && batch.deletes[row] === 0 ? 1 : 0;
-        else write[row] = inserted[row] = inserts ? 1 : 0;
-      }
-      const rows = filterBatch(batch.rows, write);
-      if (rows.numRows === 0 || !checker.check(rows) || checker.hasViolations) continue;
-      rowsInserted += inserted.reduce((n, v) => n + v, 0);
-      await writer.write(rows);
-      if (changes) {
-        await changes.write(filterBatch(batch.rows, inserted), 'insert');
-        await changes.write(filterBatch(batch.rows, write.map((w, row) => w & (1 - (inserted[row] ?? 0)))), 'update_postimage');
+    if (clauses.notMatched.length > 0) {
+      for (const [b, batch] of sources.entries()) {
+        const insert = new Uint8Array(batch.rows.numRows);
+        const refs = Array.from({ length: insert.length }, (_, row): SourceEntry => ({ batch: b, row, duplicate: false }));
+        const decide = decider(clauses.notMatched, undefined, refs, sourceColumns);
+        for (let row = 0; row < insert.length; row++) if (batch.matched[row] === 0 && decide(row)) insert[row] = 1;
+        const rows = filterBatch(batch.rows, insert);
+        if (rows.numRows === 0 || !checker.check(rows) || checker.hasViolations) continue;
+        rowsInserted += rows.numRows;
+        await writer.write(rows);
+        await changes?.write(rows, 'insert');
       }
     }
     checker.throwIfViolated('The MERGE');
+    const rowsUpdated = counts.matchedUpdated + counts.bySourceUpdated;
+    const rowsDeleted = counts.matchedDeleted + counts.bySourceDeleted;
     const written = await writer.finish();
     const cdc = changes ? await changes.finish() : [];
+    if (written.length === 0 && filesRemoved === 0 && rowsDeleted === 0 && rowsUpdated === 0 && cdc.length === 0) {
+      return { version: tx.readVersion, rowsAdded: 0, rowsRemoved: 0, filesAdded: 0, filesRemoved: 0, bytesAdded: 0, rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0 };
+    }
     tx.add(...written.map((file) => ({ add: addActionOf(file) })), ...cdc.map((file) => ({ cdc: file })));
     const bytesAdded = written.reduce((n, f) => n + f.size, 0);
     const numSourceRows = sources.reduce((n, b) => n + b.rows.numRows, 0);
+    const describe = (list: CompiledClause[]): Array<Record<string, string>> =>
+      list.map((c) => ({ actionType: c.action, ...(c.conditionText !== undefined ? { predicate: c.conditionText } : {}) }));
     const { version } = await tx.commit({
       operation: 'MERGE',
       parameters: {
         predicate: keyFields.map((f) => `target.${f.name} = source.${f.name}`).join(' AND '),
-        matchedPredicates: [
-          ...(options.deleteWhen !== undefined ? [{ predicate: options.deleteWhen, actionType: 'delete' }] : []),
-          ...(updates ? [{ actionType: 'update' }] : []),
-        ],
-        notMatchedPredicates: inserts ? [{ actionType: 'insert' }] : [],
+        matchedPredicates: describe(clauses.matched),
+        notMatchedPredicates: describe(clauses.notMatched),
+        notMatchedBySourcePredicates: describe(clauses.notMatchedBySource),
       },
       metrics: {
         numSourceRows,
         numTargetRowsInserted: rowsInserted,
         numTargetRowsUpdated: rowsUpdated,
+        numTargetRowsMatchedUpdated: counts.matchedUpdated,
+        numTargetRowsNotMatchedBySourceUpdated: counts.bySourceUpdated,
         numTargetRowsDeleted: rowsDeleted,
+        numTargetRowsMatchedDeleted: counts.matchedDeleted,
+        numTargetRowsNotMatchedBySourceDeleted: counts.bySourceDeleted,
         numTargetRowsCopied: rowsCopied,
         numTargetFilesAdded: written.length,
         numTargetFilesRemoved: filesRemoved,
@@ -224,57 +278,96 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
   }
 }
 
-interface SourceIndex {
-  rows: Map<string, SourceRef>;
-  duplicates: Set<string>;
-  /** The typed key values per key column (non-null), for the file-skipping range. */
-  keys: NonNullValue[][];
+function keyField(fields: readonly StructField[], name: string): StructField {
+  const field = fields.find((f) => f.name === name) ?? fields.find((f) => f.name.toLowerCase() === name.toLowerCase());
+  if (!field) throw new DeltaError('DELTA_INVALID_ARGUMENT', `MERGE key column "${name}" is not a top-level column of the table.`);
+  if (field.type.kind !== 'primitive' && field.type.kind !== 'decimal') {
+    throw new DeltaError('DELTA_INVALID_ARGUMENT', `MERGE key column "${name}" must have a primitive type, not ${field.type.kind}.`);
+  }
+  return field;
 }
 
-function indexSource(sources: readonly SourceBatch[], keyFields: readonly StructField[]): SourceIndex {
-  const rows = new Map<string, SourceRef>();
-  const duplicates = new Set<string>();
-  const keys: NonNullValue[][] = keyFields.map(() => []);
-  const ranges: Array<{ min?: NonNullValue; max?: NonNullValue }> = keyFields.map(() => ({}));
-  for (const batch of sources) {
-    const columns = keyFields.map((f) => batch.rows.data.children[batch.rows.schema.fields.findIndex((x) => x.name === f.name)] as Data);
-    for (let row = 0; row < batch.rows.numRows; row++) {
-      const key = keyOf(columns, keyFields, row);
-      if (key === undefined) continue;
-      if (rows.has(key)) duplicates.add(key);
-      else rows.set(key, { batch, row });
-      keyFields.forEach((field, i) => {
-        // Binary keys have no text form that orders like the bytes: no range, every file is read.
-        if (field.type.kind === 'primitive' && field.type.name === 'binary') return;
-        const value = parsePartitionValue(partitionValueAt(columns[i] as Data, row, field.type, false), field.type) as NonNullValue;
-        const range = ranges[i] as { min?: NonNullValue; max?: NonNullValue };
-        if (range.min === undefined || compareValues(value, range.min) < 0) range.min = value;
-        if (range.max === undefined || compareValues(value, range.max) > 0) range.max = value;
-      });
+async function deletedRowsOf(snapshot: Snapshot, file: AddFile): Promise<DeletedRows | undefined> {
+  return file.deletionVector ? readDeletionVector(snapshot.store, file.deletionVector) : undefined;
+}
+
+/** Per source column expression, its cells in each source batch (built once per MERGE). */
+type SourceColumns = (column: ColumnExpression) => RowValue[];
+
+function sourceColumnCache(sources: readonly SourceBatch[]): SourceColumns {
+  const cache = new Map<string, RowValue[]>();
+  return (column) => {
+    const key = JSON.stringify([column.path, column.type]);
+    let readers = cache.get(key);
+    if (!readers) {
+      readers = sources.map((s) => columnCells(s.raw, column.path, column.type));
+      cache.set(key, readers);
     }
-  }
-  ranges.forEach((range, i) => {
-    if (range.min !== undefined && range.max !== undefined) (keys[i] as NonNullValue[]).push(range.min, range.max);
-  });
-  return { rows, duplicates, keys };
+    return readers;
+  };
 }
 
-/** The key of a row: its key cells in log text form; undefined when one is NULL (NULL never matches). */
-function keyOf(columns: readonly Data[], keyFields: readonly StructField[], row: number): string | undefined {
-  const cells: string[] = [];
-  for (const [i, field] of keyFields.entries()) {
-    const cell = partitionValueAt(columns[i] as Data, row, field.type, false);
-    if (cell === null) return undefined;
-    cells.push(cell);
+/** Columns of a MERGE expression for row i: the target row of `target` and the source row `refs[i]`. */
+function pairColumns(target: RecordBatch | undefined, refs: ReadonlyArray<SourceEntry | undefined>, sourceColumns: SourceColumns): ColumnValues {
+  return (column) => {
+    if (column.side === 'target') {
+      if (!target) throw new DeltaError('DELTA_INVALID_EXPRESSION', `${column.path.join('.')}: this clause has no target row.`);
+      return columnCells(target, column.path, column.type);
+    }
+    const readers = sourceColumns(column);
+    return (row) => {
+      const ref = refs[row];
+      return ref ? readers[ref.batch]!(ref.row) : null;
+    };
+  };
+}
+
+/** The first clause whose condition holds for row i, per row; conditions compiled once per batch. */
+function decider(
+  clauses: readonly CompiledClause[],
+  target: RecordBatch | undefined,
+  refs: ReadonlyArray<SourceEntry | undefined>,
+  sourceColumns: SourceColumns,
+): (row: number) => CompiledClause | undefined {
+  const first = clauses[0];
+  if (!first || !first.condition) return () => first;
+  const columns = pairColumns(target, refs, sourceColumns);
+  const conditions = clauses.map((c) => (c.condition ? compileExpression(c.condition, columns) : () => true));
+  return (row) => {
+    for (const [i, condition] of conditions.entries()) if (condition(row) === true) return clauses[i];
+    return undefined;
+  };
+}
+
+/** UPDATE SET *: the source row of each matched target row, one batch per source batch involved. */
+function gatherSourceRows(sources: readonly SourceBatch[], refs: readonly SourceEntry[]): RecordBatch[] {
+  const parts: RecordBatch[] = [];
+  for (const [b, source] of sources.entries()) {
+    const rows = refs.filter((r) => r.batch === b).map((r) => r.row);
+    if (rows.length === 0) continue;
+    const indices = Int32Array.from(rows);
+    const children = source.rows.data.children.map((child) => takeData(child, indices));
+    parts.push(new RecordBatch(source.rows.schema, new Data(new Struct(source.rows.schema.fields), 0, indices.length, 0, undefined, children)));
   }
-  return JSON.stringify(cells);
+  return parts;
+}
+
+function duplicateError(sources: readonly SourceBatch[], keyFields: readonly StructField[], ref: SourceEntry): DeltaError {
+  const names = keyFields.map((f) => f.name);
+  const row = sources[ref.batch]!.rows;
+  const values = names.map((name) => {
+    const cells = columnCells(row, [name], keyFields.find((f) => f.name === name)!.type);
+    return `${name} = ${String(cells(ref.row))}`;
+  });
+  return new DeltaError('DELTA_MULTIPLE_SOURCE_ROW_MATCHING_TARGET_ROW_IN_MERGE',
+    `MERGE failed: several source rows have the key ${values.join(', ')} and match the same target row; make the source keys unique (e.g. keep the latest change per key).`);
 }
 
 /** `k >= min AND k <= max` for the key columns with a range: the target files that may hold a match. */
-function keyRangePredicate(keys: readonly NonNullValue[][], keyFields: readonly StructField[]): Predicate | undefined {
+function keyRangePredicate(ranges: readonly NonNullValue[][], keyFields: readonly StructField[]): Predicate | undefined {
   let predicate: Predicate | undefined;
   for (const [i, field] of keyFields.entries()) {
-    const [min, max] = keys[i] ?? [];
+    const [min, max] = ranges[i] ?? [];
     if (min === undefined || max === undefined) continue;
     const column = { path: [field.name], type: field.type };
     const range: Predicate = {

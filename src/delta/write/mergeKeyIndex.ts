@@ -1,0 +1,152 @@
+import type { Data, RecordBatch } from 'apache-arrow';
+import { isValidAt } from '../../arrow/bitmap';
+import { DeltaError } from '../errors';
+import { compareValues, type NonNullValue } from '../predicate/typedValue';
+import type { StructField } from '../schema';
+import { parsePartitionValue } from '../stats/partitionValue';
+import { partitionValueAt } from './partitionPath';
+
+/** A source row: its batch (index into the sources) and row; `duplicate` when another source row has its key. */
+export interface SourceEntry { batch: number; row: number; duplicate: boolean }
+
+/** The source row whose key equals a target row's key, or undefined (no match, or a NULL key). */
+export type KeyProbe = (row: number) => SourceEntry | undefined;
+
+const NUMBER_KEY_TYPES = new Set(['byte', 'short', 'integer', 'date', 'long', 'timestamp', 'timestamp_ntz']);
+
+/**
+ * MERGE's index of source rows by key. A single integral, date or timestamp key is held in a
+ * `Map<number, ...>` probed straight from the column's typed array (int64 values beyond 2^53 go to
+ * the string map); other keys use their log text form, one string per key. Keys with a NULL part
+ * match nothing (SQL equality), and are not indexed.
+ */
+export class MergeKeyIndex {
+  private readonly numbers = new Map<number, SourceEntry>();
+  private readonly strings = new Map<string, SourceEntry>();
+  private readonly numeric: boolean;
+  /** Per key column: [min, max] of the source keys (empty when unknown), for file skipping. */
+  readonly ranges: NonNullValue[][];
+
+  constructor(sources: readonly RecordBatch[], private readonly keyFields: readonly StructField[]) {
+    const type = keyFields[0]?.type;
+    this.numeric = keyFields.length === 1 && type?.kind === 'primitive' && NUMBER_KEY_TYPES.has(type.name);
+    const ranges: Array<{ min?: NonNullValue; max?: NonNullValue }> = keyFields.map(() => ({}));
+    const widen = (i: number, value: NonNullValue): void => {
+      const range = ranges[i]!;
+      if (range.min === undefined || compareValues(value, range.min) < 0) range.min = value;
+      if (range.max === undefined || compareValues(value, range.max) > 0) range.max = value;
+    };
+    sources.forEach((batch, b) => {
+      const columns = this.keyColumns(batch);
+      const fast = this.numeric ? numberKeys(columns[0]!) : undefined;
+      for (let row = 0; row < batch.numRows; row++) {
+        if (fast) {
+          const key = fast(row);
+          if (key === undefined) continue;
+          this.add(key, { batch: b, row, duplicate: false });
+          continue;
+        }
+        const key = textKey(columns, keyFields, row);
+        if (key === undefined) continue;
+        this.add(key, { batch: b, row, duplicate: false });
+        keyFields.forEach((field, i) => {
+          // Binary keys have no text form that orders like the bytes: no range, every file is read.
+          if (field.type.kind === 'primitive' && field.type.name === 'binary') return;
+          widen(i, parsePartitionValue(partitionValueAt(columns[i]!, row, field.type, false), field.type) as NonNullValue);
+        });
+      }
+      if (fast) {
+        const [min, max] = numberRange(columns[0]!);
+        if (min !== undefined && max !== undefined) {
+          widen(0, min);
+          widen(0, max);
+        }
+      }
+    });
+    this.ranges = ranges.map((r) => (r.min !== undefined && r.max !== undefined ? [r.min, r.max] : []));
+  }
+
+  get size(): number {
+    return this.numbers.size + this.strings.size;
+  }
+
+  /** A probe over one target batch's key columns. */
+  probe(batch: RecordBatch): KeyProbe {
+    const columns = this.keyColumns(batch);
+    const fast = this.numeric ? numberKeys(columns[0]!) : undefined;
+    if (fast) {
+      return (row) => {
+        const key = fast(row);
+        return key === undefined ? undefined : typeof key === 'number' ? this.numbers.get(key) : this.strings.get(key);
+      };
+    }
+    return (row) => {
+      const key = textKey(columns, this.keyFields, row);
+      return key === undefined ? undefined : this.strings.get(key);
+    };
+  }
+
+  private add(key: number | string, entry: SourceEntry): void {
+    const map: Map<number | string, SourceEntry> = typeof key === 'number' ? this.numbers : this.strings;
+    const existing = map.get(key);
+    if (existing) existing.duplicate = true;
+    else map.set(key, entry);
+  }
+
+  private keyColumns(batch: RecordBatch): Data[] {
+    return this.keyFields.map((field) => {
+      const index = batch.schema.fields.findIndex((f) => f.name === field.name);
+      const data = batch.data.children[index];
+      if (index < 0 || !data) throw new DeltaError('DELTA_INVALID_ARGUMENT', `MERGE key column "${field.name}" is missing from the rows.`);
+      return data;
+    });
+  }
+}
+
+/**
+ * Reads a one-column key from the typed array: a number, or for an int64 beyond 2^53 its decimal
+ * text (so it cannot collide with a rounded number); undefined for NULL. Undefined as a whole when
+ * the column is not a plain integer array (then the text key is used).
+ */
+function numberKeys(data: Data): ((row: number) => number | string | undefined) | undefined {
+  const values: unknown = data.values;
+  const offset = data.offset;
+  const nulls = data.nullCount > 0;
+  if (values instanceof Int32Array || values instanceof Int16Array || values instanceof Int8Array) {
+    return nulls ? (row) => (isValidAt(data, row) ? values[offset + row]! : undefined) : (row) => values[offset + row]!;
+  }
+  if (values instanceof BigInt64Array) {
+    return (row) => {
+      if (nulls && !isValidAt(data, row)) return undefined;
+      const value = values[offset + row]!;
+      return value >= -9007199254740991n && value <= 9007199254740991n ? Number(value) : String(value);
+    };
+  }
+  return undefined;
+}
+
+function numberRange(data: Data): [NonNullValue | undefined, NonNullValue | undefined] {
+  const values: unknown = data.values;
+  if (!(values instanceof Int32Array || values instanceof Int16Array || values instanceof Int8Array || values instanceof BigInt64Array)) return [undefined, undefined];
+  let min: number | bigint | undefined;
+  let max: number | bigint | undefined;
+  for (let row = 0; row < data.length; row++) {
+    if (!isValidAt(data, row)) continue;
+    const value = values[data.offset + row]!;
+    if (min === undefined || value < min) min = value;
+    if (max === undefined || value > max) max = value;
+  }
+  return [min, max];
+}
+
+/** The key of a row: its key cells in log text form; undefined when one is NULL (NULL never matches). */
+function textKey(columns: readonly Data[], keyFields: readonly StructField[], row: number): string | undefined {
+  if (columns.length === 1) return partitionValueAt(columns[0]!, row, keyFields[0]!.type, false) ?? undefined;
+  const cells: string[] = [];
+  for (const [i, field] of keyFields.entries()) {
+    const cell = partitionValueAt(columns[i]!, row, field.type, false);
+    if (cell === null) return undefined;
+    cells.push(cell);
+  }
+  return JSON.stringify(cells);
+}
