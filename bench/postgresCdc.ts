@@ -12,6 +12,8 @@ export interface CdcLoad {
   rate: number;
   seconds: number;
   clients: number;
+  /** The Delta table marks replaced rows in deletion vectors instead of rewriting files. */
+  deletionVectors: boolean;
 }
 
 export interface CdcBenchResult {
@@ -41,7 +43,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * wait on each other's row locks) while the bundled follower child streams into Delta, then waits
  * until it applied every offered change, stops it and checks the table equals the source.
  */
-export async function runCdcBench(cluster: PostgresCluster, options: CdcLoad & { child: string; workDir: string; log: (line: string) => void }): Promise<CdcBenchResult> {
+export async function runCdcBench(cluster: PostgresCluster, options: CdcLoad & { child: string; workDir: string; log: (line: string) => void; nodeFlags?: string[] }): Promise<CdcBenchResult> {
   const { log } = options;
   const admin = await cluster.client();
   await admin.query(`DROP TABLE IF EXISTS ${TABLE}`);
@@ -51,9 +53,9 @@ export async function runCdcBench(cluster: PostgresCluster, options: CdcLoad & {
   rmSync(target, { recursive: true, force: true });
   const slot = 'bench_cdc';
   // The initial snapshot is not what this part measures.
-  await ingestPostgresCdc({ url: cluster.url, table: TABLE, target, slot, until: 'once' });
+  await ingestPostgresCdc({ url: cluster.url, table: TABLE, target, slot, until: 'once', deletionVectors: options.deletionVectors });
 
-  const child = spawn(process.execPath, [options.child, JSON.stringify({ url: cluster.url, table: TABLE, target, slot })], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), options.child, JSON.stringify({ url: cluster.url, table: TABLE, target, slot })], { stdio: ['ignore', 'pipe', 'pipe'] });
   const commits: CdcCommitLine[] = [];
   let end: CdcEndLine | undefined;
   let stderr = '';
@@ -100,7 +102,7 @@ export async function runCdcBench(cluster: PostgresCluster, options: CdcLoad & {
   const lastVisible = commits.at(-1)?.visibleAt ?? loadEnd;
   const equal = await sameContents(admin, target);
   const result: Omit<CdcBenchResult, 'summary'> = {
-    load: { rate: options.rate, seconds: options.seconds, clients: options.clients },
+    load: { rate: options.rate, seconds: options.seconds, clients: options.clients, deletionVectors: options.deletionVectors },
     offeredChanges,
     offeredPerSecond: offeredChanges / ((loadEnd - loadStart) / 1000),
     appliedPerSecondDuringLoad: appliedDuringLoad / ((loadEnd - loadStart) / 1000),
@@ -181,7 +183,7 @@ async function sameContents(admin: pg.Client, target: string): Promise<boolean> 
 function formatCdc(result: Omit<CdcBenchResult, 'summary'>): string {
   const f = (n: number): string => Math.round(n).toLocaleString('en-US');
   return [
-    `cdc --follow under a steady load (${result.load.clients} connections, ${PER_TRANSACTION} changes per transaction: 50 updates, 40 inserts, 10 deletes; ${ROWS.toLocaleString('en-US')}-row table)`,
+    `cdc --follow under a steady load (${result.load.clients} connections, ${result.load.deletionVectors ? 'deletion vectors' : 'copy-on-write'}, ${PER_TRANSACTION} changes per transaction: 50 updates, 40 inserts, 10 deletes; ${ROWS.toLocaleString('en-US')}-row table)`,
     '| offered changes/s | applied changes/s during load | applied overall | lag p50 ms | lag p95 ms | lag max ms | commits | drain after load ms | follower CPU ms | table equals source |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     `| ${f(result.offeredPerSecond)} | ${f(result.appliedPerSecondDuringLoad)} | ${f(result.appliedPerSecondOverall)} | ${f(result.lagMs.p50)} | ${f(result.lagMs.p95)} | ${f(result.lagMs.max)} | ${result.commits} | ${f(result.drainMs)} | ${f(result.followerCpuMs)} | ${result.equal ? 'yes' : 'NO'} |`,

@@ -12,6 +12,7 @@
  *   npm run bench:postgres -- --only snapshot          one part
  *   npm run bench:postgres -- --rows 500000 --runs 1   a quick check
  *   npm run bench:postgres -- --rate 10000 --seconds 60 --clients 4   the cdc load
+ *   npm run bench:postgres -- --dv                     the cdc table uses deletion vectors
  *   npm run bench:postgres -- --profile                also CPU-profile our snapshot child and print hot spots
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -95,16 +96,20 @@ async function profileSnapshot(cluster: PostgresCluster, children: Children): Pr
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   await runEngine('ours', cluster, children, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  printProfile(dir, children.ours, 'our snapshot');
+}
+
+function printProfile(dir: string, bundle: string, what: string): void {
   const profile = readdirSync(dir).find((file) => file.endsWith('.cpuprofile'));
   if (!profile) throw new Error(`node wrote no .cpuprofile into ${dir}`);
   const path = join(dir, profile);
-  log(`\nCPU profile of our snapshot: ${path}`);
+  log(`\nCPU profile of ${what}: ${path}`);
   log('  our functions, callees included (busy time, idle excluded):');
-  for (const spot of inclusiveSpots(path, children.ours, 18)) {
+  for (const spot of inclusiveSpots(path, bundle, 18)) {
     log(`  ${spot.totalMs.toFixed(0).padStart(6)} ms ${(spot.share * 100).toFixed(1).padStart(5)}%  ${spot.functionName}  ${spot.location}`);
   }
   log('  self time (hottest lines):');
-  for (const spot of hotSpots(path, children.ours, 18)) {
+  for (const spot of hotSpots(path, bundle, 18)) {
     log(`  ${spot.selfMs.toFixed(0).padStart(6)} ms ${(spot.share * 100).toFixed(1).padStart(5)}%  ${spot.functionName}  ${spot.location}${spot.hotLines.length > 0 ? `  hot: ${spot.hotLines.join(', ')}` : ''}`);
   }
 }
@@ -120,7 +125,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       only: { type: 'string' }, rows: { type: 'string' }, runs: { type: 'string' }, profile: { type: 'boolean', default: false },
-      rate: { type: 'string' }, seconds: { type: 'string' }, clients: { type: 'string' },
+      rate: { type: 'string' }, seconds: { type: 'string' }, clients: { type: 'string' }, dv: { type: 'boolean', default: false },
     },
   });
   const only = values.only?.split(',').map((s) => s.trim()) ?? ['snapshot', 'cdc'];
@@ -128,7 +133,7 @@ async function main(): Promise<void> {
   if (unknown.length > 0) throw new Error(`--only ${values.only}: parts are snapshot and cdc`);
   const rows = positive(values.rows, 'rows') ?? 5_000_000;
   const runs = positive(values.runs, 'runs') ?? 2;
-  const cdcLoad = { rate: positive(values.rate, 'rate') ?? 10_000, seconds: positive(values.seconds, 'seconds') ?? 60, clients: positive(values.clients, 'clients') ?? 4 };
+  const cdcLoad = { rate: positive(values.rate, 'rate') ?? 10_000, seconds: positive(values.seconds, 'seconds') ?? 60, clients: positive(values.clients, 'clients') ?? 4, deletionVectors: values.dv };
 
   const cluster = await startPostgresCluster();
   if (!cluster) throw new Error('No PostgreSQL server binaries: apt-get install postgresql (as .ci/run does), or set LAKEHOUSE_PG_BIN.');
@@ -152,8 +157,12 @@ async function main(): Promise<void> {
     }
     if (only.includes('cdc')) {
       const cdcChild = await buildOursChild('bench/postgresCdcChild.ts', 'postgres-cdc-child');
-      report.cdc = await runCdcBench(cluster, { ...cdcLoad, child: cdcChild, workDir: WORK_DIR, log });
+      const profileDir = join(WORK_DIR, 'cdc-profile');
+      rmSync(profileDir, { recursive: true, force: true });
+      const nodeFlags = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+      report.cdc = await runCdcBench(cluster, { ...cdcLoad, child: cdcChild, workDir: WORK_DIR, log, nodeFlags });
       out.push(report.cdc.summary);
+      if (values.profile) printProfile(profileDir, cdcChild, 'the cdc follower');
     }
     process.stdout.write(`\n${out.join('\n\n')}\n`);
     mkdirSync(RESULTS_DIR, { recursive: true });

@@ -3,6 +3,7 @@ import { toArrowSchema } from '../../delta/arrowSchema';
 import { DeltaError } from '../../delta/errors';
 import type { Predicate } from '../../delta/predicate/ast';
 import { compareValues, type NonNullValue } from '../../delta/predicate/typedValue';
+import { isValidAt } from '../../arrow/bitmap';
 import type { StructField } from '../../delta/schema';
 import type { Snapshot } from '../../delta/snapshot';
 import { parsePartitionValue } from '../../delta/stats/partitionValue';
@@ -71,15 +72,16 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
     return field;
   });
 
-  const keys = new Set<string>();
+  const keys = new Set<RowKey>();
   const range = new KeyRange(keyFields);
   const upserts = changes.upserts.map((batch) => conformBatch(batch, schema, arrowSchema));
   for (const batch of [...upserts, ...changes.deletes]) {
     const columns = keyColumns(batch, keyFields);
+    const keyOf = keyReader(columns, keyFields);
     for (let row = 0; row < batch.numRows; row++) {
-      const key = keyOf(columns, keyFields, row);
+      const key = keyOf(row);
       if (keys.has(key)) {
-        throw new DeltaError('DELTA_INVALID_ARGUMENT', `The source has several rows with the key ${key.replace(/^=/, "")}: the key columns [${options.key.join(', ')}] do not identify a row.`);
+        throw new DeltaError('DELTA_INVALID_ARGUMENT', `The source has several rows with the key ${String(key).replace(/^=/, '')}: the key columns [${options.key.join(', ')}] do not identify a row.`);
       }
       keys.add(key);
       range.add(columns, row);
@@ -99,9 +101,9 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
     for (const file of candidates) {
       options.signal?.throwIfAborted();
       const rewrite = await rewriteFile(context, file, (batch) => {
-        const columns = keyColumns(batch, keyFields);
+        const keyOf = keyReader(keyColumns(batch, keyFields), keyFields);
         const hit = new Uint8Array(batch.numRows);
-        for (let row = 0; row < batch.numRows; row++) hit[row] = keys.has(keyOf(columns, keyFields, row)) ? 1 : 0;
+        for (let row = 0; row < batch.numRows; row++) hit[row] = keys.has(keyOf(row)) ? 1 : 0;
         return hit;
       });
       rowsDeleted += rewrite.matchedRows;
@@ -134,14 +136,45 @@ function keyColumns(batch: RecordBatch, keyFields: readonly StructField[]): Data
   });
 }
 
-/** The key of a row in log text form; NULL keys are kept apart from every value. */
-function keyOf(columns: readonly Data[], keyFields: readonly StructField[], row: number): string {
-  // One key column (the usual case) needs no composite encoding; this runs for every row of every candidate file.
-  if (keyFields.length === 1) {
-    const text = partitionValueAt(columns[0] as Data, row, (keyFields[0] as StructField).type, false);
-    return text === null ? '\u0000' : `=${text}`;
+/** A row's key: a number for integer keys within ±2^53, else its log text form (the two never collide). */
+type RowKey = string | number;
+
+const NULL_KEY = '\u0000';
+const INTEGER_KEYS = new Set(['byte', 'short', 'integer', 'long']);
+const TWO_32 = 4294967296;
+
+/**
+ * Reads the key of each row of one batch. This runs for every row of every candidate file, so a
+ * single integer key column (the usual primary key) is read straight from its buffer as a number;
+ * other keys go through their log text form.
+ */
+function keyReader(columns: readonly Data[], keyFields: readonly StructField[]): (row: number) => RowKey {
+  const first = columns[0] as Data;
+  const firstType = (keyFields[0] as StructField).type;
+  if (keyFields.length === 1 && firstType.kind === 'primitive' && INTEGER_KEYS.has(firstType.name)) {
+    const values: unknown = first.values;
+    if (values instanceof BigInt64Array) {
+      const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+      return (row) => {
+        if (!isValidAt(first, row)) return NULL_KEY;
+        const at = 2 * (first.offset + row);
+        const high = words[at + 1] as number;
+        // Within ±2^53 the number is exact; beyond, the decimal text keeps large keys apart.
+        if (high >= -0x200000 && high < 0x200000) return high * TWO_32 + ((words[at] as number) >>> 0);
+        return `=${String(values[first.offset + row])}`;
+      };
+    }
+    if (values instanceof Int32Array || values instanceof Int16Array || values instanceof Int8Array) {
+      return (row) => isValidAt(first, row) ? values[first.offset + row] as number : NULL_KEY;
+    }
   }
-  return JSON.stringify(keyFields.map((field, i) => partitionValueAt(columns[i] as Data, row, field.type, false)));
+  if (keyFields.length === 1) {
+    return (row) => {
+      const text = partitionValueAt(first, row, firstType, false);
+      return text === null ? NULL_KEY : `=${text}`;
+    };
+  }
+  return (row) => JSON.stringify(keyFields.map((field, i) => partitionValueAt(columns[i] as Data, row, field.type, false)));
 }
 
 /** Per key column, the smallest and largest key seen: only files overlapping it can hold a changed row. */

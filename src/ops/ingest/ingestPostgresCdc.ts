@@ -136,22 +136,43 @@ export async function ingestPostgresCdc(options: PostgresCdcIngest): Promise<Pos
     let pendingSince = 0;
     let newestCommitTime = 0;
     let sourceTransactions: CdcCommit['sourceTransactions'] = [];
-    const flush = async (): Promise<void> => {
-      if (buffer.changes > 0) {
-        const changes = buffer.changes;
-        const applied = await applyKeyedChanges(options.target, buffer.drain(), {
-          key: schema.primaryKey, txn: { appId: slot, version: pendingLsn }, operation: 'MERGE',
-        });
-        result.commits++;
-        result.changes += changes;
-        if (applied.version !== undefined) {
-          options.onCommit?.({ version: applied.version, lsn: formatLsn(pendingLsn), changes, lagMs: Date.now() - newestCommitTime, sourceTransactions });
-        }
-      }
+    /**
+     * Commits run behind the stream: a due batch is drained and applied while the loop keeps
+     * decoding the next one, so waiting on Delta I/O no longer stalls replication. One commit at a
+     * time, in LSN order; each confirms its LSN only after its own Delta commit.
+     */
+    let inFlight: Promise<void> | undefined;
+    let flushing = false;
+    let failure: { error: unknown } | undefined;
+    const startFlush = (): Promise<void> => {
+      const changes = buffer.changes;
+      const drained = changes > 0 ? buffer.drain() : undefined;
+      const lsn = pendingLsn;
+      const transactions = sourceTransactions;
+      const newest = newestCommitTime;
       sourceTransactions = [];
-      committed = pendingLsn;
-      result.lsn = formatLsn(committed);
-      active.confirm(committed);
+      pendingSince = 0;
+      const previous = inFlight;
+      flushing = true;
+      const run = (async (): Promise<void> => {
+        await previous;
+        if (drained) {
+          const applied = await applyKeyedChanges(options.target, drained, {
+            key: schema.primaryKey, txn: { appId: slot, version: lsn }, operation: 'MERGE',
+          });
+          result.commits++;
+          result.changes += changes;
+          if (applied.version !== undefined) {
+            options.onCommit?.({ version: applied.version, lsn: formatLsn(lsn), changes, lagMs: Date.now() - newest, sourceTransactions: transactions });
+          }
+        }
+        committed = lsn;
+        result.lsn = formatLsn(lsn);
+        active.confirm(lsn);
+      })();
+      inFlight = run;
+      run.then(() => { if (inFlight === run) flushing = false; }, (error: unknown) => { failure ??= { error }; flushing = false; });
+      return run;
     };
     try {
       for await (const event of active.events()) {
@@ -191,28 +212,35 @@ export async function ingestPostgresCdc(options: PostgresCdcIngest): Promise<Pos
               break;
           }
         }
+        if (failure) throw failure.error;
         if (transaction !== undefined) continue;
         const reachedEnd = pendingLsn >= stopAt || (event.kind === 'keepalive' && event.walEnd >= stopAt);
+        if (reachedEnd || stopping) {
+          await startFlush();
+          finished = true;
+          break;
+        }
         const due = buffer.changes >= batching.maxChanges || buffer.byteSize >= batching.maxBytes
           || (pendingSince > 0 && Date.now() - pendingSince >= batching.maxDelayMs);
-        if (due || reachedEnd || stopping) {
-          await flush();
-          pendingSince = 0;
-        } else if (event.kind === 'keepalive' && buffer.changes === 0 && event.walEnd > committed) {
+        // While a commit runs the next batch keeps growing, up to twice the limits; then the stream waits.
+        const full = buffer.changes >= 2 * batching.maxChanges || buffer.byteSize >= 2 * batching.maxBytes;
+        if (due && (!flushing || full)) {
+          if (flushing) await inFlight;
+          void startFlush().catch(() => undefined);
+        } else if (event.kind === 'keepalive' && !flushing && buffer.changes === 0 && event.walEnd > committed) {
           // Everything the server decoded up to walEnd was received and nothing of it is pending:
           // the slot may let that WAL go even though no Delta commit was needed.
           active.confirm(event.walEnd);
-        }
-        if (reachedEnd || stopping) {
-          finished = true;
-          break;
         }
       }
       if (!finished) throw new DeltaError('SOURCE_CONNECTION_FAILED', `The server ended the replication stream at LSN ${result.lsn} (restarted or shut down?). Everything up to it is committed; run again to resume.`);
     } finally {
       clearInterval(pinger);
       options.signal?.removeEventListener('abort', onAbort);
+      // Never leave a commit running behind an error: the stream and connections close next.
+      await inFlight?.catch(() => undefined);
     }
+    if (failure) throw failure.error;
     return result;
   } catch (error) {
     throw replicationError(error, `streaming changes of ${options.table}`);
