@@ -1,0 +1,95 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { tableFromArrays, type RecordBatch } from 'apache-arrow';
+import { writeCheckpoint } from '../../src/delta/checkpoint/writeCheckpoint';
+import { commitPath } from '../../src/delta/logFiles';
+import { DeltaTable } from '../../src/delta/table';
+import { writeTable } from '../../src/delta/write/writeTable';
+import { PEER_SCRIPTS_DIR, REPO_ROOT, requirePeerPython } from '../helpers/peers';
+import { readRows } from '../unit/write/helpers';
+
+interface PeerReport {
+  detail: { numFiles: number; tableFeatures: string[] };
+  count: number;
+  ourRows: [number, number, number][];
+  sparkTableRows: [number, number][];
+  deltarsOurs: { ids?: number[]; error?: string };
+  deltarsSparkTable: { ids?: number[]; error?: string };
+}
+
+const ids = (...values: number[]): RecordBatch[] => tableFromArrays({ id: BigInt64Array.from(values.map(BigInt)) }).batches;
+
+/**
+ * Runs the peer script, which creates a Spark row-tracking table and says READY; `whileWaiting`
+ * then writes to it with our engine before the script goes on to read everything.
+ */
+async function runPeer(python: string, args: string[], whileWaiting: () => Promise<void>): Promise<PeerReport> {
+  const child = spawn(python, [join(PEER_SCRIPTS_DIR, 'v2_row_tracking_check.py'), ...args], {
+    cwd: REPO_ROOT, env: { ...process.env, PYTHONUNBUFFERED: '1' }, stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  let report: PeerReport | undefined;
+  for await (const line of createInterface({ input: child.stdout })) {
+    if (line === 'READY') {
+      await whileWaiting();
+      child.stdin.end('go\n');
+    } else if (line.startsWith('{')) {
+      report = JSON.parse(line) as PeerReport;
+    }
+  }
+  const code = await exited;
+  if (code !== 0 || !report) throw new Error(`v2_row_tracking_check.py failed (exit ${code}):\n${stderr}`);
+  return report;
+}
+
+test('Spark reads our V2-checkpointed row-tracking table with the row ids we assigned; Spark and delta-rs read a Spark row-tracking table after our append', async (t) => {
+  const python = requirePeerPython(t);
+  if (python === undefined) return;
+  const root = await mkdtemp(join(tmpdir(), 'lakehouse-v2rt-'));
+  try {
+    const ours = join(root, 'ours');
+    const properties = { 'delta.checkpointPolicy': 'v2', 'delta.enableRowTracking': 'true' };
+    await writeTable(ours, ids(0, 1, 2), { properties });
+    for (const batch of [ids(3, 4), ids(5, 6), ids(7, 8)]) await writeTable(ours, batch);
+    const table = await DeltaTable.open(ours);
+    const info = await writeCheckpoint(table.store, 3, Date.now(), { sidecarActions: 2 });
+    assert.deepEqual([info.kind, info.sidecars, info.numOfAddFiles], ['v2', 2, 4]);
+    // Without the older commits, every reader has to start from the V2 checkpoint and its sidecars.
+    for (let v = 0; v < 3; v++) await rm(join(ours, commitPath(v)));
+    const snapshot = await (await DeltaTable.open(ours)).snapshot();
+    assert.deepEqual([snapshot.segment.checkpoint?.kind, snapshot.segment.checkpoint?.version], ['v2', 3]);
+    assert.deepEqual(snapshot.files().map((f) => [f.baseRowId, f.defaultRowCommitVersion]).sort((a, b) => Number(a[0]) - Number(b[0])),
+      [[0, 0], [3, 1], [5, 2], [7, 3]]);
+    assert.deepEqual((await readRows(ours, 'id')).map((r) => r.id), [0n, 1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n]);
+
+    const sparkTable = join(root, 'spark');
+    const report = await runPeer(python, [ours, sparkTable], async () => {
+      await writeTable(sparkTable, ids(103, 104));
+    });
+
+    assert.equal(report.count, 9);
+    assert.equal(report.detail.numFiles, 4);
+    for (const feature of ['v2Checkpoint', 'rowTracking', 'domainMetadata']) assert.ok(report.detail.tableFeatures.includes(feature), feature);
+    // Ids were chosen so that each row's id is its row id; row commit versions are the commit of its file.
+    const version = (id: number): number => (id < 3 ? 0 : id < 5 ? 1 : id < 7 ? 2 : 3);
+    assert.deepEqual(report.ourRows, [0, 1, 2, 3, 4, 5, 6, 7, 8].map((id) => [id, id, version(id)]));
+    // delta-rs 1.6.6 does not read the v2Checkpoint reader feature and says so; once it does, it must see every row.
+    if (report.deltarsOurs.error !== undefined) assert.match(report.deltarsOurs.error, /v2Checkpoint/);
+    else assert.deepEqual(report.deltarsOurs.ids, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual(report.deltarsSparkTable, { ids: [100, 101, 102, 103, 104] });
+    assert.deepEqual(report.sparkTableRows.map((r) => r[0]), [100, 101, 102, 103, 104]);
+    assert.deepEqual(report.sparkTableRows.map((r) => r[1]).sort((a, b) => a - b), [0, 1, 2, 3, 4]);
+    assert.deepEqual(report.sparkTableRows.slice(3), [[103, 3], [104, 4]]);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
