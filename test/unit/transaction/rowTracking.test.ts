@@ -11,7 +11,10 @@ import {
 } from '../../../src/delta/transaction/rowTracking';
 import { Transaction } from '../../../src/delta/transaction/transaction';
 import { deleteRows } from '../../../src/delta/write/deleteRows';
+import { mergeRows } from '../../../src/delta/write/mergeRows';
+import { updateRows } from '../../../src/delta/write/updateRows';
 import { writeTable } from '../../../src/delta/write/writeTable';
+import { runOptimize } from '../../../src/ops/optimize/runOptimize';
 import { fakeAdd, SCHEMA, withTempDir } from './fixtures';
 
 const TRACKED = { 'delta.enableRowTracking': 'true' };
@@ -121,5 +124,24 @@ test('enabling row tracking on a table whose files have no row ids is refused; s
     const tx = await Transaction.start(table);
     tx.add({ domainMetadata: { domain: ROW_TRACKING_DOMAIN, configuration: '{"rowIdHighWaterMark":-5}', removed: false } });
     await assert.rejects(tx.commit({ operation: 'WRITE' }), (error: unknown) => isDeltaError(error, 'DELTA_INVALID_ARGUMENT'));
+  });
+});
+
+test('UPDATE, an updating MERGE and OPTIMIZE are refused on a row-tracking table; an insert-only MERGE gets fresh ids', async () => {
+  const batch = (...values: bigint[]): ReturnType<typeof tableFromArrays>['batches'] =>
+    tableFromArrays({ id: BigInt64Array.from(values), v: Float64Array.from(values.map(Number)) }).batches;
+  await withTempDir(async (dir) => {
+    await writeTable(dir, batch(1n, 2n), { properties: TRACKED });
+    await writeTable(dir, batch(3n));
+    const table = await DeltaTable.open(dir);
+    const refused = (error: unknown): boolean => isDeltaError(error, 'DELTA_UNSUPPORTED_WRITER_FEATURE') && /preserve row ids/.test(error.message);
+    await assert.rejects(updateRows(dir, { v: '0' }, { where: 'id = 1' }), refused);
+    await assert.rejects(mergeRows(dir, batch(2n), { key: ['id'] }), refused);
+    await assert.rejects(runOptimize(dir), refused);
+    assert.equal((await table.snapshot()).version, 1);
+    const merged = await mergeRows(dir, batch(7n, 8n), { key: ['id'] });
+    assert.equal(merged.rowsInserted, 2);
+    assert.deepEqual((await rowIds(table)).map((r) => [r[1], r[2]]).sort((a, b) => Number(a[0]) - Number(b[0])), [[0, 0], [2, 1], [3, 2]]);
+    assert.deepEqual(await highWaterMark(table), { rowIdHighWaterMark: 4 });
   });
 });
