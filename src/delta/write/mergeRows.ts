@@ -66,8 +66,11 @@ interface SourceBatch {
   matched: Uint8Array;
 }
 
-/** What match() decided for the selected rows of one target batch, in row order, for onMatched. */
-interface Pending { clauses: CompiledClause[]; refs: Array<SourceEntry | undefined> }
+/**
+ * What match() decided for the selected rows of one target file, in row order: onMatched() sees
+ * the same rows in the same order (rewriteFile may run every match first), `next` is its place.
+ */
+interface Pending { clauses: CompiledClause[]; refs: Array<SourceEntry | undefined>; next: number }
 
 /**
  * MERGE INTO table USING source ON key equality with WHEN MATCHED [AND cond] UPDATE/DELETE,
@@ -134,10 +137,10 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
   let rowsCopied = 0;
   let filesRemoved = 0;
   // rewriteFile hands match() every row, deleted ones too, and onMatched() only the live selected
-  // ones: the file's deletion vector, read here as well, keeps both in step.
+  // ones: the file's deletion vector, read here as well, keeps the two in step.
   let deleted: DeletedRows | undefined;
   let rowOffset = 0;
-  let pending: Pending = { clauses: [], refs: [] };
+  let pending: Pending = { clauses: [], refs: [], next: 0 };
 
   const match = (batch: RecordBatch): Uint8Array => {
     const probe = index.probe(batch);
@@ -157,7 +160,6 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
     const matchedDecide = decider(clauses.matched, batch, refs, sourceColumns);
     const bySourceDecide = decider(clauses.notMatchedBySource, batch, refs, sourceColumns);
     const out = new Uint8Array(n);
-    pending = { clauses: [], refs: [] };
     for (let row = 0; row < n; row++) {
       if (live[row] === 0) continue;
       const ref = refs[row];
@@ -171,7 +173,9 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
   };
 
   const onMatched = async (rows: RecordBatch): Promise<void> => {
-    const { clauses: decided, refs } = pending;
+    const decided = pending.clauses.slice(pending.next, pending.next + rows.numRows);
+    const refs = pending.refs.slice(pending.next, pending.next + rows.numRows);
+    pending.next += rows.numRows;
     if (decided.length !== rows.numRows) throw new DeltaError('DELTA_INVALID_ARGUMENT', 'Internal: MERGE lost track of the matched rows of a data file.');
     for (const clause of new Set(decided)) {
       const mask = Uint8Array.from(decided, (c) => (c === clause ? 1 : 0));
@@ -203,6 +207,7 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
       options.signal?.throwIfAborted();
       deleted = await deletedRowsOf(snapshot, file);
       rowOffset = 0;
+      pending = { clauses: [], refs: [], next: 0 };
       const rewrite = await rewriteFile(context, file, match, onMatched);
       rowsCopied += rewrite.copiedRows;
       if (rewrite.removed) filesRemoved++;
