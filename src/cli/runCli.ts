@@ -12,7 +12,7 @@ import { historyCommand } from './commands/history';
 import { importCommand } from './commands/import';
 import { infoCommand } from './commands/info';
 import { ingestCommand } from './commands/ingest';
-import { optimizeCommand } from './commands/optimize';
+import { autoCompactionNote, optimizeCommand } from './commands/optimize';
 import { mergeCommand } from './commands/merge';
 import { pipelineCommand } from './commands/pipeline';
 import { restoreCommand } from './commands/restore';
@@ -22,6 +22,7 @@ import { updateCommand } from './commands/update';
 import { vacuumCommand } from './commands/vacuum';
 import { writeCommand } from './commands/write';
 import { renderError, UsageError } from './errors';
+import { withAutoCompaction } from '../ops/optimize/autoCompact';
 
 const COMMANDS: readonly CliCommand[] = [infoCommand, schemaCommand, historyCommand, filesCommand, scanCommand, changesCommand, diffCommand, convertCommand, importCommand, ingestCommand, pipelineCommand,
   createCommand, writeCommand, deleteCommand, updateCommand, mergeCommand, constraintCommand, checkpointCommand, vacuumCommand, restoreCommand, optimizeCommand];
@@ -52,7 +53,9 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       io.stdout.write(`${commandUsage(command.spec)}\n`);
       return 0;
     }
-    await command.run(rest, io);
+    // Any command that writes to a table with delta.autoOptimize.autoCompact on compacts afterwards.
+    const { autoCompactions } = await withAutoCompaction(() => command.run(rest, io), { signal: io.signal });
+    for (const result of autoCompactions) io.stderr.write(`${autoCompactionNote(result)}\n`);
     return 0;
   } catch (error) {
     const rendered = renderError(error);

@@ -89,3 +89,9 @@ function figures(f: SkippingFigures): string {
   const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
   return `before ${pct(f.before)}, predicted ${pct(f.predicted)}${f.measured === undefined ? '' : `, measured ${pct(f.measured)}`}`;
 }
+
+/** The stderr line after a command whose write triggered auto-compaction (runCli). */
+export function autoCompactionNote(result: OptimizeResult): string {
+  const partitions = result.plan.bins.length;
+  return `auto-compaction (${result.plan.table}): ${result.filesRemoved} small file(s) in ${partitions} partition bin(s) rewritten as ${result.filesAdded} file(s) (${formatBytes(result.bytesAdded)}), version ${result.version}`;
+}

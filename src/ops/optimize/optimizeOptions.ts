@@ -16,8 +16,12 @@ export interface OptimizeOptions {
   sampleRows?: number;
   /** Probe predicates per column and kind in the skipping prediction (default 50). */
   probes?: number;
-  /** Only partitions with at least this many files under the target size (auto-compaction's trigger). */
+  /** Only partitions with at least this many small files (auto-compaction's trigger). */
   minFilesPerPartition?: number;
+  /** What counts as small for minFilesPerPartition (default: under the target size). */
+  smallFileSize?: number;
+  /** Only these partitions, by their partition values as the log writes them (auto-compaction's touched partitions). */
+  partitions?: ReadonlyArray<Readonly<Record<string, string | null>>>;
   /** Directory for Z-order spill files (default: the OS temp dir). */
   spillDirectory?: string;
   signal?: AbortSignal;

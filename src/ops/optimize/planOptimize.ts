@@ -21,6 +21,7 @@ import {
 } from './optimizeOptions';
 import type { ColumnSkipping, OptimizeBin, OptimizePlan } from './optimizePlan';
 import { cellReader } from './cellReader';
+import { partitionKey } from './partitionKey';
 import { readLiveColumns } from './readLiveRows';
 import { RowSample } from './rowSample';
 import { sizeHistogram } from './sizeHistogram';
@@ -64,7 +65,8 @@ export async function planOptimize(location: TableLocation, options: OptimizeOpt
   const deletedRowsThreshold = options.deletedRowsThreshold ?? DEFAULT_DELETED_ROWS_THRESHOLD;
   const zColumns = zOrderColumns(snapshot, options.zOrderBy ?? []);
   const allFiles = snapshot.files().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const considered = crowdedPartitions(filterByPartition(snapshot, allFiles, options.where), targetFileSize, options.minFilesPerPartition ?? 0);
+  const chosen = filterByPartitionValues(filterByPartition(snapshot, allFiles, options.where), options.partitions);
+  const considered = crowdedPartitions(chosen, options.smallFileSize ?? targetFileSize, options.minFilesPerPartition ?? 0);
   const packable = considered.map((file) => packableOf(snapshot, file));
   const notes: string[] = [];
 
@@ -244,13 +246,21 @@ function filterByPartition(snapshot: Snapshot, files: AddFile[], where: string |
   return files.filter((file) => fileMatchesStats(predicate, file, snapshot));
 }
 
-/** The files of the partitions holding at least `minSmallFiles` files under the target size. */
-function crowdedPartitions(files: AddFile[], targetFileSize: number, minSmallFiles: number): AddFile[] {
+function filterByPartitionValues(files: AddFile[], partitions: OptimizeOptions['partitions']): AddFile[] {
+  if (partitions === undefined) return files;
+  const keys = new Set(partitions.map(partitionKey));
+  return files.filter((f) => keys.has(partitionKey(f.partitionValues)));
+}
+
+/** The files of the partitions holding at least `minSmallFiles` files under `smallFileSize`. */
+function crowdedPartitions(files: AddFile[], smallFileSize: number, minSmallFiles: number): AddFile[] {
   if (minSmallFiles <= 0) return files;
-  const key = (f: AddFile): string => JSON.stringify(Object.entries(f.partitionValues ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)));
   const small = new Map<string, number>();
-  for (const file of files) if (file.size < targetFileSize) small.set(key(file), (small.get(key(file)) ?? 0) + 1);
-  return files.filter((f) => (small.get(key(f)) ?? 0) >= minSmallFiles);
+  for (const file of files) {
+    const key = partitionKey(file.partitionValues);
+    if (file.size < smallFileSize) small.set(key, (small.get(key) ?? 0) + 1);
+  }
+  return files.filter((f) => (small.get(partitionKey(f.partitionValues)) ?? 0) >= minSmallFiles);
 }
 
 function packableOf(snapshot: Snapshot, file: AddFile): PackableFile {
@@ -267,8 +277,10 @@ function packableOf(snapshot: Snapshot, file: AddFile): PackableFile {
 function groupByPartition(files: PackableFile[]): PackableFile[][] {
   const groups = new Map<string, PackableFile[]>();
   for (const file of files) {
-    const key = JSON.stringify(Object.entries(file.partition).sort(([a], [b]) => (a < b ? -1 : 1)));
-    groups.set(key, [...(groups.get(key) ?? []), file]);
+    const key = partitionKey(file.partition);
+    const group = groups.get(key);
+    if (group) group.push(file);
+    else groups.set(key, [file]);
   }
   return [...groups.keys()].sort().map((k) => groups.get(k) as PackableFile[]);
 }

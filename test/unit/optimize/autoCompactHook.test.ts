@@ -1,0 +1,116 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { runCli } from '../../../src/cli/runCli';
+import { readCommit } from '../../../src/delta/commitReader';
+import { commitPath } from '../../../src/delta/logFiles';
+import { DeltaTable } from '../../../src/delta/table';
+import { deleteRows } from '../../../src/delta/write/deleteRows';
+import { writeTable } from '../../../src/delta/write/writeTable';
+import { AUTO_COMPACT_MIN_NUM_FILES_PROPERTY, AUTO_COMPACT_PROPERTY, withAutoCompaction } from '../../../src/ops/optimize/autoCompact';
+import { rowsBatch, tableRows, writeSmallFiles } from './optimizeTables';
+
+const ON = { [AUTO_COMPACT_PROPERTY]: 'true', [AUTO_COMPACT_MIN_NUM_FILES_PROPERTY]: '5' };
+
+async function withRoot(fn: (root: string) => Promise<void>): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), 'lakehouse-autocompact-hook-'));
+  try {
+    await fn(root);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+async function filesPerPartition(dir: string): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const file of (await (await DeltaTable.open(dir)).snapshot()).files()) {
+    const part = String(file.partitionValues.part);
+    out[part] = (out[part] ?? 0) + 1;
+  }
+  return out;
+}
+
+async function lastCommit(dir: string): Promise<{ operation: unknown; auto: unknown; dataChange: boolean[] }> {
+  const table = await DeltaTable.open(dir);
+  const version = (await table.snapshot()).version;
+  const actions = await readCommit(table.store, commitPath(version));
+  const info = actions[0]?.commitInfo;
+  const dataChange = actions.flatMap((a) => (a.add ? [a.add.dataChange] : a.remove ? [a.remove.dataChange ?? true] : []));
+  return { operation: info?.operation, auto: info?.operationParameters?.auto, dataChange };
+}
+
+async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  stdout.on('data', (c: Buffer) => out.push(c));
+  stderr.on('data', (c: Buffer) => err.push(c));
+  const code = await runCli(argv, { stdout, stderr, stdoutIsTTY: false, stderrIsTTY: false, signal: new AbortController().signal });
+  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
+}
+
+describe('auto-compaction after writes (post-commit hook)', () => {
+  test('a write that leaves 8 small files in partition a and 4 in b compacts a only, with dataChange=false', () => withRoot(async (root) => {
+    const dir = join(root, 't');
+    const { result, autoCompactions } = await withAutoCompaction(() =>
+      writeSmallFiles(dir, 12, 10, { parts: ['a', 'a', 'b'], partitioned: true, properties: ON }));
+    assert.equal(result, undefined);
+    assert.equal(autoCompactions.length, 1);
+    assert.deepEqual([autoCompactions[0]?.filesRemoved, autoCompactions[0]?.filesAdded, autoCompactions[0]?.rowsWritten], [8, 1, 80]);
+    assert.deepEqual(await filesPerPartition(dir), { a: 1, b: 4 });
+    const commit = await lastCommit(dir);
+    assert.deepEqual([commit.operation, commit.auto, commit.dataChange.length, commit.dataChange.every((d) => !d)], ['OPTIMIZE', 'true', 9, true]);
+    assert.equal((await tableRows(dir)).length, 120);
+  }));
+
+  test('only partitions the write touched: b reaches 5 small files and is compacted, a (8 files, untouched) is not', () => withRoot(async (root) => {
+    const dir = join(root, 't');
+    await writeSmallFiles(dir, 12, 10, { parts: ['a', 'a', 'b'], partitioned: true, properties: ON });
+    const before = await tableRows(dir);
+    const { autoCompactions } = await withAutoCompaction(() => writeTable(dir, [rowsBatch(1000, 10, 'b')], { targetFileSize: 1 }));
+    assert.deepEqual(autoCompactions.map((c) => [c.filesRemoved, c.filesAdded]), [[5, 1]]);
+    assert.deepEqual(await filesPerPartition(dir), { a: 8, b: 1 });
+    assert.equal((await tableRows(dir)).length, before.length + 10);
+  }));
+
+  test('no property, or too few small files: no compaction', () => withRoot(async (root) => {
+    const off = join(root, 'off');
+    const plain = await withAutoCompaction(() => writeSmallFiles(off, 12, 10, { parts: ['a'], partitioned: true }));
+    assert.deepEqual(plain.autoCompactions, []);
+    assert.deepEqual(await filesPerPartition(off), { a: 12 });
+
+    const on = join(root, 'on');
+    const few = await withAutoCompaction(() => writeSmallFiles(on, 4, 10, { parts: ['a'], partitioned: true, properties: ON }));
+    assert.deepEqual(few.autoCompactions, []);
+    assert.deepEqual(await filesPerPartition(on), { a: 4 });
+  }));
+
+  test('a DELETE that rewrites a file touches its partition: 5 small files there are compacted', () => withRoot(async (root) => {
+    const dir = join(root, 't');
+    await writeSmallFiles(dir, 6, 10, { parts: ['a'], partitioned: true, properties: ON });
+    // ids 0..9 are file 0 (removed whole), 10..14 half of file 1 (rewritten): 5 files left in a.
+    const deleted = await withAutoCompaction(() => deleteRows(dir, 'id < 15'));
+    assert.equal(deleted.result.rowsRemoved, 15);
+    assert.deepEqual(deleted.autoCompactions.map((c) => [c.filesRemoved, c.filesAdded, c.rowsWritten]), [[5, 1, 45]]);
+    assert.deepEqual(await filesPerPartition(dir), { a: 1 });
+    assert.equal((await tableRows(dir)).length, 45);
+  }));
+
+  test('lakehouse write: the CLI compacts after the commit and says so on stderr, keeping --json stdout intact', () => withRoot(async (root) => {
+    const dir = join(root, 't');
+    await writeSmallFiles(dir, 4, 10, { parts: ['a'], partitioned: true, properties: ON });
+    const input = join(root, 'rows.ndjson');
+    await writeFile(input, `${JSON.stringify({ id: 500, x: 1, y: 2, w: 0.5, part: 'a', payload: 'cli' })}\n`);
+    const written = await cli(['write', dir, '--from', input]);
+    assert.equal(written.code, 0, written.stderr);
+    assert.match(written.stderr, /auto-compaction \(.*\): 5 small file\(s\) in 1 partition bin\(s\) rewritten as 1 file\(s\)/);
+    assert.deepEqual(await filesPerPartition(dir), { a: 1 });
+    assert.equal((await tableRows(dir)).length, 41);
+    const commit = await lastCommit(dir);
+    assert.deepEqual([commit.operation, commit.auto], ['OPTIMIZE', 'true']);
+  }));
+});
