@@ -15,8 +15,10 @@ export function startPipeline(root: HTMLElement): void {
   const run = button('Run', 'Run once: snapshot, incremental, or cdc up to the current end of the WAL');
   const follow = button('Start', 'cdc: keep streaming changes until stopped');
   const stop = button('Stop', 'Stop: what is buffered is committed, and the server is told nothing past that commit');
-  for (const b of [run, follow, stop]) b.disabled = true;
-  follow.hidden = true;
+  for (const b of [run, follow, stop]) {
+    b.disabled = true;
+    b.hidden = true;
+  }
   toolbar.append(run, follow, stop);
   const status = div('status');
   status.setAttribute('role', 'status');
@@ -32,11 +34,14 @@ export function startPipeline(root: HTMLElement): void {
     const message: unknown = event.data;
     if (!isPipelineHostMessage(message)) return;
     const s = message.status;
+    // Buttons that cannot act are hidden rather than greyed: the state reads at a glance.
     const idle = s.state === 'idle';
+    run.hidden = !idle;
     run.disabled = !idle;
-    follow.hidden = !s.canFollow;
+    follow.hidden = !idle || !s.canFollow;
     follow.disabled = !idle;
-    stop.disabled = !(s.state === 'running' || s.state === 'following');
+    stop.hidden = idle;
+    stop.disabled = s.state === 'stopping';
     status.textContent = `${s.name} · ${s.mode} · ${STATES[s.state]}`;
     const parts: Element[] = [];
     if (s.lastError) {

@@ -28,7 +28,8 @@ export async function addConnectionWizard(store: ConnectionStore, log: vscode.Lo
       return draft;
     }
     log.warn(`Connection test of ${profileUrl(draft)} failed: ${tested.problem}`);
-    const choice = await vscode.window.showErrorMessage(`Connection test failed: ${tested.problem}`, 'Edit Connection…');
+    // Modal: the user is in the middle of a flow, and the answers are kept for the edit.
+    const choice = await vscode.window.showErrorMessage('Connection test failed', { modal: true, detail: tested.problem }, 'Edit Connection…');
     if (choice !== 'Edit Connection…') return undefined;
   }
 }

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Int32, Utf8, makeTable, vectorFromArray } from 'apache-arrow';
+import { tableFromArrays } from 'apache-arrow';
 import { parseLsn } from '../../../src/connectors/postgres/lsn';
 import { primitive } from '../../../src/delta/schema';
 import { createTable } from '../../../src/delta/transaction/createTable';
@@ -14,7 +14,7 @@ import { WATERMARK_DOMAIN_PREFIX } from '../../../src/ops/ingest/ingestPostgresI
 import type { LoadedPipeline, PipelineDefinition } from '../../../src/ops/ingest/pipelineDefinition';
 
 function rows(ids: number[]) {
-  return makeTable({ id: vectorFromArray(ids, new Int32()), name: vectorFromArray(ids.map((i) => `n${i}`), new Utf8()) }).batches;
+  return tableFromArrays({ id: Int32Array.from(ids), name: ids.map((i) => `n${i}`) }).batches;
 }
 
 function loaded(dir: string, definition: Partial<PipelineDefinition>): LoadedPipeline {

@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
+import { MISSING_POSTGRES, PASSWORD, PASSWORD_USER, startPostgresCluster, type PostgresCluster } from '../helpers/postgresCluster';
+import { extensionLog } from './harness/extensionLog';
+import { gridRows } from './harness/previewGrid';
+import { pickQuickItem } from './harness/quickInput';
+import { activeWebview, openLakehouseSidebar, runCommand, screenshot, treeRow } from './harness/workbench';
+import { workbenchForFile } from './harness/workbenchForFile';
+
+const workbench = workbenchForFile();
+let cluster: PostgresCluster | undefined;
+
+/** The source rows, as the preview grid shows them (id, customer, amount). */
+const ORDERS = [[1, 'Ada', '12.50'], [2, 'Grace', '7.00'], [3, 'Linus', '99.99'], [4, 'Barbara', '0.10'], [5, 'Edsger', '1234.56']] as const;
+
+before(async () => {
+  cluster = await startPostgresCluster();
+  if (!cluster) return;
+  const admin = await cluster.client();
+  await admin.query('CREATE TABLE public.orders (id int PRIMARY KEY, customer text NOT NULL, amount numeric(10,2))');
+  await admin.query(`INSERT INTO public.orders VALUES ${ORDERS.map(([id, customer, amount]) => `(${id}, '${customer}', ${amount})`).join(', ')}`);
+  // Row estimates come from pg_class.reltuples, which ANALYZE sets.
+  await admin.query('ANALYZE public.orders');
+});
+after(async () => cluster?.stop());
+
+test('Add a PostgreSQL connection (a wrong password is caught first), browse to a table, ingest it into Delta, preview it', async (t) => {
+  const session = workbench.session;
+  if (!session) return t.skip(workbench.skipped);
+  if (!cluster) return t.skip(MISSING_POSTGRES);
+  const { page, workspace } = session;
+  let passed = false;
+  t.after(async () => {
+    if (passed) return;
+    await screenshot(page, 'connections-failure');
+    console.log(`# extension log:\n${extensionLog(session.server.userDataDir).split('\n').slice(-30).join('\n')}`);
+  });
+
+  await openLakehouseSidebar(page);
+  await runCommand(page, 'Lakehouse: Add PostgreSQL Connection…');
+  const title = 'Add PostgreSQL Connection';
+  await answerStep(page, title, 1, '127.0.0.1');
+  await answerStep(page, title, 2, String(cluster.port));
+  await answerStep(page, title, 3, 'postgres');
+  await waitForStep(page, title, 4);
+  assert.equal(await page.locator('.quick-input-widget input').getAttribute('type'), 'text');
+  await answerStep(page, title, 4, PASSWORD_USER);
+  await waitForStep(page, title, 5);
+  assert.equal(await page.locator('.quick-input-widget input').getAttribute('type'), 'password');
+  await answerStep(page, title, 5, 'hunter2-wrong');
+  await answerStep(page, title, 6, 'testdb');
+
+  const failure = page.locator('.monaco-dialog-box', { hasText: 'Connection test failed' });
+  await failure.waitFor({ timeout: 30_000 });
+  assert.equal(await failure.locator('.dialog-message-detail').innerText(),
+    `The password for user "${PASSWORD_USER}" was rejected by 127.0.0.1:${cluster.port}. Enter the right password.`);
+  await screenshot(page, 'connections-bad-password');
+  await failure.locator('.monaco-button', { hasText: 'Edit Connection…' }).click();
+  // The answers are kept: Enter through them and fix only the password.
+  for (const step of [1, 2, 3, 4]) await answerStep(page, title, step);
+  await waitForStep(page, title, 5);
+  assert.equal(await page.locator('.quick-input-widget input').getAttribute('type'), 'password');
+  await answerStep(page, title, 5, PASSWORD);
+  await answerStep(page, title, 6);
+
+  const connections = page.locator('.monaco-list[aria-label="Connections"]');
+  await treeRow(connections, 'testdb').waitFor({ timeout: 30_000 });
+  await treeRow(connections, 'testdb').click();
+  await treeRow(connections, 'public').click();
+  const orders = treeRow(connections, 'orders');
+  await orders.locator('.label-description', { hasText: '~5 rows · PK id' }).waitFor({ timeout: 30_000 });
+  await screenshot(page, 'connections-tree');
+
+  // The password went to SecretStorage, not to the settings.
+  const settings = readFileSync(join(session.server.userDataDir, 'User', 'settings.json'), 'utf8');
+  assert.match(settings, /"lakehouse\.postgres\.connections"/);
+  assert.ok(!settings.includes(PASSWORD) && !settings.includes('hunter2'), 'a password was written to settings.json');
+
+  await contextMenu(page, orders, 'Ingest into Delta…');
+  const ingest = 'Ingest public.orders into Delta';
+  await answerStep(page, ingest, 1, 'bronze/orders');
+  await waitForStep(page, ingest, 2);
+  await pickQuickItem(page, 'snapshot');
+  await waitForStep(page, ingest, 3);
+  await page.keyboard.press('Enter');
+  await answerStep(page, ingest, 4, 'orders-snapshot');
+
+  const tables = await openLakehouseSidebar(page);
+  await treeRow(tables, 'bronze/orders').locator('.label-description', { hasText: /^v0 · / }).waitFor({ timeout: 60_000 });
+  const pipeline: unknown = JSON.parse(readFileSync(join(workspace, '.lakehouse', 'pipelines', 'orders-snapshot.json'), 'utf8'));
+  assert.deepEqual(pipeline, {
+    source: 'postgres', url: `postgresql://${PASSWORD_USER}@127.0.0.1:${cluster.port}/postgres`, table: 'public.orders', to: 'bronze/orders', mode: 'snapshot',
+  });
+
+  await runCommand(page, 'Lakehouse: Preview Data');
+  await page.locator('.quick-input-widget input').fill('bronze/orders');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'orders' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  const frame = activeWebview(page);
+  await frame.locator('.rows .row').first().waitFor({ timeout: 30_000 });
+  const rows = (await gridRows(frame)).sort((a, b) => Number(a[0]) - Number(b[0]));
+  assert.deepEqual(rows, ORDERS.map(([id, customer, amount]) => [String(id), customer, amount]));
+  await screenshot(page, 'connections-ingested-preview');
+
+  // The Pipelines view lists the saved pipeline; its status panel reads the table's log.
+  const pipelines = page.locator('.monaco-list[aria-label="Pipelines"]');
+  await treeRow(pipelines, 'orders-snapshot').click();
+  const panel = activeWebview(page);
+  const version = panel.locator('tr[data-metric="Table version"] td.mono');
+  await version.waitFor({ timeout: 30_000 });
+  assert.equal(await version.innerText(), '0');
+  assert.match(await panel.locator('tr[data-metric="Last run"] td.mono').innerText(), /^Copied 5 rows as version 0/);
+  assert.equal(await panel.locator('tr[data-metric="Last error"] td.mono').innerText(), 'none');
+  await screenshot(page, 'connections-pipeline-status');
+  passed = true;
+});
+
+async function waitForStep(page: Page, title: string, step: number): Promise<void> {
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: `${title}` }).filter({ hasText: `(${step}/` }).waitFor({ timeout: 30_000 });
+}
+
+/** Answers one step of a multi-step input once it shows; without a value the proposed one is accepted. */
+async function answerStep(page: Page, title: string, step: number, value?: string): Promise<void> {
+  await waitForStep(page, title, step);
+  if (value !== undefined) await page.locator('.quick-input-widget input').fill(value);
+  await page.keyboard.press('Enter');
+}
+
+/** Right-clicks a tree row and runs a context menu entry (hover then Enter, as Monaco menus act on key-up). */
+async function contextMenu(page: Page, row: Locator, title: string): Promise<void> {
+  await row.click({ button: 'right' });
+  await page.locator('.monaco-menu .action-label', { hasText: title }).hover();
+  await page.keyboard.press('Enter');
+}
