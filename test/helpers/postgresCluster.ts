@@ -25,6 +25,8 @@ export interface PostgresCluster {
   tcpUrlWithoutPassword: string;
   /** A connected client (superuser); closed by stop(). */
   client(): Promise<pg.Client>;
+  /** Fast shutdown (every session is cut, as by `pg_ctl restart -m fast`), then the same cluster starts again on the same port. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -70,13 +72,19 @@ async function startCluster(bin: string): Promise<PostgresCluster> {
   await execFileAsync(join(bin, 'initdb'), ['-D', dataDir, '-U', CLUSTER_SUPERUSER, '--auth-local=trust',
     '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'], { ...as, cwd: dir });
   const port = await freePort();
-  const server = spawn(join(bin, 'postgres'), serverArgs(dataDir, dir, port), { ...as, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   let serverLog = '';
-  server.stderr?.on('data', (chunk: Buffer) => { serverLog = (serverLog + chunk.toString()).slice(-8000); });
+  const startServer = (): ChildProcess => {
+    const started = spawn(join(bin, 'postgres'), serverArgs(dataDir, dir, port), { ...as, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    started.stderr?.on('data', (chunk: Buffer) => { serverLog = (serverLog + chunk.toString()).slice(-8000); });
+    return started;
+  };
+  let server = startServer();
 
   const url = `postgresql://${CLUSTER_SUPERUSER}@${encodeURIComponent(dir)}:${port}/postgres`;
   const connect = async (): Promise<pg.Client> => {
     const client = new pg.Client({ host: dir, port, user: CLUSTER_SUPERUSER, database: 'postgres' });
+    // A restart() cuts every session: an idle client's socket error must not crash the test process.
+    client.on('error', () => undefined);
     await client.connect();
     return client;
   };
@@ -105,6 +113,11 @@ async function startCluster(bin: string): Promise<PostgresCluster> {
       const client = await connect();
       clients.push(client);
       return client;
+    },
+    async restart() {
+      await stopServer(server);
+      server = startServer();
+      await waitUntilReady(connect, server, () => serverLog);
     },
     stop,
   };

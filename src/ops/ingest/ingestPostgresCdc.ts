@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import type pg from 'pg';
 import { formatLsn, parseLsn } from '../../connectors/postgres/lsn';
+import { isConnectionLoss, ReplicationStreamEnded } from '../../connectors/postgres/connectionLoss';
 import { PgChangeBuffer } from '../../connectors/postgres/pgChangeBuffer';
 import { connectPostgres, type PgConnectionOptions } from '../../connectors/postgres/pgConnect';
 import { createSlotWithSnapshot, dropSlot, ensureFullReplicaIdentity, ensurePublication, replicationError, slotState } from '../../connectors/postgres/pgReplicationSetup';
@@ -46,6 +47,8 @@ export interface PostgresCdcIngest {
    * need deletion vector support (delta-rs 1.6's pyarrow reader refuses such tables).
    */
   deletionVectors?: boolean;
+  /** --follow lost the connection (server restart, network) and tries again after `delayMs`. */
+  onReconnect?: (attempt: { delayMs: number; reason: string }) => void;
   /** After each Delta commit (the LSN is confirmed to the server right after). */
   onCommit?: (commit: CdcCommit) => void;
 }
@@ -85,6 +88,50 @@ const DEFAULT_BATCHING: Required<CdcBatching> = { maxChanges: 50_000, maxBytes: 
  * what it already holds: each change lands exactly once whatever moment the process dies at.
  */
 export async function ingestPostgresCdc(options: PostgresCdcIngest): Promise<PostgresCdcResult> {
+  const carried: { result?: PostgresCdcResult } = {};
+  let lostSince: number | undefined;
+  let delayMs = RECONNECT_FIRST_DELAY_MS;
+  const streaming = (): void => {
+    lostSince = undefined;
+    delayMs = RECONNECT_FIRST_DELAY_MS;
+  };
+  for (;;) {
+    try {
+      return await streamChanges(options, carried, streaming);
+    } catch (error) {
+      // --follow rides out a server restart or a network cut: everything committed stays, and the
+      // next attempt resumes from the LSN in the table, like a rerun would.
+      if (options.until !== 'follow' || options.signal?.aborted || !isConnectionLoss(error)) throw error;
+      lostSince ??= Date.now();
+      const reason = error instanceof Error ? error.message : String(error);
+      if (Date.now() - lostSince > RECONNECT_WINDOW_MS) {
+        throw new DeltaError('SOURCE_CONNECTION_FAILED',
+          `Lost the connection to PostgreSQL and could not stream again within ${RECONNECT_WINDOW_MS / 1000} s (${reason}). Everything up to LSN ${carried.result?.lsn ?? 'of the last commit'} is in the Delta table; run again to resume.`,
+          { cause: error });
+      }
+      options.onReconnect?.({ delayMs, reason });
+      await abortableSleep(delayMs, options.signal);
+      if (options.signal?.aborted && carried.result) return carried.result;
+      delayMs = Math.min(delayMs * 2, RECONNECT_MAX_DELAY_MS);
+    }
+  }
+}
+
+const RECONNECT_FIRST_DELAY_MS = 250;
+const RECONNECT_MAX_DELAY_MS = 5_000;
+/** How long --follow keeps trying after the connection was lost, before it stops with an error. */
+const RECONNECT_WINDOW_MS = 60_000;
+
+function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const onAbort = (): void => { clearTimeout(timer); resolve(); };
+    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** One connection's worth of ingest: the initial snapshot when needed, then streaming until done, stopped or cut. */
+async function streamChanges(options: PostgresCdcIngest, carried: { result?: PostgresCdcResult }, onStreaming: () => void): Promise<PostgresCdcResult> {
   const connection: PgConnectionOptions = { url: options.url, ...(options.password === undefined ? {} : { password: options.password }) };
   const client = await connectPostgres(connection);
   let replication: pg.Client | undefined;
@@ -119,9 +166,14 @@ export async function ingestPostgresCdc(options: PostgresCdcIngest): Promise<Pos
     await waitUntilSlotFree(client, slot, options.signal);
     stream = PgReplicationStream.start(replication, { slot, publication, startLsn: committed });
     const batching = { ...DEFAULT_BATCHING, ...options.batching };
+    const before = carried.result;
+    const taken = snapshot ?? before?.snapshot;
     const result: PostgresCdcResult = {
-      slot, publication, publicationCreated, replicaIdentityChanged, ...(snapshot ? { snapshot } : {}), commits: 0, changes: 0, lsn: formatLsn(committed),
+      slot, publication, publicationCreated: publicationCreated || (before?.publicationCreated ?? false),
+      replicaIdentityChanged: replicaIdentityChanged || (before?.replicaIdentityChanged ?? false), ...(taken ? { snapshot: taken } : {}),
+      commits: before?.commits ?? 0, changes: before?.changes ?? 0, lsn: formatLsn(committed),
     };
+    carried.result = result;
     const active = stream;
     // Keepalive replies wake the loop below, so time-based commits and --once's end are noticed while the source is idle.
     const pinger = setInterval(() => active.ping(), Math.min(batching.maxDelayMs, 500));
@@ -175,7 +227,12 @@ export async function ingestPostgresCdc(options: PostgresCdcIngest): Promise<Pos
       return run;
     };
     try {
+      let first = true;
       for await (const event of active.events()) {
+        if (first) {
+          first = false;
+          onStreaming();
+        }
         if (event.kind === 'data') {
           const message = event.message;
           switch (message.tag) {
@@ -233,7 +290,10 @@ export async function ingestPostgresCdc(options: PostgresCdcIngest): Promise<Pos
           active.confirm(event.walEnd);
         }
       }
-      if (!finished) throw new DeltaError('SOURCE_CONNECTION_FAILED', `The server ended the replication stream at LSN ${result.lsn} (restarted or shut down?). Everything up to it is committed; run again to resume.`);
+      if (!finished) {
+        throw new DeltaError('SOURCE_CONNECTION_FAILED', `The server ended the replication stream at LSN ${result.lsn} (restarted or shut down?). Everything up to it is committed; run again to resume.`,
+          { cause: new ReplicationStreamEnded('the replication stream ended') });
+      }
     } finally {
       clearInterval(pinger);
       options.signal?.removeEventListener('abort', onAbort);
