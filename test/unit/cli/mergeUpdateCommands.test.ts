@@ -1,0 +1,77 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { runCli } from '../../../src/cli/runCli';
+import { parseAssignmentList } from '../../../src/cli/commands/assignmentList';
+
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
+  stdout.on('data', (c: Buffer) => chunks.out.push(c));
+  stderr.on('data', (c: Buffer) => chunks.err.push(c));
+  const code = await runCli(argv, { stdout, stderr, stdoutIsTTY: false, stderrIsTTY: false, signal: new AbortController().signal });
+  return { code, stdout: Buffer.concat(chunks.out).toString(), stderr: Buffer.concat(chunks.err).toString() };
+}
+
+async function ok(argv: string[]): Promise<Record<string, number>> {
+  const result = await run([...argv, '--json']);
+  assert.equal(result.code, 0, `${argv.join(' ')} failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as Record<string, number>;
+}
+
+interface Row { id: number; name: string | null; qty: number | null }
+
+describe('lakehouse merge clauses and update expressions', () => {
+  let root = '';
+  let table = '';
+  const file = (name: string, text: string): string => {
+    const path = join(root, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const rows = async (): Promise<Array<[number, string | null, number | null]>> => {
+    const { code, stdout, stderr } = await run(['scan', table, '--format', 'ndjson']);
+    assert.equal(code, 0, stderr);
+    return stdout.trim().split('\n').map((l) => JSON.parse(l) as Row).sort((a, b) => a.id - b.id).map((r) => [r.id, r.name, r.qty]);
+  };
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'lakehouse-cli-merge-'));
+    table = join(root, 'stock');
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  test('update --set with expressions; merge with ordered clauses, --set and not-matched-by-source delete', async () => {
+    await ok(['create', table, '--schema', 'id long not null, name string, qty int']);
+    await ok(['write', table, '--from', file('seed.csv', 'id,name,qty\n1,apple,10\n2,pear,20\n3,plum,30\n4,fig,40\n')]);
+    const updated = await ok(['update', table, '--set', "qty = qty * 2 + 1, name = concat(upper(name), '-', id)", '--where', 'id >= 3']);
+    assert.equal(updated.rowsUpdated, 2);
+    assert.deepEqual(await rows(), [[1, 'apple', 10], [2, 'pear', 20], [3, 'PLUM-3', 61], [4, 'FIG-4', 81]]);
+
+    const source = file('moves.ndjson', [
+      '{"id":1,"qty":5,"op":"U"}', '{"id":2,"qty":1,"op":"D"}', '{"id":3,"qty":-1,"op":"U"}', '{"id":7,"qty":70,"op":"I"}', '{"id":8,"qty":80,"op":"D"}',
+    ].join('\n'));
+    // The delete clause comes first on the command line, so it wins for id 2.
+    const merged = await ok(['merge', table, '--source', source, '--key', 'id',
+      '--when-matched-delete', "s.op = 'D'", '--when-matched-update', 's.qty > 0', '--set', 'qty = t.qty + s.qty',
+      '--when-not-matched-insert', "s.op <> 'D'", '--when-not-matched-by-source-delete', 't.qty > 80']);
+    assert.deepEqual([merged.rowsInserted, merged.rowsUpdated, merged.rowsDeleted], [1, 1, 2]);
+    assert.deepEqual(await rows(), [[1, 'apple', 15], [3, 'PLUM-3', 61], [7, null, 70]]);
+  });
+
+  test('errors: a type mismatch names column and types (exit 2, table unchanged)', async () => {
+    const result = await run(['update', table, '--set', "qty = name || 'x'"]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /DELTA_INVALID_EXPRESSION/);
+    assert.match(result.stderr, /qty is integer: expected a numeric expression, found string/);
+    assert.deepEqual(await rows(), [[1, 'apple', 15], [3, 'PLUM-3', 61], [7, null, 70]]);
+  });
+
+  test('--set splits on top-level commas only', () => {
+    assert.deepEqual(parseAssignmentList("a = concat(b, ', ', c), d='x,y', e = coalesce(f, 1)", 'update'),
+      { a: "concat(b, ', ', c)", d: "'x,y'", e: 'coalesce(f, 1)' });
+  });
+});
