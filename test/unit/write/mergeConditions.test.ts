@@ -122,6 +122,30 @@ for (const dvs of [false, true]) {
       }
     });
 
+    test('not matched by source UPDATE with SET, and a composite key (string index)', async () => {
+      const { dir, cleanup } = await tempTableDir();
+      try {
+        await seed(dir, properties);
+        const bySource = await mergeRows(dir, changes([[1, 0, 'U'], [2, 0, 'U']]), {
+          key: ['id'],
+          matched: [],
+          notMatched: [],
+          notMatchedBySource: [{ action: 'update', condition: 'qty < 50', set: { qty: '-qty', name: "coalesce(name, '') || '?'" } }],
+        });
+        assert.deepEqual([bySource.rowsUpdated, bySource.rowsDeleted, bySource.rowsInserted], [2, 0, 0]);
+        await assert.rejects(mergeRows(dir, changes([[1, 0, 'U']]), { key: ['id'], notMatchedBySource: [{ action: 'update', set: { qty: 's.qty' } }] }),
+          (e) => isDeltaError(e, 'DELTA_INVALID_EXPRESSION') && /this clause has no source row/.test(e.message));
+        // Key (id, name): only id 5 with name 'e' matches; (6, 'x') has no partner and is inserted.
+        const composite = await mergeRows(dir, [items([[5, 'e', 55, 555], [6, 'x', 66, 666]])], { key: ['id', 'name'] });
+        assert.deepEqual([composite.rowsUpdated, composite.rowsInserted], [1, 1]);
+        assert.deepEqual(view(await readRows(dir, 'id')).map((r) => JSON.stringify(r, (_, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))).sort(), [
+          '[1,"a",10,"1.00"]', '[2,"b",20,"2.00"]', '[3,"c?",-30,"3.00"]', '[4,"d?",-40,"4.00"]', '[5,"e",55,"5.55"]', '[6,"f",60,"6.00"]', '[6,"x",66,"6.66"]',
+        ]);
+      } finally {
+        await cleanup();
+      }
+    });
+
     test('two source rows matching one target row: an error with a stable code, nothing committed', async () => {
       const { dir, cleanup } = await tempTableDir();
       try {
