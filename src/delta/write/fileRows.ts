@@ -63,19 +63,24 @@ export async function readDataFile(snapshot: Snapshot, file: AddFile, batchSize 
   } catch (error) {
     throw corrupt(error);
   }
-  function* decode(fields: readonly StructField[]): Generator<FileRows> {
+  /**
+   * Every column is decoded a row group at a time (memory bounded by a row group); a projection
+   * in one call for all row groups, since each call copies the whole file into wasm memory.
+   */
+  function* decode(fields: readonly StructField[], oneCall: boolean): Generator<FileRows> {
     const arrowSchema = toArrowSchema({ kind: 'struct', fields: [...fields] });
     const stored = fields.filter((f) => !partitionColumns.has(f.name)).map((f) => physicalName(f, mode));
+    const calls = oneCall ? [groups.map((_, index) => index)] : groups.map((_, index) => [index]);
     let rowOffset = 0;
-    for (const [index, groupRows] of groups.entries()) {
+    for (const rowGroups of calls) {
       let batches: Array<{ length: number; source: Data | undefined }>;
       if (stored.length === 0) {
         // Only partition columns: their values come from the log, nothing is decoded.
-        batches = [{ length: groupRows, source: undefined }];
+        batches = rowGroups.map((index) => ({ length: groups[index] as number, source: undefined }));
       } else {
         let table;
         try {
-          table = decodeParquet(bytes, { columns: stored, rowGroups: [index], batchSize });
+          table = decodeParquet(bytes, { columns: stored, rowGroups, batchSize });
         } catch (error) {
           throw corrupt(error);
         }
@@ -97,11 +102,12 @@ export async function readDataFile(snapshot: Snapshot, file: AddFile, batchSize 
   return {
     deleted,
     rows: groups.reduce((a, b) => a + b, 0),
-    batches: decode(schema.fields),
+    batches: decode(schema.fields, false),
     batchesOf: (columns) => {
       // Delta column names are case-insensitive; a predicate may spell them differently.
       const wanted = new Set(columns.map((c) => c.toLowerCase()));
-      return decode(schema.fields.filter((f) => wanted.has(f.name.toLowerCase())));
+      const projected = schema.fields.filter((f) => wanted.has(f.name.toLowerCase()));
+      return decode(projected, projected.length < schema.fields.length);
     },
   };
 }

@@ -97,17 +97,59 @@ export function int64Bounds(values: BigInt64Array, length: number, mask: Uint8Ar
 
 /** Arrow Decimal128: four little-endian 32-bit words per value, two's complement. */
 export function int128Bounds(words: Uint32Array, length: number, mask: Uint8Array | undefined): BatchBounds | undefined {
+  return smallInt128Bounds(words, length, mask) ?? wideInt128Bounds(words, length, mask);
+}
+
+const TWO_32 = 2 ** 32;
+/** High 32 bits of the second word that keep a value within +-2^53 (exact as a double). */
+const SAFE_HIGH = 2 ** 21;
+
+/**
+ * The common case, every value within +-2^53: compared as doubles built from the two low words.
+ * Null (to fall back to the general loop) when a value is wider, or when no row holds a value.
+ */
+function smallInt128Bounds(words: Uint32Array, length: number, mask: Uint8Array | undefined): BatchBounds | null {
+  let found = false;
+  let min = 0;
+  let max = 0;
+  let minAt = 0;
+  let maxAt = 0;
+  for (let row = 0; row < length; row++) {
+    if (mask !== undefined && mask[row] === 0) continue;
+    const base = 4 * row;
+    const w1 = words[base + 1] as number;
+    const w2 = words[base + 2] as number;
+    const w3 = words[base + 3] as number;
+    let v: number;
+    if (w3 === 0 && w2 === 0 && w1 < SAFE_HIGH) v = w1 * TWO_32 + (words[base] as number);
+    else if (w3 === 0xffffffff && w2 === 0xffffffff && w1 >= TWO_32 - SAFE_HIGH) v = (w1 - TWO_32) * TWO_32 + (words[base] as number);
+    else return null;
+    if (!found) {
+      found = true;
+      min = max = v;
+      minAt = maxAt = row;
+    } else if (v < min) {
+      min = v;
+      minAt = row;
+    } else if (v > max) {
+      max = v;
+      maxAt = row;
+    }
+  }
+  return found ? { min: readInt128(words, minAt), max: readInt128(words, maxAt) } : null;
+}
+
+function wideInt128Bounds(words: Uint32Array, length: number, mask: Uint8Array | undefined): BatchBounds | undefined {
   let minAt = -1;
   let maxAt = -1;
   for (let row = 0; row < length; row++) {
     if (mask !== undefined && mask[row] === 0) continue;
-    const i = row;
     if (minAt < 0) {
-      minAt = maxAt = i;
-    } else if (compareInt128(words, i, minAt) < 0) {
-      minAt = i;
-    } else if (compareInt128(words, i, maxAt) > 0) {
-      maxAt = i;
+      minAt = maxAt = row;
+    } else if (compareInt128(words, row, minAt) < 0) {
+      minAt = row;
+    } else if (compareInt128(words, row, maxAt) > 0) {
+      maxAt = row;
     }
   }
   return minAt < 0 ? undefined : { min: readInt128(words, minAt), max: readInt128(words, maxAt) };
@@ -128,17 +170,17 @@ function compareInt128(words: Uint32Array, a: number, b: number): number {
  * statistics use). The bounds are copies, so they do not pin the batch's buffers.
  */
 export function utf8Bounds(offsets: Int32Array, bytes: Uint8Array, length: number, mask: Uint8Array | undefined): BatchBounds | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let minAt = -1;
   let maxAt = -1;
   for (let row = 0; row < length; row++) {
     if (mask !== undefined && mask[row] === 0) continue;
-    const i = row;
     if (minAt < 0) {
-      minAt = maxAt = i;
-    } else if (compareStrings(offsets, bytes, i, minAt) < 0) {
-      minAt = i;
-    } else if (compareStrings(offsets, bytes, i, maxAt) > 0) {
-      maxAt = i;
+      minAt = maxAt = row;
+    } else if (compareStrings(offsets, view, row, minAt) < 0) {
+      minAt = row;
+    } else if (compareStrings(offsets, view, row, maxAt) > 0) {
+      maxAt = row;
     }
   }
   if (minAt < 0) return undefined;
@@ -146,14 +188,21 @@ export function utf8Bounds(offsets: Int32Array, bytes: Uint8Array, length: numbe
   return { min: copy(minAt), max: copy(maxAt) };
 }
 
-function compareStrings(offsets: Int32Array, bytes: Uint8Array, a: number, b: number): number {
+/** Byte order, four bytes at a time (big-endian words order like their bytes): values often share a prefix. */
+function compareStrings(offsets: Int32Array, view: DataView, a: number, b: number): number {
   const aStart = offsets[a] as number;
   const bStart = offsets[b] as number;
   const aLength = (offsets[a + 1] as number) - aStart;
   const bLength = (offsets[b + 1] as number) - bStart;
   const n = aLength < bLength ? aLength : bLength;
-  for (let k = 0; k < n; k++) {
-    const d = (bytes[aStart + k] as number) - (bytes[bStart + k] as number);
+  let k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const x = view.getUint32(aStart + k);
+    const y = view.getUint32(bStart + k);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  for (; k < n; k++) {
+    const d = view.getUint8(aStart + k) - view.getUint8(bStart + k);
     if (d !== 0) return d;
   }
   return aLength - bLength;
