@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
+import { formatLsn } from '../../src/connectors/postgres/lsn';
+import { DeltaTable } from '../../src/delta/table';
 import { MISSING_POSTGRES, PASSWORD, PASSWORD_USER, startPostgresCluster, type PostgresCluster } from '../helpers/postgresCluster';
 import { extensionLog } from './harness/extensionLog';
 import { gridRows } from './harness/previewGrid';
@@ -24,6 +26,11 @@ before(async () => {
   await admin.query(`INSERT INTO public.orders VALUES ${ORDERS.map(([id, customer, amount]) => `(${id}, '${customer}', ${amount})`).join(', ')}`);
   // Row estimates come from pg_class.reltuples, which ANALYZE sets.
   await admin.query('ANALYZE public.orders');
+  // cdc creates a publication for the table and may set its replica identity: the owner's rights.
+  await admin.query('CREATE TABLE public.events (id int PRIMARY KEY, note text)');
+  await admin.query("INSERT INTO public.events VALUES (1, 'one'), (2, 'two'), (3, 'three')");
+  await admin.query(`ALTER TABLE public.events OWNER TO ${PASSWORD_USER}`);
+  await admin.query(`GRANT CREATE ON DATABASE postgres TO ${PASSWORD_USER}`);
 });
 after(async () => cluster?.stop());
 
@@ -115,6 +122,66 @@ test('Add a PostgreSQL connection (a wrong password is caught first), browse to 
   assert.match(await panel.locator('tr[data-metric="Last run"] td.mono').innerText(), /^Copied 5 rows as version 0/);
   assert.equal(await panel.locator('tr[data-metric="Last error"] td.mono').innerText(), 'none');
   await screenshot(page, 'connections-pipeline-status');
+  passed = true;
+});
+
+test('cdc from the status panel: Start follows the source, Stop commits what is buffered and releases the slot', async (t) => {
+  const session = workbench.session;
+  if (!session) return t.skip(workbench.skipped);
+  if (!cluster) return t.skip(MISSING_POSTGRES);
+  const { page, workspace } = session;
+  let passed = false;
+  t.after(async () => {
+    if (passed) return;
+    await screenshot(page, 'connections-cdc-failure');
+    console.log(`# extension log:\n${extensionLog(session.server.userDataDir).split('\n').slice(-30).join('\n')}`);
+  });
+  const connections = page.locator('.monaco-list[aria-label="Connections"]');
+  // The connection the first test saved.
+  const events = treeRow(connections, 'events');
+  await events.locator('.label-description', { hasText: 'PK id' }).waitFor({ timeout: 30_000 });
+  await contextMenu(page, events, 'Ingest into Delta…');
+  const ingest = 'Ingest public.events into Delta';
+  await answerStep(page, ingest, 1, 'bronze/events');
+  await waitForStep(page, ingest, 2);
+  await pickQuickItem(page, 'cdc');
+  await answerStep(page, ingest, 3, 'events-cdc');
+  const tables = await openLakehouseSidebar(page);
+  await treeRow(tables, 'bronze/events').locator('.label-description', { hasText: /^v0 · / }).waitFor({ timeout: 60_000 });
+  const target = join(workspace, 'bronze', 'events');
+  const definition = JSON.parse(readFileSync(join(workspace, '.lakehouse', 'pipelines', 'events-cdc.json'), 'utf8')) as { slot: string };
+
+  await treeRow(page.locator('.monaco-list[aria-label="Pipelines"]'), 'events-cdc').click();
+  const panel = activeWebview(page);
+  const metric = (name: string): Locator => panel.locator(`tr[data-metric="${name}"] td.mono`);
+  await metric('Last LSN').filter({ hasText: `(slot ${definition.slot})` }).waitFor({ timeout: 30_000 });
+  await panel.locator('button', { hasText: 'Start' }).click();
+  await metric('State').filter({ hasText: 'Following the source' }).waitFor({ timeout: 30_000 });
+
+  const admin = await cluster.client();
+  await admin.query("INSERT INTO public.events VALUES (4, 'four'), (5, 'five')");
+  await admin.query("UPDATE public.events SET note = 'TWO' WHERE id = 2");
+  await admin.query('DELETE FROM public.events WHERE id = 1');
+  await metric('Lag').filter({ hasText: / ms$/ }).waitFor({ timeout: 60_000 });
+  await screenshot(page, 'connections-cdc-following');
+  await panel.locator('button', { hasText: 'Stop' }).click();
+  await metric('State').filter({ hasText: 'Idle' }).waitFor({ timeout: 60_000 });
+  assert.match(await metric('Last run').innerText(), /^\d+ changes in \d+ commits; up to date with LSN [0-9A-F]+\/[0-9A-F]+ \(slot /);
+  assert.equal(await metric('Last error').innerText(), 'none');
+  await screenshot(page, 'connections-cdc-stopped');
+
+  // The table equals the source; the LSN it records is the one the panel shows; the slot is released.
+  const snapshot = await (await DeltaTable.open(target)).snapshot();
+  const delta: string[] = [];
+  for await (const batch of snapshot.scan().batches()) for (const row of batch) delta.push(`${String(row?.toJSON().id)}=${String(row?.toJSON().note)}`);
+  const source = (await admin.query<{ id: number; note: string }>('SELECT id, note FROM public.events ORDER BY id')).rows.map((r) => `${r.id}=${r.note}`);
+  assert.deepEqual(delta.sort(), source.sort());
+  assert.deepEqual(source, ['2=TWO', '3=three', '4=four', '5=five']);
+  const lsn = snapshot.txnVersion(definition.slot);
+  assert.ok(lsn !== undefined);
+  assert.equal(await metric('Last LSN').innerText(), `${formatLsn(lsn)} (slot ${definition.slot})`);
+  const slot = await admin.query<{ active: boolean }>('SELECT active FROM pg_replication_slots WHERE slot_name = $1', [definition.slot]);
+  assert.deepEqual(slot.rows, [{ active: false }]);
   passed = true;
 });
 
