@@ -14,6 +14,9 @@ export interface ParquetReadOptions {
   /** Row groups to read; all when omitted. */
   rowGroups?: number[];
   batchSize?: number;
+  /** Rows to skip, then rows to read, counted over the selected row groups (only their pages are decoded). */
+  offset?: number;
+  limit?: number;
 }
 
 /** Decodes Parquet bytes into an Arrow table through parquet-wasm (arrow-rs compiled to WebAssembly). */
@@ -23,6 +26,8 @@ export function decodeParquet(bytes: Uint8Array, options: ParquetReadOptions = {
       ...(options.columns ? { columns: options.columns } : {}),
       ...(options.rowGroups ? { rowGroups: options.rowGroups } : {}),
       batchSize: options.batchSize ?? 65536,
+      ...(options.offset !== undefined ? { offset: options.offset } : {}),
+      ...(options.limit !== undefined ? { limit: options.limit } : {}),
     });
     return tableFromWasm(wasmTable);
   } catch (error) {

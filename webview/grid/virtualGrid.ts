@@ -1,5 +1,6 @@
 import type { GridColumn } from '../protocol/grid';
 import type { RowSource } from './rowSource';
+import { scrollFactor, spacerHeight } from './scaledScroll';
 import type { SortDirection } from './sortedRows';
 
 const ROW_HEIGHT = 22;
@@ -20,7 +21,9 @@ export interface GridEvents {
  * A grid that renders only the rows in view (plus a margin), reading them from a row source and
  * asking for missing pages through `request(offset)`. ARIA grid roles with row and column indexes,
  * so screen readers know the position in the whole result; arrow keys move the active cell,
- * Ctrl+C copies it and Ctrl+Shift+C its row.
+ * Home/End (with or without Ctrl) go to the first/last row, Ctrl+C copies the cell and Ctrl+Shift+C its row.
+ * Rows are placed by their position in the whole content (`contentTop`), which is the scroll
+ * position times a factor once the content outgrows what a browser can scroll (scaledScroll.ts).
  */
 export class VirtualGrid {
   readonly element: HTMLElement;
@@ -33,6 +36,12 @@ export class VirtualGrid {
   private sortColumn: number | undefined;
   private sortDirection: SortDirection = 'ascending';
   private frame = 0;
+  /** Content px at the top of the viewport: the scroll position, scaled for very long results. */
+  private contentTop = 0;
+  /** Content px per scrolled px, as of the last render. */
+  private factor = 1;
+  /** The scroll position the grid set itself, so its scroll event keeps the exact `contentTop`. */
+  private ownScrollTop: number | undefined;
 
   constructor(
     private readonly columns: GridColumn[],
@@ -52,7 +61,8 @@ export class VirtualGrid {
     this.spacer.append(this.headerRow, this.body);
     this.viewport.append(this.spacer);
     this.element.append(this.viewport);
-    this.viewport.addEventListener('scroll', () => this.schedule());
+    this.viewport.addEventListener('scroll', () => this.onScroll());
+    this.viewport.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
     this.element.addEventListener('keydown', (event) => this.onKey(event));
     new ResizeObserver(() => this.schedule()).observe(this.viewport);
   }
@@ -61,8 +71,7 @@ export class VirtualGrid {
   setSource(source: RowSource): void {
     this.source = source;
     this.selected = 0;
-    this.viewport.scrollTop = 0;
-    this.schedule();
+    this.scrollContentTo(0);
   }
 
   /** The active row's cells, for "Copy Row". */
@@ -90,15 +99,21 @@ export class VirtualGrid {
     const indexWidth = Math.max(56, String(total).length * 8 + 20);
     this.element.style.setProperty('--columns', `${indexWidth}px repeat(${this.columns.length}, minmax(120px, 1fr))`);
     this.element.setAttribute('aria-rowcount', source.done ? String(source.knownRows + 1) : '-1');
-    this.spacer.style.height = `${(total + 1) * ROW_HEIGHT}px`;
-    const first = Math.max(0, Math.floor(this.viewport.scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const content = (total + 1) * ROW_HEIGHT;
+    const { clientHeight, scrollTop } = this.viewport;
+    this.spacer.style.height = `${spacerHeight(content)}px`;
+    this.factor = scrollFactor(content, clientHeight);
+    this.contentTop = this.factor === 1 ? scrollTop : Math.min(this.contentTop, Math.max(0, content - clientHeight));
+    // Rows sit at their content position moved by the gap between content and scroll position.
+    const shift = this.contentTop - scrollTop;
+    const first = Math.max(0, Math.floor(this.contentTop / ROW_HEIGHT) - OVERSCAN);
     const visible = Math.ceil(this.viewport.clientHeight / ROW_HEIGHT) + 2 * OVERSCAN;
     const last = Math.min(total, first + visible);
     const rows: HTMLElement[] = [];
     for (let index = first; index < last; index += 1) {
       if (source.needs(index)) this.events.request(source.markRequested(index));
       if (source.done && index >= source.knownRows) break;
-      rows.push(this.row(index));
+      rows.push(this.row(index, shift));
     }
     this.body.replaceChildren(...rows);
   }
@@ -138,11 +153,38 @@ export class VirtualGrid {
     this.events.sort?.(this.sortColumn, this.sortDirection);
   }
 
-  private row(index: number): HTMLElement {
+  private onScroll(): void {
+    const top = this.viewport.scrollTop;
+    // Browsers round scroll positions to device pixels: within a pixel it is the grid's own scroll.
+    if (this.ownScrollTop === undefined || Math.abs(top - this.ownScrollTop) >= 1) this.contentTop = top * this.factor;
+    this.ownScrollTop = undefined;
+    this.schedule();
+  }
+
+  /** Scaled, a wheel step would move by `factor` times its pixels: move the content by them instead. */
+  private onWheel(event: WheelEvent): void {
+    if (this.factor === 1 || event.deltaY === 0) return;
+    event.preventDefault();
+    const unit = event.deltaMode === WheelEvent.DOM_DELTA_LINE ? ROW_HEIGHT
+      : event.deltaMode === WheelEvent.DOM_DELTA_PAGE ? this.viewport.clientHeight : 1;
+    this.viewport.scrollLeft += event.deltaX * unit;
+    this.scrollContentTo(this.contentTop + event.deltaY * unit);
+  }
+
+  /** Shows the content from `top` px (clamped), setting the scroll position that stands for it. */
+  private scrollContentTo(top: number): void {
+    const content = (this.source.knownRows + (this.source.done ? 0 : MORE_ROWS_HINT) + 1) * ROW_HEIGHT;
+    this.contentTop = Math.max(0, Math.min(top, content - this.viewport.clientHeight));
+    this.ownScrollTop = this.contentTop / this.factor;
+    this.viewport.scrollTop = this.ownScrollTop;
+    this.schedule();
+  }
+
+  private row(index: number, shift: number): HTMLElement {
     const row = div(index === this.selected ? 'row selected' : 'row');
     row.setAttribute('role', 'row');
     row.setAttribute('aria-rowindex', String(index + 2));
-    row.style.top = `${(index + 1) * ROW_HEIGHT}px`;
+    row.style.top = `${(index + 1) * ROW_HEIGHT - shift}px`;
     row.append(cell(String(index + 1), 'rowheader', 'index'));
     const values = this.source.row(index);
     this.columns.forEach((column, i) => {
@@ -163,11 +205,12 @@ export class VirtualGrid {
     this.selected = Math.max(0, Math.min(index, Math.max(0, this.source.knownRows - 1)));
     this.selectedColumn = Math.max(0, Math.min(column, this.columns.length - 1));
     const top = (this.selected + 1) * ROW_HEIGHT;
-    if (top < this.viewport.scrollTop + ROW_HEIGHT) this.viewport.scrollTop = top - ROW_HEIGHT;
-    else if (top + ROW_HEIGHT > this.viewport.scrollTop + this.viewport.clientHeight) {
-      this.viewport.scrollTop = top + ROW_HEIGHT - this.viewport.clientHeight;
+    if (top < this.contentTop + ROW_HEIGHT) this.scrollContentTo(top - ROW_HEIGHT);
+    else if (top + ROW_HEIGHT > this.contentTop + this.viewport.clientHeight) {
+      this.scrollContentTo(top + ROW_HEIGHT - this.viewport.clientHeight);
+    } else {
+      this.schedule();
     }
-    this.schedule();
   }
 
   private onKey(event: KeyboardEvent): void {

@@ -8,7 +8,8 @@ import { errorMessage, showError } from '../showError';
 import { webviewHtml } from '../webviewHtml';
 import { exportResult } from './exportResult';
 import { previewColumns, rowCells } from './previewColumns';
-import { RowPager } from './rowPager';
+import { RangePager } from './rangePager';
+import { RowPager, type RowPages } from './rowPager';
 
 export interface PreviewRequest {
   location: string;
@@ -19,12 +20,18 @@ export interface PreviewRequest {
 interface Query { columns: string[]; where: string }
 
 /**
+ * Rows sent first when the pager can seek: a screenful (100 rows fill a 4K-high panel) is ready
+ * long before a page of thousands is formatted, and the full first page follows at once.
+ */
+const FIRST_SCREEN_ROWS = 100;
+
+/**
  * A data preview tab: opens the table at the requested version, sends the first page as soon as
  * the webview listens, and then serves pages by offset as the grid scrolls. A new query (columns,
  * filter) replaces the pager and starts a new generation of rows.
  */
 export class PreviewPanel {
-  private pager: RowPager | undefined;
+  private pager: RowPages | undefined;
   private snapshot: Snapshot | undefined;
   private pageSize = 200;
   private generation = 0;
@@ -69,11 +76,13 @@ export class PreviewPanel {
       const { DeltaTable } = await import('../../delta/table');
       const table = await DeltaTable.open(this.request.location);
       this.snapshot = await table.snapshot(this.request.version === undefined ? {} : { version: this.request.version });
+      const openedMs = performance.now() - started;
       this.pageSize = vscode.workspace.getConfiguration('lakehouse.preview').get<number>('pageSize', 200);
       const init = await this.firstPage(this.snapshot, started);
-      this.log.info(`Preview of ${this.request.location} v${init.version}: first ${init.rows.length} rows in ${init.firstRowsMs.toFixed(0)} ms`);
+      this.log.info(`Preview of ${this.request.location} v${init.version}: first ${init.rows.length} rows in ${init.firstRowsMs.toFixed(0)} ms (table opened in ${openedMs.toFixed(0)} ms)`);
       await ready;
       this.post(init);
+      await this.completeFirstPage(init, started);
     } catch (error) {
       await ready;
       this.post({ type: 'error', message: errorMessage(error) });
@@ -88,16 +97,30 @@ export class PreviewPanel {
       batchSize: this.pageSize, signal: this.abort.signal,
       ...(columns.length > 0 ? { columns } : {}), ...(where ? { where } : {}),
     };
-    const schema = snapshot.scan(options).schema;
+    const scan = snapshot.scan(options);
+    const schema = scan.schema;
     await this.pager?.close();
     this.generation += 1;
-    this.pager = new RowPager(() => snapshot.scan(options).batches(), rowCells(schema));
-    const first = await this.pager.page(0, this.pageSize);
+    // Without a filter the log's record counts let pages be read by seeking; a filter needs the scan.
+    const { RowRangeReader } = await import('./rowRangeReader');
+    const seekable = RowRangeReader.forScan(snapshot, scan);
+    this.pager = seekable
+      ? new RangePager(seekable, rowCells(schema), this.pageSize)
+      : new RowPager(() => snapshot.scan(options).batches(), rowCells(schema));
+    const first = await this.pager.page(0, seekable ? Math.min(FIRST_SCREEN_ROWS, this.pageSize) : this.pageSize);
     return {
       type: 'init', generation: this.generation, title: this.title, version: snapshot.version,
       tableColumns: previewColumns(snapshot.schema), columns: previewColumns(schema), where,
       pageSize: this.pageSize, rows: first.rows, total: first.total, firstRowsMs: performance.now() - started,
     };
+  }
+
+  /** Sends the rest of the first page when only a screenful came with `init`. */
+  private async completeFirstPage(init: PreviewInit, started: number): Promise<void> {
+    const more = init.total === undefined || init.total > init.rows.length;
+    if (init.rows.length >= this.pageSize || !more) return;
+    await this.loadRows(init.generation, 0);
+    this.log.info(`Preview of ${this.request.location} v${init.version}: first page of ${this.pageSize} rows in ${(performance.now() - started).toFixed(0)} ms`);
   }
 
   private async handle(message: Exclude<PreviewWebviewMessage, { type: 'ready' }>): Promise<void> {
@@ -121,7 +144,10 @@ export class PreviewPanel {
     const previous = this.query;
     this.query = query;
     try {
-      this.post(await this.firstPage(this.snapshot, performance.now()));
+      const started = performance.now();
+      const init = await this.firstPage(this.snapshot, started);
+      this.post(init);
+      await this.completeFirstPage(init, started);
     } catch (error) {
       this.query = previous;
       const { InvalidPredicateError } = await import('../../delta/predicate/invalidPredicateError');

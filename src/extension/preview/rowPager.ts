@@ -7,12 +7,18 @@ export interface RowPage {
   total?: number;
 }
 
+/** Pages of a preview's rows by offset: read sequentially from a scan, or by seeking (RangePager). */
+export interface RowPages {
+  page(offset: number, count: number): Promise<RowPage>;
+  close(): Promise<void>;
+}
+
 /**
  * Serves rows of a scan by offset while holding only the current batch. Reading forward continues
  * the open scan; asking for an earlier offset starts a new scan and skips to it, which is rare (the
  * webview keeps the pages around the viewport) and keeps host memory independent of table size.
  */
-export class RowPager {
+export class RowPager implements RowPages {
   private iterator: AsyncIterator<RecordBatch> | undefined;
   private batch: RecordBatch | undefined;
   private rowInBatch = 0;
