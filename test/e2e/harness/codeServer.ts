@@ -79,7 +79,9 @@ export async function startCodeServer(
     '--vscode-option', 'enable-smoke-test-driver',
     workspace,
   ];
-  const child = spawn(join(tools.nodeBin, 'node'), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: the extension host and watchers it forks are stopped with it, so none
+  // is still writing into the temp home when it is removed.
+  const child = spawn(join(tools.nodeBin, 'node'), args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
@@ -112,15 +114,28 @@ async function waitForHealth(port: number, child: ChildProcess, output: () => st
     }
     await new Promise((resolveWait) => setTimeout(resolveWait, 200));
   }
-  child.kill('SIGKILL');
+  signalGroup(child, 'SIGKILL');
   throw new Error(`code-server did not answer on port ${port} within 60 s:\n${output()}`);
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+    signalGroup(child, 'SIGTERM');
+    const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  // Children that outlived code-server's own process.
+  signalGroup(child, 'SIGKILL');
+}
+
+/** Signals the process group code-server leads (started `detached`); gone already is fine. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
 }

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { after, test } from 'node:test';
+import { openLakehouseSidebar, runCommand, screenshot, treeRow } from './harness/workbench';
+import { workbenchForFile } from './harness/workbenchForFile';
+
+const workbench = workbenchForFile();
+/** A lakehouse outside the workspace: one table, a copy of the demo's customers named orders. */
+const extra = mkdtempSync(join(tmpdir(), 'lakehouse-e2e-extra-'));
+after(() => rmSync(extra, { recursive: true, force: true }));
+
+test('Add Location: a folder typed into the folder dialog becomes a root showing its table', async (t) => {
+  const session = workbench.session;
+  if (!session) return t.skip(workbench.skipped);
+  const { page, tables, workspace } = session;
+  cpSync(tables.customers, join(extra, 'orders'), { recursive: true });
+  const tree = await openLakehouseSidebar(page);
+  await treeRow(tree, 'sales').waitFor({ timeout: 30_000 });
+
+  await runCommand(page, 'Lakehouse: Add Location');
+  // code-server's folder dialog is a quick input holding a path: replace it with ours and accept.
+  const input = page.locator('.quick-input-widget input');
+  await page.locator('.quick-input-widget', { hasText: 'Add a folder holding Delta tables' }).waitFor({ timeout: 30_000 });
+  await input.fill(extra);
+  await screenshot(page, 'add-location-dialog');
+  await input.press('Enter');
+
+  const root = treeRow(tree, basename(extra));
+  await root.waitFor({ timeout: 30_000 });
+  const orders = treeRow(tree, 'orders');
+  await orders.waitFor({ timeout: 30_000 });
+  assert.match(await orders.locator('.label-description').innerText(), /^v1 · /);
+  await screenshot(page, 'add-location-tree');
+  const settings: unknown = JSON.parse(readFileSync(join(workspace, '.vscode', 'settings.json'), 'utf8'));
+  assert.deepEqual(settings, { 'lakehouse.locations': [extra] });
+});
