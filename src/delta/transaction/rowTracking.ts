@@ -8,8 +8,8 @@ export const ROW_TRACKING_DOMAIN = 'delta.rowTracking';
 export const MATERIALIZED_ROW_ID_KEY = 'delta.rowTracking.materializedRowIdColumnName';
 export const MATERIALIZED_ROW_COMMIT_VERSION_KEY = 'delta.rowTracking.materializedRowCommitVersionColumnName';
 
-/** Operations that copy surviving rows into new files: with row tracking enabled they would have to preserve ids. */
-const ROW_COPYING_OPERATIONS: ReadonlySet<string> = new Set(['DELETE', 'UPDATE', 'MERGE', 'OPTIMIZE']);
+/** Operations whose new files, beside removed ones, hold rows that existed before (updated or compacted). */
+const ROW_REWRITING_OPERATIONS: ReadonlySet<string> = new Set(['UPDATE', 'MERGE', 'OPTIMIZE']);
 
 /**
  * Whether commits must assign row ids ("Writer Requirements for Row Tracking"): the rowTracking
@@ -104,19 +104,18 @@ function numRecords(add: AddFile): number {
 }
 
 /**
- * Refuses a commit that would silently give copied rows new ids: with row tracking enabled, DELETE,
- * UPDATE, MERGE and OPTIMIZE must carry a row's stable id into the file it is copied to through the
- * materialized row id column, which this engine does not write yet. Deletion-vector deletes move
- * no rows and pass, as do commits that only add or only remove files.
+ * Refuses a commit that would silently give copied or updated rows new ids: with row tracking
+ * enabled, a row's stable id must follow it into the file it is written to, through the materialized
+ * row id column, which this engine does not write yet. `copiedRows` are rows a copy-on-write rewrite
+ * wrote again (DELETE, replaceWhere, the unmatched rows of UPDATE and MERGE); UPDATE and MERGE also
+ * rewrite the rows they change, and OPTIMIZE every row it compacts. Deletion-vector deletes move no
+ * rows and pass, as do commits that only add or only remove files.
  */
-export function assertNoRowCopies(operation: string, staged: readonly Action[]): void {
-  if (!ROW_COPYING_OPERATIONS.has(operation)) return;
+export function assertNoRowCopies(operation: string, staged: readonly Action[], copiedRows: number): void {
   const removed = new Set<string>();
   for (const action of staged) if (action.remove) removed.add(action.remove.path);
-  if (removed.size === 0) return;
-  const copied = staged.find((a) => a.add && !removed.has(a.add.path) && (a.add.baseRowId === undefined || a.add.baseRowId === null));
-  if (copied?.add) {
-    throw new DeltaError('DELTA_UNSUPPORTED_WRITER_FEATURE',
-      `${operation} would rewrite rows into ${copied.add.path}, but this table has row tracking enabled (delta.enableRowTracking=true) and Lakehouse Studio cannot yet preserve row ids of copied rows; the table was left unchanged. Run this ${operation} with Spark, or use deletion vectors (delta.enableDeletionVectors=true) for deletes.`);
-  }
+  const written = staged.find((a) => a.add && !removed.has(a.add.path) && (a.add.baseRowId === undefined || a.add.baseRowId === null))?.add;
+  if (!written || (copiedRows === 0 && (removed.size === 0 || !ROW_REWRITING_OPERATIONS.has(operation)))) return;
+  throw new DeltaError('DELTA_UNSUPPORTED_WRITER_FEATURE',
+    `${operation} would rewrite existing rows into ${written.path}, but this table has row tracking enabled (delta.enableRowTracking=true) and Lakehouse Studio cannot yet preserve row ids of rewritten rows; the table was left unchanged. Run this ${operation} with Spark, or use deletion vectors (delta.enableDeletionVectors=true) for deletes.`);
 }

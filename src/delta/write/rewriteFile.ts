@@ -83,6 +83,7 @@ export async function rewriteFile(
       const survivors = filterBatch(batch, keep);
       if (survivors.numRows === 0) continue;
       result.copiedRows += survivors.numRows;
+      ctx.tx.recordCopiedRows(survivors.numRows);
       await ctx.writer.write(survivors);
     }
   }

@@ -145,3 +145,19 @@ test('UPDATE, an updating MERGE and OPTIMIZE are refused on a row-tracking table
     assert.deepEqual(await highWaterMark(table), { rowIdHighWaterMark: 4 });
   });
 });
+
+test('replaceWhere on a row-tracking table: replacing whole files is allowed, copying the other rows of a file is refused', async () => {
+  const batch = (ids: bigint[], parts: string[]): ReturnType<typeof tableFromArrays>['batches'] =>
+    tableFromArrays({ id: BigInt64Array.from(ids), p: parts }).batches;
+  await withTempDir(async (dir) => {
+    await writeTable(dir, batch([1n, 2n, 3n], ['a', 'a', 'b']), { properties: TRACKED, partitionBy: ['p'] });
+    // id 2 shares a file with id 1: replacing id 1 would copy it.
+    await assert.rejects(writeTable(dir, batch([1n], ['a']), { mode: 'overwrite', replaceWhere: 'id = 1' }), (error: unknown) =>
+      isDeltaError(error, 'DELTA_UNSUPPORTED_WRITER_FEATURE') && /WRITE would rewrite existing rows/.test(error.message));
+    const replaced = await writeTable(dir, batch([4n], ['a']), { mode: 'overwrite', replaceWhere: "p = 'a'" });
+    assert.equal(replaced.version, 1);
+    const table = await DeltaTable.open(dir);
+    assert.equal((await table.snapshot()).version, 1);
+    assert.deepEqual(await highWaterMark(table), { rowIdHighWaterMark: 3 });
+  });
+});
