@@ -11,11 +11,11 @@ import { upgradeProtocol } from '../../delta/transaction/tableProtocol';
 import { Transaction } from '../../delta/transaction/transaction';
 import { conformBatch } from '../../delta/write/conformBatch';
 import { addActionOf } from '../../delta/write/dataFileWriter';
-import { evolveSchema } from '../../delta/write/evolveSchema';
 import { fileWriterFor } from '../../delta/write/fileWriterFor';
 import { partitionValueAt } from '../../delta/write/partitionPath';
 import { rewriteFile } from '../../delta/write/rewriteFile';
 import { openTable, type TableLocation } from '../../delta/write/tableLocation';
+import { followSourceSchema } from './followSourceSchema';
 
 /** The net effect of a run of source changes: at most one entry per key. */
 export interface KeyedChanges {
@@ -32,6 +32,8 @@ export interface ApplyKeyedChangesOptions {
   /** Written in the same commit, e.g. the watermark an incremental run reached. */
   domain?: { name: string; configuration: string };
   operation: string;
+  /** Names the source in messages, e.g. `public.items`. */
+  source?: string;
   signal?: AbortSignal;
 }
 
@@ -61,7 +63,7 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
     tx.add({ domainMetadata: { domain: options.domain.name, configuration: options.domain.configuration, removed: false } });
   }
   const firstUpsert = changes.upserts.find((b) => b.numRows > 0);
-  if (firstUpsert) evolveSchema(tx, firstUpsert.schema.fields, false);
+  if (firstUpsert) followSourceSchema(tx, firstUpsert.schema.fields, options.source ?? 'the source');
   const schema = tx.schema;
   const arrowSchema = toArrowSchema(schema);
   const keyFields = options.key.map((name) => {

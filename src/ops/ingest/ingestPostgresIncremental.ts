@@ -85,6 +85,7 @@ export async function ingestPostgresIncremental(options: PostgresIncrementalInge
         txn: { appId, version: previousVersion + 1 },
         domain: { name: domain, configuration: JSON.stringify(next) },
         operation: 'MERGE',
+        source: schema.table ?? options.table,
         ...(options.signal ? { signal: options.signal } : {}),
       });
       return { ...result, ...(applied.version === undefined ? {} : { version: applied.version }), rows: applied.rowsUpserted, to };
