@@ -72,7 +72,7 @@ describe('PostgreSQL source schema changes (real server)', () => {
     assert.deepEqual(await deltaState(target), evolved, 'nothing was written');
   });
 
-  test('incremental: the merge's commit adds the new column and widens types; text -> int stops it', async (t) => {
+  test('incremental: the merge commit adds the new column and widens types; text -> int stops it', async (t) => {
     if (!cluster) return t.skip(MISSING_POSTGRES);
     await admin.query(DDL('incr'));
     await admin.query(ROWS('incr'));
