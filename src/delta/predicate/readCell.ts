@@ -6,11 +6,11 @@ import { decimalWordsToBigInt } from './decimal';
 import type { RowValue } from './compileExpression';
 import type { TypedValue } from './typedValue';
 
-const MICROS_PER_UNIT: Record<TimeUnit, bigint> = {
+/** Microseconds per unit; nanoseconds divide instead (floor, like the scan's conversion). */
+const MICROS_PER_UNIT: Record<Exclude<TimeUnit, TimeUnit.NANOSECOND>, bigint> = {
   [TimeUnit.SECOND]: 1_000_000n,
   [TimeUnit.MILLISECOND]: 1000n,
   [TimeUnit.MICROSECOND]: 1n,
-  [TimeUnit.NANOSECOND]: 1n,
 };
 const MS_PER_DAY = 86_400_000n;
 
@@ -65,8 +65,9 @@ function plainCells(data: Data, type: DataType): RowValue {
     return (row) => ({ unscaled: decimalWordsToBigInt(values, (offset + row) * words, words), scale });
   }
   if (ArrowType.isTimestamp(arrow) && values instanceof BigInt64Array) {
-    const factor = MICROS_PER_UNIT[arrow.unit];
-    if (arrow.unit === TimeUnit.NANOSECOND) return (row) => floorDiv(values[offset + row]!, 1000n);
+    const unit = arrow.unit;
+    if (unit === TimeUnit.NANOSECOND) return (row) => floorDiv(values[offset + row]!, 1000n);
+    const factor = MICROS_PER_UNIT[unit];
     return (row) => values[offset + row]! * factor;
   }
   if (ArrowType.isDate(arrow) && arrow.unit === DateUnit.MILLISECOND) {
