@@ -44,7 +44,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * when every row group has one, and min/max when every row group with values has an exact bound.
  * Bounds use the forms our reader and Spark parse: decimals as JSON numbers with all their digits,
  * timestamps as ISO text in milliseconds (min rounded down, max up, so both stay bounds), dates
- * YYYY-MM-DD, strings cut to 32 characters only when a valid upper bound exists.
+ * YYYY-MM-DD, strings cut to 32 characters only when a valid upper bound exists. Float and double
+ * bounds are kept only from parquet-mr (Spark, Hive): readers take a finite max as proof that a file
+ * has no NaN, which only writers ordering NaN above every number give (see floatBoundsIncludeNaN).
  */
 export function statsFromParquetFooter(footer: ParquetFooter): string {
   const { metadata } = footer;
@@ -62,6 +64,9 @@ export function statsFromParquetFooter(footer: ParquetFooter): string {
     });
   });
 
+  if (!floatBoundsIncludeNaN(metadata.created_by)) {
+    for (const acc of byPath.values()) if (acc.leaf.kind.kind === 'float') acc.boundsKnown = false;
+  }
   const minValues: Record<string, StatsJsonValue> = {};
   const maxValues: Record<string, StatsJsonValue> = {};
   const nullCount: Record<string, StatsJsonValue> = {};
@@ -72,6 +77,17 @@ export function statsFromParquetFooter(footer: ParquetFooter): string {
     if (acc.max !== undefined) setAt(maxValues, acc.leaf.path, acc.max);
   }
   return stringifyStats({ numRecords: new JsonNumber(String(metadata.num_rows)), minValues, maxValues, nullCount });
+}
+
+/**
+ * Whether a writer's float/double min/max account for NaN: parquet-mr orders NaN above every
+ * number (a column with a NaN gets max NaN, or, in older versions, no bounds at all), while
+ * parquet-cpp (pyarrow), arrow-rs (delta-rs, Polars) and others leave NaN out of them. An unknown
+ * writer counts as one that leaves it out. The rule Delta's own footer-stats CONVERT follows
+ * (StatsCollector.writerIncludesNaNInFloatingPointStats, delta-io/delta#7101).
+ */
+function floatBoundsIncludeNaN(createdBy: string | undefined): boolean {
+  return createdBy?.startsWith('parquet-mr') ?? false;
 }
 
 /** Leaves reachable through plain (non-repeated, non-LIST/MAP) groups: the ones Delta keeps stats for. */

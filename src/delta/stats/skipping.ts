@@ -1,6 +1,6 @@
 import { findField, type StructType } from '../schema';
 import type { ColumnRef, ComparisonOp, Predicate } from '../predicate/ast';
-import { evaluateAtom, satisfies, type Atom } from '../predicate/evaluateScalar';
+import { evaluateAtom, type Atom } from '../predicate/evaluateScalar';
 import { negationNormalForm, type NormalizedPredicate } from '../predicate/negationNormalForm';
 import { compareValues, type NonNullValue, type TypedValue } from '../predicate/typedValue';
 import type { FileStats } from './fileStats';
@@ -69,26 +69,20 @@ interface ValueRange {
   high?: NonNullValue;
   /** Whether values may equal `high` (false: all values are strictly below it). */
   highInclusive: boolean;
-  /** Float columns: a NaN may hide outside [low, high] (see valueRange). */
-  nanPossible: boolean;
 }
 
 function valueRange(column: ColumnRef, stats: FileStats): ValueRange {
-  let low = stats.min(column.path);
+  const low = stats.min(column.path);
   let high = stats.max(column.path);
   let highInclusive = true;
-  let nanPossible = false;
   const type = column.type;
   if (type.kind === 'primitive') {
     switch (type.name) {
-      case 'float':
-      case 'double':
-        // Spark orders NaN above everything, but Parquet writers leave NaN out of min/max, so a
-        // finite max does not prove the file has no NaN; and a NaN bound bounds nothing.
-        nanPossible = true;
-        if (typeof low === 'number' && Number.isNaN(low)) low = undefined;
-        if (typeof high === 'number' && Number.isNaN(high)) high = undefined;
-        break;
+      // float/double bounds are taken as they are, in Spark's order where NaN is above every
+      // number, as Spark's data skipping and delta-kernel-rs do: a file with a NaN has max "NaN"
+      // (Spark's stats collection aggregates with that order), which keeps it for `> v`; a
+      // finite max proves there is none. Writers must record it so: Delta's CONVERT drops footer
+      // float bounds of writers that leave NaN out (delta-io/delta#7101), and so does ours.
       case 'timestamp':
       case 'timestamp_ntz':
         if (typeof high === 'bigint') high += TIMESTAMP_STATS_SLACK_MICROS;
@@ -105,12 +99,11 @@ function valueRange(column: ColumnRef, stats: FileStats): ValueRange {
         break;
     }
   }
-  return { ...(low !== undefined && { low }), ...(high !== undefined && { high }), highInclusive, nanPossible };
+  return { ...(low !== undefined && { low }), ...(high !== undefined && { high }), highInclusive };
 }
 
 /** Whether some value in `range` can satisfy `value op literal`. */
 function mayHold(op: ComparisonOp, literal: NonNullValue, range: ValueRange): boolean {
-  if (range.nanPossible && satisfies(op, compareValues(NaN, literal))) return true;
   const { low, high, highInclusive } = range;
   const lowAtMost = (strict: boolean): boolean => low === undefined || (strict ? compareValues(low, literal) < 0 : compareValues(low, literal) <= 0);
   const highAbove = (strict: boolean): boolean => {

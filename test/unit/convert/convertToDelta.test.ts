@@ -119,4 +119,28 @@ describe('convertToDelta', () => {
     await assert.rejects(run, { name: 'AbortError' });
     assert.deepEqual(await logFiles(dir), []);
   }));
+
+  test('double bounds only from parquet-mr footers: other writers leave NaN out of min/max', () => withDir(async (dir) => {
+    const floats = (values: number[]): Table => tableFromArrays({
+      id: BigInt64Array.from(values, (_, i) => BigInt(i)), d: Float64Array.from(values),
+    });
+    // Our own Parquet writer says created_by "lakehouse-studio" and leaves the NaN out of max 3.
+    await writeParquetFile(join(dir, 'ours.parquet'), floats([1, NaN, 3]));
+    // The same writer's bytes with created_by rewritten (same length) as parquet-mr's, which Spark writes.
+    const bytes = Buffer.from(encodeParquet(floats([1, 2.5]).batches, {}));
+    const at = bytes.lastIndexOf('lakehouse-studio');
+    assert.ok(at > 0);
+    bytes.write('parquet-mr 1.17 ', at, 'latin1');
+    await writeFile(join(dir, 'spark.parquet'), bytes);
+
+    await convertToDelta(dir);
+    const snapshot = await (await DeltaTable.open(dir)).snapshot();
+    const stats = (path: string) => parseFileStats(snapshot.files().find((f) => f.path === path)?.stats, snapshot.schema, 'none');
+    assert.deepEqual([stats('ours.parquet')?.min(['d']), stats('ours.parquet')?.max(['d']), stats('ours.parquet')?.max(['id'])], [undefined, undefined, 2n]);
+    assert.equal(stats('ours.parquet')?.nullCount(['d']), 0);
+    assert.deepEqual([stats('spark.parquet')?.min(['d']), stats('spark.parquet')?.max(['d'])], [1, 2.5]);
+    // So `d > 2.6` skips the parquet-mr file but must read ours, whose NaN matches it in Spark's order.
+    const read = snapshot.scan({ where: 'd > 2.6' }).plan().map((f) => f.path);
+    assert.deepEqual(read, ['ours.parquet']);
+  }));
 });

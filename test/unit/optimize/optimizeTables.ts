@@ -5,9 +5,7 @@ import { seededRandom } from '../../../src/ops/optimize/seededRandom';
 
 /**
  * Rows `first .. first + count - 1` of the optimize test tables: id, two independent uniform long
- * columns x and y (0..999,999), a double w, a partition column and a payload string. The Z-order
- * tests cluster by the longs: on doubles the engine never skips a file for `col >= v` (a NaN,
- * which Parquet min/max leave out, would match), so range probes there test the reader's NaN rule.
+ * columns x and y (0..999,999), a double w, a partition column and a payload string.
  */
 export function rowsBatch(first: number, count: number, part: string, seed = first + 1): RecordBatch {
   const random = seededRandom(seed);

@@ -44,12 +44,10 @@ function statsJson(rows: Row[], rng: () => number): string | undefined {
   const minValues: Record<string, unknown> = {};
   const maxValues: Record<string, unknown> = {};
   const nullCount: Record<string, unknown> = {};
-  // NaN-excluding Parquet-style statistics for some files, Spark's NaN-is-largest for others.
-  const excludeNaN = rng() < 0.5;
+  // Spark's order for bounds: NaN above every number, so a file with a NaN has max NaN.
   for (const column of DATA_COLUMNS) {
     if (rng() < 0.1) continue;
-    const values = rows.map((r) => r[column] ?? null).filter((v): v is NonNullValue => v !== null)
-      .filter((v) => !(excludeNaN && typeof v === 'number' && Number.isNaN(v)));
+    const values = rows.map((r) => r[column] ?? null).filter((v): v is NonNullValue => v !== null);
     nullCount[column] = rows.filter((r) => (r[column] ?? null) === null).length;
     if (values.length === 0) continue;
     const sorted = [...values].sort(compareValues);
@@ -155,14 +153,22 @@ describe('canSkipFile truth tables', () => {
     // Timestamp max 10:00:00.456 may hide up to .456999.
     ["ts > TIMESTAMP '2024-01-31 10:00:00.456999Z'", true], ["ts > TIMESTAMP '2024-01-31 10:00:00.4565Z'", false],
     ["ts < TIMESTAMP '2024-01-31 10:00:00.123Z'", true], ["ts = TIMESTAMP '2024-01-31 10:00:00.1235Z'", false],
-    // A NaN may hide above a finite double max; it satisfies >, never < or =.
-    ['d < 1.5', true], ['d = 3', true], ['d > 3', false], ["d = 'NaN'", false], ['d != 2', false],
+    // A finite double max proves there is no NaN (Spark's stats order NaN above every number).
+    ['d < 1.5', true], ['d = 3', true], ['d > 3', true], ['d >= 2.5', false], ["d = 'NaN'", true], ['d != 2', false],
     // Partition columns are exact; no stats needed.
     ['p = 1', false], ['p = 2', true], ['p != 1', true], ['p IS NULL', true], ['NOT p IN (1)', true], ['p > 0 AND i = 15', false],
     // Columns without stats never allow skipping.
     ['l = 5', false], ['dec > 1', false], ['day IS NULL', false],
   ];
   for (const [text, expected] of cases) test(`${text} -> ${expected ? 'skip' : 'keep'}`, () => assert.equal(skip(text), expected));
+
+  test('a NaN max (Spark writes "NaN") keeps the file for > and = NaN; a NaN min means every value is NaN', () => {
+    const withNaN = parseFileStats('{"numRecords":3,"minValues":{"d":1.5},"maxValues":{"d":"NaN"},"nullCount":{"d":0}}', schema, 'none');
+    const allNaN = parseFileStats('{"numRecords":2,"minValues":{"d":"NaN"},"maxValues":{"d":"NaN"},"nullCount":{"d":0}}', schema, 'none');
+    const skipWith = (text: string, stats: typeof withNaN): boolean => canSkipFile(parsePredicate(text, schema), { stats, partitionValues: { p: 1 } }, schema);
+    assert.deepEqual(['d > 1e300', 'd >= 3', "d = 'NaN'", 'd < 1.5', 'd = 1'].map((p) => skipWith(p, withNaN)), [false, false, false, true, true]);
+    assert.deepEqual(['d > 1e300', "d = 'NaN'", 'd < 1e300', 'd = 1', 'd != 1'].map((p) => skipWith(p, allNaN)), [false, false, true, true, false]);
+  });
 
   test('NULL partition values', () => {
     assert.equal(skip('p IS NULL', { p: null }), false);
