@@ -92,6 +92,8 @@ export async function rewriteFile(
     const previous = content.deleted ? Array.from(content.deleted.toSortedArray()) : [];
     const dv = createDeletionVectorFile([...previous, ...matchedRows]);
     await ctx.tx.store.put(dv.path, dv.bytes).catch((cause: unknown) => {
+      // A store's own DeltaError (read-only location, full disk) already names the file and the fix.
+      if (cause instanceof DeltaError) throw cause;
       throw new DeltaError('DELTA_IO_ERROR', `Cannot write deletion vector ${dv.path}: ${(cause as Error).message}`, { cause });
     });
     ctx.tx.add({

@@ -5,6 +5,7 @@ import { chmod, readdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isDeltaError } from '../../../src/delta/errors';
 import { DeltaTable } from '../../../src/delta/table';
+import { deleteRows } from '../../../src/delta/write/deleteRows';
 import { writeTable } from '../../../src/delta/write/writeTable';
 import { vacuumTable } from '../../../src/ops/vacuum/vacuumTable';
 import { LocalFileStore, type LocalFileSystem } from '../../../src/storage/localFileStore';
@@ -74,6 +75,21 @@ test('a commit that hits a full disk fails with DELTA_STORAGE_FULL naming the co
     assert.match(orphans[0] ?? '', /^part-.*\.parquet$/);
     const vacuum = await vacuumTable(dir, { retentionHours: 0, force: true, logging: false, now: Date.now() + 60_000 });
     assert.deepEqual(vacuum.files, orphans);
+    assert.deepEqual(await allFiles(dir), before);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('a deletion vector that hits a full disk fails the DELETE with DELTA_STORAGE_FULL; the table stays as it was', async () => {
+  const { dir, cleanup } = await tempTableDir();
+  try {
+    await writeTable(dir, rows(1), { properties: { 'delta.enableDeletionVectors': 'true' } });
+    const before = await allFiles(dir);
+    const store = new LocalFileStore(dir, faultyFileSystem((p) => !p.includes('_delta_log'), 'ENOSPC'));
+    await assert.rejects(deleteRows(store, 'id = 1'), (error: unknown) =>
+      isDeltaError(error, 'DELTA_STORAGE_FULL') && error.message.includes(`${dir}/deletion_vector_`));
+    await assertUnchanged(dir);
     assert.deepEqual(await allFiles(dir), before);
   } finally {
     await cleanup();
