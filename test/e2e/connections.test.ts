@@ -113,7 +113,7 @@ test('Add a PostgreSQL connection (a wrong password is caught first), browse to 
   await screenshot(page, 'connections-ingested-preview');
 
   // The Pipelines view lists the saved pipeline; its status panel reads the table's log.
-  const pipelines = page.locator('.monaco-list[aria-label="Pipelines"]');
+  const pipelines = await expandView(page, 'Pipelines');
   await treeRow(pipelines, 'orders-snapshot').click();
   const panel = activeWebview(page);
   const version = panel.locator('tr[data-metric="Table version"] td.mono');
@@ -136,8 +136,8 @@ test('cdc from the status panel: Start follows the source, Stop commits what is 
     await screenshot(page, 'connections-cdc-failure');
     console.log(`# extension log:\n${extensionLog(session.server.userDataDir).split('\n').slice(-30).join('\n')}`);
   });
-  const connections = page.locator('.monaco-list[aria-label="Connections"]');
   // The connection the first test saved.
+  const connections = await expandView(page, 'Connections');
   const events = treeRow(connections, 'events');
   await events.locator('.label-description', { hasText: 'PK id' }).waitFor({ timeout: 30_000 });
   await contextMenu(page, events, 'Ingest into Delta…');
@@ -151,7 +151,7 @@ test('cdc from the status panel: Start follows the source, Stop commits what is 
   const target = join(workspace, 'bronze', 'events');
   const definition = JSON.parse(readFileSync(join(workspace, '.lakehouse', 'pipelines', 'events-cdc.json'), 'utf8')) as { slot: string };
 
-  await treeRow(page.locator('.monaco-list[aria-label="Pipelines"]'), 'events-cdc').click();
+  await treeRow(await expandView(page, 'Pipelines'), 'events-cdc').click();
   const panel = activeWebview(page);
   const metric = (name: string): Locator => panel.locator(`tr[data-metric="${name}"] td.mono`);
   await metric('Last LSN').filter({ hasText: `(slot ${definition.slot})` }).waitFor({ timeout: 30_000 });
@@ -184,6 +184,16 @@ test('cdc from the status panel: Start follows the source, Stop commits what is 
   assert.deepEqual(slot.rows, [{ active: false }]);
   passed = true;
 });
+
+/** A view of the Lakehouse container, expanded (Connections and Pipelines start collapsed under Tables). */
+async function expandView(page: Page, name: string): Promise<Locator> {
+  const header = page.locator('.pane-header', { hasText: name });
+  await header.waitFor({ timeout: 30_000 });
+  if (await header.getAttribute('aria-expanded') !== 'true') await header.click();
+  const list = page.locator(`.monaco-list[aria-label="${name}"]`);
+  await list.waitFor({ timeout: 30_000 });
+  return list;
+}
 
 async function waitForStep(page: Page, title: string, step: number): Promise<void> {
   await page.locator('.quick-input-widget .quick-input-title', { hasText: `${title}` }).filter({ hasText: `(${step}/` }).waitFor({ timeout: 30_000 });

@@ -25,6 +25,8 @@ export async function addConnectionWizard(store: ConnectionStore, log: vscode.Lo
       await store.save(draft, password);
       log.info(`Saved PostgreSQL connection "${draft.name}" (${profileUrl(draft)}): ${tested.server}`);
       void vscode.window.showInformationMessage(`Connected to ${tested.server} as ${draft.user}; saved "${draft.name}".`);
+      // The view starts collapsed under Tables: show the user where the connection went.
+      await vscode.commands.executeCommand('lakehouse.connections.focus');
       return draft;
     }
     log.warn(`Connection test of ${profileUrl(draft)} failed: ${tested.problem}`);

@@ -6,6 +6,8 @@ import type { PgCatalogTable } from '../../connectors/postgres/pgCatalog';
 import type { PgSourceColumn } from '../../connectors/postgres/pgSourceSchema';
 import type { LoadedPipeline, PipelineDefinition } from '../../ops/ingest/pipelineDefinition';
 import { quickPickStep, type StepItem } from '../commands/quickPickStep';
+import { DeltaError } from '../../delta/errors';
+import { connectionProblem } from './connectionProblem';
 import type { ConnectionStore } from './connectionStore';
 import { defaultPipelineName, pipelineFileText, pipelineFromAnswers, pipelineNameProblem, qualifiedName, type IngestAnswers } from './ingestAnswers';
 import { profileUrl, type PgConnectionProfile } from './pgConnectionProfile';
@@ -94,7 +96,12 @@ async function sourceColumns(store: ConnectionStore, profile: PgConnectionProfil
   const { connectPostgres } = await import('../../connectors/postgres/pgConnect');
   const { describePgSource } = await import('../../connectors/postgres/pgSourceSchema');
   const password = await store.password(profile);
-  const client = await connectPostgres({ url: profileUrl(profile), connectTimeoutMs: 10_000, ...(password === undefined ? {} : { password }) });
+  let client;
+  try {
+    client = await connectPostgres({ url: profileUrl(profile), connectTimeoutMs: 10_000, ...(password === undefined ? {} : { password }) });
+  } catch (error) {
+    throw new DeltaError('SOURCE_CONNECTION_FAILED', connectionProblem(error, profile), { cause: error });
+  }
   try {
     return (await describePgSource(client, { table })).columns;
   } finally {

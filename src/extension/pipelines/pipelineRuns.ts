@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
 import type { LoadedPipeline } from '../../ops/ingest/pipelineDefinition';
 import type { PipelineRunResult } from '../../ops/ingest/runPipeline';
+import { isDeltaError } from '../../delta/errors';
+import { connectionProblem } from '../connections/connectionProblem';
 import type { ConnectionStore } from '../connections/connectionStore';
+import { endpointOfUrl } from '../connections/pgConnectionProfile';
 import { errorMessage } from '../showError';
 import type { RunRecord } from './pipelineStatus';
 
@@ -44,10 +47,9 @@ export class PipelineRuns implements vscode.Disposable {
     this.controllers.set(file, controller);
     const record: RunRecord = { state: follow ? 'following' : 'running', startedAt: Date.now(), rows: 0 };
     this.update(file, record);
-    const { redactUrl } = await import('../../connectors/postgres/pgConnect');
-    const what = `${definition.mode}${follow ? ' --follow' : ''} of ${definition.table ?? 'a query'} from ${redactUrl(definition.url)} into ${definition.to}`;
-    this.log.info(`Pipeline ${name}: ${what}`);
     try {
+      const { redactUrl } = await import('../../connectors/postgres/pgConnect');
+      this.log.info(`Pipeline ${name}: ${definition.mode}${follow ? ' --follow' : ''} of ${definition.table ?? 'a query'} from ${redactUrl(definition.url)} into ${definition.to}`);
       const password = await this.store.passwordForUrl(definition.url);
       const { runPipeline } = await import('../../ops/ingest/runPipeline');
       const result = await vscode.window.withProgress({
@@ -82,11 +84,11 @@ export class PipelineRuns implements vscode.Disposable {
       const stopped = controller.signal.aborted;
       Object.assign(record, stopped
         ? { state: 'stopped', finishedAt: Date.now(), summary: 'Stopped before its first commit; nothing was written.' }
-        : { state: 'failed', finishedAt: Date.now(), error: errorMessage(error) });
+        : { state: 'failed', finishedAt: Date.now(), error: failureMessage(error, definition.url) });
       if (stopped) this.log.info(`Pipeline ${name}: stopped`);
       else {
         this.log.error(`Pipeline ${name} failed:`, error);
-        void vscode.window.showErrorMessage(`Pipeline "${name}" failed: ${errorMessage(error)}`, 'Show Log')
+        void vscode.window.showErrorMessage(`Pipeline "${name}" failed: ${record.error ?? ''}`, 'Show Log')
           .then((choice) => { if (choice === 'Show Log') this.log.show(); });
       }
       return undefined;
@@ -113,6 +115,16 @@ export class PipelineRuns implements vscode.Disposable {
     this.records.set(file, record);
     this.changed.fire(file);
   }
+}
+
+/**
+ * The engine's message, except for a refused connection: the engine's hint names PGPASSWORD (the
+ * CLI's way), where here the password comes from the connection saved in the Connections view.
+ */
+function failureMessage(error: unknown, url: string): string {
+  const endpoint = endpointOfUrl(url);
+  if (!isDeltaError(error, 'SOURCE_CONNECTION_FAILED') || !endpoint) return errorMessage(error);
+  return `${connectionProblem(error, endpoint)} The password used is the one saved with the connection to this server in the Connections view (add or edit it there).`;
 }
 
 /** One line about a finished run, like the CLI's. */

@@ -15,16 +15,10 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineNo
   private readonly changed = new vscode.EventEmitter<PipelineNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
+  private watching = false;
 
   constructor(private readonly runs: PipelineRuns) {
-    const watcher = vscode.workspace.createFileSystemWatcher(`**/${PIPELINE_FILES}`);
-    this.subscriptions = [
-      watcher,
-      watcher.onDidCreate(() => this.refresh()),
-      watcher.onDidChange(() => this.refresh()),
-      watcher.onDidDelete(() => this.refresh()),
-      runs.onDidChangeRun(() => this.refresh()),
-    ];
+    this.subscriptions = [runs.onDidChangeRun(() => this.refresh())];
   }
 
   refresh(): void {
@@ -57,6 +51,7 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineNo
 
   async getChildren(node?: PipelineNode): Promise<PipelineNode[]> {
     if (node) return [];
+    this.watch();
     return this.pipelines();
   }
 
@@ -75,6 +70,19 @@ export class PipelinesTreeProvider implements vscode.TreeDataProvider<PipelineNo
       }
     }
     return nodes;
+  }
+
+  /** Watches the pipeline files once the view is first shown, not at activation. */
+  private watch(): void {
+    if (this.watching) return;
+    this.watching = true;
+    const watcher = vscode.workspace.createFileSystemWatcher(`**/${PIPELINE_FILES}`);
+    this.subscriptions.push(
+      watcher,
+      watcher.onDidCreate(() => this.refresh()),
+      watcher.onDidChange(() => this.refresh()),
+      watcher.onDidDelete(() => this.refresh()),
+    );
   }
 
   dispose(): void {
