@@ -127,6 +127,13 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
     tx, snapshot, writer, now: Date.now(),
     deletionVectors: options.deletionVectors ?? tx.properties['delta.enableDeletionVectors'] === 'true',
   };
+  // Deciding a row reads its key and the target columns of the conditions; other columns are
+  // decoded only for files with affected rows.
+  const matchColumns = [...new Set([
+    ...keyFields.map((f) => f.name),
+    ...[...clauses.matched, ...clauses.notMatchedBySource].flatMap((c) => (c.condition ? columnsOfExpression(c.condition) : []))
+      .filter((c) => c.side === 'target').map((c) => c.path[0]!),
+  ])];
   const everyFile = clauses.notMatchedBySource.length > 0;
   const range = everyFile ? undefined : keyRangePredicate(index.ranges, keyFields);
   const candidates = !everyFile && index.size === 0 ? [] : snapshot.scan(range ? { where: range } : {}).plan();
@@ -208,7 +215,7 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
       deleted = await deletedRowsOf(snapshot, file);
       rowOffset = 0;
       pending = { clauses: [], refs: [], next: 0 };
-      const rewrite = await rewriteFile(context, file, match, onMatched);
+      const rewrite = await rewriteFile(context, file, match, onMatched, matchColumns);
       rowsCopied += rewrite.copiedRows;
       if (rewrite.removed) filesRemoved++;
       options.onProgress?.(i + 1, candidates.length, file.path);

@@ -1,5 +1,6 @@
 import type { RecordBatch } from 'apache-arrow';
 import type { Predicate } from '../predicate/ast';
+import { columnsOf } from '../predicate/columnsOf';
 import { evaluatePredicate } from '../predicate/evaluatePredicate';
 import { formatPredicate } from '../predicate/formatPredicate';
 import { parsePredicate } from '../predicate/parsePredicate';
@@ -56,10 +57,12 @@ export async function updateRows(location: TableLocation, set: Readonly<Record<s
     await changes?.write(updated, 'update_postimage');
   };
   const match = (batch: RecordBatch): Uint8Array => (predicate ? evaluatePredicate(predicate, batch, schema) : new Uint8Array(batch.numRows).fill(1));
+  // Matching reads only the predicate's top-level columns; the rest is decoded for files with matches.
+  const matchColumns = predicate ? [...new Set(columnsOf(predicate).map((path) => path[0] as string))] : [];
   try {
     for (const [index, file] of candidates.entries()) {
       options.signal?.throwIfAborted();
-      const rewrite = await rewriteFile(context, file, match, onMatched);
+      const rewrite = await rewriteFile(context, file, match, onMatched, matchColumns);
       rowsCopied += rewrite.copiedRows;
       if (rewrite.removed) filesRemoved++;
       options.onProgress?.(index + 1, candidates.length, file.path);
