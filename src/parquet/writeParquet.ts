@@ -1,5 +1,5 @@
 import { Table as ArrowTable, tableToIPC, type RecordBatch } from 'apache-arrow';
-import { Compression, EnabledStatistics, Table, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm/node';
+import { Compression, EnabledStatistics, Table, WriterPropertiesBuilder, writeParquet, type WriterProperties } from 'parquet-wasm/node';
 
 export type ParquetCompression = 'zstd' | 'snappy' | 'gzip' | 'lz4' | 'uncompressed';
 
@@ -28,15 +28,19 @@ const CODECS: Record<ParquetCompression, Compression> = {
 export function encodeParquet(batches: readonly RecordBatch[], options: ParquetWriteOptions = {}): Uint8Array {
   const first = batches[0];
   if (!first) throw new RangeError('encodeParquet needs at least one record batch (it takes the schema from it).');
+  const table = Table.fromIPCStream(tableToIPC(new ArrowTable(first.schema, [...batches]), 'stream'));
+  // writeParquet consumes both the table and the properties (their wasm memory is freed).
+  return writeParquet(table, parquetWriterProperties(options));
+}
+
+/** parquet-wasm writer properties for `options`, chunk statistics always on. */
+export function parquetWriterProperties(options: ParquetWriteOptions): WriterProperties {
   let builder = new WriterPropertiesBuilder()
     .setCompression(CODECS[options.compression ?? 'zstd'])
     .setStatisticsEnabled(EnabledStatistics.Chunk)
     .setCreatedBy('lakehouse-studio');
   if (options.rowGroupSize !== undefined) builder = builder.setMaxRowGroupSize(options.rowGroupSize);
-  const ipc = tableToIPC(new ArrowTable(first.schema, [...batches]), 'stream');
-  const table = Table.fromIPCStream(ipc);
-  // writeParquet consumes both the table and the properties (their wasm memory is freed).
-  return writeParquet(table, builder.build());
+  return builder.build();
 }
 
 /** The file name suffix Spark uses for a codec, e.g. `.zstd.parquet`. */

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Data, RecordBatch, Struct, type Schema } from 'apache-arrow';
 import { takeData } from '../../arrow/takeRows';
-import { encodeParquet, parquetFileSuffix, type ParquetCompression } from '../../parquet/writeParquet';
+import { ParquetFileEncoder } from '../../parquet/parquetFileEncoder';
+import { parquetFileSuffix, type ParquetCompression } from '../../parquet/writeParquet';
 import type { ObjectStore } from '../../storage/objectStore';
 import type { AddFile } from '../actions';
 import { DeltaError } from '../errors';
@@ -12,7 +13,7 @@ import { StatsCollector, type StatsOptions } from './statsCollector';
 
 /** Spark's default `delta.targetFileSize` for writes without auto-compaction: 128 MiB. */
 export const DEFAULT_TARGET_FILE_SIZE = 128 * 1024 * 1024;
-/** Uncompressed bytes buffered across all partitions before the largest buffer is flushed. */
+/** Arrow bytes written into all open files (one per partition) before the largest is closed. */
 export const DEFAULT_MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
 
 export interface DataFileWriterOptions {
@@ -43,31 +44,36 @@ export interface WrittenFile {
   stats: string;
 }
 
-interface PartitionBuffer {
+/** The file a partition's rows currently go to, encoded as they arrive. */
+interface OpenFile {
   values: Record<string, string | null>;
   directory: string;
-  batches: RecordBatch[];
+  encoder: ParquetFileEncoder;
+  stats: StatsCollector;
+  /** Arrow bytes written into it so far. */
   bytes: number;
 }
 
 /**
  * Writes logical record batches (in the table's Arrow types) as Hive-partitioned Parquet data
- * files: rows are split by partition value, buffered per partition, and flushed as one file when a
- * partition's buffer reaches the target size or when all buffers together exceed the memory bound
- * (the largest goes first). Statistics are computed from the batches of each file.
+ * files: rows are split by partition value and streamed into one open file per partition, which
+ * is closed when it reaches the target size or when all open files together exceed the memory
+ * bound (the largest goes first). Statistics are collected from the batches as they pass.
  */
 export class DataFileWriter {
   private readonly partitionFields: StructField[];
   private readonly dataSchema: StructType;
   private readonly fileSchema: Schema;
-  private readonly buffers = new Map<string, PartitionBuffer>();
+  private readonly open = new Map<string, OpenFile>();
   private readonly written: WrittenFile[] = [];
-  private bufferedBytes = 0;
+  private openBytes = 0;
   /** Bytes of Parquet per byte of Arrow data, learned from the files written so far. */
   private compressionRatio = 1;
   private fileCounter = 0;
+  private readonly compression: ParquetCompression;
 
   constructor(private readonly options: DataFileWriterOptions) {
+    this.compression = options.compression ?? 'zstd';
     this.partitionFields = options.partitionColumns.map((column) => {
       const field = findField(options.schema, [column]);
       if (!field) throw new DeltaError('DELTA_INVALID_SCHEMA', `Partition column "${column}" is not in the table schema.`);
@@ -83,34 +89,37 @@ export class DataFileWriter {
     if (batch.numRows === 0) return;
     for (const [values, part] of this.splitByPartition(batch)) {
       const directory = this.directoryOf(values);
-      let buffer = this.buffers.get(directory);
-      if (!buffer) {
-        buffer = { values, directory, batches: [], bytes: 0 };
-        this.buffers.set(directory, buffer);
+      let file = this.open.get(directory);
+      if (!file) {
+        const stats = new StatsCollector(this.dataSchema, this.options.columnMappingMode, this.options.stats);
+        file = { values, directory, encoder: new ParquetFileEncoder({ compression: this.compression }), stats, bytes: 0 };
+        this.open.set(directory, file);
       }
+      file.stats.add(part);
+      await file.encoder.write(toPhysicalBatch(part, this.dataSchema, this.fileSchema));
       const bytes = part.data.byteLength;
-      buffer.batches.push(part);
-      buffer.bytes += bytes;
-      this.bufferedBytes += bytes;
-      if (buffer.bytes * this.compressionRatio >= (this.options.targetFileSize ?? DEFAULT_TARGET_FILE_SIZE)) await this.flush(buffer);
+      file.bytes += bytes;
+      this.openBytes += bytes;
+      if (file.bytes * this.compressionRatio >= (this.options.targetFileSize ?? DEFAULT_TARGET_FILE_SIZE)) await this.close(file);
     }
     const limit = this.options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
-    while (this.bufferedBytes > limit) {
-      const largest = [...this.buffers.values()].reduce((a, b) => (b.bytes > a.bytes ? b : a));
-      await this.flush(largest);
+    while (this.openBytes > limit) {
+      const largest = [...this.open.values()].reduce((a, b) => (b.bytes > a.bytes ? b : a));
+      await this.close(largest);
     }
   }
 
-  /** Flushes every buffer and returns all files written, in order. */
+  /** Closes every open file and returns all files written, in order. */
   async finish(): Promise<WrittenFile[]> {
-    for (const buffer of [...this.buffers.values()]) await this.flush(buffer);
+    for (const file of [...this.open.values()]) await this.close(file);
     return [...this.written];
   }
 
-  /** Drops the buffers and deletes the files written so far (a failed write leaves no orphans). */
+  /** Drops the open files and deletes the files written so far (a failed write leaves no orphans). */
   async abort(): Promise<void> {
-    this.buffers.clear();
-    this.bufferedBytes = 0;
+    for (const file of this.open.values()) file.encoder.abort();
+    this.open.clear();
+    this.openBytes = 0;
     const files = this.written.splice(0);
     await Promise.all(files.map((f) => this.options.store.delete(decodeURIComponent(f.path)).catch(() => undefined)));
   }
@@ -147,31 +156,29 @@ export class DataFileWriter {
     return partitionDirectory(this.partitionFields.map((f) => physicalName(f, mode)), values);
   }
 
-  private async flush(buffer: PartitionBuffer): Promise<void> {
-    this.buffers.delete(buffer.directory);
-    this.bufferedBytes -= buffer.bytes;
-    if (buffer.batches.length === 0) return;
-    this.options.signal?.throwIfAborted();
-    const stats = new StatsCollector(this.dataSchema, this.options.columnMappingMode, this.options.stats);
-    for (const batch of buffer.batches) stats.add(batch);
-    const physical = buffer.batches.map((b) => toPhysicalBatch(b, this.dataSchema, this.fileSchema));
-    const compression = this.options.compression ?? 'zstd';
-    const bytes = encodeParquet(physical, { compression });
+  private async close(file: OpenFile): Promise<void> {
+    this.open.delete(file.directory);
+    this.openBytes -= file.bytes;
+    if (this.options.signal?.aborted) {
+      file.encoder.abort();
+      this.options.signal.throwIfAborted();
+    }
+    const bytes = await file.encoder.finish();
     const counter = String(this.fileCounter++).padStart(5, '0');
-    const relative = `${this.options.directory ?? ''}${buffer.directory}part-${counter}-${randomUUID()}-c000${parquetFileSuffix(compression)}`;
+    const relative = `${this.options.directory ?? ''}${file.directory}part-${counter}-${randomUUID()}-c000${parquetFileSuffix(this.compression)}`;
     await this.options.store.put(relative, bytes).catch((cause: unknown) => {
       // A store's own DeltaError (read-only location, full disk) already names the file and the fix.
       if (cause instanceof DeltaError) throw cause;
       throw new DeltaError('DELTA_IO_ERROR', `Cannot write data file ${relative} under ${this.options.store.root}: ${(cause as Error).message}`, { cause });
     });
-    if (buffer.bytes > 0) this.compressionRatio = Math.max(0.01, bytes.length / buffer.bytes);
+    if (file.bytes > 0) this.compressionRatio = Math.max(0.01, bytes.length / file.bytes);
     this.written.push({
       path: encodeLogPath(relative),
-      partitionValues: buffer.values,
+      partitionValues: file.values,
       size: bytes.length,
       modificationTime: Date.now(),
-      rows: stats.rows,
-      stats: stats.toJson(),
+      rows: file.stats.rows,
+      stats: file.stats.toJson(),
     });
   }
 }
