@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DeltaTable } from '../../src/delta/table';
-import { extensionLog, loggedNumber } from './harness/extensionLog';
+import { activationTimes, extensionLog, loggedNumber } from './harness/extensionLog';
 import { gridRows, gridStatus, scrollGridToEnd, waitForDrawnRow } from './harness/previewGrid';
 import { activeWebview, openLakehouseSidebar, runCommand, screenshot, treeRow } from './harness/workbench';
 import { workbenchForFile } from './harness/workbenchForFile';
@@ -54,10 +54,11 @@ test('Preview Data shows real rows at once and loads later pages on scroll', asy
   await screenshot(page, 'preview-last-page');
 
   const log = extensionLog(session.server.userDataDir);
-  const activationMs = loggedNumber(log, /Lakehouse activated in ([\d.]+) ms/);
+  const activation = activationTimes(log);
   const firstRowsMs = loggedNumber(log, /first \d+ rows in ([\d.]+) ms/);
-  console.log(`# perf: activation ${activationMs} ms (own code), open preview -> first rows ${firstRowsMs} ms (100-row table)`);
-  assert.ok(activationMs !== undefined && activationMs < 50, `activation took ${activationMs} ms`);
+  console.log(`# perf: activation ${activation.wallMs} ms, CPU ${activation.cpuMs} ms (own code), open preview -> first rows ${firstRowsMs} ms (100-row table)`);
+  // CPU time: on a loaded machine the wall time is mostly waiting for a core.
+  assert.ok(activation.cpuMs !== undefined && activation.cpuMs < 50, `activation took ${activation.cpuMs} ms of CPU`);
 });
 
 test('opening a version from History previews the table as it was (time travel)', async (t) => {

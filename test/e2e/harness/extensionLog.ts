@@ -14,3 +14,11 @@ export function loggedNumber(log: string, pattern: RegExp): number | undefined {
   const match = pattern.exec(log);
   return match ? Number(match[1]) : undefined;
 }
+
+/** Activation as the extension logs it: wall time, and the CPU time of our own code (what the goal is about). */
+export function activationTimes(log: string): { wallMs: number | undefined; cpuMs: number | undefined } {
+  return {
+    wallMs: loggedNumber(log, /Lakehouse activated in ([\d.]+) ms/),
+    cpuMs: loggedNumber(log, /Lakehouse activated in [\d.]+ ms \(CPU ([\d.]+) ms\)/),
+  };
+}
