@@ -39,6 +39,10 @@ export function registerConnections(deps: ConnectionDeps): vscode.Disposable[] {
   const pipelineOf = async (node: unknown, placeHolder: string): Promise<LoadedPipeline | undefined> => {
     if (isPipelineNode(node)) return node.pipeline;
     const all = (await pipelines.pipelines()).filter((n): n is Extract<PipelineNode, { kind: 'pipeline' }> => n.kind === 'pipeline');
+    if (all.length === 0) {
+      void vscode.window.showInformationMessage('No pipelines in this workspace: run "Ingest into Delta…" on a table in the Connections view to make one.');
+      return undefined;
+    }
     const picked = await vscode.window.showQuickPick(all.map((n) => ({ label: n.pipeline.name, description: n.pipeline.definition.mode, node: n })), { placeHolder });
     return picked?.node.pipeline;
   };
