@@ -48,11 +48,23 @@ export class PgChangeBuffer {
     return this.bytes;
   }
 
-  /** A Relation message: true when it is the table this buffer follows (others are ignored). */
-  relation(message: Relation): boolean {
+  /** The source columns the buffered images follow. */
+  get columns(): readonly PgSourceColumn[] {
+    return this.schema.columns;
+  }
+
+  /** Whether a Relation message describes the table this buffer follows. */
+  follows(message: Relation): boolean {
     const qualified = `"${message.schema.replace(/"/g, '""')}"."${message.name.replace(/"/g, '""')}"`;
-    const ours = this.schema.table !== undefined && (qualified === this.schema.table || unquoted(qualified) === unquoted(this.schema.table));
-    if (!ours) return false;
+    return this.schema.table !== undefined && (qualified === this.schema.table || unquoted(qualified) === unquoted(this.schema.table));
+  }
+
+  /**
+   * A Relation message: true when it is the table this buffer follows (others are ignored). Its
+   * columns must be the buffer's; a changed schema needs a new buffer (see ingestPostgresCdc).
+   */
+  relation(message: Relation): boolean {
+    if (!this.follows(message)) return false;
     const names = message.columns.map((c) => c.name);
     const expected = this.schema.columns.map((c) => c.name);
     if (names.length !== expected.length || names.some((n) => !expected.includes(n))) {

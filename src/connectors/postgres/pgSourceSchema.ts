@@ -71,23 +71,30 @@ export async function describePgSource(client: pg.Client, source: PgSource): Pro
     }
     seen.add(field.name.toLowerCase());
   }
-  const types = await loadTypes(client, fields.map((f) => f.dataTypeID));
-  const formatted = await client.query<{ t: string }>(
-    'SELECT format_type(t, m) AS t FROM unnest($1::oid[], $2::int[]) WITH ORDINALITY AS u(t, m, o) ORDER BY o',
-    [fields.map((f) => f.dataTypeID), fields.map((f) => f.dataTypeModifier)]);
-  const columns = fields.map((field, i): PgSourceColumn => {
-    const info = resolveType(types, field.dataTypeID);
-    return {
-      name: field.name,
-      pgType: formatted.rows[i]?.t ?? info.type.name,
-      nullable: !notNull.has(field.name),
-      ...decodingFor(info.type, info.typmod ?? field.dataTypeModifier),
-    };
-  });
+  const columns = await describeColumns(client, fields.map((f) => ({ name: f.name, typeOid: f.dataTypeID, typmod: f.dataTypeModifier, nullable: !notNull.has(f.name) })));
   return {
     from, ...(table === undefined ? {} : { table }), columns, primaryKey,
     deltaSchema: { kind: 'struct', fields: columns.map((c) => ({ name: c.name, type: c.deltaType, nullable: c.nullable, metadata: {} })) },
   };
+}
+
+/** Columns named with their type oid and modifier (a query's fields, a pgoutput Relation message) mapped to Delta. */
+export async function describeColumns(
+  client: pg.Client, fields: ReadonlyArray<{ name: string; typeOid: number; typmod: number; nullable: boolean }>,
+): Promise<PgSourceColumn[]> {
+  const types = await loadTypes(client, fields.map((f) => f.typeOid));
+  const formatted = await client.query<{ t: string }>(
+    'SELECT format_type(t, m) AS t FROM unnest($1::oid[], $2::int[]) WITH ORDINALITY AS u(t, m, o) ORDER BY o',
+    [fields.map((f) => f.typeOid), fields.map((f) => f.typmod)]);
+  return fields.map((field, i): PgSourceColumn => {
+    const info = resolveType(types, field.typeOid);
+    return {
+      name: field.name,
+      pgType: formatted.rows[i]?.t ?? info.type.name,
+      nullable: field.nullable,
+      ...decodingFor(info.type, info.typmod ?? field.typmod),
+    };
+  });
 }
 
 /** A query failure as the user sees it: unknown relation or column, permission, syntax. */

@@ -63,6 +63,7 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
     tx.add({ domainMetadata: { domain: options.domain.name, configuration: options.domain.configuration, removed: false } });
   }
   const firstUpsert = changes.upserts.find((b) => b.numRows > 0);
+  const schemaBefore = tx.metadata.schemaString;
   if (firstUpsert) followSourceSchema(tx, firstUpsert.schema.fields, options.source ?? 'the source');
   const schema = tx.schema;
   const arrowSchema = toArrowSchema(schema);
@@ -92,6 +93,12 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
 
   const snapshot = tx.snapshot as Snapshot;
   const writer = fileWriterFor(tx, options.signal ? { signal: options.signal } : {});
+  if (tx.metadata.schemaString !== schemaBefore) {
+    // Rows copied out of files written before the schema change lack the added columns or hold a
+    // narrower type, and rewriteFile hands them to the writer as they are: conform them first.
+    const write = writer.write.bind(writer);
+    writer.write = (batch) => write(conformBatch(batch, schema, arrowSchema));
+  }
   const context = { tx, snapshot, writer, now: Date.now(), deletionVectors: tx.properties['delta.enableDeletionVectors'] === 'true' };
   const where = range.predicate();
   const candidates = keys.size === 0 ? [] : snapshot.scan(where ? { where } : {}).plan();

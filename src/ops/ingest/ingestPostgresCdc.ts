@@ -6,6 +6,7 @@ import { isConnectionLoss, ReplicationStreamEnded } from '../../connectors/postg
 import { PgChangeBuffer } from '../../connectors/postgres/pgChangeBuffer';
 import { connectPostgres, type PgConnectionOptions } from '../../connectors/postgres/pgConnect';
 import { createSlotWithSnapshot, dropSlot, ensureFullReplicaIdentity, ensurePublication, replicationError, slotState } from '../../connectors/postgres/pgReplicationSetup';
+import { addedColumnsWithDefault, relationSchema, sameColumns } from '../../connectors/postgres/pgRelationSchema';
 import { PgReplicationStream } from '../../connectors/postgres/pgReplicationStream';
 import { PgSnapshotReader } from '../../connectors/postgres/pgSnapshotReader';
 import { describePgSource, type PgSourceSchema } from '../../connectors/postgres/pgSourceSchema';
@@ -143,7 +144,7 @@ async function streamChanges(options: PostgresCdcIngest, carried: { result?: Pos
       throw new DeltaError('DELTA_INVALID_ARGUMENT',
         `${table} has no primary key, which cdc mode needs to apply updates and deletes to the right rows. Add a PRIMARY KEY, or use --mode snapshot.`);
     }
-    const buffer = new PgChangeBuffer(schema, schema.primaryKey);
+    let buffer = new PgChangeBuffer(schema, schema.primaryKey);
     const slot = options.slot ?? defaultSlotName(table, options.target);
     const publication = options.publication ?? slot;
     const { created: publicationCreated } = await ensurePublication(client, publication, table);
@@ -210,7 +211,7 @@ async function streamChanges(options: PostgresCdcIngest, carried: { result?: Pos
         await previous;
         if (drained) {
           const applied = await applyKeyedChanges(options.target, drained, {
-            key: schema.primaryKey, txn: { appId: slot, version: lsn }, operation: 'MERGE',
+            key: schema.primaryKey, txn: { appId: slot, version: lsn }, operation: 'MERGE', source: table,
           });
           result.commits++;
           result.changes += changes;
@@ -240,9 +241,29 @@ async function streamChanges(options: PostgresCdcIngest, carried: { result?: Pos
               transaction = [];
               commitTime = message.commitTime;
               break;
-            case 'relation':
+            case 'relation': {
+              if (!buffer.follows(message)) break;
+              const announced = await relationSchema(client, message, schema, schema.primaryKey);
+              if (!sameColumns(announced.columns, buffer.columns)) {
+                // An ALTER TABLE: what was decoded under the old columns is committed first (a
+                // transaction cut in two by the DDL is replayed whole after a crash; its upserts
+                // and deletes by key land the same twice), then the table follows the new columns
+                // at the next commit, or the pipeline stops there if it cannot.
+                for (const change of transaction ?? []) buffer.add(change);
+                if (transaction) transaction = [];
+                if (buffer.changes > 0) await startFlush();
+                else await inFlight;
+                const known = new Set(buffer.columns.map((c) => c.name));
+                const withDefault = await addedColumnsWithDefault(client, table, announced.columns.filter((c) => !known.has(c.name)).map((c) => c.name));
+                if (withDefault.length > 0) {
+                  throw new DeltaError('SOURCE_SCHEMA_INCOMPATIBLE',
+                    `Column${withDefault.length > 1 ? 's' : ''} ${withDefault.join(', ')} of ${table} ${withDefault.length > 1 ? 'were' : 'was'} added with a DEFAULT, which PostgreSQL gives the existing rows without logging a change, so cdc cannot see their values. Everything before it is committed; take a new snapshot with a new --slot (or add columns without a default, then UPDATE them).`);
+                }
+                buffer = new PgChangeBuffer(announced, schema.primaryKey);
+              }
               buffer.relation(message);
               break;
+            }
             case 'insert':
             case 'update':
             case 'delete':
