@@ -4,6 +4,7 @@ import { DeltaError } from '../errors';
 import { compareValues, type NonNullValue } from '../predicate/typedValue';
 import type { StructField } from '../schema';
 import { parsePartitionValue } from '../stats/partitionValue';
+import { NumberKeyTable } from './numberKeyTable';
 import { partitionValueAt } from './partitionPath';
 
 /** A source row: its batch (index into the sources) and row; `duplicate` when another source row has its key. */
@@ -16,12 +17,13 @@ const NUMBER_KEY_TYPES = new Set(['byte', 'short', 'integer', 'date', 'long', 't
 
 /**
  * MERGE's index of source rows by key. A single integral, date or timestamp key is held in a
- * `Map<number, ...>` probed straight from the column's typed array (int64 values beyond 2^53 go to
- * the string map); other keys use their log text form, one string per key. Keys with a NULL part
+ * NumberKeyTable probed straight from the column's typed array (int64 values beyond 2^53 go to the
+ * string map); other keys use their log text form, one string per key. Keys with a NULL part
  * match nothing (SQL equality), and are not indexed.
  */
 export class MergeKeyIndex {
-  private readonly numbers = new Map<number, SourceEntry>();
+  private readonly entries: SourceEntry[] = [];
+  private readonly numbers: NumberKeyTable;
   private readonly strings = new Map<string, SourceEntry>();
   private readonly numeric: boolean;
   /** Per key column: [min, max] of the source keys (empty when unknown), for file skipping. */
@@ -36,19 +38,31 @@ export class MergeKeyIndex {
       if (range.min === undefined || compareValues(value, range.min) < 0) range.min = value;
       if (range.max === undefined || compareValues(value, range.max) > 0) range.max = value;
     };
+    // Number keys are gathered first: the table's layout depends on their range and count.
+    const numberKeys: number[] = [];
+    const numberEntries: SourceEntry[] = [];
+    let min = Infinity;
+    let max = -Infinity;
     sources.forEach((batch, b) => {
       const columns = this.keyColumns(batch);
-      const fast = this.numeric ? numberKeys(columns[0]!) : undefined;
+      const fast = this.numeric ? numberKeysOf(columns[0]!) : undefined;
       for (let row = 0; row < batch.numRows; row++) {
         if (fast) {
           const key = fast(row);
           if (key === undefined) continue;
-          this.add(key, { batch: b, row, duplicate: false });
+          if (typeof key === 'string') {
+            this.addText(key, { batch: b, row, duplicate: false });
+            continue;
+          }
+          numberKeys.push(key);
+          numberEntries.push({ batch: b, row, duplicate: false });
+          if (key < min) min = key;
+          if (key > max) max = key;
           continue;
         }
         const key = textKey(columns, keyFields, row);
         if (key === undefined) continue;
-        this.add(key, { batch: b, row, duplicate: false });
+        this.addText(key, { batch: b, row, duplicate: false });
         keyFields.forEach((field, i) => {
           // Binary keys have no text form that orders like the bytes: no range, every file is read.
           if (field.type.kind === 'primitive' && field.type.name === 'binary') return;
@@ -56,28 +70,39 @@ export class MergeKeyIndex {
         });
       }
       if (fast) {
-        const [min, max] = numberRange(columns[0]!);
-        if (min !== undefined && max !== undefined) {
-          widen(0, min);
-          widen(0, max);
+        const [low, high] = numberRange(columns[0]!);
+        if (low !== undefined && high !== undefined) {
+          widen(0, low);
+          widen(0, high);
         }
       }
+    });
+    this.numbers = new NumberKeyTable(numberKeys.length > 0 ? min : 0, numberKeys.length > 0 ? max : 0, numberKeys.length);
+    numberKeys.forEach((key, i) => {
+      const entry = numberEntries[i]!;
+      const existing = this.numbers.insert(key, this.entries.length);
+      if (existing >= 0) this.entries[existing]!.duplicate = true;
+      else this.entries.push(entry);
     });
     this.ranges = ranges.map((r) => (r.min !== undefined && r.max !== undefined ? [r.min, r.max] : []));
   }
 
   get size(): number {
-    return this.numbers.size + this.strings.size;
+    return this.entries.length + this.strings.size;
   }
 
   /** A probe over one target batch's key columns. */
   probe(batch: RecordBatch): KeyProbe {
     const columns = this.keyColumns(batch);
-    const fast = this.numeric ? numberKeys(columns[0]!) : undefined;
+    const fast = this.numeric ? numberKeysOf(columns[0]!) : undefined;
     if (fast) {
+      const { numbers, entries, strings } = this;
       return (row) => {
         const key = fast(row);
-        return key === undefined ? undefined : typeof key === 'number' ? this.numbers.get(key) : this.strings.get(key);
+        if (key === undefined) return undefined;
+        if (typeof key === 'string') return strings.get(key);
+        const id = numbers.get(key);
+        return id < 0 ? undefined : entries[id];
       };
     }
     return (row) => {
@@ -86,11 +111,10 @@ export class MergeKeyIndex {
     };
   }
 
-  private add(key: number | string, entry: SourceEntry): void {
-    const map: Map<number | string, SourceEntry> = typeof key === 'number' ? this.numbers : this.strings;
-    const existing = map.get(key);
+  private addText(key: string, entry: SourceEntry): void {
+    const existing = this.strings.get(key);
     if (existing) existing.duplicate = true;
-    else map.set(key, entry);
+    else this.strings.set(key, entry);
   }
 
   private keyColumns(batch: RecordBatch): Data[] {
@@ -108,7 +132,7 @@ export class MergeKeyIndex {
  * text (so it cannot collide with a rounded number); undefined for NULL. Undefined as a whole when
  * the column is not a plain integer array (then the text key is used).
  */
-function numberKeys(data: Data): ((row: number) => number | string | undefined) | undefined {
+function numberKeysOf(data: Data): ((row: number) => number | string | undefined) | undefined {
   const values: unknown = data.values;
   const offset = data.offset;
   const nulls = data.nullCount > 0;
@@ -116,10 +140,15 @@ function numberKeys(data: Data): ((row: number) => number | string | undefined) 
     return nulls ? (row) => (isValidAt(data, row) ? values[offset + row]! : undefined) : (row) => values[offset + row]!;
   }
   if (values instanceof BigInt64Array) {
+    // Reading a BigInt64Array element allocates a BigInt; the two 32-bit halves do not. A high
+    // half within +-2^21 means |value| <= 2^53, which a double holds exactly.
+    const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
     return (row) => {
       if (nulls && !isValidAt(data, row)) return undefined;
-      const value = values[offset + row]!;
-      return value >= -9007199254740991n && value <= 9007199254740991n ? Number(value) : String(value);
+      const at = 2 * (offset + row);
+      const high = words[at + 1]!;
+      if (high >= -0x200000 && high < 0x200000) return high * 4294967296 + (words[at]! >>> 0);
+      return String(values[offset + row]!);
     };
   }
   return undefined;

@@ -1,0 +1,42 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Data, Field, Int64, RecordBatch, Schema, Struct, makeData } from 'apache-arrow';
+import { NumberKeyTable } from '../../../src/delta/write/numberKeyTable';
+import { MergeKeyIndex } from '../../../src/delta/write/mergeKeyIndex';
+import type { StructField } from '../../../src/delta/schema';
+
+const id: StructField = { name: 'id', type: { kind: 'primitive', name: 'long' }, nullable: true, metadata: {} };
+
+/** One `id long` column; null entries are NULL. */
+function ids(values: Array<bigint | null>): RecordBatch {
+  const bitmap = new Uint8Array(Math.ceil(values.length / 8));
+  values.forEach((v, i) => { if (v !== null) bitmap[i >> 3]! |= 1 << (i & 7); });
+  const nulls = values.filter((v) => v === null).length;
+  const data = makeData({ type: new Int64(), length: values.length, nullCount: nulls, nullBitmap: bitmap, data: BigInt64Array.from(values, (v) => v ?? 0n) });
+  const fields = [new Field('id', new Int64(), true)];
+  return new RecordBatch(new Schema(fields), new Data(new Struct(fields), 0, values.length, 0, undefined, [data]));
+}
+
+describe('MERGE key index', () => {
+  for (const [layout, keys] of [['dense', [-3, 0, 5, 1000]], ['hashed', [-(2 ** 53), -7, 3_000_000_000, 2 ** 53 - 1, 42]]] as const) {
+    test(`NumberKeyTable (${layout}): finds every key, reports the first id of a duplicate, misses others`, () => {
+      const table = new NumberKeyTable(Math.min(...keys), Math.max(...keys), keys.length);
+      keys.forEach((key, i) => assert.equal(table.insert(key, i), -1));
+      keys.forEach((key, i) => assert.equal(table.get(key), i));
+      assert.equal(table.insert(keys[1]!, 99), 1);
+      for (const missing of [1, -4, 1001, 2 ** 40, -(2 ** 40)]) assert.equal(table.get(missing), -1);
+    });
+  }
+
+  test('long keys beyond 2^53 stay exact, NULL keys match nothing, duplicates are flagged', () => {
+    const big = 9_007_199_254_740_993n; // 2^53 + 1: as a double it would equal 2^53
+    const index = new MergeKeyIndex([ids([1n, big, null, 7n, 7n])], [id]);
+    assert.equal(index.size, 3);
+    const probe = index.probe(ids([big, 9_007_199_254_740_992n, null, 1n, 7n, 8n]));
+    assert.deepEqual([0, 1, 2, 3, 4, 5].map((row) => {
+      const entry = probe(row);
+      return entry ? [entry.row, entry.duplicate] : undefined;
+    }), [[1, false], undefined, undefined, [0, false], [3, true], undefined]);
+    assert.deepEqual(index.ranges, [[1n, big]]);
+  });
+});
