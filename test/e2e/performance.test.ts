@@ -77,6 +77,16 @@ test(`performance: activation, first rows of a ${BIG_TABLE_ROWS.toLocaleString('
   assert.deepEqual(end[end.length - 1], { number: BIG_TABLE_ROWS, cells: bigTableRow(BIG_TABLE_ROWS - 1) });
   await screenshot(page, 'performance-table-end');
 
+  // Scaled, a wheel step still moves by its pixels (220 px: 10 rows), not by 22 times as many rows.
+  const box = await frame.locator('.viewport').boundingBox();
+  assert.ok(box);
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const topBefore = Math.min(...end.map((row) => row.number));
+  await page.mouse.wheel(0, -220);
+  const wheeled = await waitForDrawnRow(frame, (number) => number < topBefore);
+  const moved = topBefore - Math.min(...wheeled.map((row) => row.number));
+  assert.ok(moved >= 8 && moved <= 12, `a 220 px wheel step moved ${moved} rows`);
+
   // Ctrl+Home and Ctrl+End move the active row to the first and the last row.
   // Focus rather than a click: a click first scrolls its target into view, which at this scale moves rows.
   await frame.locator('.grid').focus();
