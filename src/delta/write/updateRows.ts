@@ -1,9 +1,16 @@
 import type { RecordBatch } from 'apache-arrow';
 import type { Predicate } from '../predicate/ast';
 import { columnsOf } from '../predicate/columnsOf';
+import { columnsOfExpression } from '../predicate/columnsOfExpression';
+import { compileExpression } from '../predicate/compileExpression';
+import type { Expression } from '../predicate/expression';
+import { tableScope } from '../predicate/expressionScope';
+import { InvalidPredicateError } from '../predicate/invalidPredicateError';
+import { parseCondition } from '../predicate/parseExpression';
 import { evaluatePredicate } from '../predicate/evaluatePredicate';
 import { formatPredicate } from '../predicate/formatPredicate';
 import { parsePredicate } from '../predicate/parsePredicate';
+import type { StructType } from '../schema';
 import type { Snapshot } from '../snapshot';
 import { Transaction } from '../transaction/transaction';
 import { columnCells } from '../predicate/readCell';
@@ -34,7 +41,7 @@ export async function updateRows(location: TableLocation, set: Readonly<Record<s
   const snapshot = tx.snapshot as Snapshot;
   const schema = tx.schema;
   const assignments = parseAssignments(set, schema);
-  const predicate = typeof options.where === 'string' ? parsePredicate(options.where, schema) : options.where;
+  const { predicate, condition } = parseWhere(options.where, schema);
   const writer = fileWriterFor(tx, options);
   const changes = tx.properties['delta.enableChangeDataFeed'] === 'true' ? new ChangeDataWriter(tx, options) : undefined;
   const checker = new ConstraintChecker(tableConstraints(schema, tx.properties), schema);
@@ -56,9 +63,15 @@ export async function updateRows(location: TableLocation, set: Readonly<Record<s
     await changes?.write(rows, 'update_preimage');
     await changes?.write(updated, 'update_postimage');
   };
-  const match = (batch: RecordBatch): Uint8Array => (predicate ? evaluatePredicate(predicate, batch, schema) : new Uint8Array(batch.numRows).fill(1));
-  // Matching reads only the predicate's top-level columns; the rest is decoded for files with matches.
-  const matchColumns = predicate ? [...new Set(columnsOf(predicate).map((path) => path[0] as string))] : [];
+  const match = (batch: RecordBatch): Uint8Array => {
+    if (predicate) return evaluatePredicate(predicate, batch, schema);
+    if (!condition) return new Uint8Array(batch.numRows).fill(1);
+    const holds = compileExpression(condition, (column) => columnCells(batch, column.path, column.type));
+    return Uint8Array.from({ length: batch.numRows }, (_, row) => (holds(row) === true ? 1 : 0));
+  };
+  // Matching reads only the condition's top-level columns; the rest is decoded for files with matches.
+  const paths = predicate ? columnsOf(predicate) : condition ? columnsOfExpression(condition).map((c) => c.path) : [];
+  const matchColumns = [...new Set(paths.map((path) => path[0] as string))];
   try {
     for (const [index, file] of candidates.entries()) {
       options.signal?.throwIfAborted();
@@ -75,7 +88,7 @@ export async function updateRows(location: TableLocation, set: Readonly<Record<s
     const bytesAdded = written.reduce((n, f) => n + f.size, 0);
     const { version } = await tx.commit({
       operation: 'UPDATE',
-      parameters: { predicate: predicate ? [formatPredicate(predicate)] : [] },
+      parameters: { predicate: predicate ? [formatPredicate(predicate)] : typeof options.where === 'string' ? [options.where] : [] },
       metrics: {
         numRemovedFiles: filesRemoved,
         numAddedFiles: written.length,
@@ -90,5 +103,25 @@ export async function updateRows(location: TableLocation, set: Readonly<Record<s
     await writer.abort();
     await changes?.abort();
     throw error;
+  }
+}
+
+/**
+ * The WHERE of an UPDATE: a predicate of the `--where` language when it is one (files are then
+ * skipped by their statistics), else a condition of the expression language such as
+ * `qty * 2 > reorder_level`, evaluated on every row. When neither reads it, the predicate's error
+ * is the one reported.
+ */
+function parseWhere(where: string | Predicate | undefined, schema: StructType): { predicate?: Predicate; condition?: Expression } {
+  if (typeof where !== 'string') return where ? { predicate: where } : {};
+  try {
+    return { predicate: parsePredicate(where, schema) };
+  } catch (error) {
+    if (!(error instanceof InvalidPredicateError)) throw error;
+    try {
+      return { condition: parseCondition(where, tableScope(schema)) };
+    } catch {
+      throw error;
+    }
   }
 }

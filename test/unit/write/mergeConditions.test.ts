@@ -175,6 +175,11 @@ for (const dvs of [false, true]) {
         await assert.rejects(updateRows(dir, { qty: 'qty * 2' }), (e) => isDeltaError(e, 'DELTA_ARITHMETIC_OVERFLOW') && /4294966000 is out of the range of integer/.test(e.message));
         await assert.rejects(updateRows(dir, { qty: "name" }), (e) => isDeltaError(e, 'DELTA_INVALID_EXPRESSION') && /qty is integer: expected a numeric expression, found string/.test(e.message));
         assert.equal((await (await DeltaTable.open(dir)).history()).length, 2);
+        // A WHERE beyond column-op-literal is an expression condition (every row evaluated).
+        await assert.rejects(updateRows(dir, { name: "'big'" }, { where: 'qty * 2 > 100' }), (e) => isDeltaError(e, 'DELTA_ARITHMETIC_OVERFLOW'));
+        const byExpression = await updateRows(dir, { name: "'big'" }, { where: 'CAST(qty AS bigint) * 2 > 100 OR id = price * 100' });
+        assert.equal(byExpression.rowsAdded, 1);
+        assert.deepEqual((await readRows(dir, 'id')).map((r) => r.name), ['A!', null, 'big']);
       } finally {
         await cleanup();
       }
