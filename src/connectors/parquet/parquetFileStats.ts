@@ -10,7 +10,7 @@ import type { ParquetFooter } from './parquetFooter';
 type LeafKind =
   | { kind: 'int' } | { kind: 'float' } | { kind: 'boolean' } | { kind: 'string' } | { kind: 'date' }
   | { kind: 'timestamp'; unit: 'MILLIS' | 'MICROS' | 'NANOS'; utc: boolean }
-  | { kind: 'decimal'; scale: number; physical: SchemaElement['type'] };
+  | { kind: 'decimal'; scale: number; physical: SchemaElement['type']; statsAsDoubles: boolean };
 
 interface Leaf {
   /** Path of names from the root, as in the Delta stats tree (no column mapping on converted tables). */
@@ -52,15 +52,18 @@ export function statsFromParquetFooter(footer: ParquetFooter): string {
   const { metadata } = footer;
   const leaves = statsLeaves(parquetSchema(metadata));
   const byPath = new Map(leaves.map((leaf) => [leaf.path.join('\u0000'), newAccumulator(leaf)]));
-  const rawDecimalStats = leaves.some((l) => l.kind.kind === 'decimal') ? rawStatistics(footer) : undefined;
+  // Decoding the footer a second time for raw decimal bytes is a good part of the cost of a footer:
+  // only done when a decimal bound is too large for hyparquet's double to hold it exactly.
+  let rawDecimalStats: RawBounds[][] | undefined;
+  const rawDecimal = (rowGroup: number, column: number): RawBounds | undefined =>
+    (rawDecimalStats ??= rawStatistics(footer))[rowGroup]?.[column];
 
   metadata.row_groups.forEach((rowGroup, rowGroupIndex) => {
     rowGroup.columns.forEach((chunk, columnIndex) => {
       const meta = chunk.meta_data;
       const acc = meta && byPath.get(meta.path_in_schema.join('\u0000'));
       if (!acc || !meta) return;
-      const raw = acc.leaf.kind.kind === 'decimal' ? rawDecimalStats?.[rowGroupIndex]?.[columnIndex] : undefined;
-      addChunk(acc, meta, rowGroup.num_rows, raw);
+      addChunk(acc, meta, rowGroup.num_rows, () => rawDecimal(rowGroupIndex, columnIndex));
     });
   });
 
@@ -113,7 +116,9 @@ function leafKind(element: SchemaElement): LeafKind | undefined {
   const logical = element.logical_type;
   const converted = element.converted_type;
   if (logical?.type === 'DECIMAL' || converted === 'DECIMAL') {
-    return { kind: 'decimal', scale: logical?.type === 'DECIMAL' ? logical.scale : element.scale ?? 0, physical: element.type };
+    const scale = logical?.type === 'DECIMAL' ? logical.scale : element.scale ?? 0;
+    // hyparquet divides decimal statistics by 10^scale into doubles only under this annotation.
+    return { kind: 'decimal', scale, physical: element.type, statsAsDoubles: converted === 'DECIMAL' && (element.scale ?? 0) === scale };
   }
   switch (element.type) {
     case 'BOOLEAN': return { kind: 'boolean' };
@@ -159,7 +164,7 @@ function newAccumulator(leaf: Leaf): Accumulator {
 
 interface RawBounds { min?: Uint8Array; max?: Uint8Array; legacyMin?: Uint8Array; legacyMax?: Uint8Array }
 
-function addChunk(acc: Accumulator, meta: ColumnMetaData, rows: bigint, rawDecimal: RawBounds | undefined): void {
+function addChunk(acc: Accumulator, meta: ColumnMetaData, rows: bigint, rawDecimal: () => RawBounds | undefined): void {
   const stats = meta.statistics;
   const nulls = stats?.null_count;
   acc.nullCount = acc.nullCount === undefined || nulls === undefined ? undefined : acc.nullCount + nulls;
@@ -173,8 +178,16 @@ function addChunk(acc: Accumulator, meta: ColumnMetaData, rows: bigint, rawDecim
   let minSource: MinMaxType | Uint8Array | undefined = hasNew ? stats.min_value : useLegacy ? stats.min : undefined;
   let maxSource: MinMaxType | Uint8Array | undefined = hasNew ? stats.max_value : useLegacy ? stats.max : undefined;
   if (acc.leaf.kind.kind === 'decimal') {
-    minSource = hasNew ? rawDecimal?.min : useLegacy ? rawDecimal?.legacyMin : undefined;
-    maxSource = hasNew ? rawDecimal?.max : useLegacy ? rawDecimal?.legacyMax : undefined;
+    const { scale, statsAsDoubles } = acc.leaf.kind;
+    const exact = statsAsDoubles && [minSource, maxSource].every((v) => v === undefined || exactUnscaled(v, scale) !== undefined);
+    if (exact) {
+      minSource = minSource === undefined ? undefined : exactUnscaled(minSource, scale);
+      maxSource = maxSource === undefined ? undefined : exactUnscaled(maxSource, scale);
+    } else {
+      const raw = rawDecimal();
+      minSource = hasNew ? raw?.min : useLegacy ? raw?.legacyMin : undefined;
+      maxSource = hasNew ? raw?.max : useLegacy ? raw?.legacyMax : undefined;
+    }
   }
   if (stats.is_min_value_exact === false) minSource = undefined;
   if (stats.is_max_value_exact === false) maxSource = undefined;
@@ -216,6 +229,7 @@ function comparable(value: MinMaxType | Uint8Array, kind: LeafKind): Comparable 
         return undefined; // not UTF-8: no trustworthy bound
       }
     case 'decimal':
+      if (typeof value === 'bigint') return value; // already unscaled (exactUnscaled)
       return value instanceof Uint8Array ? decimalFromBytes(value, kind.physical) : undefined;
   }
 }
@@ -249,6 +263,20 @@ function timestampBound(ticks: bigint, kind: Extract<LeafKind, { kind: 'timestam
   if (Math.abs(millis) > MAX_DATE_MS) return undefined;
   const iso = new Date(millis).toISOString();
   return kind.utc ? iso : iso.slice(0, -1);
+}
+
+/** Below this, an unscaled value survives hyparquet's `unscaled / 10^scale` double and back exactly. */
+const EXACT_UNSCALED_LIMIT = 2 ** 50;
+
+/**
+ * The unscaled value of a decimal bound hyparquet turned into a double, when that is exact: the
+ * division and the multiplication back each err by at most half an ulp, far below 0.5 for values
+ * under 2^50 (scales up to 22 keep 10^scale exact).
+ */
+function exactUnscaled(value: MinMaxType | Uint8Array, scale: number): bigint | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value) || scale > 22) return undefined;
+  const unscaled = value * 10 ** scale;
+  return Math.abs(unscaled) < EXACT_UNSCALED_LIMIT ? BigInt(Math.round(unscaled)) : undefined;
 }
 
 /** Unscaled decimal from raw statistics bytes: little-endian INT32/INT64, else big-endian two's complement. */

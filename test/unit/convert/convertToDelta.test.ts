@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { tableFromArrays, type Table } from 'apache-arrow';
+import { Decimal, makeData, makeVector, Table, tableFromArrays } from 'apache-arrow';
 import { convertToDelta } from '../../../src/ops/convert/convertToDelta';
 import { isDeltaError } from '../../../src/delta/errors';
 import { parseFileStats } from '../../../src/delta/stats/fileStats';
@@ -118,6 +118,31 @@ describe('convertToDelta', () => {
     const run = convertToDelta(dir, { concurrency: 1, onProgress: (done) => { if (done === 2) controller.abort(); }, signal: controller.signal });
     await assert.rejects(run, { name: 'AbortError' });
     assert.deepEqual(await logFiles(dir), []);
+  }));
+
+  test('decimal bounds are exact whether read from the footer as doubles (small) or as raw bytes (from 2^50 up)', () => withDir(async (dir) => {
+    const decimals = (precision: number, unscaled: bigint[]): Table => {
+      const words = new Uint32Array(unscaled.length * 4);
+      unscaled.forEach((u, i) => {
+        const wide = BigInt.asUintN(128, u);
+        for (let w = 0; w < 4; w++) words[i * 4 + w] = Number((wide >> BigInt(32 * w)) & 0xffffffffn);
+      });
+      const type = new Decimal(2, precision, 128);
+      return new Table({ amount: makeVector(makeData({ type, length: unscaled.length, nullCount: 0, data: words })) });
+    };
+    const big = 2n ** 50n;
+    await writeParquetFile(join(dir, 'small.parquet'), decimals(18, [-5n, big - 1n, 123n]));
+    await writeParquetFile(join(dir, 'large.parquet'), decimals(18, [-(big + 7n), 1n, 999_999_999_999_999_999n]));
+    await writeParquetFile(join(dir, 'wide.parquet'), decimals(18, [-(big - 1n), 10n ** 17n + 1n]));
+    await convertToDelta(dir, { partitionBy: [] });
+    const snapshot = await (await DeltaTable.open(dir)).snapshot();
+    const bounds = (path: string): unknown => {
+      const stats = parseFileStats(snapshot.files().find((f) => f.path === path)?.stats, snapshot.schema, 'none');
+      return [stats?.min(['amount']), stats?.max(['amount'])];
+    };
+    assert.deepEqual(bounds('small.parquet'), [{ unscaled: -5n, scale: 2 }, { unscaled: big - 1n, scale: 2 }]);
+    assert.deepEqual(bounds('large.parquet'), [{ unscaled: -(big + 7n), scale: 2 }, { unscaled: 999_999_999_999_999_999n, scale: 2 }]);
+    assert.deepEqual(bounds('wide.parquet'), [{ unscaled: -(big - 1n), scale: 2 }, { unscaled: 10n ** 17n + 1n, scale: 2 }]);
   }));
 
   test('double bounds only from parquet-mr footers: other writers leave NaN out of min/max', () => withDir(async (dir) => {
