@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Utf8, tableFromArrays, vectorFromArray, type RecordBatch } from 'apache-arrow';
+import { Table, Utf8, vectorFromArray, type RecordBatch } from 'apache-arrow';
 import { parquetMetadata } from 'hyparquet';
 import { ParquetFileEncoder } from '../../../src/parquet/parquetFileEncoder';
 import { decodeParquet } from '../../../src/parquet/readParquet';
@@ -8,8 +8,8 @@ import { encodeParquet } from '../../../src/parquet/writeParquet';
 
 /** Rows `from`.. in slices of `per` rows of one batch (one schema, as a writer's batches have). */
 function batchesOf(from: number, count: number, per: number): RecordBatch[] {
-  const whole = tableFromArrays({
-    id: BigInt64Array.from({ length: count }, (_, i) => BigInt(from + i)),
+  const whole = new Table({
+    id: vectorFromArray(BigInt64Array.from({ length: count }, (_, i) => BigInt(from + i))),
     name: vectorFromArray(Array.from({ length: count }, (_, i) => ((from + i) % 7 === 0 ? null : `name-${from + i}`)), new Utf8()),
   }).batches[0] as RecordBatch;
   const out: RecordBatch[] = [];
