@@ -1,5 +1,6 @@
 import { defineCommand, parseCommand } from '../args';
 import { type CliCommand, type CliIO, writeJson, writeText } from '../command';
+import { UsageError } from '../errors';
 import { createProgressReporter } from '../progress';
 import type { MatchedClause, NotMatchedBySourceClause, NotMatchedClause } from '../../delta/write/mergeClauses';
 import { mergeRows, type MergeOptions, type MergeSummary } from '../../delta/write/mergeRows';
@@ -8,7 +9,7 @@ import { parseAssignmentList } from './assignmentList';
 import { openSourceFile, SOURCE_FORMATS } from './sourceFile';
 import { JSON_OPTION, TABLE_POSITIONAL } from './tableOptions';
 
-const CONDITION = 'condition, or TRUE';
+const CONDITION = 'cond|TRUE';
 
 const spec = defineCommand({
   name: 'merge',
@@ -40,7 +41,6 @@ export const mergeCommand: CliCommand = {
   async run(argv: readonly string[], io: CliIO): Promise<void> {
     const { options, positionals } = parseCommand(spec, argv);
     const path = positionals[0] as string;
-    const table = await openTable(path);
     const set = options.set !== undefined ? parseAssignmentList(options.set, 'merge') : undefined;
     const condition = (text: string): { condition?: string } => (/^\s*true\s*$/i.test(text) ? {} : { condition: text });
     const clauses: Pick<MergeOptions, 'matched' | 'notMatched' | 'notMatchedBySource'> = {};
@@ -49,6 +49,7 @@ export const mergeCommand: CliCommand = {
       const position = (flag: string): number => argv.findIndex((a) => a === `--${flag}` || a.startsWith(`--${flag}=`));
       const matched: Array<[number, MatchedClause]> = [];
       const update = options['when-matched-update'];
+      if (set && update === undefined) throw new UsageError('--set gives the values of --when-matched-update; add that clause (its condition may be TRUE)', 'merge');
       const remove = options['when-matched-delete'];
       if (update !== undefined) matched.push([position('when-matched-update'), { action: 'update', ...condition(update), ...(set ? { set } : {}) }]);
       if (remove !== undefined) matched.push([position('when-matched-delete'), { action: 'delete', ...condition(remove) }]);
@@ -60,6 +61,7 @@ export const mergeCommand: CliCommand = {
     } else if (set) {
       clauses.matched = [{ action: 'update', set }];
     }
+    const table = await openTable(path);
     const opened = await openSourceFile('merge', options.source, options.format, (await table.snapshot()).schema, process.stdin, io.signal);
     let summary: MergeSummary;
     try {
