@@ -43,6 +43,7 @@ export async function runPipeline(pipeline: PipelineDefinition, options: Pipelin
         ...(pipeline.slot === undefined ? {} : { slot: pipeline.slot }),
         ...(pipeline.publication === undefined ? {} : { publication: pipeline.publication }),
         ...(options.onCommit ? { onCommit: options.onCommit } : {}),
+        ...(options.onReconnect ? { onReconnect: options.onReconnect } : {}),
         ...(pipeline.deletionVectors ? { deletionVectors: true } : {}),
       }),
     };
