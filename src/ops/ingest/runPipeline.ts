@@ -15,6 +15,8 @@ export interface PipelineRunOptions {
   signal?: AbortSignal;
   /** cdc: after each Delta commit. */
   onCommit?: (commit: CdcCommit) => void;
+  /** cdc --follow: the connection was lost and is tried again after `delayMs`. */
+  onReconnect?: (attempt: { delayMs: number; reason: string }) => void;
   /** snapshot: rows written so far (done = rows, total = 0). */
   onProgress?: ProgressCallback;
 }
