@@ -49,6 +49,7 @@ export class ConvertProgress {
   private lastSave = Date.now();
   private segment = 0;
   private saving: Promise<void> = Promise.resolve();
+  private closed = false;
   private readonly runId = randomUUID();
 
   private constructor(
@@ -78,13 +79,24 @@ export class ConvertProgress {
 
   /** Records a footer just read; saves a segment when enough have piled up. */
   record(file: ObjectMeta, footer: FooterSummary): Promise<void> {
+    if (this.closed) return this.saving;
     this.pending.push({ path: file.path, size: file.size, modifiedMs: file.modifiedMs, ...footer });
     if (this.pending.length >= SEGMENT_FILES || Date.now() - this.lastSave >= SEGMENT_MILLIS) return this.flush();
     return this.saving;
   }
 
-  /** Saves what is pending (also after a failure or a cancel, so the next run starts from there). */
-  flush(): Promise<void> {
+  /**
+   * Saves what is pending and records nothing more: called when the reads end, also after a
+   * failure or a cancel (so the next run starts from there), when reads still in flight must not
+   * save anything after the conversion has returned.
+   */
+  close(): Promise<void> {
+    const saved = this.flush();
+    this.closed = true;
+    return saved;
+  }
+
+  private flush(): Promise<void> {
     const files = this.pending;
     this.pending = [];
     this.lastSave = Date.now();

@@ -123,7 +123,7 @@ export async function convertToDelta(location: string | ObjectStore, options: Co
     throw error;
   } finally {
     // Also after a cancel or a bad file: the next run starts from every footer read so far.
-    if (!options.dryRun) await saved.flush();
+    if (!options.dryRun) await saved.close();
   }
 
   // In listing order, so that which file a conflict is blamed on does not depend on I/O timing.
