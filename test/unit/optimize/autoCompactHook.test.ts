@@ -113,4 +113,17 @@ describe('auto-compaction after writes (post-commit hook)', () => {
     const commit = await lastCommit(dir);
     assert.deepEqual([commit.operation, commit.auto], ['OPTIMIZE', 'true']);
   }));
+
+  test('lakehouse import of a CSV into partitions b (4 small files + 1) and c (new): b is compacted, c is not', () => withRoot(async (root) => {
+    const dir = join(root, 't');
+    await writeSmallFiles(dir, 12, 10, { parts: ['a', 'a', 'b'], partitioned: true, properties: ON });
+    const csv = join(root, 'rows.csv');
+    await writeFile(csv, 'id,x,y,w,part,payload\n900,1,2,0.5,b,csv\n901,3,4,0.25,c,csv\n');
+    const imported = await cli(['import', csv, '--to', dir, '--json']);
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.doesNotThrow(() => JSON.parse(imported.stdout), 'stdout stays one JSON document');
+    assert.match(imported.stderr, /auto-compaction \(.*\): 5 small file\(s\) in 1 partition bin\(s\) rewritten as 1 file\(s\)/);
+    assert.deepEqual(await filesPerPartition(dir), { a: 8, b: 1, c: 1 });
+    assert.equal((await tableRows(dir)).length, 122);
+  }));
 });
