@@ -66,6 +66,11 @@ export class Snapshot {
     return this.state.txns.get(appId)?.version;
   }
 
+  /** The appIds of every idempotent writer that has committed to this table. */
+  txnAppIds(): string[] {
+    return [...this.state.txns.keys()];
+  }
+
   domainMetadata(domain: string): DomainMetadata | undefined {
     return this.state.domains.get(domain);
   }

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { parsePipeline, type PipelineDefinition } from '../../ops/ingest/pipelineDefinition';
+import { replicationSlotName } from '../../ops/ingest/replicationSlotName';
 
 /** What the "Ingest into Delta…" wizard asked. Pure data, so the definition it makes is unit-tested. */
 export interface IngestAnswers {
@@ -43,7 +43,7 @@ export function pipelineFromAnswers(answers: IngestAnswers): PipelineDefinition 
     if (!sameColumns(answers.key, answers.primaryKey)) definition.key = answers.key;
   }
   if (answers.mode === 'cdc') {
-    definition.slot = slotNameFor(answers.name, absolute);
+    definition.slot = replicationSlotName(answers.name, absolute);
     definition.until = 'once';
   }
   return parsePipeline(JSON.stringify(definition), `${answers.name}.json`);
@@ -68,15 +68,6 @@ export function defaultPipelineName(table: string): string {
 
 export function pipelineNameProblem(name: string): string | undefined {
   return PIPELINE_NAME.test(name) ? undefined : 'Use letters, digits, ".", "_" and "-", starting with a letter or digit.';
-}
-
-/**
- * A replication slot of this pipeline: slot names are at most 63 of [a-z0-9_]; the hash of the
- * target keeps two workspaces' pipelines of the same name apart on one server.
- */
-export function slotNameFor(pipelineName: string, absoluteTarget: string): string {
-  const base = pipelineName.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 40);
-  return `lakehouse_${base}_${createHash('sha256').update(absoluteTarget).digest('hex').slice(0, 8)}`;
 }
 
 function sameColumns(a: readonly string[], b: readonly string[]): boolean {

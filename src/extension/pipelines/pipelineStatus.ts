@@ -5,6 +5,7 @@ import type { Snapshot } from '../../delta/snapshot';
 import { openIfExists } from '../../delta/write/tableLocation';
 import { WATERMARK_DOMAIN_PREFIX } from '../../ops/ingest/ingestPostgresIncremental';
 import type { LoadedPipeline } from '../../ops/ingest/pipelineDefinition';
+import { SLOT_NAME_PREFIX } from '../../ops/ingest/replicationSlotName';
 import type { PipelinePosition, PipelineStatus } from '../../../webview/protocol/pipeline';
 
 /** How many recent commits the log-based rate looks at. */
@@ -43,7 +44,7 @@ export async function readTableFacts(pipeline: LoadedPipeline): Promise<TableFac
  * The position as the engine records it: cdc in the txn action of its slot (version = the LSN the
  * table is consistent with), incremental in a `lakehouse.ingest.watermark:` domain.
  */
-export function tableFacts(pipeline: LoadedPipeline, snapshot: Pick<Snapshot, 'version' | 'timestamp' | 'txnVersion' | 'domains'>, history: readonly HistoryEntry[]): TableFacts {
+export function tableFacts(pipeline: LoadedPipeline, snapshot: Pick<Snapshot, 'version' | 'timestamp' | 'txnVersion' | 'txnAppIds' | 'domains'>, history: readonly HistoryEntry[]): TableFacts {
   return {
     version: snapshot.version,
     lastCommitAt: snapshot.timestamp,
@@ -52,12 +53,12 @@ export function tableFacts(pipeline: LoadedPipeline, snapshot: Pick<Snapshot, 'v
   };
 }
 
-function positionOf(pipeline: LoadedPipeline, snapshot: Pick<Snapshot, 'txnVersion' | 'domains'>): PipelinePosition {
+function positionOf(pipeline: LoadedPipeline, snapshot: Pick<Snapshot, 'txnVersion' | 'txnAppIds' | 'domains'>): PipelinePosition {
   const { definition } = pipeline;
   if (definition.mode === 'cdc') {
-    if (definition.slot === undefined) return { kind: 'none', reason: 'the pipeline names no slot, so its LSN cannot be looked up' };
-    const lsn = snapshot.txnVersion(definition.slot);
-    return lsn === undefined ? { kind: 'none', reason: 'no change committed yet' } : { kind: 'lsn', lsn: formatLsn(lsn), slot: definition.slot };
+    const slot = definition.slot ?? onlyDefaultSlot(snapshot);
+    const lsn = slot === undefined ? undefined : snapshot.txnVersion(slot);
+    return slot === undefined || lsn === undefined ? { kind: 'none', reason: 'no change committed yet' } : { kind: 'lsn', lsn: formatLsn(lsn), slot };
   }
   if (definition.mode === 'incremental') {
     // appId is pg:<database>/<schema.table as the server quotes it>; match on the table part.
@@ -68,6 +69,15 @@ function positionOf(pipeline: LoadedPipeline, snapshot: Pick<Snapshot, 'txnVersi
     return state ? { kind: 'watermark', ...state } : { kind: 'none', reason: 'no watermark stored yet' };
   }
   return { kind: 'none', reason: 'a snapshot copies the whole source each run' };
+}
+
+/**
+ * A pipeline without a `slot` uses the engine's default name, derived from the source table as the
+ * server resolves it: rather than ask the server, take the table's one slot-named txn appId.
+ */
+function onlyDefaultSlot(snapshot: Pick<Snapshot, 'txnAppIds'>): string | undefined {
+  const slots = snapshot.txnAppIds().filter((appId) => appId.startsWith(SLOT_NAME_PREFIX));
+  return slots.length === 1 ? slots[0] : undefined;
 }
 
 function watermarkOf(configuration: string): { column: string; value: string } | undefined {

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { resolve } from 'node:path';
 import type pg from 'pg';
 import { formatLsn, parseLsn } from '../../connectors/postgres/lsn';
 import { isConnectionLoss, ReplicationStreamEnded } from '../../connectors/postgres/connectionLoss';
@@ -14,6 +12,7 @@ import { DeltaError } from '../../delta/errors';
 import { openIfExists } from '../../delta/write/tableLocation';
 import { writeTable } from '../../delta/write/writeTable';
 import { applyKeyedChanges } from './applyKeyedChanges';
+import { replicationSlotName } from './replicationSlotName';
 
 export interface CdcBatching {
   /** Commit once this many row changes are buffered (default 50,000). */
@@ -145,7 +144,7 @@ async function streamChanges(options: PostgresCdcIngest, carried: { result?: Pos
         `${table} has no primary key, which cdc mode needs to apply updates and deletes to the right rows. Add a PRIMARY KEY, or use --mode snapshot.`);
     }
     let buffer = new PgChangeBuffer(schema, schema.primaryKey);
-    const slot = options.slot ?? defaultSlotName(table, options.target);
+    const slot = options.slot ?? replicationSlotName(table, options.target);
     const publication = options.publication ?? slot;
     const { created: publicationCreated } = await ensurePublication(client, publication, table);
     const replicaIdentityChanged = await ensureFullReplicaIdentity(client, table);
@@ -359,12 +358,6 @@ async function initialSnapshot(client: pg.Client, replication: pg.Client, schema
   } finally {
     await reader.close();
   }
-}
-
-/** Slot names are at most 63 lower-case letters, digits and underscores. */
-function defaultSlotName(table: string, target: string): string {
-  const base = table.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 40);
-  return `lakehouse_${base}_${createHash('sha256').update(resolve(target)).digest('hex').slice(0, 8)}`;
 }
 
 /** The insert position: with synchronous_commit off, the write position can lag behind committed transactions. */

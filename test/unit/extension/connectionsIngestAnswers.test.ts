@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { isDeltaError } from '../../../src/delta/errors';
 import {
-  defaultPipelineName, pipelineFileText, pipelineFromAnswers, pipelineNameProblem, qualifiedName, slotNameFor, type IngestAnswers,
+  defaultPipelineName, pipelineFileText, pipelineFromAnswers, pipelineNameProblem, qualifiedName, type IngestAnswers,
 } from '../../../src/extension/connections/ingestAnswers';
 import { parsePipeline } from '../../../src/ops/ingest/pipelineDefinition';
+import { replicationSlotName } from '../../../src/ops/ingest/replicationSlotName';
 
 const workspace = '/home/me/lake';
 const base: IngestAnswers = {
@@ -34,10 +35,10 @@ test('incremental answers keep the watermark, and the key only when it is not th
 test('cdc answers name the slot explicitly, the same for the same pipeline and target, and run once by default', () => {
   const cdc = pipelineFromAnswers({ ...base, mode: 'cdc' });
   assert.equal(cdc.until, 'once');
-  assert.equal(cdc.slot, slotNameFor('public-orders', join(workspace, 'bronze/orders')));
+  assert.equal(cdc.slot, replicationSlotName('public-orders', join(workspace, 'bronze/orders')));
   assert.match(cdc.slot ?? '', /^lakehouse_public_orders_[0-9a-f]{8}$/);
-  assert.notEqual(slotNameFor('public-orders', '/other/orders'), cdc.slot);
-  assert.ok(slotNameFor('x'.repeat(100), '/t').length <= 63);
+  assert.notEqual(replicationSlotName('public-orders', '/other/orders'), cdc.slot);
+  assert.ok(replicationSlotName('x'.repeat(100), '/t').length <= 63);
   assert.equal(cdc.key, undefined);
   assert.equal(cdc.partitionBy, undefined);
 });
