@@ -89,6 +89,15 @@ describe('auto-compaction after writes (post-commit hook)', () => {
     assert.deepEqual(await filesPerPartition(on), { a: 4 });
   }));
 
+  test('a row-tracking table is left as it is: the write stands and no compaction is attempted', () => withRoot(async (root) => {
+    const dir = join(root, 't');
+    const tracked = { ...ON, 'delta.enableRowTracking': 'true' };
+    const { autoCompactions } = await withAutoCompaction(() => writeSmallFiles(dir, 8, 10, { parts: ['a'], partitioned: true, properties: tracked }));
+    assert.deepEqual(autoCompactions, []);
+    assert.deepEqual(await filesPerPartition(dir), { a: 8 });
+    assert.equal((await tableRows(dir)).length, 80);
+  }));
+
   test('a DELETE that rewrites a file touches its partition: 5 small files there are compacted', () => withRoot(async (root) => {
     const dir = join(root, 't');
     await writeSmallFiles(dir, 6, 10, { parts: ['a'], partitioned: true, properties: ON });
