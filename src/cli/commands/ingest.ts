@@ -3,7 +3,7 @@ import { runPipeline } from '../../ops/ingest/runPipeline';
 import { defineCommand, parseCommand } from '../args';
 import type { CliCommand, CliIO } from '../command';
 import { UsageError } from '../errors';
-import { commitReporter, writePipelineReport } from './pipelineReport';
+import { followReporters, writePipelineReport } from './pipelineReport';
 import { JSON_OPTION } from './tableOptions';
 
 const spec = defineCommand({
@@ -59,7 +59,7 @@ export const ingestCommand: CliCommand = {
     };
     if (definition.mode !== 'snapshot' && options.table === undefined) throw new UsageError(`--mode ${definition.mode} needs --table`, spec.name);
     if (definition.mode === 'incremental' && options.watermark === undefined) throw new UsageError('--mode incremental needs --watermark <column>', spec.name);
-    const run = await runPipeline(definition, { signal: io.signal, ...(options.follow ? { onCommit: commitReporter(io) } : {}) });
+    const run = await runPipeline(definition, { signal: io.signal, ...(options.follow ? followReporters(io) : {}) });
     await writePipelineReport(io, run, options.to, redactUrl(options.url), options.json);
   },
 };

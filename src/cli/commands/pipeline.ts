@@ -4,7 +4,7 @@ import { runPipeline } from '../../ops/ingest/runPipeline';
 import { defineCommand, parseCommand } from '../args';
 import type { CliCommand, CliIO } from '../command';
 import { UsageError } from '../errors';
-import { commitReporter, writePipelineReport } from './pipelineReport';
+import { followReporters, writePipelineReport } from './pipelineReport';
 import { JSON_OPTION } from './tableOptions';
 
 const spec = defineCommand({
@@ -29,7 +29,7 @@ export const pipelineCommand: CliCommand = {
     const pipeline = await loadPipeline(positionals[1] as string, process.cwd());
     const definition = options.follow ? { ...pipeline.definition, until: 'follow' as const } : pipeline.definition;
     const follow = definition.mode === 'cdc' && definition.until === 'follow';
-    const run = await runPipeline(definition, { signal: io.signal, ...(follow ? { onCommit: commitReporter(io) } : {}) });
+    const run = await runPipeline(definition, { signal: io.signal, ...(follow ? followReporters(io) : {}) });
     await writePipelineReport(io, run, definition.to, redactUrl(definition.url), options.json);
   },
 };

@@ -1,7 +1,7 @@
 import type { CliIO } from '../command';
 import { writeJson, writeText } from '../command';
 import type { CdcCommit } from '../../ops/ingest/ingestPostgresCdc';
-import type { PipelineRunResult } from '../../ops/ingest/runPipeline';
+import type { PipelineRunOptions, PipelineRunResult } from '../../ops/ingest/runPipeline';
 
 /** Prints what an ingest run did: JSON (the result plus the redacted source) or one line. */
 export async function writePipelineReport(io: CliIO, run: PipelineRunResult, target: string, source: string, json: boolean): Promise<void> {
@@ -9,9 +9,15 @@ export async function writePipelineReport(io: CliIO, run: PipelineRunResult, tar
   await writeText(io.stdout, `${summaryLine(run, target)}\n`);
 }
 
-/** cdc --follow: one stderr line per Delta commit, with the lag behind the source. */
-export function commitReporter(io: CliIO): (commit: CdcCommit) => void {
-  return (c) => { void writeText(io.stderr, `version ${c.version}: ${c.changes} changes up to LSN ${c.lsn}, lag ${c.lagMs} ms\n`); };
+/**
+ * cdc --follow reports on stderr: one line per Delta commit with the lag behind the source, and
+ * one per reconnect attempt after the server went away, so a stalled stream is never silent.
+ */
+export function followReporters(io: CliIO): Pick<PipelineRunOptions, 'onCommit' | 'onReconnect'> {
+  return {
+    onCommit: (c: CdcCommit) => { void writeText(io.stderr, `version ${c.version}: ${c.changes} changes up to LSN ${c.lsn}, lag ${c.lagMs} ms\n`); },
+    onReconnect: ({ delayMs, reason }) => { void writeText(io.stderr, `connection lost (${reason}); reconnecting in ${delayMs} ms\n`); },
+  };
 }
 
 function summaryLine(run: PipelineRunResult, target: string): string {
