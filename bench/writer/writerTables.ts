@@ -11,7 +11,8 @@ const execFileAsync = promisify(execFile);
 const GENERATOR_VERSION = 1;
 
 export const WRITER_CACHE_DIR = join(CACHE_DIR, 'writer');
-const WORK_DIR = join(WRITER_CACHE_DIR, 'work');
+// One per bench process: two benches run at once on a shared machine must not delete each other's tables.
+const WORK_DIR = join(WRITER_CACHE_DIR, `work-${process.pid}`);
 
 export interface TargetTables { plain: string; dv: string }
 
