@@ -1,5 +1,6 @@
-import { Data, RecordBatch, Struct } from 'apache-arrow';
+import { Data, RecordBatch, Struct, type Table } from 'apache-arrow';
 import { decodeParquet, parquetRowGroupSizes, ParquetDecodeError } from '../../parquet/readParquet';
+import { decodeParquetColumns } from '../../parquet/readParquetColumns';
 import type { AddFile } from '../actions';
 import { toArrowSchema } from '../arrowSchema';
 import type { DeletedRows } from '../deletionVectors/deletedRows';
@@ -35,7 +36,7 @@ export interface DataFileContent {
    * predicate's columns first and decodes the rest only of files it rewrites. The batches cover
    * the same rows as `batches` (their `rowOffset` says where), not necessarily in the same pieces.
    */
-  batchesOf(columns: readonly string[]): Iterable<FileRows>;
+  batchesOf(columns: readonly string[]): Iterable<FileRows> | AsyncIterable<FileRows>;
 }
 
 /**
@@ -63,51 +64,70 @@ export async function readDataFile(snapshot: Snapshot, file: AddFile, batchSize 
   } catch (error) {
     throw corrupt(error);
   }
-  /**
-   * Every column is decoded a row group at a time (memory bounded by a row group); a projection
-   * in one call for all row groups, since each call copies the whole file into wasm memory.
-   */
-  function* decode(fields: readonly StructField[], oneCall: boolean): Generator<FileRows> {
+  /** The logical batches of decoded pieces (undefined source: partition columns only). */
+  function* logicalRows(fields: readonly StructField[], pieces: Array<{ length: number; source: Data | undefined }>, firstRow: number): Generator<FileRows> {
     const arrowSchema = toArrowSchema({ kind: 'struct', fields: [...fields] });
-    const stored = fields.filter((f) => !partitionColumns.has(f.name)).map((f) => physicalName(f, mode));
-    const calls = oneCall ? [groups.map((_, index) => index)] : groups.map((_, index) => [index]);
+    let rowOffset = firstRow;
+    for (const { length, source } of pieces) {
+      const children = fields.map((field) => {
+        if (partitionColumns.has(field.name) || !source) return constantData(field.type, partitions[field.name] ?? null, length);
+        return conformData(source, { kind: 'struct', fields: [field] }, mode, '').children[0] as Data;
+      });
+      const logical = new RecordBatch(arrowSchema, new Data(new Struct(arrowSchema.fields), 0, length, 0, undefined, children));
+      yield { batch: logical, rowOffset, live: deleted ? keepMask(deleted, rowOffset, length) : undefined };
+      rowOffset += length;
+    }
+  }
+  const piecesOf = (table: Table): Array<{ length: number; source: Data }> => {
+    const struct = new Struct(table.schema.fields);
+    return table.batches.map((batch) => ({ length: batch.numRows, source: new Data(struct, 0, batch.numRows, 0, undefined, batch.data.children) }));
+  };
+  const storedNames = (fields: readonly StructField[]): string[] => fields.filter((f) => !partitionColumns.has(f.name)).map((f) => physicalName(f, mode));
+  /** Every column, a row group at a time (memory bounded by a row group). */
+  function* decodeAll(fields: readonly StructField[]): Generator<FileRows> {
+    const stored = storedNames(fields);
     let rowOffset = 0;
-    for (const rowGroups of calls) {
-      let batches: Array<{ length: number; source: Data | undefined }>;
+    for (const [index, groupRows] of groups.entries()) {
+      let pieces: Array<{ length: number; source: Data | undefined }>;
       if (stored.length === 0) {
         // Only partition columns: their values come from the log, nothing is decoded.
-        batches = rowGroups.map((index) => ({ length: groups[index] as number, source: undefined }));
+        pieces = [{ length: groupRows, source: undefined }];
       } else {
-        let table;
         try {
-          table = decodeParquet(bytes, { columns: stored, rowGroups, batchSize });
+          pieces = piecesOf(decodeParquet(bytes, { columns: stored, rowGroups: [index], batchSize }));
         } catch (error) {
           throw corrupt(error);
         }
-        const struct = new Struct(table.schema.fields);
-        batches = table.batches.map((batch) => ({ length: batch.numRows, source: new Data(struct, 0, batch.numRows, 0, undefined, batch.data.children) }));
       }
-      for (const { length, source } of batches) {
-        const children = fields.map((field) => {
-          if (partitionColumns.has(field.name) || !source) return constantData(field.type, partitions[field.name] ?? null, length);
-          return conformData(source, { kind: 'struct', fields: [field] }, mode, '').children[0] as Data;
-        });
-        const logical = new RecordBatch(arrowSchema, new Data(new Struct(arrowSchema.fields), 0, length, 0, undefined, children));
-        yield { batch: logical, rowOffset, live: deleted ? keepMask(deleted, rowOffset, length) : undefined };
-        rowOffset += length;
-      }
+      yield* logicalRows(fields, pieces, rowOffset);
+      rowOffset += groupRows;
     }
+  }
+  /** A projection: only its column chunks are read, all row groups at once. */
+  async function* decodeProjected(fields: readonly StructField[]): AsyncGenerator<FileRows> {
+    const stored = storedNames(fields);
+    if (stored.length === 0) {
+      yield* decodeAll(fields);
+      return;
+    }
+    let pieces;
+    try {
+      pieces = piecesOf(await decodeParquetColumns(bytes, stored, batchSize));
+    } catch (error) {
+      throw corrupt(error);
+    }
+    yield* logicalRows(fields, pieces, 0);
   }
   const schema = snapshot.schema;
   return {
     deleted,
     rows: groups.reduce((a, b) => a + b, 0),
-    batches: decode(schema.fields, false),
+    batches: decodeAll(schema.fields),
     batchesOf: (columns) => {
       // Delta column names are case-insensitive; a predicate may spell them differently.
       const wanted = new Set(columns.map((c) => c.toLowerCase()));
       const projected = schema.fields.filter((f) => wanted.has(f.name.toLowerCase()));
-      return decode(projected, projected.length < schema.fields.length);
+      return projected.length < schema.fields.length ? decodeProjected(projected) : decodeAll(projected);
     },
   };
 }

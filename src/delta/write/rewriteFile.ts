@@ -51,7 +51,7 @@ export async function rewriteFile(
   const matches = new Uint8Array(content.rows);
   // Without a projection the match pass decodes every column: keep its batches for the rewrite.
   const decoded: FileRows[] | undefined = matchColumns ? undefined : [];
-  for (const piece of matchColumns ? content.batchesOf(matchColumns) : content.batches) {
+  for await (const piece of matchColumns ? content.batchesOf(matchColumns) : content.batches) {
     matches.set(await match(piece.batch), piece.rowOffset);
     decoded?.push(piece);
   }
