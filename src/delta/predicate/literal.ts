@@ -98,3 +98,15 @@ function hexBytes(hex: string): Uint8Array {
   for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
   return bytes;
 }
+
+/** A literal as the user wrote it, for error messages. */
+export function describeRawLiteral(raw: RawLiteral): string {
+  switch (raw.kind) {
+    case 'null': return 'NULL';
+    case 'boolean': return raw.value ? 'TRUE' : 'FALSE';
+    case 'number': return raw.text;
+    case 'string': return `'${raw.text}'`;
+    case 'hex': return `X'${raw.text}'`;
+    default: return `${raw.kind.toUpperCase()} '${raw.text}'`;
+  }
+}

@@ -1,5 +1,4 @@
 import { formatDataType, type DataType } from '../schema';
-import type { ComparisonOp } from './ast';
 import type { ArithmeticOp, Expression, FunctionName } from './expression';
 import type { ExpressionScope } from './expressionScope';
 import {
@@ -7,9 +6,10 @@ import {
   MAX_DECIMAL_PRECISION, primitiveTypeNamed, sameType,
 } from './expressionTypes';
 import { InvalidExpressionError } from './invalidExpressionError';
-import { RESERVED_WORDS, tokenize, type Token } from './lexer';
-import { coerceLiteral, type RawLiteral } from './literal';
+import { tokenize, type Token } from './lexer';
+import { coerceLiteral, describeRawLiteral, type RawLiteral } from './literal';
 import { FUNCTION_NAMES, typeFunction } from './scalarFunctions';
+import { TokenParser } from './tokenParser';
 
 /**
  * Parses and type-checks the expression language of UPDATE SET values and MERGE conditions, a
@@ -54,7 +54,7 @@ export function parseAssignedValue(text: string, scope: ExpressionScope, column:
   parser.expectEnd();
   if (node.raw) {
     const coerced = coerceLiteral(node.raw, type);
-    if (!coerced.ok) throw new InvalidExpressionError(node.start, `${column} is ${formatDataType(type)}: expected ${coerced.expected}, found ${describeRaw(node.raw)}.`);
+    if (!coerced.ok) throw new InvalidExpressionError(node.start, `${column} is ${formatDataType(type)}: expected ${coerced.expected}, found ${describeRawLiteral(node.raw)}.`);
     return { kind: 'literal', value: coerced.value, type };
   }
   const expr = node.expr;
@@ -68,15 +68,10 @@ export function parseAssignedValue(text: string, scope: ExpressionScope, column:
 /** A parsed piece: `raw` is set while it is a literal that has not met a type yet. */
 interface Node { expr: Expression; raw?: RawLiteral; start: number }
 
-const COMPARISON_OPS: Record<string, ComparisonOp> = {
-  '=': '=', '==': '=', '!=': '!=', '<>': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=',
-};
-const TYPED_STRING_PREFIXES: Record<string, 'date' | 'timestamp' | 'timestamp_ntz'> = { DATE: 'date', TIMESTAMP: 'timestamp', TIMESTAMP_NTZ: 'timestamp_ntz' };
-
-class ExpressionParser {
-  private index = 0;
-
-  constructor(private readonly tokens: Token[], private readonly scope: ExpressionScope) {}
+class ExpressionParser extends TokenParser {
+  constructor(tokens: Token[], private readonly scope: ExpressionScope) {
+    super(tokens, 'expression', (position, problem) => new InvalidExpressionError(position, problem));
+  }
 
   parseOr(): Node {
     let left = this.parseAnd();
@@ -118,10 +113,8 @@ class ExpressionParser {
 
   private parseTest(): Node {
     const left = this.parseSum();
-    const next = this.peek();
-    const op = next.kind === 'symbol' ? COMPARISON_OPS[next.text] : undefined;
+    const op = this.acceptComparisonOp();
     if (op) {
-      this.index++;
       const right = this.parseSum();
       const [l, r] = this.unify(left, right, `compare`);
       return { expr: { kind: 'compare', op, left: l, right: r, type: BOOLEAN }, start: left.start };
@@ -244,25 +237,10 @@ class ExpressionParser {
       this.expectSymbol(')', 'a closing ")"');
       return { ...inner, start };
     }
-    if (token.kind === 'number' || token.kind === 'string' || token.kind === 'hex') {
-      this.index++;
-      return literalNode({ kind: token.kind, text: token.text }, start);
-    }
+    const literal = this.acceptLiteral();
+    if (literal) return literalNode(literal.raw, start);
     if (token.kind === 'identifier') {
-      if (token.upper === 'TRUE' || token.upper === 'FALSE') {
-        this.index++;
-        return literalNode({ kind: 'boolean', value: token.upper === 'TRUE' }, start);
-      }
-      if (token.upper === 'NULL') {
-        this.index++;
-        return literalNode({ kind: 'null' }, start);
-      }
       const after = this.tokens[this.index + 1]!;
-      const typedPrefix = TYPED_STRING_PREFIXES[token.upper];
-      if (typedPrefix && after.kind === 'string') {
-        this.index += 2;
-        return literalNode({ kind: typedPrefix, text: after.text }, start);
-      }
       if (after.kind === 'symbol' && after.text === '(') {
         if (token.upper === 'CAST') return this.parseCast();
         const name = token.text.toLowerCase();
@@ -328,21 +306,10 @@ class ExpressionParser {
   }
 
   private parseColumn(): Node {
-    const start = this.peek().start;
-    const path: string[] = [this.columnNamePart()];
-    while (this.acceptSymbol('.')) path.push(this.columnNamePart());
+    const { path, start } = this.parseColumnPath('a column name, a literal value or a function');
     const resolved = this.scope.resolve(path);
     if (!resolved.ok) throw new InvalidExpressionError(start, resolved.problem);
     return { expr: { kind: 'column', side: resolved.side, path: resolved.path, type: resolved.type }, start };
-  }
-
-  private columnNamePart(): string {
-    const token = this.peek();
-    if (token.kind === 'quotedIdentifier' || (token.kind === 'identifier' && !RESERVED_WORDS.has(token.upper))) {
-      this.index++;
-      return token.text;
-    }
-    throw this.unexpected(token, 'a column name, a literal value or a function');
   }
 
   /** Both sides of a comparison in one type: a literal takes the other side's type. */
@@ -361,7 +328,7 @@ class ExpressionParser {
   private coerce(node: Node, type: DataType, what: string): Expression {
     if (node.raw) {
       const coerced = coerceLiteral(node.raw, type);
-      if (!coerced.ok) throw new InvalidExpressionError(node.start, `${what}: expected ${coerced.expected} (the other side is ${formatDataType(type)}), found ${describeRaw(node.raw)}.`);
+      if (!coerced.ok) throw new InvalidExpressionError(node.start, `${what}: expected ${coerced.expected} (the other side is ${formatDataType(type)}), found ${describeRawLiteral(node.raw)}.`);
       return { kind: 'literal', value: coerced.value, type };
     }
     const expr = node.expr;
@@ -369,37 +336,6 @@ class ExpressionParser {
     const common = commonType(expr.type, type);
     if (!common) throw new InvalidExpressionError(node.start, `${what}: cannot compare ${describeType(expr.type)} with ${formatDataType(type)}.`);
     return castTo(expr, type);
-  }
-
-  private peek(): Token {
-    return this.tokens[this.index]!;
-  }
-
-  private acceptKeyword(word: string): boolean {
-    const token = this.peek();
-    if (token.kind !== 'identifier' || token.upper !== word) return false;
-    this.index++;
-    return true;
-  }
-
-  private expectKeyword(word: string, expected: string): void {
-    if (!this.acceptKeyword(word)) throw this.unexpected(this.peek(), expected);
-  }
-
-  private acceptSymbol(symbol: string): boolean {
-    const token = this.peek();
-    if (token.kind !== 'symbol' || token.text !== symbol) return false;
-    this.index++;
-    return true;
-  }
-
-  private expectSymbol(symbol: string, expected: string): void {
-    if (!this.acceptSymbol(symbol)) throw this.unexpected(this.peek(), expected);
-  }
-
-  private unexpected(token: Token, expected: string): InvalidExpressionError {
-    const found = token.kind === 'end' ? 'the end of the expression' : token.kind === 'string' ? `'${token.text}'` : `"${token.text}"`;
-    return new InvalidExpressionError(token.start, `expected ${expected}, found ${found}.`);
   }
 }
 
@@ -412,7 +348,7 @@ function naturalLiteral(raw: RawLiteral, start: number): Expression {
   const natural = (type: DataType | undefined): Expression => {
     if (type === undefined) return { kind: 'literal', value: null, type: undefined };
     const coerced = coerceLiteral(raw, type);
-    if (!coerced.ok) throw new InvalidExpressionError(start, `expected ${coerced.expected}, found ${describeRaw(raw)}.`);
+    if (!coerced.ok) throw new InvalidExpressionError(start, `expected ${coerced.expected}, found ${describeRawLiteral(raw)}.`);
     return { kind: 'literal', value: coerced.value, type };
   };
   switch (raw.kind) {
@@ -464,15 +400,4 @@ function expectedFor(type: DataType): string {
   if (isNumeric(type)) return 'a numeric expression';
   if (isPrimitive(type, 'date', 'timestamp', 'timestamp_ntz')) return 'a date or timestamp expression';
   return `an expression of type ${formatDataType(type)}`;
-}
-
-function describeRaw(raw: RawLiteral): string {
-  switch (raw.kind) {
-    case 'null': return 'NULL';
-    case 'boolean': return raw.value ? 'TRUE' : 'FALSE';
-    case 'number': return raw.text;
-    case 'string': return `'${raw.text}'`;
-    case 'hex': return `X'${raw.text}'`;
-    default: return `${raw.kind.toUpperCase()} '${raw.text}'`;
-  }
 }

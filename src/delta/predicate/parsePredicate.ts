@@ -1,8 +1,9 @@
 import { findField, formatDataType, type DataType, type StructType } from '../schema';
 import type { ColumnRef, ComparisonOp, Predicate } from './ast';
 import { InvalidPredicateError } from './invalidPredicateError';
-import { RESERVED_WORDS, tokenize, type Token } from './lexer';
-import { coerceLiteral, type RawLiteral } from './literal';
+import { tokenize, type Token } from './lexer';
+import { coerceLiteral, describeRawLiteral, type RawLiteral } from './literal';
+import { TokenParser } from './tokenParser';
 import type { TypedValue } from './typedValue';
 
 /**
@@ -31,16 +32,12 @@ interface ColumnOperand { kind: 'column'; column: ColumnRef; start: number; end:
 interface LiteralOperand { kind: 'literal'; raw: RawLiteral; start: number; end: number }
 type Operand = ColumnOperand | LiteralOperand;
 
-const COMPARISON_OPS: Record<string, ComparisonOp> = {
-  '=': '=', '==': '=', '!=': '!=', '<>': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=',
-};
 const FLIPPED: Record<ComparisonOp, ComparisonOp> = { '=': '=', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
-const TYPED_STRING_PREFIXES = new Set(['DATE', 'TIMESTAMP', 'TIMESTAMP_NTZ']);
 
-class Parser {
-  private index = 0;
-
-  constructor(private readonly tokens: Token[], private readonly schema: StructType) {}
+class Parser extends TokenParser {
+  constructor(tokens: Token[], private readonly schema: StructType) {
+    super(tokens, 'predicate', (position, problem) => new InvalidPredicateError(position, problem));
+  }
 
   parseOr(): Predicate {
     let left = this.parseAnd();
@@ -71,10 +68,8 @@ class Parser {
 
   private parseAtom(): Predicate {
     const left = this.parseOperand();
-    const next = this.peek();
-    const op = next.kind === 'symbol' ? COMPARISON_OPS[next.text] : undefined;
+    const op = this.acceptComparisonOp();
     if (op) {
-      this.index++;
       return this.comparison(left, op, this.parseOperand());
     }
     if (this.acceptKeyword('IS')) {
@@ -132,13 +127,13 @@ class Parser {
     if (!coerced.ok) {
       const { path, type } = column.column;
       throw new InvalidPredicateError(operand.start,
-        `${formatPath(path)} is ${formatDataType(type)}: expected ${coerced.expected}, found ${describeLiteral(operand.raw)}.`);
+        `${formatPath(path)} is ${formatDataType(type)}: expected ${coerced.expected}, found ${describeRawLiteral(operand.raw)}.`);
     }
     return coerced.value;
   }
 
   private requireColumn(operand: Operand, what: string): ColumnOperand {
-    if (operand.kind !== 'column') throw new InvalidPredicateError(operand.start, `${what} needs a column on its left, found ${describeLiteral(operand.raw)}.`);
+    if (operand.kind !== 'column') throw new InvalidPredicateError(operand.start, `${what} needs a column on its left, found ${describeRawLiteral(operand.raw)}.`);
     return operand;
   }
 
@@ -152,46 +147,16 @@ class Parser {
       this.index++;
       return { kind: 'literal', raw: { kind: 'number', text: token.text + number.text }, start, end: number.end };
     }
-    if (token.kind === 'number' || token.kind === 'string' || token.kind === 'hex') {
-      this.index++;
-      return { kind: 'literal', raw: { kind: token.kind, text: token.text }, start, end: token.end };
-    }
-    if (token.kind === 'identifier') {
-      if (token.upper === 'TRUE' || token.upper === 'FALSE') {
-        this.index++;
-        return { kind: 'literal', raw: { kind: 'boolean', value: token.upper === 'TRUE' }, start, end: token.end };
-      }
-      if (token.upper === 'NULL') {
-        this.index++;
-        return { kind: 'literal', raw: { kind: 'null' }, start, end: token.end };
-      }
-      const after = this.tokens[this.index + 1]!;
-      if (TYPED_STRING_PREFIXES.has(token.upper) && after.kind === 'string') {
-        this.index += 2;
-        const kind = token.upper === 'DATE' ? 'date' : token.upper === 'TIMESTAMP' ? 'timestamp' : 'timestamp_ntz';
-        return { kind: 'literal', raw: { kind, text: after.text }, start, end: after.end };
-      }
-    }
+    const literal = this.acceptLiteral();
+    if (literal) return { kind: 'literal', ...literal };
     return this.parseColumn();
   }
 
   private parseColumn(): ColumnOperand {
-    const start = this.peek().start;
-    const path: string[] = [this.columnNamePart()];
-    while (this.acceptSymbol('.')) path.push(this.columnNamePart());
-    const end = this.tokens[this.index - 1]!.end;
+    const { path, start, end } = this.parseColumnPath('a column name or a literal value');
     const field = findField(this.schema, path);
     if (!field) throw new InvalidPredicateError(start, `unknown column ${formatPath(path)}; ${this.suggestColumns(path)}`);
     return { kind: 'column', column: { path: canonicalPath(this.schema, path), type: field.type }, start, end };
-  }
-
-  private columnNamePart(): string {
-    const token = this.peek();
-    if (token.kind === 'quotedIdentifier' || (token.kind === 'identifier' && !RESERVED_WORDS.has(token.upper))) {
-      this.index++;
-      return token.text;
-    }
-    throw this.unexpected(token, 'a column name or a literal value');
   }
 
   private suggestColumns(path: string[]): string {
@@ -201,36 +166,6 @@ class Parser {
     const names = parent.fields.map((f) => f.name);
     return `known columns${path.length > 1 ? ` of ${formatPath(path.slice(0, -1))}` : ''}: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', ...' : ''}.`;
   }
-
-  private peek(): Token {
-    return this.tokens[this.index]!;
-  }
-
-  private acceptKeyword(word: string): boolean {
-    const token = this.peek();
-    if (token.kind !== 'identifier' || token.upper !== word) return false;
-    this.index++;
-    return true;
-  }
-
-  private expectKeyword(word: string, expected: string): void {
-    if (!this.acceptKeyword(word)) throw this.unexpected(this.peek(), expected);
-  }
-
-  private acceptSymbol(symbol: string): boolean {
-    const token = this.peek();
-    if (token.kind !== 'symbol' || token.text !== symbol) return false;
-    this.index++;
-    return true;
-  }
-
-  private expectSymbol(symbol: string, expected: string): void {
-    if (!this.acceptSymbol(symbol)) throw this.unexpected(this.peek(), expected);
-  }
-
-  private unexpected(token: Token, expected: string): InvalidPredicateError {
-    return new InvalidPredicateError(token.start, `expected ${expected}, found ${describeToken(token)}.`);
-  }
 }
 
 function canonicalPath(schema: StructType, path: string[]): string[] {
@@ -239,27 +174,4 @@ function canonicalPath(schema: StructType, path: string[]): string[] {
 
 function formatPath(path: readonly string[]): string {
   return path.join('.');
-}
-
-function describeToken(token: Token): string {
-  switch (token.kind) {
-    case 'end': return 'the end of the predicate';
-    case 'string': return `'${token.text}'`;
-    case 'quotedIdentifier': return `\`${token.text}\``;
-    case 'hex': return `X'${token.text}'`;
-    default: return `"${token.text}"`;
-  }
-}
-
-function describeLiteral(raw: RawLiteral): string {
-  switch (raw.kind) {
-    case 'null': return 'NULL';
-    case 'boolean': return raw.value ? 'TRUE' : 'FALSE';
-    case 'number': return raw.text;
-    case 'string': return `'${raw.text}'`;
-    case 'hex': return `X'${raw.text}'`;
-    case 'date': return `DATE '${raw.text}'`;
-    case 'timestamp': return `TIMESTAMP '${raw.text}'`;
-    case 'timestamp_ntz': return `TIMESTAMP_NTZ '${raw.text}'`;
-  }
 }
