@@ -20,7 +20,7 @@ import {
   DEFAULT_DELETED_ROWS_THRESHOLD, DEFAULT_MEMORY_BUDGET, DEFAULT_PROBES, DEFAULT_SAMPLE_ROWS, parseByteSize, type OptimizeOptions,
 } from './optimizeOptions';
 import type { ColumnSkipping, OptimizeBin, OptimizePlan } from './optimizePlan';
-import { cellReader } from './cellReader';
+import { cellValues } from '../../delta/predicate/readCell';
 import { partitionKey } from './partitionKey';
 import { readLiveColumns } from './readLiveRows';
 import { RowSample } from './rowSample';
@@ -211,7 +211,7 @@ async function sampleColumns(snapshot: Snapshot, files: AddFile[], columns: ZOrd
 
 function cellReaderAt(data: Data | undefined, type: DataType): (row: number) => TypedValue {
   if (!data) return () => null;
-  return cellReader(data, type);
+  return cellValues(data, type);
 }
 
 function zOrderColumns(snapshot: Snapshot, names: readonly string[]): ZOrderColumn[] {

@@ -2,7 +2,7 @@ import type { RecordBatch } from 'apache-arrow';
 import type { DataType } from '../../delta/schema';
 import { compareValues, type NonNullValue, type TypedValue } from '../../delta/predicate/typedValue';
 import { DeltaError } from '../../delta/errors';
-import { cellReader } from './cellReader';
+import { cellValues } from '../../delta/predicate/readCell';
 
 /** Z-values are JS numbers: all interleaved bits must fit in a double's 53-bit mantissa. */
 const MAX_Z_BITS = 52;
@@ -80,7 +80,7 @@ export class ZOrderKey {
       const index = batch.schema.fields.findIndex((f) => f.name === column.name);
       const data = batch.data.children[index];
       if (!data) throw new DeltaError('DELTA_SCHEMA_MISMATCH', `The data has no Z-order column "${column.name}".`);
-      return cellReader(data, column.type);
+      return cellValues(data, column.type);
     });
     const out = new Float64Array(batch.numRows);
     const spread = this.spread;
