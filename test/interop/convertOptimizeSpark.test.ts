@@ -5,30 +5,18 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
-import { PassThrough } from 'node:stream';
-import { runCli } from '../../src/cli/runCli';
 import { DeltaTable } from '../../src/delta/table';
 import { convertToDelta } from '../../src/ops/convert/convertToDelta';
 import { runOptimize } from '../../src/ops/optimize/runOptimize';
 import { canonicalNdjson } from '../helpers/canonicalNdjson';
 import { REPO_ROOT, requirePeerPython } from '../helpers/peers';
 import { writeSmallFiles } from '../unit/optimize/optimizeTables';
+import { runCliCaptured } from '../helpers/runCliCaptured';
 
 const FOLDERS = ['flat', 'hive', 'nested'] as const;
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const code = await runCli(argv, { stdout, stderr, stdoutIsTTY: false, stderrIsTTY: false, signal: new AbortController().signal });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
-
 async function ourRows(dir: string): Promise<string[]> {
-  const scanned = await cli(['scan', dir, '--format', 'ndjson']);
+  const scanned = await runCliCaptured(['scan', dir, '--format', 'ndjson']);
   assert.equal(scanned.code, 0, scanned.stderr);
   return canonicalNdjson(scanned.stdout);
 }
@@ -121,7 +109,7 @@ test('Spark: we convert Parquet folders Spark wrote, and Spark reads our convert
       assert.equal(await filesRead(nanTable, 'd > 15'), 2);
       assert.equal(await filesRead(nanTable, 'd > 25'), 1);
       assert.equal(await filesRead(nanTable, 'd < 0'), 0);
-      const nanRows = await cli(['scan', nanTable, '--where', 'd > 25', '--format', 'ndjson']);
+      const nanRows = await runCliCaptured(['scan', nanTable, '--where', 'd > 25', '--format', 'ndjson']);
       assert.deepEqual(canonicalNdjson(nanRows.stdout), ['{"d":"NaN"}']);
       await writeFile(join(root, 'tables.json'), JSON.stringify(tables));
     });

@@ -4,25 +4,13 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
-import { runCli } from '../../src/cli/runCli';
 import { canonicalNdjson } from '../helpers/canonicalNdjson';
 import { findPeerPython, REPO_ROOT, runPeerScript } from '../helpers/peers';
+import { runCliCaptured } from '../helpers/runCliCaptured';
 
 const execFileAsync = promisify(execFile);
 const CASES = ['flat', 'partitioned', 'nested', 'legacy', 'widened'] as const;
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const code = await runCli(argv, { stdout, stderr, stdoutIsTTY: false, stderrIsTTY: false, signal: new AbortController().signal });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
 
 /** Identity of every data file: a rewrite or a copy changes the inode, a touch the mtime. */
 function fileIdentities(dir: string): Map<string, string> {
@@ -61,7 +49,7 @@ describe('CONVERT TO DELTA on folders written by pyarrow', () => {
     test(`${name}: our scan and delta-rs read exactly pyarrow's rows; no data file touched`, async (t) => {
       if (!python) return t.skip('missing peer: no Python with pyarrow/deltalake (.venv or LAKEHOUSE_PYTHON)');
       const dir = join(root, name);
-      const converted = await run(['convert', dir, '--json']);
+      const converted = await runCliCaptured(['convert', dir, '--json']);
       assert.equal(converted.code, 0, converted.stderr);
       const result = JSON.parse(converted.stdout) as { status: string; version: number; files: number; rows: number };
       assert.equal(result.status, 'converted');
@@ -69,7 +57,7 @@ describe('CONVERT TO DELTA on folders written by pyarrow', () => {
 
       const expected = canonicalNdjson(readFileSync(join(root, `${name}.expected.ndjson`), 'utf8'));
       assert.equal(result.rows, expected.length);
-      const ours = await run(['scan', dir, '--format', 'ndjson']);
+      const ours = await runCliCaptured(['scan', dir, '--format', 'ndjson']);
       assert.equal(ours.code, 0, ours.stderr);
       assert.deepEqual(canonicalNdjson(ours.stdout), expected);
       const deltaRs = await runPeerScript(python, 'dump_rows.py', ['deltars', dir]);
@@ -84,7 +72,7 @@ describe('CONVERT TO DELTA on folders written by pyarrow', () => {
     if (!python) return t.skip('missing peer');
     const dir = join(root, 'flat');
     const files = async (where: string): Promise<string[]> => {
-      const listed = await run(['files', dir, '--where', where, '--json']);
+      const listed = await runCliCaptured(['files', dir, '--where', where, '--json']);
       assert.equal(listed.code, 0, listed.stderr);
       return (JSON.parse(listed.stdout) as Array<{ path: string }>).map((f) => f.path).sort();
     };
@@ -102,10 +90,10 @@ describe('CONVERT TO DELTA on folders written by pyarrow', () => {
   test('partitioned: escaped and null partition values are pruned by value', async (t) => {
     if (!python) return t.skip('missing peer');
     const dir = join(root, 'partitioned');
-    const rows = await run(['scan', dir, '--where', "region = 'a:b c%d' AND year = 2021", '--columns', 'id', '--format', 'ndjson']);
+    const rows = await runCliCaptured(['scan', dir, '--where', "region = 'a:b c%d' AND year = 2021", '--columns', 'id', '--format', 'ndjson']);
     assert.deepEqual(canonicalNdjson(rows.stdout).map((l) => (JSON.parse(l) as { id: number }).id).sort((a, b) => a - b),
       Array.from({ length: 60 }, (_, i) => i).filter((i) => i % 4 === 2 && i % 3 === 1));
-    const nulls = await run(['files', dir, '--where', 'region IS NULL', '--json']);
+    const nulls = await runCliCaptured(['files', dir, '--where', 'region IS NULL', '--json']);
     const paths = (JSON.parse(nulls.stdout) as Array<{ path: string }>).map((f) => f.path);
     assert.equal(paths.length, 3);
     assert.ok(paths.every((p) => p.includes('region=__HIVE_DEFAULT_PARTITION__/')), paths.join());
@@ -137,7 +125,7 @@ describe('CONVERT TO DELTA on folders written by pyarrow', () => {
 
   test('TIMESTAMP(NANOS) files are refused in place (Spark cannot read them), naming file and column', async (t) => {
     if (!python) return t.skip('missing peer');
-    const refused = await run(['convert', join(root, 'nanos')]);
+    const refused = await runCliCaptured(['convert', join(root, 'nanos')]);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /error\[DELTA_INVALID_SCHEMA\]: nanos\.parquet: column ns stores TIMESTAMP\(NANOS\), which Spark cannot read/);
     assert.equal(readdirSync(join(root, 'nanos')).includes('_delta_log'), false);
@@ -146,7 +134,7 @@ describe('CONVERT TO DELTA on folders written by pyarrow', () => {
   test('a second convert is a no-op that says the folder already is a table', async (t) => {
     if (!python) return t.skip('missing peer');
     const dir = join(root, 'nested');
-    const again = await run(['convert', dir]);
+    const again = await runCliCaptured(['convert', dir]);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /already is a Delta table \(version 0\); nothing to do/);
     assert.deepEqual(readdirSync(join(dir, '_delta_log')).filter((f) => f.endsWith('.json')), ['00000000000000000000.json']);

@@ -2,23 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import type pg from 'pg';
-import { runCli } from '../../../src/cli/runCli';
 import { MISSING_POSTGRES, startPostgresCluster, type PostgresCluster } from '../../helpers/postgresCluster';
 import { deltaItems, sourceItems, WORKLOAD_DDL } from './workloadTable';
-
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const code = await runCli(argv, { stdout, stderr, stdoutIsTTY: false, stderrIsTTY: false, signal: new AbortController().signal });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
+import { runCliCaptured } from '../../helpers/runCliCaptured';
 
 describe('lakehouse pipeline run (real server)', () => {
   let cluster: PostgresCluster | undefined;
@@ -51,19 +39,19 @@ describe('lakehouse pipeline run (real server)', () => {
     save('items-incr', { source: 'postgres', url: cluster.url, table: 'public.items', to: 'lake/items_incr', mode: 'incremental', watermark: 'id' });
     save('items-cdc', { source: 'postgres', url: cluster.url, table: 'items', to: 'lake/items_cdc', mode: 'cdc', slot: 'pipe_slot' });
     process.chdir(join(workspace, 'sub'));
-    const first = await cli(['pipeline', 'run', 'items-incr', '--json']);
+    const first = await runCliCaptured(['pipeline', 'run', 'items-incr', '--json']);
     assert.equal(first.code, 0, first.stderr);
     assert.deepEqual((JSON.parse(first.stdout) as { mode: string; rows: number }).rows, 300);
-    const cdc = await cli(['pipeline', 'run', 'items-cdc']);
+    const cdc = await runCliCaptured(['pipeline', 'run', 'items-cdc']);
     assert.equal(cdc.code, 0, cdc.stderr);
     assert.match(cdc.stdout, /^snapshot of 300 rows at LSN [0-9A-F]+\/[0-9A-F]+ \(version 0\), then 0 changes in 0 commits/);
 
     await admin.query("INSERT INTO items (id, name) VALUES (301, 'late'); UPDATE items SET name = 'x' WHERE id = 3; DELETE FROM items WHERE id = 4");
-    const again = await cli(['pipeline', 'run', 'items-cdc', '--json']);
+    const again = await runCliCaptured(['pipeline', 'run', 'items-cdc', '--json']);
     assert.equal(again.code, 0, again.stderr);
     assert.equal((JSON.parse(again.stdout) as { changes: number }).changes, 3);
     assert.deepEqual(await deltaItems(join(workspace, 'lake/items_cdc')), await sourceItems(admin));
-    const incremental = await cli(['pipeline', 'run', 'items-incr']);
+    const incremental = await runCliCaptured(['pipeline', 'run', 'items-incr']);
     assert.match(incremental.stdout, /^Merged 1 rows into .*lake\/items_incr as version 2; watermark 300 -> 301\./);
   });
 
@@ -71,11 +59,11 @@ describe('lakehouse pipeline run (real server)', () => {
     process.chdir(workspace);
     save('secret', { source: 'postgres', url: 'postgresql://app:hunter2@db/shop', table: 't', to: 'x', mode: 'snapshot' });
     save('typo', { source: 'postgres', url: 'postgresql://app@db/shop', table: 't', to: 'x', mode: 'incremental', watermak: 'id' });
-    const secret = await cli(['pipeline', 'run', 'secret']);
+    const secret = await runCliCaptured(['pipeline', 'run', 'secret']);
     assert.equal(secret.code === 0, false);
     assert.match(secret.stderr, /holds a password; remove it and set PGPASSWORD/);
     assert.ok(!secret.stderr.includes('hunter2'));
-    assert.match((await cli(['pipeline', 'run', 'typo'])).stderr, /unknown field "watermak"/);
-    assert.match((await cli(['pipeline', 'run', 'nothere'])).stderr, /No pipeline "nothere": there is no \.lakehouse\/pipelines\/nothere\.json/);
+    assert.match((await runCliCaptured(['pipeline', 'run', 'typo'])).stderr, /unknown field "watermak"/);
+    assert.match((await runCliCaptured(['pipeline', 'run', 'nothere'])).stderr, /No pipeline "nothere": there is no \.lakehouse\/pipelines\/nothere\.json/);
   });
 });

@@ -1,22 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
-import { runCli } from '../../../src/cli/runCli';
 import { deleteRows } from '../../../src/delta/write/deleteRows';
 import { updateRows } from '../../../src/delta/write/updateRows';
 import { writeTable } from '../../../src/delta/write/writeTable';
 import { batchesOf, tempTableDir } from '../write/helpers';
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const code = await runCli(argv, { stdout, stderr, stdoutIsTTY: false, stderrIsTTY: false, signal: new AbortController().signal });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
+import { runCliCaptured } from '../../helpers/runCliCaptured';
 
 const rows = (ids: number[]): ReturnType<typeof batchesOf> => batchesOf({ id: BigInt64Array.from(ids.map(BigInt)), name: ids.map((id) => `n${id}`) });
 
@@ -25,7 +13,7 @@ test('lakehouse changes: rows as NDJSON with the change columns, counts with --j
   try {
     await writeTable(dir, rows([1, 2]));
     await writeTable(dir, rows([3]));
-    const refused = await run(['changes', dir, '--from', '0']);
+    const refused = await runCliCaptured(['changes', dir, '--from', '0']);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /DELTA_CHANGE_DATA_NOT_RECORDED.*version 0/);
 
@@ -34,13 +22,13 @@ test('lakehouse changes: rows as NDJSON with the change columns, counts with --j
       await writeTable(cdf, rows([1, 2]), { properties: { 'delta.enableChangeDataFeed': 'true' } });
       await updateRows(cdf, { name: "'x'" }, { where: 'id = 1' });
       await deleteRows(cdf, 'id = 2');
-      const ndjson = await run(['changes', cdf, '--from', '1', '--to', '2', '--format', 'ndjson']);
+      const ndjson = await runCliCaptured(['changes', cdf, '--from', '1', '--to', '2', '--format', 'ndjson']);
       assert.equal(ndjson.code, 0, ndjson.stderr);
       const lines = ndjson.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
       assert.deepEqual(lines.map((l) => Object.keys(l)), Array(3).fill(['id', 'name', '_change_type', '_commit_version', '_commit_timestamp']));
       assert.deepEqual(lines.map((l) => `${l._commit_version} ${l._change_type} ${l.id} ${l.name}`).sort(),
         ['1 update_postimage 1 x', '1 update_preimage 1 n1', '2 delete 2 n2']);
-      const counts = await run(['changes', cdf, '--from', '0', '--json']);
+      const counts = await runCliCaptured(['changes', cdf, '--from', '0', '--json']);
       assert.deepEqual(JSON.parse(counts.stdout), {
         fromVersion: 0, toVersion: 2,
         versions: [{ version: 0, insert: 2 }, { version: 1, update_preimage: 1, update_postimage: 1 }, { version: 2, delete: 1 }],

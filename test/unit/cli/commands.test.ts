@@ -4,21 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { runCli } from '../../../src/cli/runCli';
 import { GOLDEN_DIR } from '../../conformance/goldenCorpus';
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
-  stdout.on('data', (c: Buffer) => chunks.out.push(c));
-  stderr.on('data', (c: Buffer) => chunks.err.push(c));
-  const code = await runCli(argv, {
-    stdout, stderr, stdoutIsTTY: false, stderrIsTTY: false, signal: new AbortController().signal,
-  });
-  return { code, stdout: Buffer.concat(chunks.out).toString(), stderr: Buffer.concat(chunks.err).toString() };
-}
+import { runCliCaptured } from '../../helpers/runCliCaptured';
 
 describe('lakehouse CLI on real tables', () => {
   let root = '';
@@ -35,54 +22,54 @@ describe('lakehouse CLI on real tables', () => {
   after(() => rmSync(root, { recursive: true, force: true }));
 
   test('scan --where --columns prints ndjson rows in schema order, deletion vectors applied', async () => {
-    const { code, stdout } = await run(['scan', dv, '--where', 'col1 >= 40', '--columns', 'col1,part', '--format', 'ndjson']);
+    const { code, stdout } = await runCliCaptured(['scan', dv, '--where', 'col1 >= 40', '--columns', 'col1,part', '--format', 'ndjson']);
     assert.equal(code, 0);
     const rows = stdout.trim().split('\n').sort();
     const expected = Array.from({ length: 10 }, (_, i) => `{"col1":${40 + i},"part":${i}}`);
     assert.deepEqual(rows, expected);
     // Version 15 deleted col1 = 28 through a deletion vector: the row must not come back.
-    const deleted = await run(['scan', dv, '--where', 'col1 = 28', '--format', 'ndjson']);
+    const deleted = await runCliCaptured(['scan', dv, '--where', 'col1 = 28', '--format', 'ndjson']);
     assert.equal(deleted.stdout, '');
-    const before = await run(['scan', dv, '--version', '14', '--where', 'col1 = 28', '--format', 'ndjson']);
+    const before = await runCliCaptured(['scan', dv, '--version', '14', '--where', 'col1 = 28', '--format', 'ndjson']);
     assert.deepEqual(before.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { col1: number }).col1), [28]);
   });
 
   test('scan --version reads an older version (time travel)', async () => {
     const counts: number[] = [];
     for (const version of ['0', '1', '2']) {
-      const { stdout } = await run(['scan', travel, '--version', version, '--format', 'ndjson']);
+      const { stdout } = await runCliCaptured(['scan', travel, '--version', version, '--format', 'ndjson']);
       counts.push(stdout.trim().split('\n').length);
     }
     assert.deepEqual(counts, [10, 20, 30]);
   });
 
   test('files --where prunes by partition and info --json totals the table', async () => {
-    const files = JSON.parse((await run(['files', dv, '--where', 'part = 1', '--json'])).stdout) as { path: string }[];
+    const files = JSON.parse((await runCliCaptured(['files', dv, '--where', 'part = 1', '--json'])).stdout) as { path: string }[];
     assert.ok(files.length > 0 && files.every((f) => f.path.startsWith('part=1/')));
-    const info = JSON.parse((await run(['info', dv, '--json'])).stdout) as { version: number; numRecords: number; numDeletedRecords: number };
-    const scanned = (await run(['scan', dv, '--format', 'ndjson'])).stdout.trim().split('\n').length;
+    const info = JSON.parse((await runCliCaptured(['info', dv, '--json'])).stdout) as { version: number; numRecords: number; numDeletedRecords: number };
+    const scanned = (await runCliCaptured(['scan', dv, '--format', 'ndjson'])).stdout.trim().split('\n').length;
     assert.equal(info.version, 15);
     assert.equal(info.numRecords, scanned);
     assert.ok(info.numDeletedRecords > 0);
   });
 
   test('history lists versions newest first with operations', async () => {
-    const entries = JSON.parse((await run(['history', travel, '--json'])).stdout) as { version: number; operation: string }[];
+    const entries = JSON.parse((await runCliCaptured(['history', travel, '--json'])).stdout) as { version: number; operation: string }[];
     assert.deepEqual(entries.map((e) => e.version), [2, 1, 0]);
     assert.ok(entries.every((e) => typeof e.operation === 'string' && e.operation.length > 0));
   });
 
   test('bad input gives a coded error on stderr and exit 2, never a stack trace', async () => {
-    const missing = await run(['info', join(root, 'nope')]);
+    const missing = await runCliCaptured(['info', join(root, 'nope')]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /^error\[DELTA_TABLE_NOT_FOUND\]: /);
-    const badVersion = await run(['scan', travel, '--version', '99']);
+    const badVersion = await runCliCaptured(['scan', travel, '--version', '99']);
     assert.equal(badVersion.code, 2);
     assert.match(badVersion.stderr, /^error\[DELTA_VERSION_NOT_FOUND\]: .*latest version of this table is 2/);
-    const badPredicate = await run(['scan', travel, '--where', 'nosuch > 1']);
+    const badPredicate = await runCliCaptured(['scan', travel, '--where', 'nosuch > 1']);
     assert.equal(badPredicate.code, 2);
     assert.match(badPredicate.stderr, /^error\[DELTA_INVALID_PREDICATE\]/);
-    const usage = await run(['scan', travel, '--bogus']);
+    const usage = await runCliCaptured(['scan', travel, '--bogus']);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /^error\[USAGE\]/);
     assert.doesNotMatch(missing.stderr + badVersion.stderr + badPredicate.stderr, /\n\s+at /);
@@ -92,7 +79,7 @@ describe('lakehouse CLI on real tables', () => {
     const broken = join(root, 'broken');
     execFileSync('cp', ['-r', travel, broken]);
     writeFileSync(join(broken, '_delta_log', '00000000000000000002.json'), '{"add":{"path":"x.parq');
-    const commit = await run(['scan', broken]);
+    const commit = await runCliCaptured(['scan', broken]);
     assert.equal(commit.code, 2);
     assert.match(commit.stderr, /^error\[DELTA_CORRUPT_COMMIT\]: Commit file _delta_log\/00000000000000000002.json is corrupt at line 1/);
   });

@@ -3,22 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { runCli } from '../../../src/cli/runCli';
 import { parseAssignmentList } from '../../../src/cli/commands/assignmentList';
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
-  stdout.on('data', (c: Buffer) => chunks.out.push(c));
-  stderr.on('data', (c: Buffer) => chunks.err.push(c));
-  const code = await runCli(argv, { stdout, stderr, stdoutIsTTY: false, stderrIsTTY: false, signal: new AbortController().signal });
-  return { code, stdout: Buffer.concat(chunks.out).toString(), stderr: Buffer.concat(chunks.err).toString() };
-}
+import { runCliCaptured } from '../../helpers/runCliCaptured';
 
 async function ok(argv: string[]): Promise<Record<string, number>> {
-  const result = await run([...argv, '--json']);
+  const result = await runCliCaptured([...argv, '--json']);
   assert.equal(result.code, 0, `${argv.join(' ')} failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as Record<string, number>;
 }
@@ -34,7 +23,7 @@ describe('lakehouse merge clauses and update expressions', () => {
     return path;
   };
   const rows = async (): Promise<Array<[number, string | null, number | null]>> => {
-    const { code, stdout, stderr } = await run(['scan', table, '--format', 'ndjson']);
+    const { code, stdout, stderr } = await runCliCaptured(['scan', table, '--format', 'ndjson']);
     assert.equal(code, 0, stderr);
     return stdout.trim().split('\n').map((l) => JSON.parse(l) as Row).sort((a, b) => a.id - b.id).map((r) => [r.id, r.name, r.qty]);
   };
@@ -63,7 +52,7 @@ describe('lakehouse merge clauses and update expressions', () => {
   });
 
   test('errors: a type mismatch names column and types (exit 2, table unchanged)', async () => {
-    const result = await run(['update', table, '--set', "qty = name || 'x'"]);
+    const result = await runCliCaptured(['update', table, '--set', "qty = name || 'x'"]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /DELTA_INVALID_EXPRESSION/);
     assert.match(result.stderr, /qty is integer: expected a numeric expression, found string/);

@@ -3,25 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { Int64, makeData, makeVector, Table, TimestampMicrosecond, Utf8, vectorFromArray } from 'apache-arrow';
-import { runCli } from '../../../src/cli/runCli';
 import { encodeParquet } from '../../../src/parquet/writeParquet';
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
-  stdout.on('data', (c: Buffer) => chunks.out.push(c));
-  stderr.on('data', (c: Buffer) => chunks.err.push(c));
-  const code = await runCli(argv, {
-    stdout, stderr, stdoutIsTTY: false, stderrIsTTY: false, signal: new AbortController().signal,
-  });
-  return { code, stdout: Buffer.concat(chunks.out).toString(), stderr: Buffer.concat(chunks.err).toString() };
-}
+import { runCliCaptured } from '../../helpers/runCliCaptured';
 
 async function json<T>(argv: string[]): Promise<T> {
-  const result = await run([...argv, '--json']);
+  const result = await runCliCaptured([...argv, '--json']);
   assert.equal(result.code, 0, `${argv.join(' ')} failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as T;
 }
@@ -30,7 +17,7 @@ interface Summary { version: number; rowsAdded: number; rowsRemoved: number; fil
 interface Row { id: number; name: string | null; ts: string | null }
 
 async function rows(table: string, version?: number): Promise<Row[]> {
-  const { code, stdout, stderr } = await run(['scan', table, '--format', 'ndjson', ...(version === undefined ? [] : ['--version', String(version)])]);
+  const { code, stdout, stderr } = await runCliCaptured(['scan', table, '--format', 'ndjson', ...(version === undefined ? [] : ['--version', String(version)])]);
   assert.equal(code, 0, stderr);
   return stdout.trim().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Row).sort((a, b) => a.id - b.id);
 }
@@ -100,22 +87,22 @@ describe('lakehouse write commands on real files', () => {
     const before = await latestVersion(table);
     const rowsBefore = await rows(table);
     const extra = file('extra.csv', 'id,name,ts,color\n20,x,,red\n');
-    const mismatch = await run(['write', table, '--from', extra]);
+    const mismatch = await runCliCaptured(['write', table, '--from', extra]);
     assert.equal(mismatch.code, 2);
     assert.match(mismatch.stderr, /^error\[DELTA_SCHEMA_MISMATCH\]: .*extra column color/s);
 
     const nullId = file('nullid.csv', 'id,name,ts\n,nobody,\n');
-    const notNull = await run(['write', table, '--from', nullId]);
+    const notNull = await runCliCaptured(['write', table, '--from', nullId]);
     assert.equal(notNull.code, 2);
     assert.match(notNull.stderr, /^error\[DELTA_CONSTRAINT_VIOLATION\]: /);
 
     const added = await json<{ version: number }>(['constraint', 'add', table, 'positive_id', 'id > 0']);
     assert.equal(added.version, before + 1);
     const negative = file('neg.ndjson', '{"id":-1,"name":"neg"}\n{"id":30,"name":"ok"}\n');
-    const check = await run(['write', table, '--from', negative]);
+    const check = await runCliCaptured(['write', table, '--from', negative]);
     assert.equal(check.code, 2);
     assert.match(check.stderr, /^error\[DELTA_CONSTRAINT_VIOLATION\]: .*positive_id/s);
-    const badUpdate = await run(['update', table, '--set', 'id=0', '--where', 'id = 1']);
+    const badUpdate = await runCliCaptured(['update', table, '--set', 'id=0', '--where', 'id = 1']);
     assert.equal(badUpdate.code, 2);
     assert.match(badUpdate.stderr, /^error\[DELTA_CONSTRAINT_VIOLATION\]/);
     assert.equal(await latestVersion(table), before + 1);
@@ -123,10 +110,10 @@ describe('lakehouse write commands on real files', () => {
 
     const dropped = await json<{ version: number }>(['constraint', 'drop', table, 'positive_id']);
     assert.equal(dropped.version, before + 2);
-    const missing = await run(['constraint', 'drop', table, 'positive_id']);
+    const missing = await runCliCaptured(['constraint', 'drop', table, 'positive_id']);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /^error\[DELTA_INVALID_ARGUMENT\]: The table has no constraint positive_id/);
-    const usage = await run(['write', table, '--from', extra, '--mode', 'sideways']);
+    const usage = await runCliCaptured(['write', table, '--from', extra, '--mode', 'sideways']);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /^error\[USAGE\]/);
   });
@@ -138,12 +125,12 @@ describe('lakehouse write commands on real files', () => {
     const replacement = file('day1.csv', 'day,n\n2024-05-01,100\n');
     const replaced = await json<Summary>(['write', other, '--from', replacement, '--mode', 'overwrite', '--replace-where', "day = DATE '2024-05-01'"]);
     assert.deepEqual([replaced.rowsAdded, replaced.filesRemoved], [1, 1]);
-    const scan = (await run(['scan', other, '--format', 'ndjson'])).stdout.trim().split('\n').sort();
+    const scan = (await runCliCaptured(['scan', other, '--format', 'ndjson'])).stdout.trim().split('\n').sort();
     assert.deepEqual(scan, ['{"day":"2024-05-01","n":100}', '{"day":"2024-05-02","n":2}']);
     const wider = file('wider.ndjson', '{"day":"2024-05-03","n":3,"note":"new column"}\n');
-    assert.equal((await run(['write', other, '--from', wider])).code, 2);
+    assert.equal((await runCliCaptured(['write', other, '--from', wider])).code, 2);
     assert.equal((await json<Summary>(['write', other, '--from', wider, '--merge-schema'])).rowsAdded, 1);
-    const exists = await run(['write', other, '--from', first, '--mode', 'error']);
+    const exists = await runCliCaptured(['write', other, '--from', first, '--mode', 'error']);
     assert.match(exists.stderr, /^error\[DELTA_TABLE_EXISTS\]/);
     const ignored = await json<Summary>(['write', other, '--from', first, '--mode', 'ignore']);
     assert.deepEqual([ignored.version, ignored.rowsAdded], [2, 0]);
@@ -158,7 +145,7 @@ describe('lakehouse write commands on real files', () => {
     assert.equal(restored.restoredVersion, restoreTo);
     assert.deepEqual(await rows(table), expected);
 
-    const refused = await run(['vacuum', table, '--retain-hours', '0']);
+    const refused = await runCliCaptured(['vacuum', table, '--retain-hours', '0']);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /^error\[DELTA_RETENTION_TOO_SHORT\]: Refusing to VACUUM with a retention of 0 hours/);
     const dry = await json<{ dryRun: boolean; files: string[]; filesRemoved: number }>(['vacuum', table, '--retain-hours', '0', '--force', '--dry-run']);
@@ -170,10 +157,10 @@ describe('lakehouse write commands on real files', () => {
     assert.equal(vacuumed.filesRemoved, dry.files.length);
     assert.equal(vacuumed.version, await latestVersion(table));
     assert.deepEqual(await rows(table), expected, 'the latest rows survive VACUUM');
-    const gone = await run(['restore', table, '--version', '4']);
+    const gone = await runCliCaptured(['restore', table, '--version', '4']);
     assert.equal(gone.code, 2);
     assert.match(gone.stderr, /^error\[DELTA_FILE_NOT_FOUND\]: Cannot restore version 4: /);
-    const both = await run(['restore', table]);
+    const both = await runCliCaptured(['restore', table]);
     assert.match(both.stderr, /^error\[USAGE\]: give exactly one of --version and --timestamp/);
   });
 });

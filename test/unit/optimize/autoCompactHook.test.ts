@@ -3,8 +3,6 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { runCli } from '../../../src/cli/runCli';
 import { readCommit } from '../../../src/delta/commitReader';
 import { commitPath } from '../../../src/delta/logFiles';
 import { DeltaTable } from '../../../src/delta/table';
@@ -12,6 +10,7 @@ import { deleteRows } from '../../../src/delta/write/deleteRows';
 import { writeTable } from '../../../src/delta/write/writeTable';
 import { AUTO_COMPACT_MIN_NUM_FILES_PROPERTY, AUTO_COMPACT_PROPERTY, withAutoCompaction } from '../../../src/ops/optimize/autoCompact';
 import { rowsBatch, tableRows, writeSmallFiles } from './optimizeTables';
+import { runCliCaptured } from '../../helpers/runCliCaptured';
 
 const ON = { [AUTO_COMPACT_PROPERTY]: 'true', [AUTO_COMPACT_MIN_NUM_FILES_PROPERTY]: '5' };
 
@@ -40,17 +39,6 @@ async function lastCommit(dir: string): Promise<{ operation: unknown; auto: unkn
   const info = actions[0]?.commitInfo;
   const dataChange = actions.flatMap((a) => (a.add ? [a.add.dataChange] : a.remove ? [a.remove.dataChange ?? true] : []));
   return { operation: info?.operation, auto: info?.operationParameters?.auto, dataChange };
-}
-
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const code = await runCli(argv, { stdout, stderr, stdoutIsTTY: false, stderrIsTTY: false, signal: new AbortController().signal });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
 }
 
 describe('auto-compaction after writes (post-commit hook)', () => {
@@ -114,7 +102,7 @@ describe('auto-compaction after writes (post-commit hook)', () => {
     await writeSmallFiles(dir, 4, 10, { parts: ['a'], partitioned: true, properties: ON });
     const input = join(root, 'rows.ndjson');
     await writeFile(input, `${JSON.stringify({ id: 500, x: 1, y: 2, w: 0.5, part: 'a', payload: 'cli' })}\n`);
-    const written = await cli(['write', dir, '--from', input]);
+    const written = await runCliCaptured(['write', dir, '--from', input]);
     assert.equal(written.code, 0, written.stderr);
     assert.match(written.stderr, /auto-compaction \(.*\): 5 small file\(s\) in 1 partition bin\(s\) rewritten as 1 file\(s\)/);
     assert.deepEqual(await filesPerPartition(dir), { a: 1 });
@@ -128,7 +116,7 @@ describe('auto-compaction after writes (post-commit hook)', () => {
     await writeSmallFiles(dir, 12, 10, { parts: ['a', 'a', 'b'], partitioned: true, properties: ON });
     const csv = join(root, 'rows.csv');
     await writeFile(csv, 'id,x,y,w,part,payload\n900,1,2,0.5,b,csv\n901,3,4,0.25,c,csv\n');
-    const imported = await cli(['import', csv, '--to', dir, '--json']);
+    const imported = await runCliCaptured(['import', csv, '--to', dir, '--json']);
     assert.equal(imported.code, 0, imported.stderr);
     assert.doesNotThrow(() => JSON.parse(imported.stdout), 'stdout stays one JSON document');
     assert.match(imported.stderr, /auto-compaction \(.*\): 5 small file\(s\) in 1 partition bin\(s\) rewritten as 1 file\(s\)/);

@@ -3,29 +3,17 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { runCli } from '../../../src/cli/runCli';
 import { DeltaTable } from '../../../src/delta/table';
 import type { OptimizePlan } from '../../../src/ops/optimize/optimizePlan';
 import { writeSmallFiles } from './optimizeTables';
-
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const code = await runCli(argv, { stdout, stderr, stdoutIsTTY: false, stderrIsTTY: false, signal: new AbortController().signal });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
+import { runCliCaptured } from '../../helpers/runCliCaptured';
 
 test('lakehouse optimize: --dry-run --json prints the plan and writes nothing; a run prints measured beside predicted', async () => {
   const root = await mkdtemp(join(tmpdir(), 'lakehouse-optimize-cli-'));
   const dir = join(root, 'table');
   try {
     await writeSmallFiles(dir, 8, 2000);
-    const dry = await run(['optimize', dir, '--zorder-by', 'x,y', '--target-size', '32KiB', '--dry-run', '--json']);
+    const dry = await runCliCaptured(['optimize', dir, '--zorder-by', 'x,y', '--target-size', '32KiB', '--dry-run', '--json']);
     assert.equal(dry.code, 0, dry.stderr);
     const plan = JSON.parse(dry.stdout) as OptimizePlan;
     assert.equal(plan.mode, 'zOrder');
@@ -35,12 +23,12 @@ test('lakehouse optimize: --dry-run --json prints the plan and writes nothing; a
     assert.equal(plan.skipping.length, 2);
     assert.equal(await (await DeltaTable.open(dir)).latestVersion(), 0, 'a dry run commits nothing');
 
-    const ran = await run(['optimize', dir, '--zorder-by', 'x,y', '--target-size', '32KiB', '--memory-budget', '1MiB']);
+    const ran = await runCliCaptured(['optimize', dir, '--zorder-by', 'x,y', '--target-size', '32KiB', '--memory-budget', '1MiB']);
     assert.equal(ran.code, 0, ran.stderr);
     assert.match(ran.stdout, /^Optimized: version 1, 8 file\(s\) -> \d+/);
     assert.match(ran.stdout, /x range \(1% of values\): before 100\.0%, predicted \d+\.\d%, measured \d+\.\d%/);
 
-    const bad = await run(['optimize', dir, '--target-size', 'big']);
+    const bad = await runCliCaptured(['optimize', dir, '--target-size', 'big']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /DELTA_INVALID_ARGUMENT.*--target-size/);
   } finally {
