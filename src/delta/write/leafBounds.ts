@@ -62,6 +62,15 @@ export function numberBounds(values: ArrayLike<number>, length: number, mask: Ui
   return found ? { min, max } : undefined;
 }
 
+/** Whether a float/double leaf holds a NaN among its present values (numberBounds leaves NaN out). */
+export function containsNaN(values: ArrayLike<number>, length: number, mask: Uint8Array | undefined): boolean {
+  for (let row = 0; row < length; row++) {
+    const v = values[row] as number;
+    if (v !== v && (mask === undefined || mask[row] === 1)) return true;
+  }
+  return false;
+}
+
 /** Signed 64-bit integers (long, timestamps in microseconds), compared as (high, unsigned low) words. */
 export function int64Bounds(values: BigInt64Array, length: number, mask: Uint8Array | undefined): BatchBounds | undefined {
   const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);

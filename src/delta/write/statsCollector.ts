@@ -4,7 +4,7 @@ import { formatDecimal } from '../predicate/decimal';
 import { formatDate } from '../predicate/temporal';
 import { compareBytes } from '../predicate/typedValue';
 import { physicalName, type ColumnMappingMode, type DataType, type StructType } from '../schema';
-import { int128Bounds, int64Bounds, numberBounds, presenceMask, utf8Bounds, type BatchBounds, type Bound } from './leafBounds';
+import { containsNaN, int128Bounds, int64Bounds, numberBounds, presenceMask, utf8Bounds, type BatchBounds, type Bound } from './leafBounds';
 import { JsonNumber, stringifyStats, type StatsJsonValue } from './statsJson';
 import { truncatedMax, truncatedMin } from './statsStringBounds';
 
@@ -50,6 +50,8 @@ interface Leaf {
   nullCount: number;
   min?: Bound;
   max?: Bound;
+  /** A float/double leaf held a NaN: its max is then unknown to a reader (see formatBound). */
+  sawNaN?: boolean;
 }
 
 /**
@@ -169,6 +171,7 @@ function accumulate(leaf: Leaf, chain: Data[], length: number): void {
   const data = chain.at(-1) as Data;
   const { mask, nulls } = presenceMask(chain, length);
   leaf.nullCount += nulls;
+  if (leaf.kind === 'float' && leaf.sawNaN !== true) leaf.sawNaN = containsNaN(data.values as ArrayLike<number>, length, mask);
   const bounds = batchBounds(leaf.kind, data, length, mask);
   if (!bounds) return;
   const compare = leaf.kind === 'string' ? compareByteBounds : compareNumericBounds;
@@ -210,7 +213,10 @@ function formatBound(leaf: Leaf, value: Bound, role: 'min' | 'max'): StatsJsonVa
     case 'number':
       return value as number;
     case 'float':
-      // JSON has no infinities; leaving the bound out is always safe.
+      // Readers (Spark, delta-kernel-rs, ours) order NaN above every number, so a finite max
+      // claims the file has no NaN and lets `d > v` skip it. With a NaN the max is left out (Spark
+      // writes "NaN"; both keep the file). JSON has no infinities; leaving them out is safe too.
+      if (role === 'max' && leaf.sawNaN === true) return undefined;
       return Number.isFinite(value) ? new JsonNumber(String(value)) : undefined;
     case 'bigint':
       return new JsonNumber(String(value));

@@ -92,16 +92,21 @@ function expectedBounds<T>(values: Array<T | null>, less: (a: T, b: T) => boolea
   let min: T | undefined;
   let max: T | undefined;
   let nulls = 0;
+  let nan = false;
   for (const v of values) {
     if (v === null) {
       nulls++;
       continue;
     }
-    if (typeof v === 'number' && Number.isNaN(v)) continue;
+    if (typeof v === 'number' && Number.isNaN(v)) {
+      nan = true;
+      continue;
+    }
     if (min === undefined || less(v, min)) min = v;
     if (max === undefined || less(max, v)) max = v;
   }
-  return { ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }), nulls };
+  // NaN sorts above every number for readers: with one present, no finite max is a true bound.
+  return { ...(min === undefined ? {} : { min }), ...(max === undefined || nan ? {} : { max }), nulls };
 }
 
 const utf8 = new TextEncoder();

@@ -5,6 +5,8 @@ import { StatsCollector } from '../../../src/delta/write/statsCollector';
 import { truncatedMax, truncatedMin } from '../../../src/delta/write/statsStringBounds';
 import { parseFileStats } from '../../../src/delta/stats/fileStats';
 import { parseSchemaString } from '../../../src/delta/schema';
+import { parsePredicate } from '../../../src/delta/predicate/parsePredicate';
+import { canSkipFile } from '../../../src/delta/stats/skipping';
 
 const schema = parseSchemaString(JSON.stringify({
   type: 'struct',
@@ -56,10 +58,11 @@ describe('StatsCollector', () => {
     assert.equal(collector.toJson(), JSON.stringify({
       numRecords: 3,
       minValues: { l: 0, s: 'a', ts: '1970-01-01T00:00:00.000Z', d: '1969-12-31', dec: 0, f: 0, st: { i: 0 } },
-      maxValues: { l: 0, s: `${'b'.repeat(31)}c`, ts: '2023-11-14T22:13:20.123Z', d: '2022-01-08', dec: 0, f: 0, st: { i: 0 } },
+      // f holds a NaN: no max (Spark writes "NaN"), so `f > v` never skips this file.
+      maxValues: { l: 0, s: `${'b'.repeat(31)}c`, ts: '2023-11-14T22:13:20.123Z', d: '2022-01-08', dec: 0, st: { i: 0 } },
       nullCount: { l: 1, s: 1, ts: 0, d: 0, dec: 1, f: 0, st: { i: 1 } },
     }).replace('"l":0', '"l":-2').replace('"dec":0', '"dec":-0.05').replace('"f":0', '"f":-2.25').replace('"i":0', '"i":-3')
-      .replace('"l":0', '"l":9007199254740993').replace('"dec":0', '"dec":12345678901234567.89').replace('"f":0', '"f":1.5').replace('"i":0', '"i":7'));
+      .replace('"l":0', '"l":9007199254740993').replace('"dec":0', '"dec":12345678901234567.89').replace('"i":0', '"i":7'));
   });
 
   test('round-trips through parseFileStats with exact values', () => {
@@ -97,5 +100,35 @@ describe('string bounds', () => {
     assert.equal(truncatedMax('\u{10FFFF}\u{10FFFF}z', 2), undefined);
     assert.equal(truncatedMax('a\uD7FFz', 2), 'a\uE000');
     assert.ok(truncatedMax('😀😀😀', 2)! > '😀😀😀');
+  });
+});
+
+describe('NaN in float statistics', () => {
+  const floatSchema = parseSchemaString(JSON.stringify({ type: 'struct', fields: [{ name: 'f', type: 'double', nullable: true, metadata: {} }] }));
+  const floatBatch = (values: Array<number | null>): RecordBatch => {
+    const fields = [new Field('f', new Float64(), true)];
+    const column = vectorFromArray(values, new Float64()).data[0] as Data;
+    return new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: values.length, nullCount: 0, children: [column] }));
+  };
+  const skips = (json: string, where: string): boolean =>
+    canSkipFile(parsePredicate(where, floatSchema), { stats: parseFileStats(json, floatSchema, 'none'), partitionValues: {} }, floatSchema);
+
+  test('a NaN in a later batch leaves the max out, so `f > v` keeps the file; `f < v` still skips on the min', () => {
+    const collector = new StatsCollector(floatSchema, 'none');
+    collector.add(floatBatch([1, 3]));
+    collector.add(floatBatch([null, NaN, 2]));
+    const json = collector.toJson();
+    assert.equal(json, JSON.stringify({ numRecords: 5, minValues: { f: 1 }, maxValues: {}, nullCount: { f: 1 } }));
+    assert.equal(skips(json, 'f > 5'), false);
+    assert.equal(skips(json, 'f < 0'), true);
+  });
+
+  test('without NaN the max is exact and `f > v` skips', () => {
+    const collector = new StatsCollector(floatSchema, 'none');
+    collector.add(floatBatch([1, 3, null]));
+    const json = collector.toJson();
+    assert.equal(json, JSON.stringify({ numRecords: 3, minValues: { f: 1 }, maxValues: { f: 3 }, nullCount: { f: 1 } }));
+    assert.equal(skips(json, 'f > 5'), true);
+    assert.equal(skips(json, 'f > 2'), false);
   });
 });
