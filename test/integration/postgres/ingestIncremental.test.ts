@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type pg from 'pg';
+import { describe, test } from 'node:test';
 import { DeltaTable } from '../../../src/delta/table';
 import { ingestPostgresIncremental, WATERMARK_DOMAIN_PREFIX } from '../../../src/ops/ingest/ingestPostgresIncremental';
-import { MISSING_POSTGRES, startPostgresCluster, type PostgresCluster } from '../../helpers/postgresCluster';
+import { MISSING_POSTGRES } from '../../helpers/postgresCluster';
+import { usePostgresSuite } from '../../helpers/postgresSuite';
 import { deltaItems, sourceItems, WORKLOAD_DDL } from './workloadTable';
 
 const CLI = join(import.meta.dirname, '../../../src/cli/main.ts');
@@ -24,43 +22,31 @@ function cli(args: string[]): { done: Promise<{ code: number | null; stderr: str
 }
 
 describe('lakehouse ingest postgres --mode incremental (real server)', () => {
-  let cluster: PostgresCluster | undefined;
-  let admin: pg.Client;
-  let dir = '';
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lakehouse-incr-'));
-    cluster = await startPostgresCluster();
-    if (!cluster) return;
-    admin = await cluster.client();
+  const server = usePostgresSuite('lakehouse-incr-', async (admin) => {
     await admin.query(WORKLOAD_DDL);
     await admin.query(`INSERT INTO items (id, name, payload, qty, updated_at)
       SELECT g, 'item ' || g, repeat('x', g % 7), g * 1.5, timestamptz '2024-01-01' + g * interval '1 second' FROM generate_series(1, 1000) g`);
   });
-  after(async () => {
-    await cluster?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   test('first run copies, a rerun adds nothing, updates and inserts land once; the watermark lives in the table', async (t) => {
-    if (!cluster) return t.skip(MISSING_POSTGRES);
-    const target = join(dir, 'items');
-    const run = () => ingestPostgresIncremental({ url: cluster!.url, table: 'items', target, watermark: 'updated_at' });
+    if (!server.cluster) return t.skip(MISSING_POSTGRES);
+    const target = join(server.dir, 'items');
+    const run = () => ingestPostgresIncremental({ url: server.cluster!.url, table: 'items', target, watermark: 'updated_at' });
     const first = await run();
     assert.deepEqual([first.rows, first.from, first.appId, first.key], [1000, null, 'pg:postgres/public.items', ['id']]);
-    assert.deepEqual(await deltaItems(target), await sourceItems(admin));
+    assert.deepEqual(await deltaItems(target), await sourceItems(server.admin));
 
     const again = await run();
     assert.deepEqual([again.version, again.rows, again.from, again.to], [undefined, 0, first.to, first.to]);
 
-    await admin.query("UPDATE items SET name = 'renamed', qty = qty + 1, updated_at = timestamptz '2025-01-01' + id * interval '1 ms' WHERE id % 100 = 0");
-    await admin.query("INSERT INTO items (id, name, updated_at) SELECT g, 'new ' || g, timestamptz '2025-02-01' FROM generate_series(1001, 1020) g");
+    await server.admin.query("UPDATE items SET name = 'renamed', qty = qty + 1, updated_at = timestamptz '2025-01-01' + id * interval '1 ms' WHERE id % 100 = 0");
+    await server.admin.query("INSERT INTO items (id, name, updated_at) SELECT g, 'new ' || g, timestamptz '2025-02-01' FROM generate_series(1001, 1020) g");
     const third = await run();
     assert.equal(third.rows, 30);
     const rows = await deltaItems(target);
     assert.equal(rows.length, 1020);
     assert.equal(new Set(rows.map((r) => r[0])).size, 1020);
-    assert.deepEqual(rows, await sourceItems(admin));
+    assert.deepEqual(rows, await sourceItems(server.admin));
     assert.equal(rows.find((r) => r[0] === '500')?.[1], 'renamed');
 
     const snapshot = await (await DeltaTable.open(target)).snapshot();
@@ -70,13 +56,13 @@ describe('lakehouse ingest postgres --mode incremental (real server)', () => {
   });
 
   test('an increasing key as watermark; a process killed at any moment loses nothing and duplicates nothing', async (t) => {
-    if (!cluster) return t.skip(MISSING_POSTGRES);
-    const target = join(dir, 'by_id');
-    const args = ['ingest', 'postgres', '--url', cluster.url, '--table', 'public.items', '--to', target, '--mode', 'incremental', '--watermark', 'id', '--json'];
+    if (!server.cluster) return t.skip(MISSING_POSTGRES);
+    const target = join(server.dir, 'by_id');
+    const args = ['ingest', 'postgres', '--url', server.cluster.url, '--table', 'public.items', '--to', target, '--mode', 'incremental', '--watermark', 'id', '--json'];
     let next = 2000;
     let killed = 0;
     for (const delay of [300, 900, 1500, 2100, 2700]) {
-      await admin.query(`INSERT INTO items (id, name, payload) SELECT g, 'k' || g, repeat(md5(g::text), 20) FROM generate_series(${next}, ${next + 20_000 - 1}) g`);
+      await server.admin.query(`INSERT INTO items (id, name, payload) SELECT g, 'k' || g, repeat(md5(g::text), 20) FROM generate_series(${next}, ${next + 20_000 - 1}) g`);
       next += 20_000;
       const child = cli(args);
       const timer = setTimeout(child.kill, delay);
@@ -88,18 +74,18 @@ describe('lakehouse ingest postgres --mode incremental (real server)', () => {
     const { code, stderr } = await last.done;
     assert.equal(code, 0, stderr);
     const rows = await deltaItems(target);
-    assert.equal(rows.length, Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM items')).rows[0]?.n));
-    assert.deepEqual(rows, await sourceItems(admin));
+    assert.equal(rows.length, Number((await server.admin.query<{ n: string }>('SELECT count(*) AS n FROM items')).rows[0]?.n));
+    assert.deepEqual(rows, await sourceItems(server.admin));
   });
 
   test('bad watermark column and a table without key are refused with a clear message', async (t) => {
-    if (!cluster) return t.skip(MISSING_POSTGRES);
-    await admin.query('CREATE TABLE nokey (a int, b text)');
-    await assert.rejects(ingestPostgresIncremental({ url: cluster.url, table: 'items', target: join(dir, 'x'), watermark: 'nope' }),
+    if (!server.cluster) return t.skip(MISSING_POSTGRES);
+    await server.admin.query('CREATE TABLE nokey (a int, b text)');
+    await assert.rejects(ingestPostgresIncremental({ url: server.cluster.url, table: 'items', target: join(server.dir, 'x'), watermark: 'nope' }),
       (e: Error) => e.message.includes('--watermark nope') && e.message.includes('has no such column'));
-    await assert.rejects(ingestPostgresIncremental({ url: cluster.url, table: 'nokey', target: join(dir, 'y'), watermark: 'a' }),
+    await assert.rejects(ingestPostgresIncremental({ url: server.cluster.url, table: 'nokey', target: join(server.dir, 'y'), watermark: 'a' }),
       /has no primary key: name the key columns with --key/);
-    const keyed = await ingestPostgresIncremental({ url: cluster.url, table: 'nokey', target: join(dir, 'y'), watermark: 'a', key: ['a'] });
+    const keyed = await ingestPostgresIncremental({ url: server.cluster.url, table: 'nokey', target: join(server.dir, 'y'), watermark: 'a', key: ['a'] });
     assert.equal(keyed.rows, 0);
   });
 });

@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type pg from 'pg';
+import { describe, test } from 'node:test';
 import { formatDataType } from '../../../src/delta/schema';
 import { isDeltaError } from '../../../src/delta/errors';
 import { DeltaTable } from '../../../src/delta/table';
 import { ingestPostgresIncremental } from '../../../src/ops/ingest/ingestPostgresIncremental';
 import { ingestPostgresSnapshot } from '../../../src/ops/ingest/ingestPostgresSnapshot';
 import { batchRowsText } from '../../helpers/arrowCellText';
-import { MISSING_POSTGRES, startPostgresCluster, type PostgresCluster } from '../../helpers/postgresCluster';
+import { MISSING_POSTGRES } from '../../helpers/postgresCluster';
+import { usePostgresSuite } from '../../helpers/postgresSuite';
 
 /** The table's schema as `name type`, its rows as text sorted by the first column, and its version. */
 async function deltaState(location: string): Promise<{ schema: string[]; rows: (string | null)[][]; version: number; typeWidening?: string }> {
@@ -37,49 +35,36 @@ const EVOLVED_ROWS = [
 ];
 
 describe('PostgreSQL source schema changes (real server)', () => {
-  let cluster: PostgresCluster | undefined;
-  let admin: pg.Client;
-  let dir = '';
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lakehouse-pg-evolve-'));
-    cluster = await startPostgresCluster();
-    if (!cluster) return;
-    admin = await cluster.client();
-  });
-  after(async () => {
-    await cluster?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const server = usePostgresSuite('lakehouse-pg-evolve-');
 
   test('snapshot: added columns and widened types evolve the table; a narrowed or changed type stops before anything is written', async (t) => {
-    if (!cluster) return t.skip(MISSING_POSTGRES);
-    await admin.query(DDL('snap'));
-    await admin.query(ROWS('snap'));
-    const target = join(dir, 'snap');
-    await ingestPostgresSnapshot({ url: cluster.url, source: { table: 'snap' }, target });
-    await admin.query(EVOLVE('snap'));
-    await ingestPostgresSnapshot({ url: cluster.url, source: { table: 'snap' }, target });
+    if (!server.cluster) return t.skip(MISSING_POSTGRES);
+    await server.admin.query(DDL('snap'));
+    await server.admin.query(ROWS('snap'));
+    const target = join(server.dir, 'snap');
+    await ingestPostgresSnapshot({ url: server.cluster.url, source: { table: 'snap' }, target });
+    await server.admin.query(EVOLVE('snap'));
+    await ingestPostgresSnapshot({ url: server.cluster.url, source: { table: 'snap' }, target });
     const evolved = await deltaState(target);
     assert.deepEqual(evolved.schema, EVOLVED_SCHEMA);
     assert.deepEqual(evolved.rows, EVOLVED_ROWS);
     assert.equal(evolved.typeWidening, 'true');
 
-    await admin.query('ALTER TABLE snap ALTER COLUMN note TYPE int USING length(note), ALTER COLUMN price TYPE numeric(12,1)');
-    await assert.rejects(ingestPostgresSnapshot({ url: cluster.url, source: { table: 'snap' }, target }),
+    await server.admin.query('ALTER TABLE snap ALTER COLUMN note TYPE int USING length(note), ALTER COLUMN price TYPE numeric(12,1)');
+    await assert.rejects(ingestPostgresSnapshot({ url: server.cluster.url, source: { table: 'snap' }, target }),
       (e: Error) => isDeltaError(e, 'SOURCE_SCHEMA_INCOMPATIBLE') && e.message.includes('public.snap')
         && /note is string in the table but integer/.test(e.message) && /price is decimal\(12,2\) in the table but decimal\(12,1\)/.test(e.message));
     assert.deepEqual(await deltaState(target), evolved, 'nothing was written');
   });
 
   test('incremental: the merge commit adds the new column and widens types; text -> int stops it', async (t) => {
-    if (!cluster) return t.skip(MISSING_POSTGRES);
-    await admin.query(DDL('incr'));
-    await admin.query(ROWS('incr'));
-    const target = join(dir, 'incr');
-    const run = (): ReturnType<typeof ingestPostgresIncremental> => ingestPostgresIncremental({ url: cluster!.url, table: 'incr', target, watermark: 'at' });
+    if (!server.cluster) return t.skip(MISSING_POSTGRES);
+    await server.admin.query(DDL('incr'));
+    await server.admin.query(ROWS('incr'));
+    const target = join(server.dir, 'incr');
+    const run = (): ReturnType<typeof ingestPostgresIncremental> => ingestPostgresIncremental({ url: server.cluster!.url, table: 'incr', target, watermark: 'at' });
     await run();
-    await admin.query(EVOLVE('incr'));
+    await server.admin.query(EVOLVE('incr'));
     const second = await run();
     assert.equal(second.rows, 1);
     const evolved = await deltaState(target);
@@ -87,7 +72,7 @@ describe('PostgreSQL source schema changes (real server)', () => {
     assert.deepEqual(evolved.rows, EVOLVED_ROWS);
     assert.equal(evolved.typeWidening, 'true');
 
-    await admin.query("ALTER TABLE incr ALTER COLUMN name TYPE int USING length(name); INSERT INTO incr (id, name, at) VALUES (4, 7, '2024-01-01 00:00:04+00')");
+    await server.admin.query("ALTER TABLE incr ALTER COLUMN name TYPE int USING length(name); INSERT INTO incr (id, name, at) VALUES (4, 7, '2024-01-01 00:00:04+00')");
     await assert.rejects(run(), (e: Error) => isDeltaError(e, 'SOURCE_SCHEMA_INCOMPATIBLE') && /name is string in the table but integer/.test(e.message));
     assert.deepEqual(await deltaState(target), evolved, 'nothing was written');
   });

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type pg from 'pg';
+import { describe, test } from 'node:test';
 import { isDeltaError } from '../../../src/delta/errors';
 import { formatDataType } from '../../../src/delta/schema';
 import { DeltaTable } from '../../../src/delta/table';
 import { ingestPostgresCdc } from '../../../src/ops/ingest/ingestPostgresCdc';
 import { batchRowsText } from '../../helpers/arrowCellText';
-import { MISSING_POSTGRES, startPostgresCluster, type PostgresCluster } from '../../helpers/postgresCluster';
+import { MISSING_POSTGRES } from '../../helpers/postgresCluster';
+import { usePostgresSuite } from '../../helpers/postgresSuite';
 
 async function deltaState(location: string): Promise<{ schema: string[]; rows: (string | null)[][]; version: number }> {
   const snapshot = await (await DeltaTable.open(location)).snapshot();
@@ -18,35 +16,22 @@ async function deltaState(location: string): Promise<{ schema: string[]; rows: (
 }
 
 describe('lakehouse ingest postgres --mode cdc: source schema changes (real server)', () => {
-  let cluster: PostgresCluster | undefined;
-  let admin: pg.Client;
-  let dir = '';
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lakehouse-cdc-ddl-'));
-    cluster = await startPostgresCluster();
-    if (!cluster) return;
-    admin = await cluster.client();
-  });
-  after(async () => {
-    await cluster?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const server = usePostgresSuite('lakehouse-cdc-ddl-');
 
   test('ADD COLUMN and widened types (also inside a transaction that changes rows around the DDL) evolve the table; text -> int stops it with nothing written', async (t) => {
-    if (!cluster) return t.skip(MISSING_POSTGRES);
-    await admin.query('CREATE TABLE ev (id int PRIMARY KEY, name varchar(5) NOT NULL, qty int)');
-    await admin.query("INSERT INTO ev VALUES (1, 'a', 10), (2, 'b', 20), (3, 'c', NULL)");
-    const target = join(dir, 'ev');
-    const once = (): ReturnType<typeof ingestPostgresCdc> => ingestPostgresCdc({ url: cluster!.url, table: 'ev', target, slot: 'ev_slot', until: 'once' });
+    if (!server.cluster) return t.skip(MISSING_POSTGRES);
+    await server.admin.query('CREATE TABLE ev (id int PRIMARY KEY, name varchar(5) NOT NULL, qty int)');
+    await server.admin.query("INSERT INTO ev VALUES (1, 'a', 10), (2, 'b', 20), (3, 'c', NULL)");
+    const target = join(server.dir, 'ev');
+    const once = (): ReturnType<typeof ingestPostgresCdc> => ingestPostgresCdc({ url: server.cluster!.url, table: 'ev', target, slot: 'ev_slot', until: 'once' });
     await once();
 
-    await admin.query("UPDATE ev SET qty = 11 WHERE id = 1");
-    await admin.query('ALTER TABLE ev ADD COLUMN note text');
-    await admin.query("ALTER TABLE ev ALTER COLUMN qty TYPE bigint, ALTER COLUMN name TYPE text");
-    await admin.query("INSERT INTO ev VALUES (4, 'a longer name', 5000000000, 'added')");
-    await admin.query("BEGIN; UPDATE ev SET qty = 21 WHERE id = 2; ALTER TABLE ev ADD COLUMN extra int; UPDATE ev SET extra = 7, note = 'both' WHERE id = 3; COMMIT");
-    await admin.query('DELETE FROM ev WHERE id = 1');
+    await server.admin.query("UPDATE ev SET qty = 11 WHERE id = 1");
+    await server.admin.query('ALTER TABLE ev ADD COLUMN note text');
+    await server.admin.query("ALTER TABLE ev ALTER COLUMN qty TYPE bigint, ALTER COLUMN name TYPE text");
+    await server.admin.query("INSERT INTO ev VALUES (4, 'a longer name', 5000000000, 'added')");
+    await server.admin.query("BEGIN; UPDATE ev SET qty = 21 WHERE id = 2; ALTER TABLE ev ADD COLUMN extra int; UPDATE ev SET extra = 7, note = 'both' WHERE id = 3; COMMIT");
+    await server.admin.query('DELETE FROM ev WHERE id = 1');
     const streamed = await once();
     assert.equal(streamed.changes, 5);
     const evolved = await deltaState(target);
@@ -57,7 +42,7 @@ describe('lakehouse ingest postgres --mode cdc: source schema changes (real serv
       ['4', 'a longer name', '5000000000', 'added', null],
     ]);
 
-    await admin.query("ALTER TABLE ev ALTER COLUMN note TYPE int USING length(note); UPDATE ev SET note = 9 WHERE id = 4");
+    await server.admin.query("ALTER TABLE ev ALTER COLUMN note TYPE int USING length(note); UPDATE ev SET note = 9 WHERE id = 4");
     for (let attempt = 0; attempt < 2; attempt++) {
       await assert.rejects(once(), (e: Error) => isDeltaError(e, 'SOURCE_SCHEMA_INCOMPATIBLE') && e.message.includes('public.ev')
         && /note is string in the table but integer/.test(e.message) && /new --slot/.test(e.message));
@@ -66,19 +51,19 @@ describe('lakehouse ingest postgres --mode cdc: source schema changes (real serv
   });
 
   test('ADD COLUMN with a DEFAULT (existing rows get it without a logged change) and a dropped key stop with what to do', async (t) => {
-    if (!cluster) return t.skip(MISSING_POSTGRES);
-    await admin.query('CREATE TABLE dflt (id int PRIMARY KEY, name text)');
-    await admin.query("INSERT INTO dflt VALUES (1, 'a'), (2, 'b')");
-    const target = join(dir, 'dflt');
-    const once = (): ReturnType<typeof ingestPostgresCdc> => ingestPostgresCdc({ url: cluster!.url, table: 'dflt', target, slot: 'dflt_slot', until: 'once' });
+    if (!server.cluster) return t.skip(MISSING_POSTGRES);
+    await server.admin.query('CREATE TABLE dflt (id int PRIMARY KEY, name text)');
+    await server.admin.query("INSERT INTO dflt VALUES (1, 'a'), (2, 'b')");
+    const target = join(server.dir, 'dflt');
+    const once = (): ReturnType<typeof ingestPostgresCdc> => ingestPostgresCdc({ url: server.cluster!.url, table: 'dflt', target, slot: 'dflt_slot', until: 'once' });
     await once();
-    await admin.query("UPDATE dflt SET name = 'before' WHERE id = 1");
-    await admin.query("ALTER TABLE dflt ADD COLUMN flag boolean NOT NULL DEFAULT true; INSERT INTO dflt VALUES (3, 'c', false)");
+    await server.admin.query("UPDATE dflt SET name = 'before' WHERE id = 1");
+    await server.admin.query("ALTER TABLE dflt ADD COLUMN flag boolean NOT NULL DEFAULT true; INSERT INTO dflt VALUES (3, 'c', false)");
     await assert.rejects(once(), (e: Error) => isDeltaError(e, 'SOURCE_SCHEMA_INCOMPATIBLE') && /flag of "?public"?\.dflt was added with a DEFAULT/.test(e.message) && /new --slot/.test(e.message));
     assert.deepEqual((await deltaState(target)).rows, [['1', 'before'], ['2', 'b']], 'what came before the ALTER is committed');
 
-    await admin.query('ALTER TABLE dflt DROP COLUMN id');
-    await assert.rejects(ingestPostgresCdc({ url: cluster.url, table: 'dflt', target, slot: 'dflt_slot', until: 'once' }),
+    await server.admin.query('ALTER TABLE dflt DROP COLUMN id');
+    await assert.rejects(ingestPostgresCdc({ url: server.cluster.url, table: 'dflt', target, slot: 'dflt_slot', until: 'once' }),
       (e: Error) => isDeltaError(e, 'DELTA_INVALID_ARGUMENT') && /no primary key, which cdc mode needs/.test(e.message));
   });
 });

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { isDeltaError } from '../../../src/delta/errors';
 import { ingestPostgresCdc, type CdcCommit } from '../../../src/ops/ingest/ingestPostgresCdc';
-import { MISSING_POSTGRES, startPostgresCluster, type PostgresCluster } from '../../helpers/postgresCluster';
+import { MISSING_POSTGRES } from '../../helpers/postgresCluster';
+import { usePostgresSuite } from '../../helpers/postgresSuite';
 import { deltaItems, sourceItems, WORKLOAD_DDL } from '../postgres/workloadTable';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -19,41 +18,30 @@ async function until(what: string, check: () => boolean | Promise<boolean>, ms =
 }
 
 describe('lakehouse ingest postgres --mode cdc: the server goes away (real server)', () => {
-  let cluster: PostgresCluster | undefined;
-  let dir = '';
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lakehouse-cdc-restart-'));
-    cluster = await startPostgresCluster();
-    if (!cluster) return;
-    const admin = await cluster.client();
+  const server = usePostgresSuite('lakehouse-cdc-restart-', async (admin) => {
     await admin.query(WORKLOAD_DDL);
     await admin.query("INSERT INTO items (id, name) SELECT g, 'n' || g FROM generate_series(1, 200) g");
   });
-  after(async () => {
-    await cluster?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   test('--follow rides out a server restart: it reconnects with backoff and applies what was written before and after', async (t) => {
-    if (!cluster) return t.skip(MISSING_POSTGRES);
-    const target = join(dir, 'items');
+    if (!server.cluster) return t.skip(MISSING_POSTGRES);
+    const target = join(server.dir, 'items');
     const commits: CdcCommit[] = [];
     const reconnects: string[] = [];
     const controller = new AbortController();
     const following = ingestPostgresCdc({
-      url: cluster.url, table: 'items', target, slot: 'restart_slot', until: 'follow', signal: controller.signal,
+      url: server.cluster.url, table: 'items', target, slot: 'restart_slot', until: 'follow', signal: controller.signal,
       batching: { maxDelayMs: 100 }, onCommit: (c) => commits.push(c), onReconnect: (r) => reconnects.push(r.reason),
     });
-    const before = await cluster.client();
+    const before = await server.cluster.client();
     await until('the slot to stream', async () => (await before.query("SELECT 1 FROM pg_replication_slots WHERE slot_name = 'restart_slot' AND active")).rows.length > 0);
     await before.query("UPDATE items SET name = 'before restart' WHERE id <= 10");
     await until('the first change to be committed', () => commits.length > 0);
 
     // Changes committed at the source but possibly not yet in Delta when the server goes down.
     await before.query("UPDATE items SET name = 'racing the restart' WHERE id BETWEEN 11 AND 20");
-    await cluster.restart();
-    const afterRestart = await cluster.client();
+    await server.cluster.restart();
+    const afterRestart = await server.cluster.client();
     await afterRestart.query("INSERT INTO items (id, name) SELECT g, 'after restart' FROM generate_series(1001, 1010) g");
     await afterRestart.query('DELETE FROM items WHERE id = 5');
     await until('the changes after the restart', async () => JSON.stringify(await deltaItems(target)) === JSON.stringify(await sourceItems(afterRestart)));
@@ -67,27 +55,27 @@ describe('lakehouse ingest postgres --mode cdc: the server goes away (real serve
   });
 
   test('--once against a server that is down stops with a clear error; a rerun once it is back ends equal to the source', async (t) => {
-    if (!cluster) return t.skip(MISSING_POSTGRES);
-    const target = join(dir, 'items');
-    const admin = await cluster.client();
+    if (!server.cluster) return t.skip(MISSING_POSTGRES);
+    const target = join(server.dir, 'items');
+    const admin = await server.cluster.client();
     await admin.query("UPDATE items SET name = 'while down' WHERE id BETWEEN 30 AND 35");
-    await cluster.restart();
+    await server.cluster.restart();
     // A port where nothing listens: the same URL with the server's port + 1 (free at the time of the test).
-    const downUrl = cluster.url.replace(`:${cluster.port}/`, `:${cluster.port + 1}/`);
+    const downUrl = server.cluster.url.replace(`:${server.cluster.port}/`, `:${server.cluster.port + 1}/`);
     await assert.rejects(ingestPostgresCdc({ url: downUrl, table: 'items', target, slot: 'restart_slot', until: 'once' }),
       (e: Error) => isDeltaError(e, 'SOURCE_CONNECTION_FAILED') && /Cannot connect to PostgreSQL at/.test(e.message));
-    const rerun = await ingestPostgresCdc({ url: cluster.url, table: 'items', target, slot: 'restart_slot', until: 'once' });
+    const rerun = await ingestPostgresCdc({ url: server.cluster.url, table: 'items', target, slot: 'restart_slot', until: 'once' });
     assert.equal(rerun.changes, 6);
-    assert.deepEqual(await deltaItems(target), await sourceItems(await cluster.client()));
+    assert.deepEqual(await deltaItems(target), await sourceItems(await server.cluster.client()));
   });
 
   test('the slot dropped under a running --follow: it stops with an error naming the slot and the way out, the table keeps what was committed', async (t) => {
-    if (!cluster) return t.skip(MISSING_POSTGRES);
-    const target = join(dir, 'items');
-    const admin = await cluster.client();
+    if (!server.cluster) return t.skip(MISSING_POSTGRES);
+    const target = join(server.dir, 'items');
+    const admin = await server.cluster.client();
     const commits: CdcCommit[] = [];
     const following = ingestPostgresCdc({
-      url: cluster.url, table: 'items', target, slot: 'restart_slot', until: 'follow', batching: { maxDelayMs: 100 }, onCommit: (c) => commits.push(c),
+      url: server.cluster.url, table: 'items', target, slot: 'restart_slot', until: 'follow', batching: { maxDelayMs: 100 }, onCommit: (c) => commits.push(c),
     });
     await admin.query("UPDATE items SET name = 'last before the drop' WHERE id = 40");
     await until('the change to be committed', () => commits.length > 0);

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type pg from 'pg';
 import { DeltaTable } from '../../../src/delta/table';
 import { parseLsn } from '../../../src/connectors/postgres/lsn';
 import { ingestPostgresCdc } from '../../../src/ops/ingest/ingestPostgresCdc';
 import { findPeerPython } from '../../helpers/peers';
-import { MISSING_POSTGRES, startPostgresCluster, type PostgresCluster } from '../../helpers/postgresCluster';
+import { MISSING_POSTGRES } from '../../helpers/postgresCluster';
+import { usePostgresSuite } from '../../helpers/postgresSuite';
 import { deltaItems, sourceItems, WORKLOAD_DDL } from '../postgres/workloadTable';
 import { LARGE_VALUE, SourceWorkload } from './sourceWorkload';
 
@@ -26,30 +25,17 @@ async function freshItems(admin: pg.Client, table: string, rows: number): Promis
 }
 
 describe('lakehouse ingest postgres --mode cdc (real server, concurrent workload)', () => {
-  let cluster: PostgresCluster | undefined;
-  let admin: pg.Client;
-  let dir = '';
-
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lakehouse-cdc-'));
-    cluster = await startPostgresCluster();
-    if (!cluster) return;
-    admin = await cluster.client();
-  });
-  after(async () => {
-    await cluster?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const server = usePostgresSuite('lakehouse-cdc-');
 
   test('snapshot and streaming under inserts, updates (TOASTed, key changes) and deletes: the table ends equal to the source', async (t) => {
-    if (!cluster) return t.skip(MISSING_POSTGRES);
-    await freshItems(admin, 'items', 20_000);
-    const target = join(dir, 'items');
-    const workload = new SourceWorkload(await cluster.client(), 'items', 20_000, 1_000_000);
+    if (!server.cluster) return t.skip(MISSING_POSTGRES);
+    await freshItems(server.admin, 'items', 20_000);
+    const target = join(server.dir, 'items');
+    const workload = new SourceWorkload(await server.cluster.client(), 'items', 20_000, 1_000_000);
     const controller = new AbortController();
     const commits: number[] = [];
     const following = ingestPostgresCdc({
-      url: cluster.url, table: 'public.items', target, until: 'follow', signal: controller.signal,
+      url: server.cluster.url, table: 'public.items', target, until: 'follow', signal: controller.signal,
       // Small batches: several commits must happen however slowly a loaded machine runs the workload.
       batching: { maxDelayMs: 300, maxChanges: 5 }, deletionVectors: true, onCommit: (c) => commits.push(c.lagMs),
     });
@@ -60,13 +46,13 @@ describe('lakehouse ingest postgres --mode cdc (real server, concurrent workload
     const transactions = await workload.stop();
     controller.abort();
     const followed = await following;
-    const drained = await ingestPostgresCdc({ url: cluster.url, table: 'public.items', target, until: 'once' });
+    const drained = await ingestPostgresCdc({ url: server.cluster.url, table: 'public.items', target, until: 'once' });
     t.diagnostic(`${transactions} source transactions; follow: ${followed.changes} changes in ${followed.commits} commits (max lag ${Math.max(...commits)} ms); once: ${drained.changes} more`);
 
     assert.ok(followed.snapshot && followed.snapshot.rows >= 20_000, 'the first run took the snapshot');
     assert.ok(followed.commits >= 3, `streamed in several commits, not ${followed.commits}`);
     assert.ok(transactions > 100, `the workload ran (${transactions} transactions)`);
-    const source = await sourceItems(admin);
+    const source = await sourceItems(server.admin);
     const delta = await deltaItems(target);
     assert.equal(new Set(delta.map((r) => r[0])).size, delta.length, 'no duplicate keys');
     assert.deepEqual(delta, source);
@@ -77,11 +63,11 @@ describe('lakehouse ingest postgres --mode cdc (real server, concurrent workload
   });
 
   test('kill -9 during the snapshot and mid-stream, restarted again and again: no loss, no duplicate', async (t) => {
-    if (!cluster) return t.skip(MISSING_POSTGRES);
-    await freshItems(admin, 'crashy', 5_000);
-    const target = join(dir, 'crashy');
-    const args = ['ingest', 'postgres', '--url', cluster.url, '--table', 'crashy', '--to', target, '--mode', 'cdc', '--slot', 'crashy_slot', '--follow'];
-    const workload = new SourceWorkload(await cluster.client(), 'crashy', 5_000, 1_000_000);
+    if (!server.cluster) return t.skip(MISSING_POSTGRES);
+    await freshItems(server.admin, 'crashy', 5_000);
+    const target = join(server.dir, 'crashy');
+    const args = ['ingest', 'postgres', '--url', server.cluster.url, '--table', 'crashy', '--to', target, '--mode', 'cdc', '--slot', 'crashy_slot', '--follow'];
+    const workload = new SourceWorkload(await server.cluster.client(), 'crashy', 5_000, 1_000_000);
     workload.pauseMs = 5;
     let killed = 0;
     // Kills are timed by what the child did (it may start slowly on a loaded machine): the first
@@ -94,7 +80,7 @@ describe('lakehouse ingest postgres --mode cdc (real server, concurrent workload
       let ended = false;
       void exited.then(() => { ended = true; });
       const ready = round === 0
-        ? async () => (await admin.query("SELECT 1 FROM pg_replication_slots WHERE slot_name = 'crashy_slot'")).rows.length > 0
+        ? async () => (await server.admin.query("SELECT 1 FROM pg_replication_slots WHERE slot_name = 'crashy_slot'")).rows.length > 0
         : async () => /version \d+:/.test(stderr);
       const deadline = Date.now() + 30_000;
       while (!ended && !(await ready()) && Date.now() < deadline) await sleep(50);
@@ -105,14 +91,14 @@ describe('lakehouse ingest postgres --mode cdc (real server, concurrent workload
       killed++;
     }
     const transactions = await workload.stop();
-    const drained = await ingestPostgresCdc({ url: cluster.url, table: 'crashy', target, slot: 'crashy_slot', until: 'once' });
+    const drained = await ingestPostgresCdc({ url: server.cluster.url, table: 'crashy', target, slot: 'crashy_slot', until: 'once' });
     const history = await (await DeltaTable.open(target)).snapshot();
     assert.equal(drained.snapshot, undefined, 'the killed runs got past the snapshot');
     assert.ok(history.version >= 4, `the killed runs committed changes (${history.version + 1} versions)`);
     t.diagnostic(`${killed} kills, ${transactions} source transactions, ${history.version + 1} table versions, final run applied ${drained.changes} changes`);
     const delta = await deltaItems(target);
     assert.equal(new Set(delta.map((r) => r[0])).size, delta.length, 'no duplicate keys');
-    const source = await sourceItems(admin, 'crashy');
+    const source = await sourceItems(server.admin, 'crashy');
     assert.deepEqual(delta, source);
 
     // delta-rs reads the same rows (this table rewrites files instead of using deletion vectors).
