@@ -10,7 +10,8 @@ import type { AddFile } from '../../src/delta/actions';
 import { commitPath } from '../../src/delta/logFiles';
 import { createTable } from '../../src/delta/transaction/createTable';
 import { Transaction } from '../../src/delta/transaction/transaction';
-import { SCHEMA, withTempDir } from '../unit/transaction/fixtures';
+import { SCHEMA } from '../unit/transaction/fixtures';
+import { withTempDir } from '../helpers/withTempDir';
 
 const PYTHON = resolve('.venv/bin/python');
 
@@ -40,7 +41,7 @@ async function writeDataFile(dir: string, part: string, name: string, ids: numbe
 }
 
 test('delta-rs reads a table whose state before the last commit exists only in our checkpoint', { skip: existsSync(PYTHON) ? false : 'no .venv with deltalake' }, async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     const { table } = await createTable(dir, { schema: SCHEMA, partitionColumns: ['part'], properties: { 'delta.checkpointInterval': '2' } });
     const expected: [number, string][] = [];
     for (let batch = 0; batch < 3; batch++) {

@@ -6,8 +6,8 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { primitive } from '../../../src/delta/schema';
 import { createTable } from '../../../src/delta/transaction/createTable';
-import { withTempDir } from '../../unit/transaction/fixtures';
 import { assertTableConsistent } from './tableInvariants';
+import { withTempDir } from '../../helpers/withTempDir';
 
 const WRITER = fileURLToPath(new URL('./writerProcess.ts', import.meta.url));
 const SCHEMA = { kind: 'struct' as const, fields: [
@@ -60,7 +60,7 @@ const WRITERS = 8;
 const BATCHES = 8;
 
 test(`${WRITERS} processes appending and merging into their own partitions: every batch once, versions contiguous`, { timeout: 180_000 }, async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     await createTable(dir, { schema: SCHEMA, partitionColumns: ['part'], properties: { 'delta.checkpointInterval': '10' } });
     const appIds = Array.from({ length: WRITERS }, (_, i) => `w${i}`);
     const lines = await runWritersTogether(dir, appIds.map((id) => [dir, id, id, String(BATCHES), '4']));
@@ -75,7 +75,7 @@ test(`${WRITERS} processes appending and merging into their own partitions: ever
 });
 
 test('writers rewriting one shared partition get real conflicts reported, and the table stays exact', { timeout: 180_000 }, async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     await createTable(dir, { schema: SCHEMA, partitionColumns: ['part'], properties: { 'delta.checkpointInterval': '10' } });
     const appIds = ['s0', 's1', 's2', 's3'];
     // Every batch rewrites the whole shared partition: overlapping rewrites remove each other's reads.

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { parseLogFile } from '../../../src/delta/logFiles';
 import { primitive } from '../../../src/delta/schema';
 import { createTable } from '../../../src/delta/transaction/createTable';
-import { withTempDir } from '../../unit/transaction/fixtures';
 import { assertTableConsistent } from '../concurrency/tableInvariants';
+import { withTempDir } from '../../helpers/withTempDir';
 
 const WRITER = fileURLToPath(new URL('../concurrency/writerProcess.ts', import.meta.url));
 const SCHEMA = { kind: 'struct' as const, fields: [
@@ -44,7 +44,7 @@ function runAndKill(dir: string, appId: string, kill: boolean): Promise<boolean>
 }
 
 test('writers killed with SIGKILL mid-write, mid-commit and mid-checkpoint never leave a table that differs from its commits', { timeout: 180_000 }, async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     await createTable(dir, { schema: SCHEMA, partitionColumns: ['part'], properties: { 'delta.checkpointInterval': '2' } });
     const appIds = ['k0', 'k1'];
     let kills = 0;

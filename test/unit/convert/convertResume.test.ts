@@ -2,8 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tableFromArrays } from 'apache-arrow';
 import { isDeltaError } from '../../../src/delta/errors';
@@ -11,18 +10,10 @@ import { DeltaTable } from '../../../src/delta/table';
 import { CONVERT_PROGRESS_DIR } from '../../../src/ops/convert/convertProgress';
 import { convertToDelta } from '../../../src/ops/convert/convertToDelta';
 import { encodeParquet } from '../../../src/parquet/writeParquet';
+import { withTempDir } from '../../helpers/withTempDir';
 
 const FILES = 3000;
 const PARTITIONS = 3;
-
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'lakehouse-convert-resume-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 /** A tiny file with `rows` rows whose ids start at `from`. */
 function tinyParquet(from: number, rows: number): Uint8Array {
@@ -57,7 +48,7 @@ async function savedSegments(dir: string): Promise<string[]> {
 }
 
 describe('CONVERT resumes after a cancel or a kill', () => {
-  test('cancelled after 1,200 of 3,000 footers: the rerun reads only the rest and commits every row', () => withDir(async (dir) => {
+  test('cancelled after 1,200 of 3,000 footers: the rerun reads only the rest and commits every row', () => withTempDir('lakehouse-convert-resume-', async (dir) => {
     const rows = await writeTinyFiles(dir);
     const controller = new AbortController();
     await assert.rejects(convertToDelta(dir, {
@@ -79,7 +70,7 @@ describe('CONVERT resumes after a cancel or a kill', () => {
     assert.deepEqual(result.ignoredFiles, []);
   }));
 
-  test('killed with SIGKILL mid-run: the rerun reuses the saved footers, then the folder changes and is reconciled', () => withDir(async (dir) => {
+  test('killed with SIGKILL mid-run: the rerun reuses the saved footers, then the folder changes and is reconciled', () => withTempDir('lakehouse-convert-resume-', async (dir) => {
     const rows = await writeTinyFiles(dir);
     const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'convertKillChild.ts'), dir, '1200'], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve, reject) => {
@@ -111,7 +102,7 @@ describe('CONVERT resumes after a cancel or a kill', () => {
     assert.deepEqual(await savedSegments(dir), []);
   }));
 
-  test('a bad file fails the run but keeps the footers read, so the rerun after fixing it reads little', () => withDir(async (dir) => {
+  test('a bad file fails the run but keeps the footers read, so the rerun after fixing it reads little', () => withTempDir('lakehouse-convert-resume-', async (dir) => {
     await writeTinyFiles(dir);
     await writeFile(join(dir, 'p=2', 'part-02999.parquet'), 'not parquet');
     await assert.rejects(convertToDelta(dir, { concurrency: 1 }), (e: unknown) => isDeltaError(e, 'DELTA_CORRUPT_PARQUET'));

@@ -1,8 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Decimal, makeData, makeVector, Table, tableFromArrays } from 'apache-arrow';
 import { convertToDelta } from '../../../src/ops/convert/convertToDelta';
@@ -11,15 +10,7 @@ import { parseFileStats } from '../../../src/delta/stats/fileStats';
 import { DeltaTable } from '../../../src/delta/table';
 import { encodeParquet } from '../../../src/parquet/writeParquet';
 import { LocalFileStore } from '../../../src/storage/localFileStore';
-
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'lakehouse-convert-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+import { withTempDir } from '../../helpers/withTempDir';
 
 async function writeParquetFile(path: string, table: Table, rowGroupSize?: number): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
@@ -38,7 +29,7 @@ async function logFiles(dir: string): Promise<string[]> {
 }
 
 describe('convertToDelta', () => {
-  test('statistics are aggregated over row groups; progress counts every footer', () => withDir(async (dir) => {
+  test('statistics are aggregated over row groups; progress counts every footer', () => withTempDir('lakehouse-convert-', async (dir) => {
     await writeParquetFile(join(dir, 'a.parquet'), ids(0, 100), 30);
     await writeParquetFile(join(dir, 'b.parquet'), ids(1000, 10));
     const progress: Array<[number, number]> = [];
@@ -57,7 +48,7 @@ describe('convertToDelta', () => {
     assert.equal(stats?.max(['name']), 'n99');
   }));
 
-  test('a second run is a no-op; a dry run commits nothing', () => withDir(async (dir) => {
+  test('a second run is a no-op; a dry run commits nothing', () => withTempDir('lakehouse-convert-', async (dir) => {
     await writeParquetFile(join(dir, 'k=1', 'a.parquet'), ids(0, 3));
     const plan = await convertToDelta(dir, { dryRun: true });
     assert.equal(plan.status, 'planned');
@@ -69,7 +60,7 @@ describe('convertToDelta', () => {
     assert.deepEqual(await logFiles(dir), ['00000000000000000000.json']);
   }));
 
-  test('a file added while footers are read makes the conversion refuse, committing nothing', () => withDir(async (dir) => {
+  test('a file added while footers are read makes the conversion refuse, committing nothing', () => withTempDir('lakehouse-convert-', async (dir) => {
     await writeParquetFile(join(dir, 'a.parquet'), ids(0, 3));
     await writeParquetFile(join(dir, 'b.parquet'), ids(3, 3));
     const store = new LocalFileStore(dir);
@@ -91,7 +82,7 @@ describe('convertToDelta', () => {
     assert.deepEqual(await logFiles(dir), []);
   }));
 
-  test('files whose schemas conflict are named; so is a file that is not Parquet', () => withDir(async (dir) => {
+  test('files whose schemas conflict are named; so is a file that is not Parquet', () => withTempDir('lakehouse-convert-', async (dir) => {
     await writeParquetFile(join(dir, 'good.parquet'), tableFromArrays({ v: BigInt64Array.from([1n]) }));
     await writeParquetFile(join(dir, 'other.parquet'), tableFromArrays({ v: ['text'] }));
     await assert.rejects(convertToDelta(dir), /other\.parquet: column v: string here, but long in good\.parquet/);
@@ -101,7 +92,7 @@ describe('convertToDelta', () => {
     assert.deepEqual(await logFiles(dir), []);
   }));
 
-  test('partition layouts: declared types checked against values and directory names; mixed depths refused', () => withDir(async (dir) => {
+  test('partition layouts: declared types checked against values and directory names; mixed depths refused', () => withTempDir('lakehouse-convert-', async (dir) => {
     await writeParquetFile(join(dir, 'year=2024', 'a.parquet'), ids(0, 2));
     await writeParquetFile(join(dir, 'year=soon', 'b.parquet'), ids(2, 2));
     await assert.rejects(convertToDelta(dir, { partitionBy: 'year INT' }), /year=soon\/b\.parquet: partition year "soon" is not an integer \(integer\)/);
@@ -112,7 +103,7 @@ describe('convertToDelta', () => {
     await assert.rejects(convertToDelta(dir), /at the same partition depth/);
   }));
 
-  test('an aborted conversion stops and commits nothing', () => withDir(async (dir) => {
+  test('an aborted conversion stops and commits nothing', () => withTempDir('lakehouse-convert-', async (dir) => {
     for (let i = 0; i < 5; i++) await writeParquetFile(join(dir, `p${i}.parquet`), ids(i, 1));
     const controller = new AbortController();
     const run = convertToDelta(dir, { concurrency: 1, onProgress: (done) => { if (done === 2) controller.abort(); }, signal: controller.signal });
@@ -120,7 +111,7 @@ describe('convertToDelta', () => {
     assert.deepEqual(await logFiles(dir), []);
   }));
 
-  test('decimal bounds are exact whether read from the footer as doubles (small) or as raw bytes (from 2^50 up)', () => withDir(async (dir) => {
+  test('decimal bounds are exact whether read from the footer as doubles (small) or as raw bytes (from 2^50 up)', () => withTempDir('lakehouse-convert-', async (dir) => {
     const decimals = (precision: number, unscaled: bigint[]): Table => {
       const words = new Uint32Array(unscaled.length * 4);
       unscaled.forEach((u, i) => {
@@ -145,7 +136,7 @@ describe('convertToDelta', () => {
     assert.deepEqual(bounds('wide.parquet'), [{ unscaled: -(big - 1n), scale: 2 }, { unscaled: 10n ** 17n + 1n, scale: 2 }]);
   }));
 
-  test('double bounds only from parquet-mr footers: other writers leave NaN out of min/max', () => withDir(async (dir) => {
+  test('double bounds only from parquet-mr footers: other writers leave NaN out of min/max', () => withTempDir('lakehouse-convert-', async (dir) => {
     const floats = (values: number[]): Table => tableFromArrays({
       id: BigInt64Array.from(values, (_, i) => BigInt(i)), d: Float64Array.from(values),
     });

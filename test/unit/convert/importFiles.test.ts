@@ -1,23 +1,14 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tableFromArrays } from 'apache-arrow';
 import { isDeltaError } from '../../../src/delta/errors';
 import { DeltaTable } from '../../../src/delta/table';
 import { importFiles } from '../../../src/ops/importFile/importFiles';
 import { encodeParquet } from '../../../src/parquet/writeParquet';
-
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'lakehouse-import-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+import { withTempDir } from '../../helpers/withTempDir';
 
 async function rows(table: string): Promise<Array<Record<string, unknown>>> {
   const snapshot = await (await DeltaTable.open(table)).snapshot();
@@ -35,7 +26,7 @@ async function dataFiles(dir: string): Promise<string[]> {
 }
 
 describe('importFiles', () => {
-  test('CSV into a new partitioned table; bad rows written aside and counted exactly', () => withDir(async (dir) => {
+  test('CSV into a new partitioned table; bad rows written aside and counted exactly', () => withTempDir('lakehouse-import-', async (dir) => {
     const csv = join(dir, 'orders.csv');
     await writeFile(csv, 'id,region,amount,note\n1,eu,1.50,"a, b"\n2,us,oops,x\n3,eu,2,"multi\nline"\n4,us\n5,us,7.25,\n');
     const table = join(dir, 'orders');
@@ -52,7 +43,7 @@ describe('importFiles', () => {
     assert.deepEqual(snapshot.files().map((f) => f.partitionValues.region).sort(), ['eu', 'us']);
   }));
 
-  test('a bad row without --bad-rows fails the import and leaves no table and no data file behind', () => withDir(async (dir) => {
+  test('a bad row without --bad-rows fails the import and leaves no table and no data file behind', () => withTempDir('lakehouse-import-', async (dir) => {
     const csv = join(dir, 'x.csv');
     await writeFile(csv, `id,n\n${Array.from({ length: 50 }, (_, i) => `${i},${i === 41 ? 'x' : i}`).join('\n')}\n`);
     const table = join(dir, 't');
@@ -61,7 +52,7 @@ describe('importFiles', () => {
     assert.deepEqual(await dataFiles(table), []);
   }));
 
-  test('append then overwrite; an empty file changes nothing', () => withDir(async (dir) => {
+  test('append then overwrite; an empty file changes nothing', () => withTempDir('lakehouse-import-', async (dir) => {
     const table = join(dir, 't');
     await writeFile(join(dir, 'a.csv'), 'id,v\n1,a\n2,b\n');
     await writeFile(join(dir, 'b.csv'), 'id,v\n3,c\n');
@@ -76,7 +67,7 @@ describe('importFiles', () => {
     assert.deepEqual((await readdir(join(table, '_delta_log'))).filter((f) => f.endsWith('.json')).length, 3);
   }));
 
-  test('a folder of NDJSON files takes its schema from the first; nested values survive', () => withDir(async (dir) => {
+  test('a folder of NDJSON files takes its schema from the first; nested values survive', () => withTempDir('lakehouse-import-', async (dir) => {
     const source = join(dir, 'events');
     await mkdir(source);
     await writeFile(join(source, '1.ndjson'), '{"id": 1, "user": {"name": "a"}, "tags": ["x"]}\n');
@@ -89,7 +80,7 @@ describe('importFiles', () => {
     assert.deepEqual(await rows(join(dir, 't')), [{ id: 1, user: { name: 'a' }, tags: ['x'] }, { id: 2, user: { name: 'b' }, tags: [] }]);
   }));
 
-  test('Parquet in copy mode', () => withDir(async (dir) => {
+  test('Parquet in copy mode', () => withTempDir('lakehouse-import-', async (dir) => {
     const file = join(dir, 'p.parquet');
     await writeFile(file, encodeParquet(tableFromArrays({ id: Int32Array.from([1, 2, 3]), s: ['a', null, 'c'] }).batches, { rowGroupSize: 2 }));
     const result = await importFiles(file, join(dir, 't'));

@@ -1,7 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readCommit } from '../../../src/delta/commitReader';
 import { commitPath } from '../../../src/delta/logFiles';
@@ -11,17 +10,9 @@ import { writeTable } from '../../../src/delta/write/writeTable';
 import { AUTO_COMPACT_MIN_NUM_FILES_PROPERTY, AUTO_COMPACT_PROPERTY, withAutoCompaction } from '../../../src/ops/optimize/autoCompact';
 import { rowsBatch, tableRows, writeSmallFiles } from './optimizeTables';
 import { runCliCaptured } from '../../helpers/runCliCaptured';
+import { withTempDir } from '../../helpers/withTempDir';
 
 const ON = { [AUTO_COMPACT_PROPERTY]: 'true', [AUTO_COMPACT_MIN_NUM_FILES_PROPERTY]: '5' };
-
-async function withRoot(fn: (root: string) => Promise<void>): Promise<void> {
-  const root = await mkdtemp(join(tmpdir(), 'lakehouse-autocompact-hook-'));
-  try {
-    await fn(root);
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
-}
 
 async function filesPerPartition(dir: string): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
@@ -42,7 +33,7 @@ async function lastCommit(dir: string): Promise<{ operation: unknown; auto: unkn
 }
 
 describe('auto-compaction after writes (post-commit hook)', () => {
-  test('a write that leaves 8 small files in partition a and 4 in b compacts a only, with dataChange=false', () => withRoot(async (root) => {
+  test('a write that leaves 8 small files in partition a and 4 in b compacts a only, with dataChange=false', () => withTempDir('lakehouse-autocompact-hook-', async (root) => {
     const dir = join(root, 't');
     const { result, autoCompactions } = await withAutoCompaction(() =>
       writeSmallFiles(dir, 12, 10, { parts: ['a', 'a', 'b'], partitioned: true, properties: ON }));
@@ -55,7 +46,7 @@ describe('auto-compaction after writes (post-commit hook)', () => {
     assert.equal((await tableRows(dir)).length, 120);
   }));
 
-  test('only partitions the write touched: b reaches 5 small files and is compacted, a (8 files, untouched) is not', () => withRoot(async (root) => {
+  test('only partitions the write touched: b reaches 5 small files and is compacted, a (8 files, untouched) is not', () => withTempDir('lakehouse-autocompact-hook-', async (root) => {
     const dir = join(root, 't');
     await writeSmallFiles(dir, 12, 10, { parts: ['a', 'a', 'b'], partitioned: true, properties: ON });
     const before = await tableRows(dir);
@@ -65,7 +56,7 @@ describe('auto-compaction after writes (post-commit hook)', () => {
     assert.equal((await tableRows(dir)).length, before.length + 10);
   }));
 
-  test('no property, or too few small files: no compaction', () => withRoot(async (root) => {
+  test('no property, or too few small files: no compaction', () => withTempDir('lakehouse-autocompact-hook-', async (root) => {
     const off = join(root, 'off');
     const plain = await withAutoCompaction(() => writeSmallFiles(off, 12, 10, { parts: ['a'], partitioned: true }));
     assert.deepEqual(plain.autoCompactions, []);
@@ -77,7 +68,7 @@ describe('auto-compaction after writes (post-commit hook)', () => {
     assert.deepEqual(await filesPerPartition(on), { a: 4 });
   }));
 
-  test('a row-tracking table is left as it is: the write stands and no compaction is attempted', () => withRoot(async (root) => {
+  test('a row-tracking table is left as it is: the write stands and no compaction is attempted', () => withTempDir('lakehouse-autocompact-hook-', async (root) => {
     const dir = join(root, 't');
     const tracked = { ...ON, 'delta.enableRowTracking': 'true' };
     const { autoCompactions } = await withAutoCompaction(() => writeSmallFiles(dir, 8, 10, { parts: ['a'], partitioned: true, properties: tracked }));
@@ -86,7 +77,7 @@ describe('auto-compaction after writes (post-commit hook)', () => {
     assert.equal((await tableRows(dir)).length, 80);
   }));
 
-  test('a DELETE that rewrites a file touches its partition: 5 small files there are compacted', () => withRoot(async (root) => {
+  test('a DELETE that rewrites a file touches its partition: 5 small files there are compacted', () => withTempDir('lakehouse-autocompact-hook-', async (root) => {
     const dir = join(root, 't');
     await writeSmallFiles(dir, 6, 10, { parts: ['a'], partitioned: true, properties: ON });
     // ids 0..9 are file 0 (removed whole), 10..14 half of file 1 (rewritten): 5 files left in a.
@@ -97,7 +88,7 @@ describe('auto-compaction after writes (post-commit hook)', () => {
     assert.equal((await tableRows(dir)).length, 45);
   }));
 
-  test('lakehouse write: the CLI compacts after the commit and says so on stderr, keeping --json stdout intact', () => withRoot(async (root) => {
+  test('lakehouse write: the CLI compacts after the commit and says so on stderr, keeping --json stdout intact', () => withTempDir('lakehouse-autocompact-hook-', async (root) => {
     const dir = join(root, 't');
     await writeSmallFiles(dir, 4, 10, { parts: ['a'], partitioned: true, properties: ON });
     const input = join(root, 'rows.ndjson');
@@ -111,7 +102,7 @@ describe('auto-compaction after writes (post-commit hook)', () => {
     assert.deepEqual([commit.operation, commit.auto], ['OPTIMIZE', 'true']);
   }));
 
-  test('lakehouse import of a CSV into partitions b (4 small files + 1) and c (new): b is compacted, c is not', () => withRoot(async (root) => {
+  test('lakehouse import of a CSV into partitions b (4 small files + 1) and c (new): b is compacted, c is not', () => withTempDir('lakehouse-autocompact-hook-', async (root) => {
     const dir = join(root, 't');
     await writeSmallFiles(dir, 12, 10, { parts: ['a', 'a', 'b'], partitioned: true, properties: ON });
     const csv = join(root, 'rows.csv');

@@ -7,7 +7,8 @@ import type { Snapshot } from '../../../src/delta/snapshot';
 import type { DeltaTable } from '../../../src/delta/table';
 import { createTable } from '../../../src/delta/transaction/createTable';
 import { Transaction } from '../../../src/delta/transaction/transaction';
-import { fakeAdd, SCHEMA, withTempDir } from './fixtures';
+import { fakeAdd, SCHEMA } from './fixtures';
+import { withTempDir } from '../../helpers/withTempDir';
 
 /** Commits versions 1..4 of a table with interval 3: adds, a remove, txns, a domain, a DV-less file tag. */
 async function buildTable(dir: string): Promise<DeltaTable> {
@@ -50,7 +51,7 @@ function describe(snapshot: Snapshot): unknown {
 }
 
 test('a commit at a multiple of delta.checkpointInterval writes a checkpoint our reader replays identically', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     const table = await buildTable(dir);
     await stat(join(dir, classicCheckpointPath(3)));
     const last = JSON.parse(await readFile(join(dir, LAST_CHECKPOINT), 'utf8')) as Record<string, number>;
@@ -73,7 +74,7 @@ test('a commit at a multiple of delta.checkpointInterval writes a checkpoint our
 });
 
 test('a failing checkpoint does not fail the commit', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     const { table } = await createTable(dir, { schema: SCHEMA, partitionColumns: ['part'], properties: { 'delta.checkpointInterval': '1' } });
     // A directory where the checkpoint file should go makes writing it fail.
     await mkdir(join(dir, classicCheckpointPath(1)));

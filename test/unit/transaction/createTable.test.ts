@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { isDeltaError } from '../../../src/delta/errors';
 import { primitive, type StructType } from '../../../src/delta/schema';
 import { createTable } from '../../../src/delta/transaction/createTable';
-import { SCHEMA, withTempDir } from './fixtures';
+import { SCHEMA } from './fixtures';
+import { withTempDir } from '../../helpers/withTempDir';
 
 const NESTED: StructType = {
   kind: 'struct',
@@ -31,7 +32,7 @@ test('the protocol is the smallest that has the features the table needs', async
     [{ 'delta.minWriterVersion': '4' }, SCHEMA, { minReaderVersion: 1, minWriterVersion: 4 }],
   ];
   for (const [properties, schema, expected] of cases) {
-    await withTempDir(async (dir) => {
+    await withTempDir('lakehouse-tx-', async (dir) => {
       const { table } = await createTable(dir, { schema, properties });
       const snapshot = await table.snapshot();
       assert.deepEqual(snapshot.protocol, expected, JSON.stringify(properties));
@@ -41,7 +42,7 @@ test('the protocol is the smallest that has the features the table needs', async
 });
 
 test('column mapping name mode gives every field, nested ones too, an id and a physical name', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     const { table } = await createTable(dir, { schema: NESTED, properties: { 'delta.columnMapping.mode': 'name' } });
     const snapshot = await table.snapshot();
     assert.equal(snapshot.columnMappingMode, 'name');
@@ -55,7 +56,7 @@ test('column mapping name mode gives every field, nested ones too, an id and a p
 });
 
 test('bad specs are refused with a message naming the problem', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     await assert.rejects(createTable(dir, { schema: SCHEMA, partitionColumns: ['nope'] }), (e) => isDeltaError(e, 'DELTA_INVALID_SCHEMA') && /"nope"/.test((e as Error).message));
     await assert.rejects(createTable(dir, { schema: SCHEMA, properties: { 'delta.columnMapping.mode': 'names' } }), (e) => isDeltaError(e, 'DELTA_INVALID_ARGUMENT'));
     const duplicate: StructType = { kind: 'struct', fields: [...SCHEMA.fields, { name: 'ID', type: primitive('long'), nullable: true, metadata: {} }] };

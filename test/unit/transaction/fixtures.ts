@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AddFile } from '../../../src/delta/actions';
 import { primitive, type StructType } from '../../../src/delta/schema';
 
@@ -11,15 +8,6 @@ export const SCHEMA: StructType = {
     { name: 'part', type: primitive('string'), nullable: true, metadata: {} },
   ],
 };
-
-export async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'lakehouse-tx-'));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 /** An add action for a data file that need not exist: transactions only look at the log. */
 export function fakeAdd(name: string, part = 'a', ids: [number, number] = [0, 9]): AddFile {

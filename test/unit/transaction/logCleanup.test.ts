@@ -7,7 +7,8 @@ import { writeCheckpoint } from '../../../src/delta/checkpoint/writeCheckpoint';
 import type { DeltaTable } from '../../../src/delta/table';
 import { createTable } from '../../../src/delta/transaction/createTable';
 import { Transaction } from '../../../src/delta/transaction/transaction';
-import { fakeAdd, SCHEMA, withTempDir } from './fixtures';
+import { fakeAdd, SCHEMA } from './fixtures';
+import { withTempDir } from '../../helpers/withTempDir';
 
 const DAY = 86_400_000;
 
@@ -33,7 +34,7 @@ async function agedTable(dir: string, ageDays: number[], properties: Record<stri
 const logNames = async (dir: string): Promise<string[]> => (await readdir(join(dir, '_delta_log'))).filter((n) => !n.startsWith('_') && !n.startsWith('.')).sort();
 
 test('expired commits before the newest expired checkpoint are deleted; every retained version stays readable', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     // Versions 0..4 are older than 30 days, 5 and 6 are recent: the cut is the checkpoint at 3.
     const table = await agedTable(dir, [50, 45, 40, 35, 31, 1, 0]);
     const deleted = await cleanupExpiredLogs(table.store, {});
@@ -47,7 +48,7 @@ test('expired commits before the newest expired checkpoint are deleted; every re
 });
 
 test('nothing is deleted inside the retention window, when cleanup is disabled, or with a custom duration', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     const table = await agedTable(dir, [10, 9, 8, 7, 6, 5, 4]);
     assert.deepEqual(await cleanupExpiredLogs(table.store, {}), []);
     assert.deepEqual(await cleanupExpiredLogs(table.store, { 'delta.logRetentionDuration': 'interval 2 days', 'delta.enableExpiredLogCleanup': 'false' }), []);

@@ -15,7 +15,8 @@ import { mergeRows } from '../../../src/delta/write/mergeRows';
 import { updateRows } from '../../../src/delta/write/updateRows';
 import { writeTable } from '../../../src/delta/write/writeTable';
 import { runOptimize } from '../../../src/ops/optimize/runOptimize';
-import { fakeAdd, SCHEMA, withTempDir } from './fixtures';
+import { fakeAdd, SCHEMA } from './fixtures';
+import { withTempDir } from '../../helpers/withTempDir';
 
 const TRACKED = { 'delta.enableRowTracking': 'true' };
 
@@ -37,7 +38,7 @@ async function highWaterMark(table: DeltaTable): Promise<unknown> {
 }
 
 test('a row-tracking table gets the features and materialized column names; commits assign ids above the high water mark', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     const { table } = await createTable(dir, { schema: SCHEMA, properties: TRACKED });
     const snapshot = await table.snapshot();
     assert.deepEqual(snapshot.protocol, { minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ['domainMetadata', 'invariants', 'rowTracking'] });
@@ -58,7 +59,7 @@ test('a row-tracking table gets the features and materialized column names; comm
 });
 
 test('a commit that lost the race re-assigns its ids above the winner\'s mark and at its new version', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     const { table } = await createTable(dir, { schema: SCHEMA, properties: TRACKED });
     const first = await Transaction.start(table);
     const second = await Transaction.start(table);
@@ -73,13 +74,13 @@ test('a commit that lost the race re-assigns its ids above the winner\'s mark an
 });
 
 test('the feature alone (supported, not enabled) assigns ids; suspended tables do not', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     const { table } = await createTable(dir, { schema: SCHEMA, properties: { 'delta.feature.rowTracking': 'supported' } });
     assert.deepEqual((await table.snapshot()).protocol.writerFeatures, ['domainMetadata', 'invariants', 'rowTracking']);
     await append(table, fakeAdd('f1'));
     assert.deepEqual(await rowIds(table), [['part=a/f1.parquet', 0, 1]]);
   });
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     const { table } = await createTable(dir, { schema: SCHEMA, properties: { 'delta.feature.rowTracking': 'supported', 'delta.rowTrackingSuspended': 'true' } });
     await append(table, fakeAdd('f1'));
     assert.deepEqual(await rowIds(table), [['part=a/f1.parquet', undefined, undefined]]);
@@ -89,7 +90,7 @@ test('the feature alone (supported, not enabled) assigns ids; suspended tables d
 
 test('a deletion-vector DELETE keeps row ids; a copy-on-write DELETE is refused and leaves the table unchanged', async () => {
   const data = (): ReturnType<typeof tableFromArrays>['batches'] => tableFromArrays({ id: BigInt64Array.of(1n, 2n, 3n, 4n) }).batches;
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     await writeTable(dir, data(), { properties: { ...TRACKED, 'delta.enableDeletionVectors': 'true' } });
     const table = await DeltaTable.open(dir);
     const before = await rowIds(table);
@@ -100,7 +101,7 @@ test('a deletion-vector DELETE keeps row ids; a copy-on-write DELETE is refused 
     assert.deepEqual(await rowIds(table), before);
     assert.deepEqual(await highWaterMark(table), { rowIdHighWaterMark: 3 });
   });
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     await writeTable(dir, data(), { properties: TRACKED });
     await assert.rejects(deleteRows(dir, 'id = 2'), (error: unknown) => isDeltaError(error, 'DELTA_UNSUPPORTED_WRITER_FEATURE') && /row tracking/.test(error.message));
     const snapshot = await (await DeltaTable.open(dir)).snapshot();
@@ -111,7 +112,7 @@ test('a deletion-vector DELETE keeps row ids; a copy-on-write DELETE is refused 
 });
 
 test('enabling row tracking on a table whose files have no row ids is refused; staging the domain by hand too', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     const { table } = await createTable(dir, { schema: SCHEMA });
     await append(table, fakeAdd('f1'));
     const tx = await Transaction.start(table);
@@ -119,7 +120,7 @@ test('enabling row tracking on a table whose files have no row ids is refused; s
     await assert.rejects(tx.commit({ operation: 'SET TBLPROPERTIES' }), (error: unknown) => isDeltaError(error, 'DELTA_FEATURE_NOT_ENABLED'));
     assert.equal((await table.snapshot()).version, 1);
   });
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     const { table } = await createTable(dir, { schema: SCHEMA, properties: TRACKED });
     const tx = await Transaction.start(table);
     tx.add({ domainMetadata: { domain: ROW_TRACKING_DOMAIN, configuration: '{"rowIdHighWaterMark":-5}', removed: false } });
@@ -130,7 +131,7 @@ test('enabling row tracking on a table whose files have no row ids is refused; s
 test('UPDATE, an updating MERGE and OPTIMIZE are refused on a row-tracking table; an insert-only MERGE gets fresh ids', async () => {
   const batch = (...values: bigint[]): ReturnType<typeof tableFromArrays>['batches'] =>
     tableFromArrays({ id: BigInt64Array.from(values), v: Float64Array.from(values.map(Number)) }).batches;
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     await writeTable(dir, batch(1n, 2n), { properties: TRACKED });
     await writeTable(dir, batch(3n));
     const table = await DeltaTable.open(dir);
@@ -149,7 +150,7 @@ test('UPDATE, an updating MERGE and OPTIMIZE are refused on a row-tracking table
 test('replaceWhere on a row-tracking table: replacing whole files is allowed, copying the other rows of a file is refused', async () => {
   const batch = (ids: bigint[], parts: string[]): ReturnType<typeof tableFromArrays>['batches'] =>
     tableFromArrays({ id: BigInt64Array.from(ids), p: parts }).batches;
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     await writeTable(dir, batch([1n, 2n, 3n], ['a', 'a', 'b']), { properties: TRACKED, partitionBy: ['p'] });
     // id 2 shares a file with id 1: replacing id 1 would copy it.
     await assert.rejects(writeTable(dir, batch([1n], ['a']), { mode: 'overwrite', replaceWhere: 'id = 1' }), (error: unknown) =>

@@ -8,10 +8,11 @@ import { DeltaTable } from '../../../src/delta/table';
 import { createTable } from '../../../src/delta/transaction/createTable';
 import { Transaction } from '../../../src/delta/transaction/transaction';
 import { ConcurrentModificationError } from '../../../src/delta/transaction/concurrentModificationError';
-import { fakeAdd, SCHEMA, withTempDir } from './fixtures';
+import { fakeAdd, SCHEMA } from './fixtures';
+import { withTempDir } from '../../helpers/withTempDir';
 
 test('createTable writes version 0 with a legacy protocol and a CREATE TABLE commitInfo', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     const { table, version } = await createTable(dir, { schema: SCHEMA, partitionColumns: ['part'], properties: { 'delta.checkpointInterval': '5' } });
     assert.equal(version, 0);
     const snapshot = await table.snapshot();
@@ -30,14 +31,14 @@ test('createTable writes version 0 with a legacy protocol and a CREATE TABLE com
 });
 
 test('createTable refuses an existing table', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     await createTable(dir, { schema: SCHEMA });
     await assert.rejects(createTable(dir, { schema: SCHEMA }), (e) => isDeltaError(e, 'DELTA_TABLE_EXISTS'));
   });
 });
 
 test('a commit adds files and records commitInfo with readVersion, isBlindAppend and metrics as strings', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     const { table } = await createTable(dir, { schema: SCHEMA, partitionColumns: ['part'] });
     const tx = await Transaction.start(table);
     tx.add({ add: fakeAdd('f1') });
@@ -56,7 +57,7 @@ test('a commit adds files and records commitInfo with readVersion, isBlindAppend
 });
 
 test('two blind appends from the same snapshot both commit, the loser rebased to the next version', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     const { table } = await createTable(dir, { schema: SCHEMA, partitionColumns: ['part'] });
     const first = await Transaction.start(table);
     const second = await Transaction.start(table);
@@ -72,7 +73,7 @@ test('two blind appends from the same snapshot both commit, the loser rebased to
 });
 
 test('removing a file another writer already removed is a conflict naming the winner', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     const { table } = await createTable(dir, { schema: SCHEMA, partitionColumns: ['part'] });
     const setup = await Transaction.start(table);
     setup.add({ add: fakeAdd('f1') });
@@ -99,7 +100,7 @@ test('removing a file another writer already removed is a conflict naming the wi
 });
 
 test('a concurrent append conflicts with a read predicate only when its stats may match', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     const { table } = await createTable(dir, { schema: SCHEMA, partitionColumns: ['part'] });
     const run = async (winnerIds: [number, number]): Promise<unknown> => {
       const reader = await Transaction.start(table);
@@ -118,7 +119,7 @@ test('a concurrent append conflicts with a read predicate only when its stats ma
 });
 
 test('txn versions let an idempotent writer skip a batch it already committed', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     const { table } = await createTable(dir, { schema: SCHEMA });
     const first = await Transaction.start(table, { appId: 'loader' });
     assert.equal(first.txnVersion('loader'), undefined);
@@ -141,7 +142,7 @@ test('txn versions let an idempotent writer skip a batch it already committed', 
 });
 
 test('an append-only table refuses removes that change data but allows compaction', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     const { table } = await createTable(dir, { schema: SCHEMA, properties: { 'delta.appendOnly': 'true' } });
     assert.deepEqual((await table.snapshot()).protocol, { minReaderVersion: 1, minWriterVersion: 2 });
     const setup = await Transaction.start(table);
@@ -157,7 +158,7 @@ test('an append-only table refuses removes that change data but allows compactio
 });
 
 test('a table with an unknown writer feature is refused before anything is staged', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     await createTable(dir, { schema: SCHEMA, properties: { 'delta.feature.domainMetadata': 'supported' } });
     const log = join(dir, '_delta_log', '00000000000000000001.json');
     await writeFile(log, `${JSON.stringify({ protocol: { minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ['domainMetadata', 'futureThing'] } })}\n`);
@@ -167,7 +168,7 @@ test('a table with an unknown writer feature is refused before anything is stage
 });
 
 test('in-commit timestamps are written first and increase strictly even when the clock goes back', async (t) => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     const { table } = await createTable(dir, { schema: SCHEMA, properties: { 'delta.enableInCommitTimestamps': 'true' } });
     const v0 = await table.snapshot();
     assert.deepEqual(v0.protocol, { minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ['inCommitTimestamp', 'invariants'] });
@@ -185,7 +186,7 @@ test('in-commit timestamps are written first and increase strictly even when the
 });
 
 test('enabling a feature through a metadata update upgrades the protocol and keeps the legacy features', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     const { table } = await createTable(dir, { schema: SCHEMA, properties: { 'delta.appendOnly': 'false' } });
     const tx = await Transaction.start(table);
     tx.updateMetadata({ ...tx.metadata, configuration: { ...tx.metadata.configuration, 'delta.enableDeletionVectors': 'true' } });

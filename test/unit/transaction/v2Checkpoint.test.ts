@@ -11,7 +11,8 @@ import { commitPath, LAST_CHECKPOINT } from '../../../src/delta/logFiles';
 import { DeltaTable } from '../../../src/delta/table';
 import { createTable } from '../../../src/delta/transaction/createTable';
 import { Transaction } from '../../../src/delta/transaction/transaction';
-import { fakeAdd, SCHEMA, withTempDir } from './fixtures';
+import { fakeAdd, SCHEMA } from './fixtures';
+import { withTempDir } from '../../helpers/withTempDir';
 
 const DAY = 86_400_000;
 const V2_NAME = /^_delta_log\/00000000000000000003\.checkpoint\.[0-9a-f-]{36}\.parquet$/;
@@ -53,7 +54,7 @@ async function state(dir: string): Promise<unknown> {
 }
 
 test('checkpointPolicy=v2 writes a UUID-named V2 checkpoint with checkpointMetadata that readers replay like the commits', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     const table = await buildTable(dir);
     const fromCommits = await state(dir);
     const info = await writeCheckpoint(table.store, 3);
@@ -80,7 +81,7 @@ test('checkpointPolicy=v2 writes a UUID-named V2 checkpoint with checkpointMetad
 });
 
 test('past sidecarActions file actions, a V2 checkpoint keeps them in _sidecars/ and readers follow the references', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     const table = await buildTable(dir);
     const fromCommits = await state(dir);
     const info = await writeCheckpoint(table.store, 3, Date.now(), { sidecarActions: 2 });
@@ -100,13 +101,13 @@ test('past sidecarActions file actions, a V2 checkpoint keeps them in _sidecars/
 });
 
 test('delta.checkpointPolicy=classic keeps classic checkpoints on a v2Checkpoint table; the commit hook writes V2 by default', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     const table = await buildTable(dir, { 'delta.checkpointPolicy': 'classic', 'delta.feature.v2Checkpoint': 'supported' });
     const info = await writeCheckpoint(table.store, 3);
     assert.equal(info.kind, 'classic');
     assert.equal(info.path, '_delta_log/00000000000000000003.checkpoint.parquet');
   });
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     await buildTable(dir, { 'delta.checkpointInterval': '3' });
     const names = await readdir(join(dir, '_delta_log'));
     assert.equal(names.filter((n) => V2_NAME.test(`_delta_log/${n}`)).length, 1);
@@ -115,7 +116,7 @@ test('delta.checkpointPolicy=classic keeps classic checkpoints on a v2Checkpoint
 });
 
 test('log cleanup deletes old unreferenced sidecars and keeps referenced or recent ones', async () => {
-  await withTempDir(async (dir) => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
     const table = await buildTable(dir);
     await writeCheckpoint(table.store, 3, Date.now(), { sidecarActions: 2 });
     const sidecarDir = join(dir, '_delta_log', '_sidecars');
