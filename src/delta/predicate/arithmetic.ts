@@ -4,13 +4,8 @@ import { checkDecimalPrecision } from './castValue';
 import { roundDecimalHalfUp } from './decimal';
 import type { ArithmeticOp } from './expression';
 import { isDecimalValue, type DecimalValue, type TypedValue } from './typedValue';
+import { integralRange } from './integralRanges';
 
-const RANGES: Record<string, readonly [bigint, bigint]> = {
-  byte: [-128n, 127n],
-  short: [-32768n, 32767n],
-  integer: [-2147483648n, 2147483647n],
-  long: [-9223372036854775808n, 9223372036854775807n],
-};
 
 /**
  * `left op right` with SQL semantics in ANSI mode: NULL in, NULL out; integer results out of their
@@ -73,7 +68,7 @@ function decimalOp(op: ArithmeticOp, a: DecimalValue, b: DecimalValue, resultSca
 }
 
 function checkRange(value: bigint, type: DataType): bigint {
-  const range = type.kind === 'primitive' ? RANGES[type.name] : undefined;
+  const range = type.kind === 'primitive' ? integralRange(type.name) : undefined;
   if (range && (value < range[0] || value > range[1])) {
     throw new DeltaError('DELTA_ARITHMETIC_OVERFLOW',
       `Integer overflow: ${value} is out of the range of ${formatDataType(type)} (${range[0]} to ${range[1]}); cast an operand to a wider type, e.g. CAST(x AS bigint) or CAST(x AS decimal(38,0)).`);

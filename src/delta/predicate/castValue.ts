@@ -4,14 +4,9 @@ import { decimalDigits, formatDecimal, parseDecimalText, roundDecimalHalfUp } fr
 import { isIntegral, isNumeric, sameType } from './expressionTypes';
 import { formatDate, formatTimestamp, parseDate, parseTimestamp } from './temporal';
 import { isDecimalValue, type DecimalValue, type TypedValue } from './typedValue';
+import { INTEGRAL_RANGES, type IntegralTypeName } from './integralRanges';
 
 const MICROS_PER_DAY = 86_400_000_000n;
-const INTEGRAL_RANGES = {
-  byte: [-128n, 127n],
-  short: [-32768n, 32767n],
-  integer: [-2147483648n, 2147483647n],
-  long: [-9223372036854775808n, 9223372036854775807n],
-} as const;
 const TRUE_TEXT = new Set(['true', 't', 'yes', 'y', '1']);
 const FALSE_TEXT = new Set(['false', 'f', 'no', 'n', '0']);
 const SPECIAL_FLOATS: Record<string, number> = { nan: NaN, infinity: Infinity, '+infinity': Infinity, '-infinity': -Infinity, inf: Infinity, '-inf': -Infinity };
@@ -101,7 +96,7 @@ function toDecimal(value: Exclude<TypedValue, null>, to: DecimalType): DecimalVa
   return checkDecimalPrecision(roundDecimalHalfUp(exact, to.scale), to);
 }
 
-function toIntegral(value: Exclude<TypedValue, null>, name: keyof typeof INTEGRAL_RANGES, to: DataType): number | bigint {
+function toIntegral(value: Exclude<TypedValue, null>, name: IntegralTypeName, to: DataType): number | bigint {
   let integer: bigint;
   if (typeof value === 'bigint') integer = value;
   else if (typeof value === 'boolean') integer = value ? 1n : 0n;

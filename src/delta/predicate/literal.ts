@@ -2,6 +2,7 @@ import type { DataType } from '../schema';
 import { parseDecimalText, rescaleDecimal } from './decimal';
 import { parseDate, parseTimestamp } from './temporal';
 import type { TypedValue } from './typedValue';
+import { INTEGRAL_RANGES, type IntegralTypeName } from './integralRanges';
 
 /** A literal as written, before it meets the type of the column it is compared with. */
 export type RawLiteral =
@@ -15,12 +16,6 @@ export type RawLiteral =
 export type Coercion = { ok: true; value: TypedValue } | { ok: false; expected: string };
 
 const INTEGER_TEXT = /^[+-]?\d+$/;
-const INTEGER_RANGES = {
-  byte: [-128n, 127n],
-  short: [-32768n, 32767n],
-  integer: [-2147483648n, 2147483647n],
-  long: [-9223372036854775808n, 9223372036854775807n],
-} as const;
 const SPECIAL_FLOATS: Record<string, number> = { nan: NaN, infinity: Infinity, '+infinity': Infinity, '-infinity': -Infinity };
 
 /** Converts a literal to the value form of `type` (see typedValue.ts), or says what was expected. */
@@ -65,8 +60,8 @@ export function coerceLiteral(raw: RawLiteral, type: DataType): Coercion {
   }
 }
 
-function coerceInteger(raw: RawLiteral, name: keyof typeof INTEGER_RANGES): Coercion {
-  const [min, max] = INTEGER_RANGES[name];
+function coerceInteger(raw: RawLiteral, name: IntegralTypeName): Coercion {
+  const [min, max] = INTEGRAL_RANGES[name];
   const expected = `an integer between ${min} and ${max}`;
   if (raw.kind !== 'number' || !INTEGER_TEXT.test(raw.text)) return { ok: false, expected };
   const value = BigInt(raw.text);

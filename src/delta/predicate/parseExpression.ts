@@ -10,6 +10,7 @@ import { tokenize, type Token } from './lexer';
 import { coerceLiteral, describeRawLiteral, type RawLiteral } from './literal';
 import { FUNCTION_NAMES, typeFunction } from './scalarFunctions';
 import { TokenParser } from './tokenParser';
+import { INTEGRAL_RANGES } from './integralRanges';
 
 /**
  * Parses and type-checks the expression language of UPDATE SET values and MERGE conditions, a
@@ -365,8 +366,9 @@ function naturalLiteral(raw: RawLiteral, start: number): Expression {
       const [whole = '', fraction] = raw.text.replace(/^[+-]/, '').split('.');
       if (fraction === undefined) {
         const value = BigInt(raw.text);
-        if (value >= -2147483648n && value <= 2147483647n) return natural(INTEGER);
-        if (value >= -9223372036854775808n && value <= 9223372036854775807n) return natural(LONG);
+        const within = ([min, max]: readonly [bigint, bigint]): boolean => value >= min && value <= max;
+        if (within(INTEGRAL_RANGES.integer)) return natural(INTEGER);
+        if (within(INTEGRAL_RANGES.long)) return natural(LONG);
       }
       const digits = (whole.replace(/^0+/, '') + (fraction ?? '')).length;
       const scale = fraction?.length ?? 0;
