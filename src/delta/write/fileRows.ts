@@ -1,6 +1,5 @@
 import { Data, RecordBatch, Struct, type Table } from 'apache-arrow';
 import { decodeParquet, parquetRowGroupSizes, ParquetDecodeError } from '../../parquet/readParquet';
-import { decodeParquetColumns } from '../../parquet/readParquetColumns';
 import type { AddFile } from '../actions';
 import { toArrowSchema } from '../arrowSchema';
 import type { DeletedRows } from '../deletionVectors/deletedRows';
@@ -32,9 +31,9 @@ export interface DataFileContent {
   /** Every table column. */
   batches: Iterable<FileRows>;
   /**
-   * Only these top-level columns (logical names), the others never decoded: a DML reads its
-   * predicate's columns first and decodes the rest only of files it rewrites. The batches cover
-   * the same rows as `batches` (their `rowOffset` says where), not necessarily in the same pieces.
+   * Only these top-level columns (logical names): a DML reads its predicate's columns first and
+   * builds the rest only of files it rewrites. The batches cover the same rows as `batches`
+   * (their `rowOffset` says where), not necessarily in the same pieces.
    */
   batchesOf(columns: readonly string[]): Iterable<FileRows> | AsyncIterable<FileRows>;
 }
@@ -103,21 +102,6 @@ export async function readDataFile(snapshot: Snapshot, file: AddFile, batchSize 
       rowOffset += groupRows;
     }
   }
-  /** A projection: only its column chunks are read, all row groups at once. */
-  async function* decodeProjected(fields: readonly StructField[]): AsyncGenerator<FileRows> {
-    const stored = storedNames(fields);
-    if (stored.length === 0) {
-      yield* decodeAll(fields);
-      return;
-    }
-    let pieces;
-    try {
-      pieces = piecesOf(await decodeParquetColumns(bytes, stored, batchSize));
-    } catch (error) {
-      throw corrupt(error);
-    }
-    yield* logicalRows(fields, pieces, 0);
-  }
   const schema = snapshot.schema;
   return {
     deleted,
@@ -127,7 +111,11 @@ export async function readDataFile(snapshot: Snapshot, file: AddFile, batchSize 
       // Delta column names are case-insensitive; a predicate may spell them differently.
       const wanted = new Set(columns.map((c) => c.toLowerCase()));
       const projected = schema.fields.filter((f) => wanted.has(f.name.toLowerCase()));
-      return projected.length < schema.fields.length ? decodeProjected(projected) : decodeAll(projected);
+      // parquet-wasm's synchronous reader decodes every column chunk whatever it is asked for
+      // (0.8.0), so this saves only the conforming of the others. Its async ParquetFile reader does
+      // project, but a corrupt data page there panics inside a promise job: an uncaught exception
+      // that would end the CLI or the extension host instead of failing with DELTA_CORRUPT_PARQUET.
+      return decodeAll(projected);
     },
   };
 }

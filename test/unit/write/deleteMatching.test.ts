@@ -1,5 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isDeltaError } from '../../../src/delta/errors';
 import { DeltaTable } from '../../../src/delta/table';
 import { deleteRows } from '../../../src/delta/write/deleteRows';
 import { writeTable } from '../../../src/delta/write/writeTable';
@@ -40,3 +43,27 @@ for (const dvs of [false, true]) {
     });
   });
 }
+
+describe('DELETE on a data file with a corrupt data page', () => {
+  for (const dvs of [false, true]) {
+    test(`fails with DELTA_CORRUPT_PARQUET and leaves the table as it was (${dvs ? 'deletion vectors' : 'copy-on-write'})`, async () => {
+      const { dir, cleanup } = await tempTableDir();
+      try {
+        await writeTable(dir, batchesOf({
+          id: BigInt64Array.from({ length: 50 }, (_, i) => BigInt(i)),
+          note: Array.from({ length: 50 }, (_, i) => `row ${i}`),
+        }), { properties: dvs ? { 'delta.enableDeletionVectors': 'true' } : {} });
+        const snapshot = await (await DeltaTable.open(dir)).snapshot();
+        const file = join(dir, snapshot.files()[0]?.path ?? '');
+        const bytes = await readFile(file);
+        // Just past the leading magic: the first column chunk's page header and data.
+        bytes.fill(0xff, 4, 60);
+        await writeFile(file, bytes);
+        await assert.rejects(deleteRows(dir, 'id < 10'), (error: unknown) => isDeltaError(error, 'DELTA_CORRUPT_PARQUET'));
+        assert.equal((await (await DeltaTable.open(dir)).snapshot()).version, snapshot.version);
+      } finally {
+        await cleanup();
+      }
+    });
+  }
+});
