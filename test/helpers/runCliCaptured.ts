@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../src/cli/runCli';
 
@@ -25,4 +26,11 @@ export async function runCliCaptured(argv: readonly string[], env: Record<string
       else process.env[name] = value;
     }
   }
+}
+
+/** Runs the CLI with `--json`, asserts it exits 0 (showing stderr if not) and returns the parsed stdout. */
+export async function runCliJson<T>(argv: readonly string[]): Promise<T> {
+  const result = await runCliCaptured([...argv, '--json']);
+  assert.equal(result.code, 0, `${argv.join(' ')} failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as T;
 }

@@ -4,13 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAssignmentList } from '../../../src/cli/commands/assignmentList';
-import { runCliCaptured } from '../../helpers/runCliCaptured';
+import { runCliCaptured, runCliJson } from '../../helpers/runCliCaptured';
 
-async function ok(argv: string[]): Promise<Record<string, number>> {
-  const result = await runCliCaptured([...argv, '--json']);
-  assert.equal(result.code, 0, `${argv.join(' ')} failed: ${result.stderr}`);
-  return JSON.parse(result.stdout) as Record<string, number>;
-}
+/** The counts a write command prints with --json. */
+type Counts = Record<string, number>;
 
 interface Row { id: number; name: string | null; qty: number | null }
 
@@ -34,9 +31,9 @@ describe('lakehouse merge clauses and update expressions', () => {
   after(() => rmSync(root, { recursive: true, force: true }));
 
   test('update --set with expressions; merge with ordered clauses, --set and not-matched-by-source delete', async () => {
-    await ok(['create', table, '--schema', 'id long not null, name string, qty int']);
-    await ok(['write', table, '--from', file('seed.csv', 'id,name,qty\n1,apple,10\n2,pear,20\n3,plum,30\n4,fig,40\n')]);
-    const updated = await ok(['update', table, '--set', "qty = qty * 2 + 1, name = concat(upper(name), '-', id)", '--where', 'id >= 3']);
+    await runCliJson<Counts>(['create', table, '--schema', 'id long not null, name string, qty int']);
+    await runCliJson<Counts>(['write', table, '--from', file('seed.csv', 'id,name,qty\n1,apple,10\n2,pear,20\n3,plum,30\n4,fig,40\n')]);
+    const updated = await runCliJson<Counts>(['update', table, '--set', "qty = qty * 2 + 1, name = concat(upper(name), '-', id)", '--where', 'id >= 3']);
     assert.equal(updated.rowsUpdated, 2);
     assert.deepEqual(await rows(), [[1, 'apple', 10], [2, 'pear', 20], [3, 'PLUM-3', 61], [4, 'FIG-4', 81]]);
 
@@ -44,7 +41,7 @@ describe('lakehouse merge clauses and update expressions', () => {
       '{"id":1,"qty":5,"op":"U"}', '{"id":2,"qty":1,"op":"D"}', '{"id":3,"qty":-1,"op":"U"}', '{"id":7,"qty":70,"op":"I"}', '{"id":8,"qty":80,"op":"D"}',
     ].join('\n'));
     // The delete clause comes first on the command line, so it wins for id 2.
-    const merged = await ok(['merge', table, '--source', source, '--key', 'id',
+    const merged = await runCliJson<Counts>(['merge', table, '--source', source, '--key', 'id',
       '--when-matched-delete', "s.op = 'D'", '--when-matched-update', 's.qty > 0', '--set', 'qty = t.qty + s.qty',
       '--when-not-matched-insert', "s.op <> 'D'", '--when-not-matched-by-source-delete', 't.qty > 80']);
     assert.deepEqual([merged.rowsInserted, merged.rowsUpdated, merged.rowsDeleted], [1, 1, 2]);

@@ -5,13 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Int64, makeData, makeVector, Table, TimestampMicrosecond, Utf8, vectorFromArray } from 'apache-arrow';
 import { encodeParquet } from '../../../src/parquet/writeParquet';
-import { runCliCaptured } from '../../helpers/runCliCaptured';
-
-async function json<T>(argv: string[]): Promise<T> {
-  const result = await runCliCaptured([...argv, '--json']);
-  assert.equal(result.code, 0, `${argv.join(' ')} failed: ${result.stderr}`);
-  return JSON.parse(result.stdout) as T;
-}
+import { runCliCaptured, runCliJson } from '../../helpers/runCliCaptured';
 
 interface Summary { version: number; rowsAdded: number; rowsRemoved: number; filesAdded: number; filesRemoved: number }
 interface Row { id: number; name: string | null; ts: string | null }
@@ -23,7 +17,7 @@ async function rows(table: string, version?: number): Promise<Row[]> {
 }
 
 async function latestVersion(table: string): Promise<number> {
-  return (await json<{ version: number }[]>(['history', table, '--limit', '1']))[0]?.version ?? -1;
+  return (await runCliJson<{ version: number }[]>(['history', table, '--limit', '1']))[0]?.version ?? -1;
 }
 
 describe('lakehouse write commands on real files', () => {
@@ -41,35 +35,35 @@ describe('lakehouse write commands on real files', () => {
   after(() => rmSync(root, { recursive: true, force: true }));
 
   test('create -> write csv/ndjson/parquet -> delete -> update -> merge; history shows each operation', async () => {
-    const created = await json<{ version: number; columns: string[] }>(['create', table, '--schema', 'id long not null, name string, ts timestamp', '--property', 'delta.checkpointInterval=50']);
+    const created = await runCliJson<{ version: number; columns: string[] }>(['create', table, '--schema', 'id long not null, name string, ts timestamp', '--property', 'delta.checkpointInterval=50']);
     assert.deepEqual(created, { version: 0, table, columns: ['id', 'name', 'ts'], partitionBy: [], properties: { 'delta.checkpointInterval': '50' } });
-    const schema = await json<{ fields: { name: string; type: string; nullable: boolean }[] }>(['schema', table]);
+    const schema = await runCliJson<{ fields: { name: string; type: string; nullable: boolean }[] }>(['schema', table]);
     assert.deepEqual(JSON.stringify(schema).includes('"nullable":false'), true, 'id is NOT NULL');
 
     const csv = file('a.csv', 'id,name,ts\n1,ann,2024-05-01T10:00:00Z\n2,bob,2024-05-01T11:00:00Z\n3,cy,\n');
-    const wroteCsv = await json<Summary>(['write', table, '--from', csv]);
+    const wroteCsv = await runCliJson<Summary>(['write', table, '--from', csv]);
     assert.deepEqual([wroteCsv.version, wroteCsv.rowsAdded, wroteCsv.filesAdded], [1, 3, 1]);
 
     const ndjson = file('b.ndjson', '{"id":4,"name":"dee","ts":"2024-05-02T00:00:00Z"}\n{"id":5,"name":null}\n');
-    const wroteNdjson = await json<Summary>(['write', table, '--from', ndjson, '--mode', 'append']);
+    const wroteNdjson = await runCliJson<Summary>(['write', table, '--from', ndjson, '--mode', 'append']);
     assert.deepEqual([wroteNdjson.version, wroteNdjson.rowsAdded], [2, 2]);
 
     const parquet = join(root, 'c.parquet');
     const ts = makeVector(makeData({ type: new TimestampMicrosecond('UTC'), length: 1, nullCount: 0, data: BigInt64Array.of(1_714_600_000_000_000n) }));
     const parquetTable = new Table({ id: vectorFromArray([6n], new Int64()), name: vectorFromArray(['eve'], new Utf8()), ts });
     writeFileSync(parquet, encodeParquet(parquetTable.batches));
-    const wroteParquet = await json<Summary>(['write', table, '--from', parquet]);
+    const wroteParquet = await runCliJson<Summary>(['write', table, '--from', parquet]);
     assert.deepEqual([wroteParquet.version, wroteParquet.rowsAdded], [3, 1]);
     assert.deepEqual((await rows(table)).map((r) => [r.id, r.name]), [[1, 'ann'], [2, 'bob'], [3, 'cy'], [4, 'dee'], [5, null], [6, 'eve']]);
 
-    const deleted = await json<Summary>(['delete', table, '--where', 'id = 2']);
+    const deleted = await runCliJson<Summary>(['delete', table, '--where', 'id = 2']);
     assert.deepEqual([deleted.version, deleted.rowsRemoved], [4, 1]);
 
-    const updated = await json<Summary & { rowsUpdated: number }>(['update', table, '--set', "name='ann, the first',ts=NULL", '--where', 'id = 1']);
+    const updated = await runCliJson<Summary & { rowsUpdated: number }>(['update', table, '--set', "name='ann, the first',ts=NULL", '--where', 'id = 1']);
     assert.deepEqual([updated.version, updated.rowsUpdated], [5, 1]);
 
     const source = file('src.ndjson', '{"id":3,"name":"cy","op":"D"}\n{"id":4,"name":"dora","op":"U"}\n{"id":10,"name":"new","op":"I"}\n');
-    const merged = await json<Summary & { rowsInserted: number; rowsUpdated: number; rowsDeleted: number }>(
+    const merged = await runCliJson<Summary & { rowsInserted: number; rowsUpdated: number; rowsDeleted: number }>(
       ['merge', table, '--source', source, '--key', 'id', '--delete-when', "op = 'D'"]);
     assert.deepEqual([merged.version, merged.rowsInserted, merged.rowsUpdated, merged.rowsDeleted], [6, 1, 1, 1]);
 
@@ -77,7 +71,7 @@ describe('lakehouse write commands on real files', () => {
     assert.deepEqual(final.map((r) => [r.id, r.name]), [[1, 'ann, the first'], [4, 'dora'], [5, null], [6, 'eve'], [10, 'new']]);
     assert.equal(final[0]?.ts, null);
     assert.deepEqual(Object.keys(final[0] ?? {}), ['id', 'name', 'ts']);
-    const history = await json<{ version: number; operation: string }[]>(['history', table]);
+    const history = await runCliJson<{ version: number; operation: string }[]>(['history', table]);
     assert.deepEqual(history.map((h) => [h.version, h.operation]), [
       [6, 'MERGE'], [5, 'UPDATE'], [4, 'DELETE'], [3, 'WRITE'], [2, 'WRITE'], [1, 'WRITE'], [0, 'CREATE TABLE'],
     ]);
@@ -96,7 +90,7 @@ describe('lakehouse write commands on real files', () => {
     assert.equal(notNull.code, 2);
     assert.match(notNull.stderr, /^error\[DELTA_CONSTRAINT_VIOLATION\]: /);
 
-    const added = await json<{ version: number }>(['constraint', 'add', table, 'positive_id', 'id > 0']);
+    const added = await runCliJson<{ version: number }>(['constraint', 'add', table, 'positive_id', 'id > 0']);
     assert.equal(added.version, before + 1);
     const negative = file('neg.ndjson', '{"id":-1,"name":"neg"}\n{"id":30,"name":"ok"}\n');
     const check = await runCliCaptured(['write', table, '--from', negative]);
@@ -108,7 +102,7 @@ describe('lakehouse write commands on real files', () => {
     assert.equal(await latestVersion(table), before + 1);
     assert.deepEqual(await rows(table), rowsBefore);
 
-    const dropped = await json<{ version: number }>(['constraint', 'drop', table, 'positive_id']);
+    const dropped = await runCliJson<{ version: number }>(['constraint', 'drop', table, 'positive_id']);
     assert.equal(dropped.version, before + 2);
     const missing = await runCliCaptured(['constraint', 'drop', table, 'positive_id']);
     assert.equal(missing.code, 2);
@@ -121,38 +115,38 @@ describe('lakehouse write commands on real files', () => {
   test('overwrite with replace-where, merge-schema, error and ignore modes', async () => {
     const other = join(root, 'days');
     const first = file('days.csv', 'day,n\n2024-05-01,1\n2024-05-02,2\n');
-    assert.equal((await json<Summary>(['write', other, '--from', first, '--partition-by', 'day'])).version, 0);
+    assert.equal((await runCliJson<Summary>(['write', other, '--from', first, '--partition-by', 'day'])).version, 0);
     const replacement = file('day1.csv', 'day,n\n2024-05-01,100\n');
-    const replaced = await json<Summary>(['write', other, '--from', replacement, '--mode', 'overwrite', '--replace-where', "day = DATE '2024-05-01'"]);
+    const replaced = await runCliJson<Summary>(['write', other, '--from', replacement, '--mode', 'overwrite', '--replace-where', "day = DATE '2024-05-01'"]);
     assert.deepEqual([replaced.rowsAdded, replaced.filesRemoved], [1, 1]);
     const scan = (await runCliCaptured(['scan', other, '--format', 'ndjson'])).stdout.trim().split('\n').sort();
     assert.deepEqual(scan, ['{"day":"2024-05-01","n":100}', '{"day":"2024-05-02","n":2}']);
     const wider = file('wider.ndjson', '{"day":"2024-05-03","n":3,"note":"new column"}\n');
     assert.equal((await runCliCaptured(['write', other, '--from', wider])).code, 2);
-    assert.equal((await json<Summary>(['write', other, '--from', wider, '--merge-schema'])).rowsAdded, 1);
+    assert.equal((await runCliJson<Summary>(['write', other, '--from', wider, '--merge-schema'])).rowsAdded, 1);
     const exists = await runCliCaptured(['write', other, '--from', first, '--mode', 'error']);
     assert.match(exists.stderr, /^error\[DELTA_TABLE_EXISTS\]/);
-    const ignored = await json<Summary>(['write', other, '--from', first, '--mode', 'ignore']);
+    const ignored = await runCliJson<Summary>(['write', other, '--from', first, '--mode', 'ignore']);
     assert.deepEqual([ignored.version, ignored.rowsAdded], [2, 0]);
   });
 
   test('checkpoint, vacuum (refusal, dry run, forced) and restore through the CLI', async () => {
-    const cp = await json<{ version: number; numOfAddFiles: number }>(['checkpoint', table]);
+    const cp = await runCliJson<{ version: number; numOfAddFiles: number }>(['checkpoint', table]);
     assert.equal(cp.version, await latestVersion(table));
     const restoreTo = 3;
     const expected = await rows(table, restoreTo);
-    const restored = await json<{ version: number; restoredVersion: number; filesAdded: number }>(['restore', table, '--version', String(restoreTo)]);
+    const restored = await runCliJson<{ version: number; restoredVersion: number; filesAdded: number }>(['restore', table, '--version', String(restoreTo)]);
     assert.equal(restored.restoredVersion, restoreTo);
     assert.deepEqual(await rows(table), expected);
 
     const refused = await runCliCaptured(['vacuum', table, '--retain-hours', '0']);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /^error\[DELTA_RETENTION_TOO_SHORT\]: Refusing to VACUUM with a retention of 0 hours/);
-    const dry = await json<{ dryRun: boolean; files: string[]; filesRemoved: number }>(['vacuum', table, '--retain-hours', '0', '--force', '--dry-run']);
+    const dry = await runCliJson<{ dryRun: boolean; files: string[]; filesRemoved: number }>(['vacuum', table, '--retain-hours', '0', '--force', '--dry-run']);
     assert.equal(dry.dryRun, true);
     assert.ok(dry.files.length > 0);
     assert.equal(dry.filesRemoved, 0);
-    const vacuumed = await json<{ version: number; files: string[]; filesRemoved: number }>(['vacuum', table, '--retain-hours', '0', '--force']);
+    const vacuumed = await runCliJson<{ version: number; files: string[]; filesRemoved: number }>(['vacuum', table, '--retain-hours', '0', '--force']);
     assert.deepEqual(vacuumed.files, dry.files);
     assert.equal(vacuumed.filesRemoved, dry.files.length);
     assert.equal(vacuumed.version, await latestVersion(table));
