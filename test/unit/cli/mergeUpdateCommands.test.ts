@@ -1,9 +1,8 @@
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAssignmentList } from '../../../src/cli/commands/assignmentList';
+import { useTempDir } from '../../helpers/withTempDir';
 import { runCliCaptured, runCliJson } from '../../helpers/runCliCaptured';
 
 /** The counts a write command prints with --json. */
@@ -12,32 +11,25 @@ type Counts = Record<string, number>;
 interface Row { id: number; name: string | null; qty: number | null }
 
 describe('lakehouse merge clauses and update expressions', () => {
-  let root = '';
+  const tmp = useTempDir('lakehouse-cli-merge-');
   let table = '';
-  const file = (name: string, text: string): string => {
-    const path = join(root, name);
-    writeFileSync(path, text);
-    return path;
-  };
   const rows = async (): Promise<Array<[number, string | null, number | null]>> => {
     const { code, stdout, stderr } = await runCliCaptured(['scan', table, '--format', 'ndjson']);
     assert.equal(code, 0, stderr);
     return stdout.trim().split('\n').map((l) => JSON.parse(l) as Row).sort((a, b) => a.id - b.id).map((r) => [r.id, r.name, r.qty]);
   };
   before(() => {
-    root = mkdtempSync(join(tmpdir(), 'lakehouse-cli-merge-'));
-    table = join(root, 'stock');
+    table = join(tmp.dir, 'stock');
   });
-  after(() => rmSync(root, { recursive: true, force: true }));
 
   test('update --set with expressions; merge with ordered clauses, --set and not-matched-by-source delete', async () => {
     await runCliJson<Counts>(['create', table, '--schema', 'id long not null, name string, qty int']);
-    await runCliJson<Counts>(['write', table, '--from', file('seed.csv', 'id,name,qty\n1,apple,10\n2,pear,20\n3,plum,30\n4,fig,40\n')]);
+    await runCliJson<Counts>(['write', table, '--from', tmp.file('seed.csv', 'id,name,qty\n1,apple,10\n2,pear,20\n3,plum,30\n4,fig,40\n')]);
     const updated = await runCliJson<Counts>(['update', table, '--set', "qty = qty * 2 + 1, name = concat(upper(name), '-', id)", '--where', 'id >= 3']);
     assert.equal(updated.rowsUpdated, 2);
     assert.deepEqual(await rows(), [[1, 'apple', 10], [2, 'pear', 20], [3, 'PLUM-3', 61], [4, 'FIG-4', 81]]);
 
-    const source = file('moves.ndjson', [
+    const source = tmp.file('moves.ndjson', [
       '{"id":1,"qty":5,"op":"U"}', '{"id":2,"qty":1,"op":"D"}', '{"id":3,"qty":-1,"op":"U"}', '{"id":7,"qty":70,"op":"I"}', '{"id":8,"qty":80,"op":"D"}',
     ].join('\n'));
     // The delete clause comes first on the command line, so it wins for id 2.

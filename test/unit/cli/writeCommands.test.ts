@@ -1,10 +1,10 @@
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Int64, makeData, makeVector, Table, TimestampMicrosecond, Utf8, vectorFromArray } from 'apache-arrow';
 import { encodeParquet } from '../../../src/parquet/writeParquet';
+import { useTempDir } from '../../helpers/withTempDir';
 import { runCliCaptured, runCliJson } from '../../helpers/runCliCaptured';
 
 interface Summary { version: number; rowsAdded: number; rowsRemoved: number; filesAdded: number; filesRemoved: number }
@@ -21,18 +21,11 @@ async function latestVersion(table: string): Promise<number> {
 }
 
 describe('lakehouse write commands on real files', () => {
-  let root = '';
+  const tmp = useTempDir('lakehouse-cli-write-');
   let table = '';
-  const file = (name: string, text: string): string => {
-    const path = join(root, name);
-    writeFileSync(path, text);
-    return path;
-  };
   before(() => {
-    root = mkdtempSync(join(tmpdir(), 'lakehouse-cli-write-'));
-    table = join(root, 'people');
+    table = join(tmp.dir, 'people');
   });
-  after(() => rmSync(root, { recursive: true, force: true }));
 
   test('create -> write csv/ndjson/parquet -> delete -> update -> merge; history shows each operation', async () => {
     const created = await runCliJson<{ version: number; columns: string[] }>(['create', table, '--schema', 'id long not null, name string, ts timestamp', '--property', 'delta.checkpointInterval=50']);
@@ -40,15 +33,15 @@ describe('lakehouse write commands on real files', () => {
     const schema = await runCliJson<{ fields: { name: string; type: string; nullable: boolean }[] }>(['schema', table]);
     assert.deepEqual(JSON.stringify(schema).includes('"nullable":false'), true, 'id is NOT NULL');
 
-    const csv = file('a.csv', 'id,name,ts\n1,ann,2024-05-01T10:00:00Z\n2,bob,2024-05-01T11:00:00Z\n3,cy,\n');
+    const csv = tmp.file('a.csv', 'id,name,ts\n1,ann,2024-05-01T10:00:00Z\n2,bob,2024-05-01T11:00:00Z\n3,cy,\n');
     const wroteCsv = await runCliJson<Summary>(['write', table, '--from', csv]);
     assert.deepEqual([wroteCsv.version, wroteCsv.rowsAdded, wroteCsv.filesAdded], [1, 3, 1]);
 
-    const ndjson = file('b.ndjson', '{"id":4,"name":"dee","ts":"2024-05-02T00:00:00Z"}\n{"id":5,"name":null}\n');
+    const ndjson = tmp.file('b.ndjson', '{"id":4,"name":"dee","ts":"2024-05-02T00:00:00Z"}\n{"id":5,"name":null}\n');
     const wroteNdjson = await runCliJson<Summary>(['write', table, '--from', ndjson, '--mode', 'append']);
     assert.deepEqual([wroteNdjson.version, wroteNdjson.rowsAdded], [2, 2]);
 
-    const parquet = join(root, 'c.parquet');
+    const parquet = join(tmp.dir, 'c.parquet');
     const ts = makeVector(makeData({ type: new TimestampMicrosecond('UTC'), length: 1, nullCount: 0, data: BigInt64Array.of(1_714_600_000_000_000n) }));
     const parquetTable = new Table({ id: vectorFromArray([6n], new Int64()), name: vectorFromArray(['eve'], new Utf8()), ts });
     writeFileSync(parquet, encodeParquet(parquetTable.batches));
@@ -62,7 +55,7 @@ describe('lakehouse write commands on real files', () => {
     const updated = await runCliJson<Summary & { rowsUpdated: number }>(['update', table, '--set', "name='ann, the first',ts=NULL", '--where', 'id = 1']);
     assert.deepEqual([updated.version, updated.rowsUpdated], [5, 1]);
 
-    const source = file('src.ndjson', '{"id":3,"name":"cy","op":"D"}\n{"id":4,"name":"dora","op":"U"}\n{"id":10,"name":"new","op":"I"}\n');
+    const source = tmp.file('src.ndjson', '{"id":3,"name":"cy","op":"D"}\n{"id":4,"name":"dora","op":"U"}\n{"id":10,"name":"new","op":"I"}\n');
     const merged = await runCliJson<Summary & { rowsInserted: number; rowsUpdated: number; rowsDeleted: number }>(
       ['merge', table, '--source', source, '--key', 'id', '--delete-when', "op = 'D'"]);
     assert.deepEqual([merged.version, merged.rowsInserted, merged.rowsUpdated, merged.rowsDeleted], [6, 1, 1, 1]);
@@ -80,19 +73,19 @@ describe('lakehouse write commands on real files', () => {
   test('schema mismatch and constraint violations: error[CODE], exit 2, the table unchanged', async () => {
     const before = await latestVersion(table);
     const rowsBefore = await rows(table);
-    const extra = file('extra.csv', 'id,name,ts,color\n20,x,,red\n');
+    const extra = tmp.file('extra.csv', 'id,name,ts,color\n20,x,,red\n');
     const mismatch = await runCliCaptured(['write', table, '--from', extra]);
     assert.equal(mismatch.code, 2);
     assert.match(mismatch.stderr, /^error\[DELTA_SCHEMA_MISMATCH\]: .*extra column color/s);
 
-    const nullId = file('nullid.csv', 'id,name,ts\n,nobody,\n');
+    const nullId = tmp.file('nullid.csv', 'id,name,ts\n,nobody,\n');
     const notNull = await runCliCaptured(['write', table, '--from', nullId]);
     assert.equal(notNull.code, 2);
     assert.match(notNull.stderr, /^error\[DELTA_CONSTRAINT_VIOLATION\]: /);
 
     const added = await runCliJson<{ version: number }>(['constraint', 'add', table, 'positive_id', 'id > 0']);
     assert.equal(added.version, before + 1);
-    const negative = file('neg.ndjson', '{"id":-1,"name":"neg"}\n{"id":30,"name":"ok"}\n');
+    const negative = tmp.file('neg.ndjson', '{"id":-1,"name":"neg"}\n{"id":30,"name":"ok"}\n');
     const check = await runCliCaptured(['write', table, '--from', negative]);
     assert.equal(check.code, 2);
     assert.match(check.stderr, /^error\[DELTA_CONSTRAINT_VIOLATION\]: .*positive_id/s);
@@ -113,15 +106,15 @@ describe('lakehouse write commands on real files', () => {
   });
 
   test('overwrite with replace-where, merge-schema, error and ignore modes', async () => {
-    const other = join(root, 'days');
-    const first = file('days.csv', 'day,n\n2024-05-01,1\n2024-05-02,2\n');
+    const other = join(tmp.dir, 'days');
+    const first = tmp.file('days.csv', 'day,n\n2024-05-01,1\n2024-05-02,2\n');
     assert.equal((await runCliJson<Summary>(['write', other, '--from', first, '--partition-by', 'day'])).version, 0);
-    const replacement = file('day1.csv', 'day,n\n2024-05-01,100\n');
+    const replacement = tmp.file('day1.csv', 'day,n\n2024-05-01,100\n');
     const replaced = await runCliJson<Summary>(['write', other, '--from', replacement, '--mode', 'overwrite', '--replace-where', "day = DATE '2024-05-01'"]);
     assert.deepEqual([replaced.rowsAdded, replaced.filesRemoved], [1, 1]);
     const scan = (await runCliCaptured(['scan', other, '--format', 'ndjson'])).stdout.trim().split('\n').sort();
     assert.deepEqual(scan, ['{"day":"2024-05-01","n":100}', '{"day":"2024-05-02","n":2}']);
-    const wider = file('wider.ndjson', '{"day":"2024-05-03","n":3,"note":"new column"}\n');
+    const wider = tmp.file('wider.ndjson', '{"day":"2024-05-03","n":3,"note":"new column"}\n');
     assert.equal((await runCliCaptured(['write', other, '--from', wider])).code, 2);
     assert.equal((await runCliJson<Summary>(['write', other, '--from', wider, '--merge-schema'])).rowsAdded, 1);
     const exists = await runCliCaptured(['write', other, '--from', first, '--mode', 'error']);
