@@ -5,13 +5,13 @@ import * as vscode from 'vscode';
 import type { PgCatalogTable } from '../../connectors/postgres/pgCatalog';
 import type { PgSourceColumn } from '../../connectors/postgres/pgSourceSchema';
 import type { LoadedPipeline, PipelineDefinition } from '../../ops/ingest/pipelineDefinition';
-import { quickPickStep, type StepItem } from '../commands/quickPickStep';
+import { multiPickStep, quickPickStep, type StepItem } from '../commands/quickPickStep';
 import { DeltaError } from '../../delta/errors';
 import { connectionProblem } from './connectionProblem';
 import type { ConnectionStore } from './connectionStore';
 import { defaultPipelineName, pipelineFileText, pipelineFromAnswers, pipelineNameProblem, qualifiedName, type IngestAnswers } from './ingestAnswers';
 import { profileUrl, type PgConnectionProfile } from './pgConnectionProfile';
-import { inputStep, multiPickStep } from './wizardInputs';
+import { inputStep } from './wizardInputs';
 
 /** Types a watermark is usually of: offered first in the watermark step. */
 const WATERMARK_TYPES = /^(timestamp|date|bigint|integer|smallint|numeric)/;

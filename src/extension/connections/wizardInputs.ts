@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import type { StepItem } from '../commands/quickPickStep';
 
 export interface InputStepOptions {
   title: string;
@@ -44,33 +43,5 @@ export function inputStep(options: InputStepOptions): Promise<string | undefined
       box.dispose();
     });
     box.show();
-  });
-}
-
-/**
- * A step where several items may be picked (key or partition columns), some picked at the start;
- * OK with none picked is a valid answer ([]), Escape is undefined.
- */
-export function multiPickStep<T>(title: string, step: number, totalSteps: number, placeholder: string, items: StepItem<T>[], picked: (item: StepItem<T>) => boolean): Promise<T[] | undefined> {
-  const pick = vscode.window.createQuickPick<StepItem<T>>();
-  pick.title = title;
-  pick.step = step;
-  pick.totalSteps = totalSteps;
-  pick.placeholder = placeholder;
-  pick.canSelectMany = true;
-  pick.items = items;
-  pick.selectedItems = items.filter(picked);
-  pick.matchOnDescription = true;
-  pick.ignoreFocusOut = true;
-  return new Promise((resolvePick) => {
-    pick.onDidAccept(() => {
-      resolvePick(pick.selectedItems.map((item) => item.value));
-      pick.hide();
-    });
-    pick.onDidHide(() => {
-      resolvePick(undefined);
-      pick.dispose();
-    });
-    pick.show();
   });
 }
