@@ -24,7 +24,7 @@ export type ChangeSource = DataFileChange | ChangeDataFile;
 
 /**
  * What a commit changed, per "Change Data Files" in PROTOCOL.md: the commit's `cdc` files when it
- * has any (then its add and remove actions are not changes of their own), else the add and remove
+ * has some (then its add and remove actions are not changes of their own), else the add and remove
  * actions with dataChange = true, read as inserts and deletes. A file removed and added again in
  * one commit with another deletion vector (DELETE, or RESTORE, by deletion vector) changed only
  * in the rows where the two vectors differ. Actions with dataChange = false (OPTIMIZE, checkpoint

@@ -4,7 +4,7 @@ import type { RowPage, RowPages } from './rowPager';
 import type { RowRangeReader } from './rowRangeReader';
 
 /**
- * Serves pages of an unfiltered preview by seeking (RowRangeReader): any offset costs one page's
+ * Serves pages of an unfiltered preview by seeking (RowRangeReader): every offset costs one page's
  * decode, and every page carries the total, so the grid has its full length from the first page
  * and can be scrolled straight to the end of a table of any size.
  */
