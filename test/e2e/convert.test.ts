@@ -1,41 +1,31 @@
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { DeltaTable } from '../../src/delta/table';
-import { e2eToolsOrSkip } from './harness/e2eGate';
 import { pickQuickItem } from './harness/quickInput';
 import { lakehouseActivity, openLakehouseSidebar, screenshot, treeRow } from './harness/workbench';
-import { openWorkbenchSession, type WorkbenchSession } from './harness/workbenchSession';
+import { workbenchForFile } from './harness/workbenchForFile';
 
-let session: WorkbenchSession | undefined;
-let skipped = 'not started';
 const PEOPLE_CSV = 'id,name,city\n1,Ada,London\n2,Grace,Arlington\n3,Linus,Helsinki\n4,Barbara,Boston\n';
 
-before(async () => {
-  const tools = e2eToolsOrSkip();
-  if ('skip' in tools) {
-    skipped = tools.skip;
-    return;
-  }
-  session = await openWorkbenchSession(tools, {
-    prepare: (workspace) => {
-      // A plain Parquet folder: the data files of a demo table without its log (Spark-written Parquet).
-      const raw = join(workspace, 'rawparquet');
-      mkdirSync(raw);
-      for (const name of readdirSync(join(workspace, 'customers')).filter((f) => f.endsWith('.parquet'))) {
-        cpSync(join(workspace, 'customers', name), join(raw, name));
-      }
-      mkdirSync(join(workspace, 'imports'));
-      writeFileSync(join(workspace, 'imports', 'people.csv'), PEOPLE_CSV);
-    },
-  });
+const workbench = workbenchForFile({
+  prepare: (workspace) => {
+    // A plain Parquet folder: the data files of a demo table without its log (Spark-written Parquet).
+    const raw = join(workspace, 'rawparquet');
+    mkdirSync(raw);
+    for (const name of readdirSync(join(workspace, 'customers')).filter((f) => f.endsWith('.parquet'))) {
+      cpSync(join(workspace, 'customers', name), join(raw, name));
+    }
+    mkdirSync(join(workspace, 'imports'));
+    writeFileSync(join(workspace, 'imports', 'people.csv'), PEOPLE_CSV);
+  },
 });
-after(async () => session?.close());
 
 test('Convert to Delta in place on a Parquet folder from the explorer: dry-run confirmation, then the table is in the tree', async (t) => {
-  if (!session) return t.skip(skipped);
+  const session = workbench.session;
+  if (!session) return t.skip(workbench.skipped);
   const { page, workspace } = session;
   let passed = false;
   t.after(async () => { if (!passed) await screenshot(page, 'convert-in-place-failure'); });
@@ -62,7 +52,8 @@ test('Convert to Delta in place on a Parquet folder from the explorer: dry-run c
 });
 
 test('Convert to Delta on a CSV file copies it into a new table next to it', async (t) => {
-  if (!session) return t.skip(skipped);
+  const session = workbench.session;
+  if (!session) return t.skip(workbench.skipped);
   const { page, workspace } = session;
   let passed = false;
   t.after(async () => { if (!passed) await screenshot(page, 'convert-copy-failure'); });

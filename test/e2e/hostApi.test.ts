@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { HOST_TEST_RESULT_ENV } from '../host/hostEnvironment';
 import { isHostTestReport, type HostTestReport } from '../host/hostTest';
-import { e2eToolsOrSkip } from './harness/e2eGate';
 import { screenshot } from './harness/workbench';
-import { openWorkbenchSession, type WorkbenchSession } from './harness/workbenchSession';
+import { workbenchForFile } from './harness/workbenchForFile';
+import type { WorkbenchSession } from './harness/workbenchSession';
 
 /**
  * The in-host API tests (test/host, bundled to dist/hostTests.cjs) run inside code-server's
@@ -16,26 +16,14 @@ import { openWorkbenchSession, type WorkbenchSession } from './harness/workbench
  */
 const scratch = mkdtempSync(join(tmpdir(), 'lakehouse-host-results-'));
 const resultFile = join(scratch, 'results.json');
-let session: WorkbenchSession | undefined;
-let skipped = 'not started';
-
-before(async () => {
-  const tools = e2eToolsOrSkip();
-  if ('skip' in tools) {
-    skipped = tools.skip;
-    return;
-  }
-  session = await openWorkbenchSession(tools, {
-    hostTests: { extensionTestsPath: join(tools.repoRoot, 'dist', 'hostTests.cjs'), env: { [HOST_TEST_RESULT_ENV]: resultFile } },
-  });
-});
-after(async () => {
-  await session?.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
+const workbench = workbenchForFile((tools) => ({
+  hostTests: { extensionTestsPath: join(tools.repoRoot, 'dist', 'hostTests.cjs'), env: { [HOST_TEST_RESULT_ENV]: resultFile } },
+}));
+after(() => rmSync(scratch, { recursive: true, force: true }));
 
 test('in-host API tests: tree provider and lakehouse.* commands', async (t) => {
-  if (!session) return t.skip(skipped);
+  const session = workbench.session;
+  if (!session) return t.skip(workbench.skipped);
   const report = await waitForReport(session);
   await screenshot(session.page, 'host-api-tests');
   assert.ok(report.results.length >= 10, `only ${report.results.length} host tests reported`);

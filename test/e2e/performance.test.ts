@@ -1,30 +1,22 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
 import { bigTable, bigTableRow, BIG_TABLE_ROWS } from './harness/bigTable';
-import { e2eToolsOrSkip } from './harness/e2eGate';
 import { activationTimes, extensionLog, loggedNumber } from './harness/extensionLog';
 import { gridRows, gridStatus, scrollGridToEnd, scrollGridToRow, waitForDrawnRow } from './harness/previewGrid';
 import { pickQuickItem } from './harness/quickInput';
 import { activeWebview, openLakehouseSidebar, runCommand, screenshot } from './harness/workbench';
-import { openWorkbenchSession, type WorkbenchSession } from './harness/workbenchSession';
+import { workbenchForFile } from './harness/workbenchForFile';
 
 /** Large pages keep the million-row scroll to 100 round trips; the first page is as large. */
 const PAGE_SIZE = 10_000;
 const SCROLL_ROWS = 1_000_000;
-let session: WorkbenchSession | undefined;
-let skipped = 'not started';
 
-before(async () => {
-  const tools = e2eToolsOrSkip();
-  if ('skip' in tools) {
-    skipped = tools.skip;
-    return;
-  }
+const workbench = workbenchForFile(async () => {
   const big = await bigTable();
-  session = await openWorkbenchSession(tools, {
+  return {
     settings: { 'lakehouse.preview.pageSize': PAGE_SIZE },
     // code-server applies `lakehouse.locations` (machine-overridable) from workspace settings, not
     // from the remote user settings.
@@ -32,12 +24,12 @@ before(async () => {
       mkdirSync(join(workspace, '.vscode'));
       writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'lakehouse.locations': [big.folder] }));
     },
-  });
+  };
 });
-after(async () => session?.close());
 
 test(`performance: activation, first rows of a ${BIG_TABLE_ROWS.toLocaleString('en-US')}-row table, webview memory after scrolling ${SCROLL_ROWS.toLocaleString('en-US')} rows`, async (t) => {
-  if (!session) return t.skip(skipped);
+  const session = workbench.session;
+  if (!session) return t.skip(workbench.skipped);
   const { page } = session;
   await openLakehouseSidebar(page);
   await runCommand(page, 'Lakehouse: Preview Data');

@@ -1,5 +1,6 @@
 import { after, before } from 'node:test';
 import { e2eToolsOrSkip } from './e2eGate';
+import type { E2eTools } from './e2eEnvironment';
 import { openWorkbenchSession, type SessionOptions, type WorkbenchSession } from './workbenchSession';
 
 /** One code-server session shared by the tests of a file, or why they are skipped. */
@@ -11,13 +12,14 @@ export interface WorkbenchHandle {
 /**
  * Registers the file's before/after hooks: opens the workbench on a demo lakehouse once (skipping,
  * or failing under CI=true, when the e2e tools are missing) and closes it after the last test.
+ * Options that need the tools or work of their own (a big table made first) come from a function.
  */
-export function workbenchForFile(options: SessionOptions = {}): WorkbenchHandle {
+export function workbenchForFile(options: SessionOptions | ((tools: E2eTools) => SessionOptions | Promise<SessionOptions>) = {}): WorkbenchHandle {
   const handle: WorkbenchHandle = { session: undefined, skipped: 'not started' };
   before(async () => {
     const tools = e2eToolsOrSkip();
     if ('skip' in tools) handle.skipped = tools.skip;
-    else handle.session = await openWorkbenchSession(tools, options);
+    else handle.session = await openWorkbenchSession(tools, typeof options === 'function' ? await options(tools) : options);
   });
   after(async () => handle.session?.close());
   return handle;
