@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { after, test } from 'node:test';
 import { openLakehouseSidebar, runCommand, screenshot, treeRow } from './harness/workbench';
 import { workbenchForFile } from './harness/workbenchForFile';
+import { acceptFolderDialog } from './harness/quickInput';
 
 const workbench = workbenchForFile();
 /** A lakehouse outside the workspace: one table, a copy of the demo's customers named orders. */
@@ -21,11 +22,9 @@ test('Add Location: a folder typed into the folder dialog becomes a root showing
 
   await runCommand(page, 'Lakehouse: Add Location');
   // code-server's folder dialog is a quick input holding a path: replace it with ours and accept.
-  const input = page.locator('.quick-input-widget input');
   await page.locator('.quick-input-widget', { hasText: 'Add a folder holding Delta tables' }).waitFor({ timeout: 30_000 });
-  await input.fill(extra);
   await screenshot(page, 'add-location-dialog');
-  await input.press('Enter');
+  await acceptFolderDialog(page, extra);
 
   const root = treeRow(tree, basename(extra));
   await root.waitFor({ timeout: 30_000 });
