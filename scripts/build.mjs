@@ -18,10 +18,14 @@ const node = {
   minify: production,
   logLevel: 'warning',
   external: ['vscode'],
+  define: { 'import.meta.url': 'importMetaUrl' },
+  inject: ['scripts/importMetaUrl.mjs'],
 };
 
 const builds = [
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.cjs', banner: { js: '#!/usr/bin/env node' } },
+  // Started by src/parquet/parquetWorkerPool.ts from the directory of the bundle that uses it.
+  { ...node, entryPoints: ['src/parquet/parquetWorker.ts'], outfile: 'dist/parquetWorker.cjs' },
 ];
 if (existsSync('src/extension/activate.ts')) {
   builds.push({ ...node, entryPoints: ['src/extension/activate.ts'], outfile: 'dist/extension.cjs' });

@@ -37,11 +37,30 @@ export function decodeParquet(bytes: Uint8Array, options: ParquetReadOptions = {
 
 /** Row counts of the row groups, from the footer only, so a file can be decoded one group at a time. */
 export function parquetRowGroupSizes(bytes: Uint8Array): number[] {
+  return parquetLayout(bytes).rowGroups;
+}
+
+/** What a reader needs to plan: row counts of the row groups and the top-level column names, from the footer only. */
+export interface ParquetLayout { rowGroups: number[]; columns: string[] }
+
+export function parquetLayout(bytes: Uint8Array): ParquetLayout {
   try {
     const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
       ? bytes.buffer as ArrayBuffer
       : bytes.slice().buffer as ArrayBuffer;
-    return parquetMetadata(buffer).row_groups.map((group) => Number(group.num_rows));
+    const metadata = parquetMetadata(buffer);
+    // The schema is flattened depth-first: the root, then each top-level column and its subtree.
+    const columns: string[] = [];
+    let index = 1;
+    const skipSubtree = (): void => {
+      const children = metadata.schema[index++]?.num_children ?? 0;
+      for (let i = 0; i < children; i++) skipSubtree();
+    };
+    for (let i = 0; i < (metadata.schema[0]?.num_children ?? 0); i++) {
+      columns.push(metadata.schema[index]?.name ?? '');
+      skipSubtree();
+    }
+    return { rowGroups: metadata.row_groups.map((group) => Number(group.num_rows)), columns };
   } catch (error) {
     throw new ParquetDecodeError(errorText(error));
   }

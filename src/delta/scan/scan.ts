@@ -1,6 +1,7 @@
 import { Data, RecordBatch, Struct, type Schema, type Table } from 'apache-arrow';
 import { filterBatch } from '../../arrow/takeRows';
-import { decodeParquet, ParquetDecodeError, parquetRowGroupSizes } from '../../parquet/readParquet';
+import { decodeParquet, ParquetDecodeError, parquetLayout, type ParquetLayout } from '../../parquet/readParquet';
+import { parquetWorkerPool, shareBytes, worthThePool, type ParquetWorkerPool } from '../../parquet/parquetWorkerPool';
 import type { AddFile } from '../actions';
 import { toArrowSchema } from '../arrowSchema';
 import { readDeletionVector } from '../deletionVectors/readDeletionVector';
@@ -78,25 +79,52 @@ export class Scan {
     const files = this.plan();
     let remaining = this.options.limit ?? Infinity;
     const { signal, onProgress } = this.options;
-    let next = files.length > 0 ? this.fetch(files[0] as AddFile) : undefined;
-    for (const [index, file] of files.entries()) {
-      if (remaining <= 0) return;
-      signal?.throwIfAborted();
-      const current = await (next as Promise<FetchedFile>);
-      // Prefetch the next file while this one is decoded.
-      next = index + 1 < files.length ? this.fetch(files[index + 1] as AddFile) : undefined;
-      for (const batch of this.decode(file, current)) {
-        signal?.throwIfAborted();
-        const limited = batch.numRows > remaining ? batch.slice(0, remaining) : batch;
-        remaining -= limited.numRows;
-        this.metrics.rowsRead += limited.numRows;
-        if (limited.numRows > 0) yield limited;
-        if (remaining <= 0) break;
+    const pool = parquetWorkerPool();
+    // Dropped when the caller stops early (limit, abort, break): decodes not started yet are skipped.
+    const stop = new AbortController();
+    const units = this.units(files, pool, stop.signal);
+    // Row groups the pool decodes ahead, in order: enough to keep every worker busy, so memory holds
+    // at most pool.size + 1 decoded row groups. Without a predicate, no more rows than the limit
+    // still wants. Groups decoded on this thread are taken one at a time (nothing to overlap), so the
+    // files in memory stay this one and the one being prefetched.
+    const ahead: DecodeUnit[] = [];
+    let exhausted = false;
+    const fill = async (): Promise<void> => {
+      while (!exhausted && ahead.length < pool.size && (ahead.length === 0 || ahead.every((u) => u.pooled))
+        && (this.predicate !== undefined || ahead.reduce((sum, u) => sum + u.rows, 0) < remaining)) {
+        const next = await units.next();
+        if (next.done) exhausted = true;
+        else ahead.push(next.value);
       }
-      this.metrics.filesRead++;
-      onProgress?.(index + 1, files.length, file.path);
+    };
+    try {
+      for (;;) {
+        // At the top, where the previous group and its file are no longer referenced: filling may
+        // start fetching the file after next.
+        if (ahead.length === 0) await fill();
+        const unit = ahead.shift();
+        if (!unit) break;
+        signal?.throwIfAborted();
+        if (unit.pooled) await fill();
+        const table = await unit.table().catch((error: unknown) => { throw corruptParquet(unit.fetched.path, error); });
+        for (const batch of this.decode(unit, table)) {
+          signal?.throwIfAborted();
+          const limited = batch.numRows > remaining ? batch.slice(0, remaining) : batch;
+          remaining -= limited.numRows;
+          this.metrics.rowsRead += limited.numRows;
+          if (limited.numRows > 0) yield limited;
+          if (remaining <= 0) break;
+        }
+        if (unit.lastOfFile || remaining <= 0) {
+          this.metrics.filesRead++;
+          onProgress?.(unit.fileIndex + 1, files.length, unit.file.path);
+        }
+        if (remaining <= 0) return;
+      }
+    } finally {
+      stop.abort();
+      await units.return(undefined);
     }
-    await next?.catch(() => undefined);
   }
 
   /** Reads every batch into one Arrow-friendly array (for small results and tests). */
@@ -119,14 +147,62 @@ export class Scan {
     return { path, bytes, deleted };
   }
 
-  private *decode(file: AddFile, fetched: FetchedFile): Generator<RecordBatch> {
+  /**
+   * The row groups of the files, in order; a group the pool decodes is handed to it when yielded
+   * (see worthThePool). The next file is fetched while this one's groups decode.
+   */
+  private async *units(files: AddFile[], pool: ParquetWorkerPool, stop: AbortSignal): AsyncGenerator<DecodeUnit> {
+    const partitionColumns = new Set(this.snapshot.partitionColumns);
+    const mode = this.snapshot.columnMappingMode;
+    const columns = this.readSchema.fields.filter((f) => !partitionColumns.has(f.name)).map((f) => physicalName(f, mode));
+    const batchSize = this.options.batchSize ?? 65536;
+    const fetchHandled = (file: AddFile): Promise<FetchedFile> => {
+      const fetched = this.fetch(file);
+      // Awaited below; the guard keeps a prefetch the caller never reaches from being unhandled.
+      fetched.catch(() => undefined);
+      return fetched;
+    };
+    let next = files.length > 0 ? fetchHandled(files[0] as AddFile) : undefined;
+    for (const [fileIndex, file] of files.entries()) {
+      const raw = await (next as Promise<FetchedFile>);
+      next = fileIndex + 1 < files.length ? fetchHandled(files[fileIndex + 1] as AddFile) : undefined;
+      let layout: ParquetLayout;
+      try {
+        layout = parquetLayout(raw.bytes);
+      } catch (error) {
+        throw corruptParquet(raw.path, error);
+      }
+      const groups = layout.rowGroups;
+      const pooled = worthThePool(layout.columns, columns, raw.bytes.byteLength);
+      // The shared copy replaces the file's bytes, so the file is held once.
+      const fetched = pooled ? { ...raw, bytes: shareBytes(raw.bytes) } : raw;
+      const bytes = fetched.bytes;
+      let rowOffset = 0;
+      for (const [group, rows] of groups.entries()) {
+        let table: () => Promise<Table | undefined>;
+        if (pooled) {
+          const started = pool.decode(bytes, { columns, rowGroups: [group], batchSize, signal: stop });
+          started.catch(() => undefined);
+          table = () => started;
+        } else {
+          // Decoded on this thread when its turn comes.
+          table = () => Promise.resolve().then(() => decodeParquet(bytes, { columns, rowGroups: [group], batchSize }));
+        }
+        yield { file, fileIndex, fetched, rowOffset, rows, lastOfFile: group === groups.length - 1, pooled, table };
+        rowOffset += rows;
+      }
+      if (groups.length === 0) {
+        yield { file, fileIndex, fetched, rowOffset, rows: 0, lastOfFile: true, pooled: false, table: () => Promise.resolve(undefined) };
+      }
+    }
+  }
+
+  private *decode(unit: DecodeUnit, table: Table | undefined): Generator<RecordBatch> {
     const mode = this.snapshot.columnMappingMode;
     const partitionColumns = new Set(this.snapshot.partitionColumns);
-    const dataFields = this.readSchema.fields.filter((f) => !partitionColumns.has(f.name));
-    const physical = dataFields.map((f) => physicalName(f, mode));
-    const partitions = filePartitionValues(file, this.snapshot);
-    let rowOffset = 0;
-    for (const batch of decodeRowGroups(fetched, physical, this.options.batchSize ?? 65536)) {
+    const partitions = filePartitionValues(unit.file, this.snapshot);
+    let rowOffset = unit.rowOffset;
+    for (const batch of table?.batches ?? []) {
       const fileStruct = batch.schema.fields;
       const length = batch.numRows;
       const children = this.readSchema.fields.map((field) => {
@@ -137,7 +213,7 @@ export class Scan {
         return conformed.children[0] as Data;
       });
       const readBatch = makeBatch(this.readSchema, children, length);
-      const mask = this.mask(readBatch, fetched.deleted, rowOffset, length);
+      const mask = this.mask(readBatch, unit.fetched.deleted, rowOffset, length);
       rowOffset += length;
       const filtered = mask ? filterBatch(readBatch, mask) : readBatch;
       yield this.project(filtered);
@@ -164,23 +240,19 @@ export class Scan {
 
 interface FetchedFile { path: string; bytes: Uint8Array; deleted: DeletedRows | undefined }
 
-/** Decodes one row group at a time, so memory holds one group's columns, not the whole file's. */
-function* decodeRowGroups(fetched: FetchedFile, columns: string[], batchSize: number): Generator<RecordBatch> {
-  let groups: number[];
-  try {
-    groups = parquetRowGroupSizes(fetched.bytes);
-  } catch (error) {
-    throw corruptParquet(fetched.path, error);
-  }
-  for (const [index] of groups.entries()) {
-    let table: Table;
-    try {
-      table = decodeParquet(fetched.bytes, { columns, rowGroups: [index], batchSize });
-    } catch (error) {
-      throw corruptParquet(fetched.path, error);
-    }
-    yield* table.batches;
-  }
+/** One row group of a data file, being decoded by the pool. */
+interface DecodeUnit {
+  file: AddFile;
+  fileIndex: number;
+  fetched: FetchedFile;
+  /** Index in the file of the group's first row (deletion vectors address rows by it). */
+  rowOffset: number;
+  rows: number;
+  lastOfFile: boolean;
+  /** Decoded by the worker pool (see worthThePool) rather than on the calling thread. */
+  pooled: boolean;
+  /** Started already when the pool decodes it; undefined for a file without row groups. */
+  table: () => Promise<Table | undefined>;
 }
 
 function corruptParquet(path: string, error: unknown): unknown {

@@ -1,5 +1,6 @@
 import { Data, RecordBatch, Struct, type Table } from 'apache-arrow';
-import { decodeParquet, parquetRowGroupSizes, ParquetDecodeError } from '../../parquet/readParquet';
+import { parquetWorkerPool, shareBytes, worthThePool } from '../../parquet/parquetWorkerPool';
+import { decodeParquet, parquetLayout, ParquetDecodeError, type ParquetLayout } from '../../parquet/readParquet';
 import type { AddFile } from '../actions';
 import { toArrowSchema } from '../arrowSchema';
 import type { DeletedRows } from '../deletionVectors/deletedRows';
@@ -45,24 +46,27 @@ export interface DataFileContent {
  */
 export async function readDataFile(snapshot: Snapshot, file: AddFile, batchSize = 65536): Promise<DataFileContent> {
   const path = resolveDataFilePath(file.path, snapshot.tableRoot);
-  const [bytes, deleted] = await Promise.all([
+  const [fileBytes, deleted] = await Promise.all([
     snapshot.store.get(path).catch((cause: unknown) => {
       throw new DeltaError('DELTA_FILE_NOT_FOUND', `Data file ${path} of version ${snapshot.version} cannot be read: ${(cause as Error).message}`, { cause });
     }),
     file.deletionVector ? readDeletionVector(snapshot.store, file.deletionVector) : Promise.resolve(undefined),
   ]);
+  // Replaced by its shared copy once the pool reads it, so the file is never held twice.
+  let bytes = fileBytes;
   const mode = snapshot.columnMappingMode;
   const partitionColumns = new Set(snapshot.partitionColumns);
   const partitions = filePartitionValues(file, snapshot);
   const corrupt = (error: unknown): unknown => (error instanceof ParquetDecodeError
     ? new DeltaError('DELTA_CORRUPT_PARQUET', `Data file ${path} is not a readable Parquet file: ${error.message}`)
     : error);
-  let groups: number[];
+  let layout: ParquetLayout;
   try {
-    groups = parquetRowGroupSizes(bytes);
+    layout = parquetLayout(bytes);
   } catch (error) {
     throw corrupt(error);
   }
+  const groups = layout.rowGroups;
   /** The logical batches of decoded pieces (undefined source: partition columns only). */
   function* logicalRows(fields: readonly StructField[], pieces: Array<{ length: number; source: Data | undefined }>, firstRow: number): Generator<FileRows> {
     const arrowSchema = toArrowSchema({ kind: 'struct', fields: [...fields] });
@@ -82,8 +86,8 @@ export async function readDataFile(snapshot: Snapshot, file: AddFile, batchSize 
     return table.batches.map((batch) => ({ length: batch.numRows, source: new Data(struct, 0, batch.numRows, 0, undefined, batch.data.children) }));
   };
   const storedNames = (fields: readonly StructField[]): string[] => fields.filter((f) => !partitionColumns.has(f.name)).map((f) => physicalName(f, mode));
-  /** Every column, a row group at a time (memory bounded by a row group). */
-  function* decodeAll(fields: readonly StructField[]): Generator<FileRows> {
+  /** The chosen columns a row group at a time, decoded on this thread (memory bounded by a row group). */
+  function* decodeHere(fields: readonly StructField[]): Generator<FileRows> {
     const stored = storedNames(fields);
     let rowOffset = 0;
     for (const [index, groupRows] of groups.entries()) {
@@ -102,20 +106,49 @@ export async function readDataFile(snapshot: Snapshot, file: AddFile, batchSize 
       rowOffset += groupRows;
     }
   }
+  /**
+   * Some columns of a large file, decoded in the worker pool (see worthThePool): its reader reads
+   * only their column chunks, and the next group decodes while the caller works on this one
+   * (memory bounded by two row groups).
+   */
+  async function* decodePooled(fields: readonly StructField[], stored: string[]): AsyncGenerator<FileRows> {
+    const pool = parquetWorkerPool();
+    // From here on the file is held once, shared: the calling thread's decodes read the same copy.
+    bytes = shareBytes(bytes);
+    const shared = bytes;
+    // Skips the queued decode when the caller stops reading early.
+    const stop = new AbortController();
+    const start = (group: number): Promise<Table> => {
+      const table = pool.decode(shared, { columns: stored, rowGroups: [group], batchSize, signal: stop.signal });
+      // Awaited in order below; the guard keeps one the caller never reaches from being unhandled.
+      table.catch(() => undefined);
+      return table;
+    };
+    let next = groups.length > 0 ? start(0) : undefined;
+    let rowOffset = 0;
+    try {
+      for (const [index, groupRows] of groups.entries()) {
+        const table = await (next as Promise<Table>).catch((error: unknown) => { throw corrupt(error); });
+        next = index + 1 < groups.length ? start(index + 1) : undefined;
+        yield* logicalRows(fields, piecesOf(table), rowOffset);
+        rowOffset += groupRows;
+      }
+    } finally {
+      stop.abort();
+    }
+  }
   const schema = snapshot.schema;
   return {
     deleted,
     rows: groups.reduce((a, b) => a + b, 0),
-    batches: decodeAll(schema.fields),
+    // Every column: the synchronous reader on this thread costs less than the pool (see worthThePool).
+    batches: decodeHere(schema.fields),
     batchesOf: (columns) => {
       // Delta column names are case-insensitive; a predicate may spell them differently.
       const wanted = new Set(columns.map((c) => c.toLowerCase()));
       const projected = schema.fields.filter((f) => wanted.has(f.name.toLowerCase()));
-      // parquet-wasm's synchronous reader decodes every column chunk whatever it is asked for
-      // (0.8.0), so this saves only the conforming of the others. Its async ParquetFile reader does
-      // project, but a corrupt data page there panics inside a promise job: an uncaught exception
-      // that would end the CLI or the extension host instead of failing with DELTA_CORRUPT_PARQUET.
-      return decodeAll(projected);
+      const stored = storedNames(projected);
+      return worthThePool(layout.columns, stored, bytes.byteLength) ? decodePooled(projected, stored) : decodeHere(projected);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, truncateSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeltaTable } from '../../../src/delta/table';
@@ -83,6 +83,25 @@ describe('bad input is refused with its own error code and an actionable message
     const file = readdirSync(table).find((f) => f.endsWith('.parquet')) as string;
     appendFileSync(join(table, file), 'garbage after the footer');
     await expectCode(readAll(table), 'DELTA_CORRUPT_PARQUET', new RegExp(`Data file ${file.replace(/[.]/g, '\\.')} is not a readable Parquet file`));
+  });
+
+  test('a corrupt data page fails the scan with DELTA_CORRUPT_PARQUET and the process goes on', async () => {
+    const table = copyGolden(root, 'data-reader-primitives', 'page');
+    const file = readdirSync(table).find((f) => f.endsWith('.parquet')) as string;
+    const bytes = readFileSync(join(table, file));
+    // Just past the leading magic: the first column chunk's page header and data (the decoder panics).
+    bytes.fill(0xff, 4, 60);
+    writeFileSync(join(table, file), bytes);
+    const scanned = async (columns?: string[]): Promise<number> => {
+      const snapshot = await (await DeltaTable.open(table)).snapshot();
+      let rows = 0;
+      for await (const batch of snapshot.scan(columns ? { columns } : {}).batches()) rows += batch.numRows;
+      return rows;
+    };
+    const named = new RegExp(`Data file ${file.replace(/[.]/g, '\\.')} is not a readable Parquet file`);
+    await expectCode(scanned(['as_int']), 'DELTA_CORRUPT_PARQUET', named);
+    await expectCode(scanned(), 'DELTA_CORRUPT_PARQUET', named);
+    assert.equal(await readAll(copyGolden(root, 'data-reader-primitives', 'intact')), 11);
   });
 
   test('an add action pointing outside the table root', async () => {
