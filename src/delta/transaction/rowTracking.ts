@@ -8,9 +8,6 @@ export const ROW_TRACKING_DOMAIN = 'delta.rowTracking';
 export const MATERIALIZED_ROW_ID_KEY = 'delta.rowTracking.materializedRowIdColumnName';
 export const MATERIALIZED_ROW_COMMIT_VERSION_KEY = 'delta.rowTracking.materializedRowCommitVersionColumnName';
 
-/** Operations whose new files, beside removed ones, hold rows that existed before (updated or compacted). */
-const ROW_REWRITING_OPERATIONS: ReadonlySet<string> = new Set(['UPDATE', 'MERGE', 'OPTIMIZE']);
-
 /**
  * Whether commits must assign row ids ("Writer Requirements for Row Tracking"): the rowTracking
  * feature is supported and delta.rowTrackingSuspended is not true.
@@ -22,6 +19,27 @@ export function assignsRowIds(protocol: Protocol, metadata: Metadata): boolean {
 /** Whether readers may rely on stable row ids: delta.enableRowTracking=true. */
 export function rowTrackingEnabled(metadata: Metadata): boolean {
   return metadata.configuration?.['delta.enableRowTracking']?.toLowerCase() === 'true';
+}
+
+/** The hidden data file columns that preserve stable row ids and row commit versions of copied rows. */
+export interface MaterializedRowColumns {
+  rowId: string;
+  rowCommitVersion: string;
+}
+
+/**
+ * The materialized column names when row tracking is enabled, the only case in which writers are
+ * expected to preserve row ids ("Row Tracking" in PROTOCOL.md: supported but not enabled, they cannot).
+ */
+export function materializedRowColumns(metadata: Metadata): MaterializedRowColumns | undefined {
+  if (!rowTrackingEnabled(metadata)) return undefined;
+  const rowId = metadata.configuration?.[MATERIALIZED_ROW_ID_KEY];
+  const rowCommitVersion = metadata.configuration?.[MATERIALIZED_ROW_COMMIT_VERSION_KEY];
+  if (!rowId || !rowCommitVersion) {
+    throw new DeltaError('DELTA_CORRUPT_COMMIT',
+      `Row tracking is enabled but the table metadata does not name its materialized columns (${MATERIALIZED_ROW_ID_KEY}, ${MATERIALIZED_ROW_COMMIT_VERSION_KEY}).`);
+  }
+  return { rowId, rowCommitVersion };
 }
 
 /**
@@ -101,21 +119,4 @@ function numRecords(add: AddFile): number {
       `Row tracking needs the row count of every new file, but ${add.path} has no numRecords in its stats; the table was left unchanged.`);
   }
   return count;
-}
-
-/**
- * Refuses a commit that would silently give copied or updated rows new ids: with row tracking
- * enabled, a row's stable id must follow it into the file it is written to, through the materialized
- * row id column, which this engine does not write yet. `copiedRows` are rows a copy-on-write rewrite
- * wrote again (DELETE, replaceWhere, the unmatched rows of UPDATE and MERGE); UPDATE and MERGE also
- * rewrite the rows they change, and OPTIMIZE every row it compacts. Deletion-vector deletes move no
- * rows and pass, as do commits that only add or only remove files.
- */
-export function assertNoRowCopies(operation: string, staged: readonly Action[], copiedRows: number): void {
-  const removed = new Set<string>();
-  for (const action of staged) if (action.remove) removed.add(action.remove.path);
-  const written = staged.find((a) => a.add && !removed.has(a.add.path) && (a.add.baseRowId === undefined || a.add.baseRowId === null))?.add;
-  if (!written || (copiedRows === 0 && (removed.size === 0 || !ROW_REWRITING_OPERATIONS.has(operation)))) return;
-  throw new DeltaError('DELTA_UNSUPPORTED_WRITER_FEATURE',
-    `${operation} would rewrite existing rows into ${written.path}, but this table has row tracking enabled (delta.enableRowTracking=true) and Lakehouse Studio cannot yet preserve row ids of rewritten rows; the table was left unchanged. Run this ${operation} with Spark, or use deletion vectors (delta.enableDeletionVectors=true) for deletes.`);
 }

@@ -18,7 +18,7 @@ import { buildCommitInfo, type CommitOperation } from './commitInfo';
 import { ConcurrentModificationError } from './concurrentModificationError';
 import { checkConflicts, type TransactionFootprint, type WinningCommit } from './conflictChecker';
 import {
-  assertNoRowCopies, assignRowIds, assignsRowIds, highWaterMarkIn, ROW_TRACKING_DOMAIN, rowIdHighWaterMark, rowTrackingEnabled,
+  assignRowIds, assignsRowIds, highWaterMarkIn, ROW_TRACKING_DOMAIN, rowIdHighWaterMark, rowTrackingEnabled,
   withMaterializedColumnNames,
 } from './rowTracking';
 import { featuresNeededBy, upgradeProtocol } from './tableProtocol';
@@ -63,7 +63,6 @@ export class Transaction {
   private readonly predicates: Predicate[] = [];
   private readonly readFileKeys = new Set<string>();
   private readonly appIds = new Set<string>();
-  private copiedRows = 0;
   private committed = false;
 
   private constructor(
@@ -162,14 +161,6 @@ export class Transaction {
     else this.predicates.push(predicate);
   }
 
-  /**
-   * Records existing rows written again into new files (copy-on-write): on a row-tracking table their
-   * stable row ids would have to be preserved, which this engine cannot do yet, so the commit is refused.
-   */
-  recordCopiedRows(count: number): void {
-    this.copiedRows += count;
-  }
-
   /** The last committed version of an idempotent writer, recording the dependency for conflict checks. */
   txnVersion(appId: string): number | undefined {
     this.appIds.add(appId);
@@ -188,7 +179,6 @@ export class Transaction {
     const metadata = this.metadata;
     this.validate(protocol, metadata);
     const tracksRows = assignsRowIds(protocol, metadata);
-    if (tracksRows && rowTrackingEnabled(metadata)) assertNoRowCopies(op.operation, this.staged, this.copiedRows);
     let highWaterMark = tracksRows ? rowIdHighWaterMark(this.snapshot?.domainMetadata(ROW_TRACKING_DOMAIN)) : -1;
     const footprint = this.footprint();
     const isBlindAppend = op.isBlindAppend ?? this.looksLikeBlindAppend();

@@ -37,7 +37,8 @@ export class ChangeDataWriter {
   /** Adds logical rows of the table (all its columns, in order) as changes of one type. */
   async write(rows: RecordBatch, changeType: ChangeType): Promise<void> {
     if (rows.numRows === 0) return;
-    const children = [...rows.data.children, constantData(primitive('string'), changeType, rows.numRows)];
+    // Rows of a row-tracking table may carry materialized row id columns after the table's: cdc files hold none.
+    const children = [...rows.data.children.slice(0, this.schema.fields.length - 1), constantData(primitive('string'), changeType, rows.numRows)];
     await this.writer.write(new RecordBatch(this.schema, new Data(new Struct(this.schema.fields), 0, rows.numRows, 0, undefined, children)));
   }
 

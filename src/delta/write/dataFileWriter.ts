@@ -7,6 +7,7 @@ import type { ObjectStore } from '../../storage/objectStore';
 import type { AddFile } from '../actions';
 import { DeltaError } from '../errors';
 import { findField, physicalName, type ColumnMappingMode, type StructField, type StructType } from '../schema';
+import { withNullColumns } from './materializedRowColumns';
 import { encodeLogPath, partitionDirectory, partitionValueAt } from './partitionPath';
 import { physicalFileSchema, toPhysicalBatch } from './physicalData';
 import { StatsCollector, type StatsOptions } from './statsCollector';
@@ -27,6 +28,11 @@ export interface DataFileWriterOptions {
   targetFileSize?: number;
   maxBufferedBytes?: number;
   compression?: ParquetCompression;
+  /**
+   * Columns outside the table schema written after its columns, without statistics: the
+   * materialized row tracking columns (materializedRowFields). A batch lacking one writes nulls.
+   */
+  hiddenColumns?: readonly StructField[];
   /** Folder under the table root, e.g. `_change_data/`; '' for data files. */
   directory?: string;
   signal?: AbortSignal;
@@ -63,6 +69,8 @@ interface OpenFile {
 export class DataFileWriter {
   private readonly partitionFields: StructField[];
   private readonly dataSchema: StructType;
+  /** The data schema and the hidden columns: what a file stores. */
+  private readonly fileColumns: StructType;
   private readonly fileSchema: Schema;
   private readonly open = new Map<string, OpenFile>();
   private readonly written: WrittenFile[] = [];
@@ -81,7 +89,8 @@ export class DataFileWriter {
     });
     const partitionNames = new Set(this.partitionFields.map((f) => f.name));
     this.dataSchema = { kind: 'struct', fields: options.schema.fields.filter((f) => !partitionNames.has(f.name)) };
-    this.fileSchema = physicalFileSchema(this.dataSchema, options.columnMappingMode);
+    this.fileColumns = { kind: 'struct', fields: [...this.dataSchema.fields, ...(options.hiddenColumns ?? [])] };
+    this.fileSchema = physicalFileSchema(this.fileColumns, options.columnMappingMode);
   }
 
   async write(batch: RecordBatch): Promise<void> {
@@ -96,7 +105,8 @@ export class DataFileWriter {
         this.open.set(directory, file);
       }
       file.stats.add(part);
-      await file.encoder.write(toPhysicalBatch(part, this.dataSchema, this.fileSchema));
+      const stored = this.options.hiddenColumns ? withNullColumns(part, this.options.hiddenColumns) : part;
+      await file.encoder.write(toPhysicalBatch(stored, this.fileColumns, this.fileSchema));
       const bytes = part.data.byteLength;
       file.bytes += bytes;
       this.openBytes += bytes;

@@ -3,6 +3,7 @@ import { DeltaError } from '../errors';
 import type { StructType } from '../schema';
 import type { Transaction } from '../transaction/transaction';
 import { DataFileWriter, DEFAULT_TARGET_FILE_SIZE } from './dataFileWriter';
+import { materializedRowFields } from './materializedRowColumns';
 import { statsOptionsFromProperties } from './statsCollector';
 
 export interface FileWriterOptions {
@@ -30,6 +31,8 @@ export function fileWriterFor(tx: Transaction, options: FileWriterOptions = {}, 
     stats: statsOptionsFromProperties(properties, dvs),
     targetFileSize: options.targetFileSize ?? parseSize(properties['delta.targetFileSize']) ?? DEFAULT_TARGET_FILE_SIZE,
     directory,
+    // Row ids travel with copied and updated rows in data files; change data files have none.
+    ...(directory === '' ? { hiddenColumns: materializedRowFields(tx.metadata) } : {}),
     ...(options.compression ? { compression: options.compression } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });

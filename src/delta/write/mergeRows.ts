@@ -13,6 +13,7 @@ import { columnCells } from '../predicate/readCell';
 import type { NonNullValue } from '../predicate/typedValue';
 import type { StructField } from '../schema';
 import type { Snapshot } from '../snapshot';
+import { materializedRowColumns } from '../transaction/rowTracking';
 import { Transaction } from '../transaction/transaction';
 import { applyAssignments } from './assignments';
 import type { BatchSource } from './batchSource';
@@ -25,6 +26,7 @@ import { evolveSchema } from './evolveSchema';
 import { fileWriterFor, type FileWriterOptions } from './fileWriterFor';
 import { compileMergeClauses, type CompiledClause, type MatchedClause, type NotMatchedBySourceClause, type NotMatchedClause } from './mergeClauses';
 import { MergeKeyIndex, type SourceEntry } from './mergeKeyIndex';
+import { carryRowIds } from './materializedRowColumns';
 import { rewriteFile } from './rewriteFile';
 import { openTable, type TableLocation } from './tableLocation';
 import type { OperationOptions, WriteSummary } from './writeSummary';
@@ -121,6 +123,7 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
   const sourceColumns = sourceColumnCache(sources);
 
   const writer = fileWriterFor(tx, options);
+  const rowIdColumn = materializedRowColumns(tx.metadata)?.rowId;
   const changes = tx.properties['delta.enableChangeDataFeed'] === 'true' ? new ChangeDataWriter(tx, options) : undefined;
   const checker = new ConstraintChecker(tableConstraints(schema, tx.properties), schema);
   const context = {
@@ -197,7 +200,7 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
       }
       const updated = clause.assignments
         ? [applyAssignments(selected, clause.assignments, pairColumns(selected, selectedRefs, sourceColumns))]
-        : gatherSourceRows(sources, selectedRefs as SourceEntry[]);
+        : gatherSourceRows(sources, selectedRefs as SourceEntry[], selected, rowIdColumn);
       if (!updated.every((rows) => checker.check(rows)) || checker.hasViolations) continue;
       if (bySource) counts.bySourceUpdated += selected.numRows;
       else counts.matchedUpdated += selected.numRows;
@@ -352,14 +355,16 @@ function decider(
 }
 
 /** UPDATE SET *: the source row of each matched target row, one batch per source batch involved. */
-function gatherSourceRows(sources: readonly SourceBatch[], refs: readonly SourceEntry[]): RecordBatch[] {
+function gatherSourceRows(sources: readonly SourceBatch[], refs: readonly SourceEntry[], replaced: RecordBatch, rowIdColumn: string | undefined): RecordBatch[] {
   const parts: RecordBatch[] = [];
   for (const [b, source] of sources.entries()) {
-    const rows = refs.filter((r) => r.batch === b).map((r) => r.row);
-    if (rows.length === 0) continue;
-    const indices = Int32Array.from(rows);
+    const positions = refs.flatMap((r, i) => (r.batch === b ? [i] : []));
+    if (positions.length === 0) continue;
+    const indices = Int32Array.from(positions, (i) => (refs[i] as SourceEntry).row);
     const children = source.rows.data.children.map((child) => takeData(child, indices));
-    parts.push(new RecordBatch(source.rows.schema, new Data(new Struct(source.rows.schema.fields), 0, indices.length, 0, undefined, children)));
+    const rows = new RecordBatch(source.rows.schema, new Data(new Struct(source.rows.schema.fields), 0, indices.length, 0, undefined, children));
+    // An updated row keeps its stable row id on a row-tracking table.
+    parts.push(rowIdColumn === undefined ? rows : carryRowIds(replaced, positions, rows, rowIdColumn));
   }
   return parts;
 }

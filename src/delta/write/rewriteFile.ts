@@ -9,11 +9,15 @@ import type { Transaction } from '../transaction/transaction';
 import type { DataFileWriter } from './dataFileWriter';
 import { readDataFile, type FileRows } from './fileRows';
 import { removeActionOf } from './removeAction';
+import { SourceRowIds } from './sourceRowIds';
 
 export interface RewriteContext {
   tx: Transaction;
   snapshot: Snapshot;
-  /** Receives the unmatched live rows of files rewritten copy-on-write. */
+  /**
+   * Receives the unmatched live rows of files rewritten copy-on-write, with the materialized row
+   * tracking columns when the table has row tracking enabled.
+   */
   writer: DataFileWriter;
   /** Mark matched rows in deletion vectors instead of rewriting files. */
   deletionVectors: boolean;
@@ -35,6 +39,8 @@ export interface FileRewrite {
  * are written again (copy-on-write) or it is re-added with a deletion vector marking the matched
  * rows ("Deletion Vectors" in PROTOCOL.md; its stats get `tightBounds: false`, since they now
  * cover deleted rows too). `onMatched` sees the matched live rows (DML writes their new form).
+ * With row tracking enabled, both carry the rows' stable row ids in the materialized row id column
+ * and, for the copied rows only, their commit versions (see SourceRowIds).
  *
  * With `matchColumns` (the top-level columns `match` reads), only those are decoded to find the
  * matches; the file's other columns are decoded only when rows must be written: not for a file
@@ -73,8 +79,11 @@ export async function rewriteFile(
   ctx.tx.add(removeActionOf(file, ctx.now));
   const removedWhole = matchedRows.length === liveRows;
   if (onMatched || (!ctx.deletionVectors && !removedWhole)) {
-    for (const { batch, rowOffset } of decoded ?? content.batches) {
-      const hit = matches.subarray(rowOffset, rowOffset + batch.numRows);
+    const ids = await SourceRowIds.read(ctx.snapshot, file);
+    for (const { batch: decodedBatch, rowOffset } of decoded ?? content.batches) {
+      const hit = matches.subarray(rowOffset, rowOffset + decodedBatch.numRows);
+      // On a row-tracking table rows carry their ids into the new files; the matched ones are updated.
+      const batch = ids ? ids.attach(decodedBatch, rowOffset, hit) : decodedBatch;
       if (onMatched && hit.includes(1)) await onMatched(filterBatch(batch, hit));
       if (ctx.deletionVectors || removedWhole) continue;
       const keep = new Uint8Array(batch.numRows);
@@ -83,7 +92,6 @@ export async function rewriteFile(
       const survivors = filterBatch(batch, keep);
       if (survivors.numRows === 0) continue;
       result.copiedRows += survivors.numRows;
-      ctx.tx.recordCopiedRows(survivors.numRows);
       await ctx.writer.write(survivors);
     }
   }

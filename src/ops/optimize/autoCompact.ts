@@ -1,7 +1,6 @@
 import type { AddFile } from '../../delta/actions';
 import { DeltaError, isDeltaError } from '../../delta/errors';
 import { withPostCommitHook, type CommittedVersion } from '../../delta/transaction/postCommitHooks';
-import { rowTrackingEnabled } from '../../delta/transaction/rowTracking';
 import { openTable, type TableLocation } from '../../delta/write/tableLocation';
 import type { ObjectStore } from '../../storage/objectStore';
 import type { ProgressCallback } from '../../util/progress';
@@ -49,9 +48,6 @@ export async function maybeAutoCompact(location: TableLocation, options: AutoCom
   const table = await openTable(location);
   const snapshot = await table.snapshot();
   if (!autoCompactOn(snapshot.properties)) return undefined;
-  // OPTIMIZE moves rows, and row ids cannot follow them yet (src/delta/transaction/rowTracking.ts):
-  // the write that asked for this compaction has committed and must not fail over a housekeeping step.
-  if (rowTrackingEnabled(snapshot.metadata)) return undefined;
   const sizeText = snapshot.properties[AUTO_COMPACT_MAX_FILE_SIZE_PROPERTY];
   const targetFileSize = sizeText === undefined ? DEFAULT_AUTO_COMPACT_MAX_FILE_SIZE : parseByteSize(sizeText, AUTO_COMPACT_MAX_FILE_SIZE_PROPERTY);
   const minText = snapshot.properties[AUTO_COMPACT_MIN_NUM_FILES_PROPERTY];

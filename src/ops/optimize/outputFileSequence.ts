@@ -1,5 +1,6 @@
 import type { RecordBatch } from 'apache-arrow';
 import { DataFileWriter, type WrittenFile } from '../../delta/write/dataFileWriter';
+import { materializedRowFields } from '../../delta/write/materializedRowColumns';
 import { statsOptionsFromProperties } from '../../delta/write/statsCollector';
 import type { Transaction } from '../../delta/transaction/transaction';
 import type { MemoryMeter } from './memoryMeter';
@@ -77,6 +78,7 @@ export class OutputFileSequence {
       schema: this.tx.schema,
       partitionColumns: this.tx.partitionColumns,
       columnMappingMode: this.tx.columnMappingMode,
+      hiddenColumns: materializedRowFields(this.tx.metadata),
       stats: statsOptionsFromProperties(properties, properties['delta.enableDeletionVectors'] === 'true'),
       // The sequence decides where files end; the writer must not roll or flush early.
       targetFileSize: Infinity,

@@ -13,6 +13,7 @@ import { physicalName, type StructField } from '../../delta/schema';
 import type { Snapshot } from '../../delta/snapshot';
 import { decodeParquet, ParquetDecodeError, parquetRowGroupSizes } from '../../parquet/readParquet';
 import { readDataFile, type DataFileContent } from '../../delta/write/fileRows';
+import { SourceRowIds } from '../../delta/write/sourceRowIds';
 
 /** Files read ahead at most; many small files are bound by I/O latency, not by decoding. */
 const MAX_PREFETCH_FILES = 16;
@@ -44,8 +45,11 @@ export async function* readLiveRows(
     const content = await (pending.shift() as Promise<DataFileContent>);
     pendingBytes -= file.size;
     fill();
-    for (const { batch, live } of content.batches) {
-      const kept = live ? filterBatch(batch, live) : batch;
+    // Compacted rows keep their stable row ids and commit versions on a row-tracking table.
+    const ids = await SourceRowIds.read(snapshot, file);
+    for (const { batch, live, rowOffset } of content.batches) {
+      const tracked = ids ? ids.attach(batch, rowOffset) : batch;
+      const kept = live ? filterBatch(tracked, live) : tracked;
       if (kept.numRows > 0) yield kept;
     }
     onFileDone?.(file);

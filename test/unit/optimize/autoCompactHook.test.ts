@@ -9,6 +9,7 @@ import { deleteRows } from '../../../src/delta/write/deleteRows';
 import { writeTable } from '../../../src/delta/write/writeTable';
 import { AUTO_COMPACT_MIN_NUM_FILES_PROPERTY, AUTO_COMPACT_PROPERTY, withAutoCompaction } from '../../../src/ops/optimize/autoCompact';
 import { rowsBatch, tableRows, writeSmallFiles } from './optimizeTables';
+import { stableRowIds } from '../transaction/rowTrackingIds';
 import { runCliCaptured } from '../../helpers/runCliCaptured';
 import { withTempDir } from '../../helpers/withTempDir';
 
@@ -68,13 +69,17 @@ describe('auto-compaction after writes (post-commit hook)', () => {
     assert.deepEqual(await filesPerPartition(on), { a: 4 });
   }));
 
-  test('a row-tracking table is left as it is: the write stands and no compaction is attempted', () => withTempDir('lakehouse-autocompact-hook-', async (root) => {
+  test('a row-tracking table is compacted too: its rows keep their row ids and commit versions', () => withTempDir('lakehouse-autocompact-hook-', async (root) => {
     const dir = join(root, 't');
     const tracked = { ...ON, 'delta.enableRowTracking': 'true' };
-    const { autoCompactions } = await withAutoCompaction(() => writeSmallFiles(dir, 8, 10, { parts: ['a'], partitioned: true, properties: tracked }));
+    const { autoCompactions } = await withAutoCompaction(() => writeSmallFiles(dir, 4, 10, { parts: ['a'], partitioned: true, properties: tracked }));
     assert.deepEqual(autoCompactions, []);
-    assert.deepEqual(await filesPerPartition(dir), { a: 8 });
+    const before = await stableRowIds(dir, 'id');
+    const compacted = await withAutoCompaction(() => writeSmallFiles(dir, 4, 10, { parts: ['a'], partitioned: true, properties: tracked, firstId: 40 }));
+    assert.deepEqual(compacted.autoCompactions.map((c) => [c.filesRemoved, c.filesAdded, c.rowsWritten]), [[8, 1, 80]]);
+    assert.deepEqual(await filesPerPartition(dir), { a: 1 });
     assert.equal((await tableRows(dir)).length, 80);
+    assert.deepEqual((await stableRowIds(dir, 'id')).slice(0, before.length), before);
   }));
 
   test('a DELETE that rewrites a file touches its partition: 5 small files there are compacted', () => withTempDir('lakehouse-autocompact-hook-', async (root) => {

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { tableFromArrays } from 'apache-arrow';
 import type { AddFile } from '../../../src/delta/actions';
 import { writeCheckpoint } from '../../../src/delta/checkpoint/writeCheckpoint';
@@ -7,7 +9,7 @@ import { isDeltaError } from '../../../src/delta/errors';
 import { DeltaTable } from '../../../src/delta/table';
 import { createTable } from '../../../src/delta/transaction/createTable';
 import {
-  MATERIALIZED_ROW_COMMIT_VERSION_KEY, MATERIALIZED_ROW_ID_KEY, ROW_TRACKING_DOMAIN,
+  MATERIALIZED_ROW_COMMIT_VERSION_KEY, MATERIALIZED_ROW_ID_KEY, materializedRowColumns, ROW_TRACKING_DOMAIN,
 } from '../../../src/delta/transaction/rowTracking';
 import { Transaction } from '../../../src/delta/transaction/transaction';
 import { deleteRows } from '../../../src/delta/write/deleteRows';
@@ -15,10 +17,22 @@ import { mergeRows } from '../../../src/delta/write/mergeRows';
 import { updateRows } from '../../../src/delta/write/updateRows';
 import { writeTable } from '../../../src/delta/write/writeTable';
 import { runOptimize } from '../../../src/ops/optimize/runOptimize';
+import { parquetLayout } from '../../../src/parquet/readParquet';
+import { readRows } from '../write/helpers';
 import { fakeAdd, SCHEMA } from './fixtures';
+import { stableRowIds } from './rowTrackingIds';
 import { withTempDir } from '../../helpers/withTempDir';
 
 const TRACKED = { 'delta.enableRowTracking': 'true' };
+
+const ids = (...values: bigint[]): ReturnType<typeof tableFromArrays>['batches'] => tableFromArrays({ id: BigInt64Array.from(values) }).batches;
+const idsAndValues = (...values: bigint[]): ReturnType<typeof tableFromArrays>['batches'] =>
+  tableFromArrays({ id: BigInt64Array.from(values), v: Float64Array.from(values.map(Number)) }).batches;
+
+/** The top-level column names stored in a data file (hidden ones included). */
+async function parquetColumns(dir: string, path: string): Promise<string[]> {
+  return parquetLayout(new Uint8Array(await readFile(join(dir, decodeURIComponent(path))))).columns;
+}
 
 async function append(table: DeltaTable, ...adds: AddFile[]): Promise<number> {
   const tx = await Transaction.start(table);
@@ -88,7 +102,7 @@ test('the feature alone (supported, not enabled) assigns ids; suspended tables d
   });
 });
 
-test('a deletion-vector DELETE keeps row ids; a copy-on-write DELETE is refused and leaves the table unchanged', async () => {
+test('a deletion-vector DELETE keeps row ids and re-adds the file with its baseRowId', async () => {
   const data = (): ReturnType<typeof tableFromArrays>['batches'] => tableFromArrays({ id: BigInt64Array.of(1n, 2n, 3n, 4n) }).batches;
   await withTempDir('lakehouse-tx-', async (dir) => {
     await writeTable(dir, data(), { properties: { ...TRACKED, 'delta.enableDeletionVectors': 'true' } });
@@ -100,14 +114,31 @@ test('a deletion-vector DELETE keeps row ids; a copy-on-write DELETE is refused 
     assert.equal(after.files()[0]?.deletionVector?.cardinality, 1);
     assert.deepEqual(await rowIds(table), before);
     assert.deepEqual(await highWaterMark(table), { rowIdHighWaterMark: 3 });
+    assert.deepEqual(await stableRowIds(dir, 'id'), [[1n, 0n, 0n], [3n, 2n, 0n], [4n, 3n, 0n]]);
   });
+});
+
+test('a copy-on-write DELETE writes the surviving rows with their materialized row ids and commit versions; change data files and scans show none', async () => {
   await withTempDir('lakehouse-tx-', async (dir) => {
-    await writeTable(dir, data(), { properties: TRACKED });
-    await assert.rejects(deleteRows(dir, 'id = 2'), (error: unknown) => isDeltaError(error, 'DELTA_UNSUPPORTED_WRITER_FEATURE') && /row tracking/.test(error.message));
-    const snapshot = await (await DeltaTable.open(dir)).snapshot();
-    assert.equal(snapshot.version, 0);
-    // Deleting whole files copies no row: allowed.
-    assert.equal((await deleteRows(dir, 'id > 0')).rowsRemoved, 4);
+    await writeTable(dir, ids(0n, 1n, 2n, 3n), { properties: { ...TRACKED, 'delta.enableChangeDataFeed': 'true' } });
+    await writeTable(dir, ids(4n, 5n));
+    const before = await stableRowIds(dir, 'id');
+    assert.deepEqual(before, [[0n, 0n, 0n], [1n, 1n, 0n], [2n, 2n, 0n], [3n, 3n, 0n], [4n, 4n, 1n], [5n, 5n, 1n]]);
+    const deleted = await deleteRows(dir, 'id = 1');
+    assert.deepEqual([deleted.version, deleted.rowsRemoved], [2, 1]);
+    assert.deepEqual(await stableRowIds(dir, 'id'), before.filter((row) => row[0] !== 1n));
+    const table = await DeltaTable.open(dir);
+    const snapshot = await table.snapshot();
+    // The new file still gets fresh ids (for all its rows, as Spark assigns them), above the mark.
+    const rewritten = snapshot.files().find((f) => f.defaultRowCommitVersion === 2);
+    assert.deepEqual([rewritten?.baseRowId, await highWaterMark(table)], [6, { rowIdHighWaterMark: 8 }]);
+    const columns = materializedRowColumns(snapshot.metadata);
+    assert.deepEqual(await parquetColumns(dir, rewritten?.path ?? ''), ['id', columns?.rowId, columns?.rowCommitVersion]);
+    const cdc = (await readdir(join(dir, '_change_data'))).filter((name) => name.endsWith('.parquet'));
+    assert.equal(cdc.length, 1);
+    assert.deepEqual(await parquetColumns(dir, `_change_data/${cdc[0]}`), ['id', '_change_type']);
+    // Scans show table columns only.
+    assert.deepEqual(await readRows(dir, 'id'), [{ id: 0n }, { id: 2n }, { id: 3n }, { id: 4n }, { id: 5n }]);
   });
 });
 
@@ -128,37 +159,50 @@ test('enabling row tracking on a table whose files have no row ids is refused; s
   });
 });
 
-test('UPDATE, an updating MERGE and OPTIMIZE are refused on a row-tracking table; an insert-only MERGE gets fresh ids', async () => {
-  const batch = (...values: bigint[]): ReturnType<typeof tableFromArrays>['batches'] =>
-    tableFromArrays({ id: BigInt64Array.from(values), v: Float64Array.from(values.map(Number)) }).batches;
+test('UPDATE and MERGE keep the row ids of updated rows with a new commit version; copied and compacted rows keep both', async () => {
   await withTempDir('lakehouse-tx-', async (dir) => {
-    await writeTable(dir, batch(1n, 2n), { properties: TRACKED });
-    await writeTable(dir, batch(3n));
-    const table = await DeltaTable.open(dir);
-    const refused = (error: unknown): boolean => isDeltaError(error, 'DELTA_UNSUPPORTED_WRITER_FEATURE') && /preserve row ids/.test(error.message);
-    await assert.rejects(updateRows(dir, { v: '0' }, { where: 'id = 1' }), refused);
-    await assert.rejects(mergeRows(dir, batch(2n), { key: ['id'] }), refused);
-    await assert.rejects(runOptimize(dir), refused);
-    assert.equal((await table.snapshot()).version, 1);
-    const merged = await mergeRows(dir, batch(7n, 8n), { key: ['id'] });
-    assert.equal(merged.rowsInserted, 2);
-    assert.deepEqual((await rowIds(table)).map((r) => [r[1], r[2]]).sort((a, b) => Number(a[0]) - Number(b[0])), [[0, 0], [2, 1], [3, 2]]);
-    assert.deepEqual(await highWaterMark(table), { rowIdHighWaterMark: 4 });
+    await writeTable(dir, idsAndValues(1n, 2n, 3n), { properties: TRACKED });
+    await writeTable(dir, idsAndValues(4n, 5n));
+    assert.deepEqual(await stableRowIds(dir, 'id'), [[1n, 0n, 0n], [2n, 1n, 0n], [3n, 2n, 0n], [4n, 3n, 1n], [5n, 4n, 1n]]);
+    assert.equal((await updateRows(dir, { v: '10' }, { where: 'id = 2' })).version, 2);
+    assert.deepEqual(await stableRowIds(dir, 'id'), [[1n, 0n, 0n], [2n, 1n, 2n], [3n, 2n, 0n], [4n, 3n, 1n], [5n, 4n, 1n]]);
+    // Now the rows come from a file with materialized values: id 3 keeps its id, id 2 its version 2.
+    assert.equal((await updateRows(dir, { v: '20' }, { where: 'id = 3' })).version, 3);
+    assert.deepEqual(await stableRowIds(dir, 'id'), [[1n, 0n, 0n], [2n, 1n, 2n], [3n, 2n, 3n], [4n, 3n, 1n], [5n, 4n, 1n]]);
+    const markBeforeMerge = Number((await highWaterMark(await DeltaTable.open(dir)) as { rowIdHighWaterMark: number }).rowIdHighWaterMark);
+    const merged = await mergeRows(dir, idsAndValues(4n, 9n), { key: ['id'] });
+    assert.deepEqual([merged.version, merged.rowsUpdated, merged.rowsInserted], [4, 1, 1]);
+    const afterMerge = await stableRowIds(dir, 'id');
+    assert.deepEqual(afterMerge.slice(0, 5), [[1n, 0n, 0n], [2n, 1n, 2n], [3n, 2n, 3n], [4n, 3n, 4n], [5n, 4n, 1n]]);
+    // The inserted row has a fresh id above the mark the MERGE started from, and the MERGE's version.
+    const inserted = afterMerge[5];
+    assert.equal(inserted?.[0], 9n);
+    assert.ok(Number(inserted?.[1]) > markBeforeMerge, `fresh id ${String(inserted?.[1])} above ${markBeforeMerge}`);
+    assert.equal(inserted?.[2], 4n);
+    assert.deepEqual((await readRows(dir, 'id')).map((r) => [r.id, r.v]), [[1n, 1], [2n, 10], [3n, 20], [4n, 4], [5n, 5], [9n, 9]]);
+
+    const optimized = await runOptimize(dir);
+    assert.equal(optimized.filesAdded, 1);
+    assert.deepEqual(await stableRowIds(dir, 'id'), afterMerge);
   });
 });
 
-test('replaceWhere on a row-tracking table: replacing whole files is allowed, copying the other rows of a file is refused', async () => {
-  const batch = (ids: bigint[], parts: string[]): ReturnType<typeof tableFromArrays>['batches'] =>
-    tableFromArrays({ id: BigInt64Array.from(ids), p: parts }).batches;
+test('a deletion-vector UPDATE moves the updated row with its id; replaceWhere copies the other rows of a file with theirs', async () => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
+    await writeTable(dir, idsAndValues(1n, 2n, 3n), { properties: { ...TRACKED, 'delta.enableDeletionVectors': 'true' } });
+    await updateRows(dir, { v: '7' }, { where: 'id = 2' });
+    assert.deepEqual(await stableRowIds(dir, 'id'), [[1n, 0n, 0n], [2n, 1n, 1n], [3n, 2n, 0n]]);
+  });
+  const batch = (values: bigint[], parts: string[]): ReturnType<typeof tableFromArrays>['batches'] =>
+    tableFromArrays({ id: BigInt64Array.from(values), p: parts }).batches;
   await withTempDir('lakehouse-tx-', async (dir) => {
     await writeTable(dir, batch([1n, 2n, 3n], ['a', 'a', 'b']), { properties: TRACKED, partitionBy: ['p'] });
-    // id 2 shares a file with id 1: replacing id 1 would copy it.
-    await assert.rejects(writeTable(dir, batch([1n], ['a']), { mode: 'overwrite', replaceWhere: 'id = 1' }), (error: unknown) =>
-      isDeltaError(error, 'DELTA_UNSUPPORTED_WRITER_FEATURE') && /WRITE would rewrite existing rows/.test(error.message));
-    const replaced = await writeTable(dir, batch([4n], ['a']), { mode: 'overwrite', replaceWhere: "p = 'a'" });
+    // id 2 shares a file with id 1: replacing id 1 copies it, with its id; the new id 1 is a new row.
+    const replaced = await writeTable(dir, batch([1n], ['a']), { mode: 'overwrite', replaceWhere: 'id = 1' });
     assert.equal(replaced.version, 1);
-    const table = await DeltaTable.open(dir);
-    assert.equal((await table.snapshot()).version, 1);
-    assert.deepEqual(await highWaterMark(table), { rowIdHighWaterMark: 3 });
+    const rows = await stableRowIds(dir, 'id');
+    assert.deepEqual(rows.slice(1), [[2n, 1n, 0n], [3n, 2n, 0n]]);
+    assert.equal(rows[0]?.[2], 1n);
+    assert.ok(Number(rows[0]?.[1]) > 2, 'the new row has a fresh id');
   });
 });

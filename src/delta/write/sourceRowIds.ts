@@ -1,0 +1,119 @@
+import { Data, Field, Int64, RecordBatch, Schema, Struct, makeData } from 'apache-arrow';
+import { isValidAt } from '../../arrow/bitmap';
+import { decodeParquet, parquetLayout, ParquetDecodeError } from '../../parquet/readParquet';
+import type { AddFile } from '../actions';
+import { DeltaError } from '../errors';
+import { resolveDataFilePath } from '../filePaths';
+import type { Snapshot } from '../snapshot';
+import { materializedRowColumns, type MaterializedRowColumns } from '../transaction/rowTracking';
+
+/** Values of one materialized column for every physical row of a file; `valid` is 0 for nulls. */
+interface StoredColumn {
+  values: BigInt64Array;
+  valid: Uint8Array;
+}
+
+/**
+ * The stable row ids and row commit versions of one data file's rows ("Reader Requirements for
+ * Row Tracking" in PROTOCOL.md): a row's materialized value when its file stores a non-null one,
+ * else the file's baseRowId plus the row's physical index, and its defaultRowCommitVersion.
+ * A rewrite appends them to the rows it writes again as the materialized columns, so that the rows
+ * keep their identity in the new file ("Writer Requirements for Row Tracking").
+ */
+export class SourceRowIds {
+  private constructor(
+    private readonly columns: MaterializedRowColumns,
+    private readonly baseRowId: bigint,
+    private readonly defaultRowCommitVersion: bigint,
+    private readonly storedRowIds: StoredColumn | undefined,
+    private readonly storedVersions: StoredColumn | undefined,
+  ) {}
+
+  /**
+   * The ids of `file`'s rows, or undefined when the table does not have row tracking enabled
+   * (nothing to preserve). The file is read for its materialized columns only when its footer
+   * says it has them: files written by appends do not.
+   */
+  static async read(snapshot: Snapshot, file: AddFile): Promise<SourceRowIds | undefined> {
+    const columns = materializedRowColumns(snapshot.metadata);
+    if (!columns) return undefined;
+    if (typeof file.baseRowId !== 'number' || typeof file.defaultRowCommitVersion !== 'number') {
+      throw new DeltaError('DELTA_CORRUPT_COMMIT',
+        `Row tracking is enabled but data file ${file.path} has no baseRowId or defaultRowCommitVersion, so the ids of its rows are unknown; the table was left unchanged.`);
+    }
+    const path = resolveDataFilePath(file.path, snapshot.tableRoot);
+    const bytes = await snapshot.store.get(path).catch((cause: unknown) => {
+      throw new DeltaError('DELTA_FILE_NOT_FOUND', `Data file ${path} of version ${snapshot.version} cannot be read: ${(cause as Error).message}`, { cause });
+    });
+    let stored: Map<string, StoredColumn>;
+    try {
+      const present = parquetLayout(bytes).columns.filter((name) => name === columns.rowId || name === columns.rowCommitVersion);
+      stored = present.length === 0 ? new Map() : storedColumns(decodeParquet(bytes, { columns: present }).batches, present, path);
+    } catch (error) {
+      if (error instanceof ParquetDecodeError) throw new DeltaError('DELTA_CORRUPT_PARQUET', `Data file ${path} is not a readable Parquet file: ${error.message}`);
+      throw error;
+    }
+    return new SourceRowIds(columns, BigInt(file.baseRowId), BigInt(file.defaultRowCommitVersion),
+      stored.get(columns.rowId), stored.get(columns.rowCommitVersion));
+  }
+
+  /**
+   * `batch`, the file's physical rows from `rowOffset` on, with the row id and row commit version
+   * columns appended. Rows marked 1 in `updated` keep their id but get a null commit version: an
+   * updated row's commit version is that of the commit writing it, its new file's default.
+   */
+  attach(batch: RecordBatch, rowOffset: number, updated?: Uint8Array): RecordBatch {
+    const n = batch.numRows;
+    const rowIds = new BigInt64Array(n);
+    const versions = new BigInt64Array(n);
+    const versionValid = new Uint8Array(Math.ceil(n / 8));
+    let versionNulls = 0;
+    for (let row = 0; row < n; row++) {
+      const physical = rowOffset + row;
+      rowIds[row] = storedValue(this.storedRowIds, physical) ?? this.baseRowId + BigInt(physical);
+      if (updated?.[row] === 1) {
+        versionNulls++;
+        continue;
+      }
+      versions[row] = storedValue(this.storedVersions, physical) ?? this.defaultRowCommitVersion;
+      versionValid[row >> 3] = (versionValid[row >> 3] as number) | (1 << (row & 7));
+    }
+    const fields = [new Field(this.columns.rowId, new Int64(), true), new Field(this.columns.rowCommitVersion, new Int64(), true)];
+    const schema = new Schema([...batch.schema.fields, ...fields]);
+    const children = [
+      ...batch.data.children,
+      makeData({ type: new Int64(), length: n, nullCount: 0, data: rowIds }),
+      makeData({ type: new Int64(), length: n, nullCount: versionNulls, data: versions, ...(versionNulls > 0 ? { nullBitmap: versionValid } : {}) }),
+    ];
+    return new RecordBatch(schema, new Data(new Struct(schema.fields), 0, n, 0, undefined, children));
+  }
+}
+
+function storedValue(column: StoredColumn | undefined, row: number): bigint | undefined {
+  return column && column.valid[row] === 1 ? column.values[row] : undefined;
+}
+
+/** The decoded materialized columns, concatenated over the file's batches. */
+function storedColumns(batches: readonly RecordBatch[], names: readonly string[], path: string): Map<string, StoredColumn> {
+  const rows = batches.reduce((n, b) => n + b.numRows, 0);
+  const out = new Map<string, StoredColumn>();
+  for (const name of names) {
+    const column: StoredColumn = { values: new BigInt64Array(rows), valid: new Uint8Array(rows) };
+    let offset = 0;
+    for (const batch of batches) {
+      const data = batch.data.children[batch.schema.fields.findIndex((f) => f.name === name)];
+      const values: unknown = data?.values;
+      if (!data || !(values instanceof BigInt64Array)) {
+        throw new DeltaError('DELTA_CORRUPT_PARQUET', `The materialized row tracking column ${name} of data file ${path} does not hold 64-bit integers.`);
+      }
+      for (let row = 0; row < batch.numRows; row++) {
+        if (!isValidAt(data, row)) continue;
+        column.values[offset + row] = values[data.offset + row] as bigint;
+        column.valid[offset + row] = 1;
+      }
+      offset += batch.numRows;
+    }
+    out.set(name, column);
+  }
+  return out;
+}
