@@ -24,7 +24,7 @@ import { addActionOf } from './dataFileWriter';
 import { deltaSchemaFromArrow } from './deltaTypeFromArrow';
 import { evolveSchema } from './evolveSchema';
 import { fileWriterFor, type FileWriterOptions } from './fileWriterFor';
-import { compileMergeClauses, type CompiledClause, type MatchedClause, type NotMatchedBySourceClause, type NotMatchedClause } from './mergeClauses';
+import { compileMergeClauses, insertedRows, type CompiledClause, type MatchedClause, type NotMatchedBySourceClause, type NotMatchedClause } from './mergeClauses';
 import { MergeKeyIndex, type SourceEntry } from './mergeKeyIndex';
 import { carryRowIds } from './materializedRowColumns';
 import { rewriteFile } from './rewriteFile';
@@ -106,7 +106,7 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
     .flatMap((e) => (e ? columnsOfExpression(e) : []))
     .filter((c) => c.side === 'source' && !tx.schema.fields.some((f) => f.name.toLowerCase() === c.path[0]!.toLowerCase()))
     .map((c) => c.path[0]!));
-  const copiesSourceRows = all.some((c) => c.action === 'insert' || (c.action === 'update' && !c.assignments));
+  const copiesSourceRows = all.some((c) => (c.action === 'insert' || c.action === 'update') && !c.assignments);
   if (raw[0] && copiesSourceRows) evolveSchema(tx, raw[0].schema.fields.filter((f) => !readOnly.has(f.name)), options.mergeSchema ?? false);
 
   const schema = tx.schema;
@@ -226,15 +226,18 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
     let rowsInserted = 0;
     if (clauses.notMatched.length > 0) {
       for (const [b, batch] of sources.entries()) {
-        const insert = new Uint8Array(batch.rows.numRows);
-        const refs = Array.from({ length: insert.length }, (_, row): SourceEntry => ({ batch: b, row, duplicate: false }));
+        const refs = Array.from({ length: batch.rows.numRows }, (_, row): SourceEntry => ({ batch: b, row, duplicate: false }));
         const decide = decider(clauses.notMatched, undefined, refs, sourceColumns);
-        for (let row = 0; row < insert.length; row++) if (batch.matched[row] === 0 && decide(row)) insert[row] = 1;
-        const rows = filterBatch(batch.rows, insert);
-        if (rows.numRows === 0 || !checker.check(rows) || checker.hasViolations) continue;
-        rowsInserted += rows.numRows;
-        await writer.write(rows);
-        await changes?.write(rows, 'insert');
+        const decided = refs.map((_, row) => (batch.matched[row] === 0 ? decide(row) : undefined));
+        for (const clause of new Set(decided)) {
+          if (!clause) continue;
+          const mask = Uint8Array.from(decided, (c) => (c === clause ? 1 : 0));
+          const rows = insertedRows(clause, filterBatch(batch.rows, mask), pairColumns(undefined, refs.filter((_, i) => mask[i] === 1), sourceColumns));
+          if (!checker.check(rows) || checker.hasViolations) continue;
+          rowsInserted += rows.numRows;
+          await writer.write(rows);
+          await changes?.write(rows, 'insert');
+        }
       }
     }
     checker.throwIfViolated('The MERGE');
