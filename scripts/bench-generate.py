@@ -29,6 +29,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from deltalake import DeltaTable, write_deltalake
 
+from bench_wide_columns import CATEGORIES, WIDE_SCHEMA, customers, decimals
+
 SMALL_SCHEMA = {
     "type": "struct",
     "fields": [
@@ -116,13 +118,6 @@ def write_small_file_table(root: str, commits: int, files_per_commit: int, inter
 
 def write_wide_table(root: str, rows: int, seed: int) -> None:
     """Ten columns of the common types; batches of 500k rows keep generation memory modest."""
-    categories = pa.array([f"category-{i:02d}" for i in range(24)])
-    schema = pa.schema([
-        ("id", pa.int64()), ("quantity", pa.int32()), ("price", pa.float64()), ("ratio", pa.float64()),
-        ("customer", pa.string()), ("category", pa.string()), ("event_date", pa.date32()),
-        ("event_time", pa.timestamp("us", tz="UTC")), ("amount", pa.decimal128(18, 2)),
-        ("tax", pa.decimal128(10, 4)),
-    ])
     day0 = (date(2020, 1, 1) - date(1970, 1, 1)).days
     us0 = int(datetime(2020, 1, 1, tzinfo=timezone.utc).timestamp()) * 1_000_000
 
@@ -137,15 +132,15 @@ def write_wide_table(root: str, rows: int, seed: int) -> None:
                 pc.multiply(rand.floats(), 1000.0),
                 pc.subtract(rand.floats(), 0.5),
                 customers(rand.ints(2_000_000)),
-                categories.take(rand.ints(24)),
+                CATEGORIES.take(rand.ints(24)),
                 pc.cast(pc.cast(pc.add(rand.ints(2000), day0), pa.int32()), pa.date32()),
                 pc.cast(pc.add(rand.ints(2000 * 86_400_000_000), us0), pa.timestamp("us", tz="UTC")),
                 decimals(rand.ints(10_000_000), pa.decimal128(18, 2)),
                 decimals(rand.ints(99_999_999), pa.decimal128(10, 4)),
-            ], schema=schema)
+            ], schema=WIDE_SCHEMA)
             log(f"{root}: {start + n}/{rows} rows")
 
-    write_deltalake(root, pa.RecordBatchReader.from_batches(schema, batches()), mode="error")
+    write_deltalake(root, pa.RecordBatchReader.from_batches(WIDE_SCHEMA, batches()), mode="error")
 
 
 class Random:
@@ -160,17 +155,6 @@ class Random:
 
     def ints(self, bound: int) -> pa.Array:
         return pc.cast(pc.floor(pc.multiply(self.floats(), float(bound))), pa.int64())
-
-
-def customers(numbers: pa.Array) -> pa.Array:
-    digits = pc.utf8_lpad(pc.cast(numbers, pa.string()), 7, "0")
-    return pc.binary_join_element_wise("customer-", digits, "")
-
-
-def decimals(unscaled: pa.Array, type_: pa.DataType) -> pa.Array:
-    """Reinterprets unscaled integers as decimals of the given scale (same 128-bit words, scale 0 -> s)."""
-    whole = pc.cast(unscaled, pa.decimal128(38, 0))
-    return pa.Array.from_buffers(type_, len(whole), whole.buffers(), offset=whole.offset)
 
 
 def write_sorted_table(root: str, files: int, rows_per_file: int, commits: int) -> None:

@@ -6,32 +6,17 @@ Scans go through one of delta-rs' two readers: `datafusion` is DeltaTable.scan (
 engine, streaming, with stats pruning), `pyarrow` is DeltaTable.to_pyarrow_dataset (fragments carry
 each file's min/max stats as partition expressions, so the filter skips files too).
 
-Timing covers the operation alone (imports excluded), like bench/oursChild.ts. Peak memory is VmHWM
-read right after the operation, before the verification counts below are computed.
+Timing covers opening the table and the scan (bench_measure.py); the verification counts below are
+computed after the peak memory is read.
 """
 
 import json
-import re
-import resource
 import sys
-import time
 
 import pyarrow.dataset as pads
 from deltalake import DeltaTable
 
-
-def status_kib(field: str) -> int:
-    with open("/proc/self/status") as f:
-        match = re.search(rf"^{field}:\s+(\d+) kB$", f.read(), re.M)
-    if not match:
-        raise SystemExit(f"/proc/self/status has no {field} line; the benchmark needs Linux")
-    return int(match.group(1))
-
-
-def cpu_seconds() -> float:
-    """User + system time of every thread of this process (DataFusion and pyarrow use several)."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+from bench_measure import measure
 
 
 def sql_predicate(r: dict) -> str:
@@ -62,23 +47,18 @@ def main() -> None:
     job, reader = json.loads(sys.argv[1]), sys.argv[2]
     if reader not in ("datafusion", "pyarrow"):
         raise SystemExit(f"unknown reader {reader}: datafusion or pyarrow")
-    baseline = status_kib("VmRSS")
-    started = time.perf_counter()
-    cpu_before = cpu_seconds()
-    table = DeltaTable(job["path"])
-    result: dict = {}
-    if job["op"] == "scan":
-        rows = 0
-        for batch in scan_batches(table, job.get("range"), reader):
-            rows += batch.num_rows
-        result["rows"] = rows
-    ms = (time.perf_counter() - started) * 1000
-    cpu_ms = (cpu_seconds() - cpu_before) * 1000
-    peak = status_kib("VmHWM")
+
+    def operate() -> tuple[DeltaTable, dict]:
+        table = DeltaTable(job["path"])
+        if job["op"] != "scan":
+            return table, {}
+        return table, {"rows": sum(batch.num_rows for batch in scan_batches(table, job.get("range"), reader))}
+
+    (table, result), figures = measure(operate)
     result["files"] = len(table.file_uris())
     if job["op"] == "scan":
         result["filesRead"] = files_read(table, job.get("range"), reader)
-    print(json.dumps({"ms": ms, "cpuMs": cpu_ms, "baselineKiB": baseline, "peakKiB": peak, **result}))
+    print(json.dumps({**figures, **result}))
 
 
 if __name__ == "__main__":

@@ -11,8 +11,7 @@ Jobs (see bench/writer/writerJob.ts):
 
 The rows are computed from the row number by the integer formulas of bench/writer/writerData.ts,
 repeated here with pyarrow compute, so both engines write the same values. Generating the input is
-not timed: timing covers the operation alone, from table path to committed version. Peak memory is
-VmHWM read right after the operation.
+not timed: timing covers the operation alone, from table path to committed version (bench_measure.py).
 
 `generate` writes the MERGE/DELETE target (rows 0..rows-1) with write_deltalake, and a copy of it with
 deletion vectors enabled (same data files, hard-linked; see add_deletion_vectors_copy).
@@ -20,8 +19,6 @@ deletion vectors enabled (same data files, hard-linked; see add_deletion_vectors
 
 import json
 import os
-import re
-import resource
 import sys
 import time
 
@@ -29,35 +26,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from deltalake import DeltaTable, QueryBuilder, write_deltalake
 
+from bench_measure import measure
+from bench_wide_columns import CATEGORIES, WIDE_SCHEMA, customers, decimals
+
 DAY0 = 18_262
 US0 = 1_577_836_800_000_000
 BATCH_ROWS = 100_000
 MERGED_CATEGORY = "merged"
-CATEGORIES = pa.array([f"category-{i:02d}" for i in range(24)])
-
-SCHEMA = pa.schema([
-    ("id", pa.int64()), ("quantity", pa.int32()), ("price", pa.float64()), ("ratio", pa.float64()),
-    ("customer", pa.string()), ("category", pa.string()), ("event_date", pa.date32()),
-    ("event_time", pa.timestamp("us", tz="UTC")), ("amount", pa.decimal128(18, 2)),
-    ("tax", pa.decimal128(10, 4)),
-])
 
 
 def log(message: str) -> None:
     print(f"[writer-peer] {message}", file=sys.stderr, flush=True)
-
-
-def status_kib(field: str) -> int:
-    with open("/proc/self/status") as f:
-        match = re.search(rf"^{field}:\s+(\d+) kB$", f.read(), re.M)
-    if not match:
-        raise SystemExit(f"/proc/self/status has no {field} line; the benchmark needs Linux")
-    return int(match.group(1))
-
-
-def cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
 
 
 def mod(values: pa.Array, m: int) -> pa.Array:
@@ -65,16 +44,9 @@ def mod(values: pa.Array, m: int) -> pa.Array:
     return pc.subtract(values, pc.multiply(pc.divide(values, m), m))
 
 
-def decimals(unscaled: pa.Array, type_: pa.DataType) -> pa.Array:
-    """Reinterprets unscaled integers as decimals of the given scale (same 128-bit words)."""
-    whole = pc.cast(unscaled, pa.decimal128(38, 0))
-    return pa.Array.from_buffers(type_, len(whole), whole.buffers(), offset=whole.offset)
-
-
 def batch_of(ids: pa.Array, category: str | None = None) -> pa.RecordBatch:
     """The columns of writerBatch (bench/writer/writerData.ts), computed from the ids."""
     n = len(ids)
-    customer_digits = pc.utf8_lpad(pc.cast(mod(pc.multiply(ids, 40_503), 2_000_000), pa.string()), 7, "0")
     categories = (pa.array([category] * n, pa.string()) if category is not None
                   else CATEGORIES.take(mod(ids, 24)))
     return pa.record_batch([
@@ -82,14 +54,14 @@ def batch_of(ids: pa.Array, category: str | None = None) -> pa.RecordBatch:
         pc.cast(pc.subtract(mod(pc.multiply(ids, 7919), 2000), 1000), pa.int32()),
         pc.divide(pc.cast(mod(pc.multiply(ids, 48_271), 1_000_003), pa.float64()), 1000.0),
         pc.subtract(pc.divide(pc.cast(mod(pc.multiply(ids, 69_621), 65_537), pa.float64()), 65_537.0), 0.5),
-        pc.binary_join_element_wise("customer-", customer_digits, ""),
+        customers(mod(pc.multiply(ids, 40_503), 2_000_000)),
         categories,
         pc.cast(pc.cast(pc.add(mod(pc.multiply(ids, 31), 2000), DAY0), pa.int32()), pa.date32()),
         pc.cast(pc.add(pc.add(pc.multiply(mod(pc.multiply(ids, 1_000_003), 172_800_000), 1_000_000), US0),
                        pc.multiply(mod(ids, 1000), 1000)), pa.timestamp("us", tz="UTC")),
         decimals(mod(pc.multiply(ids, 7907), 10_000_000), pa.decimal128(18, 2)),
         decimals(mod(pc.multiply(ids, 3571), 99_999_999), pa.decimal128(10, 4)),
-    ], schema=SCHEMA)
+    ], schema=WIDE_SCHEMA)
 
 
 def sequential_batches(rows: int):
@@ -117,9 +89,9 @@ def count(path: str, where: str) -> dict:
 def prepare(job: dict):
     """The input of a job, built before the clock starts."""
     if job["op"] == "append":
-        return pa.Table.from_batches(list(sequential_batches(job["rows"])), schema=SCHEMA)
+        return pa.Table.from_batches(list(sequential_batches(job["rows"])), schema=WIDE_SCHEMA)
     if job["op"] == "merge":
-        return pa.Table.from_batches(list(merge_source_batches(job["targetRows"], job["sourceRows"])), schema=SCHEMA)
+        return pa.Table.from_batches(list(merge_source_batches(job["targetRows"], job["sourceRows"])), schema=WIDE_SCHEMA)
     return None
 
 
@@ -145,13 +117,8 @@ def operate(job: dict, data) -> dict:
 
 def run(job: dict) -> None:
     data = prepare(job)
-    baseline = status_kib("VmRSS")
-    started = time.perf_counter()
-    cpu_before = cpu_seconds()
-    outcome = operate(job, data)
-    ms = (time.perf_counter() - started) * 1000
-    cpu_ms = (cpu_seconds() - cpu_before) * 1000
-    print(json.dumps({"ms": ms, "cpuMs": cpu_ms, "baselineKiB": baseline, "peakKiB": status_kib("VmHWM"), **outcome}))
+    outcome, figures = measure(lambda: operate(job, data))
+    print(json.dumps({**figures, **outcome}))
 
 
 def add_deletion_vectors_copy(source: str, target: str) -> None:
@@ -195,7 +162,7 @@ def generate(root: str, params: dict) -> None:
             if (batch["id"][0].as_py() // BATCH_ROWS) % 10 == 0:
                 log(f"{plain}: {batch['id'][0].as_py() + len(batch)}/{rows} rows ({time.time() - started:.0f}s)")
 
-    write_deltalake(plain, pa.RecordBatchReader.from_batches(SCHEMA, batches()), mode="error")
+    write_deltalake(plain, pa.RecordBatchReader.from_batches(WIDE_SCHEMA, batches()), mode="error")
     add_deletion_vectors_copy(plain, with_dvs)
     for path in (plain, with_dvs):
         table = DeltaTable(path)
