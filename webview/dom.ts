@@ -8,3 +8,10 @@ export function textElement<K extends keyof HTMLElementTagNameMap>(tag: K, text:
   if (className) element.className = className;
   return element;
 }
+
+/** A container styled by its class (media/panels.css). */
+export function div(className: string): HTMLElement {
+  const element = document.createElement('div');
+  element.className = className;
+  return element;
+}

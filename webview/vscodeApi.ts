@@ -13,3 +13,16 @@ export function hostSender<Message>(): (message: Message) => void {
   const acquired = api;
   return (message) => acquired.postMessage(message);
 }
+
+/**
+ * Hands the host's messages that pass the panel protocol's guard to `handle`, then tells the host
+ * the panel is ready. The host posts nothing before 'ready', so listening first means no message
+ * is missed; anything else arriving on the window (other origins, other shapes) is ignored.
+ */
+export function listenToHost<Message>(isHostMessage: (value: unknown) => value is Message, handle: (message: Message) => void): void {
+  window.addEventListener('message', (event: MessageEvent<unknown>) => {
+    const message: unknown = event.data;
+    if (isHostMessage(message)) handle(message);
+  });
+  hostSender<{ type: 'ready' }>()({ type: 'ready' });
+}

@@ -1,20 +1,19 @@
+import { div } from '../dom';
 import { PageCache } from '../grid/pageCache';
-import { div, VirtualGrid } from '../grid/virtualGrid';
+import { VirtualGrid } from '../grid/virtualGrid';
 import {
   DIFF_KINDS, isDiffHostMessage, type DiffKind, type DiffSummary, type DiffWebviewMessage,
 } from '../protocol/rowDiff';
-import { hostSender } from '../vscodeApi';
+import { hostSender, listenToHost } from '../vscodeApi';
 import { button } from '../widgets/button';
+import { errorAlert, statusLine } from '../widgets/liveRegion';
 
-const MAX_PAGES = 20;
 const LABELS: Record<DiffKind, string> = { added: 'Added', removed: 'Removed', changed: 'Changed' };
 
 /** The row diff: counts first (one button per kind), then the rows of the chosen kind, paged. */
 export function startRowDiff(root: HTMLElement): void {
   const send = hostSender<DiffWebviewMessage>();
-  const status = div('status');
-  status.setAttribute('role', 'status');
-  status.textContent = 'Comparing versions…';
+  const status = statusLine('Comparing versions…');
   root.append(status);
   let summary: DiffSummary | undefined;
   let shown: { kind: DiffKind; cache: PageCache; grid: VirtualGrid } | undefined;
@@ -25,7 +24,7 @@ export function startRowDiff(root: HTMLElement): void {
   const show = (kind: DiffKind): void => {
     if (!summary) return;
     shown?.grid.element.remove();
-    const cache = new PageCache(summary.pageSize, MAX_PAGES);
+    const cache = new PageCache(summary.pageSize);
     // The host knows how many rows each list has: the grid's length is fixed from the start.
     cache.store(0, [], summary.listed[kind]);
     const grid = new VirtualGrid(summary.columns, cache, {
@@ -38,9 +37,7 @@ export function startRowDiff(root: HTMLElement): void {
     grid.schedule();
   };
 
-  window.addEventListener('message', (event: MessageEvent<unknown>) => {
-    const message: unknown = event.data;
-    if (!isDiffHostMessage(message)) return;
+  listenToHost(isDiffHostMessage, (message) => {
     switch (message.type) {
       case 'summary': {
         summary = message;
@@ -69,15 +66,10 @@ export function startRowDiff(root: HTMLElement): void {
         shown.cache.store(message.offset, message.rows, summary?.listed[message.kind]);
         shown.grid.schedule();
         break;
-      case 'error': {
-        const error = div('error');
-        error.setAttribute('role', 'alert');
-        error.textContent = message.message;
-        root.append(error);
+      case 'error':
+        root.append(errorAlert(message.message));
         status.textContent = 'The versions could not be compared.';
         break;
-      }
     }
   });
-  send({ type: 'ready' });
 }

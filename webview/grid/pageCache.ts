@@ -12,7 +12,8 @@ export class PageCache implements RowSource {
   knownRows = 0;
   done = false;
 
-  constructor(readonly pageSize: number, private readonly maxPages: number) {}
+  /** The default holds about 4,000 rows with the preview's default page size, whatever was scrolled. */
+  constructor(readonly pageSize: number, private readonly maxPages = 20) {}
 
   row(index: number): GridCell[] | undefined {
     const page = Math.floor(index / this.pageSize);

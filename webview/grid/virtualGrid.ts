@@ -1,3 +1,4 @@
+import { div } from '../dom';
 import type { GridColumn } from '../protocol/grid';
 import type { RowSource } from './rowSource';
 import { scrollFactor, spacerHeight } from './scaledScroll';
@@ -238,12 +239,6 @@ export class VirtualGrid {
     const values = this.selectedRow();
     if (values) this.events.copy(values.map((v) => v ?? '').join('\t'));
   }
-}
-
-export function div(className: string): HTMLElement {
-  const element = document.createElement('div');
-  element.className = className;
-  return element;
 }
 
 function cell(text: string, role: string, className: string): HTMLElement {

@@ -1,11 +1,12 @@
 import type { ColumnSkipping, OptimizeBin, OptimizePlan, OptimizeResult, SkippingFigures } from '../../src/ops/optimize/optimizePlan';
 import { formatBytes } from '../../src/util/formatBytes';
-import { div } from '../grid/virtualGrid';
+import { div, textElement } from '../dom';
 import { isOptimizeHostMessage, type OptimizeWebviewMessage } from '../protocol/optimize';
-import { hostSender } from '../vscodeApi';
+import { hostSender, listenToHost } from '../vscodeApi';
 import { button } from '../widgets/button';
+import { detailsTable, keyValueTable, textCell } from '../widgets/detailsTable';
+import { errorAlert, statusLine } from '../widgets/liveRegion';
 import { sizeHistogramChart } from './sizeHistogramChart';
-import { textElement } from '../dom';
 
 /** More bins than this are summarised in one line: the table is for reading, not for 10,000 rows. */
 const MAX_BINS_SHOWN = 200;
@@ -19,9 +20,7 @@ export function startOptimize(root: HTMLElement): void {
   const run = button('Run', 'Rewrite the files as planned and commit (dataChange=false)');
   run.disabled = true;
   run.classList.add('run');
-  const status = div('status');
-  status.setAttribute('role', 'status');
-  status.textContent = 'Planning…';
+  const status = statusLine('Planning…');
   toolbar.append(run);
   const doc = div('document');
   root.append(toolbar, status, doc);
@@ -31,9 +30,7 @@ export function startOptimize(root: HTMLElement): void {
     send({ type: 'run' });
   });
 
-  window.addEventListener('message', (event: MessageEvent<unknown>) => {
-    const message: unknown = event.data;
-    if (!isOptimizeHostMessage(message)) return;
+  listenToHost(isOptimizeHostMessage, (message) => {
     switch (message.type) {
       case 'plan':
         plan = message.plan;
@@ -51,19 +48,14 @@ export function startOptimize(root: HTMLElement): void {
           : `Committed version ${message.result.version} in ${(message.result.durationMs / 1000).toFixed(1)} s`;
         doc.replaceChildren(...renderPlan(message.result.plan, message.result));
         break;
-      case 'error': {
-        const error = div('error');
-        error.setAttribute('role', 'alert');
-        error.textContent = message.message;
-        doc.prepend(error);
+      case 'error':
+        doc.prepend(errorAlert(message.message));
         status.textContent = message.phase === 'plan' ? 'No plan.' : 'Not run.';
         // After a cancelled run the plan still holds; after a failed one it may not (the table moved on).
         run.disabled = !(message.phase === 'run' && message.cancelled);
         break;
-      }
     }
   });
-  send({ type: 'ready' });
 }
 
 function planStatus(plan: OptimizePlan): string {
@@ -101,7 +93,7 @@ function summaryTable(plan: OptimizePlan): HTMLTableElement {
     ['Target file size', formatBytes(plan.targetFileSize)],
     ['Memory budget', formatBytes(plan.memoryBudget)],
   ];
-  return keyValueTable(rows, 'summary');
+  return keyValueTable(rows, 'summary', 'numeric');
 }
 
 function resultTable(plan: OptimizePlan, result: OptimizeResult): HTMLTableElement {
@@ -121,9 +113,9 @@ function resultTable(plan: OptimizePlan, result: OptimizeResult): HTMLTableEleme
   for (const [label, planned, measured] of rows) {
     const row = body.insertRow();
     row.dataset.metric = label;
-    cell(row, label, 'muted');
-    cell(row, planned, 'numeric');
-    cell(row, measured, 'numeric');
+    textCell(row, label, 'muted');
+    textCell(row, planned, 'numeric');
+    textCell(row, measured, 'numeric');
   }
   return table;
 }
@@ -136,12 +128,12 @@ function skippingTable(columns: readonly ColumnSkipping[]): HTMLTableElement {
       const row = body.insertRow();
       row.dataset.column = column.column;
       row.dataset.kind = kind.split(' ')[0] ?? kind;
-      cell(row, column.column, 'mono');
-      cell(row, kind, 'muted');
-      cell(row, percent(figures.before), 'numeric before');
-      cell(row, percent(figures.predicted), 'numeric predicted');
-      cell(row, measuredText(figures), 'numeric measured');
-      cell(row, `${column.low ?? 'null'} … ${column.high ?? 'null'} (${column.probes} probes)`, 'muted');
+      textCell(row, column.column, 'mono');
+      textCell(row, kind, 'muted');
+      textCell(row, percent(figures.before), 'numeric before');
+      textCell(row, percent(figures.predicted), 'numeric predicted');
+      textCell(row, measuredText(figures), 'numeric measured');
+      textCell(row, `${column.low ?? 'null'} … ${column.high ?? 'null'} (${column.probes} probes)`, 'muted');
     }
   }
   return table;
@@ -157,22 +149,22 @@ function binsTable(bins: readonly OptimizeBin[]): HTMLElement {
   const body = table.createTBody();
   for (const bin of bins.slice(0, MAX_BINS_SHOWN)) {
     const row = body.insertRow();
-    cell(row, partitionText(bin.partition), 'mono');
-    cell(row, REASONS[bin.reason], '');
-    cell(row, String(bin.files.length), 'numeric');
-    cell(row, formatBytes(bin.inputBytes), 'numeric');
-    cell(row, String(bin.liveRows), 'numeric');
-    cell(row, String(bin.outputFiles), 'numeric');
+    textCell(row, partitionText(bin.partition), 'mono');
+    textCell(row, REASONS[bin.reason], '');
+    textCell(row, String(bin.files.length), 'numeric');
+    textCell(row, formatBytes(bin.inputBytes), 'numeric');
+    textCell(row, String(bin.liveRows), 'numeric');
+    textCell(row, String(bin.outputFiles), 'numeric');
   }
   if (bins.length > MAX_BINS_SHOWN) {
     const rest = bins.slice(MAX_BINS_SHOWN);
     const row = body.insertRow();
-    cell(row, `… ${rest.length} more bins`, 'muted');
-    cell(row, '', '');
-    cell(row, String(rest.reduce((n, b) => n + b.files.length, 0)), 'numeric');
-    cell(row, formatBytes(rest.reduce((n, b) => n + b.inputBytes, 0)), 'numeric');
-    cell(row, String(rest.reduce((n, b) => n + b.liveRows, 0)), 'numeric');
-    cell(row, String(rest.reduce((n, b) => n + b.outputFiles, 0)), 'numeric');
+    textCell(row, `… ${rest.length} more bins`, 'muted');
+    textCell(row, '', '');
+    textCell(row, String(rest.reduce((n, b) => n + b.files.length, 0)), 'numeric');
+    textCell(row, formatBytes(rest.reduce((n, b) => n + b.inputBytes, 0)), 'numeric');
+    textCell(row, String(rest.reduce((n, b) => n + b.liveRows, 0)), 'numeric');
+    textCell(row, String(rest.reduce((n, b) => n + b.outputFiles, 0)), 'numeric');
   }
   return table;
 }
@@ -186,33 +178,3 @@ function percent(fraction: number): string {
   return `${(fraction * 100).toFixed(1)}%`;
 }
 
-function keyValueTable(rows: readonly [string, string][], name: string): HTMLTableElement {
-  const table = document.createElement('table');
-  table.className = `details ${name}`;
-  for (const [label, value] of rows) {
-    const row = table.insertRow();
-    row.dataset.metric = label;
-    cell(row, label, 'muted');
-    cell(row, value, 'numeric');
-  }
-  return table;
-}
-
-function detailsTable(name: string, headers: readonly string[]): HTMLTableElement {
-  const table = document.createElement('table');
-  table.className = `details ${name}`;
-  const head = table.createTHead().insertRow();
-  for (const text of headers) {
-    const th = document.createElement('th');
-    th.textContent = text;
-    head.append(th);
-  }
-  return table;
-}
-
-function cell(row: HTMLTableRowElement, text: string, className: string): HTMLTableCellElement {
-  const td = row.insertCell();
-  td.textContent = text;
-  if (className) td.className = className;
-  return td;
-}

@@ -1,8 +1,9 @@
-import { textElement } from '../dom';
-import { div } from '../grid/virtualGrid';
+import { div, textElement } from '../dom';
 import { isPipelineHostMessage, type PipelineStatus, type PipelineWebviewMessage } from '../protocol/pipeline';
-import { hostSender } from '../vscodeApi';
+import { hostSender, listenToHost } from '../vscodeApi';
 import { button } from '../widgets/button';
+import { keyValueTable } from '../widgets/detailsTable';
+import { errorAlert, statusLine } from '../widgets/liveRegion';
 
 const STATES: Record<PipelineStatus['state'], string> = {
   idle: 'Idle', running: 'Running', following: 'Following the source', stopping: 'Stopping (committing what is buffered)…',
@@ -20,9 +21,7 @@ export function startPipeline(root: HTMLElement): void {
     b.hidden = true;
   }
   toolbar.append(run, follow, stop);
-  const status = div('status');
-  status.setAttribute('role', 'status');
-  status.textContent = 'Reading the pipeline…';
+  const status = statusLine('Reading the pipeline…');
   const doc = div('document');
   root.append(toolbar, status, doc);
 
@@ -30,9 +29,7 @@ export function startPipeline(root: HTMLElement): void {
   follow.addEventListener('click', () => { follow.disabled = true; send({ type: 'follow' }); });
   stop.addEventListener('click', () => { stop.disabled = true; send({ type: 'stop' }); });
 
-  window.addEventListener('message', (event: MessageEvent<unknown>) => {
-    const message: unknown = event.data;
-    if (!isPipelineHostMessage(message)) return;
+  listenToHost(isPipelineHostMessage, (message) => {
     const s = message.status;
     // Buttons that cannot act are hidden rather than greyed: the state reads at a glance.
     const idle = s.state === 'idle';
@@ -44,16 +41,10 @@ export function startPipeline(root: HTMLElement): void {
     stop.disabled = s.state === 'stopping';
     status.textContent = `${s.name} · ${s.mode} · ${STATES[s.state]}`;
     const parts: Element[] = [];
-    if (s.lastError) {
-      const error = div('error');
-      error.setAttribute('role', 'alert');
-      error.textContent = s.lastError;
-      parts.push(error);
-    }
-    parts.push(textElement('h2', 'Status'), details(rows(s)));
+    if (s.lastError) parts.push(errorAlert(s.lastError));
+    parts.push(textElement('h2', 'Status'), keyValueTable(rows(s), 'pipeline-status', 'mono'));
     doc.replaceChildren(...parts);
   });
-  send({ type: 'ready' });
 }
 
 function rows(s: PipelineStatus): [string, string][] {
@@ -77,20 +68,4 @@ function rows(s: PipelineStatus): [string, string][] {
 
 function formatRate(rate: number): string {
   return rate >= 100 ? Math.round(rate).toLocaleString() : rate.toFixed(1);
-}
-
-function details(entries: readonly [string, string][]): HTMLTableElement {
-  const table = document.createElement('table');
-  table.className = 'details pipeline-status';
-  for (const [label, value] of entries) {
-    const row = table.insertRow();
-    row.dataset.metric = label;
-    const name = row.insertCell();
-    name.textContent = label;
-    name.className = 'muted';
-    const cell = row.insertCell();
-    cell.textContent = value;
-    cell.className = 'mono';
-  }
-  return table;
 }

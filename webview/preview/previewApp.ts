@@ -1,15 +1,12 @@
+import { div } from '../dom';
 import { PageCache } from '../grid/pageCache';
 import { SortedRows } from '../grid/sortedRows';
-import { div, VirtualGrid } from '../grid/virtualGrid';
+import { VirtualGrid } from '../grid/virtualGrid';
 import type { GridColumn } from '../protocol/grid';
-import {
-  isPreviewHostMessage, type PreviewHostMessage, type PreviewInit, type PreviewWebviewMessage,
-} from '../protocol/preview';
-import { hostSender } from '../vscodeApi';
+import { isPreviewHostMessage, type PreviewInit, type PreviewWebviewMessage } from '../protocol/preview';
+import { hostSender, listenToHost } from '../vscodeApi';
 import { button } from '../widgets/button';
-
-/** Pages held in the webview; with the default page size about 4,000 rows whatever was scrolled. */
-const MAX_PAGES = 20;
+import { errorAlert, statusLine } from '../widgets/liveRegion';
 
 interface PreviewState { init: PreviewInit; cache: PageCache; grid: VirtualGrid; sorted: boolean }
 
@@ -38,9 +35,7 @@ export function startPreview(root: HTMLElement): void {
   const queryError = div('query-error');
   queryError.setAttribute('role', 'alert');
   queryError.hidden = true;
-  const status = div('status');
-  status.setAttribute('role', 'status');
-  status.textContent = 'Opening table…';
+  const status = statusLine('Opening table…');
   root.append(toolbar, picker, queryError, status);
   let state: PreviewState | undefined;
 
@@ -72,7 +67,7 @@ export function startPreview(root: HTMLElement): void {
 
   const start = (init: PreviewInit): void => {
     state?.grid.element.remove();
-    const cache = new PageCache(init.pageSize, MAX_PAGES);
+    const cache = new PageCache(init.pageSize);
     cache.store(0, init.rows, init.total);
     const grid = new VirtualGrid(init.columns, cache, {
       request: (offset) => send({ type: 'loadRows', generation: init.generation, offset }),
@@ -92,39 +87,31 @@ export function startPreview(root: HTMLElement): void {
     grid.schedule();
   };
 
-  window.addEventListener('message', (event: MessageEvent<unknown>) => {
-    const message: unknown = event.data;
-    if (!isPreviewHostMessage(message)) return;
-    const handled: PreviewHostMessage = message;
-    switch (handled.type) {
+  listenToHost(isPreviewHostMessage, (message) => {
+    switch (message.type) {
       case 'init':
-        start(handled);
+        start(message);
         break;
       case 'rows':
-        if (!state || handled.generation !== state.init.generation) return;
-        state.cache.store(handled.offset, handled.rows, handled.total);
+        if (!state || message.generation !== state.init.generation) return;
+        state.cache.store(message.offset, message.rows, message.total);
         state.grid.schedule();
         break;
       case 'queryError':
-        queryError.textContent = handled.message;
+        queryError.textContent = message.message;
         queryError.hidden = false;
-        if (handled.position !== undefined) {
+        if (message.position !== undefined) {
           filter.focus();
-          filter.setSelectionRange(handled.position, filter.value.length);
+          filter.setSelectionRange(message.position, filter.value.length);
         }
         break;
-      case 'error': {
-        const error = div('error');
-        error.setAttribute('role', 'alert');
-        error.textContent = handled.message;
-        root.append(error);
+      case 'error':
+        root.append(errorAlert(message.message));
         if (!state) status.textContent = 'The table could not be opened.';
         break;
-      }
     }
     showStatus();
   });
-  send({ type: 'ready' });
 }
 
 /** One checkbox per table column; a change re-runs the query with the checked ones. */

@@ -1,7 +1,8 @@
-import { div } from '../grid/virtualGrid';
+import { div, textElement } from '../dom';
 import { isSchemaHostMessage, type SchemaColumnView, type SchemaView } from '../protocol/schema';
-import { hostSender } from '../vscodeApi';
-import { textElement } from '../dom';
+import { listenToHost } from '../vscodeApi';
+import { detailsTable, textCell } from '../widgets/detailsTable';
+import { errorAlert, statusLine } from '../widgets/liveRegion';
 
 const STATS_TEXT: Record<SchemaColumnView['stats'], string> = {
   minMax: 'min/max, nulls', nullCount: 'nulls only', none: '—', partition: 'partition value',
@@ -9,19 +10,11 @@ const STATS_TEXT: Record<SchemaColumnView['stats'], string> = {
 
 /** The schema panel: a tree grid of columns, then constraints and the stats rule. */
 export function startSchema(root: HTMLElement): void {
-  const send = hostSender<{ type: 'ready' }>();
-  const status = div('status');
-  status.setAttribute('role', 'status');
-  status.textContent = 'Reading schema…';
+  const status = statusLine('Reading schema…');
   root.append(status);
-  window.addEventListener('message', (event: MessageEvent<unknown>) => {
-    const message: unknown = event.data;
-    if (!isSchemaHostMessage(message)) return;
+  listenToHost(isSchemaHostMessage, (message) => {
     if (message.type === 'error') {
-      const error = div('error');
-      error.setAttribute('role', 'alert');
-      error.textContent = message.message;
-      root.append(error);
+      root.append(errorAlert(message.message));
       status.textContent = 'The schema could not be read.';
       return;
     }
@@ -29,23 +22,15 @@ export function startSchema(root: HTMLElement): void {
       + ` · column mapping: ${message.columnMappingMode}`;
     root.append(render(message));
   });
-  send({ type: 'ready' });
 }
 
 function render(view: SchemaView): HTMLElement {
   const doc = div('document');
   const mapped = view.columnMappingMode !== 'none';
   const headers = ['Column', 'Type', 'Nullable', ...(mapped ? ['Mapping id', 'Physical name'] : []), 'Statistics', 'Notes'];
-  const table = document.createElement('table');
-  table.className = 'details schema-tree';
+  const table = detailsTable('schema-tree', headers);
   table.setAttribute('role', 'treegrid');
   table.setAttribute('aria-label', 'Schema');
-  const head = table.createTHead().insertRow();
-  for (const text of headers) {
-    const th = document.createElement('th');
-    th.textContent = text;
-    head.append(th);
-  }
   const body = table.createTBody();
   view.columns.forEach((column, index) => {
     const row = body.insertRow();
@@ -74,8 +59,7 @@ function render(view: SchemaView): HTMLElement {
   doc.append(textElement('h2', 'Constraints'));
   if (view.constraints.length === 0) doc.append(textElement('p', 'No CHECK constraints (delta.constraints.*).'));
   else {
-    const constraints = document.createElement('table');
-    constraints.className = 'details constraints';
+    const constraints = detailsTable('constraints');
     for (const constraint of view.constraints) {
       const row = constraints.insertRow();
       cell(row, constraint.name, 'mono');
@@ -100,10 +84,9 @@ function moveFocus(table: HTMLTableElement, event: KeyboardEvent): void {
   names[next]?.focus();
 }
 
+/** A cell of the tree grid: text plus the gridcell role screen readers expect inside a treegrid. */
 function cell(row: HTMLTableRowElement, text: string, className: string): HTMLTableCellElement {
-  const td = row.insertCell();
-  td.textContent = text;
-  if (className) td.className = className;
+  const td = textCell(row, text, className);
   td.setAttribute('role', 'gridcell');
   return td;
 }

@@ -6,11 +6,12 @@ import type { JsonRow, JsonValue } from '../../format/jsonValue';
 import type { RowDiff } from '../../ops/diff/diffRows';
 import type { GridCell } from '../../../webview/protocol/grid';
 import {
-  isDiffWebviewMessage, type DiffHostMessage, type DiffKind,
+  isDiffWebviewMessage, type DiffHostMessage, type DiffKind, type DiffWebviewMessage,
 } from '../../../webview/protocol/rowDiff';
+import { PanelChannel } from '../panelChannel';
+import { createPanel } from '../panelWebview';
 import { previewColumns } from '../preview/previewColumns';
 import { errorMessage, showError } from '../showError';
-import { webviewHtml } from '../webviewHtml';
 
 export interface RowDiffRequest {
   location: string;
@@ -29,35 +30,30 @@ const PAGE_SIZE = 200;
 export class RowDiffPanel {
   private diff: RowDiff | undefined;
   private fields: StructField[] = [];
+  private readonly channel: PanelChannel<DiffHostMessage, DiffWebviewMessage>;
 
   static open(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, request: RowDiffRequest): RowDiffPanel {
     const title = `Diff: ${basename(request.location)} v${request.fromVersion} ↔ v${request.toVersion}`;
-    const panel = vscode.window.createWebviewPanel('lakehouse.rowDiff', title, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-    });
-    return new RowDiffPanel(panel, extensionUri, log, request, title);
+    return new RowDiffPanel(createPanel(extensionUri, 'lakehouse.rowDiff', title), extensionUri, log, request, title);
   }
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
     private readonly request: RowDiffRequest,
     title: string,
   ) {
     const abort = new AbortController();
-    const ready = new Promise<void>((resolveReady) => {
-      panel.webview.onDidReceiveMessage((message: unknown) => {
-        if (!isDiffWebviewMessage(message)) return;
-        if (message.type === 'ready') resolveReady();
-        else if (message.type === 'copy') void vscode.env.clipboard.writeText(message.text);
+    this.channel = new PanelChannel(panel.webview, {
+      extensionUri, app: 'rowDiff', title, isWebviewMessage: isDiffWebviewMessage,
+      onMessage: (message) => {
+        if (message.type === 'copy') void vscode.env.clipboard.writeText(message.text);
         else this.sendRows(message.kind, message.offset);
-      });
+      },
     });
     panel.onDidDispose(() => abort.abort());
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'rowDiff', title);
-    void this.start(ready, abort);
+    void this.start(this.channel.ready, abort);
   }
 
   private async start(ready: Promise<void>, abort: AbortController): Promise<void> {
@@ -113,6 +109,6 @@ export class RowDiffPanel {
   }
 
   private post(message: DiffHostMessage): void {
-    void this.panel.webview.postMessage(message);
+    this.channel.post(message);
   }
 }

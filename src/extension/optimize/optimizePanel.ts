@@ -1,9 +1,10 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { OptimizePlan } from '../../ops/optimize/optimizePlan';
-import { isOptimizeWebviewMessage, type OptimizeHostMessage } from '../../../webview/protocol/optimize';
+import { isOptimizeWebviewMessage, type OptimizeHostMessage, type OptimizeWebviewMessage } from '../../../webview/protocol/optimize';
+import { PanelChannel } from '../panelChannel';
+import { createPanel } from '../panelWebview';
 import { errorMessage, showError } from '../showError';
-import { webviewHtml } from '../webviewHtml';
 import type { OptimizeChoice } from './pickOptimizeOptions';
 
 export interface OptimizePanelDeps {
@@ -22,26 +23,22 @@ export function openOptimizePanel(deps: OptimizePanelDeps, location: string, cho
   const { extensionUri, log } = deps;
   const name = basename(location);
   const title = choice.zOrderBy.length ? `Z-order: ${name}` : `Optimize: ${name}`;
-  const panel = vscode.window.createWebviewPanel('lakehouse.optimize', title, vscode.ViewColumn.Active, {
-    enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-  });
+  const panel = createPanel(extensionUri, 'lakehouse.optimize', title);
   const closed = new AbortController();
   let plan: OptimizePlan | undefined;
   let running = false;
-  const post = (message: OptimizeHostMessage): void => void panel.webview.postMessage(message);
-  const ready = new Promise<void>((resolveReady) => {
-    panel.webview.onDidReceiveMessage((message: unknown) => {
-      if (!isOptimizeWebviewMessage(message)) return;
-      if (message.type === 'ready') resolveReady();
-      else if (plan && !running) {
-        running = true;
-        void run(plan).finally(() => { running = false; });
-      }
-    });
+  // The one request is Run: it runs the plan shown, once at a time.
+  const channel = new PanelChannel<OptimizeHostMessage, OptimizeWebviewMessage>(panel.webview, {
+    extensionUri, app: 'optimize', title, isWebviewMessage: isOptimizeWebviewMessage,
+    onMessage: () => {
+      if (!plan || running) return;
+      running = true;
+      void run(plan).finally(() => { running = false; });
+    },
   });
+  const { ready } = channel;
+  const post = (message: OptimizeHostMessage): void => channel.post(message);
   panel.onDidDispose(() => closed.abort());
-  panel.webview.html = webviewHtml(panel.webview, extensionUri, 'optimize', title);
 
   const options = { zOrderBy: choice.zOrderBy, ...(choice.where === undefined ? {} : { where: choice.where }) };
 

@@ -2,12 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import {
-  isParquetWebviewMessage, type ParquetHostMessage,
+  isParquetWebviewMessage, type ParquetHostMessage, type ParquetWebviewMessage,
 } from '../../../webview/protocol/parquetFile';
+import { PanelChannel } from '../panelChannel';
+import { panelWebviewOptions } from '../panelWebview';
 import { previewColumns, rowCells } from '../preview/previewColumns';
 import { RowPager } from '../preview/rowPager';
 import { errorMessage, showError } from '../showError';
-import { webviewHtml } from '../webviewHtml';
 import { parquetRowGroups, parquetSchemaLeaves } from './parquetFileView';
 
 export const PARQUET_EDITOR_VIEW_TYPE = 'lakehouse.parquetFile';
@@ -24,31 +25,29 @@ export class ParquetEditorProvider implements vscode.CustomReadonlyEditorProvide
   }
 
   resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
-    panel.webview.options = {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
-    };
+    panel.webview.options = panelWebviewOptions(this.extensionUri);
     const name = basename(document.uri.fsPath);
     const pageSize = vscode.workspace.getConfiguration('lakehouse.preview').get<number>('pageSize', 200);
-    const post = (message: ParquetHostMessage): void => void panel.webview.postMessage(message);
     let pager: RowPager | undefined;
-    const ready = new Promise<void>((resolveReady) => {
-      panel.webview.onDidReceiveMessage(async (message: unknown) => {
-        if (!isParquetWebviewMessage(message)) return;
-        if (message.type === 'ready') resolveReady();
-        else if (message.type === 'copy') await vscode.env.clipboard.writeText(message.text);
-        else if (pager) {
-          try {
-            const page = await pager.page(message.offset, pageSize);
-            post({ type: 'rows', offset: message.offset, rows: page.rows, total: page.total });
-          } catch (error) {
-            post({ type: 'error', message: errorMessage(error) });
-          }
-        }
-      });
+    const sendPage = async (offset: number): Promise<void> => {
+      if (!pager) return;
+      try {
+        const page = await pager.page(offset, pageSize);
+        post({ type: 'rows', offset, rows: page.rows, total: page.total });
+      } catch (error) {
+        post({ type: 'error', message: errorMessage(error) });
+      }
+    };
+    const channel = new PanelChannel<ParquetHostMessage, ParquetWebviewMessage>(panel.webview, {
+      extensionUri: this.extensionUri, app: 'parquet', title: name, isWebviewMessage: isParquetWebviewMessage,
+      onMessage: (message) => {
+        if (message.type === 'copy') void vscode.env.clipboard.writeText(message.text);
+        else void sendPage(message.offset);
+      },
     });
+    const { ready } = channel;
+    const post = (message: ParquetHostMessage): void => channel.post(message);
     panel.onDidDispose(() => void pager?.close());
-    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'parquet', name);
     void (async () => {
       try {
         const [{ parquetMetadata }, { decodeParquet }, { deltaSchemaFromParquet }] = await Promise.all([

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { LoadedPipeline } from '../../ops/ingest/pipelineDefinition';
-import { isPipelineWebviewMessage, type PipelineHostMessage } from '../../../webview/protocol/pipeline';
-import { webviewHtml } from '../webviewHtml';
+import { isPipelineWebviewMessage, type PipelineHostMessage, type PipelineWebviewMessage } from '../../../webview/protocol/pipeline';
+import { PanelChannel } from '../panelChannel';
+import { createPanel } from '../panelWebview';
 import type { PipelineRuns } from './pipelineRuns';
 
 export interface PipelinePanelDeps {
@@ -26,12 +27,20 @@ export function openPipelinePanel(deps: PipelinePanelDeps, pipeline: LoadedPipel
   }
   const { extensionUri, log, runs } = deps;
   const title = `Pipeline: ${pipeline.name}`;
-  const panel = vscode.window.createWebviewPanel('lakehouse.pipeline', title, vscode.ViewColumn.Active, {
-    enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-  });
+  const panel = createPanel(extensionUri, 'lakehouse.pipeline', title);
   open.set(pipeline.file, panel);
-  const post = (message: PipelineHostMessage): void => void panel.webview.postMessage(message);
+  const channel = new PanelChannel<PipelineHostMessage, PipelineWebviewMessage>(panel.webview, {
+    extensionUri, app: 'pipeline', title, isWebviewMessage: isPipelineWebviewMessage,
+    onMessage: (message) => {
+      if (message.type === 'stop') runs.stop(pipeline.file);
+      else void runs.run(pipeline, message.type === 'follow');
+    },
+    // A reloaded panel (its tab back from the background) starts blank: draw the status again.
+    onReady: () => {
+      ready = true;
+      refresh();
+    },
+  });
 
   // At most one status read in flight; requests meanwhile collapse into one more read after it.
   let reading: Promise<void> | undefined;
@@ -52,7 +61,7 @@ export function openPipelinePanel(deps: PipelinePanelDeps, pipeline: LoadedPipel
         } catch (error) {
           log.warn(`Pipeline ${pipeline.name}: cannot read ${pipeline.definition.to}:`, error);
         }
-        post({ type: 'status', status: pipelineStatus(pipeline, facts, runs.get(pipeline.file), Date.now()) });
+        channel.post({ type: 'status', status: pipelineStatus(pipeline, facts, runs.get(pipeline.file), Date.now()) });
       } finally {
         reading = undefined;
         if (again) {
@@ -65,29 +74,13 @@ export function openPipelinePanel(deps: PipelinePanelDeps, pipeline: LoadedPipel
 
   const logWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(join(pipeline.definition.to, '_delta_log')), '*.json'));
   const subscriptions = [
+    channel,
     logWatcher,
     logWatcher.onDidCreate(refresh),
     runs.onDidChangeRun((file) => { if (file === pipeline.file) refresh(); }),
-    panel.webview.onDidReceiveMessage((message: unknown) => {
-      if (!isPipelineWebviewMessage(message)) return;
-      switch (message.type) {
-        case 'ready':
-          ready = true;
-          refresh();
-          break;
-        case 'run':
-        case 'follow':
-          void runs.run(pipeline, message.type === 'follow');
-          break;
-        case 'stop':
-          runs.stop(pipeline.file);
-          break;
-      }
-    }),
   ];
   panel.onDidDispose(() => {
     open.delete(pipeline.file);
     for (const subscription of subscriptions) subscription.dispose();
   });
-  panel.webview.html = webviewHtml(panel.webview, extensionUri, 'pipeline', title);
 }

@@ -4,8 +4,9 @@ import type { Snapshot } from '../../delta/snapshot';
 import {
   isPreviewWebviewMessage, type PreviewHostMessage, type PreviewInit, type PreviewWebviewMessage,
 } from '../../../webview/protocol/preview';
+import { PanelChannel } from '../panelChannel';
+import { createPanel } from '../panelWebview';
 import { errorMessage, showError } from '../showError';
-import { webviewHtml } from '../webviewHtml';
 import { exportResult } from './exportResult';
 import { previewColumns, rowCells } from './previewColumns';
 import { RangePager } from './rangePager';
@@ -37,38 +38,31 @@ export class PreviewPanel {
   private generation = 0;
   private query: Query = { columns: [], where: '' };
   private readonly abort = new AbortController();
+  private readonly channel: PanelChannel<PreviewHostMessage, PreviewWebviewMessage>;
 
   static open(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, request: PreviewRequest): PreviewPanel {
     const name = basename(request.location);
     const title = request.version === undefined ? `Preview: ${name}` : `Preview: ${name} @ v${request.version}`;
-    const panel = vscode.window.createWebviewPanel('lakehouse.preview', title, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-    });
-    return new PreviewPanel(panel, extensionUri, log, request, title);
+    return new PreviewPanel(createPanel(extensionUri, 'lakehouse.preview', title), extensionUri, log, request, title);
   }
 
   private constructor(
-    private readonly panel: vscode.WebviewPanel,
+    panel: vscode.WebviewPanel,
     extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
     private readonly request: PreviewRequest,
     private readonly title: string,
   ) {
     const started = performance.now();
-    const ready = new Promise<void>((resolveReady) => {
-      panel.webview.onDidReceiveMessage((message: unknown) => {
-        if (!isPreviewWebviewMessage(message)) return;
-        if (message.type === 'ready') resolveReady();
-        else void this.handle(message);
-      });
+    this.channel = new PanelChannel(panel.webview, {
+      extensionUri, app: 'preview', title, isWebviewMessage: isPreviewWebviewMessage,
+      onMessage: (message) => void this.handle(message),
     });
     panel.onDidDispose(() => {
       this.abort.abort();
       void this.pager?.close();
     });
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, 'preview', title);
-    void this.start(started, ready);
+    void this.start(started, this.channel.ready);
   }
 
   private async start(started: number, ready: Promise<void>): Promise<void> {
@@ -183,6 +177,6 @@ export class PreviewPanel {
   }
 
   private post(message: PreviewHostMessage): void {
-    void this.panel.webview.postMessage(message);
+    this.channel.post(message);
   }
 }
