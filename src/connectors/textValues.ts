@@ -1,11 +1,19 @@
 import { decimalDigits, parseDecimalText, rescaleDecimal } from '../delta/predicate/decimal';
 import { formatDataType, primitive, type DataType } from '../delta/schema';
 import type { Cell } from './columnBuilder';
-import type { DateTimeFormat } from './dateTimeFormat';
+import { compileDateTimeFormat, ISO_FORMAT, type DateTimeFormat } from './dateTimeFormat';
 
 export interface TextFormats {
   date: DateTimeFormat;
   timestamp: DateTimeFormat;
+}
+
+/** The formats a reader's --date-format / --timestamp-format patterns ask for; ISO 8601 where none is given. */
+export function textFormats(patterns: { dateFormat?: string | undefined; timestampFormat?: string | undefined }): TextFormats {
+  return {
+    date: patterns.dateFormat ? compileDateTimeFormat(patterns.dateFormat) : ISO_FORMAT,
+    timestamp: patterns.timestampFormat ? compileDateTimeFormat(patterns.timestampFormat) : ISO_FORMAT,
+  };
 }
 
 /** A cell, or why the text is not a value of the type (for the bad-row report). */

@@ -1,31 +1,23 @@
 import type { RecordBatch } from 'apache-arrow';
 import { DeltaError } from '../../delta/errors';
 import type { StructType } from '../../delta/schema';
-import { reportBadRow, type BadRowHandler } from '../badRows';
-import { RecordBatchBuilder, type Cell } from '../columnBuilder';
+import type { Cell } from '../columnBuilder';
 import type { NamedColumnType } from '../columnTypeList';
-import { compileDateTimeFormat, ISO_FORMAT } from '../dateTimeFormat';
+import { RowBatcher, type ParsedRow } from '../rowBatcher';
 import { readTextChunks } from '../textChunks';
-import { parseTextCell, TextTypeInferrer, type TextFormats } from '../textValues';
+import type { TextSourceOptions } from '../textSourceOptions';
+import { parseTextCell, textFormats, TextTypeInferrer, type TextFormats } from '../textValues';
 import { CsvTokenizer, type CsvRecord } from './csvTokenizer';
 
-export interface CsvReadOptions {
+export interface CsvReadOptions extends TextSourceOptions {
   delimiter?: string;
   quote?: string;
   /** The first record names the columns (default); without it columns are `_c0`, `_c1`, ... or the --schema names. */
   header?: boolean;
   /** Unquoted fields equal to one of these are NULL; default: the empty field only. */
   nullValues?: readonly string[];
-  /** Types of some or all columns by name; the others are inferred. */
-  schema?: readonly NamedColumnType[];
-  dateFormat?: string;
-  timestampFormat?: string;
   /** Records sampled for type inference (they are kept in memory until written). */
   inferRows?: number;
-  batchRows?: number;
-  batchBytes?: number;
-  onBadRow?: BadRowHandler;
-  signal?: AbortSignal;
 }
 
 /** A source of record batches with a known schema and live counters. */
@@ -36,8 +28,6 @@ export interface RowSource {
 }
 
 const DEFAULT_INFER_ROWS = 10_000;
-const DEFAULT_BATCH_ROWS = 65_536;
-const DEFAULT_BATCH_BYTES = 64 * 1024 * 1024;
 
 /**
  * Opens a CSV file: reads the header and a sample to settle the schema, then streams typed record
@@ -47,10 +37,7 @@ const DEFAULT_BATCH_BYTES = 64 * 1024 * 1024;
 export async function openCsvFile(path: string, options: CsvReadOptions = {}): Promise<RowSource> {
   const tokenizer = new CsvTokenizer({ delimiter: options.delimiter ?? ',', quote: options.quote ?? '"' });
   const records = recordsOf(readTextChunks(path, options.signal), tokenizer);
-  const formats: TextFormats = {
-    date: options.dateFormat ? compileDateTimeFormat(options.dateFormat) : ISO_FORMAT,
-    timestamp: options.timestampFormat ? compileDateTimeFormat(options.timestampFormat) : ISO_FORMAT,
-  };
+  const formats = textFormats(options);
   const nullValues = new Set(options.nullValues ?? ['']);
   const isNull = (record: CsvRecord, i: number): boolean => !record.quoted[i] && nullValues.has(record.fields[i] as string);
 
@@ -74,36 +61,24 @@ export async function openCsvFile(path: string, options: CsvReadOptions = {}): P
     sample.push(next.value);
   }
   const schema = settleSchema(names, sample, options.schema, formats, isNull, path);
-  const counts = { rows: 0, badRows: 0 };
+  const batcher = new RowBatcher(schema, path, options);
+  const add = (record: CsvRecord): Promise<RecordBatch | undefined> =>
+    batcher.add(typedRow(record, schema, formats, isNull), record.line, record.fields);
 
   async function* batches(): AsyncGenerator<RecordBatch> {
-    const builder = new RecordBatchBuilder(schema);
-    const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
-    const batchBytes = options.batchBytes ?? DEFAULT_BATCH_BYTES;
-    let row = 0;
-    const handle = async (record: CsvRecord): Promise<void> => {
-      row++;
-      const cells = typedRow(record, schema, formats, isNull);
-      if ('error' in cells) {
-        counts.badRows++;
-        await reportBadRow({ row, line: record.line, reason: cells.error, source: record.fields }, path, options.onBadRow);
-        return;
-      }
-      builder.appendRow(cells.value);
-      counts.rows++;
-    };
     for (const record of sample.splice(0)) {
-      await handle(record);
-      if (builder.rows >= batchRows || builder.bytes >= batchBytes) yield builder.flush();
+      const full = await add(record);
+      if (full) yield full;
     }
     for (let next = await records.next(); !next.done; next = await records.next()) {
       options.signal?.throwIfAborted();
-      await handle(next.value);
-      if (builder.rows >= batchRows || builder.bytes >= batchBytes) yield builder.flush();
+      const full = await add(next.value);
+      if (full) yield full;
     }
-    if (builder.rows > 0) yield builder.flush();
+    const last = batcher.finish();
+    if (last) yield last;
   }
-  return { schema, batches: batches(), counts };
+  return { schema, batches: batches(), counts: batcher.counts };
 }
 
 /**
@@ -178,7 +153,7 @@ function typedRow(
   schema: StructType,
   formats: TextFormats,
   isNull: (record: CsvRecord, i: number) => boolean,
-): { value: Cell[] } | { error: string } {
+): ParsedRow {
   if (record.error) return { error: record.error };
   if (record.fields.length !== schema.fields.length) {
     return { error: `it has ${record.fields.length} field(s), but the header has ${schema.fields.length}` };

@@ -1,35 +1,22 @@
 import type { RecordBatch } from 'apache-arrow';
 import { DeltaError } from '../../delta/errors';
 import type { StructField, StructType } from '../../delta/schema';
-import { reportBadRow, type BadRowHandler } from '../badRows';
-import { RecordBatchBuilder } from '../columnBuilder';
 import type { NamedColumnType } from '../columnTypeList';
 import type { RowSource } from '../csv/csvReader';
-import { compileDateTimeFormat, ISO_FORMAT } from '../dateTimeFormat';
+import { RowBatcher, type ParsedRow } from '../rowBatcher';
 import { readTextChunks } from '../textChunks';
-import type { TextFormats } from '../textValues';
+import type { TextSourceOptions } from '../textSourceOptions';
+import { textFormats, type TextFormats } from '../textValues';
 import { JsonNumberText, parseExactJson, type JsonValue } from './exactJson';
 import { jsonToCell, jsonTypeOf, mergeTypes, type InferredType } from './jsonTypes';
 
-export interface NdjsonReadOptions {
-  /** Types of some top-level fields by name; the others are inferred. */
-  schema?: readonly NamedColumnType[];
-  dateFormat?: string;
-  timestampFormat?: string;
-  batchRows?: number;
-  batchBytes?: number;
-  onBadRow?: BadRowHandler;
-  signal?: AbortSignal;
-}
+export type NdjsonReadOptions = TextSourceOptions;
 
 interface Line {
   text: string;
   /** 1-based line number. */
   line: number;
 }
-
-const DEFAULT_BATCH_ROWS = 65_536;
-const DEFAULT_BATCH_BYTES = 64 * 1024 * 1024;
 
 /**
  * Opens a newline-delimited JSON file: one pass infers the schema over every line (only the
@@ -39,10 +26,7 @@ const DEFAULT_BATCH_BYTES = 64 * 1024 * 1024;
  * fit the declared types is a bad row.
  */
 export async function openNdjsonFile(path: string, options: NdjsonReadOptions = {}): Promise<RowSource> {
-  const formats: TextFormats = {
-    date: options.dateFormat ? compileDateTimeFormat(options.dateFormat) : ISO_FORMAT,
-    timestamp: options.timestampFormat ? compileDateTimeFormat(options.timestampFormat) : ISO_FORMAT,
-  };
+  const formats = textFormats(options);
   let inferred: InferredType = null;
   for await (const lines of ndjsonLines(path, options.signal)) {
     for (const { text } of lines) {
@@ -51,35 +35,31 @@ export async function openNdjsonFile(path: string, options: NdjsonReadOptions = 
     }
   }
   const schema = applyDeclared(inferred, options.schema, path);
-  const counts = { rows: 0, badRows: 0 };
+  const batcher = new RowBatcher(schema, path, options);
 
   async function* batches(): AsyncGenerator<RecordBatch> {
-    const builder = new RecordBatchBuilder(schema);
-    const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
-    const batchBytes = options.batchBytes ?? DEFAULT_BATCH_BYTES;
-    let row = 0;
     for await (const lines of ndjsonLines(path, options.signal)) {
       for (const { text, line } of lines) {
-        row++;
-        const value = tryParse(text);
-        const cells = value === undefined ? { error: 'it is not valid JSON' }
-          : !isObject(value) ? { error: 'it is not a JSON object' }
-            : schema.fields.length === 0 ? { error: 'the object has no fields' }
-              : jsonToCell(value, schema, formats, '');
-        if ('error' in cells) {
-          counts.badRows++;
-          await reportBadRow({ row, line, reason: cells.error, source: text }, path, options.onBadRow);
-          continue;
-        }
-        const record = cells.value as Record<string, null>;
-        builder.appendRow(schema.fields.map((f) => record[f.name] ?? null));
-        counts.rows++;
-        if (builder.rows >= batchRows || builder.bytes >= batchBytes) yield builder.flush();
+        const full = await batcher.add(typedRow(text, schema, formats), line, text);
+        if (full) yield full;
       }
     }
-    if (builder.rows > 0) yield builder.flush();
+    const last = batcher.finish();
+    if (last) yield last;
   }
-  return { schema, batches: batches(), counts };
+  return { schema, batches: batches(), counts: batcher.counts };
+}
+
+/** One line as the schema's cells, or why it cannot be a row. */
+function typedRow(text: string, schema: StructType, formats: TextFormats): ParsedRow {
+  const value = tryParse(text);
+  if (value === undefined) return { error: 'it is not valid JSON' };
+  if (!isObject(value)) return { error: 'it is not a JSON object' };
+  if (schema.fields.length === 0) return { error: 'the object has no fields' };
+  const cells = jsonToCell(value, schema, formats, '');
+  if ('error' in cells) return cells;
+  const record = cells.value as Record<string, null>;
+  return { value: schema.fields.map((f) => record[f.name] ?? null) };
 }
 
 /**
