@@ -4,12 +4,20 @@ import { DeltaError } from './errors';
 import { buildLogSegment } from './logSegment';
 import { replayLog } from './logReplay';
 
+/** Every commit still in the log with the time Delta gives it, for resolving timestamps to versions. */
+export interface CommitClock {
+  /** Oldest first; never empty. */
+  commits: CommitRef[];
+  /** The commit time (ms) of commits[index]: increasing with the index. */
+  timeOf(index: number): Promise<number>;
+}
+
 /**
- * The newest version committed at or before `timestamp` (ms). Versions from the in-commit-timestamp
- * enablement version on use commitInfo.inCommitTimestamp ("In-Commit Timestamps" in PROTOCOL.md);
- * older ones use file modification times.
+ * Commit times as time travel reads them: versions from the in-commit-timestamp enablement version
+ * on use commitInfo.inCommitTimestamp ("In-Commit Timestamps" in PROTOCOL.md), older ones their
+ * file modification times made monotonic. Commit files are read only for the times asked.
  */
-export async function versionAtTimestamp(store: ObjectStore, timestamp: number): Promise<number> {
+export async function commitClock(store: ObjectStore): Promise<CommitClock> {
   const commits = await listCommits(store);
   if (commits.length === 0) {
     throw new DeltaError('DELTA_TABLE_NOT_FOUND', `No Delta table at ${store.root}.`);
@@ -28,7 +36,12 @@ export async function versionAtTimestamp(store: ObjectStore, timestamp: number):
     }
     return fileTimes[index] as number;
   };
+  return { commits, timeOf };
+}
 
+/** The newest version committed at or before `timestamp` (ms), by the commit times of commitClock. */
+export async function versionAtTimestamp(store: ObjectStore, timestamp: number): Promise<number> {
+  const { commits, timeOf } = await commitClock(store);
   const first = await timeOf(0);
   if (timestamp < first) {
     throw new DeltaError('DELTA_TIMESTAMP_OUT_OF_RANGE',

@@ -1,6 +1,7 @@
 import type { RecordBatch } from 'apache-arrow';
 import { defineCommand, parseCommand } from '../args';
 import { type CliCommand, type CliIO, writeJson } from '../command';
+import { UsageError } from '../errors';
 import { defaultOutputFormat, OUTPUT_FORMATS } from '../format/outputFormat';
 import { RowWriter } from '../format/rowWriter';
 import { createProgressReporter } from '../progress';
@@ -14,14 +15,17 @@ const spec = defineCommand({
   summary: 'Print the Change Data Feed between two versions (like table_changes): changed rows with _change_type.',
   positionals: TABLE_POSITIONAL,
   options: {
-    from: { type: 'integer', min: 0, required: true, description: 'first version whose changes are read', valueName: 'N' },
-    to: { type: 'integer', min: 0, description: 'last version read, inclusive (default: the latest)', valueName: 'M' },
+    from: { type: 'integer', min: 0, description: 'first version whose changes are read (or --starting-timestamp)', valueName: 'N' },
+    to: { type: 'integer', min: 0, description: 'last version read, inclusive (default: the latest; past the latest reads to the latest)', valueName: 'M' },
+    'starting-timestamp': { type: 'timestamp', description: 'start at the first version committed at or after this time (ISO 8601, UTC unless an offset is given)', valueName: 'ISO' },
+    'ending-timestamp': { type: 'timestamp', description: 'end at the last version committed at or before this time (ISO 8601)', valueName: 'ISO' },
     format: { type: 'choice', choices: OUTPUT_FORMATS, description: 'output format of the rows (default: table on a terminal, else ndjson)' },
     ...JSON_OPTION,
   },
   examples: [
     'lakehouse changes ./orders --from 3 --to 7',
     'lakehouse changes ./orders --from 3 --format ndjson > changes.ndjson',
+    'lakehouse changes ./orders --starting-timestamp 2024-05-01T00:00:00Z --ending-timestamp 2024-05-02',
     'lakehouse changes ./orders --from 3 --json   # counts per version and change type',
   ],
 });
@@ -33,9 +37,15 @@ export const changesCommand: CliCommand = {
   spec,
   async run(argv: readonly string[], io: CliIO): Promise<void> {
     const { options, positionals } = parseCommand(spec, argv);
+    const start = options['starting-timestamp'];
+    const end = options['ending-timestamp'];
+    if ((options.from === undefined) === (start === undefined)) throw new UsageError('give the start as --from N or --starting-timestamp ISO (one of them)', spec.name);
+    if (options.to !== undefined && end !== undefined) throw new UsageError('give the end as --to M or --ending-timestamp ISO, not both', spec.name);
     const changes = await tableChanges(await DeltaTable.open(positionals[0] as string), {
-      fromVersion: options.from,
+      ...(options.from !== undefined ? { fromVersion: options.from } : {}),
+      ...(start !== undefined ? { startingTimestamp: start.getTime() } : {}),
       ...(options.to !== undefined ? { toVersion: options.to } : {}),
+      ...(end !== undefined ? { endingTimestamp: end.getTime() } : {}),
       signal: io.signal,
       ...(io.stderrIsTTY ? { onProgress: createProgressReporter(io.stderr as NodeJS.WriteStream) } : {}),
     });

@@ -4,6 +4,8 @@ import { listCommits, monotonicTimestamps } from '../commitTimestamps';
 import { DeltaError } from '../errors';
 import type { Snapshot } from '../snapshot';
 import type { DeltaTable } from '../table';
+import { resolveChangeFeedBounds, type ChangeFeedBounds } from './changeFeedBounds';
+import { checkChangeFeedSchema, type SchemaChange } from './changeFeedSchema';
 
 export const ENABLE_CHANGE_DATA_FEED = 'delta.enableChangeDataFeed';
 
@@ -17,30 +19,30 @@ export interface ChangeFeedCommit {
 
 export interface ChangeFeedRange {
   fromVersion: number;
+  /** Before fromVersion when two timestamps fell between the same two commits: no commits then. */
   toVersion: number;
   commits: ChangeFeedCommit[];
-  /** The table at toVersion: its schema is the one changes are read in. */
-  end: Snapshot;
+  /**
+   * The table whose schema changes are read in, as Spark reads them: the end version when the
+   * latest version has column mapping, else the latest version.
+   */
+  read: Snapshot;
 }
 
 /**
- * The commits [fromVersion, toVersion] (toVersion defaults to the latest), refused with
- * DELTA_CHANGE_DATA_NOT_RECORDED unless `delta.enableChangeDataFeed` was true at every one of
- * them: before it was enabled (or after it was turned off) a commit's add and remove actions do
- * not tell the rows an UPDATE or MERGE changed, so its change data cannot be derived.
+ * The commits of a range (the end defaults to the latest; bounds resolved as
+ * resolveChangeFeedBounds says), refused with DELTA_CHANGE_DATA_NOT_RECORDED unless
+ * `delta.enableChangeDataFeed` was true at every one of them: before it was enabled (or after it
+ * was turned off) a commit's add and remove actions do not tell the rows an UPDATE or MERGE
+ * changed, so its change data cannot be derived. Refused as well when a schema change in the range
+ * leaves rows the read schema cannot represent (checkChangeFeedSchema).
  */
-export async function changeFeedRange(table: DeltaTable, fromVersion: number, toVersion?: number): Promise<ChangeFeedRange> {
-  checkVersion('from', fromVersion);
-  if (toVersion !== undefined) checkVersion('to', toVersion);
+export async function changeFeedRange(table: DeltaTable, bounds: ChangeFeedBounds): Promise<ChangeFeedRange> {
+  const { fromVersion, toVersion: to, empty } = await resolveChangeFeedBounds(table.store, bounds);
+  const latest = await table.snapshot();
+  const read = latest.columnMappingMode !== 'none' && to !== latest.version ? await table.snapshot({ version: to }) : latest;
+  if (empty) return { fromVersion, toVersion: to, commits: [], read };
   const refs = await listCommits(table.store);
-  const latest = refs.at(-1)?.version ?? -1;
-  const to = toVersion ?? latest;
-  if (fromVersion > to) {
-    throw new DeltaError('DELTA_INVALID_ARGUMENT', `The start version ${fromVersion} is after the end version ${to}${toVersion === undefined ? ' (the latest)' : ''}.`);
-  }
-  if (to > latest) {
-    throw new DeltaError('DELTA_VERSION_NOT_FOUND', `Version ${to} does not exist: the latest version is ${latest}.`);
-  }
   const times = monotonicTimestamps(refs);
   const wanted = refs.flatMap((ref, i) => (ref.version >= fromVersion && ref.version <= to ? [{ ref, time: times[i] as number }] : []));
   if (wanted.length !== to - fromVersion + 1) {
@@ -48,11 +50,14 @@ export async function changeFeedRange(table: DeltaTable, fromVersion: number, to
     throw new DeltaError('DELTA_VERSION_NOT_FOUND',
       `The commits of versions ${fromVersion} to ${to} are not all in the log (the oldest kept is ${earliest}): log cleanup removed them, so their changes cannot be read. Start at version ${earliest} or later.`);
   }
-  let enabled = (await table.snapshot({ version: fromVersion })).properties[ENABLE_CHANGE_DATA_FEED] === 'true';
+  const start = await table.snapshot({ version: fromVersion });
+  let enabled = start.properties[ENABLE_CHANGE_DATA_FEED] === 'true';
   const commits: ChangeFeedCommit[] = [];
+  const schemaChanges: SchemaChange[] = [];
   for (const { ref, time } of wanted) {
     const actions = await readCommit(table.store, ref.path);
     const metadata = actions.find((a) => a.metaData)?.metaData;
+    if (metadata) schemaChanges.push({ version: ref.version, metadata });
     if (metadata && ref.version > fromVersion) enabled = metadata.configuration[ENABLE_CHANGE_DATA_FEED] === 'true';
     if (!enabled) {
       throw new DeltaError('DELTA_CHANGE_DATA_NOT_RECORDED',
@@ -61,11 +66,6 @@ export async function changeFeedRange(table: DeltaTable, fromVersion: number, to
     const inCommit = actions.find((a) => a.commitInfo)?.commitInfo?.inCommitTimestamp;
     commits.push({ version: ref.version, timestamp: typeof inCommit === 'number' ? inCommit : time, actions });
   }
-  return { fromVersion, toVersion: to, commits, end: await table.snapshot({ version: to }) };
-}
-
-function checkVersion(name: string, version: number): void {
-  if (!Number.isInteger(version) || version < 0) {
-    throw new DeltaError('DELTA_INVALID_ARGUMENT', `The ${name} version must be a non-negative integer, got ${version}.`);
-  }
+  checkChangeFeedSchema({ fromVersion, toVersion: to }, start, schemaChanges, read);
+  return { fromVersion, toVersion: to, commits, read };
 }

@@ -4,6 +4,7 @@ import { constantData } from '../scan/constantData';
 import { primitive, type StructType } from '../schema';
 import type { DeltaTable } from '../table';
 import type { ProgressCallback } from '../../util/progress';
+import type { ChangeFeedBounds } from './changeFeedBounds';
 import { changeFeedRange, type ChangeFeedCommit } from './changeFeedCommits';
 import { changeSources } from './changeSource';
 import { changeRowSchema, readChangeSource } from './changeSourceRows';
@@ -11,11 +12,11 @@ import { changeRowSchema, readChangeSource } from './changeSourceRows';
 export const COMMIT_VERSION_COLUMN = '_commit_version';
 export const COMMIT_TIMESTAMP_COLUMN = '_commit_timestamp';
 
-export interface TableChangesOptions {
-  /** First version whose changes are read. */
-  fromVersion: number;
-  /** Last version read (inclusive); the latest when omitted. */
-  toVersion?: number;
+/**
+ * The range: `fromVersion` or `startingTimestamp` (ms), and optionally `toVersion` or
+ * `endingTimestamp` (the latest version when neither), resolved as Spark's readChangeFeed does.
+ */
+export interface TableChangesOptions extends ChangeFeedBounds {
   /** Rows per decoded batch (bounds memory); default 65,536. */
   batchSize?: number;
   signal?: AbortSignal;
@@ -25,8 +26,9 @@ export interface TableChangesOptions {
 /** The change feed of a version range, ready to stream. */
 export interface TableChanges {
   readonly fromVersion: number;
+  /** Before fromVersion when two timestamps fell between the same two commits: no changes then. */
   readonly toVersion: number;
-  /** The table's columns at toVersion, then `_change_type`, `_commit_version`, `_commit_timestamp`. */
+  /** The table's columns (as changeFeedRange's `read` has them), then `_change_type`, `_commit_version`, `_commit_timestamp`. */
   readonly schema: StructType;
   readonly arrowSchema: Schema;
   /** Changed rows, commit by commit in version order. */
@@ -36,11 +38,12 @@ export interface TableChanges {
 /**
  * The Change Data Feed between two versions (Spark's `table_changes`): every row a commit
  * inserted, deleted or updated (pre- and post-image), with the commit's version and timestamp.
- * Refused unless the table recorded change data at every version of the range.
+ * Refused unless the table recorded change data at every version of the range, and when a schema
+ * change in the range is more than added columns (see changeFeedSchema.ts).
  */
 export async function tableChanges(table: DeltaTable, options: TableChangesOptions): Promise<TableChanges> {
-  const range = await changeFeedRange(table, options.fromVersion, options.toVersion);
-  const rowSchema = changeRowSchema(range.end.schema);
+  const range = await changeFeedRange(table, options);
+  const rowSchema = changeRowSchema(range.read.schema);
   const schema: StructType = {
     kind: 'struct',
     fields: [
@@ -54,7 +57,7 @@ export async function tableChanges(table: DeltaTable, options: TableChangesOptio
     for (const [index, commit] of range.commits.entries()) {
       for (const source of changeSources(commit.actions)) {
         options.signal?.throwIfAborted();
-        for await (const rows of readChangeSource(range.end, source, options.batchSize)) yield withCommit(rows, commit);
+        for await (const rows of readChangeSource(range.read, source, options.batchSize)) yield withCommit(rows, commit);
       }
       options.onProgress?.(index + 1, range.commits.length, `version ${commit.version}`);
     }
