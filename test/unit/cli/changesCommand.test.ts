@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { utimes } from 'node:fs/promises';
+import { join } from 'node:path';
+import { commitPath } from '../../../src/delta/logFiles';
 import { deleteRows } from '../../../src/delta/write/deleteRows';
 import { updateRows } from '../../../src/delta/write/updateRows';
 import { writeTable } from '../../../src/delta/write/writeTable';
@@ -36,6 +39,30 @@ test('lakehouse changes: rows as NDJSON with the change columns, counts with --j
     } finally {
       await cleanupCdf();
     }
+  } finally {
+    await cleanup();
+  }
+});
+
+test('lakehouse changes --starting-timestamp/--ending-timestamp: versions by commit time; a start is required once', async () => {
+  const { dir, cleanup } = await tempTableDir();
+  try {
+    await writeTable(dir, rows([1]), { properties: { 'delta.enableChangeDataFeed': 'true' } });
+    await writeTable(dir, rows([2]));
+    await writeTable(dir, rows([3]));
+    const base = Date.UTC(2026, 2, 1, 12);
+    for (const v of [0, 1, 2]) await utimes(join(dir, commitPath(v)), (base + v * 60_000) / 1000, (base + v * 60_000) / 1000);
+    const counts = await runCliCaptured(['changes', dir, '--starting-timestamp', '2026-03-01T12:00:30Z', '--ending-timestamp', '2026-03-01T13:01:30+01:00', '--json']);
+    assert.equal(counts.code, 0, counts.stderr);
+    assert.deepEqual(JSON.parse(counts.stdout), { fromVersion: 1, toVersion: 1, versions: [{ version: 1, insert: 1 }] });
+    const late = await runCliCaptured(['changes', dir, '--starting-timestamp', '2026-03-01T12:05:00Z']);
+    assert.equal(late.code, 2);
+    assert.match(late.stderr, /DELTA_TIMESTAMP_OUT_OF_RANGE.*2026-03-01T12:05:00\.000Z is after the table's latest version \(committed 2026-03-01T12:02:00\.000Z\)/);
+    const neither = await runCliCaptured(['changes', dir]);
+    assert.equal(neither.code, 2);
+    assert.match(neither.stderr, /--from N or --starting-timestamp ISO/);
+    const both = await runCliCaptured(['changes', dir, '--from', '0', '--starting-timestamp', '2026-03-01']);
+    assert.equal(both.code, 2);
   } finally {
     await cleanup();
   }
