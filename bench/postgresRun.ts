@@ -141,6 +141,8 @@ async function main(): Promise<void> {
   try {
     log('building our child bundles…');
     const children: Children = { ours: await buildOursChild('bench/postgresChild.ts', 'postgres-child'), python: peerPython() };
+    // The snapshot copies through src/connectors/postgres/copyInWorker.ts, which starts this bundle from the child's directory.
+    await buildOursChild('src/connectors/postgres/pgCopyWorker.ts', 'pgCopyWorker');
     const loadBefore = loadavg()[0] as number;
     if (loadBefore > cpus().length) log(`warning: load average ${loadBefore.toFixed(1)} on ${cpus().length} CPUs; wall times will be inflated (cpu ms is steadier)`);
     const report: { snapshot?: SnapshotResult; cdc?: CdcBenchResult } = {};

@@ -343,8 +343,9 @@ async function initialSnapshot(client: pg.Client, replication: pg.Client, schema
   }
   const created = await createSlotWithSnapshot(replication, slot);
   // The snapshot lives while the replication connection stays idle: the copy runs on the other one.
+  const connection: PgConnectionOptions = { url: options.url, ...(options.password === undefined ? {} : { password: options.password }) };
   const reader = await PgSnapshotReader.open(client, { table: schema.table as string }, {
-    importSnapshot: created.snapshotName, ...(options.signal ? { signal: options.signal } : {}),
+    importSnapshot: created.snapshotName, connection, ...(options.signal ? { signal: options.signal } : {}),
   });
   try {
     const summary = await writeTable(options.target, reader.batches(), {

@@ -53,9 +53,10 @@ async function widenExistingTable(target: string, source: StructType, name: stri
  * NOT NULL columns as non-nullable Delta fields.
  */
 export async function ingestPostgresSnapshot(options: PostgresSnapshotIngest): Promise<PostgresSnapshotResult> {
-  const client = await connectPostgres({ url: options.url, ...(options.password === undefined ? {} : { password: options.password }) });
+  const connection = { url: options.url, ...(options.password === undefined ? {} : { password: options.password }) };
+  const client = await connectPostgres(connection);
   try {
-    const reader = await PgSnapshotReader.open(client, options.source, options.signal ? { signal: options.signal } : {});
+    const reader = await PgSnapshotReader.open(client, options.source, { connection, ...(options.signal ? { signal: options.signal } : {}) });
     await widenExistingTable(options.target, reader.schema.deltaSchema, reader.schema.table ?? 'the query');
     const summary = await writeTable(options.target, reader.batches(), {
       mode: options.mode ?? 'overwrite',

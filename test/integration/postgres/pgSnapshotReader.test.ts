@@ -24,10 +24,11 @@ describe('PostgreSQL snapshot reader (real server)', () => {
   });
   after(async () => cluster?.stop());
 
-  async function readAll(source: PgSource, limits?: { rows: number; bytes: number }): Promise<{ batches: RecordBatch[]; reader: PgSnapshotReader }> {
-    const client = await connectPostgres({ url: (cluster as PostgresCluster).url });
+  async function readAll(source: PgSource, limits?: { rows: number; bytes: number }, inWorker = false): Promise<{ batches: RecordBatch[]; reader: PgSnapshotReader }> {
+    const url = (cluster as PostgresCluster).url;
+    const client = await connectPostgres({ url });
     try {
-      const reader = await PgSnapshotReader.open(client, source, limits ? { limits } : {});
+      const reader = await PgSnapshotReader.open(client, source, { ...(limits ? { limits } : {}), ...(inWorker ? { connection: { url }, workerMinRows: 0 } : {}) });
       const batches: RecordBatch[] = [];
       for await (const batch of reader.batches()) batches.push(batch);
       await reader.close();
@@ -118,5 +119,44 @@ describe('PostgreSQL snapshot reader (real server)', () => {
     // Unconstrained numeric is decimal(38,18): 1e-20 has two digits too many after the point.
     await assert.rejects(readAll({ query: 'SELECT 1e-20::numeric AS q' }),
       (e: unknown) => isDeltaError(e, 'SOURCE_VALUE_OUT_OF_RANGE') && /more than 18 digits after the point/.test(e.message));
+  });
+
+  test('with connection settings the rows come from a worker thread in the reader\'s snapshot; errors keep their code; stopping early closes its connection', async (t) => {
+    if (!cluster) return t.skip(MISSING_POSTGRES);
+    const url = cluster.url;
+    await admin.query('CREATE TABLE worker_rows AS SELECT g AS n FROM generate_series(1, 50000) g');
+    const client = await connectPostgres({ url });
+    try {
+      const reader = await PgSnapshotReader.open(client, { table: 'worker_rows' }, { connection: { url }, workerMinRows: 0, limits: { rows: 4000, bytes: 1 << 30 } });
+      // Committed after the snapshot was taken: the worker, in the reader's snapshot, must not see it.
+      await admin.query('INSERT INTO worker_rows SELECT generate_series(50001, 60000)');
+      let count = 0;
+      let sum = 0;
+      let batches = 0;
+      for await (const batch of reader.batches()) {
+        batches++;
+        const values = batch.getChildAt(0)?.data[0]?.values as Int32Array;
+        for (const v of values.subarray(0, batch.numRows)) sum += v;
+        count += batch.numRows;
+      }
+      assert.deepEqual({ count, sum, batches }, { count: 50000, sum: 1250025000, batches: 13 });
+      for await (const batch of reader.batches()) {
+        assert.equal(batch.numRows, 4000);
+        break;
+      }
+      await reader.close();
+    } finally {
+      await client.end();
+    }
+    const open = async (): Promise<number> => Number((await admin.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'lakehouse-ingest'")).rows[0]?.n);
+    // The server notices the stopped worker's closed socket on its own schedule: wait for it, no fixed sleep.
+    const deadline = Date.now() + 60_000;
+    while ((await open()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(await open(), 0);
+
+    const { batches, reader } = await readAll({ table: 'all_types' }, undefined, true);
+    assert.deepEqual(batchRowsText(batches).sort((a, b) => Number(a[0]) - Number(b[0])), await canonicalSourceRows(admin, reader.schema.columns));
+    await assert.rejects(readAll({ query: 'SELECT 1::numeric / 3 AS third' }, undefined, true),
+      (e: unknown) => isDeltaError(e, 'SOURCE_VALUE_OUT_OF_RANGE') && e.message.includes('"third"'));
   });
 });

@@ -1,0 +1,74 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { makeData, RecordBatch, Struct, tableFromIPC, type Schema } from 'apache-arrow';
+import { DeltaError } from '../../delta/errors';
+import { isCopyWorkerMessage, type CopyWorkerCredit, type CopyWorkerJob, type CopyWorkerMessage } from './copyWorkerProtocol';
+
+/**
+ * The rows of a COPY, fetched and decoded in a worker thread (pgCopyWorker.ts) while the caller
+ * works on the batches already delivered: the server keeps producing and the worker keeps
+ * decoding while the writer encodes, instead of the three taking turns on one thread. At most
+ * `job.readAhead` batches wait here. Ending the iteration early (or an abort) stops the worker,
+ * which closes its connection.
+ */
+export async function* copyInWorker(job: CopyWorkerJob, schema: Schema, signal?: AbortSignal): AsyncGenerator<RecordBatch> {
+  const worker = startWorker(job);
+  const queue: CopyWorkerMessage[] = [];
+  let wake: (() => void) | undefined;
+  let failure: Error | undefined;
+  const arrive = (): void => { wake?.(); wake = undefined; };
+  worker.on('message', (message: unknown) => {
+    if (isCopyWorkerMessage(message)) queue.push(message);
+    arrive();
+  });
+  worker.on('error', (error: Error) => { failure ??= error; arrive(); });
+  worker.on('exit', (code) => {
+    failure ??= new DeltaError('SOURCE_QUERY_FAILED', `The COPY worker stopped (exit code ${code}) before the last row; run again.`);
+    arrive();
+  });
+  const onAbort = (): void => arrive();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (;;) {
+      signal?.throwIfAborted();
+      const message = queue.shift();
+      if (message === undefined) {
+        if (failure) throw failure;
+        await new Promise<void>((resolve) => { wake = resolve; });
+        continue;
+      }
+      if (message.kind === 'end') return;
+      if (message.kind === 'error') throw new DeltaError(message.code, message.message);
+      worker.postMessage({ kind: 'credit' } satisfies CopyWorkerCredit);
+      const decoded = tableFromIPC(message.ipc).batches[0];
+      if (!decoded) continue;
+      // The reader's own schema object: the writer compares schemas by identity.
+      yield new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: decoded.numRows, nullCount: 0, children: decoded.data.children }));
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    worker.removeAllListeners('exit');
+    await worker.terminate();
+  }
+}
+
+/**
+ * dist/pgCopyWorker.cjs next to a bundle (the CLI, the extension), or the TypeScript source
+ * through tsx's require hook (tests, benchmarks: `--import tsx` does not reach workers in Node 20).
+ */
+function startWorker(job: CopyWorkerJob): Worker {
+  // A CommonJS bundle built without the import.meta.url shim has an empty import.meta.
+  const url: unknown = import.meta.url;
+  const here = typeof url === 'string' ? fileURLToPath(url) : __filename;
+  if (here.endsWith('.ts')) {
+    const tsx = createRequire(here).resolve('tsx/cjs/api');
+    const source = join(dirname(here), 'pgCopyWorker.ts');
+    return new Worker(`require(${JSON.stringify(tsx)}).require(${JSON.stringify(source)}, __filename);`, { eval: true, workerData: job });
+  }
+  const bundled = join(dirname(here), 'pgCopyWorker.cjs');
+  if (!existsSync(bundled)) throw new DeltaError('DELTA_IO_ERROR', `The COPY worker ${bundled} is missing next to ${here}; reinstall the extension, or rebuild with npm run build.`);
+  return new Worker(bundled, { workerData: job });
+}
