@@ -99,7 +99,13 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
     const write = writer.write.bind(writer);
     writer.write = (batch) => write(conformBatch(batch, schema, arrowSchema));
   }
-  const context = { tx, snapshot, writer, now: Date.now(), deletionVectors: tx.properties['delta.enableDeletionVectors'] === 'true' };
+  const deletionVectors = tx.properties['delta.enableDeletionVectors'] === 'true';
+  const context = { tx, snapshot, writer, now: Date.now(), deletionVectors };
+  // Marking rows in a deletion vector needs only the key columns of a candidate file. A
+  // copy-on-write rewrite decodes every column of a file that has matches anyway, and with
+  // changes spread over the key range nearly every candidate has some: reading the keys first
+  // would decode them twice.
+  const matchColumns = deletionVectors ? keyFields.map((f) => f.name) : undefined;
   const where = range.predicate();
   const candidates = keys.size === 0 ? [] : snapshot.scan(where ? { where } : {}).plan();
   if (keys.size > 0) tx.readPredicate(where);
@@ -114,7 +120,7 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
         const hit = new Uint8Array(batch.numRows);
         for (let row = 0; row < batch.numRows; row++) hit[row] = keys.has(keyOf(row)) ? 1 : 0;
         return hit;
-      });
+      }, undefined, matchColumns);
       rowsDeleted += rewrite.matchedRows;
       if (rewrite.removed || rewrite.deletionVectorAdded) filesRemoved++;
     }
