@@ -7,14 +7,16 @@
  *
  *   node --import tsx bench/convert.ts                  10,000 files, 3 runs each
  *   node --import tsx bench/convert.ts --files 2000 --runs 1
+ *   node --import tsx bench/convert.ts --profile        one profiled run of ours, hot spots on stderr, no peer
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { parseFileStats } from '../src/delta/stats/fileStats';
 import { DeltaTable } from '../src/delta/table';
 import { CACHE_DIR, REPO_ROOT, RESULTS_DIR, peerPython } from './benchPaths';
+import { hotSpots, inclusiveSpots } from './cpuProfile';
 import { buildOursChild } from './oursChildBundle';
 
 const run = promisify(execFile);
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     files: { type: 'string', default: '10000' },
     runs: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '32' },
+    profile: { type: 'boolean', default: false },
   },
 });
 const files = Number(values.files);
@@ -54,9 +57,32 @@ async function copyOf(name: string): Promise<string> {
 // Bundled like the CLI, so that no TypeScript compilation is timed.
 const child = await buildOursChild('bench/convertChild.ts', 'convert-child');
 
-async function ours(dir: string, footerConcurrency: number): Promise<Measured> {
-  const { stdout } = await run(process.execPath, [child, dir, String(footerConcurrency)], { cwd: REPO_ROOT, maxBuffer: 1 << 24 });
+async function ours(dir: string, footerConcurrency: number, nodeFlags: readonly string[] = []): Promise<Measured> {
+  const { stdout } = await run(process.execPath, [...nodeFlags, child, dir, String(footerConcurrency)], { cwd: REPO_ROOT, maxBuffer: 1 << 24 });
   return JSON.parse(stdout) as Measured;
+}
+
+/** One conversion of ours under --cpu-prof: where its CPU time goes, by our functions and by self time. */
+async function profileOurs(): Promise<void> {
+  const dir = join(CACHE_DIR, 'profiles', 'convert');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const measured = await ours(await copyOf('profile'), concurrency, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  const profile = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  if (!profile) throw new Error(`node wrote no .cpuprofile into ${dir}`);
+  log(`CPU profile of ours (${JSON.stringify(measured)}): ${join(dir, profile)}`);
+  for (const spot of inclusiveSpots(join(dir, profile), child, 20)) {
+    log(`  ${spot.totalMs.toFixed(0).padStart(6)} ms ${(spot.share * 100).toFixed(1).padStart(5)}%  ${spot.functionName}  ${spot.location}`);
+  }
+  log('  self time (hottest lines):');
+  for (const spot of hotSpots(join(dir, profile), child, 20)) {
+    log(`  ${spot.selfMs.toFixed(0).padStart(6)} ms ${(spot.share * 100).toFixed(1).padStart(5)}%  ${spot.functionName}  ${spot.location}${spot.hotLines.length > 0 ? `  hot: ${spot.hotLines.join(', ')}` : ''}`);
+  }
+}
+
+if (values.profile) {
+  await profileOurs();
+  process.exit(0);
 }
 
 async function deltaRs(dir: string): Promise<Measured> {

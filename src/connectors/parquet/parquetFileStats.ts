@@ -1,85 +1,181 @@
-import { parquetSchema, type ColumnMetaData, type SchemaElement, type Statistics, type SchemaTree } from 'hyparquet';
-import { deserializeTCompactProtocol } from 'hyparquet/src/thrift.js';
+import { parquetSchema, type SchemaElement, type SchemaTree } from 'hyparquet';
 import { formatDecimal } from '../../delta/predicate/decimal';
 import { formatDate } from '../../delta/predicate/temporal';
-import { isRecord } from '../../delta/schema';
-import { JsonNumber, stringifyStats, type StatsJsonValue } from '../../delta/write/statsJson';
-import { truncatedMax, truncatedMin } from '../../delta/write/statsStringBounds';
-import type { ParquetFooter } from './parquetFooter';
+import { schemaToString } from '../../delta/schema';
+import { STATS_STRING_PREFIX_LENGTH, truncatedMax, truncatedMin } from '../../delta/write/statsStringBounds';
+import { decodeFooterFields, type FooterFields, type RawChunkStatistics } from './footerFields';
+import { corruptParquet, decodeParquetFooter, FOOTER_TRAILER_BYTES } from './parquetFooter';
+import { deltaSchemaFromParquet, nanosecondTimestampColumns } from './parquetToDeltaSchema';
+
+/** What CONVERT keeps of one Parquet file's footer. */
+export interface ParquetFileSummary {
+  /** The file's Delta schema as JSON (schemaToString); files with equal schemas share the string. */
+  schema: string;
+  /** Delta statistics JSON ("Per-file Statistics" in PROTOCOL.md). */
+  stats: string;
+  rows: number;
+  /** Dotted paths of TIMESTAMP(NANOS) columns (see nanosecondTimestampColumns). */
+  nanosecondColumns: readonly string[];
+}
 
 type LeafKind =
-  | { kind: 'int' } | { kind: 'float' } | { kind: 'boolean' } | { kind: 'string' } | { kind: 'date' }
+  | { kind: 'int'; physical: 'INT32' | 'INT64'; unsigned: boolean } | { kind: 'float'; double: boolean } | { kind: 'boolean' }
+  | { kind: 'string' } | { kind: 'date' }
   | { kind: 'timestamp'; unit: 'MILLIS' | 'MICROS' | 'NANOS'; utc: boolean }
-  | { kind: 'decimal'; scale: number; physical: SchemaElement['type']; statsAsDoubles: boolean };
+  | { kind: 'decimal'; scale: number; physical: SchemaElement['type'] };
 
 interface Leaf {
-  /** Path of names from the root, as in the Delta stats tree (no column mapping on converted tables). */
-  path: string[];
   kind: LeafKind;
   /** Whether the deprecated min/max fields are ordered like the values (signed comparison). */
   legacyOrderOk: boolean;
 }
 
-interface Accumulator {
-  leaf: Leaf;
-  nullCount: bigint | undefined;
-  min: StatsJsonValue | undefined;
-  max: StatsJsonValue | undefined;
-  /** False once a row group with values has no usable bound. */
-  boundsKnown: boolean;
-  minRaw: Comparable | undefined;
-  maxRaw: Comparable | undefined;
+/** A level of the statistics JSON tree: a leaf column (by its index among the footer's column chunks) or a struct. */
+interface StatsNode {
+  /** The field name, JSON-quoted. */
+  key: string;
+  column: number | undefined;
+  children: StatsNode[];
+}
+
+/** Everything that depends only on a file's schema, worked out once per distinct schema. */
+interface SchemaPlan {
+  schema: string;
+  nanosecondColumns: string[];
+  /** Per column chunk (schema leaf order): how to read its statistics, or undefined when Delta keeps none. */
+  leaves: Array<Leaf | undefined>;
+  tree: StatsNode[];
 }
 
 type Comparable = number | bigint | string | boolean;
-type MinMaxType = NonNullable<Statistics['min']>;
 
 const MICROS_PER_MS = 1000n;
 const MAX_DATE_MS = 8.64e15;
+/** Distinct schemas remembered; a folder of more (unusual) still converts, deriving the others per file. */
+const MAX_CACHED_SCHEMAS = 256;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+const latin1 = new TextDecoder('latin1');
 
 /**
- * Delta statistics JSON ("Per-file Statistics" in PROTOCOL.md) of a Parquet file from its
- * row-group column-chunk statistics: numRecords always; per leaf outside arrays and maps, nullCount
- * when every row group has one, and min/max when every row group with values has an exact bound.
- * Bounds use the forms our reader and Spark parse: decimals as JSON numbers with all their digits,
- * timestamps as ISO text in milliseconds (min rounded down, max up, so both stay bounds), dates
- * YYYY-MM-DD, strings cut to 32 characters only when a valid upper bound exists. Float and double
- * bounds are kept only from parquet-mr (Spark, Hive): readers take a finite max as proof that a file
- * has no NaN, which only writers ordering NaN above every number give (see floatBoundsIncludeNaN).
+ * Reads what CONVERT needs from Parquet footers: the Delta schema, statistics and row count. Only
+ * the fields needed are decoded (footerFields.ts); the schema is derived through hyparquet once
+ * per distinct encoded schema (thousands of files usually share one), keyed by its bytes.
  */
-export function statsFromParquetFooter(footer: ParquetFooter): string {
-  const { metadata } = footer;
+export class ParquetFooterSummarizer {
+  private readonly plans = new Map<string, SchemaPlan>();
+
+  /** `footer`: the footer bytes ending with `<length><PAR1>`; `path` names the file in errors. */
+  summarize(footer: Uint8Array, path: string): ParquetFileSummary {
+    let fields: FooterFields;
+    try {
+      fields = decodeFooterFields(footer.subarray(0, footer.byteLength - FOOTER_TRAILER_BYTES));
+    } catch (error) {
+      throw corruptParquet(path, error instanceof Error ? error.message : String(error));
+    }
+    const key = latin1.decode(fields.schemaBytes);
+    let plan = this.plans.get(key);
+    if (!plan) {
+      plan = schemaPlan(footer, path);
+      if (this.plans.size < MAX_CACHED_SCHEMAS) this.plans.set(key, plan);
+    }
+    if (fields.rowGroups.some((group) => group.statistics.length !== plan.leaves.length)) {
+      throw corruptParquet(path, `a row group does not have one column chunk for each of the ${plan.leaves.length} schema columns`);
+    }
+    return { schema: plan.schema, stats: statsJson(plan, fields), rows: fields.numRows, nanosecondColumns: plan.nanosecondColumns };
+  }
+}
+
+function schemaPlan(footer: Uint8Array, path: string): SchemaPlan {
+  const metadata = decodeParquetFooter(footer, path);
   const leaves = statsLeaves(parquetSchema(metadata));
-  const byPath = new Map(leaves.map((leaf) => [leaf.path.join('\u0000'), newAccumulator(leaf)]));
-  // Decoding the footer a second time for raw decimal bytes is a good part of the cost of a footer:
-  // only done when a decimal bound is too large for hyparquet's double to hold it exactly.
-  let rawDecimalStats: RawBounds[][] | undefined;
-  const rawDecimal = (rowGroup: number, column: number): RawBounds | undefined =>
-    (rawDecimalStats ??= rawStatistics(footer))[rowGroup]?.[column];
+  return {
+    schema: schemaToString(deltaSchemaFromParquet(metadata, path)),
+    nanosecondColumns: nanosecondTimestampColumns(metadata),
+    leaves: leaves.map((leaf) => leaf?.leaf),
+    tree: statsTree(leaves),
+  };
+}
 
-  metadata.row_groups.forEach((rowGroup, rowGroupIndex) => {
-    rowGroup.columns.forEach((chunk, columnIndex) => {
-      const meta = chunk.meta_data;
-      const acc = meta && byPath.get(meta.path_in_schema.join('\u0000'));
-      if (!acc || !meta) return;
-      addChunk(acc, meta, rowGroup.num_rows, () => rawDecimal(rowGroupIndex, columnIndex));
-    });
-  });
+/**
+ * Delta statistics JSON of a file from its row-group column-chunk statistics: numRecords always;
+ * per leaf outside arrays and maps, nullCount when every row group has one, and min/max when every
+ * row group with values has an exact bound. Bounds use the forms our reader and Spark parse:
+ * decimals as JSON numbers with all their digits, timestamps as ISO text in milliseconds (min
+ * rounded down, max up, so both stay bounds), dates YYYY-MM-DD, strings cut to 32 characters only
+ * when a valid upper bound exists. Float and double bounds are kept only from parquet-mr (Spark,
+ * Hive): readers take a finite max as proof that a file has no NaN, which only writers ordering NaN
+ * above every number give (see floatBoundsIncludeNaN).
+ */
+function statsJson(plan: SchemaPlan, fields: FooterFields): string {
+  const { leaves } = plan;
+  const columns = leaves.length;
+  const nullCounts = new Array<number | undefined>(columns).fill(0);
+  const mins = new Array<Comparable | undefined>(columns);
+  const maxes = new Array<Comparable | undefined>(columns);
+  const boundsKnown = new Array<boolean>(columns).fill(true);
+  for (const group of fields.rowGroups) {
+    for (let column = 0; column < columns; column++) {
+      const leaf = leaves[column];
+      if (!leaf) continue;
+      const stats = group.statistics[column];
+      const nulls = stats?.nullCount;
+      const sum = nullCounts[column];
+      nullCounts[column] = sum === undefined || nulls === undefined ? undefined : sum + nulls;
+      if (nulls !== undefined && nulls === group.numRows) continue; // only nulls: no bound to contribute
+      const bounds = stats && chunkBounds(stats, leaf);
+      if (!bounds) {
+        boundsKnown[column] = false;
+        continue;
+      }
+      const [min, max] = bounds;
+      const oldMin = mins[column];
+      const oldMax = maxes[column];
+      if (oldMin === undefined || min < oldMin) mins[column] = min;
+      if (oldMax === undefined || max > oldMax) maxes[column] = max;
+    }
+  }
+  const keepFloats = floatBoundsIncludeNaN(fields.createdBy);
+  const minText = new Array<string | undefined>(columns);
+  const maxText = new Array<string | undefined>(columns);
+  const nullText = new Array<string | undefined>(columns);
+  for (let column = 0; column < columns; column++) {
+    const leaf = leaves[column];
+    if (!leaf) continue;
+    const nulls = nullCounts[column];
+    if (nulls !== undefined) nullText[column] = String(nulls);
+    if (!boundsKnown[column] || (leaf.kind.kind === 'float' && !keepFloats)) continue;
+    const min = mins[column];
+    const max = maxes[column];
+    const low = min === undefined ? undefined : jsonBound(min, leaf.kind, 'min');
+    const high = max === undefined ? undefined : jsonBound(max, leaf.kind, 'max');
+    // Both bounds or neither: a reader must never take half a range for the whole.
+    if (low === undefined || high === undefined) continue;
+    minText[column] = low;
+    maxText[column] = high;
+  }
+  return `{"numRecords":${fields.numRows},"minValues":${section(plan.tree, minText)},"maxValues":${section(plan.tree, maxText)},"nullCount":${section(plan.tree, nullText)}}`;
+}
 
-  if (!floatBoundsIncludeNaN(metadata.created_by)) {
-    for (const acc of byPath.values()) if (acc.leaf.kind.kind === 'float') acc.boundsKnown = false;
+/** One chunk's exact [min, max], or undefined when it has no usable pair of bounds. */
+function chunkBounds(stats: RawChunkStatistics, leaf: Leaf): [Comparable, Comparable] | undefined {
+  const hasNew = stats.minValue !== undefined || stats.maxValue !== undefined;
+  const useLegacy = !hasNew && leaf.legacyOrderOk;
+  const minBytes = stats.isMinValueExact === false ? undefined : hasNew ? stats.minValue : useLegacy ? stats.legacyMin : undefined;
+  const maxBytes = stats.isMaxValueExact === false ? undefined : hasNew ? stats.maxValue : useLegacy ? stats.legacyMax : undefined;
+  const min = minBytes && comparable(minBytes, leaf.kind);
+  const max = maxBytes && comparable(maxBytes, leaf.kind);
+  return min === undefined || max === undefined ? undefined : [min, max];
+}
+
+/** JSON object text of one statistics section; structs without any value are left out, as Spark does. */
+function section(nodes: readonly StatsNode[], values: ReadonlyArray<string | undefined>): string {
+  let out = '';
+  for (const node of nodes) {
+    const value = node.column === undefined ? section(node.children, values) : values[node.column];
+    if (value === undefined || value === '{}') continue;
+    out += `${out === '' ? '' : ','}${node.key}:${value}`;
   }
-  const minValues: Record<string, StatsJsonValue> = {};
-  const maxValues: Record<string, StatsJsonValue> = {};
-  const nullCount: Record<string, StatsJsonValue> = {};
-  for (const acc of byPath.values()) {
-    if (acc.nullCount !== undefined) setAt(nullCount, acc.leaf.path, new JsonNumber(String(acc.nullCount)));
-    if (!acc.boundsKnown) continue;
-    if (acc.min !== undefined) setAt(minValues, acc.leaf.path, acc.min);
-    if (acc.max !== undefined) setAt(maxValues, acc.leaf.path, acc.max);
-  }
-  return stringifyStats({ numRecords: new JsonNumber(String(metadata.num_rows)), minValues, maxValues, nullCount });
+  return `{${out}}`;
 }
 
 /**
@@ -93,23 +189,46 @@ function floatBoundsIncludeNaN(createdBy: string | undefined): boolean {
   return createdBy?.startsWith('parquet-mr') ?? false;
 }
 
-/** Leaves reachable through plain (non-repeated, non-LIST/MAP) groups: the ones Delta keeps stats for. */
-function statsLeaves(root: SchemaTree): Leaf[] {
-  const out: Leaf[] = [];
-  const visit = (node: SchemaTree): void => {
+/**
+ * Every leaf of the schema in column-chunk order (parquet.thrift: a row group's chunks follow the
+ * schema's leaves), with its path; `leaf` only for leaves reachable through plain (non-repeated,
+ * non-LIST/MAP) groups: the ones Delta keeps stats for.
+ */
+function statsLeaves(root: SchemaTree): Array<{ path: string[]; leaf: Leaf } | undefined> {
+  const out: Array<{ path: string[]; leaf: Leaf } | undefined> = [];
+  const visit = (node: SchemaTree, eligible: boolean): void => {
     const { element } = node;
-    if (element.repetition_type === 'REPEATED') return;
+    const here = eligible && element.repetition_type !== 'REPEATED';
     if (node.children.length > 0) {
       const annotation = element.logical_type?.type ?? element.converted_type;
-      if (annotation === 'LIST' || annotation === 'MAP' || annotation === 'MAP_KEY_VALUE') return;
-      node.children.forEach(visit);
+      const plain = annotation !== 'LIST' && annotation !== 'MAP' && annotation !== 'MAP_KEY_VALUE';
+      for (const child of node.children) visit(child, here && plain);
       return;
     }
-    const kind = leafKind(element);
-    if (kind) out.push({ path: node.path, kind, legacyOrderOk: legacyOrderOk(element, kind) });
+    const kind = here ? leafKind(element) : undefined;
+    out.push(kind ? { path: node.path, leaf: { kind, legacyOrderOk: legacyOrderOk(element, kind) } } : undefined);
   };
-  root.children.forEach(visit);
+  for (const child of root.children) visit(child, true);
   return out;
+}
+
+function statsTree(leaves: ReadonlyArray<{ path: string[] } | undefined>): StatsNode[] {
+  const roots: StatsNode[] = [];
+  leaves.forEach((leaf, column) => {
+    if (!leaf) return;
+    let level = roots;
+    leaf.path.forEach((name, depth) => {
+      const key = JSON.stringify(name);
+      const isLeaf = depth === leaf.path.length - 1;
+      let node = isLeaf ? undefined : level.find((n) => n.key === key && n.column === undefined);
+      if (!node) {
+        node = { key, column: isLeaf ? column : undefined, children: [] };
+        level.push(node);
+      }
+      level = node.children;
+    });
+  });
+  return roots;
 }
 
 function leafKind(element: SchemaElement): LeafKind | undefined {
@@ -117,24 +236,24 @@ function leafKind(element: SchemaElement): LeafKind | undefined {
   const converted = element.converted_type;
   if (logical?.type === 'DECIMAL' || converted === 'DECIMAL') {
     const scale = logical?.type === 'DECIMAL' ? logical.scale : element.scale ?? 0;
-    // hyparquet divides decimal statistics by 10^scale into doubles only under this annotation.
-    return { kind: 'decimal', scale, physical: element.type, statsAsDoubles: converted === 'DECIMAL' && (element.scale ?? 0) === scale };
+    return { kind: 'decimal', scale, physical: element.type };
   }
+  const unsigned = converted?.startsWith('UINT_') === true || (logical?.type === 'INTEGER' && !logical.isSigned);
   switch (element.type) {
     case 'BOOLEAN': return { kind: 'boolean' };
-    case 'FLOAT':
-    case 'DOUBLE': return { kind: 'float' };
+    case 'FLOAT': return { kind: 'float', double: false };
+    case 'DOUBLE': return { kind: 'float', double: true };
     case 'INT32':
       if (logical?.type === 'DATE' || converted === 'DATE') return { kind: 'date' };
       if (logical?.type === 'TIME' || converted === 'TIME_MILLIS') return undefined;
-      return { kind: 'int' };
+      return { kind: 'int', physical: 'INT32', unsigned };
     case 'INT64':
       if (logical?.type === 'TIMESTAMP') return { kind: 'timestamp', unit: logical.unit, utc: logical.isAdjustedToUTC };
       if (converted === 'TIMESTAMP_MILLIS') return { kind: 'timestamp', unit: 'MILLIS', utc: true };
       if (converted === 'TIMESTAMP_MICROS') return { kind: 'timestamp', unit: 'MICROS', utc: true };
       if (logical?.type === 'TIME' || converted === 'TIME_MICROS') return undefined;
       // UINT_64 becomes decimal(20,0) in the schema; its stats stay integers.
-      return { kind: 'int' };
+      return { kind: 'int', physical: 'INT64', unsigned };
     case 'BYTE_ARRAY': {
       const isString = logical?.type === 'STRING' || logical?.type === 'ENUM' || logical?.type === 'JSON'
         || converted === 'UTF8' || converted === 'ENUM' || converted === 'JSON';
@@ -158,98 +277,60 @@ function legacyOrderOk(element: SchemaElement, kind: LeafKind): boolean {
   return kind.kind !== 'string';
 }
 
-function newAccumulator(leaf: Leaf): Accumulator {
-  return { leaf, nullCount: 0n, min: undefined, max: undefined, boundsKnown: true, minRaw: undefined, maxRaw: undefined };
-}
-
-interface RawBounds { min?: Uint8Array; max?: Uint8Array; legacyMin?: Uint8Array; legacyMax?: Uint8Array }
-
-function addChunk(acc: Accumulator, meta: ColumnMetaData, rows: bigint, rawDecimal: () => RawBounds | undefined): void {
-  const stats = meta.statistics;
-  const nulls = stats?.null_count;
-  acc.nullCount = acc.nullCount === undefined || nulls === undefined ? undefined : acc.nullCount + nulls;
-  if (nulls !== undefined && nulls === rows) return; // only nulls: no bound to contribute
-  if (!stats) {
-    acc.boundsKnown = false;
-    return;
-  }
-  const hasNew = stats.min_value !== undefined || stats.max_value !== undefined;
-  const useLegacy = !hasNew && acc.leaf.legacyOrderOk;
-  let minSource: MinMaxType | Uint8Array | undefined = hasNew ? stats.min_value : useLegacy ? stats.min : undefined;
-  let maxSource: MinMaxType | Uint8Array | undefined = hasNew ? stats.max_value : useLegacy ? stats.max : undefined;
-  if (acc.leaf.kind.kind === 'decimal') {
-    const { scale, statsAsDoubles } = acc.leaf.kind;
-    const exact = statsAsDoubles && [minSource, maxSource].every((v) => v === undefined || exactUnscaled(v, scale) !== undefined);
-    if (exact) {
-      minSource = minSource === undefined ? undefined : exactUnscaled(minSource, scale);
-      maxSource = maxSource === undefined ? undefined : exactUnscaled(maxSource, scale);
-    } else {
-      const raw = rawDecimal();
-      minSource = hasNew ? raw?.min : useLegacy ? raw?.legacyMin : undefined;
-      maxSource = hasNew ? raw?.max : useLegacy ? raw?.legacyMax : undefined;
-    }
-  }
-  if (stats.is_min_value_exact === false) minSource = undefined;
-  if (stats.is_max_value_exact === false) maxSource = undefined;
-  const min = minSource === undefined ? undefined : comparable(minSource, acc.leaf.kind);
-  const max = maxSource === undefined ? undefined : comparable(maxSource, acc.leaf.kind);
-  if (min === undefined || max === undefined) {
-    acc.boundsKnown = false;
-    return;
-  }
-  if (acc.minRaw === undefined || min < acc.minRaw) {
-    acc.minRaw = min;
-    acc.min = jsonBound(min, acc.leaf.kind, 'min');
-  }
-  if (acc.maxRaw === undefined || max > acc.maxRaw) {
-    acc.maxRaw = max;
-    acc.max = jsonBound(max, acc.leaf.kind, 'max');
-  }
-  if (acc.min === undefined || acc.max === undefined) acc.boundsKnown = false;
-}
-
-/** A value that orders like the column (bigint ticks, unscaled decimals, decoded strings), or undefined. */
-function comparable(value: MinMaxType | Uint8Array, kind: LeafKind): Comparable | undefined {
+/** A plain-encoded statistics value as something that orders like the column, or undefined when malformed. */
+function comparable(bytes: Uint8Array, kind: LeafKind): Comparable | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (kind.kind) {
     case 'int':
-      return typeof value === 'number' || typeof value === 'bigint' ? value : undefined;
-    case 'float':
-      return typeof value === 'number' && !Number.isNaN(value) ? value : undefined;
+      if (kind.physical === 'INT32') return bytes.byteLength === 4 ? (kind.unsigned ? view.getUint32(0, true) : view.getInt32(0, true)) : undefined;
+      return bytes.byteLength === 8 ? (kind.unsigned ? view.getBigUint64(0, true) : view.getBigInt64(0, true)) : undefined;
+    case 'float': {
+      const value = kind.double
+        ? (bytes.byteLength === 8 ? view.getFloat64(0, true) : undefined)
+        : (bytes.byteLength === 4 ? view.getFloat32(0, true) : undefined);
+      return value === undefined || Number.isNaN(value) ? undefined : value;
+    }
     case 'boolean':
-      return typeof value === 'boolean' ? value : undefined;
+      return bytes.byteLength >= 1 ? bytes[0] === 1 : undefined;
     case 'date':
-      return typeof value === 'number' ? value : undefined;
+      return bytes.byteLength === 4 ? view.getInt32(0, true) : undefined;
     case 'timestamp':
-      return typeof value === 'bigint' ? value : undefined;
+      return bytes.byteLength === 8 ? view.getBigInt64(0, true) : undefined;
     case 'string':
-      if (!(value instanceof Uint8Array)) return undefined;
       try {
-        return utf8.decode(value);
+        return utf8.decode(bytes);
       } catch {
         return undefined; // not UTF-8: no trustworthy bound
       }
     case 'decimal':
-      if (typeof value === 'bigint') return value; // already unscaled (exactUnscaled)
-      return value instanceof Uint8Array ? decimalFromBytes(value, kind.physical) : undefined;
+      return decimalFromBytes(bytes, kind.physical);
   }
 }
 
-function jsonBound(value: Comparable, kind: LeafKind, role: 'min' | 'max'): StatsJsonValue | undefined {
+/** The JSON text of a bound, or undefined when it has none Delta readers accept. */
+function jsonBound(value: Comparable, kind: LeafKind, role: 'min' | 'max'): string | undefined {
   switch (kind.kind) {
     case 'int':
-      return new JsonNumber(String(value));
+      return String(value);
     case 'float':
-      return typeof value === 'number' && Number.isFinite(value) ? new JsonNumber(String(value)) : undefined;
+      return typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
     case 'boolean':
-      return value as boolean;
+      return String(value);
     case 'date':
-      return formatDate(value as number);
+      return JSON.stringify(formatDate(value as number));
     case 'decimal':
-      return new JsonNumber(formatDecimal({ unscaled: value as bigint, scale: kind.scale }));
-    case 'string':
-      return role === 'min' ? truncatedMin(value as string) : truncatedMax(value as string);
-    case 'timestamp':
-      return timestampBound(value as bigint, kind, role);
+      return formatDecimal({ unscaled: value as bigint, scale: kind.scale });
+    case 'string': {
+      const text = value as string;
+      // Under the prefix length in UTF-16 units means under it in code points too: nothing to cut.
+      if (text.length <= STATS_STRING_PREFIX_LENGTH) return JSON.stringify(text);
+      const bound = role === 'min' ? truncatedMin(text) : truncatedMax(text);
+      return bound === undefined ? undefined : JSON.stringify(bound);
+    }
+    case 'timestamp': {
+      const iso = timestampBound(value as bigint, kind, role);
+      return iso === undefined ? undefined : JSON.stringify(iso);
+    }
   }
 }
 
@@ -265,20 +346,6 @@ function timestampBound(ticks: bigint, kind: Extract<LeafKind, { kind: 'timestam
   return kind.utc ? iso : iso.slice(0, -1);
 }
 
-/** Below this, an unscaled value survives hyparquet's `unscaled / 10^scale` double and back exactly. */
-const EXACT_UNSCALED_LIMIT = 2 ** 50;
-
-/**
- * The unscaled value of a decimal bound hyparquet turned into a double, when that is exact: the
- * division and the multiplication back each err by at most half an ulp, far below 0.5 for values
- * under 2^50 (scales up to 22 keep 10^scale exact).
- */
-function exactUnscaled(value: MinMaxType | Uint8Array, scale: number): bigint | undefined {
-  if (typeof value !== 'number' || !Number.isFinite(value) || scale > 22) return undefined;
-  const unscaled = value * 10 ** scale;
-  return Math.abs(unscaled) < EXACT_UNSCALED_LIMIT ? BigInt(Math.round(unscaled)) : undefined;
-}
-
 /** Unscaled decimal from raw statistics bytes: little-endian INT32/INT64, else big-endian two's complement. */
 function decimalFromBytes(bytes: Uint8Array, physical: SchemaElement['type']): bigint | undefined {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -289,45 +356,4 @@ function decimalFromBytes(bytes: Uint8Array, physical: SchemaElement['type']): b
   for (const byte of bytes) value = (value << 8n) | BigInt(byte);
   const bits = BigInt(bytes.byteLength * 8);
   return (bytes[0] as number) & 0x80 ? value - (1n << bits) : value;
-}
-
-/**
- * hyparquet turns decimal statistics into doubles, losing digits beyond 2^53; the raw Thrift
- * footer still has their bytes. Indexed [rowGroup][column].
- */
-function rawStatistics(footer: ParquetFooter): RawBounds[][] {
-  const view = new DataView(footer.bytes.buffer, footer.bytes.byteOffset, footer.bytes.byteLength);
-  const raw: unknown = deserializeTCompactProtocol({ view, offset: 0 });
-  const rowGroups = isRecord(raw) && Array.isArray(raw.field_4) ? raw.field_4 : [];
-  return rowGroups.map((rowGroup: unknown) => {
-    const columns = isRecord(rowGroup) && Array.isArray(rowGroup.field_1) ? rowGroup.field_1 : [];
-    return columns.map((column: unknown) => {
-      const meta = isRecord(column) && isRecord(column.field_3) ? column.field_3 : undefined;
-      const stats = meta && isRecord(meta.field_12) ? meta.field_12 : {};
-      return {
-        max: bytesOrUndefined(stats.field_5),
-        min: bytesOrUndefined(stats.field_6),
-        legacyMax: bytesOrUndefined(stats.field_1),
-        legacyMin: bytesOrUndefined(stats.field_2),
-      };
-    });
-  });
-}
-
-function bytesOrUndefined(value: unknown): Uint8Array | undefined {
-  return value instanceof Uint8Array ? value : undefined;
-}
-
-function setAt(tree: Record<string, StatsJsonValue>, path: readonly string[], value: StatsJsonValue): void {
-  let node = tree;
-  for (const name of path.slice(0, -1)) {
-    const child = node[name];
-    if (isRecord(child) && !(child instanceof JsonNumber)) node = child as Record<string, StatsJsonValue>;
-    else {
-      const created: Record<string, StatsJsonValue> = {};
-      node[name] = created;
-      node = created;
-    }
-  }
-  node[path[path.length - 1] as string] = value;
 }

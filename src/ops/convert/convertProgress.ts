@@ -131,9 +131,8 @@ export class ConvertProgress {
 
 /** A hash of the listing (path, size, modification time of every data file), to tell whether the folder changed. */
 export function listingFingerprint(listing: readonly ObjectMeta[]): string {
-  const hash = createHash('sha256');
-  for (const f of listing) hash.update(`${f.path}\t${f.size}\t${f.modifiedMs}\n`);
-  return hash.digest('hex');
+  // One update of the joined text: an update per file costs several times more for 100,000 files.
+  return createHash('sha256').update(listing.map((f) => `${f.path}\t${f.size}\t${f.modifiedMs}\n`).join('')).digest('hex');
 }
 
 function parseSegment(bytes: Uint8Array): { fingerprint: string; files: SavedFooter[] } | undefined {

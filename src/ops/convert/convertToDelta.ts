@@ -1,12 +1,11 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseColumnTypeList, type NamedColumnType } from '../../connectors/columnTypeList';
-import { readParquetFooter } from '../../connectors/parquet/parquetFooter';
-import { statsFromParquetFooter } from '../../connectors/parquet/parquetFileStats';
-import { deltaSchemaFromParquet, nanosecondTimestampColumns } from '../../connectors/parquet/parquetToDeltaSchema';
+import { readLocalParquetFooterBytes, readParquetFooterBytes } from '../../connectors/parquet/parquetFooter';
+import { ParquetFooterSummarizer } from '../../connectors/parquet/parquetFileStats';
 import type { AddFile } from '../../delta/actions';
 import { DeltaError } from '../../delta/errors';
 import { LOG_DIR, parseLogFile } from '../../delta/logFiles';
-import { formatDataType, parseSchemaString, schemaToString, type DataType, type StructType } from '../../delta/schema';
+import { formatDataType, parseSchemaString, type DataType, type StructType } from '../../delta/schema';
 import { DeltaTable } from '../../delta/table';
 import { startCreateTable } from '../../delta/transaction/createTable';
 import { encodeLogPath } from '../../delta/write/partitionPath';
@@ -16,7 +15,8 @@ import { mapLimit } from '../../util/mapLimit';
 import type { ProgressCallback } from '../../util/progress';
 import { ConvertProgress, CONVERT_PROGRESS_DIR, type FooterSummary } from './convertProgress';
 import { inferPartitionType, normalizePartitionValue, parsePartitionedPath } from './hivePartitions';
-import { listSourceFiles } from './listParquetFiles';
+import { EventLoopSlicer } from './eventLoopSlicer';
+import { listLocalSourceFiles, listSourceFiles, type SourceListing } from './listParquetFiles';
 import { SchemaReconciler, type SchemaConflict } from './reconcileSchemas';
 
 export interface ConvertOptions {
@@ -73,10 +73,13 @@ const MAX_LISTED_CONFLICTS = 20;
  * file written meanwhile is never half-described. A folder that already is a table is left alone.
  * Footers are read `concurrency` at a time and saved as they are read (ConvertProgress), so a
  * run that is killed or cancelled resumes where it stopped; files added, removed or rewritten
- * since are re-listed and reconciled before the one commit.
+ * since are re-listed and reconciled before the one commit. A local folder (`location` given as a
+ * path) is listed and its footers read with synchronous calls in event-loop slices, which costs a
+ * fraction of the CPU of the store's promise calls; an ObjectStore is read through getRange.
  */
 export async function convertToDelta(location: string | ObjectStore, options: ConvertOptions = {}): Promise<ConvertResult> {
   const store = typeof location === 'string' ? new LocalFileStore(resolve(location)) : location;
+  const source = typeof location === 'string' ? localSource(store.root) : storeSource(store);
   const progress = options.onProgress ?? (() => undefined);
   const existing = await existingTable(store);
   if (existing) {
@@ -86,7 +89,7 @@ export async function convertToDelta(location: string | ObjectStore, options: Co
   }
 
   progress(0, 0, 'listing files');
-  const listing = await listSourceFiles(store);
+  const listing = await source.list();
   listing.ignored = listing.ignored.filter((path) => !path.startsWith(PROGRESS_PREFIX));
   if (listing.files.length === 0) {
     throw new DeltaError('DELTA_FILE_NOT_FOUND', `${store.root} holds no Parquet data files to convert${listing.ignored.length ? ` (only hidden files such as ${listing.ignored[0]})` : ''}.`);
@@ -97,6 +100,7 @@ export async function convertToDelta(location: string | ObjectStore, options: Co
   const { progress: saved, resumed } = await ConvertProgress.resume(store, listing.files);
   // Thousands of files usually share a handful of schemas: keep and reconcile each distinct one once.
   const schemas = new Map<string, StructType>();
+  const summarizer = new ParquetFooterSummarizer();
   let done = 0;
   let footersRead = 0;
   const total = listing.files.length;
@@ -109,7 +113,7 @@ export async function convertToDelta(location: string | ObjectStore, options: Co
       if (failed) throw new DeltaError('DELTA_INVALID_ARGUMENT', 'The conversion already failed.');
       let summary = resumed.footers.get(meta.path);
       if (!summary) {
-        summary = await readFooterSummary(store, meta);
+        summary = footerSummary(summarizer, meta, await source.footer(meta));
         footersRead++;
         if (!options.dryRun) await saved.record(meta, summary);
       }
@@ -153,7 +157,7 @@ export async function convertToDelta(location: string | ObjectStore, options: Co
   };
 
   progress(total, total, 'checking the folder did not change');
-  await assertUnchanged(store, listing.files);
+  assertUnchanged(await source.list(), listing.files);
   if (options.dryRun) return { status: 'planned', ...summary };
 
   options.signal?.throwIfAborted();
@@ -177,15 +181,35 @@ export async function convertToDelta(location: string | ObjectStore, options: Co
   return { status: 'converted', version: result.version, ...summary };
 }
 
-async function readFooterSummary(store: ObjectStore, meta: ObjectMeta): Promise<FooterSummary> {
-  const footer = await readParquetFooter(store, meta.path, meta.size);
-  const nanos = nanosecondTimestampColumns(footer.metadata);
-  if (nanos.length > 0) {
+/** Where the folder's listing and footers come from. */
+interface ParquetSource {
+  list(): Promise<SourceListing>;
+  /** The footer bytes of a listed file (ending with `<length><PAR1>`). */
+  footer(meta: ObjectMeta): Promise<Uint8Array>;
+}
+
+function localSource(root: string): ParquetSource {
+  const slicer = new EventLoopSlicer();
+  return {
+    list: () => listLocalSourceFiles(root),
+    footer: async (meta) => {
+      await slicer.pause();
+      return readLocalParquetFooterBytes(join(root, meta.path), meta.path, meta.size);
+    },
+  };
+}
+
+function storeSource(store: ObjectStore): ParquetSource {
+  return { list: () => listSourceFiles(store), footer: (meta) => readParquetFooterBytes(store, meta.path, meta.size) };
+}
+
+function footerSummary(summarizer: ParquetFooterSummarizer, meta: ObjectMeta, footer: Uint8Array): FooterSummary {
+  const { schema, stats, rows, nanosecondColumns } = summarizer.summarize(footer, meta.path);
+  if (nanosecondColumns.length > 0) {
     throw new DeltaError('DELTA_INVALID_SCHEMA',
-      `${meta.path}: column ${nanos.join(', ')} stores TIMESTAMP(NANOS), which Spark cannot read, so it cannot be converted in place. Copy it instead (lakehouse import stores microseconds), or rewrite the files with microsecond timestamps.`);
+      `${meta.path}: column ${nanosecondColumns.join(', ')} stores TIMESTAMP(NANOS), which Spark cannot read, so it cannot be converted in place. Copy it instead (lakehouse import stores microseconds), or rewrite the files with microsecond timestamps.`);
   }
-  const schema = schemaToString(deltaSchemaFromParquet(footer.metadata, meta.path));
-  return { schema, stats: statsFromParquetFooter(footer), rows: Number(footer.metadata.num_rows) };
+  return { schema, stats, rows };
 }
 
 async function existingTable(store: ObjectStore): Promise<ConvertResult | undefined> {
@@ -276,8 +300,8 @@ function withPartitionColumns(dataSchema: StructType, partitions: readonly Named
   };
 }
 
-async function assertUnchanged(store: ObjectStore, before: readonly ObjectMeta[]): Promise<void> {
-  const after = (await listSourceFiles(store)).files;
+function assertUnchanged(now: SourceListing, before: readonly ObjectMeta[]): void {
+  const after = now.files;
   const previous = new Map(before.map((f) => [f.path, f]));
   const changes: string[] = [];
   for (const file of after) {

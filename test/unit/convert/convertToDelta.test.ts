@@ -1,9 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Decimal, makeData, makeVector, Table, tableFromArrays } from 'apache-arrow';
+import { Decimal, Field, Int32, makeData, makeVector, Struct, Table, tableFromArrays, Utf8, vectorFromArray } from 'apache-arrow';
 import { convertToDelta } from '../../../src/ops/convert/convertToDelta';
 import { isDeltaError } from '../../../src/delta/errors';
 import { parseFileStats } from '../../../src/delta/stats/fileStats';
@@ -111,7 +111,7 @@ describe('convertToDelta', () => {
     assert.deepEqual(await logFiles(dir), []);
   }));
 
-  test('decimal bounds are exact whether read from the footer as doubles (small) or as raw bytes (from 2^50 up)', () => withTempDir('lakehouse-convert-', async (dir) => {
+  test('decimal bounds are exact, under 2^53 and beyond it', () => withTempDir('lakehouse-convert-', async (dir) => {
     const decimals = (precision: number, unscaled: bigint[]): Table => {
       const words = new Uint32Array(unscaled.length * 4);
       unscaled.forEach((u, i) => {
@@ -158,5 +158,39 @@ describe('convertToDelta', () => {
     // So `d > 2.6` skips the parquet-mr file but must read ours, whose NaN matches it in Spark's order.
     const read = snapshot.scan({ where: 'd > 2.6' }).plan().map((f) => f.path);
     assert.deepEqual(read, ['ours.parquet']);
+  }));
+
+  test('a local folder and the same folder as an ObjectStore commit the same adds; footers over 64 KiB and nested structs', () => withTempDir('lakehouse-convert-', async (dir) => {
+    // 400 long columns with long names: a footer of several hundred KiB, read in a second positioned read.
+    const wide: Record<string, BigInt64Array> = {};
+    for (let c = 0; c < 400; c++) wide[`column_with_a_rather_long_name_to_grow_the_footer_${String(c).padStart(3, '0')}`] = BigInt64Array.from([BigInt(c), BigInt(-c)]);
+    await writeParquetFile(join(dir, 'local', 'wide.parquet'), tableFromArrays(wide));
+    const nested = new Table({
+      id: vectorFromArray([3n, 1n, 2n]),
+      s: vectorFromArray([{ a: 5, b: 'x' }, { a: -7, b: null }, null], new Struct([new Field('a', new Int32(), true), new Field('b', new Utf8(), true)])),
+    });
+    await writeParquetFile(join(dir, 'local', 'nested.parquet'), nested, 2);
+    await mkdir(join(dir, 'store'));
+    for (const name of ['wide.parquet', 'nested.parquet']) await writeFile(join(dir, 'store', name), await readFile(join(dir, 'local', name)));
+    const footerBytes = (await readFile(join(dir, 'local', 'wide.parquet'))).readUInt32LE((await stat(join(dir, 'local', 'wide.parquet'))).size - 8);
+    assert.ok(footerBytes > 64 * 1024, `footer of ${footerBytes} bytes`);
+
+    await convertToDelta(join(dir, 'local'));
+    await convertToDelta(new LocalFileStore(join(dir, 'store')));
+    const adds = async (table: string): Promise<Array<[string, string | undefined]>> =>
+      (await (await DeltaTable.open(table)).snapshot()).files().map((f) => [f.path, f.stats]);
+    const local = await adds(join(dir, 'local'));
+    assert.deepEqual(local, await adds(join(dir, 'store')));
+
+    const stats = (path: string) => JSON.parse(local.find(([p]) => p === path)?.[1] ?? '{}') as Record<string, Record<string, unknown>>;
+    assert.deepEqual(stats('nested.parquet'), {
+      numRecords: 3,
+      minValues: { id: 1, s: { a: -7, b: 'x' } },
+      maxValues: { id: 3, s: { a: 5, b: 'x' } },
+      nullCount: { id: 0, s: { a: 1, b: 2 } },
+    });
+    const wideStats = stats('wide.parquet');
+    assert.equal(wideStats.minValues?.column_with_a_rather_long_name_to_grow_the_footer_399, -399);
+    assert.equal(wideStats.maxValues?.column_with_a_rather_long_name_to_grow_the_footer_399, 399);
   }));
 });
