@@ -26,6 +26,8 @@ const builds = [
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.cjs', banner: { js: '#!/usr/bin/env node' } },
   // Started by src/parquet/parquetWorkerPool.ts from the directory of the bundle that uses it.
   { ...node, entryPoints: ['src/parquet/parquetWorker.ts'], outfile: 'dist/parquetWorker.cjs' },
+  // Started by src/connectors/postgres/copyInWorker.ts (PostgreSQL snapshots) the same way.
+  { ...node, entryPoints: ['src/connectors/postgres/pgCopyWorker.ts'], outfile: 'dist/pgCopyWorker.cjs' },
 ];
 if (existsSync('src/extension/activate.ts')) {
   builds.push({ ...node, entryPoints: ['src/extension/activate.ts'], outfile: 'dist/extension.cjs' });
