@@ -14,10 +14,14 @@ export function quickPickStep<T>(title: string, step: number, totalSteps: number
 
 /**
  * A step where several items may be picked (key or partition columns), some picked at the start;
- * OK with none picked is a valid answer ([]), Escape is undefined.
+ * OK with none picked is a valid answer ([]) unless `noneHint` is given: then OK with none keeps
+ * the step open and shows the hint. Escape is undefined.
  */
-export function multiPickStep<T>(title: string, step: number, totalSteps: number, placeholder: string, items: StepItem<T>[], picked: (item: StepItem<T>) => boolean): Promise<T[] | undefined> {
-  return showStepPick({ title, step, totalSteps, placeholder, items, picked }, (selected) => selected.map((item) => item.value));
+export function multiPickStep<T>(
+  title: string, step: number, totalSteps: number, placeholder: string, items: StepItem<T>[], picked: (item: StepItem<T>) => boolean, noneHint?: string,
+): Promise<T[] | undefined> {
+  return showStepPick({ title, step, totalSteps, placeholder, items, picked, ...(noneHint === undefined ? {} : { noneHint }) },
+    (selected) => selected.map((item) => item.value));
 }
 
 interface StepPickOptions<T> {
@@ -28,6 +32,8 @@ interface StepPickOptions<T> {
   items: StepItem<T>[];
   /** Given: several items may be picked, these at the start. */
   picked?: (item: StepItem<T>) => boolean;
+  /** Given: at least one item must be picked; OK with none shows this as the placeholder. */
+  noneHint?: string;
 }
 
 function showStepPick<T, R>(options: StepPickOptions<T>, answer: (selected: readonly StepItem<T>[]) => R): Promise<R | undefined> {
@@ -47,6 +53,10 @@ function showStepPick<T, R>(options: StepPickOptions<T>, answer: (selected: read
   pick.ignoreFocusOut = true;
   return new Promise((resolvePick) => {
     pick.onDidAccept(() => {
+      if (options.noneHint !== undefined && pick.selectedItems.length === 0) {
+        pick.placeholder = options.noneHint;
+        return;
+      }
       resolvePick(answer(pick.selectedItems));
       pick.hide();
     });

@@ -3,8 +3,8 @@ import { basename, dirname, extname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { formatDataType, type StructType } from '../../delta/schema';
 import { formatBytes } from '../../util/formatBytes';
-import type { ProgressCallback } from '../../util/progress';
-import { quickPickStep } from '../commands/quickPickStep';
+import { multiPickStep, quickPickStep } from '../commands/quickPickStep';
+import { withCancellableProgress } from '../withCancellableProgress';
 
 export interface ConvertWizardDeps {
   log: vscode.LogOutputChannel;
@@ -80,7 +80,8 @@ async function copyIntoTable(deps: ConvertWizardDeps, source: string, title: str
     validateInput: (value) => (value.trim() === '' ? 'Give a folder path.' : undefined),
   });
   if (!target) return;
-  const partitionBy = await pickPartitionColumns(title, preview.schema);
+  const partitionBy = await multiPickStep(title, 3, 3, 'Partition by (optional: pick low-cardinality columns, or none and press Enter)',
+    preview.schema.fields.map((f) => ({ label: f.name, description: formatDataType(f.type), value: f.name })), () => false);
   if (!partitionBy) return;
   const existing = await stat(join(target, '_delta_log')).then(() => true, () => false);
   const confirmed = await confirm(`${title}: ${existing ? 'append to' : 'write'} ${target}?`, [
@@ -97,30 +98,6 @@ async function copyIntoTable(deps: ConvertWizardDeps, source: string, title: str
   void vscode.window.showInformationMessage(`Copied ${result.rowsImported} rows into ${basename(target)} (${result.filesAdded} files).`);
 }
 
-interface ColumnItem extends vscode.QuickPickItem { column: string }
-
-function pickPartitionColumns(title: string, schema: StructType): Promise<string[] | undefined> {
-  const pick = vscode.window.createQuickPick<ColumnItem>();
-  pick.title = title;
-  pick.step = 3;
-  pick.totalSteps = 3;
-  pick.placeholder = 'Partition by (optional: pick low-cardinality columns, or none and press Enter)';
-  pick.canSelectMany = true;
-  pick.ignoreFocusOut = true;
-  pick.items = schema.fields.map((f) => ({ label: f.name, description: formatDataType(f.type), column: f.name }));
-  return new Promise((resolvePick) => {
-    pick.onDidAccept(() => {
-      resolvePick(pick.selectedItems.map((item) => item.column));
-      pick.hide();
-    });
-    pick.onDidHide(() => {
-      resolvePick(undefined);
-      pick.dispose();
-    });
-    pick.show();
-  });
-}
-
 function schemaLines(schema: StructType): string[] {
   const lines = schema.fields.map((f) => `  ${f.name} ${formatDataType(f.type)}${f.nullable ? '' : ' NOT NULL'}`);
   return lines.length > MAX_SCHEMA_LINES ? [...lines.slice(0, MAX_SCHEMA_LINES), `  … ${lines.length - MAX_SCHEMA_LINES} more columns`] : lines;
@@ -129,13 +106,4 @@ function schemaLines(schema: StructType): string[] {
 async function confirm(message: string, detail: readonly string[]): Promise<boolean> {
   const choice = await vscode.window.showInformationMessage(message, { modal: true, detail: detail.join('\n') }, 'Convert');
   return choice === 'Convert';
-}
-
-/** Runs a long operation under a cancellable notification; its progress callback feeds the message. */
-function withCancellableProgress<T>(title: string, work: (signal: AbortSignal, onProgress: ProgressCallback) => Promise<T>): Thenable<T> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-    const abort = new AbortController();
-    token.onCancellationRequested(() => abort.abort());
-    return work(abort.signal, (done, total, message) => progress.report({ message: total > 0 ? `${message} (${done}/${total})` : message }));
-  });
 }

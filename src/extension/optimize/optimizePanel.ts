@@ -5,6 +5,7 @@ import { isOptimizeWebviewMessage, type OptimizeHostMessage, type OptimizeWebvie
 import { PanelChannel } from '../panelChannel';
 import { createPanel } from '../panelWebview';
 import { errorMessage, showError } from '../showError';
+import { withCancellableProgress } from '../withCancellableProgress';
 import type { OptimizeChoice } from './pickOptimizeOptions';
 
 export interface OptimizePanelDeps {
@@ -42,14 +43,6 @@ export function openOptimizePanel(deps: OptimizePanelDeps, location: string, cho
 
   const options = { zOrderBy: choice.zOrderBy, ...(choice.where === undefined ? {} : { where: choice.where }) };
 
-  const withCancel = <T>(what: string, work: (signal: AbortSignal, report: (message: string) => void) => Promise<T>): Thenable<T> =>
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: what, cancellable: true }, (progress, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      closed.signal.addEventListener('abort', () => abort.abort(), { once: true });
-      return work(abort.signal, (message) => progress.report({ message }));
-    });
-
   const fail = async (phase: 'plan' | 'run', error: unknown, signal: { cancelled: boolean }): Promise<void> => {
     await ready;
     post({ type: 'error', phase, cancelled: signal.cancelled, message: signal.cancelled ? `${phase === 'plan' ? 'Planning' : 'The run'} was cancelled; nothing was committed.` : errorMessage(error) });
@@ -61,10 +54,10 @@ export function openOptimizePanel(deps: OptimizePanelDeps, location: string, cho
     let aborted: AbortSignal | undefined;
     try {
       const { runOptimize } = await import('../../ops/optimize/runOptimize');
-      const result = await withCancel(`Optimizing ${name}`, (signal, report) => {
+      const result = await withCancellableProgress(`Optimizing ${name}`, (signal, onProgress) => {
         aborted = signal;
-        return runOptimize(location, { ...options, plan: reviewed, signal, onProgress: (done, total, message) => report(`${message} (${done}/${total})`) });
-      });
+        return runOptimize(location, { ...options, plan: reviewed, signal, onProgress });
+      }, closed.signal);
       log.info(`OPTIMIZE ${location}: version ${result.version ?? 'none'}, ${result.filesRemoved} files -> ${result.filesAdded} in ${result.durationMs.toFixed(0)} ms`);
       post({ type: 'result', result });
       if (result.version !== null) deps.onDidOptimize(location);
@@ -77,10 +70,10 @@ export function openOptimizePanel(deps: OptimizePanelDeps, location: string, cho
     let aborted: AbortSignal | undefined;
     try {
       const { planOptimize } = await import('../../ops/optimize/planOptimize');
-      plan = await withCancel(`Planning OPTIMIZE of ${name}`, (signal, report) => {
+      plan = await withCancellableProgress(`Planning OPTIMIZE of ${name}`, (signal, onProgress) => {
         aborted = signal;
-        return planOptimize(location, { ...options, signal, onProgress: (done, total, message) => report(`${message} (${done}/${total})`) });
-      });
+        return planOptimize(location, { ...options, signal, onProgress });
+      }, closed.signal);
       await ready;
       post({ type: 'plan', plan });
     } catch (error) {

@@ -1,15 +1,13 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { formatDataType } from '../../delta/schema';
-import { quickPickStep } from '../commands/quickPickStep';
+import { multiPickStep, quickPickStep } from '../commands/quickPickStep';
 
 /** What the user chose for an OPTIMIZE: Z-order columns (none = plain compaction) and a partition filter. */
 export interface OptimizeChoice {
   zOrderBy: string[];
   where?: string;
 }
-
-interface ColumnChoice extends vscode.QuickPickItem { column: string }
 
 /**
  * The OPTIMIZE wizard: compact or Z-order, then (Z-order) the columns, then an optional partition
@@ -28,7 +26,9 @@ export async function pickOptimizeOptions(location: string): Promise<OptimizeCho
   if (!mode) return undefined;
   let zOrderBy: string[] = [];
   if (mode === 'zOrder') {
-    const picked = await pickColumns(title, candidates.map((f) => ({ label: f.name, description: formatDataType(f.type), column: f.name })));
+    const picked = await multiPickStep(title, 2, 3, 'Z-order by (pick one or more columns, most filtered first)',
+      candidates.map((f) => ({ label: f.name, description: formatDataType(f.type), value: f.name })), () => false,
+      'Pick at least one column (Space to select), then press Enter');
     if (!picked) return undefined;
     zOrderBy = picked;
   }
@@ -42,30 +42,4 @@ export async function pickOptimizeOptions(location: string): Promise<OptimizeCho
   });
   if (where === undefined) return undefined;
   return where.trim() === '' ? { zOrderBy } : { zOrderBy, where: where.trim() };
-}
-
-function pickColumns(title: string, items: ColumnChoice[]): Promise<string[] | undefined> {
-  const pick = vscode.window.createQuickPick<ColumnChoice>();
-  pick.title = title;
-  pick.step = 2;
-  pick.totalSteps = 3;
-  pick.placeholder = 'Z-order by (pick one or more columns, most filtered first)';
-  pick.canSelectMany = true;
-  pick.items = items;
-  pick.ignoreFocusOut = true;
-  return new Promise((resolvePick) => {
-    pick.onDidAccept(() => {
-      if (pick.selectedItems.length === 0) {
-        pick.placeholder = 'Pick at least one column (Space to select), then press Enter';
-        return;
-      }
-      resolvePick(pick.selectedItems.map((item) => item.column));
-      pick.hide();
-    });
-    pick.onDidHide(() => {
-      resolvePick(undefined);
-      pick.dispose();
-    });
-    pick.show();
-  });
 }
