@@ -23,10 +23,15 @@ if (files.length === 0) {
   console.error(`no test files in ${suites.join(', ')}`);
   process.exit(1);
 }
+// A hung test must not hang CI: node's runner fails a test file that runs longer than this (ending
+// its process with SIGTERM) and counts it in the summary. Generous: the slowest files take a few
+// minutes on a loaded CI machine. It bounds the whole file, so a test's own `timeout` cannot extend it.
+const FILE_TIMEOUT_MS = 15 * 60_000;
 const args = [
   '--import', 'tsx',
   '--test',
   '--test-concurrency=2',
+  `--test-timeout=${FILE_TIMEOUT_MS}`,
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=./scripts/summary-reporter.mjs', '--test-reporter-destination=stdout',
   ...files,
