@@ -19,8 +19,8 @@ export const commandTests: HostTest[] = [
       const listener = api.tablesTree.onDidChangeTreeData((node) => fired.push(node));
       try {
         await vscode.commands.executeCommand('lakehouse.tables.refresh');
-        await eventually('a tree change event', () => (fired.length > 0 ? true : undefined));
-        assert.deepEqual(fired, [undefined]);
+        // The whole view is `undefined`; a table's own change (its log watcher) may come too, at any time.
+        await eventually('a change event for the whole tree', () => (fired.includes(undefined) ? true : undefined));
         const sales = await api.tablesTree.getTreeItem(await demoTable(api, 'sales'));
         assert.match(descriptionOf(sales), /^v15 · /);
       } finally {

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 
 /** One in-host test: runs inside the extension host with the real `vscode` API. */
 export interface HostTest {
@@ -36,7 +36,9 @@ export async function runHostTests(tests: readonly HostTest[], resultFile: strin
     }
   }
   const report: HostTestReport = { results };
-  writeFileSync(resultFile, JSON.stringify(report, null, 2));
+  // Written aside and renamed: the runner polls for the file and must never read half of it.
+  writeFileSync(`${resultFile}.partial`, JSON.stringify(report, null, 2));
+  renameSync(`${resultFile}.partial`, resultFile);
   const failed = results.filter((result) => !result.ok);
   if (failed.length > 0) throw new Error(`${failed.length} of ${results.length} host tests failed: ${failed.map((f) => f.name).join(', ')}`);
 }
@@ -47,8 +49,11 @@ export function isHostTestReport(value: unknown): value is HostTestReport {
       && 'name' in result && typeof result.name === 'string' && 'ok' in result && typeof result.ok === 'boolean');
 }
 
-/** Polls `check` until it returns a value (not undefined) or `timeoutMs` passes; for UI state that settles. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
+/**
+ * Polls `check` until it returns a value (not undefined) or `timeoutMs` passes; for UI state that
+ * settles. The default allows for CI, where the extension host shares two cores with another suite.
+ */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
