@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { gridRows } from './harness/previewGrid';
+import { expectText } from './harness/expectText';
+import { gridRows, waitForDrawnRow } from './harness/previewGrid';
 import { pickQuickItem } from './harness/quickInput';
 import { activeWebview, openLakehouseSidebar, runCommand, screenshot } from './harness/workbench';
 import { workbenchForFile } from './harness/workbenchForFile';
@@ -19,14 +20,14 @@ test('Compare Versions by key counts the rows the UPDATE changed and diffs the m
   await pickQuickItem(page, 'id');
 
   // customers v1 = v0 after UPDATE ... SET str = 'N/A' WHERE id < 50: 50 changed, none added or removed.
-  await page.locator('.tab', { hasText: 'customers: schema & metadata v0 ↔ v1' }).waitFor({ timeout: 30_000 });
-  await page.locator('.tab', { hasText: 'Diff: customers v0 ↔ v1' }).waitFor({ timeout: 30_000 });
+  await page.locator('.tab', { hasText: 'customers: schema & metadata v0 ↔ v1' }).waitFor();
+  await page.locator('.tab', { hasText: 'Diff: customers v0 ↔ v1' }).waitFor();
   const frame = activeWebview(page);
-  await frame.locator('.counts button').first().waitFor({ timeout: 30_000 });
-  const counts = await frame.locator('.counts button').allInnerTexts();
-  assert.deepEqual(counts, ['Added: 0', 'Removed: 0', 'Changed: 50']);
-  assert.match(await frame.locator('.status').innerText(), /version 0 → 1 · by key \(id\) · 50 unchanged/);
-  await frame.locator('.rows .row').first().waitFor({ timeout: 30_000 });
+  await expectText(frame.locator('.status'), /version 0 → 1 · by key \(id\) · 50 unchanged/);
+  await expectText(() => frame.locator('.counts button').allInnerTexts().then((counts) => counts.join(' | ')),
+    'Added: 0 | Removed: 0 | Changed: 50');
+  // The counts come first; the grid draws the changed rows (the first kind with rows) a frame later.
+  await waitForDrawnRow(frame, () => true);
   const rows = await gridRows(frame);
   assert.ok(rows.length > 0);
   for (const [id, str] of rows) {
@@ -42,8 +43,9 @@ test('Compare Versions by key counts the rows the UPDATE changed and diffs the m
   await pickQuickItem(page, 'v1');
   await pickQuickItem(page, '(whole rows)');
   const wholeRow = activeWebview(page);
-  await wholeRow.locator('.status', { hasText: 'by whole row' }).waitFor({ timeout: 30_000 });
-  assert.deepEqual(await wholeRow.locator('.counts button').allInnerTexts(), ['Added: 50', 'Removed: 50', 'Changed: 0']);
+  await wholeRow.locator('.status', { hasText: 'by whole row' }).waitFor();
+  await expectText(() => wholeRow.locator('.counts button').allInnerTexts().then((counts) => counts.join(' | ')),
+    'Added: 50 | Removed: 50 | Changed: 0');
   await screenshot(page, 'compare-versions-whole-rows');
 });
 
@@ -53,8 +55,8 @@ test('the schema and metadata diff opens as a text diff of lakehouse: documents'
   const { page } = session;
   await page.locator('.tab', { hasText: 'customers: schema & metadata v0 ↔ v1' }).first().click();
   const editor = page.locator('.monaco-diff-editor').first();
-  await editor.waitFor({ timeout: 30_000 });
-  await editor.locator('.view-line', { hasText: '# Version 1' }).first().waitFor({ timeout: 30_000 });
+  await editor.waitFor();
+  await editor.locator('.view-line', { hasText: '# Version 1' }).first().waitFor();
   await editor.locator('.view-line', { hasText: 'id: integer' }).first().waitFor();
   await screenshot(page, 'compare-versions-metadata');
 });

@@ -6,10 +6,11 @@ import type { Locator, Page } from 'playwright-core';
 import { formatLsn } from '../../src/connectors/postgres/lsn';
 import { DeltaTable } from '../../src/delta/table';
 import { MISSING_POSTGRES, PASSWORD, PASSWORD_USER, startPostgresCluster, type PostgresCluster } from '../helpers/postgresCluster';
-import { extensionLog } from './harness/extensionLog';
-import { gridRows } from './harness/previewGrid';
-import { pickQuickItem } from './harness/quickInput';
-import { activeWebview, openLakehouseSidebar, runCommand, screenshot, treeRow } from './harness/workbench';
+import { expectText } from './harness/expectText';
+import { gridRows, waitForDrawnRow } from './harness/previewGrid';
+import { fillQuickInput, pickQuickItem, submitQuickInput } from './harness/quickInput';
+import { activeWebview, openLakehouseSidebar, runCommand, screenshot, setTreeRowExpanded, treeRow } from './harness/workbench';
+import { UI_TIMEOUT } from './harness/uiTimeout';
 import { workbenchForFile } from './harness/workbenchForFile';
 
 const workbench = workbenchForFile();
@@ -39,12 +40,6 @@ test('Add a PostgreSQL connection (a wrong password is caught first), browse to 
   if (!session) return t.skip(workbench.skipped);
   if (!cluster) return t.skip(MISSING_POSTGRES);
   const { page, workspace } = session;
-  let passed = false;
-  t.after(async () => {
-    if (passed) return;
-    await screenshot(page, 'connections-failure');
-    console.log(`# extension log:\n${extensionLog(session.server.userDataDir).split('\n').slice(-30).join('\n')}`);
-  });
 
   await openLakehouseSidebar(page);
   await runCommand(page, 'Lakehouse: Add PostgreSQL Connection…');
@@ -53,32 +48,31 @@ test('Add a PostgreSQL connection (a wrong password is caught first), browse to 
   await answerStep(page, title, 2, String(cluster.port));
   await answerStep(page, title, 3, 'postgres');
   await waitForStep(page, title, 4);
-  assert.equal(await page.locator('.quick-input-widget input').getAttribute('type'), 'text');
+  await inputOfType(page, 'text');
   await answerStep(page, title, 4, PASSWORD_USER);
   await waitForStep(page, title, 5);
-  assert.equal(await page.locator('.quick-input-widget input').getAttribute('type'), 'password');
+  await inputOfType(page, 'password');
   await answerStep(page, title, 5, 'hunter2-wrong');
   await answerStep(page, title, 6, 'testdb');
 
   const failure = page.locator('.monaco-dialog-box', { hasText: 'Connection test failed' });
-  await failure.waitFor({ timeout: 30_000 });
-  assert.equal(await failure.locator('.dialog-message-detail').innerText(),
+  await failure.waitFor();
+  await expectText(failure.locator('.dialog-message-detail'),
     `The password for user "${PASSWORD_USER}" was rejected by 127.0.0.1:${cluster.port}. Enter the right password.`);
   await screenshot(page, 'connections-bad-password');
   await failure.locator('.monaco-button', { hasText: 'Edit Connection…' }).click();
   // The answers are kept: Enter through them and fix only the password.
   for (const step of [1, 2, 3, 4]) await answerStep(page, title, step);
   await waitForStep(page, title, 5);
-  assert.equal(await page.locator('.quick-input-widget input').getAttribute('type'), 'password');
+  await inputOfType(page, 'password');
   await answerStep(page, title, 5, PASSWORD);
   await answerStep(page, title, 6);
 
   const connections = page.locator('.monaco-list[aria-label="Connections"]');
-  await treeRow(connections, 'testdb').waitFor({ timeout: 30_000 });
-  await treeRow(connections, 'testdb').click();
-  await treeRow(connections, 'public').click();
+  await setTreeRowExpanded(connections, 'testdb', true);
+  await setTreeRowExpanded(connections, 'public', true);
   const orders = treeRow(connections, 'orders');
-  await orders.locator('.label-description', { hasText: '~5 rows · PK id' }).waitFor({ timeout: 30_000 });
+  await expectText(orders.locator('.label-description'), '~5 rows · PK id');
   await screenshot(page, 'connections-tree');
 
   // The password went to SecretStorage, not to the settings.
@@ -91,23 +85,20 @@ test('Add a PostgreSQL connection (a wrong password is caught first), browse to 
   await answerStep(page, ingest, 1, 'bronze/orders');
   await waitForStep(page, ingest, 2);
   await pickQuickItem(page, 'snapshot');
-  await waitForStep(page, ingest, 3);
-  await page.keyboard.press('Enter');
+  await answerStep(page, ingest, 3);
   await answerStep(page, ingest, 4, 'orders-snapshot');
 
   const tables = await openLakehouseSidebar(page);
-  await treeRow(tables, 'bronze/orders').locator('.label-description', { hasText: /^v0 · / }).waitFor({ timeout: 60_000 });
+  await expectText(treeRow(tables, 'bronze/orders').locator('.label-description'), /^v0 · /, 2 * UI_TIMEOUT);
   const pipeline: unknown = JSON.parse(readFileSync(join(workspace, '.lakehouse', 'pipelines', 'orders-snapshot.json'), 'utf8'));
   assert.deepEqual(pipeline, {
     source: 'postgres', url: `postgresql://${PASSWORD_USER}@127.0.0.1:${cluster.port}/postgres`, table: 'public.orders', to: 'bronze/orders', mode: 'snapshot',
   });
 
   await runCommand(page, 'Lakehouse: Preview Data');
-  await page.locator('.quick-input-widget input').fill('bronze/orders');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'orders' }).first().waitFor();
-  await page.keyboard.press('Enter');
+  await pickQuickItem(page, 'bronze/orders');
   const frame = activeWebview(page);
-  await frame.locator('.rows .row').first().waitFor({ timeout: 30_000 });
+  await waitForDrawnRow(frame, () => true);
   const rows = (await gridRows(frame)).sort((a, b) => Number(a[0]) - Number(b[0]));
   assert.deepEqual(rows, ORDERS.map(([id, customer, amount]) => [String(id), customer, amount]));
   await screenshot(page, 'connections-ingested-preview');
@@ -116,13 +107,10 @@ test('Add a PostgreSQL connection (a wrong password is caught first), browse to 
   const pipelines = await expandView(page, 'Pipelines');
   await treeRow(pipelines, 'orders-snapshot').click();
   const panel = activeWebview(page);
-  const version = panel.locator('tr[data-metric="Table version"] td.mono');
-  await version.waitFor({ timeout: 30_000 });
-  assert.equal(await version.innerText(), '0');
-  assert.match(await panel.locator('tr[data-metric="Last run"] td.mono').innerText(), /^Copied 5 rows as version 0/);
-  assert.equal(await panel.locator('tr[data-metric="Last error"] td.mono').innerText(), 'none');
+  await expectText(panel.locator('tr[data-metric="Table version"] td.mono'), '0');
+  await expectText(panel.locator('tr[data-metric="Last run"] td.mono'), /^Copied 5 rows as version 0/);
+  await expectText(panel.locator('tr[data-metric="Last error"] td.mono'), 'none');
   await screenshot(page, 'connections-pipeline-status');
-  passed = true;
 });
 
 test('cdc from the status panel: Start follows the source, Stop commits what is buffered and releases the slot', async (t) => {
@@ -130,16 +118,10 @@ test('cdc from the status panel: Start follows the source, Stop commits what is 
   if (!session) return t.skip(workbench.skipped);
   if (!cluster) return t.skip(MISSING_POSTGRES);
   const { page, workspace } = session;
-  let passed = false;
-  t.after(async () => {
-    if (passed) return;
-    await screenshot(page, 'connections-cdc-failure');
-    console.log(`# extension log:\n${extensionLog(session.server.userDataDir).split('\n').slice(-30).join('\n')}`);
-  });
   // The connection the first test saved.
   const connections = await expandView(page, 'Connections');
   const events = treeRow(connections, 'events');
-  await events.locator('.label-description', { hasText: 'PK id' }).waitFor({ timeout: 30_000 });
+  await events.locator('.label-description', { hasText: 'PK id' }).waitFor();
   await contextMenu(page, events, 'Ingest into Delta…');
   const ingest = 'Ingest public.events into Delta';
   await answerStep(page, ingest, 1, 'bronze/events');
@@ -147,27 +129,27 @@ test('cdc from the status panel: Start follows the source, Stop commits what is 
   await pickQuickItem(page, 'cdc');
   await answerStep(page, ingest, 3, 'events-cdc');
   const tables = await openLakehouseSidebar(page);
-  await treeRow(tables, 'bronze/events').locator('.label-description', { hasText: /^v0 · / }).waitFor({ timeout: 60_000 });
+  await expectText(treeRow(tables, 'bronze/events').locator('.label-description'), /^v0 · /, 2 * UI_TIMEOUT);
   const target = join(workspace, 'bronze', 'events');
   const definition = JSON.parse(readFileSync(join(workspace, '.lakehouse', 'pipelines', 'events-cdc.json'), 'utf8')) as { slot: string };
 
   await treeRow(await expandView(page, 'Pipelines'), 'events-cdc').click();
   const panel = activeWebview(page);
   const metric = (name: string): Locator => panel.locator(`tr[data-metric="${name}"] td.mono`);
-  await metric('Last LSN').filter({ hasText: `(slot ${definition.slot})` }).waitFor({ timeout: 30_000 });
+  await metric('Last LSN').filter({ hasText: `(slot ${definition.slot})` }).waitFor();
   await panel.locator('button', { hasText: 'Start' }).click();
-  await metric('State').filter({ hasText: 'Following the source' }).waitFor({ timeout: 30_000 });
+  await metric('State').filter({ hasText: 'Following the source' }).waitFor();
 
   const admin = await cluster.client();
   await admin.query("INSERT INTO public.events VALUES (4, 'four'), (5, 'five')");
   await admin.query("UPDATE public.events SET note = 'TWO' WHERE id = 2");
   await admin.query('DELETE FROM public.events WHERE id = 1');
-  await metric('Lag').filter({ hasText: / ms$/ }).waitFor({ timeout: 60_000 });
+  await metric('Lag').filter({ hasText: / ms$/ }).waitFor({ timeout: 2 * UI_TIMEOUT });
   await screenshot(page, 'connections-cdc-following');
   await panel.locator('button', { hasText: 'Stop' }).click();
-  await metric('State').filter({ hasText: 'Idle' }).waitFor({ timeout: 60_000 });
-  assert.match(await metric('Last run').innerText(), /^\d+ changes in \d+ commits; up to date with LSN [0-9A-F]+\/[0-9A-F]+ \(slot /);
-  assert.equal(await metric('Last error').innerText(), 'none');
+  await metric('State').filter({ hasText: 'Idle' }).waitFor({ timeout: 2 * UI_TIMEOUT });
+  await expectText(metric('Last run'), /^\d+ changes in \d+ commits; up to date with LSN [0-9A-F]+\/[0-9A-F]+ \(slot /);
+  await expectText(metric('Last error'), 'none');
   await screenshot(page, 'connections-cdc-stopped');
 
   // The table equals the source; the LSN it records is the one the panel shows; the slot is released.
@@ -179,31 +161,39 @@ test('cdc from the status panel: Start follows the source, Stop commits what is 
   assert.deepEqual(source, ['2=TWO', '3=three', '4=four', '5=five']);
   const lsn = snapshot.txnVersion(definition.slot);
   assert.ok(lsn !== undefined);
-  assert.equal(await metric('Last LSN').innerText(), `${formatLsn(lsn)} (slot ${definition.slot})`);
+  await expectText(metric('Last LSN'), `${formatLsn(lsn)} (slot ${definition.slot})`);
   const slot = await admin.query<{ active: boolean }>('SELECT active FROM pg_replication_slots WHERE slot_name = $1', [definition.slot]);
   assert.deepEqual(slot.rows, [{ active: false }]);
-  passed = true;
 });
 
 /** A view of the Lakehouse container, expanded (Connections and Pipelines start collapsed under Tables). */
 async function expandView(page: Page, name: string): Promise<Locator> {
   const header = page.locator('.pane-header', { hasText: name });
-  await header.waitFor({ timeout: 30_000 });
+  await header.waitFor();
   if (await header.getAttribute('aria-expanded') !== 'true') await header.click();
   const list = page.locator(`.monaco-list[aria-label="${name}"]`);
-  await list.waitFor({ timeout: 30_000 });
+  await list.waitFor();
   return list;
 }
 
 async function waitForStep(page: Page, title: string, step: number): Promise<void> {
-  await page.locator('.quick-input-widget .quick-input-title', { hasText: `${title}` }).filter({ hasText: `(${step}/` }).waitFor({ timeout: 30_000 });
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).filter({ hasText: `(${step}/` }).waitFor();
 }
 
-/** Answers one step of a multi-step input once it shows; without a value the proposed one is accepted. */
+/** The step's input box once it is of this type (a password step masks what is typed). */
+async function inputOfType(page: Page, type: 'text' | 'password'): Promise<void> {
+  await page.locator(`.quick-input-widget input[type="${type}"]`).waitFor();
+}
+
+/**
+ * Answers one step of a multi-step input once it shows, then waits for the wizard to leave it; without a
+ * value the proposed one is accepted. Our value is checked to be in the box before Enter, so a value the
+ * extension sets as the step opens cannot replace it unseen.
+ */
 async function answerStep(page: Page, title: string, step: number, value?: string): Promise<void> {
   await waitForStep(page, title, step);
-  if (value !== undefined) await page.locator('.quick-input-widget input').fill(value);
-  await page.keyboard.press('Enter');
+  if (value !== undefined) await fillQuickInput(page, value);
+  await submitQuickInput(page);
 }
 
 /** Right-clicks a tree row and runs a context menu entry (hover then Enter, as Monaco menus act on key-up). */

@@ -2,43 +2,33 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { DeltaTable } from '../../src/delta/table';
 import type { OptimizePlan } from '../../src/ops/optimize/optimizePlan';
 import { planOptimize } from '../../src/ops/optimize/planOptimize';
 import { writeSmallFiles } from '../unit/optimize/optimizeTables';
-import { e2eToolsOrSkip } from './harness/e2eGate';
-import { pickQuickItem } from './harness/quickInput';
+import { expectText } from './harness/expectText';
+import { pickQuickItem, quickItem, submitQuickInput } from './harness/quickInput';
 import { activeWebview, openLakehouseSidebar, screenshot, treeRow } from './harness/workbench';
-import { openWorkbenchSession, type WorkbenchSession } from './harness/workbenchSession';
+import { workbenchForFile } from './harness/workbenchForFile';
+import { UI_TIMEOUT } from './harness/uiTimeout';
 
-let session: WorkbenchSession | undefined;
-let skipped = 'not started';
 const scratch = mkdtempSync(join(tmpdir(), 'lakehouse-e2e-optimize-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
 const TABLE = 'smallfiles';
-let passed = false;
 
-before(async () => {
-  const tools = e2eToolsOrSkip();
-  if ('skip' in tools) {
-    skipped = tools.skip;
-    return;
-  }
+const workbench = workbenchForFile(async () => {
   // 40 small files in two partitions; a 24 KiB target makes the Z-order write several files per partition.
   const built = join(scratch, TABLE);
   await writeSmallFiles(built, 40, 500, { partitioned: true, parts: ['a', 'b'], properties: { 'delta.targetFileSize': '24kb' } });
-  session = await openWorkbenchSession(tools, { prepare: (workspace) => cpSync(built, join(workspace, TABLE), { recursive: true }) });
-});
-after(async () => {
-  await session?.close();
-  rmSync(scratch, { recursive: true, force: true });
+  return { prepare: (workspace) => cpSync(built, join(workspace, TABLE), { recursive: true }) };
 });
 
 test('OPTIMIZE ZORDER BY from the tree: the panel shows the plan planOptimize makes, Run shows the measured result', async (t) => {
-  if (!session) return t.skip(skipped);
+  const session = workbench.session;
+  if (!session) return t.skip(workbench.skipped);
   const { page, workspace } = session;
-  t.after(async () => { if (!passed) await screenshot(page, 'optimize-failure'); });
   const location = join(workspace, TABLE);
   // Planning writes nothing and is deterministic (seeded sample): the panel must show these numbers.
   const expected = await planOptimize(location, { zOrderBy: ['x', 'y'] });
@@ -46,7 +36,7 @@ test('OPTIMIZE ZORDER BY from the tree: the panel shows the plan planOptimize ma
 
   const tree = await openLakehouseSidebar(page);
   const row = treeRow(tree, TABLE);
-  await row.waitFor({ timeout: 30_000 });
+  await row.waitFor();
   await row.click({ button: 'right' });
   // Monaco menus act on key or mouse-up; a hover then Enter is what never races the menu's opening.
   const item = page.locator('.monaco-menu .action-label', { hasText: 'Optimize / Z-Order…' });
@@ -56,10 +46,10 @@ test('OPTIMIZE ZORDER BY from the tree: the panel shows the plan planOptimize ma
   await checkQuickItems(page, ['x', 'y']);
   await page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).click();
   await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Optimize smallfiles (3/3)' }).waitFor();
-  await page.keyboard.press('Enter');
+  await submitQuickInput(page);
 
   const frame = activeWebview(page);
-  await frame.locator('.size-histogram .size-class').first().waitFor({ timeout: 60_000 });
+  await frame.locator('.size-histogram .size-class').first().waitFor({ timeout: 2 * UI_TIMEOUT });
   const classes = await frame.locator('.size-histogram .size-class').evaluateAll((groups) =>
     groups.map((g) => [g.getAttribute('data-label'), Number(g.getAttribute('data-before')), Number(g.getAttribute('data-after'))]));
   // Every size class holding a file before or after is drawn, with the plan's counts.
@@ -79,12 +69,12 @@ test('OPTIMIZE ZORDER BY from the tree: the panel shows the plan planOptimize ma
   await screenshot(page, 'optimize-plan');
 
   await frame.locator('button.run').click();
-  await frame.locator('table.result').waitFor({ timeout: 60_000 });
+  await frame.locator('table.result').waitFor({ timeout: 2 * UI_TIMEOUT });
   const table = await DeltaTable.open(location);
   const snapshot = await table.snapshot();
   assert.equal(snapshot.version, 1);
   assert.equal(snapshot.fileCount, expected.fileCountAfter);
-  assert.match(await frame.locator('.status').innerText(), /^Committed version 1 in /);
+  await expectText(frame.locator('.status'), /^Committed version 1 in /);
   assert.deepEqual(await resultRow(page, 'Files added'), [String(expected.filesToAdd), String(expected.filesToAdd)]);
   assert.deepEqual(await resultRow(page, 'Files removed'), ['40', '40']);
   assert.deepEqual(await resultRow(page, 'Rows written'), ['20000', '20000']);
@@ -95,16 +85,16 @@ test('OPTIMIZE ZORDER BY from the tree: the panel shows the plan planOptimize ma
   assert.deepEqual(await skippingCells(page, 'predicted'), predicted(expected));
   await frame.locator('table.skipping').scrollIntoViewIfNeeded();
   await screenshot(page, 'optimize-result');
-  passed = true;
 });
 
 /** Ticks the rows of the open multi-select quick pick with these labels. */
 async function checkQuickItems(page: Page, labels: readonly string[]): Promise<void> {
   for (const label of labels) {
-    const row = page.locator('.quick-input-list .monaco-list-row')
-      .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
-    await row.waitFor({ timeout: 30_000 });
-    await row.locator('input[type=checkbox], .monaco-checkbox, .quick-input-list-checkbox').first().click();
+    const checkbox = quickItem(page, label).locator('input[type=checkbox], .monaco-checkbox, .quick-input-list-checkbox').first();
+    await checkbox.click();
+    // A click the list swallowed while re-rendering would leave the column out of the plan unseen.
+    await expectText(() => checkbox.evaluate((box) => String(box instanceof HTMLInputElement ? box.checked
+      : box.getAttribute('aria-checked') === 'true' || box.classList.contains('checked'))), 'true');
   }
 }
 

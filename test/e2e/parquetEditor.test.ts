@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { gridRows } from './harness/previewGrid';
+import { gridRows, waitForDrawnRow } from './harness/previewGrid';
+import { acceptQuickItem, quickItem } from './harness/quickInput';
 import { activeWebview, screenshot } from './harness/workbench';
 import { workbenchForFile } from './harness/workbenchForFile';
 
@@ -16,12 +17,13 @@ test('a .parquet file opens in the custom editor with schema, row groups, stats 
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
   await input.fill(file);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor({ timeout: 30_000 });
-  await page.keyboard.press('Enter');
+  // Quick open searches the workspace as typed: accept the row of our file once it is listed.
+  await acceptQuickItem(page, quickItem(page, file));
 
-  await page.locator('.tab', { hasText: file }).waitFor({ timeout: 30_000 });
+  await page.locator('.tab', { hasText: file }).waitFor();
   const frame = activeWebview(page);
-  await frame.locator('.status', { hasText: '2 rows' }).waitFor({ timeout: 30_000 });
+  // The footer's details and the first rows come in one message: the status, tables and grid together.
+  await frame.locator('.status', { hasText: '2 rows' }).waitFor();
   assert.match(await frame.locator('.status').innerText(), /2 rows · 1 row groups/);
   const schema = await frame.locator('table.parquet-schema tbody tr').allInnerTexts();
   assert.ok(schema.some((row) => /^col1\tINT32/.test(row)), schema.join(' | '));
@@ -30,7 +32,7 @@ test('a .parquet file opens in the custom editor with schema, row groups, stats 
   assert.ok(col1, chunks.join(' | '));
   const [, codec, , min, max, nulls] = col1.split('\t');
   assert.deepEqual([codec, min, max, nulls], ['SNAPPY', '31', '41', '0']);
-  await frame.locator('.rows .row').first().waitFor();
+  await waitForDrawnRow(frame, () => true);
   const rows = await gridRows(frame);
   assert.deepEqual(rows.sort(), [['31', 'foo1'], ['41', 'foo1']]);
   await screenshot(page, 'parquet-editor');

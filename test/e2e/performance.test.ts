@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
 import { bigTable, bigTableRow, BIG_TABLE_ROWS } from './harness/bigTable';
-import { activationTimes, extensionLog, loggedNumber } from './harness/extensionLog';
-import { gridRows, gridStatus, scrollGridToEnd, scrollGridToRow, waitForDrawnRow } from './harness/previewGrid';
+import { activationTimes, extensionLog, loggedNumber, waitForLogLine } from './harness/extensionLog';
+import { expectText } from './harness/expectText';
+import { gridRows, scrollGridToEnd, scrollGridToRow, waitForDrawnRow } from './harness/previewGrid';
 import { pickQuickItem } from './harness/quickInput';
 import { activeWebview, openLakehouseSidebar, runCommand, screenshot } from './harness/workbench';
 import { workbenchForFile } from './harness/workbenchForFile';
@@ -35,18 +36,18 @@ test(`performance: activation, first rows of a ${BIG_TABLE_ROWS.toLocaleString('
   await runCommand(page, 'Lakehouse: Preview Data');
   await pickQuickItem(page, 'big');
   const frame = activeWebview(page);
-  await frame.locator('.rows .row').first().waitFor({ timeout: 60_000 });
+  await waitForDrawnRow(frame, () => true, 60_000);
   const first = await gridRows(frame);
   assert.deepEqual(first[0], bigTableRow(0));
   assert.deepEqual(first[5], bigTableRow(5));
 
-  const log = extensionLog(session.server.userDataDir);
+  const log = await waitForLogLine(session.server.userDataDir, /big v0: first \d+ rows in [\d.]+ ms \(CPU /);
   const activation = activationTimes(log);
   const firstRowsMs = loggedNumber(log, /big v0: first \d+ rows in ([\d.]+) ms/);
   const firstRowsCount = loggedNumber(log, /big v0: first (\d+) rows in/);
   const firstRowsCpuMs = loggedNumber(log, /big v0: first \d+ rows in [\d.]+ ms \(CPU ([\d.]+) ms/);
   // The row count comes from the log at once: the status shows all ten million rows before any scrolling.
-  assert.match(await gridStatus(frame), / 10,000,000 rows · /);
+  await expectText(frame.locator('.status'), / 10,000,000 rows · /);
 
   const startHeap = await heapBytes(frame);
   const scrollStarted = Date.now();
@@ -84,10 +85,10 @@ test(`performance: activation, first rows of a ${BIG_TABLE_ROWS.toLocaleString('
   await frame.locator('.grid').focus();
   await frame.locator('.grid').press('Control+Home');
   await waitForDrawnRow(frame, (number) => number === 1);
-  assert.equal(await frame.locator('.rows .row.selected .cell.index').innerText(), '1');
+  await expectText(frame.locator('.rows .row.selected .cell.index'), '1');
   await frame.locator('.grid').press('Control+End');
   await waitForDrawnRow(frame, (number) => number === BIG_TABLE_ROWS);
-  assert.equal(await frame.locator('.rows .row.selected .cell.index').innerText(), String(BIG_TABLE_ROWS));
+  await expectText(frame.locator('.rows .row.selected .cell.index'), String(BIG_TABLE_ROWS));
   await screenshot(page, 'performance-ctrl-end');
 
   const firstPageMs = loggedNumber(extensionLog(session.server.userDataDir), /big v0: first page of \d+ rows in ([\d.]+) ms/);
@@ -95,8 +96,9 @@ test(`performance: activation, first rows of a ${BIG_TABLE_ROWS.toLocaleString('
   console.log(`# perf: webview heap ${mb(startHeap)} MB at first page, ${mb(endHeap)} MB after scrolling ${SCROLL_ROWS.toLocaleString('en-US')} rows in ${scrollSeconds.toFixed(1)} s (${drawnRows} rows drawn)`);
   // CPU time: on a loaded machine the wall time is mostly waiting for a core.
   assert.ok(activation.cpuMs !== undefined && activation.cpuMs < 50, `activation took ${activation.cpuMs} ms of CPU`);
-  // The goal is 300 ms (printed above); under CI's load only a gross regression is asserted.
-  assert.ok(firstRowsMs !== undefined && firstRowsMs < 5000, `first rows took ${firstRowsMs} ms`);
+  // The goal is 300 ms of wall time (printed above). Under CI's load (two suites on two cores) the
+  // wall time is mostly waiting for a core, so only a gross regression of the CPU time is asserted.
+  assert.ok(firstRowsMs !== undefined && firstRowsCpuMs !== undefined && firstRowsCpuMs < 5000, `first rows took ${firstRowsMs} ms, CPU ${firstRowsCpuMs} ms`);
   // 20 pages of 10,000 rows is the cache's bound; 1M rows of cells would be hundreds of MB.
   assert.ok(endHeap < startHeap + 60 * 1024 * 1024, `webview heap grew from ${mb(startHeap)} to ${mb(endHeap)} MB`);
 });

@@ -3,9 +3,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DeltaTable } from '../../src/delta/table';
-import { activationTimes, extensionLog, loggedNumber } from './harness/extensionLog';
-import { gridRows, gridStatus, scrollGridToEnd, waitForDrawnRow } from './harness/previewGrid';
-import { activeWebview, openLakehouseSidebar, runCommand, screenshot, treeRow } from './harness/workbench';
+import { activationTimes, loggedNumber, waitForLogLine } from './harness/extensionLog';
+import { expectText } from './harness/expectText';
+import { gridRows, scrollGridToEnd, waitForDrawnRow } from './harness/previewGrid';
+import { pickQuickItem } from './harness/quickInput';
+import { activeWebview, openLakehouseSidebar, runCommand, screenshot, setTreeRowExpanded, treeRow } from './harness/workbench';
 import { workbenchForFile } from './harness/workbenchForFile';
 
 const PAGE_SIZE = 10;
@@ -30,14 +32,12 @@ test('Preview Data shows real rows at once and loads later pages on scroll', asy
   const { page } = session;
   await openLakehouseSidebar(page);
   await runCommand(page, 'Lakehouse: Preview Data');
-  await page.locator('.quick-input-widget input').fill('customers');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'customers' }).first().waitFor();
-  await page.keyboard.press('Enter');
+  await pickQuickItem(page, 'customers');
 
   const frame = activeWebview(page);
-  await frame.locator('.rows .row').first().waitFor({ timeout: 30_000 });
-  // The log's record counts give the row count at once; the grid asks for the pages the viewport shows.
-  assert.match(await gridStatus(frame), /version 1 · 2 columns · 100 rows · /);
+  // The log's record counts give the row count at once (no scrolling yet); the grid asks for the
+  // pages the viewport shows.
+  await expectText(frame.locator('.status'), /version 1 · 2 columns · 100 rows · /);
   await waitForDrawnRow(frame, () => true);
   const first = await gridRows(frame);
   assert.ok(first.length >= PAGE_SIZE && first.length < 100, `${first.length} rows drawn`);
@@ -50,10 +50,10 @@ test('Preview Data shows real rows at once and loads later pages on scroll', asy
   const ids = last.map(([id]) => Number(id));
   for (const [id, str] of last) assert.equal(str, expectedCustomer(Number(id), 1));
   assert.ok(ids.length > 0 && ids.every((id) => id >= 0 && id < 100));
-  assert.equal(await frame.locator('.rows .row .cell.index').last().innerText(), '100');
+  await expectText(frame.locator('.rows .row .cell.index').last(), '100');
   await screenshot(page, 'preview-last-page');
 
-  const log = extensionLog(session.server.userDataDir);
+  const log = await waitForLogLine(session.server.userDataDir, /Lakehouse activated in [\d.]+ ms \(CPU /);
   const activation = activationTimes(log);
   const firstRowsMs = loggedNumber(log, /first \d+ rows in ([\d.]+) ms/);
   console.log(`# perf: activation ${activation.wallMs} ms, CPU ${activation.cpuMs} ms (own code), open preview -> first rows ${firstRowsMs} ms (100-row table)`);
@@ -66,13 +66,15 @@ test('opening a version from History previews the table as it was (time travel)'
   if (!session) return t.skip(workbench.skipped);
   const { page } = session;
   const tree = await openLakehouseSidebar(page);
-  await treeRow(tree, 'customers').click();
-  await treeRow(tree, 'History').click();
+  await setTreeRowExpanded(tree, 'customers', true);
+  await setTreeRowExpanded(tree, 'History', true);
   await treeRow(tree, 'v0 WRITE').click();
 
-  await page.locator('.tab', { hasText: 'Preview: customers @ v0' }).waitFor({ timeout: 30_000 });
+  await page.locator('.tab', { hasText: 'Preview: customers @ v0' }).waitFor();
   const frame = activeWebview(page);
-  await frame.locator('.status', { hasText: 'version 0' }).waitFor({ timeout: 30_000 });
+  await frame.locator('.status', { hasText: 'version 0' }).waitFor();
+  // The status comes with the first page; the grid draws it (and asks for more) a frame later.
+  await waitForDrawnRow(frame, () => true);
   const rows = await gridRows(frame);
   assert.ok(rows.length >= PAGE_SIZE, `${rows.length} rows drawn`);
   for (const [id, str] of rows) assert.equal(str, expectedCustomer(Number(id), 0));
@@ -89,26 +91,21 @@ test('a broken table shows the engine\'s error in the tree and when previewed', 
     (error: unknown) => (error instanceof Error ? error.message : String(error)),
   );
   const tree = await openLakehouseSidebar(page);
-  const broken = treeRow(tree, 'broken');
-  await broken.waitFor({ timeout: 30_000 });
-  assert.equal((await broken.locator('.label-description').innerText()).trim(), 'cannot open');
-  await broken.click();
-  await treeRow(tree, expected).waitFor({ timeout: 30_000 });
+  await expectText(treeRow(tree, 'broken').locator('.label-description'), 'cannot open');
+  await setTreeRowExpanded(tree, 'broken', true);
+  await treeRow(tree, expected).waitFor();
 
   await runCommand(page, 'Lakehouse: Preview Data');
-  await page.locator('.quick-input-widget input').fill('broken');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'broken' }).first().waitFor();
-  await page.keyboard.press('Enter');
+  await pickQuickItem(page, 'broken');
   const frame = activeWebview(page);
-  await frame.locator('.error[role="alert"]', { hasText: expected }).waitFor({ timeout: 30_000 });
+  await frame.locator('.error[role="alert"]', { hasText: expected }).waitFor();
   // The notification may arrive while the new tab has focus, which keeps it out of a toast: look
   // in the notification center, where it is in any case.
   await page.locator('.notifications-toasts .notification-toast, .statusbar-item[id*="notification"] .codicon-bell-dot')
-    .first().waitFor({ timeout: 30_000 });
+    .first().waitFor();
   await runCommand(page, 'Notifications: Show Notifications');
   const notification = page.locator('.notifications-center .monaco-list-row', { hasText: expected });
-  await notification.waitFor({ timeout: 30_000 });
-  assert.match(await notification.innerText(), /Cannot preview .*broken/);
+  await expectText(notification, /Cannot preview .*broken/);
   await notification.locator('a.monaco-button', { hasText: 'Show Log' }).waitFor();
   await screenshot(page, 'preview-broken-table');
 });

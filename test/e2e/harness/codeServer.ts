@@ -26,6 +26,10 @@ const QUIET_SETTINGS = {
   'update.mode': 'none',
 };
 
+/** code-server process groups of this test process not stopped yet. */
+const running = new Set<ChildProcess>();
+let exitHooked = false;
+
 async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
@@ -82,6 +86,7 @@ export async function startCodeServer(
   // Its own process group: the extension host and watchers it forks are stopped with it, so none
   // is still writing into the temp home when it is removed.
   const child = spawn(join(tools.nodeBin, 'node'), args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  stopWithThisProcess(child);
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
@@ -103,7 +108,8 @@ export async function startCodeServer(
 }
 
 async function waitForHealth(port: number, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  // Minutes, not seconds: on a loaded CI machine code-server's start competes with the other suite.
+  const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode}:\n${output()}`);
     try {
@@ -115,7 +121,7 @@ async function waitForHealth(port: number, child: ChildProcess, output: () => st
     await new Promise((resolveWait) => setTimeout(resolveWait, 200));
   }
   signalGroup(child, 'SIGKILL');
-  throw new Error(`code-server did not answer on port ${port} within 60 s:\n${output()}`);
+  throw new Error(`code-server did not answer on port ${port} within 120 s:\n${output()}`);
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
@@ -128,6 +134,22 @@ async function stopChild(child: ChildProcess): Promise<void> {
   }
   // Children that outlived code-server's own process.
   signalGroup(child, 'SIGKILL');
+  running.delete(child);
+}
+
+/**
+ * Stops code-server's process group when this test process ends without closing its session: the
+ * test runner ends a file that outlived its timeout with SIGTERM, and a detached group would outlive it.
+ */
+function stopWithThisProcess(child: ChildProcess): void {
+  if (!exitHooked) {
+    exitHooked = true;
+    process.once('exit', () => {
+      for (const server of running) signalGroup(server, 'SIGKILL');
+    });
+    process.once('SIGTERM', () => process.exit(143));
+  }
+  running.add(child);
 }
 
 /** Signals the process group code-server leads (started `detached`); gone already is fine. */

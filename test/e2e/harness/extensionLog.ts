@@ -22,3 +22,17 @@ export function activationTimes(log: string): { wallMs: number | undefined; cpuM
     cpuMs: loggedNumber(log, /Lakehouse activated in [\d.]+ ms \(CPU ([\d.]+) ms\)/),
   };
 }
+
+/**
+ * The extension log once a line matches `pattern`: VS Code writes a log channel to its file in
+ * batches, so a line logged just before the UI showed its effect may not be in the file yet.
+ */
+export async function waitForLogLine(userDataDir: string, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const log = extensionLog(userDataDir);
+    if (pattern.test(log)) return log;
+    if (Date.now() > deadline) throw new Error(`no line matching ${String(pattern)} in the extension log within ${timeoutMs} ms; it ends:\n${log.split('\n').slice(-20).join('\n')}`);
+    await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+  }
+}

@@ -6,10 +6,6 @@ export async function gridRows(frame: FrameLocator): Promise<string[][]> {
     Array.from(row.querySelectorAll('.cell')).slice(1).map((cell) => cell.textContent ?? '')));
 }
 
-export async function gridStatus(frame: FrameLocator): Promise<string> {
-  return frame.locator('.status').innerText();
-}
-
 /** Scrolls the grid to its end, as a user dragging the scrollbar down would. */
 export async function scrollGridToEnd(frame: FrameLocator): Promise<void> {
   await frame.locator('.viewport').evaluate((viewport) => { viewport.scrollTop = viewport.scrollHeight; });

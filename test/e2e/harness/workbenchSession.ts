@@ -6,6 +6,7 @@ import { createDemoLakehouse, type DemoTableName } from '../../../scripts/demo-l
 import { launchBrowser } from './browser';
 import { startCodeServer, type CodeServer } from './codeServer';
 import type { E2eTools } from './e2eEnvironment';
+import { UI_TIMEOUT } from './uiTimeout';
 import { openWorkbench } from './workbench';
 
 /** VS Code (code-server) on a fresh demo lakehouse with our extension loaded, in a browser page. */
@@ -43,10 +44,13 @@ export async function openWorkbenchSession(tools: E2eTools, options: SessionOpti
   try {
     browser = await launchBrowser(tools);
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // Waits and actions given no timeout of their own (Playwright's default is 30 s).
+    page.setDefaultTimeout(UI_TIMEOUT);
     await openWorkbench(page, server.url);
     return { page, workspace, tables, server, close };
   } catch (error) {
+    const output = server.log().split('\n').slice(-20).join('\n');
     await close();
-    throw error;
+    throw new Error(`the workbench did not open: ${error instanceof Error ? error.message : String(error)}\ncode-server output, last lines:\n${output}`, { cause: error });
   }
 }
