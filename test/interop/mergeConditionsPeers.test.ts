@@ -9,6 +9,7 @@ import { updateRows } from '../../src/delta/write/updateRows';
 import { writeTable } from '../../src/delta/write/writeTable';
 import { encodeParquet } from '../../src/parquet/writeParquet';
 import { requirePeerPython, runPeerScript } from '../helpers/peers';
+import { runCliJson } from '../helpers/runCliCaptured';
 
 function batch(names: string[], columns: Data[]): RecordBatch {
   const fields = columns.map((c, i) => new Field(names[i]!, c.type, true));
@@ -27,7 +28,7 @@ function cents(values: number[]): Data {
   return new Data(new Decimal(2, 10, 128), 0, values.length, 0, [undefined, words, undefined]);
 }
 
-test('MERGE with clause conditions and UPDATE with expressions give the rows delta-rs gives on a copy', async (t) => {
+test('MERGE with clause conditions (and from the CLI: repeated clauses, INSERT column lists) and UPDATE with expressions give the rows delta-rs gives on a copy', async (t) => {
   const python = requirePeerPython(t);
   if (!python) return;
   const root = await mkdtemp(join(tmpdir(), 'lakehouse-merge-peers-'));
@@ -52,16 +53,36 @@ test('MERGE with clause conditions and UPDATE with expressions give the rows del
       notMatchedBySource: [{ action: 'delete', condition: 't.qty > 55' }],
     });
     await updateRows(ours, { qty: 'qty * 2 + 1', name: 'lower(name)', price: 'price + 0.005' }, { where: 'id <= 4' });
+    // From the CLI: several clauses of each kind, first matching wins; inserts with column lists.
+    const moves = [batch(['id', 'qty', 'op'], [longs([1, 2, 4, 9, 10, 11]), ints([5, 100, 0, 900, 10, -1]), texts(['U', 'U', 'D', 'I', 'I', 'I'])])];
+    const movesFile = join(root, 'moves.parquet');
+    await writeFile(movesFile, encodeParquet(moves));
+    const cli = await runCliJson<Record<string, number>>(['merge', ours, '--source', movesFile, '--key', 'id',
+      '--when-matched-delete', "s.op = 'D'",
+      '--when-matched-update', 's.qty >= 100', '--set', "qty = s.qty, name = 'big'",
+      '--when-matched-update', 'TRUE', '--set', 'qty = t.qty + s.qty',
+      '--when-not-matched-insert', 's.qty >= 100', '--values', "id = s.id, qty = s.qty * 2, name = 'bulk'",
+      '--when-not-matched-insert', 's.qty > 0', '--values', 'id = s.id, qty = s.qty',
+      '--when-not-matched-by-source-update', 't.qty > 60', '--set', 'qty = t.qty - 1',
+      '--when-not-matched-by-source-delete', 't.qty = 50']);
 
-    const report = JSON.parse(await runPeerScript(python, 'merge_conditions_deltars.py', [theirs, sourceFile, ours])) as {
-      theirs: string[]; ours: string[]; metrics: Record<string, number>;
+    const report = JSON.parse(await runPeerScript(python, 'checks/merge_conditions_deltars.py', [theirs, sourceFile, movesFile, ours])) as {
+      theirs: string[]; ours: string[]; metrics: Record<string, number>; cliMetrics: Record<string, number>;
     };
-    assert.deepEqual([merged.rowsInserted, merged.rowsUpdated, merged.rowsDeleted], [
-      report.metrics.num_target_rows_inserted, report.metrics.num_target_rows_updated, report.metrics.num_target_rows_deleted,
-    ]);
-    assert.equal(report.ours.length, 5, report.ours.join('\n'));
-    // Rounding half up to the column's scale shows: 19.99 * 1.1 = 21.989 -> 21.99, + 0.005 -> 22.00.
-    assert.equal(report.ours[1], '{"id":2,"name":"b","qty":51,"price":"22.00"}');
+    const counts = (metrics: Record<string, number>): number[] =>
+      [metrics.num_target_rows_inserted, metrics.num_target_rows_updated, metrics.num_target_rows_deleted].map(Number);
+    assert.deepEqual([merged.rowsInserted, merged.rowsUpdated, merged.rowsDeleted], counts(report.metrics));
+    assert.deepEqual([cli.rowsInserted, cli.rowsUpdated, cli.rowsDeleted], [2, 3, 2]);
+    assert.deepEqual([cli.rowsInserted, cli.rowsUpdated, cli.rowsDeleted], counts(report.cliMetrics));
+    // Rounding half up to the column's scale shows: 19.99 * 1.1 = 21.989 -> 21.99, + 0.005 -> 22.00;
+    // then the first matching update (s.qty >= 100) sets id 2, the unconditional one id 1.
+    assert.deepEqual(report.ours, [
+      '{"id":1,"name":"a","qty":26,"price":"1.01"}',
+      '{"id":10,"name":null,"qty":10,"price":null}',
+      '{"id":2,"name":"big","qty":100,"price":"22.00"}',
+      '{"id":7,"name":null,"qty":69,"price":null}',
+      '{"id":9,"name":"bulk","qty":1800,"price":null}',
+    ], 'lines sort as text');
     assert.deepEqual(report.ours, report.theirs, 'our table and the table delta-rs changed read the same in delta-rs');
   } finally {
     await rm(root, { recursive: true, force: true });
