@@ -1,10 +1,12 @@
 """Spark and delta-rs checks of V2 checkpoints and row tracking, for test/interop/v2CheckpointRowTracking.test.ts.
 
-Usage: v2_row_tracking_check.py <our_table> <spark_table>
+Usage: v2_row_tracking_check.py <our_table> <spark_table> <rewritten_table>
 1. Creates <spark_table> with Spark (delta.enableRowTracking=true, three rows), prints "READY".
 2. Waits for one line on stdin: the caller appends to <spark_table> with our engine meanwhile.
 3. Prints one JSON object: what Spark sees of <our_table> (DESCRIBE DETAIL, count, row ids and row
-   commit versions) and of <spark_table> (row ids after our append), and what delta-rs reads of both (ids, or its error).
+   commit versions) and of <spark_table> (row ids after our append), what delta-rs reads of both (ids, or its error),
+   and, for every version after the first of <rewritten_table> (a row-tracking table we rewrote by
+   DELETE, UPDATE, MERGE and OPTIMIZE), its rows with row ids and row commit versions and the operation.
 One Spark session for everything: starting Spark is most of the cost.
 """
 from __future__ import annotations
@@ -18,7 +20,7 @@ from spark_session import start_spark  # noqa: E402
 
 
 def main() -> None:
-    our_table, spark_table = sys.argv[1], sys.argv[2]
+    our_table, spark_table, rewritten_table = sys.argv[1], sys.argv[2], sys.argv[3]
     spark = start_spark("lakehouse-v2-row-tracking")
     spark.sql(
         f"CREATE TABLE delta.`{spark_table}` (id BIGINT) USING delta "
@@ -36,6 +38,25 @@ def main() -> None:
     theirs = spark.sql(
         f"SELECT id, _metadata.row_id AS row_id FROM delta.`{spark_table}` ORDER BY id"
     ).collect()
+
+    history = spark.sql(f"DESCRIBE HISTORY delta.`{rewritten_table}`").collect()
+    operations = {r.version: r.operation for r in history}
+    # One query over every version: each Spark job costs more than the rows it reads.
+    versions = sorted(v for v in operations if v > 0)
+    union = " UNION ALL ".join(
+        f"SELECT {v} AS version, id, _metadata.row_id AS row_id, _metadata.row_commit_version AS row_commit_version "
+        f"FROM delta.`{rewritten_table}` VERSION AS OF {v}"
+        for v in versions
+    )
+    rewritten_rows = spark.sql(f"{union} ORDER BY version, id").collect()
+    rewritten = [
+        {
+            "version": v,
+            "operation": operations[v],
+            "rows": [[r.id, r.row_id, r.row_commit_version] for r in rewritten_rows if r.version == v],
+        }
+        for v in versions
+    ]
 
     from deltalake import DeltaTable
 
@@ -55,6 +76,7 @@ def main() -> None:
         "sparkTableRows": [[r.id, r.row_id] for r in theirs],
         "deltarsOurs": deltars_read(our_table),
         "deltarsSparkTable": deltars_read(spark_table),
+        "rewritten": rewritten,
     }), flush=True)
     spark.stop()
 

@@ -9,8 +9,13 @@ import { tableFromArrays, type RecordBatch } from 'apache-arrow';
 import { writeCheckpoint } from '../../src/delta/checkpoint/writeCheckpoint';
 import { commitPath } from '../../src/delta/logFiles';
 import { DeltaTable } from '../../src/delta/table';
+import { deleteRows } from '../../src/delta/write/deleteRows';
+import { mergeRows } from '../../src/delta/write/mergeRows';
+import { updateRows } from '../../src/delta/write/updateRows';
 import { writeTable } from '../../src/delta/write/writeTable';
+import { runOptimize } from '../../src/ops/optimize/runOptimize';
 import { PEER_SCRIPTS_DIR, REPO_ROOT, requirePeerPython } from '../helpers/peers';
+import { stableRowIds } from '../unit/transaction/rowTrackingIds';
 import { readRows } from '../unit/write/helpers';
 
 interface PeerReport {
@@ -20,9 +25,26 @@ interface PeerReport {
   sparkTableRows: [number, number][];
   deltarsOurs: { ids?: number[]; error?: string };
   deltarsSparkTable: { ids?: number[]; error?: string };
+  /** Versions 1.. of the table we rewrote: id, row id, row commit version per row. */
+  rewritten: Array<{ version: number; operation: string; rows: [number, number, number][] }>;
 }
 
 const ids = (...values: number[]): RecordBatch[] => tableFromArrays({ id: BigInt64Array.from(values.map(BigInt)) }).batches;
+const idsAndValues = (...values: number[]): RecordBatch[] =>
+  tableFromArrays({ id: BigInt64Array.from(values.map(BigInt)), v: Float64Array.from(values) }).batches;
+
+/**
+ * A row-tracking table (no deletion vectors, so every change rewrites files) that we change by
+ * copy-on-write DELETE, UPDATE, MERGE and OPTIMIZE, versions 2 to 5.
+ */
+async function rewriteRowTrackingTable(dir: string): Promise<void> {
+  await writeTable(dir, idsAndValues(1, 2, 3, 4), { properties: { 'delta.enableRowTracking': 'true' } });
+  await writeTable(dir, idsAndValues(5, 6));
+  assert.equal((await deleteRows(dir, 'id = 1')).version, 2);
+  assert.equal((await updateRows(dir, { v: '30' }, { where: 'id = 3' })).version, 3);
+  assert.equal((await mergeRows(dir, idsAndValues(4, 9), { key: ['id'] })).version, 4);
+  assert.equal((await runOptimize(dir)).version, 5);
+}
 
 /**
  * Runs the peer script, which creates a Spark row-tracking table and says READY; `whileWaiting`
@@ -51,7 +73,7 @@ async function runPeer(python: string, args: string[], whileWaiting: () => Promi
   return report;
 }
 
-test('Spark reads our V2-checkpointed row-tracking table with the row ids we assigned; Spark and delta-rs read a Spark row-tracking table after our append', async (t) => {
+test('Spark reads our V2-checkpointed row-tracking table with the row ids we assigned, and the ids our DELETE, UPDATE, MERGE and OPTIMIZE preserved; Spark and delta-rs read a Spark row-tracking table after our append', async (t) => {
   const python = requirePeerPython(t);
   if (python === undefined) return;
   const root = await mkdtemp(join(tmpdir(), 'lakehouse-v2rt-'));
@@ -71,8 +93,10 @@ test('Spark reads our V2-checkpointed row-tracking table with the row ids we ass
       [[0, 0], [3, 1], [5, 2], [7, 3]]);
     assert.deepEqual((await readRows(ours, 'id')).map((r) => r.id), [0n, 1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n]);
 
+    const rewritten = join(root, 'rewritten');
+    await rewriteRowTrackingTable(rewritten);
     const sparkTable = join(root, 'spark');
-    const report = await runPeer(python, [ours, sparkTable], async () => {
+    const report = await runPeer(python, [ours, sparkTable, rewritten], async () => {
       await writeTable(sparkTable, ids(103, 104));
     });
 
@@ -89,6 +113,27 @@ test('Spark reads our V2-checkpointed row-tracking table with the row ids we ass
     assert.deepEqual(report.sparkTableRows.map((r) => r[0]), [100, 101, 102, 103, 104]);
     assert.deepEqual(report.sparkTableRows.map((r) => r[1]).sort((a, b) => a - b), [0, 1, 2, 3, 4]);
     assert.deepEqual(report.sparkTableRows.slice(3), [[103, 3], [104, 4]]);
+
+    // Spark's _metadata.row_id and row_commit_version of the table we rewrote, version by version.
+    const byVersion = new Map(report.rewritten.map((v) => [v.version, v]));
+    assert.deepEqual(report.rewritten.map((v) => [v.version, v.operation]), [[1, 'WRITE'], [2, 'DELETE'], [3, 'UPDATE'], [4, 'MERGE'], [5, 'OPTIMIZE']]);
+    const v1: [number, number, number][] = [[1, 0, 0], [2, 1, 0], [3, 2, 0], [4, 3, 0], [5, 4, 1], [6, 5, 1]];
+    assert.deepEqual(byVersion.get(1)?.rows, v1);
+    // DELETE copied ids 2..4 into a new file: same ids and commit versions.
+    assert.deepEqual(byVersion.get(2)?.rows, v1.slice(1));
+    // UPDATE: row 3 keeps its id and gets commit version 3.
+    const v3: [number, number, number][] = [[2, 1, 0], [3, 2, 3], [4, 3, 0], [5, 4, 1], [6, 5, 1]];
+    assert.deepEqual(byVersion.get(3)?.rows, v3);
+    // MERGE: row 4 updated (same id, version 4); row 9 inserted with a fresh id above every earlier one.
+    const v4 = byVersion.get(4)?.rows ?? [];
+    assert.deepEqual(v4.slice(0, 5), [[2, 1, 0], [3, 2, 3], [4, 3, 4], [5, 4, 1], [6, 5, 1]]);
+    assert.equal(v4[5]?.[0], 9);
+    assert.equal(v4[5]?.[2], 4);
+    assert.ok((v4[5]?.[1] ?? 0) > 5, `fresh row id ${String(v4[5]?.[1])}`);
+    // OPTIMIZE moves every row and changes nothing of their identity.
+    assert.deepEqual(byVersion.get(5)?.rows, v4);
+    // And we reconstruct the same ids Spark does.
+    assert.deepEqual((await stableRowIds(rewritten, 'id')).map((r) => r.map(Number)), v4);
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -7,11 +7,16 @@ import { resolveDataFilePath } from '../filePaths';
 import type { Snapshot } from '../snapshot';
 import { materializedRowColumns, type MaterializedRowColumns } from '../transaction/rowTracking';
 
-/** Values of one materialized column for every physical row of a file; `valid` is 0 for nulls. */
+/**
+ * Values of one materialized column for every physical row of a file, as the two little-endian
+ * 32-bit words of each int64 (copied without a BigInt per row); `valid` is 0 for nulls.
+ */
 interface StoredColumn {
-  values: BigInt64Array;
+  words: Uint32Array;
   valid: Uint8Array;
 }
+
+const TWO_32 = 2 ** 32;
 
 /**
  * The stable row ids and row commit versions of one data file's rows ("Reader Requirements for
@@ -23,7 +28,7 @@ interface StoredColumn {
 export class SourceRowIds {
   private constructor(
     private readonly columns: MaterializedRowColumns,
-    private readonly baseRowId: bigint,
+    private readonly baseRowId: number,
     private readonly defaultRowCommitVersion: bigint,
     private readonly storedRowIds: StoredColumn | undefined,
     private readonly storedVersions: StoredColumn | undefined,
@@ -53,7 +58,7 @@ export class SourceRowIds {
       if (error instanceof ParquetDecodeError) throw new DeltaError('DELTA_CORRUPT_PARQUET', `Data file ${path} is not a readable Parquet file: ${error.message}`);
       throw error;
     }
-    return new SourceRowIds(columns, BigInt(file.baseRowId), BigInt(file.defaultRowCommitVersion),
+    return new SourceRowIds(columns, file.baseRowId, BigInt(file.defaultRowCommitVersion),
       stored.get(columns.rowId), stored.get(columns.rowCommitVersion));
   }
 
@@ -65,18 +70,24 @@ export class SourceRowIds {
   attach(batch: RecordBatch, rowOffset: number, updated?: Uint8Array): RecordBatch {
     const n = batch.numRows;
     const rowIds = new BigInt64Array(n);
-    const versions = new BigInt64Array(n);
-    const versionValid = new Uint8Array(Math.ceil(n / 8));
-    let versionNulls = 0;
+    const idWords = new Uint32Array(rowIds.buffer);
+    const first = this.baseRowId + rowOffset;
     for (let row = 0; row < n; row++) {
-      const physical = rowOffset + row;
-      rowIds[row] = storedValue(this.storedRowIds, physical) ?? this.baseRowId + BigInt(physical);
-      if (updated?.[row] === 1) {
+      const id = first + row;
+      idWords[2 * row] = id % TWO_32;
+      idWords[2 * row + 1] = Math.floor(id / TWO_32);
+    }
+    copyStored(this.storedRowIds, rowOffset, idWords, n);
+    const versions = new BigInt64Array(n).fill(this.defaultRowCommitVersion);
+    copyStored(this.storedVersions, rowOffset, new Uint32Array(versions.buffer), n);
+    const versionValid = new Uint8Array(Math.ceil(n / 8)).fill(0xff);
+    let versionNulls = 0;
+    if (updated) {
+      for (let row = 0; row < n; row++) {
+        if (updated[row] !== 1) continue;
         versionNulls++;
-        continue;
+        versionValid[row >> 3] = (versionValid[row >> 3] as number) & ~(1 << (row & 7));
       }
-      versions[row] = storedValue(this.storedVersions, physical) ?? this.defaultRowCommitVersion;
-      versionValid[row >> 3] = (versionValid[row >> 3] as number) | (1 << (row & 7));
     }
     const fields = [new Field(this.columns.rowId, new Int64(), true), new Field(this.columns.rowCommitVersion, new Int64(), true)];
     const schema = new Schema([...batch.schema.fields, ...fields]);
@@ -89,8 +100,15 @@ export class SourceRowIds {
   }
 }
 
-function storedValue(column: StoredColumn | undefined, row: number): bigint | undefined {
-  return column && column.valid[row] === 1 ? column.values[row] : undefined;
+/** Overwrites `n` int64 words from the file's row `rowOffset` on with the stored non-null values. */
+function copyStored(column: StoredColumn | undefined, rowOffset: number, target: Uint32Array, n: number): void {
+  if (!column) return;
+  for (let row = 0; row < n; row++) {
+    const physical = rowOffset + row;
+    if (column.valid[physical] !== 1) continue;
+    target[2 * row] = column.words[2 * physical] as number;
+    target[2 * row + 1] = column.words[2 * physical + 1] as number;
+  }
 }
 
 /** The decoded materialized columns, concatenated over the file's batches. */
@@ -98,7 +116,7 @@ function storedColumns(batches: readonly RecordBatch[], names: readonly string[]
   const rows = batches.reduce((n, b) => n + b.numRows, 0);
   const out = new Map<string, StoredColumn>();
   for (const name of names) {
-    const column: StoredColumn = { values: new BigInt64Array(rows), valid: new Uint8Array(rows) };
+    const column: StoredColumn = { words: new Uint32Array(2 * rows), valid: new Uint8Array(rows) };
     let offset = 0;
     for (const batch of batches) {
       const data = batch.data.children[batch.schema.fields.findIndex((f) => f.name === name)];
@@ -106,11 +124,9 @@ function storedColumns(batches: readonly RecordBatch[], names: readonly string[]
       if (!data || !(values instanceof BigInt64Array)) {
         throw new DeltaError('DELTA_CORRUPT_PARQUET', `The materialized row tracking column ${name} of data file ${path} does not hold 64-bit integers.`);
       }
-      for (let row = 0; row < batch.numRows; row++) {
-        if (!isValidAt(data, row)) continue;
-        column.values[offset + row] = values[data.offset + row] as bigint;
-        column.valid[offset + row] = 1;
-      }
+      const words = new Uint32Array(values.buffer, values.byteOffset + data.offset * 8, 2 * batch.numRows);
+      column.words.set(words, 2 * offset);
+      for (let row = 0; row < batch.numRows; row++) if (isValidAt(data, row)) column.valid[offset + row] = 1;
       offset += batch.numRows;
     }
     out.set(name, column);
