@@ -2,6 +2,16 @@ import { Table as ArrowTable, tableToIPC, type RecordBatch } from 'apache-arrow'
 import { Table, transformParquetStream, type RecordBatch as WasmRecordBatch } from 'parquet-wasm/node';
 import { parquetWriterProperties, type ParquetWriteOptions } from './writeParquet';
 
+/** Encodes one Parquet file from record batches as they arrive, on this thread or in a worker. */
+export interface ParquetEncoder {
+  /** Hands one batch (with the file's schema) to the encoder; resolves once it may take the next. */
+  write(batch: RecordBatch): Promise<void>;
+  /** Closes the file and returns its bytes (at least one non-empty batch must have been written). */
+  finish(): Promise<Uint8Array>;
+  /** Stops the encoder and drops what it has written. */
+  abort(): void;
+}
+
 /**
  * One Parquet file encoded while its record batches arrive, through parquet-wasm's streaming
  * writer (arrow-rs `AsyncArrowWriter`): each batch crosses into wasm memory as it is written and
@@ -9,7 +19,7 @@ import { parquetWriterProperties, type ParquetWriteOptions } from './writeParque
  * IPC copy of all of it is ever held (`encodeParquet` needs both). The bytes of the finished row
  * groups collect here until `finish`.
  */
-export class ParquetFileEncoder {
+export class ParquetFileEncoder implements ParquetEncoder {
   private readonly input: ReadableStreamDefaultController<WasmRecordBatch>;
   private readonly chunks: Uint8Array[] = [];
   private readonly done: Promise<void>;
@@ -28,9 +38,14 @@ export class ParquetFileEncoder {
 
   /** Hands one batch (with the file's schema) to the encoder; resolves once it has been taken. */
   async write(batch: RecordBatch): Promise<void> {
+    if (batch.numRows === 0) return this.throwIfFailed();
+    await this.writeIPC(batchToIPC(batch));
+  }
+
+  /** `write` for a batch already serialised as an Arrow IPC stream of one non-empty batch (as a worker receives it). */
+  async writeIPC(ipc: Uint8Array): Promise<void> {
     this.throwIfFailed();
-    if (batch.numRows === 0) return;
-    const table = Table.fromIPCStream(tableToIPC(new ArrowTable(batch.schema, [batch]), 'stream'));
+    const table = Table.fromIPCStream(ipc);
     const wasmBatch = table.recordBatch(0);
     table.free();
     if (!wasmBatch) throw new RangeError('ParquetFileEncoder: the IPC copy of a batch has no rows.');
@@ -85,4 +100,9 @@ export class ParquetFileEncoder {
   private throwIfFailed(): void {
     if (this.failure !== undefined) throw this.failure instanceof Error ? this.failure : new Error(String(this.failure));
   }
+}
+
+/** One batch as an Arrow IPC stream, in a buffer of its own (so it can be transferred to a worker). */
+export function batchToIPC(batch: RecordBatch): Uint8Array {
+  return tableToIPC(new ArrowTable(batch.schema, [batch]), 'stream');
 }

@@ -1,13 +1,16 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, type MessagePort } from 'node:worker_threads';
 import { tableFromIPC } from 'apache-arrow';
 import { ParquetFile } from 'parquet-wasm/node';
-import type { DecodeRequest, DecodeResponse, WorkerReady } from './parquetWorkerProtocol';
+import { ParquetFileEncoder } from './parquetFileEncoder';
+import type { DecodeRequest, WorkerRequest, WorkerResponse } from './parquetWorkerProtocol';
 
 /*
- * Worker entry of the Parquet decoding pool (src/parquet/parquetWorkerPool.ts). It uses
- * parquet-wasm's async ParquetFile reader, which reads only the chosen column chunks (the
- * synchronous readParquet decodes every column). That reader panics inside a promise job on a
+ * Worker entry of the Parquet pool (src/parquet/parquetWorkerPool.ts).
+ * Decoding uses parquet-wasm's async ParquetFile reader, which reads only the chosen column chunks
+ * (the synchronous readParquet decodes every column). That reader panics inside a promise job on a
  * corrupt page; here the uncaught exception ends only this worker, and the pool fails the request.
+ * Encoding streams each session's batches through the same ParquetFileEncoder the calling thread
+ * would use, so the pool's files are byte for byte the ones encoded in-thread.
  */
 
 /**
@@ -42,7 +45,7 @@ function projection(request: DecodeRequest, present: string[]): string[] | undef
   return chosen.length > 0 ? [...new Set(chosen)] : present.slice(0, 1);
 }
 
-async function decode(request: DecodeRequest): Promise<DecodeResponse> {
+async function decode(request: DecodeRequest): Promise<WorkerResponse> {
   let opened: { file: ParquetFile; columns: string[] } | undefined;
   try {
     opened = await openFile(request.bytes);
@@ -53,21 +56,72 @@ async function decode(request: DecodeRequest): Promise<DecodeResponse> {
       ...(request.rowGroups ? { rowGroups: request.rowGroups } : {}),
     });
     // intoIPCStream consumes (frees) the wasm table.
-    return { id: request.id, ipc: table.intoIPCStream() };
+    return { kind: 'decoded', id: request.id, ipc: table.intoIPCStream() };
   } catch (error) {
-    return { id: request.id, error: error instanceof Error ? error.message : String(error) };
+    return { kind: 'decodeFailed', id: request.id, error: errorText(error) };
   } finally {
     opened?.file.free();
   }
 }
 
-const port = parentPort;
-if (port) {
-  port.on('message', (request: DecodeRequest) => {
-    void decode(request).then((response) => {
-      if ('ipc' in response) port.postMessage(response, [response.ipc.buffer as ArrayBuffer]);
-      else port.postMessage(response);
+/** An open encode session: its messages run one after another on `queue`. */
+interface Session { encoder: ParquetFileEncoder; queue: Promise<void>; failed: boolean }
+
+function serve(port: MessagePort): void {
+  const sessions = new Map<number, Session>();
+  const send = (response: WorkerResponse, transfer: ArrayBuffer[] = []): void => port.postMessage(response, transfer);
+  const step = (id: number, work: (session: Session) => Promise<void>): void => {
+    const session = sessions.get(id);
+    if (!session) return;
+    session.queue = session.queue.then(async () => {
+      if (session.failed) return;
+      try {
+        await work(session);
+      } catch (error) {
+        session.failed = true;
+        sessions.delete(id);
+        session.encoder.abort();
+        send({ kind: 'encodeFailed', id, error: errorText(error) });
+      }
     });
+  };
+  port.on('message', (request: WorkerRequest) => {
+    switch (request.kind) {
+      case 'decode':
+        void decode(request).then((response) => send(response, response.kind === 'decoded' ? [response.ipc.buffer as ArrayBuffer] : []));
+        return;
+      case 'encodeOpen':
+        sessions.set(request.id, { encoder: new ParquetFileEncoder(request.options), queue: Promise.resolve(), failed: false });
+        return;
+      case 'encodeBatch':
+        step(request.id, async ({ encoder }) => {
+          await encoder.writeIPC(request.ipc);
+          send({ kind: 'encodeTaken', id: request.id });
+        });
+        return;
+      case 'encodeFinish':
+        step(request.id, async ({ encoder }) => {
+          const bytes = await encoder.finish();
+          sessions.delete(request.id);
+          send({ kind: 'encoded', id: request.id, bytes }, [bytes.buffer as ArrayBuffer]);
+        });
+        return;
+      case 'encodeAbort': {
+        const session = sessions.get(request.id);
+        sessions.delete(request.id);
+        if (!session) return;
+        // Batches still queued for it are skipped.
+        session.failed = true;
+        session.encoder.abort();
+        return;
+      }
+    }
   });
-  port.postMessage({ ready: true } satisfies WorkerReady);
+  send({ kind: 'ready' });
 }
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+if (parentPort) serve(parentPort);

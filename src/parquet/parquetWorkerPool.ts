@@ -4,9 +4,11 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { tableFromIPC, type Table } from 'apache-arrow';
-import type { DecodeRequest, DecodeResponse, WorkerReady } from './parquetWorkerProtocol';
+import { tableFromIPC, type RecordBatch, type Table } from 'apache-arrow';
+import { batchToIPC, type ParquetEncoder } from './parquetFileEncoder';
+import type { DecodeRequest, WorkerRequest, WorkerResponse } from './parquetWorkerProtocol';
 import { ParquetDecodeError } from './readParquet';
+import type { ParquetWriteOptions } from './writeParquet';
 
 export interface PoolDecodeOptions {
   /** Top-level column names (matched case-insensitively); columns the file lacks are left out. All when omitted. */
@@ -17,6 +19,11 @@ export interface PoolDecodeOptions {
   signal?: AbortSignal;
 }
 
+/** A pooled encode failed: the worker's encoder refused the data, or the worker stopped. */
+export class ParquetEncodeError extends Error {
+  override readonly name = 'ParquetEncodeError';
+}
+
 interface Task {
   request: DecodeRequest;
   signal: AbortSignal | undefined;
@@ -24,12 +31,27 @@ interface Task {
   reject: (error: unknown) => void;
 }
 
-interface Slot { worker: Worker; task: Task | undefined; ready: boolean }
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  /** Messages for a worker that has not loaded yet. */
+  outbox: Array<{ message: WorkerRequest; transfer: ArrayBuffer[] }>;
+  /** The decode it runs (one at a time). */
+  task: Task | undefined;
+  sessions: Map<number, PooledParquetEncoder>;
+  /** Answers awaited from it: while any is, the worker keeps the process alive. */
+  awaited: number;
+}
+
+/** Batches of one encode sent to its worker and not yet taken by its encoder. */
+const MAX_BATCHES_IN_FLIGHT = 2;
 
 /**
- * Decodes Parquet in worker threads, so decoding uses every core and a wasm panic on a corrupt
- * page ends a worker, not the process: the request fails with ParquetDecodeError and the worker is
- * replaced. Idle workers are unref'd so they never keep a CLI process alive.
+ * Parquet decoding and encoding in worker threads, so they use a second core and overlap the
+ * calling thread's work, and a wasm panic on a corrupt page ends a worker, not the process (the
+ * request fails with ParquetDecodeError, an encode with ParquetEncodeError, and the worker is
+ * replaced). A worker is unref'd while no answer from it is awaited, so it never keeps a CLI
+ * process alive.
  */
 export class ParquetWorkerPool {
   readonly size: number;
@@ -47,6 +69,7 @@ export class ParquetWorkerPool {
     if (this.closed) return Promise.reject(new Error('The Parquet worker pool is closed.'));
     return new Promise<Table>((resolve, reject) => {
       const request: DecodeRequest = {
+        kind: 'decode',
         id: this.nextId++,
         bytes,
         batchSize: options.batchSize ?? 65536,
@@ -58,21 +81,51 @@ export class ParquetWorkerPool {
     });
   }
 
-  /** Ends every worker; pending requests fail. */
+  /**
+   * An encoder of one Parquet file whose batches are encoded in a worker: `write` returns once the
+   * batch is on its way (at most MAX_BATCHES_IN_FLIGHT wait), so the caller prepares the next one
+   * meanwhile. Every encode goes to the same worker (the first), leaving the others to decodes:
+   * with two cores, the calling thread and one encoding worker keep both busy.
+   */
+  encoder(options: ParquetWriteOptions = {}): ParquetEncoder {
+    if (this.closed) throw new Error('The Parquet worker pool is closed.');
+    const slot = this.slots.reduce<Slot | undefined>((best, s) => (!best || s.sessions.size < best.sessions.size ? s : best), undefined) ?? this.spawn();
+    const encoder = new PooledParquetEncoder(this.nextId++, slot, this);
+    slot.sessions.set(encoder.id, encoder);
+    this.send(slot, { kind: 'encodeOpen', id: encoder.id, options });
+    return encoder;
+  }
+
+  /** Ends every worker; pending requests and open encoders fail. */
   async close(): Promise<void> {
     this.closed = true;
     for (const task of this.queue.splice(0)) task.reject(new Error('The Parquet worker pool is closed.'));
     await Promise.all(this.slots.splice(0).map((slot) => {
       slot.task?.reject(new Error('The Parquet worker pool is closed.'));
+      for (const session of slot.sessions.values()) session.failed(new ParquetEncodeError('The Parquet worker pool is closed.'));
       return slot.worker.terminate();
     }));
+  }
+
+  /** @internal Posts to a worker, or keeps the message until it has loaded. */
+  send(slot: Slot, message: WorkerRequest, transfer: ArrayBuffer[] = []): void {
+    if (slot.ready) slot.worker.postMessage(message, transfer);
+    else slot.outbox.push({ message, transfer });
+  }
+
+  /** @internal One more answer awaited from `slot` (true) or one fewer (false). */
+  await(slot: Slot, more: boolean): void {
+    slot.awaited += more ? 1 : -1;
+    if (slot.awaited === 0) slot.worker.unref();
+    else if (more && slot.awaited === 1) slot.worker.ref();
   }
 
   private dispatch(): void {
     for (;;) {
       const task = this.nextLiveTask();
       if (!task) return;
-      let slot = this.slots.find((s) => !s.task);
+      // An idle worker without encodes first, then a new one, then one that also encodes.
+      let slot = this.slots.find((s) => !s.task && s.sessions.size === 0);
       if (!slot && this.slots.length < this.size) {
         try {
           slot = this.spawn();
@@ -82,15 +135,14 @@ export class ParquetWorkerPool {
           continue;
         }
       }
+      slot ??= this.slots.find((s) => !s.task);
       if (!slot) {
         this.queue.unshift(task);
         return;
       }
       slot.task = task;
-      slot.worker.ref();
-      // A new worker gets its request once loaded: its errors and messages come on different
-      // channels, so an error is known to be the request's only when it was sent after "ready".
-      if (slot.ready) slot.worker.postMessage(task.request);
+      this.await(slot, true);
+      this.send(slot, task.request);
     }
   }
 
@@ -104,39 +156,135 @@ export class ParquetWorkerPool {
 
   private spawn(): Slot {
     const worker = startWorker();
-    const slot: Slot = { worker, task: undefined, ready: false };
+    const slot: Slot = { worker, ready: false, outbox: [], task: undefined, sessions: new Map(), awaited: 0 };
     worker.unref();
-    worker.on('message', (response: DecodeResponse | WorkerReady) => {
-      if ('ready' in response) {
-        slot.ready = true;
-        if (slot.task) worker.postMessage(slot.task.request);
-        return;
-      }
-      const task = slot.task;
-      slot.task = undefined;
-      worker.unref();
-      if (task) {
-        if ('ipc' in response) task.resolve(tableFromIPC(response.ipc));
-        else task.reject(new ParquetDecodeError(response.error));
-      }
-      this.dispatch();
-    });
+    worker.on('message', (response: WorkerResponse) => this.answer(slot, response));
     // A wasm panic inside a promise job is an uncaught exception: it ends this worker only.
     const fail = (error: unknown): void => {
       const index = this.slots.indexOf(slot);
       if (index < 0) return;
       this.slots.splice(index, 1);
+      const message = error instanceof Error ? error.message : String(error);
       const task = slot.task;
       slot.task = undefined;
-      const message = error instanceof Error ? error.message : String(error);
-      task?.reject(slot.ready ? new ParquetDecodeError(message) : new Error(`The Parquet decoding worker could not start: ${message}`));
+      task?.reject(slot.ready ? new ParquetDecodeError(message) : new Error(`The Parquet worker could not start: ${message}`));
+      for (const session of slot.sessions.values()) {
+        session.failed(new ParquetEncodeError(`The Parquet worker encoding this file stopped: ${message}`));
+      }
+      slot.sessions.clear();
       void worker.terminate();
       if (!this.closed) this.dispatch();
     };
     worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`The Parquet decoder stopped (exit code ${code}).`)));
+    worker.on('exit', (code) => fail(new Error(`The Parquet worker stopped (exit code ${code}).`)));
     this.slots.push(slot);
     return slot;
+  }
+
+  private answer(slot: Slot, response: WorkerResponse): void {
+    switch (response.kind) {
+      case 'ready':
+        // A new worker gets its messages once loaded: its errors and messages come on different
+        // channels, so an error is known to be a request's only when it was sent after "ready".
+        slot.ready = true;
+        for (const { message, transfer } of slot.outbox.splice(0)) slot.worker.postMessage(message, transfer);
+        return;
+      case 'decoded':
+      case 'decodeFailed': {
+        const task = slot.task;
+        slot.task = undefined;
+        this.await(slot, false);
+        if (task) {
+          if (response.kind === 'decoded') task.resolve(tableFromIPC(response.ipc));
+          else task.reject(new ParquetDecodeError(response.error));
+        }
+        this.dispatch();
+        return;
+      }
+      case 'encodeTaken':
+        slot.sessions.get(response.id)?.taken();
+        return;
+      case 'encoded':
+        slot.sessions.get(response.id)?.encoded(response.bytes);
+        slot.sessions.delete(response.id);
+        return;
+      case 'encodeFailed':
+        slot.sessions.get(response.id)?.failed(new ParquetEncodeError(response.error));
+        slot.sessions.delete(response.id);
+        return;
+    }
+  }
+}
+
+/** The calling thread's side of one encode in a worker (see ParquetWorkerPool.encoder). */
+class PooledParquetEncoder implements ParquetEncoder {
+  private inFlight = 0;
+  private written = 0;
+  private wake: Array<() => void> = [];
+  private error: ParquetEncodeError | undefined;
+  private result: { resolve: (bytes: Uint8Array) => void; reject: (error: unknown) => void } | undefined;
+  private ended = false;
+
+  constructor(readonly id: number, private readonly slot: Slot, private readonly pool: ParquetWorkerPool) {}
+
+  async write(batch: RecordBatch): Promise<void> {
+    this.throwIfFailed();
+    if (batch.numRows === 0) return;
+    const ipc = batchToIPC(batch);
+    this.inFlight++;
+    this.written++;
+    this.pool.await(this.slot, true);
+    this.pool.send(this.slot, { kind: 'encodeBatch', id: this.id, ipc }, [ipc.buffer as ArrayBuffer]);
+    while (this.inFlight > MAX_BATCHES_IN_FLIGHT && !this.error) await new Promise<void>((resolve) => this.wake.push(resolve));
+    this.throwIfFailed();
+  }
+
+  async finish(): Promise<Uint8Array> {
+    this.throwIfFailed();
+    if (this.written === 0) throw new RangeError('A Parquet encoder needs at least one non-empty batch (it takes the schema from it).');
+    this.ended = true;
+    return await new Promise<Uint8Array>((resolve, reject) => {
+      this.result = { resolve, reject };
+      this.pool.await(this.slot, true);
+      this.pool.send(this.slot, { kind: 'encodeFinish', id: this.id });
+    });
+  }
+
+  abort(): void {
+    if (this.error) return;
+    this.failed(new ParquetEncodeError('The Parquet encode was aborted.'));
+    this.slot.sessions.delete(this.id);
+    this.pool.send(this.slot, { kind: 'encodeAbort', id: this.id });
+  }
+
+  /** @internal The worker's encoder took a batch. */
+  taken(): void {
+    this.inFlight--;
+    this.pool.await(this.slot, false);
+    this.wake.shift()?.();
+  }
+
+  /** @internal The finished file. */
+  encoded(bytes: Uint8Array): void {
+    this.pool.await(this.slot, false);
+    this.result?.resolve(bytes);
+    this.result = undefined;
+  }
+
+  /** @internal The encode cannot go on; no answer will come for what is in flight. */
+  failed(error: ParquetEncodeError): void {
+    if (this.error) return;
+    this.error = error;
+    for (let i = 0; i < this.inFlight + (this.result ? 1 : 0); i++) this.pool.await(this.slot, false);
+    this.inFlight = 0;
+    for (const wake of this.wake.splice(0)) wake();
+    this.result?.reject(error);
+    this.result = undefined;
+  }
+
+  private throwIfFailed(): void {
+    if (this.error) throw this.error;
+    if (this.ended) throw new Error('This Parquet encoder is finished.');
   }
 }
 
@@ -161,6 +309,14 @@ export function worthThePool(fileColumns: readonly string[], columns: readonly s
   if (fileBytes < POOL_MIN_FILE_BYTES) return false;
   const wanted = new Set(columns.map((c) => c.toLowerCase()));
   return fileColumns.some((c) => !wanted.has(c.toLowerCase()));
+}
+
+/** Below this many Arrow bytes in its first batch a file is small: encoding it costs less than a worker's start. */
+const POOL_MIN_ENCODE_BYTES = 1 << 20;
+
+/** Whether a file whose first batch holds `batchBytes` of Arrow data is worth encoding in the pool. */
+export function worthEncodingInThePool(batchBytes: number): boolean {
+  return batchBytes >= POOL_MIN_ENCODE_BYTES;
 }
 
 let sharedPool: ParquetWorkerPool | undefined;

@@ -1,5 +1,14 @@
-/** A decode request sent to a Parquet worker (src/parquet/parquetWorker.ts). */
+import type { ParquetWriteOptions } from './writeParquet';
+
+/*
+ * Messages between the Parquet worker pool (src/parquet/parquetWorkerPool.ts) and its workers
+ * (src/parquet/parquetWorker.ts). Decodes are one request, one answer; an encode is a session:
+ * open, batches, finish (or abort), each message naming the session's id.
+ */
+
+/** Decode a Parquet file (or some row groups and columns of it) into an Arrow IPC stream. */
 export interface DecodeRequest {
+  kind: 'decode';
   id: number;
   /** The whole file; backed by a SharedArrayBuffer when the caller shared it, so it is not copied. */
   bytes: Uint8Array;
@@ -9,8 +18,25 @@ export interface DecodeRequest {
   batchSize: number;
 }
 
-/** A worker's answer: the decoded rows as an Arrow IPC stream, or why they could not be decoded. */
-export type DecodeResponse = { id: number; ipc: Uint8Array } | { id: number; error: string };
+/** Start encoding a Parquet file. */
+export interface EncodeOpen { kind: 'encodeOpen'; id: number; options: ParquetWriteOptions }
+/** One record batch of the file as an Arrow IPC stream (its buffer transferred). */
+export interface EncodeBatch { kind: 'encodeBatch'; id: number; ipc: Uint8Array }
+/** Close the file: the worker answers with its bytes. */
+export interface EncodeFinish { kind: 'encodeFinish'; id: number }
+/** Drop the file. No answer. */
+export interface EncodeAbort { kind: 'encodeAbort'; id: number }
 
-/** Sent once the worker has loaded, so a failure before it is not mistaken for a corrupt file. */
-export interface WorkerReady { ready: true }
+export type WorkerRequest = DecodeRequest | EncodeOpen | EncodeBatch | EncodeFinish | EncodeAbort;
+
+export type WorkerResponse =
+  /** Sent once the worker has loaded, so a failure before it is not mistaken for a corrupt file. */
+  | { kind: 'ready' }
+  /** The decoded rows as an Arrow IPC stream (buffer transferred). */
+  | { kind: 'decoded'; id: number; ipc: Uint8Array }
+  | { kind: 'decodeFailed'; id: number; error: string }
+  /** The encoder took a batch: the pool may send another (backpressure). */
+  | { kind: 'encodeTaken'; id: number }
+  /** The finished file (buffer transferred). */
+  | { kind: 'encoded'; id: number; bytes: Uint8Array }
+  | { kind: 'encodeFailed'; id: number; error: string };

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Data, RecordBatch, Struct, type Schema } from 'apache-arrow';
 import { takeData } from '../../arrow/takeRows';
-import { ParquetFileEncoder } from '../../parquet/parquetFileEncoder';
+import { ParquetFileEncoder, type ParquetEncoder } from '../../parquet/parquetFileEncoder';
+import { ParquetEncodeError, parquetWorkerPool, worthEncodingInThePool, type ParquetWorkerPool } from '../../parquet/parquetWorkerPool';
 import { parquetFileSuffix, type ParquetCompression } from '../../parquet/writeParquet';
 import type { ObjectStore } from '../../storage/objectStore';
 import type { AddFile } from '../actions';
@@ -36,6 +37,8 @@ export interface DataFileWriterOptions {
   /** Folder under the table root, e.g. `_change_data/`; '' for data files. */
   directory?: string;
   signal?: AbortSignal;
+  /** Where large files are encoded (see worthEncodingInThePool); the process's pool by default. */
+  pool?: ParquetWorkerPool;
 }
 
 /** A Parquet file written under the table root, described as the log needs it. */
@@ -54,7 +57,7 @@ export interface WrittenFile {
 interface OpenFile {
   values: Record<string, string | null>;
   directory: string;
-  encoder: ParquetFileEncoder;
+  encoder: ParquetEncoder;
   stats: StatsCollector;
   /** Arrow bytes written into it so far. */
   bytes: number;
@@ -79,6 +82,11 @@ export class DataFileWriter {
   private compressionRatio = 1;
   private fileCounter = 0;
   private readonly compression: ParquetCompression;
+  /**
+   * The file being finished (its last batches encoded, then stored) while the caller already
+   * writes the next: one at a time, so memory holds at most one finished file's bytes.
+   */
+  private closing: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: DataFileWriterOptions) {
     this.compression = options.compression ?? 'zstd';
@@ -101,12 +109,13 @@ export class DataFileWriter {
       let file = this.open.get(directory);
       if (!file) {
         const stats = new StatsCollector(this.dataSchema, this.options.columnMappingMode, this.options.stats);
-        file = { values, directory, encoder: new ParquetFileEncoder({ compression: this.compression }), stats, bytes: 0 };
+        file = { values, directory, encoder: this.encoderFor(part), stats, bytes: 0 };
         this.open.set(directory, file);
       }
       file.stats.add(part);
       const stored = this.options.hiddenColumns ? withNullColumns(part, this.options.hiddenColumns) : part;
-      await file.encoder.write(toPhysicalBatch(stored, this.fileColumns, this.fileSchema));
+      const encoder = file.encoder;
+      await encodeFailure(() => encoder.write(toPhysicalBatch(stored, this.fileColumns, this.fileSchema)));
       const bytes = part.data.byteLength;
       file.bytes += bytes;
       this.openBytes += bytes;
@@ -122,6 +131,7 @@ export class DataFileWriter {
   /** Closes every open file and returns all files written, in order. */
   async finish(): Promise<WrittenFile[]> {
     for (const file of [...this.open.values()]) await this.close(file);
+    await this.closing;
     return [...this.written];
   }
 
@@ -130,6 +140,7 @@ export class DataFileWriter {
     for (const file of this.open.values()) file.encoder.abort();
     this.open.clear();
     this.openBytes = 0;
+    await this.closing.catch(() => undefined);
     const files = this.written.splice(0);
     await Promise.all(files.map((f) => this.options.store.delete(decodeURIComponent(f.path)).catch(() => undefined)));
   }
@@ -166,6 +177,18 @@ export class DataFileWriter {
     return partitionDirectory(this.partitionFields.map((f) => physicalName(f, mode)), values);
   }
 
+  /**
+   * Encodes a file in the worker pool when its first batch is large (the encoder then runs beside
+   * this thread, which prepares the next batches); small files stay on this thread, where they
+   * cost no worker start-up.
+   */
+  private encoderFor(first: RecordBatch): ParquetEncoder {
+    const options = { compression: this.compression };
+    if (!worthEncodingInThePool(first.data.byteLength)) return new ParquetFileEncoder(options);
+    return (this.options.pool ?? parquetWorkerPool()).encoder(options);
+  }
+
+  /** Starts finishing `file` once the previous file is done (whose failure this throws). */
   private async close(file: OpenFile): Promise<void> {
     this.open.delete(file.directory);
     this.openBytes -= file.bytes;
@@ -173,7 +196,14 @@ export class DataFileWriter {
       file.encoder.abort();
       this.options.signal.throwIfAborted();
     }
-    const bytes = await file.encoder.finish();
+    await this.closing;
+    this.closing = this.store(file);
+    // Awaited by the next close, finish or abort.
+    this.closing.catch(() => undefined);
+  }
+
+  private async store(file: OpenFile): Promise<void> {
+    const bytes = await encodeFailure(() => file.encoder.finish());
     const counter = String(this.fileCounter++).padStart(5, '0');
     const relative = `${this.options.directory ?? ''}${file.directory}part-${counter}-${randomUUID()}-c000${parquetFileSuffix(this.compression)}`;
     await this.options.store.put(relative, bytes).catch((cause: unknown) => {
@@ -190,6 +220,16 @@ export class DataFileWriter {
       rows: file.stats.rows,
       stats: file.stats.toJson(),
     });
+  }
+}
+
+/** The encoder's own failures as a DeltaError (a pooled encoder's worker may have stopped). */
+async function encodeFailure<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ParquetEncodeError) throw new DeltaError('DELTA_PARQUET_ENCODE_FAILED', `Cannot encode a Parquet data file: ${error.message}`, { cause: error });
+    throw error;
   }
 }
 
