@@ -3,6 +3,7 @@
  * types, so the panel shows exactly what `lakehouse optimize --dry-run --json` prints.
  */
 import type { OptimizePlan, OptimizeResult } from '../../src/ops/optimize/optimizePlan';
+import { isMessage } from './message';
 
 export interface OptimizePlanMessage { type: 'plan'; plan: OptimizePlan }
 /** The run started (from the panel's button). */
@@ -21,9 +22,9 @@ const HOST_TYPES: ReadonlySet<unknown> = new Set(['plan', 'running', 'result', '
 const WEBVIEW_TYPES: ReadonlySet<unknown> = new Set(['ready', 'run']);
 
 export function isOptimizeHostMessage(value: unknown): value is OptimizeHostMessage {
-  return typeof value === 'object' && value !== null && 'type' in value && HOST_TYPES.has(value.type);
+  return isMessage(value) && HOST_TYPES.has(value.type);
 }
 
 export function isOptimizeWebviewMessage(value: unknown): value is OptimizeWebviewMessage {
-  return typeof value === 'object' && value !== null && 'type' in value && WEBVIEW_TYPES.has(value.type);
+  return isMessage(value) && WEBVIEW_TYPES.has(value.type);
 }

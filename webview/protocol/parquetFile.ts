@@ -1,5 +1,6 @@
 /** Messages of the Parquet file editor: footer details once, then data rows paged like the preview. */
 import type { GridCell, GridColumn } from './grid';
+import { isMessage } from './message';
 
 export interface ParquetSchemaLeaf {
   path: string;
@@ -48,13 +49,13 @@ export interface ParquetCopy { type: 'copy'; text: string }
 export type ParquetWebviewMessage = ParquetReady | ParquetLoadRows | ParquetCopy;
 
 export function isParquetWebviewMessage(value: unknown): value is ParquetWebviewMessage {
-  if (typeof value !== 'object' || value === null || !('type' in value)) return false;
+  if (!isMessage(value)) return false;
   if (value.type === 'ready') return true;
   if (value.type === 'copy') return 'text' in value && typeof value.text === 'string';
   return value.type === 'loadRows' && 'offset' in value && Number.isInteger(value.offset) && Number(value.offset) >= 0;
 }
 
 export function isParquetHostMessage(value: unknown): value is ParquetHostMessage {
-  return typeof value === 'object' && value !== null && 'type' in value
+  return isMessage(value)
     && (value.type === 'file' || value.type === 'rows' || value.type === 'error');
 }

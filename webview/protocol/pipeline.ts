@@ -3,6 +3,7 @@
  * run in flight, if any) and posts it whole on every change; the panel only draws it and sends
  * the user's button presses back.
  */
+import { isMessage } from './message';
 
 /** Where the pipeline's source position stands, as the target Delta table records it. */
 export type PipelinePosition =
@@ -52,9 +53,9 @@ const HOST_TYPES: ReadonlySet<unknown> = new Set(['status']);
 const WEBVIEW_TYPES: ReadonlySet<unknown> = new Set(['ready', 'run', 'follow', 'stop']);
 
 export function isPipelineHostMessage(value: unknown): value is PipelineHostMessage {
-  return typeof value === 'object' && value !== null && 'type' in value && HOST_TYPES.has(value.type);
+  return isMessage(value) && HOST_TYPES.has(value.type);
 }
 
 export function isPipelineWebviewMessage(value: unknown): value is PipelineWebviewMessage {
-  return typeof value === 'object' && value !== null && 'type' in value && WEBVIEW_TYPES.has(value.type);
+  return isMessage(value) && WEBVIEW_TYPES.has(value.type);
 }

@@ -5,6 +5,7 @@
  * Every query (projection + filter) starts a new `generation`; rows of an older one are ignored.
  */
 import type { GridCell, GridColumn } from './grid';
+import { isMessage } from './message';
 
 /** Host -> webview: the table is open (or re-queried); the first page comes with it. */
 export interface PreviewInit {
@@ -85,7 +86,7 @@ export interface PreviewExport {
 export type PreviewWebviewMessage = PreviewReady | PreviewLoadRows | PreviewQuery | PreviewCopy | PreviewExport;
 
 export function isPreviewWebviewMessage(value: unknown): value is PreviewWebviewMessage {
-  if (typeof value !== 'object' || value === null || !('type' in value)) return false;
+  if (!isMessage(value)) return false;
   switch (value.type) {
     case 'ready':
     case 'export':
@@ -104,6 +105,6 @@ export function isPreviewWebviewMessage(value: unknown): value is PreviewWebview
 }
 
 export function isPreviewHostMessage(value: unknown): value is PreviewHostMessage {
-  return typeof value === 'object' && value !== null && 'type' in value
+  return isMessage(value)
     && (value.type === 'init' || value.type === 'rows' || value.type === 'queryError' || value.type === 'error');
 }

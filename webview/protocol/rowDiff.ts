@@ -3,6 +3,7 @@
  * bounded by the diff's `maxListed`) and sends rows of one kind a page at a time.
  */
 import type { GridCell, GridColumn } from './grid';
+import { isMessage } from './message';
 
 export const DIFF_KINDS = ['added', 'removed', 'changed'] as const;
 export type DiffKind = (typeof DIFF_KINDS)[number];
@@ -47,7 +48,7 @@ function isDiffKind(value: unknown): value is DiffKind {
 }
 
 export function isDiffWebviewMessage(value: unknown): value is DiffWebviewMessage {
-  if (typeof value !== 'object' || value === null || !('type' in value)) return false;
+  if (!isMessage(value)) return false;
   if (value.type === 'ready') return true;
   if (value.type === 'copy') return 'text' in value && typeof value.text === 'string';
   return value.type === 'loadRows' && 'kind' in value && isDiffKind(value.kind)
@@ -55,6 +56,6 @@ export function isDiffWebviewMessage(value: unknown): value is DiffWebviewMessag
 }
 
 export function isDiffHostMessage(value: unknown): value is DiffHostMessage {
-  return typeof value === 'object' && value !== null && 'type' in value
+  return isMessage(value)
     && (value.type === 'summary' || value.type === 'rows' || value.type === 'error');
 }

@@ -1,4 +1,5 @@
 /** Messages of the schema panel: the host sends the whole (small) schema view once. */
+import { isMessage } from './message';
 
 export interface SchemaColumnView {
   /** Logical names from the top-level column down. */
@@ -33,9 +34,9 @@ export type SchemaHostMessage = SchemaView | SchemaFailure;
 export interface SchemaReady { type: 'ready' }
 
 export function isSchemaHostMessage(value: unknown): value is SchemaHostMessage {
-  return typeof value === 'object' && value !== null && 'type' in value && (value.type === 'schema' || value.type === 'error');
+  return isMessage(value) && (value.type === 'schema' || value.type === 'error');
 }
 
 export function isSchemaReady(value: unknown): value is SchemaReady {
-  return typeof value === 'object' && value !== null && 'type' in value && value.type === 'ready';
+  return isMessage(value) && value.type === 'ready';
 }

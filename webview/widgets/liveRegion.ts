@@ -5,16 +5,17 @@ import { div } from '../dom';
  * without the focus moving.
  */
 export function statusLine(text: string): HTMLElement {
-  const status = div('status');
-  status.setAttribute('role', 'status');
-  status.textContent = text;
-  return status;
+  return liveRegion('status', 'status', text);
 }
 
 /** A failure reported by the host: an assertive live region, announced at once. */
 export function errorAlert(message: string): HTMLElement {
-  const error = div('error');
-  error.setAttribute('role', 'alert');
-  error.textContent = message;
-  return error;
+  return liveRegion('error', 'alert', message);
+}
+
+function liveRegion(className: string, role: 'status' | 'alert', text: string): HTMLElement {
+  const region = div(className);
+  region.setAttribute('role', role);
+  region.textContent = text;
+  return region;
 }

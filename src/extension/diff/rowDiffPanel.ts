@@ -33,17 +33,12 @@ export class RowDiffPanel {
   private readonly channel: PanelChannel<DiffHostMessage, DiffWebviewMessage>;
 
   static open(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, request: RowDiffRequest): RowDiffPanel {
-    const title = `Diff: ${basename(request.location)} v${request.fromVersion} ↔ v${request.toVersion}`;
-    return new RowDiffPanel(createPanel(extensionUri, 'lakehouse.rowDiff', title), extensionUri, log, request, title);
+    return new RowDiffPanel(extensionUri, log, request);
   }
 
-  private constructor(
-    panel: vscode.WebviewPanel,
-    extensionUri: vscode.Uri,
-    private readonly log: vscode.LogOutputChannel,
-    private readonly request: RowDiffRequest,
-    title: string,
-  ) {
+  private constructor(extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, private readonly request: RowDiffRequest) {
+    const title = `Diff: ${basename(request.location)} v${request.fromVersion} ↔ v${request.toVersion}`;
+    const panel = createPanel(extensionUri, 'lakehouse.rowDiff', title);
     const abort = new AbortController();
     this.channel = new PanelChannel(panel.webview, {
       extensionUri, app: 'rowDiff', title, isWebviewMessage: isDiffWebviewMessage,

@@ -39,20 +39,17 @@ export class PreviewPanel {
   private query: Query = { columns: [], where: '' };
   private readonly abort = new AbortController();
   private readonly channel: PanelChannel<PreviewHostMessage, PreviewWebviewMessage>;
+  private readonly title: string;
 
   static open(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, request: PreviewRequest): PreviewPanel {
-    const name = basename(request.location);
-    const title = request.version === undefined ? `Preview: ${name}` : `Preview: ${name} @ v${request.version}`;
-    return new PreviewPanel(createPanel(extensionUri, 'lakehouse.preview', title), extensionUri, log, request, title);
+    return new PreviewPanel(extensionUri, log, request);
   }
 
-  private constructor(
-    panel: vscode.WebviewPanel,
-    extensionUri: vscode.Uri,
-    private readonly log: vscode.LogOutputChannel,
-    private readonly request: PreviewRequest,
-    private readonly title: string,
-  ) {
+  private constructor(extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, private readonly request: PreviewRequest) {
+    const name = basename(request.location);
+    const title = request.version === undefined ? `Preview: ${name}` : `Preview: ${name} @ v${request.version}`;
+    this.title = title;
+    const panel = createPanel(extensionUri, 'lakehouse.preview', title);
     const started = performance.now();
     this.channel = new PanelChannel(panel.webview, {
       extensionUri, app: 'preview', title, isWebviewMessage: isPreviewWebviewMessage,
