@@ -1,5 +1,5 @@
 import type { ObjectStore } from '../../storage/objectStore';
-import type { CommitRef } from '../commitTimestamps';
+import { listCommits, type CommitRef } from '../commitTimestamps';
 import { DeltaError } from '../errors';
 import { commitClock, type CommitClock } from '../timeTravel';
 
@@ -39,13 +39,14 @@ export async function resolveChangeFeedBounds(store: ObjectStore, bounds: Change
   }
   checkVersion('start', bounds.fromVersion);
   checkVersion('end', bounds.toVersion);
-  const clock = await commitClock(store);
-  const latest = (clock.commits.at(-1) as CommitRef).version;
-  const from = bounds.startingTimestamp !== undefined ? await firstAtOrAfter(clock, bounds.startingTimestamp) : bounds.fromVersion as number;
+  // Commit times cost a replay of the latest version (is in-commit time on?): only for timestamps.
+  const clock = bounds.startingTimestamp !== undefined || bounds.endingTimestamp !== undefined ? await commitClock(store) : undefined;
+  const latest = ((clock?.commits ?? await listCommits(store)).at(-1) as CommitRef).version;
+  const from = clock && bounds.startingTimestamp !== undefined ? await firstAtOrAfter(clock, bounds.startingTimestamp) : bounds.fromVersion as number;
   if (from > latest) {
     throw new DeltaError('DELTA_INVALID_ARGUMENT', `The start version ${from} is after the latest version ${latest}.`);
   }
-  const to = bounds.endingTimestamp !== undefined ? await lastAtOrBefore(clock, bounds.endingTimestamp) : Math.min(bounds.toVersion ?? latest, latest);
+  const to = clock && bounds.endingTimestamp !== undefined ? await lastAtOrBefore(clock, bounds.endingTimestamp) : Math.min(bounds.toVersion ?? latest, latest);
   if (to >= from) return { empty: false, fromVersion: from, toVersion: to };
   const { startingTimestamp: start, endingTimestamp: end } = bounds;
   if (start !== undefined && end !== undefined && start <= end) return { empty: true, fromVersion: from, toVersion: to };
