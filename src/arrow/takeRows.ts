@@ -134,19 +134,25 @@ interface TypedArrayLike {
 
 /** Short runs are copied element by element: a subarray per single row costs more than the copy. */
 const SHORT_RUN = 16;
+/** The same for the bytes of strings and binaries (a Z-order shuffle copies one short value per run). */
+const SHORT_BYTES = 64;
 
 function takeFixedWidth(data: Data, runs: Runs, validity: Uint8Array, nullCount: number): Data {
-  const stride = data.stride;
-  const values = data.values as unknown as TypedArrayLike & { constructor: new (n: number) => TypedArrayLike };
-  const out = new values.constructor(runs.rows * stride);
+  const source = data.values as unknown as TypedArrayLike & { constructor: new (n: number) => TypedArrayLike };
+  const out = new source.constructor(runs.rows * data.stride);
+  // 64-bit integers are copied as pairs of 32-bit words: reading a BigInt64Array element allocates a bigint.
+  const wide = source instanceof BigInt64Array || source instanceof BigUint64Array;
+  const values = wide ? new Int32Array(source.buffer, source.byteOffset, source.length * 2) as unknown as TypedArrayLike : source;
+  const target = wide ? new Int32Array((out as unknown as BigInt64Array).buffer) as unknown as TypedArrayLike : out;
+  const stride = wide ? data.stride * 2 : data.stride;
   let position = 0;
   for (let r = 0; r < runs.count; r++) {
     const from = (runs.starts[r] as number) * stride;
     const size = (runs.lengths[r] as number) * stride;
     if (size <= SHORT_RUN) {
-      for (let k = 0; k < size; k++) out[position + k] = values[from + k] as number;
+      for (let k = 0; k < size; k++) target[position + k] = values[from + k] as number;
     } else {
-      out.set(values.subarray(from, from + size), position);
+      target.set(values.subarray(from, from + size), position);
     }
     position += size;
   }
@@ -170,7 +176,11 @@ function takeVariableWidth(data: Data, runs: Runs, validity: Uint8Array, nullCou
     const last = first + (runs.lengths[r] as number);
     const start = offsets[first] as number;
     const end = offsets[last] as number;
-    outBytes.set(bytes.subarray(start, end), position);
+    if (end - start <= SHORT_BYTES) {
+      for (let b = start; b < end; b++) outBytes[position + b - start] = bytes[b] as number;
+    } else {
+      outBytes.set(bytes.subarray(start, end), position);
+    }
     const shift = position - start;
     for (let i = first + 1; i <= last; i++) outOffsets[++row] = (offsets[i] as number) + shift;
     position += end - start;

@@ -7,7 +7,7 @@ import { formatValue } from '../../delta/predicate/formatPredicate';
 import { parsePredicate } from '../../delta/predicate/parsePredicate';
 import type { TypedValue } from '../../delta/predicate/typedValue';
 import { fileMatchesStats, filePartitionValues } from '../../delta/scan/pruning';
-import type { DataType } from '../../delta/schema';
+import { isRecord, type DataType } from '../../delta/schema';
 
 import type { Snapshot } from '../../delta/snapshot';
 import { parseFileStats } from '../../delta/stats/fileStats';
@@ -67,7 +67,7 @@ export async function planOptimize(location: TableLocation, options: OptimizeOpt
   const allFiles = snapshot.files().sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const chosen = filterByPartitionValues(filterByPartition(snapshot, allFiles, options.where), options.partitions);
   const considered = crowdedPartitions(chosen, options.smallFileSize ?? targetFileSize, options.minFilesPerPartition ?? 0);
-  const packable = considered.map((file) => packableOf(snapshot, file));
+  const packable = considered.map(packableOf);
   const notes: string[] = [];
 
   let packed: PackedBin[];
@@ -263,15 +263,31 @@ function crowdedPartitions(files: AddFile[], smallFileSize: number, minSmallFile
   return files.filter((f) => (small.get(partitionKey(f.partitionValues)) ?? 0) >= minSmallFiles);
 }
 
-function packableOf(snapshot: Snapshot, file: AddFile): PackableFile {
-  const stats = parseFileStats(file.stats, snapshot.schema, snapshot.columnMappingMode);
+function packableOf(file: AddFile): PackableFile {
   return {
     path: file.path,
     size: file.size,
-    rows: stats?.numRecords ?? null,
+    rows: recordCount(file.stats),
     deletedRows: file.deletionVector?.cardinality ?? 0,
     partition: { ...(file.partitionValues ?? {}) },
   };
+}
+
+/**
+ * The numRecords of an add's statistics, or null. Bin packing needs only this count: JSON.parse
+ * finds it for a fraction of the cost of parseFileStats, whose exact parse of every bound was a
+ * second of planning a compaction of 10,000 files.
+ */
+function recordCount(stats: string | null | undefined): number | null {
+  if (!stats) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stats);
+  } catch {
+    return null;
+  }
+  const count = isRecord(parsed) ? parsed.numRecords : undefined;
+  return typeof count === 'number' && Number.isSafeInteger(count) && count >= 0 ? count : null;
 }
 
 function groupByPartition(files: PackableFile[]): PackableFile[][] {

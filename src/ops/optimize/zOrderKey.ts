@@ -1,4 +1,5 @@
-import type { RecordBatch } from 'apache-arrow';
+import { DataType as ArrowType, type Data, type RecordBatch } from 'apache-arrow';
+import { isValidAt } from '../../arrow/bitmap';
 import type { DataType } from '../../delta/schema';
 import { compareValues, type NonNullValue, type TypedValue } from '../../delta/predicate/typedValue';
 import { DeltaError } from '../../delta/errors';
@@ -27,7 +28,11 @@ export interface ZOrderColumn { name: string; type: DataType }
 export class ZOrderKey {
   readonly bitsPerColumn: number;
   private readonly boundaries: NonNullValue[][];
-  /** The same boundaries as doubles when a column's are all plain numbers (the fast, common path). */
+  /**
+   * The same boundaries as doubles when a column's are all numbers or all bigints (the fast,
+   * common path). A bigint ranks by its nearest double: exact below 2^53 and still monotone
+   * beyond, which is all a range id needs (it only decides how well rows cluster).
+   */
   private readonly numericBoundaries: (Float64Array | undefined)[];
   /** spread[r]: the bits of rank r moved `columns` apart, so interleaving is a weighted sum. */
   private readonly spread: Float64Array;
@@ -37,8 +42,11 @@ export class ZOrderKey {
     this.bitsPerColumn = Math.max(1, Math.min(MAX_BITS_PER_COLUMN, Math.floor(MAX_Z_BITS / columns.length)));
     const buckets = 2 ** this.bitsPerColumn - 1;
     this.boundaries = columns.map((_, c) => quantileBoundaries(sample.map((row) => row[c] ?? null), buckets));
-    this.numericBoundaries = this.boundaries.map((bounds) => (bounds.every((b) => typeof b === 'number' && !Number.isNaN(b))
-      ? Float64Array.from(bounds as number[]) : undefined));
+    this.numericBoundaries = this.boundaries.map((bounds) => {
+      if (bounds.every((b) => typeof b === 'number' && !Number.isNaN(b))) return Float64Array.from(bounds as number[]);
+      if (bounds.length > 0 && bounds.every((b) => typeof b === 'bigint')) return Float64Array.from(bounds as bigint[], Number);
+      return undefined;
+    });
     this.spread = new Float64Array(2 ** this.bitsPerColumn);
     for (let rank = 0; rank < this.spread.length; rank++) {
       const ranks = columns.map((_, c) => (c === columns.length - 1 ? rank : 0));
@@ -56,6 +64,7 @@ export class ZOrderKey {
     if (value === null) return 0;
     const numeric = this.numericBoundaries[column];
     if (numeric && typeof value === 'number') return 1 + (Number.isNaN(value) ? numeric.length : upperBound(numeric, value));
+    if (numeric && typeof value === 'bigint') return 1 + upperBound(numeric, Number(value));
     const bounds = this.boundaries[column] as NonNullValue[];
     let low = 0;
     let high = bounds.length;
@@ -76,22 +85,57 @@ export class ZOrderKey {
 
   /** Z-values of every row of a batch holding the Z-order columns (found by name). */
   zValues(batch: RecordBatch): Float64Array {
-    const readers = this.columns.map((column) => {
+    const out = new Float64Array(batch.numRows);
+    const spread = this.spread;
+    this.columns.forEach((column, c) => {
       const index = batch.schema.fields.findIndex((f) => f.name === column.name);
       const data = batch.data.children[index];
       if (!data) throw new DeltaError('DELTA_SCHEMA_MISMATCH', `The data has no Z-order column "${column.name}".`);
-      return cellValues(data, column.type);
-    });
-    const out = new Float64Array(batch.numRows);
-    const spread = this.spread;
-    for (let c = 0; c < readers.length; c++) {
       // Column 0 leads: its spread bits weigh the most.
-      const weight = 2 ** (readers.length - 1 - c);
-      const read = readers[c] as (r: number) => TypedValue;
+      const weight = 2 ** (this.columns.length - 1 - c);
+      const numeric = this.numericBoundaries[c];
+      const values = numeric && numericValues(data);
+      if (numeric && values) {
+        // Integer and float columns rank straight from their buffers: no TypedValue (a bigint per
+        // int64 cell) and no generic comparison per row.
+        const nulls = data.nullCount > 0;
+        for (let row = 0; row < batch.numRows; row++) {
+          const value = values[row] as number;
+          const rank = nulls && !isValidAt(data, row) ? 0 : 1 + (Number.isNaN(value) ? numeric.length : upperBound(numeric, value));
+          out[row] = (out[row] as number) + (spread[rank] as number) * weight;
+        }
+        return;
+      }
+      const read = cellValues(data, column.type);
       for (let row = 0; row < batch.numRows; row++) out[row] = (out[row] as number) + (spread[this.rank(c, read(row))] as number) * weight;
-    }
+    });
     return out;
   }
+}
+
+/**
+ * An integer or float column's values as doubles (int64 as its nearest double, like rank), or
+ * undefined for other Arrow types (timestamps, dates and decimals need their unit or scale).
+ */
+function numericValues(data: Data): Float64Array | undefined {
+  const { values, offset, length } = data as { values: unknown; offset: number; length: number };
+  if (ArrowType.isFloat(data.type)) {
+    if (values instanceof Float64Array) return values.subarray(offset, offset + length);
+    // Half floats are stored as their raw 16 bits: left to the generic path.
+    return values instanceof Float32Array ? Float64Array.from(values.subarray(offset, offset + length)) : undefined;
+  }
+  if (!ArrowType.isInt(data.type)) return undefined;
+  if (values instanceof BigInt64Array) {
+    // Little-endian words; hi * 2^32 + lo is one correctly rounded addition: the same double as Number(bigint).
+    const words = new Int32Array(values.buffer, values.byteOffset + offset * 8, length * 2);
+    const out = new Float64Array(length);
+    for (let i = 0; i < length; i++) out[i] = (words[2 * i + 1] as number) * 4294967296 + ((words[2 * i] as number) >>> 0);
+    return out;
+  }
+  if (values instanceof Int32Array || values instanceof Int16Array || values instanceof Int8Array || values instanceof Uint32Array || values instanceof Uint16Array || values instanceof Uint8Array) {
+    return Float64Array.from(values.subarray(offset, offset + length));
+  }
+  return undefined;
 }
 
 /** How many of the sorted values are <= value. */

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Field, Float64, Int32, Int64, makeData, RecordBatch, Schema, Struct, vectorFromArray, type Data } from 'apache-arrow';
 import { isDeltaError } from '../../../src/delta/errors';
 import { DeltaTable } from '../../../src/delta/table';
 import { writeTable } from '../../../src/delta/write/writeTable';
@@ -26,6 +27,27 @@ describe('Z-order key', () => {
     assert.equal(key.bitsPerColumn, 10);
     for (const row of sample) assert.equal(key.zOf(row), interleaveBits([key.rank(0, row[0] ?? null), key.rank(1, row[1] ?? null)], 10));
     assert.equal(key.zOf([null, null]), 0);
+  });
+
+  test('zValues of a batch read from the column buffers equal zOf of each row (nulls, NaN, int64 beyond 2^53, int32)', () => {
+    const columns = [
+      { name: 'd', type: { kind: 'primitive', name: 'double' } },
+      { name: 'l', type: { kind: 'primitive', name: 'long' } },
+      { name: 'i', type: { kind: 'primitive', name: 'integer' } },
+    ] as const;
+    const n = 2000;
+    const d = Array.from({ length: n }, (_, r) => (r % 13 === 0 ? null : r % 17 === 0 ? NaN : Math.cos(r) * 1e6));
+    const l = Array.from({ length: n }, (_, r) => (r % 11 === 0 ? null : BigInt(Math.round(Math.sin(r) * 1e6)) * 2n ** 40n + BigInt(r)));
+    const i = Array.from({ length: n }, (_, r) => (r % 7 === 0 ? null : (r * 7919) % 100_003 - 50_000));
+    const fields = [new Field('d', new Float64(), true), new Field('l', new Int64(), true), new Field('i', new Int32(), true)];
+    const children = [vectorFromArray(d, new Float64()), vectorFromArray(l, new Int64()), vectorFromArray(i, new Int32())].map((v) => v.data[0] as Data);
+    const batch = new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: n, nullCount: 0, children }));
+    const rows = Array.from({ length: n }, (_, r) => [d[r] ?? null, l[r] ?? null, i[r] ?? null]);
+    // A sample without NaN gives numeric boundaries: the buffer path, which the NaN rows of the batch then meet.
+    const key = new ZOrderKey([...columns], rows.filter((row, r) => r % 3 === 0 && !Number.isNaN(row[0])));
+    const z = key.zValues(batch);
+    for (let r = 0; r < n; r++) assert.equal(z[r], key.zOf(rows[r] as typeof rows[number]), `row ${r}`);
+    assert.ok(new Set(z).size > n / 2, 'rows spread over many Z-values');
   });
 
   test('range ids come from sample quantiles, so skewed values still use every id', () => {
