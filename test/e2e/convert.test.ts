@@ -7,7 +7,7 @@ import { DeltaTable } from '../../src/delta/table';
 import { exactText } from './harness/exactText';
 import { expectText } from './harness/expectText';
 import { pickQuickItem, submitQuickInput } from './harness/quickInput';
-import { lakehouseActivity, openLakehouseSidebar, screenshot, treeRow } from './harness/workbench';
+import { lakehouseActivity, openLakehouseSidebar, screenshot, setRowExpanded, treeRow } from './harness/workbench';
 import { UI_TIMEOUT } from './harness/uiTimeout';
 import { workbenchForFile } from './harness/workbenchForFile';
 
@@ -89,7 +89,7 @@ async function explorerCommand(page: Page, path: readonly string[], title: strin
   for (const [index, name] of path.entries()) {
     row = explorer.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exactText(name) }) }).first();
     await row.waitFor();
-    if (index < path.length - 1 && await row.getAttribute('aria-expanded') !== 'true') await row.click();
+    if (index < path.length - 1) await setRowExpanded(row, true);
   }
   await row?.click({ button: 'right' });
   // Monaco menus act on key or mouse-up; a hover then Enter never races the menu's opening.

@@ -43,14 +43,18 @@ export function treeRow(tree: Locator, label: string): Locator {
   return tree.locator('.monaco-list-row').filter({ has: tree.page().locator('.label-name', { hasText: exactText(label) }) });
 }
 
+/** Expands (or collapses) the Tables view's row with this label; see setRowExpanded. */
+export async function setTreeRowExpanded(tree: Locator, label: string, expanded: boolean): Promise<Locator> {
+  return setRowExpanded(treeRow(tree, label).first(), expanded);
+}
+
 /**
  * Clicks a tree row until it is expanded (or collapsed) as asked, and returns it. A click on a row
  * the tree re-renders at that moment (a watcher refresh) can be lost; a click that did land is
  * given long enough to show, since a second one would toggle the row back.
  */
-export async function setTreeRowExpanded(tree: Locator, label: string, expanded: boolean): Promise<Locator> {
-  const row = treeRow(tree, label).first();
-  const wanted = row.and(tree.page().locator(`[aria-expanded="${String(expanded)}"]`));
+export async function setRowExpanded(row: Locator, expanded: boolean): Promise<Locator> {
+  const wanted = row.and(row.page().locator(`[aria-expanded="${String(expanded)}"]`));
   await row.waitFor({ timeout: UI_TIMEOUT });
   for (let attempt = 1; ; attempt++) {
     if (await wanted.isVisible()) return row;
