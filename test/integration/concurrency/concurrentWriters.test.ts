@@ -8,6 +8,7 @@ import { primitive } from '../../../src/delta/schema';
 import { createTable } from '../../../src/delta/transaction/createTable';
 import { assertTableConsistent } from './tableInvariants';
 import { withTempDir } from '../../helpers/withTempDir';
+import { WRITERS_TIMEOUT_MS } from './writersTimeout';
 
 const WRITER = fileURLToPath(new URL('./writerProcess.ts', import.meta.url));
 const SCHEMA = { kind: 'struct' as const, fields: [
@@ -59,7 +60,7 @@ function runWriter(args: string[], onReady: () => void): Promise<Line[]> {
 const WRITERS = 8;
 const BATCHES = 8;
 
-test(`${WRITERS} processes appending and merging into their own partitions: every batch once, versions contiguous`, { timeout: 180_000 }, async () => {
+test(`${WRITERS} processes appending and merging into their own partitions: every batch once, versions contiguous`, { timeout: WRITERS_TIMEOUT_MS }, async () => {
   await withTempDir('lakehouse-tx-', async (dir) => {
     await createTable(dir, { schema: SCHEMA, partitionColumns: ['part'], properties: { 'delta.checkpointInterval': '10' } });
     const appIds = Array.from({ length: WRITERS }, (_, i) => `w${i}`);
@@ -74,7 +75,7 @@ test(`${WRITERS} processes appending and merging into their own partitions: ever
   });
 });
 
-test('writers rewriting one shared partition get real conflicts reported, and the table stays exact', { timeout: 180_000 }, async () => {
+test('writers rewriting one shared partition get real conflicts reported, and the table stays exact', { timeout: WRITERS_TIMEOUT_MS }, async () => {
   await withTempDir('lakehouse-tx-', async (dir) => {
     await createTable(dir, { schema: SCHEMA, partitionColumns: ['part'], properties: { 'delta.checkpointInterval': '10' } });
     const appIds = ['s0', 's1', 's2', 's3'];

@@ -9,6 +9,7 @@ import { primitive } from '../../../src/delta/schema';
 import { createTable } from '../../../src/delta/transaction/createTable';
 import { assertTableConsistent } from '../concurrency/tableInvariants';
 import { withTempDir } from '../../helpers/withTempDir';
+import { WRITERS_TIMEOUT_MS } from '../concurrency/writersTimeout';
 
 const WRITER = fileURLToPath(new URL('../concurrency/writerProcess.ts', import.meta.url));
 const SCHEMA = { kind: 'struct' as const, fields: [
@@ -43,7 +44,7 @@ function runAndKill(dir: string, appId: string, kill: boolean): Promise<boolean>
   });
 }
 
-test('writers killed with SIGKILL mid-write, mid-commit and mid-checkpoint never leave a table that differs from its commits', { timeout: 180_000 }, async () => {
+test('writers killed with SIGKILL mid-write, mid-commit and mid-checkpoint never leave a table that differs from its commits', { timeout: WRITERS_TIMEOUT_MS }, async () => {
   await withTempDir('lakehouse-tx-', async (dir) => {
     await createTable(dir, { schema: SCHEMA, partitionColumns: ['part'], properties: { 'delta.checkpointInterval': '2' } });
     const appIds = ['k0', 'k1'];
