@@ -12,6 +12,7 @@ import { Transaction } from '../../delta/transaction/transaction';
 import { conformBatch } from '../../delta/write/conformBatch';
 import { addActionOf } from '../../delta/write/dataFileWriter';
 import { fileWriterFor } from '../../delta/write/fileWriterFor';
+import { materializedRowFields, withColumnsOf } from '../../delta/write/materializedRowColumns';
 import { partitionValueAt } from '../../delta/write/partitionPath';
 import { rewriteFile } from '../../delta/write/rewriteFile';
 import { openTable, type TableLocation } from '../../delta/write/tableLocation';
@@ -97,7 +98,8 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
     // Rows copied out of files written before the schema change lack the added columns or hold a
     // narrower type, and rewriteFile hands them to the writer as they are: conform them first.
     const write = writer.write.bind(writer);
-    writer.write = (batch) => write(conformBatch(batch, schema, arrowSchema));
+    const hidden = materializedRowFields(tx.metadata);
+    writer.write = (batch) => write(withColumnsOf(batch, conformBatch(batch, schema, arrowSchema), hidden));
   }
   const deletionVectors = tx.properties['delta.enableDeletionVectors'] === 'true';
   const context = { tx, snapshot, writer, now: Date.now(), deletionVectors };

@@ -16,6 +16,7 @@ import { deleteRows } from '../../../src/delta/write/deleteRows';
 import { mergeRows } from '../../../src/delta/write/mergeRows';
 import { updateRows } from '../../../src/delta/write/updateRows';
 import { writeTable } from '../../../src/delta/write/writeTable';
+import { applyKeyedChanges } from '../../../src/ops/ingest/applyKeyedChanges';
 import { runOptimize } from '../../../src/ops/optimize/runOptimize';
 import { parquetLayout } from '../../../src/parquet/readParquet';
 import { readRows } from '../write/helpers';
@@ -204,5 +205,19 @@ test('a deletion-vector UPDATE moves the updated row with its id; replaceWhere c
     assert.deepEqual(rows.slice(1), [[2n, 1n, 0n], [3n, 2n, 0n]]);
     assert.equal(rows[0]?.[2], 1n);
     assert.ok(Number(rows[0]?.[1]) > 2, 'the new row has a fresh id');
+  });
+});
+
+test('keyed ingest that widens the schema copies the other rows of a file with their ids (its upserts are new rows)', async () => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
+    await writeTable(dir, idsAndValues(1n, 2n, 3n), { properties: TRACKED });
+    const upsert = tableFromArrays({ id: BigInt64Array.of(2n), v: Float64Array.of(20), w: ['new'] }).batches;
+    const applied = await applyKeyedChanges(dir, { upserts: upsert, deletes: [] }, { key: ['id'], txn: { appId: 'feed', version: 1 }, operation: 'MERGE' });
+    assert.deepEqual([applied.version, applied.rowsUpserted, applied.rowsDeleted], [1, 1, 1]);
+    const rows = await stableRowIds(dir, 'id');
+    assert.deepEqual([rows[0], rows[2]], [[1n, 0n, 0n], [3n, 2n, 0n]]);
+    assert.deepEqual([rows[1]?.[0], rows[1]?.[2]], [2n, 1n]);
+    assert.ok(Number(rows[1]?.[1]) > 2, 'the upserted row has a fresh id');
+    assert.deepEqual((await readRows(dir, 'id')).map((r) => r.w), [null, 'new', null]);
   });
 });
