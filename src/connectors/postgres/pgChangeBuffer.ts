@@ -93,8 +93,9 @@ export class PgChangeBuffer {
       this.set(this.keyOf(this.image(change.old.values)), undefined);
       return;
     }
-    const oldKey = change.old ? this.keyOf(this.image(change.old.values)) : undefined;
-    const base = change.old?.kind === 'O' ? this.image(change.old.values) : undefined;
+    const oldImage = change.old ? this.image(change.old.values) : undefined;
+    const oldKey = oldImage ? this.keyOf(oldImage) : undefined;
+    const base = change.old?.kind === 'O' ? oldImage : undefined;
     const fresh = this.image(change.values);
     const newKey = this.keyOf(fresh);
     const previous = base ?? this.images.get(oldKey ?? newKey);
@@ -119,15 +120,16 @@ export class PgChangeBuffer {
     const deletes = this.keyIndexes.map((i, k) => createColumnBuilder((this.schema.columns[i] as PgSourceColumn).decoder, (keyFields[k] as Field).type, this.key[k] as string));
     let upsertRows = 0;
     let deleteRows = 0;
+    const append = new ValueAppender();
     for (const image of this.images.values()) {
       if (image === undefined) continue;
       upsertRows++;
-      image.forEach((value, i) => append(upserts[i], value));
+      image.forEach((value, i) => append.to(upserts[i], value));
     }
     for (const [key, image] of this.images) {
       if (image !== undefined) continue;
       deleteRows++;
-      (JSON.parse(key) as Array<string | null>).forEach((hex, k) => append(deletes[k], hex === null ? null : Buffer.from(hex, 'hex')));
+      (JSON.parse(key) as Array<string | null>).forEach((hex, k) => append.to(deletes[k], hex === null ? null : Buffer.from(hex, 'hex')));
     }
     this.images.clear();
     this.bytes = 0;
@@ -164,13 +166,29 @@ export class PgChangeBuffer {
   }
 }
 
-function append(builder: ReturnType<typeof createColumnBuilder> | undefined, value: Uint8Array | null): void {
-  if (!builder) return;
-  if (value === null) {
-    builder.appendNull();
-    return;
+/**
+ * Appends wire values to column builders. The values of a run of changes are views into a few
+ * message buffers, so one byte view and DataView per underlying buffer serve them all, instead
+ * of a DataView made for every value (measured: the drain's hottest line under a cdc load).
+ */
+class ValueAppender {
+  private buffer: ArrayBufferLike | undefined;
+  private bytes: Uint8Array = new Uint8Array(0);
+  private view: DataView = new DataView(this.bytes.buffer);
+
+  to(builder: ReturnType<typeof createColumnBuilder> | undefined, value: Uint8Array | null): void {
+    if (!builder) return;
+    if (value === null) {
+      builder.appendNull();
+      return;
+    }
+    if (value.buffer !== this.buffer) {
+      this.buffer = value.buffer;
+      this.bytes = new Uint8Array(value.buffer);
+      this.view = new DataView(value.buffer);
+    }
+    builder.append(this.bytes, this.view, value.byteOffset, value.length);
   }
-  builder.append(value, new DataView(value.buffer, value.byteOffset, value.byteLength), 0, value.length);
 }
 
 function unquoted(name: string): string {

@@ -82,7 +82,9 @@ describe('lakehouse ingest postgres --mode cdc (real server, concurrent workload
       const ready = round === 0
         ? async () => (await server.admin.query("SELECT 1 FROM pg_replication_slots WHERE slot_name = 'crashy_slot'")).rows.length > 0
         : async () => /version \d+:/.test(stderr);
-      const deadline = Date.now() + 30_000;
+      // Generous: a tsx child on a machine at load 30+ took over 30 s to its first commit, and a
+      // kill before it would leave this round proving nothing (the assertion below counts them).
+      const deadline = Date.now() + 180_000;
       while (!ended && !(await ready()) && Date.now() < deadline) await sleep(50);
       if (round > 0) await sleep(Math.floor(Math.random() * 700));
       child.kill('SIGKILL');
