@@ -15,7 +15,7 @@
  *   npm run bench:postgres -- --dv                     the cdc table uses deletion vectors
  *   npm run bench:postgres -- --profile                also CPU-profile our snapshot child and print hot spots
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -100,10 +100,17 @@ async function profileSnapshot(cluster: PostgresCluster, children: Children): Pr
 }
 
 function printProfile(dir: string, bundle: string, what: string): void {
-  const profile = readdirSync(dir).find((file) => file.endsWith('.cpuprofile'));
+  // One file per thread, the main thread's first: node names them <pid>.<thread id>.<sequence>.
+  const profiles = readdirSync(dir).filter((file) => file.endsWith('.cpuprofile')).sort();
+  const profile = profiles[0];
   if (!profile) throw new Error(`node wrote no .cpuprofile into ${dir}`);
   const path = join(dir, profile);
   log(`\nCPU profile of ${what}: ${path}`);
+  // Where the process waits: a thread's idle time is time it had nothing to do (not time it was descheduled).
+  for (const [i, file] of profiles.entries()) {
+    const { busyMs, idleMs } = busyAndIdle(join(dir, file));
+    log(`  thread ${i === 0 ? 'main' : `worker ${i}`}: busy ${busyMs.toFixed(0)} ms, idle ${idleMs.toFixed(0)} ms  (${file})`);
+  }
   log('  our functions, callees included (busy time, idle excluded):');
   for (const spot of inclusiveSpots(path, bundle, 18)) {
     log(`  ${spot.totalMs.toFixed(0).padStart(6)} ms ${(spot.share * 100).toFixed(1).padStart(5)}%  ${spot.functionName}  ${spot.location}`);
@@ -112,6 +119,19 @@ function printProfile(dir: string, bundle: string, what: string): void {
   for (const spot of hotSpots(path, bundle, 18)) {
     log(`  ${spot.selfMs.toFixed(0).padStart(6)} ms ${(spot.share * 100).toFixed(1).padStart(5)}%  ${spot.functionName}  ${spot.location}${spot.hotLines.length > 0 ? `  hot: ${spot.hotLines.join(', ')}` : ''}`);
   }
+}
+
+function busyAndIdle(path: string): { busyMs: number; idleMs: number } {
+  const profile = JSON.parse(readFileSync(path, 'utf8')) as { nodes: Array<{ id: number; callFrame: { functionName: string } }>; samples: number[]; timeDeltas: number[] };
+  const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
+  let busyUs = 0;
+  let idleUs = 0;
+  profile.samples.forEach((id, i) => {
+    const us = profile.timeDeltas[i] ?? 0;
+    if (idle.has(id)) idleUs += us;
+    else busyUs += us;
+  });
+  return { busyMs: busyUs / 1000, idleMs: idleUs / 1000 };
 }
 
 function positive(text: string | undefined, name: string): number | undefined {

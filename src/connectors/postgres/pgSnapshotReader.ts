@@ -45,7 +45,7 @@ const WORKER_READ_AHEAD = 3;
  * (schema, watermark bounds, the rows) sees the same database state. Close it to end the transaction.
  *
  * Rows travel by `COPY (SELECT …) TO STDOUT (FORMAT binary)` rather than a server-side cursor:
- * measured by bench/postgresSnapshot.ts (5M rows × 10 mixed columns) binary COPY streams without
+ * measured by bench/postgresRun.ts (5M rows × 10 mixed columns) binary COPY streams without
  * per-row protocol messages or round trips per FETCH, and its binary values are copied straight into
  * Arrow buffers, where a cursor's rows go through pg's text parsing into one JS object per row.
  */
