@@ -185,6 +185,10 @@ test('UPDATE and MERGE keep the row ids of updated rows with a new commit versio
     const optimized = await runOptimize(dir);
     assert.equal(optimized.filesAdded, 1);
     assert.deepEqual(await stableRowIds(dir, 'id'), afterMerge);
+    // Z-ordering by v rewrites the file again, in v order: the ids follow the rows.
+    const zOrdered = await runOptimize(dir, { zOrderBy: ['v'] });
+    assert.equal(zOrdered.filesAdded, 1);
+    assert.deepEqual(await stableRowIds(dir, 'id'), afterMerge);
   });
 });
 
