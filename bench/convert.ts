@@ -109,7 +109,7 @@ async function fileSummaries(dir: string): Promise<Map<string, string>> {
   return out;
 }
 
-const samples: { ours: Measured[]; serial: Measured[]; deltaRs: Measured[] } = { ours: [], serial: [], deltaRs: [] };
+const samples: { ours: Measured[]; deltaRs: Measured[] } = { ours: [], deltaRs: [] };
 let oursDir = '';
 let peerDir = '';
 for (let i = 0; i < runs; i++) {
@@ -126,8 +126,6 @@ for (let i = 0; i < runs; i++) {
     log(`run ${i + 1} ${engine}: ${JSON.stringify((engine === 'ours' ? samples.ours : samples.deltaRs).at(-1))}`);
   }
 }
-// Footers one at a time: what the bounded parallel reads buy.
-samples.serial.push(await ours(await copyOf('serial'), 1));
 
 const compared = JSON.parse((await run(peerPython(), [join(REPO_ROOT, 'bench', 'convertPeer.py'), 'compare', oursDir, peerDir], { maxBuffer: 1 << 24 })).stdout) as { rows: [number, number]; equal: boolean };
 const [oursFiles, peerFiles] = [await fileSummaries(oursDir), await fileSummaries(peerDir)];
@@ -135,13 +133,11 @@ const statsDiffer = [...oursFiles].filter(([path, summary]) => peerFiles.get(pat
 
 const o = median(samples.ours);
 const p = median(samples.deltaRs);
-const s = median(samples.serial);
 const row = (label: string, m: Measured): string =>
   `  ${label.padEnd(24)} ${(m.ms / 1000).toFixed(2).padStart(7)} s  CPU ${(m.cpuMs / 1000).toFixed(2).padStart(6)} s  peak RSS ${(m.peakKiB / 1024).toFixed(0).padStart(4)} MiB (start ${(m.baselineKiB / 1024).toFixed(0)})`;
 const report = [
   `CONVERT TO DELTA of ${files} pyarrow Parquet files (10 Hive partitions), median of ${runs}:`,
-  row(`ours (${concurrency} footers at once)`, o),
-  row('ours (1 footer at once)', s),
+  row('ours', o),
   row('delta-rs', p),
   `  ratio ours/delta-rs: time ${(o.ms / p.ms).toFixed(2)}x, CPU ${(o.cpuMs / p.cpuMs).toFixed(2)}x, peak RSS ${(o.peakKiB / p.peakKiB).toFixed(2)}x`,
   `  same rows read by delta-rs from both tables: ${compared.equal ? 'yes' : 'NO'} (${compared.rows.join(' / ')} rows); `
