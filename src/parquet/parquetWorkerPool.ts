@@ -60,7 +60,13 @@ export class ParquetWorkerPool {
   private nextId = 1;
   private closed = false;
 
-  constructor(size = Math.min(2, availableParallelism())) {
+  /**
+   * One worker per core beyond the calling thread's, at most two: the calling thread stays busy
+   * (conforming, filtering, statistics), and each worker costs its own wasm instance and memory
+   * (about 80-100 MiB once it has decoded or encoded a large file), so a third thread on two cores
+   * would add memory without adding speed.
+   */
+  constructor(size = Math.min(2, availableParallelism() - 1)) {
     this.size = Math.max(1, size);
   }
 
