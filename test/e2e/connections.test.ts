@@ -9,7 +9,7 @@ import { MISSING_POSTGRES, PASSWORD, PASSWORD_USER, startPostgresCluster, type P
 import { expectText } from './harness/expectText';
 import { gridRows, waitForDrawnRow } from './harness/previewGrid';
 import { fillQuickInput, pickQuickItem, submitQuickInput } from './harness/quickInput';
-import { activeWebview, openLakehouseSidebar, runCommand, screenshot, setTreeRowExpanded, treeRow } from './harness/workbench';
+import { activeWebview, openLakehouseSidebar, runCommand, runContextMenuItem, screenshot, setTreeRowExpanded, treeRow } from './harness/workbench';
 import { UI_TIMEOUT } from './harness/uiTimeout';
 import { workbenchForFile } from './harness/workbenchForFile';
 
@@ -80,7 +80,7 @@ test('Add a PostgreSQL connection (a wrong password is caught first), browse to 
   assert.match(settings, /"lakehouse\.postgres\.connections"/);
   assert.ok(!settings.includes(PASSWORD) && !settings.includes('hunter2'), 'a password was written to settings.json');
 
-  await contextMenu(page, orders, 'Ingest into Delta…');
+  await runContextMenuItem(orders, 'Ingest into Delta…');
   const ingest = 'Ingest public.orders into Delta';
   await answerStep(page, ingest, 1, 'bronze/orders');
   await waitForStep(page, ingest, 2);
@@ -122,7 +122,7 @@ test('cdc from the status panel: Start follows the source, Stop commits what is 
   const connections = await expandView(page, 'Connections');
   const events = treeRow(connections, 'events');
   await events.locator('.label-description', { hasText: 'PK id' }).waitFor();
-  await contextMenu(page, events, 'Ingest into Delta…');
+  await runContextMenuItem(events, 'Ingest into Delta…');
   const ingest = 'Ingest public.events into Delta';
   await answerStep(page, ingest, 1, 'bronze/events');
   await waitForStep(page, ingest, 2);
@@ -194,11 +194,4 @@ async function answerStep(page: Page, title: string, step: number, value?: strin
   await waitForStep(page, title, step);
   if (value !== undefined) await fillQuickInput(page, value);
   await submitQuickInput(page);
-}
-
-/** Right-clicks a tree row and runs a context menu entry (hover then Enter, as Monaco menus act on key-up). */
-async function contextMenu(page: Page, row: Locator, title: string): Promise<void> {
-  await row.click({ button: 'right' });
-  await page.locator('.monaco-menu .action-label', { hasText: title }).hover();
-  await page.keyboard.press('Enter');
 }

@@ -7,7 +7,7 @@ import { DeltaTable } from '../../src/delta/table';
 import { exactText } from './harness/exactText';
 import { expectText } from './harness/expectText';
 import { pickQuickItem, submitQuickInput } from './harness/quickInput';
-import { lakehouseActivity, openLakehouseSidebar, screenshot, setRowExpanded, treeRow } from './harness/workbench';
+import { lakehouseActivity, openLakehouseSidebar, runContextMenuItem, screenshot, setRowExpanded, treeRow } from './harness/workbench';
 import { UI_TIMEOUT } from './harness/uiTimeout';
 import { workbenchForFile } from './harness/workbenchForFile';
 
@@ -91,10 +91,8 @@ async function explorerCommand(page: Page, path: readonly string[], title: strin
     await row.waitFor();
     if (index < path.length - 1) await setRowExpanded(row, true);
   }
-  await row?.click({ button: 'right' });
-  // Monaco menus act on key or mouse-up; a hover then Enter never races the menu's opening.
-  await page.locator('.monaco-menu .action-label', { hasText: title }).hover();
-  await page.keyboard.press('Enter');
+  assert.ok(row, 'a path to run the command on');
+  await runContextMenuItem(row, title);
 }
 
 /** Waits for the modal confirmation, screenshots it, presses Convert; returns its detail text. */

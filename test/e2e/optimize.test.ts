@@ -10,7 +10,7 @@ import { planOptimize } from '../../src/ops/optimize/planOptimize';
 import { writeSmallFiles } from '../unit/optimize/optimizeTables';
 import { expectText } from './harness/expectText';
 import { pickQuickItem, quickItem, submitQuickInput } from './harness/quickInput';
-import { activeWebview, openLakehouseSidebar, screenshot, treeRow } from './harness/workbench';
+import { activeWebview, openLakehouseSidebar, runContextMenuItem, screenshot, treeRow } from './harness/workbench';
 import { workbenchForFile } from './harness/workbenchForFile';
 import { UI_TIMEOUT } from './harness/uiTimeout';
 
@@ -37,11 +37,7 @@ test('OPTIMIZE ZORDER BY from the tree: the panel shows the plan planOptimize ma
   const tree = await openLakehouseSidebar(page);
   const row = treeRow(tree, TABLE);
   await row.waitFor();
-  await row.click({ button: 'right' });
-  // Monaco menus act on key or mouse-up; a hover then Enter is what never races the menu's opening.
-  const item = page.locator('.monaco-menu .action-label', { hasText: 'Optimize / Z-Order…' });
-  await item.hover();
-  await page.keyboard.press('Enter');
+  await runContextMenuItem(row, 'Optimize / Z-Order…');
   await pickQuickItem(page, 'Z-order');
   await checkQuickItems(page, ['x', 'y']);
   await page.locator('.quick-input-widget .monaco-button', { hasText: /^OK$/ }).click();

@@ -69,6 +69,28 @@ export async function setRowExpanded(row: Locator, expanded: boolean): Promise<L
 }
 
 /**
+ * Right-clicks `row` and runs its context menu entry `title`. Monaco menus act on key or mouse-up,
+ * so the entry is hovered, then Enter pressed; the menu closes when its action runs. A right-click
+ * on a row being re-rendered opens no menu, and an Enter that reached no entry leaves it open:
+ * both are tried again.
+ */
+export async function runContextMenuItem(row: Locator, title: string): Promise<void> {
+  const page = row.page();
+  const item = page.locator('.monaco-menu .action-label', { hasText: title });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (!await item.isVisible()) await row.click({ button: 'right' });
+      await item.hover({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      await item.waitFor({ state: 'hidden', timeout: 10_000 });
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
+
+/**
  * Runs a command from the palette by its exact title. The palette first lists recently used
  * commands and filters as typed, so it clicks the row with our title rather than pressing Enter on
  * whatever row is first at that moment; F1 is pressed again when the workbench was not ready for it.
