@@ -1,6 +1,8 @@
 /** The one handle a webview gets to talk to its host; acquireVsCodeApi may be called only once. */
 interface VsCodeApi {
   postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
 }
 
 declare function acquireVsCodeApi(): VsCodeApi;
@@ -12,6 +14,22 @@ export function hostSender<Message>(): (message: Message) => void {
   api ??= acquireVsCodeApi();
   const acquired = api;
   return (message) => acquired.postMessage(message);
+}
+
+/**
+ * What the panel saved with `saveViewState` before its webview was reloaded (its tab came back
+ * from the background): the state only the webview knows, such as the scroll position. VS Code
+ * keeps it per webview and drops it with the panel; `isState` checks its shape.
+ */
+export function savedViewState<State>(isState: (value: unknown) => value is State): State | undefined {
+  api ??= acquireVsCodeApi();
+  const state = api.getState();
+  return isState(state) ? state : undefined;
+}
+
+export function saveViewState(state: unknown): void {
+  api ??= acquireVsCodeApi();
+  api.setState(state);
 }
 
 /**

@@ -30,6 +30,7 @@ export interface PanelChannelOptions<WebviewMessage extends { type: string }> {
 export class PanelChannel<HostMessage, WebviewMessage extends { type: string }> implements vscode.Disposable {
   /** Settles when the app listens; never, when the panel closes first. */
   readonly ready: Promise<void>;
+  private listened = false;
   private readonly listener: vscode.Disposable;
 
   constructor(private readonly webview: vscode.Webview, options: PanelChannelOptions<WebviewMessage>) {
@@ -41,13 +42,25 @@ export class PanelChannel<HostMessage, WebviewMessage extends { type: string }> 
         options.onMessage?.(message);
         return;
       }
+      this.listened = true;
       becameReady();
       options.onReady?.();
     });
     webview.html = panelHtml(webview, options.extensionUri, options.app, options.title);
   }
 
-  /** Posts once the app listens; posts keep their order. */
+  /**
+   * True once the app has said 'ready'. A panel that keeps what it shows posts it when it has it
+   * only if this holds, and from `onReady` otherwise, so the first 'ready' does not get it twice.
+   */
+  get hasListened(): boolean {
+    return this.listened;
+  }
+
+  /**
+   * Posts once the app listens; posts keep their order. A post while the tab is in the background
+   * (or reloading) is lost, so what the panel shows must also be re-sent from `onReady`.
+   */
   post(message: HostMessage): void {
     void this.ready.then(() => this.webview.postMessage(message));
   }

@@ -4,11 +4,19 @@ import { VirtualGrid } from '../grid/virtualGrid';
 import {
   DIFF_KINDS, isDiffHostMessage, type DiffKind, type DiffSummary, type DiffWebviewMessage,
 } from '../protocol/rowDiff';
-import { hostSender, listenToHost } from '../vscodeApi';
+import { hostSender, listenToHost, savedViewState, saveViewState } from '../vscodeApi';
 import { button } from '../widgets/button';
 import { errorAlert, statusLine } from '../widgets/liveRegion';
 
 const LABELS: Record<DiffKind, string> = { added: 'Added', removed: 'Removed', changed: 'Changed' };
+
+/** The kind shown, kept across reloads of the webview (its tab back from the background). */
+interface DiffViewState { kind: DiffKind }
+
+function isDiffViewState(value: unknown): value is DiffViewState {
+  return typeof value === 'object' && value !== null && 'kind' in value
+    && (DIFF_KINDS as readonly unknown[]).includes(value.kind);
+}
 
 /** The row diff: counts first (one button per kind), then the rows of the chosen kind, paged. */
 export function startRowDiff(root: HTMLElement): void {
@@ -32,6 +40,7 @@ export function startRowDiff(root: HTMLElement): void {
       copy: (text) => send({ type: 'copy', text }),
     });
     shown = { kind, cache, grid };
+    saveViewState({ kind } satisfies DiffViewState);
     for (const tab of Array.from(counts.children)) tab.setAttribute('aria-selected', String(tab.getAttribute('data-kind') === kind));
     root.append(grid.element);
     grid.schedule();
@@ -58,7 +67,7 @@ export function startRowDiff(root: HTMLElement): void {
           cut.length ? `Only the first ${Math.max(...cut.map((k) => message.listed[k])).toLocaleString()} rows of a kind are listed; counts are exact.` : '',
         ].join(' ');
         root.append(counts, note);
-        show(DIFF_KINDS.find((kind) => message.counts[kind] > 0) ?? 'added');
+        show(savedViewState(isDiffViewState)?.kind ?? DIFF_KINDS.find((kind) => message.counts[kind] > 0) ?? 'added');
         break;
       }
       case 'rows':

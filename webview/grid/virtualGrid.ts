@@ -16,6 +16,8 @@ export interface GridEvents {
   copy(text: string): void;
   /** A header was clicked: sort by that column (undefined: back to table order). */
   sort?(column: number | undefined, direction: SortDirection): void;
+  /** The row at the top of the viewport changed (0-based), e.g. to save the scroll position. */
+  moved?(topRow: number): void;
 }
 
 /**
@@ -43,6 +45,8 @@ export class VirtualGrid {
   private factor = 1;
   /** The scroll position the grid set itself, so its scroll event keeps the exact `contentTop`. */
   private ownScrollTop: number | undefined;
+  /** The top row last reported through `moved`. */
+  private topRow = -1;
 
   constructor(
     private readonly columns: GridColumn[],
@@ -73,6 +77,23 @@ export class VirtualGrid {
     this.source = source;
     this.selected = 0;
     this.scrollContentTo(0);
+  }
+
+  /**
+   * Shows row `index` (0-based) at the top, as far as the rows known allow: how a reloaded panel
+   * returns to where the user was. The grid must be in the document.
+   */
+  scrollToRow(index: number): void {
+    // The spacer gets its height in render(); before it the viewport cannot scroll at all.
+    this.render();
+    this.scrollContentTo(index * ROW_HEIGHT);
+  }
+
+  /** Sorts as header clicks would have (undefined: table order), e.g. restoring a saved sort. */
+  sortBy(column: number | undefined, direction: SortDirection): void {
+    this.sortColumn = column;
+    this.sortDirection = direction;
+    this.applySort();
   }
 
   /** The active row's cells, for "Copy Row". */
@@ -107,7 +128,12 @@ export class VirtualGrid {
     this.contentTop = this.factor === 1 ? scrollTop : Math.min(this.contentTop, Math.max(0, content - clientHeight));
     // Rows sit at their content position moved by the gap between content and scroll position.
     const shift = this.contentTop - scrollTop;
-    const first = Math.max(0, Math.floor(this.contentTop / ROW_HEIGHT) - OVERSCAN);
+    const top = Math.floor(this.contentTop / ROW_HEIGHT);
+    if (top !== this.topRow) {
+      this.topRow = top;
+      this.events.moved?.(top);
+    }
+    const first = Math.max(0, top - OVERSCAN);
     const visible = Math.ceil(this.viewport.clientHeight / ROW_HEIGHT) + 2 * OVERSCAN;
     const last = Math.min(total, first + visible);
     const rows: HTMLElement[] = [];
@@ -147,6 +173,10 @@ export class VirtualGrid {
     } else {
       this.sortColumn = undefined;
     }
+    this.applySort();
+  }
+
+  private applySort(): void {
     const headers = Array.from(this.headerRow.children).slice(1);
     headers.forEach((th, i) => {
       th.setAttribute('aria-sort', i === this.sortColumn ? this.sortDirection : 'none');

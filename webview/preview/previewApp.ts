@@ -1,14 +1,33 @@
 import { div } from '../dom';
 import { PageCache } from '../grid/pageCache';
-import { SortedRows } from '../grid/sortedRows';
+import { SortedRows, type SortDirection } from '../grid/sortedRows';
 import { VirtualGrid } from '../grid/virtualGrid';
 import type { GridColumn } from '../protocol/grid';
 import { isPreviewHostMessage, type PreviewInit, type PreviewWebviewMessage } from '../protocol/preview';
-import { hostSender, listenToHost } from '../vscodeApi';
+import { hostSender, listenToHost, savedViewState, saveViewState } from '../vscodeApi';
 import { button } from '../widgets/button';
 import { errorAlert, statusLine } from '../widgets/liveRegion';
 
 interface PreviewState { init: PreviewInit; cache: PageCache; grid: VirtualGrid; sorted: boolean }
+
+/**
+ * What only the webview knows of the view, saved in VS Code's webview state so that a reload (the
+ * tab back from the background) returns to it: the top row and the sort of one query generation.
+ */
+interface PreviewViewState {
+  generation: number;
+  topRow: number;
+  sort?: { column: number; direction: SortDirection };
+}
+
+function isPreviewViewState(value: unknown): value is PreviewViewState {
+  if (typeof value !== 'object' || value === null) return false;
+  if (!('generation' in value && Number.isInteger(value.generation) && 'topRow' in value && Number.isInteger(value.topRow))) return false;
+  if (!('sort' in value) || value.sort === undefined) return true;
+  const { sort } = value;
+  return typeof sort === 'object' && sort !== null && 'column' in sort && Number.isInteger(sort.column)
+    && 'direction' in sort && (sort.direction === 'ascending' || sort.direction === 'descending');
+}
 
 /**
  * The data preview: a toolbar (columns, filter, copy, export), a status line and a virtualised
@@ -67,14 +86,24 @@ export function startPreview(root: HTMLElement): void {
 
   const start = (init: PreviewInit): void => {
     state?.grid.element.remove();
+    // Read before the new grid reports its first position over it.
+    const saved = savedViewState(isPreviewViewState);
+    const view: PreviewViewState = { generation: init.generation, topRow: 0 };
     const cache = new PageCache(init.pageSize);
     cache.store(0, init.rows, init.total);
     const grid = new VirtualGrid(init.columns, cache, {
+      moved: (topRow) => {
+        view.topRow = topRow;
+        saveViewState(view);
+      },
       request: (offset) => send({ type: 'loadRows', generation: init.generation, offset }),
       copy: (text) => send({ type: 'copy', text }),
       sort: (column, direction) => {
         if (!state) return;
         state.sorted = column !== undefined;
+        if (column === undefined) delete view.sort;
+        else view.sort = { column, direction };
+        saveViewState(view);
         grid.setSource(column === undefined ? cache
           : new SortedRows(cache.loadedRows(), column, init.columns[column]?.numeric ?? false, direction));
         showStatus();
@@ -85,6 +114,11 @@ export function startPreview(root: HTMLElement): void {
     fillPicker(picker, init.tableColumns, init.columns, runQuery);
     root.append(grid.element);
     grid.schedule();
+    // The same generation again means this webview was reloaded: back to the saved sort and row.
+    if (saved?.generation === init.generation) {
+      if (saved.sort) grid.sortBy(saved.sort.column, saved.sort.direction);
+      grid.scrollToRow(saved.topRow);
+    }
   };
 
   listenToHost(isPreviewHostMessage, (message) => {

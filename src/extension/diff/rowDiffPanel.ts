@@ -30,6 +30,8 @@ const PAGE_SIZE = 200;
 export class RowDiffPanel {
   private diff: RowDiff | undefined;
   private fields: StructField[] = [];
+  /** The summary or failure shown, sent again to a webview reloaded from the background. */
+  private shown: DiffHostMessage | undefined;
   private readonly channel: PanelChannel<DiffHostMessage, DiffWebviewMessage>;
 
   static open(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, request: RowDiffRequest): RowDiffPanel {
@@ -46,12 +48,13 @@ export class RowDiffPanel {
         if (message.type === 'copy') void vscode.env.clipboard.writeText(message.text);
         else this.sendRows(message.kind, message.offset);
       },
+      onReady: () => { if (this.shown) this.channel.post(this.shown); },
     });
     panel.onDidDispose(() => abort.abort());
-    void this.start(this.channel.ready, abort);
+    void this.start(abort);
   }
 
-  private async start(ready: Promise<void>, abort: AbortController): Promise<void> {
+  private async start(abort: AbortController): Promise<void> {
     const { location, fromVersion, toVersion, key } = this.request;
     const started = performance.now();
     try {
@@ -72,16 +75,14 @@ export class RowDiffPanel {
       this.fields = diff.columns.map((name) => this.fields.find((f) => f.name === name) as StructField);
       const elapsedMs = performance.now() - started;
       this.log.info(`Diff of ${location} v${fromVersion}..v${toVersion}: +${diff.counts.added} -${diff.counts.removed} ~${diff.counts.changed} in ${elapsedMs.toFixed(0)} ms`);
-      await ready;
-      this.post({
+      this.show({
         type: 'summary', title: basename(location), fromVersion, toVersion, key: diff.key,
         columns: previewColumns({ kind: 'struct', fields: this.fields }), counts: diff.counts,
         listed: { added: diff.added.length, removed: diff.removed.length, changed: diff.changed.length },
         pageSize: PAGE_SIZE, elapsedMs,
       });
     } catch (error) {
-      await ready;
-      this.post({ type: 'error', message: abort.signal.aborted ? 'The comparison was cancelled.' : errorMessage(error) });
+      this.show({ type: 'error', message: abort.signal.aborted ? 'The comparison was cancelled.' : errorMessage(error) });
       if (!abort.signal.aborted) await showError(this.log, `Cannot compare versions of ${location}`, error);
     }
   }
@@ -105,5 +106,10 @@ export class RowDiffPanel {
 
   private post(message: DiffHostMessage): void {
     this.channel.post(message);
+  }
+
+  private show(message: DiffHostMessage): void {
+    this.shown = message;
+    if (this.channel.hasListened) this.post(message);
   }
 }

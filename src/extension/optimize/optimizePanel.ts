@@ -18,7 +18,7 @@ export interface OptimizePanelDeps {
 /**
  * The OPTIMIZE plan panel: plans (nothing written), shows the plan, and runs exactly that plan when
  * the user presses Run, then shows the measured result beside the prediction. Closing the panel
- * cancels whatever is in flight.
+ * cancels whatever is in flight; a webview reloaded from the background gets it all again.
  */
 export function openOptimizePanel(deps: OptimizePanelDeps, location: string, choice: OptimizeChoice): void {
   const { extensionUri, log } = deps;
@@ -28,6 +28,8 @@ export function openOptimizePanel(deps: OptimizePanelDeps, location: string, cho
   const closed = new AbortController();
   let plan: OptimizePlan | undefined;
   let running = false;
+  // Everything posted, in order (a plan, then at most a few runs): a reloaded webview replays it.
+  const shown: OptimizeHostMessage[] = [];
   // The one request is Run: it runs the plan shown, once at a time.
   const channel = new PanelChannel<OptimizeHostMessage, OptimizeWebviewMessage>(panel.webview, {
     extensionUri, app: 'optimize', title, isWebviewMessage: isOptimizeWebviewMessage,
@@ -36,15 +38,17 @@ export function openOptimizePanel(deps: OptimizePanelDeps, location: string, cho
       running = true;
       void run(plan).finally(() => { running = false; });
     },
+    onReady: () => { for (const message of shown) channel.post(message); },
   });
-  const { ready } = channel;
-  const post = (message: OptimizeHostMessage): void => channel.post(message);
+  const post = (message: OptimizeHostMessage): void => {
+    shown.push(message);
+    if (channel.hasListened) channel.post(message);
+  };
   panel.onDidDispose(() => closed.abort());
 
   const options = { zOrderBy: choice.zOrderBy, ...(choice.where === undefined ? {} : { where: choice.where }) };
 
   const fail = async (phase: 'plan' | 'run', error: unknown, signal: { cancelled: boolean }): Promise<void> => {
-    await ready;
     post({ type: 'error', phase, cancelled: signal.cancelled, message: signal.cancelled ? `${phase === 'plan' ? 'Planning' : 'The run'} was cancelled; nothing was committed.` : errorMessage(error) });
     if (!signal.cancelled) await showError(log, `OPTIMIZE ${phase === 'plan' ? 'planning' : 'run'} failed for ${location}`, error);
   };
@@ -74,7 +78,6 @@ export function openOptimizePanel(deps: OptimizePanelDeps, location: string, cho
         aborted = signal;
         return planOptimize(location, { ...options, signal, onProgress });
       }, closed.signal);
-      await ready;
       post({ type: 'plan', plan });
     } catch (error) {
       await fail('plan', error, { cancelled: aborted?.aborted ?? false });

@@ -29,6 +29,8 @@ export class ParquetEditorProvider implements vscode.CustomReadonlyEditorProvide
     const name = basename(document.uri.fsPath);
     const pageSize = vscode.workspace.getConfiguration('lakehouse.preview').get<number>('pageSize', 200);
     let pager: RowPager | undefined;
+    // The file facts (with the first page) or the failure, sent again to a reloaded webview.
+    let shown: ParquetHostMessage | undefined;
     const sendPage = async (offset: number): Promise<void> => {
       if (!pager) return;
       try {
@@ -44,9 +46,13 @@ export class ParquetEditorProvider implements vscode.CustomReadonlyEditorProvide
         if (message.type === 'copy') void vscode.env.clipboard.writeText(message.text);
         else void sendPage(message.offset);
       },
+      onReady: () => { if (shown) channel.post(shown); },
     });
-    const { ready } = channel;
     const post = (message: ParquetHostMessage): void => channel.post(message);
+    const show = (message: ParquetHostMessage): void => {
+      shown = message;
+      if (channel.hasListened) post(message);
+    };
     panel.onDidDispose(() => void pager?.close());
     void (async () => {
       try {
@@ -62,15 +68,13 @@ export class ParquetEditorProvider implements vscode.CustomReadonlyEditorProvide
           for (let group = 0; group < groups; group += 1) yield* decodeParquet(bytes, { rowGroups: [group], batchSize: pageSize }).batches;
         }, rowCells(schema));
         const first = await pager.page(0, pageSize);
-        await ready;
-        post({
+        show({
           type: 'file', name, sizeBytes: bytes.byteLength, numRows: Number(metadata.num_rows), createdBy: metadata.created_by ?? 'unknown writer',
           schema: parquetSchemaLeaves(metadata), rowGroups: parquetRowGroups(metadata), columns: previewColumns(schema),
           pageSize, rows: first.rows, total: first.total,
         });
       } catch (error) {
-        await ready;
-        post({ type: 'error', message: errorMessage(error) });
+        show({ type: 'error', message: errorMessage(error) });
         await showError(this.log, `Cannot open ${name}`, error);
       }
     })();

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { Snapshot } from '../../delta/snapshot';
 import {
-  isPreviewWebviewMessage, type PreviewHostMessage, type PreviewInit, type PreviewWebviewMessage,
+  isPreviewWebviewMessage, type PreviewFailure, type PreviewHostMessage, type PreviewInit, type PreviewWebviewMessage,
 } from '../../../webview/protocol/preview';
 import { PanelChannel } from '../panelChannel';
 import { createPanel } from '../panelWebview';
@@ -37,6 +37,10 @@ export class PreviewPanel {
   private pageSize = 200;
   private generation = 0;
   private query: Query = { columns: [], where: '' };
+  /** The query result the webview shows (its first rows as first sent), or the failure it shows. */
+  private shown: PreviewInit | PreviewFailure | undefined;
+  /** The current generation's row count, once a page has reached the end of its scan. */
+  private total: number | undefined;
   private readonly abort = new AbortController();
   private readonly channel: PanelChannel<PreviewHostMessage, PreviewWebviewMessage>;
   private readonly title: string;
@@ -54,6 +58,7 @@ export class PreviewPanel {
     this.channel = new PanelChannel(panel.webview, {
       extensionUri, app: 'preview', title, isWebviewMessage: isPreviewWebviewMessage,
       onMessage: (message) => void this.handle(message),
+      onReady: () => void this.redraw(),
     });
     panel.onDidDispose(() => {
       this.abort.abort();
@@ -76,11 +81,11 @@ export class PreviewPanel {
       this.log.info(`Preview of ${this.request.location} v${init.version}: first ${init.rows.length} rows in ${init.firstRowsMs.toFixed(0)} ms`
         + ` (CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms; table opened in ${openedMs.toFixed(0)} ms)`);
       await ready;
-      this.post(init);
+      this.show(init);
       await this.completeFirstPage(init, started);
     } catch (error) {
       await ready;
-      this.post({ type: 'error', message: errorMessage(error) });
+      this.show({ type: 'error', message: errorMessage(error) });
       await showError(this.log, `Cannot preview ${this.request.location}`, error);
     }
   }
@@ -96,6 +101,7 @@ export class PreviewPanel {
     const schema = scan.schema;
     await this.pager?.close();
     this.generation += 1;
+    this.total = undefined;
     // Without a filter the log's record counts let pages be read by seeking; a filter needs the scan.
     const { RowRangeReader } = await import('./rowRangeReader');
     const seekable = RowRangeReader.forScan(snapshot, scan);
@@ -141,7 +147,7 @@ export class PreviewPanel {
     try {
       const started = performance.now();
       const init = await this.firstPage(this.snapshot, started);
-      this.post(init);
+      this.show(init);
       await this.completeFirstPage(init, started);
     } catch (error) {
       this.query = previous;
@@ -158,11 +164,41 @@ export class PreviewPanel {
     if (!pager || generation !== this.generation) return;
     try {
       const page = await pager.page(offset, this.pageSize);
+      if (page.total !== undefined && generation === this.generation) this.total = page.total;
       this.post({ type: 'rows', generation, offset, rows: page.rows, total: page.total });
     } catch (error) {
       if (this.abort.signal.aborted || generation !== this.generation) return;
       this.post({ type: 'error', message: errorMessage(error) });
       await showError(this.log, `Reading rows of ${this.request.location} failed`, error);
+    }
+  }
+
+  private show(message: PreviewInit | PreviewFailure): void {
+    this.shown = message;
+    this.post(message);
+  }
+
+  /**
+   * A reloaded webview (its tab back from the background) starts blank: send it the current query
+   * with a full first page and the row count as far as it is known. It restores its own scroll
+   * position and sort (saved in its view state) and asks for the rows there.
+   */
+  private async redraw(): Promise<void> {
+    const shown = this.shown;
+    const pager = this.pager;
+    if (shown?.type !== 'init' || !pager) {
+      if (shown) this.post(shown);
+      return;
+    }
+    try {
+      const first = await pager.page(0, this.pageSize);
+      // A newer query was applied meanwhile: its own init is on the way.
+      if (shown !== this.shown) return;
+      const total = first.total ?? this.total;
+      this.post({ ...shown, rows: first.rows, ...(total === undefined ? {} : { total }) });
+    } catch (error) {
+      if (this.abort.signal.aborted) return;
+      this.show({ type: 'error', message: errorMessage(error) });
     }
   }
 

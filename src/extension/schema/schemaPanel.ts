@@ -6,23 +6,31 @@ import { createPanel } from '../panelWebview';
 import { errorMessage, showError } from '../showError';
 import { schemaView } from './schemaView';
 
-/** The schema panel of a table version: the view is computed once and sent when the webview listens. */
+/**
+ * The schema panel of a table version: the view is computed once and sent when the webview
+ * listens, and again each time the webview reloads (its tab back from the background).
+ */
 export function openSchemaPanel(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, location: string, version?: number): void {
   const name = basename(location);
   const title = version === undefined ? `Schema: ${name}` : `Schema: ${name} @ v${version}`;
   const panel = createPanel(extensionUri, 'lakehouse.schema', title);
-  const channel = new PanelChannel<SchemaHostMessage, SchemaReady>(panel.webview, { extensionUri, app: 'schema', title, isWebviewMessage: isSchemaReady });
+  let shown: SchemaHostMessage | undefined;
+  const channel = new PanelChannel<SchemaHostMessage, SchemaReady>(panel.webview, {
+    extensionUri, app: 'schema', title, isWebviewMessage: isSchemaReady,
+    onReady: () => { if (shown) channel.post(shown); },
+  });
+  const show = (message: SchemaHostMessage): void => {
+    shown = message;
+    if (channel.hasListened) channel.post(message);
+  };
   void (async () => {
     try {
       const { DeltaTable } = await import('../../delta/table');
       const table = await DeltaTable.open(location);
       const snapshot = await table.snapshot(version === undefined ? {} : { version });
-      const view = schemaView(snapshot, name);
-      await channel.ready;
-      channel.post(view);
+      show(schemaView(snapshot, name));
     } catch (error) {
-      await channel.ready;
-      channel.post({ type: 'error', message: errorMessage(error) });
+      show({ type: 'error', message: errorMessage(error) });
       await showError(log, `Cannot read the schema of ${location}`, error);
     }
   })();
