@@ -79,11 +79,9 @@ export class ZOrderSorter {
     if (this.pending.length === 1) {
       this.keep(0, withZ);
     } else {
-      const rows: number[][] = this.pending.map(() => []);
-      for (let row = 0; row < batch.numRows; row++) (rows[this.bucketOf(z[row] as number)] as number[]).push(row);
-      rows.forEach((indices, bucket) => {
-        if (indices.length > 0) this.keep(bucket, takeBatch(withZ, Int32Array.from(indices)));
-      });
+      const buckets = new Uint32Array(batch.numRows);
+      for (let row = 0; row < batch.numRows; row++) buckets[row] = this.bucketOf(z[row] as number);
+      groupRows(buckets, this.pending.length, (bucket, rows) => this.keep(bucket, takeBatch(withZ, rows)));
     }
     if (this.pending.length > 1 && this.pendingBytes > this.options.memoryBudget / PENDING_SHARE) await this.spillAll();
   }
@@ -254,17 +252,42 @@ function zColumnOf(batch: RecordBatch): Float64Array {
 
 /** The rows order[start, end) as one batch per source batch, without the Z-value column. */
 function gather(batches: readonly RecordBatch[], order: Uint32Array, start: number, end: number): RecordBatch[] {
-  const perBatch: number[][] = batches.map(() => []);
-  for (let k = start; k < end; k++) (perBatch[order[2 * k] as number] as number[]).push(order[2 * k + 1] as number);
+  const sources = new Uint32Array(end - start);
+  const rowOf = new Uint32Array(end - start);
+  for (let k = start; k < end; k++) {
+    sources[k - start] = order[2 * k] as number;
+    rowOf[k - start] = order[2 * k + 1] as number;
+  }
   const out: RecordBatch[] = [];
-  perBatch.forEach((rows, b) => {
-    if (rows.length === 0) return;
+  groupRows(sources, batches.length, (b, positions) => {
     const source = batches[b] as RecordBatch;
     const fields = source.schema.fields.slice(0, -1);
-    const indices = Int32Array.from(rows);
+    const indices = positions.map((position) => rowOf[position] as number);
     const children = source.data.children.slice(0, -1).map((child) => takeData(child, indices));
-    const schema = new Schema(fields);
-    out.push(new RecordBatch(schema, new Data(new Struct(fields), 0, rows.length, 0, undefined, children)));
+    out.push(new RecordBatch(new Schema(fields), new Data(new Struct(fields), 0, indices.length, 0, undefined, children)));
   });
   return out;
+}
+
+/**
+ * Calls `each(group, positions)` for every group with members, in group order, with the positions
+ * (ascending) of the entries of `groups` equal to it: a counting sort into one typed array, where
+ * an array of JS arrays per group was a good part of the sorter's garbage.
+ */
+function groupRows(groups: Uint32Array, count: number, each: (group: number, positions: Int32Array) => void): void {
+  const starts = new Int32Array(count + 1);
+  for (let i = 0; i < groups.length; i++) starts[(groups[i] as number) + 1] = (starts[(groups[i] as number) + 1] as number) + 1;
+  for (let g = 0; g < count; g++) starts[g + 1] = (starts[g + 1] as number) + (starts[g] as number);
+  const next = starts.slice(0, count);
+  const positions = new Int32Array(groups.length);
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i] as number;
+    positions[next[g] as number] = i;
+    next[g] = (next[g] as number) + 1;
+  }
+  for (let g = 0; g < count; g++) {
+    const from = starts[g] as number;
+    const to = starts[g + 1] as number;
+    if (to > from) each(g, positions.subarray(from, to));
+  }
 }
