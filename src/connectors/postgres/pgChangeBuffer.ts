@@ -129,7 +129,7 @@ export class PgChangeBuffer {
     for (const [key, image] of this.images) {
       if (image !== undefined) continue;
       deleteRows++;
-      (JSON.parse(key) as Array<string | null>).forEach((hex, k) => append.to(deletes[k], hex === null ? null : Buffer.from(hex, 'hex')));
+      this.keyValues(key).forEach((value, k) => append.to(deletes[k], value));
     }
     this.images.clear();
     this.bytes = 0;
@@ -147,13 +147,31 @@ export class PgChangeBuffer {
     return image;
   }
 
-  /** The key as the hex of its binary values: equal keys have equal binary forms for the key types we accept. */
+  /**
+   * The key from its binary values (equal keys have equal binary forms for the key types we
+   * accept): for a one-column key (the usual case, computed for every change) its bytes as latin1,
+   * one character per byte, behind `v` (or `n` for NULL); else the JSON of the values' hex.
+   */
   private keyOf(image: readonly TupleValue[]): string {
-    return JSON.stringify(this.keyIndexes.map((i) => {
+    const keyValue = (i: number): Uint8Array | null => {
       const value = image[i];
       if (value === 'unchanged' || value === undefined) throw new DeltaError('SOURCE_QUERY_FAILED', `A replicated row of ${this.schema.table} has no value for its key column.`);
+      return value;
+    };
+    if (this.keyIndexes.length === 1) {
+      const value = keyValue(this.keyIndexes[0] as number);
+      return value === null ? 'n' : `v${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1')}`;
+    }
+    return JSON.stringify(this.keyIndexes.map((i) => {
+      const value = keyValue(i);
       return value === null ? null : Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex');
     }));
+  }
+
+  /** The key columns' binary values back from keyOf's string. */
+  private keyValues(key: string): Array<Uint8Array | null> {
+    if (this.keyIndexes.length === 1) return [key === 'n' ? null : Buffer.from(key.slice(1), 'latin1')];
+    return (JSON.parse(key) as Array<string | null>).map((hex) => (hex === null ? null : Buffer.from(hex, 'hex')));
   }
 
   private set(key: string, image: Array<TupleValue> | undefined): void {
