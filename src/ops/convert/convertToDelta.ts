@@ -24,7 +24,7 @@ export interface ConvertOptions {
   partitionBy?: string | readonly NamedColumnType[];
   /** Plan only: read footers and check everything, commit nothing (and save no progress). */
   dryRun?: boolean;
-  /** Footers read at once; the default suits local disks and object stores alike. */
+  /** Footers read at once from an ObjectStore; a local folder is read synchronously in event-loop slices instead. */
   concurrency?: number;
   onProgress?: ProgressCallback;
   signal?: AbortSignal;
