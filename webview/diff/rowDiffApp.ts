@@ -10,12 +10,12 @@ import { errorAlert, statusLine } from '../widgets/liveRegion';
 
 const LABELS: Record<DiffKind, string> = { added: 'Added', removed: 'Removed', changed: 'Changed' };
 
-/** The kind shown, kept across reloads of the webview (its tab back from the background). */
-interface DiffViewState { kind: DiffKind }
+/** The kind shown and its top row, kept across reloads of the webview (its tab back from the background). */
+interface DiffViewState { kind: DiffKind; topRow: number }
 
 function isDiffViewState(value: unknown): value is DiffViewState {
   return typeof value === 'object' && value !== null && 'kind' in value
-    && (DIFF_KINDS as readonly unknown[]).includes(value.kind);
+    && (DIFF_KINDS as readonly unknown[]).includes(value.kind) && 'topRow' in value && Number.isInteger(value.topRow);
 }
 
 /** The row diff: counts first (one button per kind), then the rows of the chosen kind, paged. */
@@ -29,7 +29,7 @@ export function startRowDiff(root: HTMLElement): void {
   counts.setAttribute('role', 'tablist');
   const note = div('note');
 
-  const show = (kind: DiffKind): void => {
+  const show = (kind: DiffKind, topRow = 0): void => {
     if (!summary) return;
     shown?.grid.element.remove();
     const cache = new PageCache(summary.pageSize);
@@ -38,12 +38,13 @@ export function startRowDiff(root: HTMLElement): void {
     const grid = new VirtualGrid(summary.columns, cache, {
       request: (offset) => send({ type: 'loadRows', kind, offset }),
       copy: (text) => send({ type: 'copy', text }),
+      moved: (top) => saveViewState({ kind, topRow: top } satisfies DiffViewState),
     });
     shown = { kind, cache, grid };
-    saveViewState({ kind } satisfies DiffViewState);
     for (const tab of Array.from(counts.children)) tab.setAttribute('aria-selected', String(tab.getAttribute('data-kind') === kind));
     root.append(grid.element);
     grid.schedule();
+    if (topRow > 0) grid.scrollToRow(topRow);
   };
 
   listenToHost(isDiffHostMessage, (message) => {
@@ -67,7 +68,9 @@ export function startRowDiff(root: HTMLElement): void {
           cut.length ? `Only the first ${Math.max(...cut.map((k) => message.listed[k])).toLocaleString()} rows of a kind are listed; counts are exact.` : '',
         ].join(' ');
         root.append(counts, note);
-        show(savedViewState(isDiffViewState)?.kind ?? DIFF_KINDS.find((kind) => message.counts[kind] > 0) ?? 'added');
+        const saved = savedViewState(isDiffViewState);
+        if (saved) show(saved.kind, saved.topRow);
+        else show(DIFF_KINDS.find((kind) => message.counts[kind] > 0) ?? 'added');
         break;
       }
       case 'rows':

@@ -2,9 +2,16 @@ import { div, textElement } from '../dom';
 import { PageCache } from '../grid/pageCache';
 import { VirtualGrid } from '../grid/virtualGrid';
 import { isParquetHostMessage, type ParquetFileInfo, type ParquetWebviewMessage } from '../protocol/parquetFile';
-import { hostSender, listenToHost } from '../vscodeApi';
+import { hostSender, listenToHost, savedViewState, saveViewState } from '../vscodeApi';
 import { detailsTable, textCell } from '../widgets/detailsTable';
 import { errorAlert, statusLine } from '../widgets/liveRegion';
+
+/** The data grid's top row, kept across reloads of the webview (its tab back from the background). */
+interface ParquetViewState { topRow: number }
+
+function isParquetViewState(value: unknown): value is ParquetViewState {
+  return typeof value === 'object' && value !== null && 'topRow' in value && Number.isInteger(value.topRow);
+}
 
 /** The Parquet file editor: file facts, schema, row groups with column statistics, then the data. */
 export function startParquetFile(root: HTMLElement): void {
@@ -15,6 +22,7 @@ export function startParquetFile(root: HTMLElement): void {
   listenToHost(isParquetHostMessage, (message) => {
     switch (message.type) {
       case 'file': {
+        const saved = savedViewState(isParquetViewState);
         status.textContent = `${message.name} · ${message.numRows.toLocaleString()} rows · ${message.rowGroups.length} row groups`
           + ` · ${message.sizeBytes.toLocaleString()} bytes · ${message.createdBy}`;
         const cache = new PageCache(message.pageSize);
@@ -22,6 +30,7 @@ export function startParquetFile(root: HTMLElement): void {
         const grid = new VirtualGrid(message.columns, cache, {
           request: (offset) => send({ type: 'loadRows', offset }),
           copy: (text) => send({ type: 'copy', text }),
+          moved: (topRow) => saveViewState({ topRow } satisfies ParquetViewState),
         });
         data = { cache, grid };
         const preview = div('data-preview');
@@ -31,6 +40,7 @@ export function startParquetFile(root: HTMLElement): void {
         layout.append(details, preview);
         root.append(layout);
         grid.schedule();
+        if (saved) grid.scrollToRow(saved.topRow);
         break;
       }
       case 'rows':
