@@ -26,6 +26,12 @@ export interface CdcBenchResult {
   appliedPerSecondOverall: number;
   drainMs: number;
   lagMs: { p50: number; p95: number; max: number };
+  /**
+   * WAL the server had written but its walsender had not yet sent to the follower (sampled each
+   * second during the load, pg_stat_replication): large means the server's logical decoding is
+   * behind, and the lag is spent before the follower sees the changes.
+   */
+  unsentWalMiB: { p50: number; max: number };
   commits: number;
   followerCpuMs: number;
   equal: boolean;
@@ -85,8 +91,23 @@ export async function runCdcBench(cluster: PostgresCluster, options: CdcLoad & {
   log(`cdc: offering ${options.rate.toLocaleString('en-US')} changes/s from ${options.clients} connections for ${options.seconds} s`);
   const clients = await Promise.all(Array.from({ length: options.clients }, () => cluster.client()));
   const loadStart = Date.now();
+  const sampler = await cluster.client();
+  const unsent: number[] = [];
+  let sampling = true;
+  const sampled = (async (): Promise<void> => {
+    while (sampling) {
+      const row = (await sampler.query<{ bytes: number | null }>(
+        "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), sent_lsn)::float8 AS bytes FROM pg_stat_replication WHERE application_name = 'lakehouse-ingest'")).rows[0];
+      if (row?.bytes !== null && row?.bytes !== undefined) unsent.push(row.bytes / 2 ** 20);
+      await sleep(1000);
+    }
+  })();
   const offered = await Promise.all(clients.map((client, c) => offerLoad(client, c, options, loadStart)));
   const loadEnd = Date.now();
+  sampling = false;
+  await sampled;
+  await sampler.end();
+  unsent.sort((a, b) => a - b);
   const offeredChanges = offered.reduce((a, b) => a + b, 0);
   const appliedDuringLoad = commits.filter((c) => c.visibleAt <= loadEnd).reduce((n, c) => n + c.changes, 0);
   const drainDeadline = Date.now() + 120_000;
@@ -109,6 +130,7 @@ export async function runCdcBench(cluster: PostgresCluster, options: CdcLoad & {
     appliedPerSecondOverall: offeredChanges / ((lastVisible - loadStart) / 1000),
     drainMs,
     lagMs: { p50: weightedPercentile(lags, 0.5), p95: weightedPercentile(lags, 0.95), max: lags.at(-1)?.[0] ?? 0 },
+    unsentWalMiB: { p50: unsent[unsent.length >> 1] ?? 0, max: unsent.at(-1) ?? 0 },
     commits: commits.length,
     followerCpuMs: end.cpuMs,
     equal,
@@ -184,9 +206,9 @@ function formatCdc(result: Omit<CdcBenchResult, 'summary'>): string {
   const f = (n: number): string => Math.round(n).toLocaleString('en-US');
   return [
     `cdc --follow under a steady load (${result.load.clients} connections, ${result.load.deletionVectors ? 'deletion vectors' : 'copy-on-write'}, ${PER_TRANSACTION} changes per transaction: 50 updates, 40 inserts, 10 deletes; ${ROWS.toLocaleString('en-US')}-row table)`,
-    '| offered changes/s | applied changes/s during load | applied overall | lag p50 ms | lag p95 ms | lag max ms | commits | drain after load ms | follower CPU ms | table equals source |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
-    `| ${f(result.offeredPerSecond)} | ${f(result.appliedPerSecondDuringLoad)} | ${f(result.appliedPerSecondOverall)} | ${f(result.lagMs.p50)} | ${f(result.lagMs.p95)} | ${f(result.lagMs.max)} | ${result.commits} | ${f(result.drainMs)} | ${f(result.followerCpuMs)} | ${result.equal ? 'yes' : 'NO'} |`,
+    '| offered changes/s | applied changes/s during load | applied overall | lag p50 ms | lag p95 ms | lag max ms | WAL not yet sent p50 / max MiB | commits | drain after load ms | follower CPU ms | table equals source |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    `| ${f(result.offeredPerSecond)} | ${f(result.appliedPerSecondDuringLoad)} | ${f(result.appliedPerSecondOverall)} | ${f(result.lagMs.p50)} | ${f(result.lagMs.p95)} | ${f(result.lagMs.max)} | ${result.unsentWalMiB.p50.toFixed(1)} / ${result.unsentWalMiB.max.toFixed(1)} | ${result.commits} | ${f(result.drainMs)} | ${f(result.followerCpuMs)} | ${result.equal ? 'yes' : 'NO'} |`,
     `goal: keep up with 10,000 changes/s with lag under 2 s.`,
   ].join('\n');
 }
