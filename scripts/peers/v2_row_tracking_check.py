@@ -1,10 +1,10 @@
 """Spark and delta-rs checks of V2 checkpoints and row tracking, for test/interop/v2CheckpointRowTracking.test.ts.
 
 Usage: v2_row_tracking_check.py <our_table> <spark_table> <rewritten_table>
-1. Creates <spark_table> with Spark (delta.enableRowTracking=true, three rows), prints "READY".
-2. Waits for one line on stdin: the caller appends to <spark_table> with our engine meanwhile.
+1. Creates <spark_table> with Spark (delta.enableRowTracking=true, three rows, one updated), prints "READY".
+2. Waits for one line on stdin: the caller appends to and deletes from <spark_table> with our engine meanwhile.
 3. Prints one JSON object: what Spark sees of <our_table> (DESCRIBE DETAIL, count, row ids and row
-   commit versions) and of <spark_table> (row ids after our append), what delta-rs reads of both (ids, or its error),
+   commit versions) and of <spark_table> (row ids and commit versions after our append and delete), what delta-rs reads of both (ids, or its error),
    and, for every version after the first of <rewritten_table> (a row-tracking table we rewrote by
    DELETE, UPDATE, MERGE and OPTIMIZE), its rows with row ids and row commit versions and the operation.
 One Spark session for everything: starting Spark is most of the cost.
@@ -26,7 +26,10 @@ def main() -> None:
         f"CREATE TABLE delta.`{spark_table}` (id BIGINT) USING delta "
         "TBLPROPERTIES ('delta.enableRowTracking' = 'true')"
     )
-    spark.sql(f"INSERT INTO delta.`{spark_table}` VALUES (100), (101), (102)")
+    # One file, so that the UPDATE below rewrites all three rows and our DELETE of 100 copies the others.
+    spark.sql(f"INSERT INTO delta.`{spark_table}` SELECT /*+ REPARTITION(1) */ * FROM VALUES (100), (101), (102) AS v(id)")
+    # Spark's copy-on-write UPDATE writes its materialized row id and commit version columns, which our rewrite must read.
+    spark.sql(f"UPDATE delta.`{spark_table}` SET id = id WHERE id = 101")
     print("READY", flush=True)
     sys.stdin.readline()
 
@@ -36,7 +39,8 @@ def main() -> None:
         f"FROM delta.`{our_table}` ORDER BY id"
     ).collect()
     theirs = spark.sql(
-        f"SELECT id, _metadata.row_id AS row_id FROM delta.`{spark_table}` ORDER BY id"
+        f"SELECT id, _metadata.row_id AS row_id, _metadata.row_commit_version AS row_commit_version "
+        f"FROM delta.`{spark_table}` ORDER BY id"
     ).collect()
 
     history = spark.sql(f"DESCRIBE HISTORY delta.`{rewritten_table}`").collect()
@@ -73,7 +77,7 @@ def main() -> None:
         },
         "count": spark.sql(f"SELECT count(*) FROM delta.`{our_table}`").collect()[0][0],
         "ourRows": [[r.id, r.row_id, r.row_commit_version] for r in ours],
-        "sparkTableRows": [[r.id, r.row_id] for r in theirs],
+        "sparkTableRows": [[r.id, r.row_id, r.row_commit_version] for r in theirs],
         "deltarsOurs": deltars_read(our_table),
         "deltarsSparkTable": deltars_read(spark_table),
         "rewritten": rewritten,

@@ -22,7 +22,7 @@ interface PeerReport {
   detail: { numFiles: number; tableFeatures: string[] };
   count: number;
   ourRows: [number, number, number][];
-  sparkTableRows: [number, number][];
+  sparkTableRows: [number, number, number][];
   deltarsOurs: { ids?: number[]; error?: string };
   deltarsSparkTable: { ids?: number[]; error?: string };
   /** Versions 1.. of the table we rewrote: id, row id, row commit version per row. */
@@ -62,7 +62,13 @@ async function runPeer(python: string, args: string[], whileWaiting: () => Promi
   let report: PeerReport | undefined;
   for await (const line of createInterface({ input: child.stdout })) {
     if (line === 'READY') {
-      await whileWaiting();
+      try {
+        await whileWaiting();
+      } catch (error) {
+        // A failed step must not leave Spark waiting for the go line.
+        child.kill();
+        throw error;
+      }
       child.stdin.end('go\n');
     } else if (line.startsWith('{')) {
       report = JSON.parse(line) as PeerReport;
@@ -98,6 +104,8 @@ test('Spark reads our V2-checkpointed row-tracking table with the row ids we ass
     const sparkTable = join(root, 'spark');
     const report = await runPeer(python, [ours, sparkTable, rewritten], async () => {
       await writeTable(sparkTable, ids(103, 104));
+      // 101 and 102 share 100's file, which Spark's UPDATE wrote with its materialized columns: we copy them.
+      assert.equal((await deleteRows(sparkTable, 'id = 100')).version, 4);
     });
 
     assert.equal(report.count, 9);
@@ -109,10 +117,10 @@ test('Spark reads our V2-checkpointed row-tracking table with the row ids we ass
     // delta-rs 1.6.6 does not read the v2Checkpoint reader feature and says so; once it does, it must see every row.
     if (report.deltarsOurs.error !== undefined) assert.match(report.deltarsOurs.error, /v2Checkpoint/);
     else assert.deepEqual(report.deltarsOurs.ids, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
-    assert.deepEqual(report.deltarsSparkTable, { ids: [100, 101, 102, 103, 104] });
-    assert.deepEqual(report.sparkTableRows.map((r) => r[0]), [100, 101, 102, 103, 104]);
-    assert.deepEqual(report.sparkTableRows.map((r) => r[1]).sort((a, b) => a - b), [0, 1, 2, 3, 4]);
-    assert.deepEqual(report.sparkTableRows.slice(3), [[103, 3], [104, 4]]);
+    assert.deepEqual(report.deltarsSparkTable, { ids: [101, 102, 103, 104] });
+    // Spark: INSERT at version 1 (ids 0-2), UPDATE of 101 at 2 (its new file took fresh ids 3-5);
+    // ours: append at 3 (ids 6-7), DELETE at 4, which kept what Spark materialized for 101 and 102.
+    assert.deepEqual(report.sparkTableRows, [[101, 1, 2], [102, 2, 1], [103, 6, 3], [104, 7, 3]]);
 
     // Spark's _metadata.row_id and row_commit_version of the table we rewrote, version by version.
     const byVersion = new Map(report.rewritten.map((v) => [v.version, v]));
