@@ -16,7 +16,7 @@ const RUNTIME_ALLOWANCE = 256 * MIB;
 
 interface ChildOutput { result: OptimizeResult; ms: number; baselineKiB: number; peakKiB: number }
 
-test('Z-ORDER BY x, y of 1,000,000 rows: planned files, skipping as predicted, memory within the budget', { timeout: 15 * 60_000 }, async () => {
+test('Z-ORDER BY x, y of 1,000,000 rows: planned files, skipping as predicted, memory within the budget', { timeout: 20 * 60_000 }, async () => {
   const root = await mkdtemp(join(tmpdir(), 'lakehouse-zorder-1m-'));
   const dir = join(root, 'table');
   try {
