@@ -7,7 +7,7 @@ import type { FrameLocator, Page } from 'playwright-core';
 import { writeSmallFiles } from '../unit/optimize/optimizeTables';
 import { expectText } from './harness/expectText';
 import { scrollGridToEnd, scrollGridToRow, waitForDrawnRow, type DrawnRow } from './harness/previewGrid';
-import { pickQuickItem, submitQuickInput } from './harness/quickInput';
+import { acceptQuickItem, pickQuickItem, quickItem, submitQuickInput } from './harness/quickInput';
 import { activeWebview, openLakehouseSidebar, runCommand, runContextMenuItem, screenshot, treeRow } from './harness/workbench';
 import { workbenchForFile } from './harness/workbenchForFile';
 import { UI_TIMEOUT } from './harness/uiTimeout';
@@ -56,6 +56,14 @@ async function hideAndRestore(page: Page, tabTitle: string): Promise<FrameLocato
   return frame;
 }
 
+/** The grid's row at the top of its viewport (0-based), from its scroll position. */
+async function topRow(frame: FrameLocator): Promise<number> {
+  return frame.locator('.grid').evaluate((grid) => {
+    const viewport = grid.querySelector('.viewport') as HTMLElement;
+    return Math.round(viewport.scrollTop / parseFloat(getComputedStyle(grid).getPropertyValue('--row-height')));
+  });
+}
+
 /** Waits until the drawn rows are `expected` (the restored position loads page by page). */
 async function waitForRows(frame: FrameLocator, expected: DrawnRow[]): Promise<void> {
   const deadline = Date.now() + UI_TIMEOUT;
@@ -91,6 +99,7 @@ test('a preview back from the background shows the same filter, rows, position a
   const before = await waitForDrawnRow(frame, () => true);
   const status = (await frame.locator('.status').innerText()).trim();
   assert.ok(before.some((row) => row.number === 41) && !before.some((row) => row.number === 1), `drawn ${before.map((r) => r.number).join(',')}`);
+  assert.equal(await topRow(frame), 40);
   for (const { cells: [id, str] } of before) {
     assert.ok(Number(id) >= 20, `row id ${id} passed the filter`);
     assert.equal(str, expectedCustomer(Number(id)));
@@ -99,6 +108,7 @@ test('a preview back from the background shows the same filter, rows, position a
   frame = await hideAndRestore(page, 'Preview: customers');
   await expectText(frame.locator('.status'), status);
   await waitForRows(frame, before);
+  assert.equal(await topRow(frame), 40);
   assert.equal(await frame.locator('input.filter').inputValue(), 'id >= 20');
   await screenshot(page, 'restore-preview');
 
@@ -164,4 +174,62 @@ test('the OPTIMIZE panel back from the background shows the plan, and after Run 
   await expectText(frame.locator('.status'), result.status);
   assert.deepEqual(await view(), result);
   await screenshot(page, 'restore-optimize-result');
+});
+
+test('the row diff back from the background shows the same counts, kind and rows', async (t) => {
+  const session = workbench.session;
+  if (!session) return t.skip(workbench.skipped);
+  const { page } = session;
+  // Whole rows: customers v0 -> v1 changed 50 rows, so 50 removed and 50 added.
+  await runCommand(page, 'Lakehouse: Compare Versions…');
+  await pickQuickItem(page, 'customers');
+  await pickQuickItem(page, 'v0');
+  await pickQuickItem(page, 'v1');
+  await pickQuickItem(page, '(whole rows)');
+  let frame = activeWebview(page);
+  const counts = (): Promise<string> => frame.locator('.counts button').allInnerTexts().then((texts) => texts.join(' | '));
+  await expectText(counts, 'Added: 50 | Removed: 50 | Changed: 0');
+  // The kind shown is the webview's own state: pick the one it would not show first.
+  await frame.locator('.counts button.count-removed').click();
+  await expectText(frame.locator('.counts [aria-selected="true"]'), 'Removed: 50');
+  await scrollGridToRow(frame, 10);
+  await waitForDrawnRow(frame, (n) => n === 11);
+  const before = await waitForDrawnRow(frame, () => true);
+  assert.equal(await topRow(frame), 10);
+  for (const { cells: [id, str] } of before) assert.equal(str, `val=${id}`);
+  const status = (await frame.locator('.status').innerText()).trim();
+
+  frame = await hideAndRestore(page, 'Diff: customers v0 ↔ v1');
+  await expectText(frame.locator('.status'), status);
+  await expectText(counts, 'Added: 50 | Removed: 50 | Changed: 0');
+  await expectText(frame.locator('.counts [aria-selected="true"]'), 'Removed: 50');
+  await waitForRows(frame, before);
+  assert.equal(await topRow(frame), 10);
+  await screenshot(page, 'restore-diff');
+});
+
+test('the Parquet editor back from the background shows the same footer details and rows', async (t) => {
+  const session = workbench.session;
+  if (!session) return t.skip(workbench.skipped);
+  const { page } = session;
+  // One of the sales table's files: two records.
+  const file = 'part-00001-d7e5d32a-55fa-410a-afee-adcdf46bc859.c000.snappy.parquet';
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(file);
+  await acceptQuickItem(page, quickItem(page, file));
+  let frame = activeWebview(page);
+  await expectText(frame.locator('.status'), /^part-00001-.* · 2 rows · 1 row groups · /);
+  const details = (): Promise<string> => frame.locator('.document section').innerText();
+  const status = (await frame.locator('.status').innerText()).trim();
+  const facts = await details();
+  assert.match(facts, /col1\tINT32/);
+  const rows = await waitForDrawnRow(frame, () => true);
+  assert.deepEqual(rows.map((row) => row.cells).sort(), [['31', 'foo1'], ['41', 'foo1']]);
+
+  frame = await hideAndRestore(page, file);
+  await expectText(frame.locator('.status'), status);
+  assert.equal(await details(), facts);
+  await waitForRows(frame, rows);
 });
