@@ -90,8 +90,8 @@ export class ParquetWorkerPool {
   /**
    * An encoder of one Parquet file whose batches are encoded in a worker: `write` returns once the
    * batch is on its way (at most MAX_BATCHES_IN_FLIGHT wait), so the caller prepares the next one
-   * meanwhile. Every encode goes to the same worker (the first), leaving the others to decodes:
-   * with two cores, the calling thread and one encoding worker keep both busy.
+   * meanwhile. An encode goes to the running worker with the fewest open encodes (a worker is
+   * started only when none runs), and decodes prefer workers without encodes.
    */
   encoder(options: ParquetWriteOptions = {}): ParquetEncoder {
     if (this.closed) throw new Error('The Parquet worker pool is closed.');
