@@ -22,6 +22,7 @@ import { runOptimize } from '../../src/ops/optimize/runOptimize';
 import { restoreTable } from '../../src/ops/restore/restoreTable';
 import { canonicalNdjson } from '../helpers/canonicalNdjson';
 import { ensureInteropCorpus } from '../helpers/interopCorpus';
+import { assertSameAnswer, changeQueryTables, peerQuery, type ChangeQuery, type PeerAnswer } from './changeFeed/changeFeedQueries';
 import { requirePeerPython, runPeerScript } from '../helpers/peers';
 
 /** What DESCRIBE HISTORY must show for one of our commits: the operation and some parameters and metrics. */
@@ -41,6 +42,8 @@ interface CheckedTable {
   changes?: Array<[number, number]>;
   /** Also read by delta-rs (the tables Spark made, which only the delta-rs write tests do not cover). */
   deltars?: boolean;
+  /** Change feed reads by timestamp and across schema changes, answered by Spark only. */
+  queries?: ChangeQuery[];
 }
 
 type PeerRows = string[] | { error: string };
@@ -54,6 +57,7 @@ interface PeerHistoryEntry {
 interface PeerView {
   rows: Record<string, PeerRows>;
   changes: Record<string, PeerRows>;
+  queries?: Record<string, PeerAnswer>;
   history?: PeerHistoryEntry[] | { error: string };
 }
 type PeerResult = Record<string, { spark: PeerView; deltars?: PeerView }>;
@@ -323,15 +327,16 @@ test('Spark (and delta-rs) read every version of tables we write, their history 
   if (python === undefined) return;
   const root = await mkdtemp(join(tmpdir(), 'lakehouse-spark-writes-'));
   try {
-    const tables = [
+    const tables: CheckedTable[] = [
       await partitionedTable(root), await deletionVectorTable(root), await columnMappingTable(root),
       await constraintsTable(root), await optimizeTable(root), ...await continuedSparkTables(root, python),
+      ...await changeQueryTables(root),
     ];
     const request = join(root, 'request.json');
     await writeFile(request, JSON.stringify({
       tables: tables.map((table) => ({
         name: table.name, path: table.path, versions: table.versions, history: table.history !== undefined,
-        changes: table.changes ?? [], deltars: table.deltars ?? false,
+        changes: table.changes ?? [], deltars: table.deltars ?? false, queries: (table.queries ?? []).map(peerQuery),
       })),
     }));
     const result = JSON.parse(await runPeerScript(python, 'checks/peer_reads.py', [request])) as PeerResult;
@@ -362,6 +367,9 @@ test('Spark (and delta-rs) read every version of tables we write, their history 
             assert.deepEqual(withoutCommitTimestamp(ours), withoutCommitTimestamp(theirs), 'delta-rs load_cdf');
           }
         });
+      }
+      for (const query of table.queries ?? []) {
+        await t.test(`${table.name}: change feed, ${query.key}`, () => assertSameAnswer(table, query, peers.spark.queries?.[query.key]));
       }
       const expected = table.history;
       if (expected) {

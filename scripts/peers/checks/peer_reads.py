@@ -2,11 +2,14 @@
 
 Usage: peer_reads.py <request.json>
 The request lists tables: {"tables": [{"name", "path", "versions": [N...], "history": bool,
-"changes": [[from, to]...], "deltars": bool}]}. Spark (one session for everything: a start costs
+"changes": [[from, to]...], "queries": [{"key", "startingVersion" | "startingTimestamp",
+"endingVersion" | "endingTimestamp"}...], "deltars": bool}]}; queries are read by Spark only.
+Spark (one session for everything: a start costs
 tens of seconds) dumps the rows of every listed version, DESCRIBE HISTORY when asked and the
 Change Data Feed of every range; delta-rs, when asked, reads the same versions and ranges
 (load_cdf). Output on stdout, one JSON object:
-  {name: {"spark": {"rows": {"N": [lines] | {"error": text}}, "history": [...], "changes": {"a-b": ...}},
+  {name: {"spark": {"rows": {"N": [lines] | {"error": text}}, "history": [...], "changes": {"a-b": ...},
+                     "queries": {key: [lines] | {"error": text}}},
           "deltars": {...same without history...}}}
 Rows are canonical NDJSON lines (canonical_rows.py). A reader's failure is recorded, not fatal.
 This script lives below scripts/peers so that editing it does not change the interop corpus key
@@ -79,9 +82,17 @@ def read_with_spark(tables: list[dict]) -> dict:
                          .option("startingVersion", start).option("endingVersion", end).load(path))
                 return canonical_lines(with_change_columns_last(frame.toArrow()))
 
+            def query(options: dict) -> list[str]:
+                reader = spark.read.format("delta").option("readChangeFeed", "true")
+                for name, value in options.items():
+                    if name != "key":
+                        reader = reader.option(name, value)
+                return canonical_lines(with_change_columns_last(reader.load(path).toArrow()))
+
             result = {
                 "rows": {str(v): attempt(lambda v=v: rows(v)) for v in table["versions"]},
                 "changes": {f"{a}-{b}": attempt(lambda a=a, b=b: changes(a, b)) for a, b in table.get("changes", [])},
+                "queries": {q["key"]: attempt(lambda q=q: query(q)) for q in table.get("queries", [])},
             }
             if table.get("history"):
                 result["history"] = attempt(lambda: spark_history(spark, path))
