@@ -177,7 +177,7 @@ describe('convertToDelta', () => {
 
     await convertToDelta(join(dir, 'local'));
     await convertToDelta(new LocalFileStore(join(dir, 'store')));
-    const adds = async (table: string): Promise<Array<[string, string | undefined]>> =>
+    const adds = async (table: string): Promise<Array<[string, string | null | undefined]>> =>
       (await (await DeltaTable.open(table)).snapshot()).files().map((f) => [f.path, f.stats]);
     const local = await adds(join(dir, 'local'));
     assert.deepEqual(local, await adds(join(dir, 'store')));
