@@ -82,10 +82,13 @@ describe('lakehouse ingest postgres --mode cdc (real server, concurrent workload
       const ready = round === 0
         ? async () => (await server.admin.query("SELECT 1 FROM pg_replication_slots WHERE slot_name = 'crashy_slot'")).rows.length > 0
         : async () => /version \d+:/.test(stderr);
-      // Generous: a tsx child on a machine at load 30+ took over 30 s to its first commit, and a
-      // kill before it would leave this round proving nothing (the assertion below counts them).
-      const deadline = Date.now() + 180_000;
-      while (!ended && !(await ready()) && Date.now() < deadline) await sleep(50);
+      // Generous: a tsx child on a machine at load 30+ took over 180 s to its first commit.
+      // A kill before that point would prove nothing, so a round that never gets there fails here
+      // (naming it) instead of leaving the assertions below to fail without a cause.
+      const deadline = Date.now() + 300_000;
+      let reached = false;
+      while (!ended && !(reached = await ready()) && Date.now() < deadline) await sleep(50);
+      assert.ok(reached || ended, `round ${round}: no ${round === 0 ? 'replication slot' : 'commit'} within 300 s: ${stderr}`);
       if (round > 0) await sleep(Math.floor(Math.random() * 700));
       child.kill('SIGKILL');
       const code = await exited;
