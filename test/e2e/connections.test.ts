@@ -9,7 +9,7 @@ import { MISSING_POSTGRES, PASSWORD, PASSWORD_USER, startPostgresCluster, type P
 import { expectText } from './harness/expectText';
 import { gridRows, waitForDrawnRow } from './harness/previewGrid';
 import { fillQuickInput, pickQuickItem, submitQuickInput } from './harness/quickInput';
-import { activeWebview, openLakehouseSidebar, runCommand, runContextMenuItem, screenshot, setTreeRowExpanded, treeRow } from './harness/workbench';
+import { activeWebview, openLakehouseSidebar, previewTable, runCommand, runContextMenuItem, screenshot, setTreeRowExpanded, treeRow } from './harness/workbench';
 import { UI_TIMEOUT } from './harness/uiTimeout';
 import { workbenchForFile } from './harness/workbenchForFile';
 
@@ -95,9 +95,7 @@ test('Add a PostgreSQL connection (a wrong password is caught first), browse to 
     source: 'postgres', url: `postgresql://${PASSWORD_USER}@127.0.0.1:${cluster.port}/postgres`, table: 'public.orders', to: 'bronze/orders', mode: 'snapshot',
   });
 
-  await runCommand(page, 'Lakehouse: Preview Data');
-  await pickQuickItem(page, 'bronze/orders');
-  const frame = activeWebview(page);
+  const frame = await previewTable(page, 'bronze/orders');
   await waitForDrawnRow(frame, () => true);
   const rows = (await gridRows(frame)).sort((a, b) => Number(a[0]) - Number(b[0]));
   assert.deepEqual(rows, ORDERS.map(([id, customer, amount]) => [String(id), customer, amount]));

@@ -7,8 +7,8 @@ import type { FrameLocator, Page } from 'playwright-core';
 import { writeSmallFiles } from '../unit/optimize/optimizeTables';
 import { expectText } from './harness/expectText';
 import { scrollGridToEnd, scrollGridToRow, waitForDrawnRow, type DrawnRow } from './harness/previewGrid';
-import { acceptQuickItem, pickQuickItem, quickItem, submitQuickInput } from './harness/quickInput';
-import { activeWebview, openLakehouseSidebar, runCommand, runContextMenuItem, screenshot, treeRow } from './harness/workbench';
+import { pickQuickItem, submitQuickInput } from './harness/quickInput';
+import { activeWebview, openLakehouseSidebar, previewTable, quickOpenFile, runCommand, runContextMenuItem, screenshot, treeRow } from './harness/workbench';
 import { workbenchForFile } from './harness/workbenchForFile';
 import { UI_TIMEOUT } from './harness/uiTimeout';
 
@@ -81,9 +81,7 @@ test('a preview back from the background shows the same filter, rows, position a
   if (!session) return t.skip(workbench.skipped);
   const { page } = session;
   await openLakehouseSidebar(page);
-  await runCommand(page, 'Lakehouse: Preview Data');
-  await pickQuickItem(page, 'customers');
-  let frame = activeWebview(page);
+  let frame = await previewTable(page, 'customers');
   await expectText(frame.locator('.status'), /version 1 · 2 columns · 100 rows · /);
 
   // A filter makes the host scan (no seeking); scrolling to the end lets it learn the count.
@@ -214,11 +212,7 @@ test('the Parquet editor back from the background shows the same footer details 
   const { page } = session;
   // One of the sales table's files: two records.
   const file = 'part-00001-d7e5d32a-55fa-410a-afee-adcdf46bc859.c000.snappy.parquet';
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(file);
-  await acceptQuickItem(page, quickItem(page, file));
+  await quickOpenFile(page, file);
   let frame = activeWebview(page);
   await expectText(frame.locator('.status'), /^part-00001-.* · 2 rows · 1 row groups · /);
   const details = (): Promise<string> => frame.locator('.document section').innerText();

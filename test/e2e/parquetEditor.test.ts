@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gridRows, waitForDrawnRow } from './harness/previewGrid';
-import { acceptQuickItem, quickItem } from './harness/quickInput';
-import { activeWebview, screenshot } from './harness/workbench';
+import { activeWebview, quickOpenFile, screenshot } from './harness/workbench';
 import { workbenchForFile } from './harness/workbenchForFile';
 
 const workbench = workbenchForFile();
@@ -13,12 +12,7 @@ test('a .parquet file opens in the custom editor with schema, row groups, stats 
   const { page } = session;
   // One of the sales table's files (partition part=1): two records, col1 31 and 41, col2 'foo1'.
   const file = 'part-00001-d7e5d32a-55fa-410a-afee-adcdf46bc859.c000.snappy.parquet';
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(file);
-  // Quick open searches the workspace as typed: accept the row of our file once it is listed.
-  await acceptQuickItem(page, quickItem(page, file));
+  await quickOpenFile(page, file);
 
   await page.locator('.tab', { hasText: file }).waitFor();
   const frame = activeWebview(page);

@@ -7,8 +7,8 @@ import { bigTable, bigTableRow, BIG_TABLE_ROWS } from './harness/bigTable';
 import { activationTimes, extensionLog, loggedNumber, waitForLogLine } from './harness/extensionLog';
 import { expectText } from './harness/expectText';
 import { gridRows, scrollGridToEnd, scrollGridToRow, waitForDrawnRow } from './harness/previewGrid';
-import { pickQuickItem } from './harness/quickInput';
-import { activeWebview, openLakehouseSidebar, runCommand, screenshot } from './harness/workbench';
+
+import { openLakehouseSidebar, previewTable, screenshot } from './harness/workbench';
 import { workbenchForFile } from './harness/workbenchForFile';
 
 /** Large pages keep the million-row scroll to 100 round trips; the first page is as large. */
@@ -33,9 +33,7 @@ test(`performance: activation, first rows of a ${BIG_TABLE_ROWS.toLocaleString('
   if (!session) return t.skip(workbench.skipped);
   const { page } = session;
   await openLakehouseSidebar(page);
-  await runCommand(page, 'Lakehouse: Preview Data');
-  await pickQuickItem(page, 'big');
-  const frame = activeWebview(page);
+  const frame = await previewTable(page, 'big');
   await waitForDrawnRow(frame, () => true, 60_000);
   const first = await gridRows(frame);
   assert.deepEqual(first[0], bigTableRow(0));

@@ -6,8 +6,8 @@ import { DeltaTable } from '../../src/delta/table';
 import { activationTimes, loggedNumber, waitForLogLine } from './harness/extensionLog';
 import { expectText } from './harness/expectText';
 import { gridRows, scrollGridToEnd, waitForDrawnRow } from './harness/previewGrid';
-import { pickQuickItem } from './harness/quickInput';
-import { activeWebview, openLakehouseSidebar, runCommand, screenshot, setTreeRowExpanded, treeRow } from './harness/workbench';
+
+import { activeWebview, openLakehouseSidebar, previewTable, runCommand, screenshot, setTreeRowExpanded, treeRow } from './harness/workbench';
 import { workbenchForFile } from './harness/workbenchForFile';
 
 const PAGE_SIZE = 10;
@@ -31,10 +31,7 @@ test('Preview Data shows real rows at once and loads later pages on scroll', asy
   if (!session) return t.skip(workbench.skipped);
   const { page } = session;
   await openLakehouseSidebar(page);
-  await runCommand(page, 'Lakehouse: Preview Data');
-  await pickQuickItem(page, 'customers');
-
-  const frame = activeWebview(page);
+  const frame = await previewTable(page, 'customers');
   // The log's record counts give the row count at once (no scrolling yet); the grid asks for the
   // pages the viewport shows.
   await expectText(frame.locator('.status'), /version 1 · 2 columns · 100 rows · /);
@@ -95,9 +92,7 @@ test('a broken table shows the engine\'s error in the tree and when previewed', 
   await setTreeRowExpanded(tree, 'broken', true);
   await treeRow(tree, expected).waitFor();
 
-  await runCommand(page, 'Lakehouse: Preview Data');
-  await pickQuickItem(page, 'broken');
-  const frame = activeWebview(page);
+  const frame = await previewTable(page, 'broken');
   await frame.locator('.error[role="alert"]', { hasText: expected }).waitFor();
   // The notification may arrive while the new tab has focus, which keeps it out of a toast: look
   // in the notification center, where it is in any case.

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { repoRoot } from './e2eEnvironment';
 import { exactText } from './exactText';
-import { acceptQuickItem, quickItem } from './quickInput';
+import { acceptQuickItem, pickQuickItem, quickItem } from './quickInput';
 import { UI_TIMEOUT } from './uiTimeout';
 
 /** Opens the workbench and waits until VS Code has drawn its activity bar. */
@@ -108,6 +108,22 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   }
   await input.fill(`>${title}`);
   await acceptQuickItem(page, quickItem(page, title));
+}
+
+/** Runs "Lakehouse: Preview Data", picks the table labelled `table` and returns the preview's webview. */
+export async function previewTable(page: Page, table: string): Promise<FrameLocator> {
+  await runCommand(page, 'Lakehouse: Preview Data');
+  await pickQuickItem(page, table);
+  return activeWebview(page);
+}
+
+/** Opens a workspace file by name through Quick Open, which searches as typed: its row is accepted once listed. */
+export async function quickOpenFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(name);
+  await acceptQuickItem(page, quickItem(page, name));
 }
 
 /** The webview panel showing now (hidden panels keep their frames in the page). */
