@@ -1,14 +1,11 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { tableFromIPC, type RecordBatch, type Table } from 'apache-arrow';
 import { batchToIPC, type ParquetEncoder } from './parquetFileEncoder';
 import type { DecodeRequest, WorkerRequest, WorkerResponse } from './parquetWorkerProtocol';
 import { ParquetDecodeError } from './readParquet';
 import type { ParquetWriteOptions } from './writeParquet';
+import { startModuleWorker } from '../util/startModuleWorker';
 
 export interface PoolDecodeOptions {
   /** Top-level column names (matched case-insensitively); columns the file lacks are left out. All when omitted. */
@@ -161,7 +158,7 @@ export class ParquetWorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = startWorker();
+    const worker = startModuleWorker(import.meta.url, 'parquetWorker', (bundle, caller) => new Error(`The Parquet worker ${bundle} is missing next to ${caller}; rebuild with npm run build.`));
     const slot: Slot = { worker, ready: false, outbox: [], task: undefined, sessions: new Map(), awaited: 0 };
     worker.unref();
     worker.on('message', (response: WorkerResponse) => this.answer(slot, response));
@@ -331,20 +328,4 @@ let sharedPool: ParquetWorkerPool | undefined;
 export function parquetWorkerPool(): ParquetWorkerPool {
   sharedPool ??= new ParquetWorkerPool();
   return sharedPool;
-}
-
-/**
- * Starts dist/parquetWorker.cjs next to a bundle (the CLI, the extension), or the TypeScript source
- * through tsx's require hook (tests, benchmarks: `--import tsx` does not reach workers in Node 20).
- */
-function startWorker(): Worker {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) {
-    const tsx = createRequire(here).resolve('tsx/cjs/api');
-    const source = join(dirname(here), 'parquetWorker.ts');
-    return new Worker(`require(${JSON.stringify(tsx)}).require(${JSON.stringify(source)}, __filename);`, { eval: true });
-  }
-  const bundled = join(dirname(here), 'parquetWorker.cjs');
-  if (!existsSync(bundled)) throw new Error(`The Parquet worker ${bundled} is missing next to ${here}; rebuild with npm run build.`);
-  return new Worker(bundled);
 }

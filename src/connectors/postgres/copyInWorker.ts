@@ -1,10 +1,6 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { makeData, RecordBatch, Struct, tableFromIPC, type Schema } from 'apache-arrow';
 import { DeltaError } from '../../delta/errors';
+import { startModuleWorker } from '../../util/startModuleWorker';
 import { isCopyWorkerMessage, type CopyWorkerCredit, type CopyWorkerJob, type CopyWorkerMessage } from './copyWorkerProtocol';
 
 /**
@@ -15,7 +11,7 @@ import { isCopyWorkerMessage, type CopyWorkerCredit, type CopyWorkerJob, type Co
  * which closes its connection.
  */
 export async function* copyInWorker(job: CopyWorkerJob, schema: Schema, signal?: AbortSignal): AsyncGenerator<RecordBatch> {
-  const worker = startWorker(job);
+  const worker = startModuleWorker(import.meta.url, 'pgCopyWorker', (bundle, caller) => new DeltaError('DELTA_IO_ERROR', `The COPY worker ${bundle} is missing next to ${caller}; reinstall the extension, or rebuild with npm run build.`), { workerData: job });
   const queue: CopyWorkerMessage[] = [];
   let wake: (() => void) | undefined;
   let failure: Error | undefined;
@@ -53,22 +49,4 @@ export async function* copyInWorker(job: CopyWorkerJob, schema: Schema, signal?:
     worker.removeAllListeners('exit');
     await worker.terminate();
   }
-}
-
-/**
- * dist/pgCopyWorker.cjs next to a bundle (the CLI, the extension), or the TypeScript source
- * through tsx's require hook (tests, benchmarks: `--import tsx` does not reach workers in Node 20).
- */
-function startWorker(job: CopyWorkerJob): Worker {
-  // A CommonJS bundle built without the import.meta.url shim has an empty import.meta.
-  const url: unknown = import.meta.url;
-  const here = typeof url === 'string' ? fileURLToPath(url) : __filename;
-  if (here.endsWith('.ts')) {
-    const tsx = createRequire(here).resolve('tsx/cjs/api');
-    const source = join(dirname(here), 'pgCopyWorker.ts');
-    return new Worker(`require(${JSON.stringify(tsx)}).require(${JSON.stringify(source)}, __filename);`, { eval: true, workerData: job });
-  }
-  const bundled = join(dirname(here), 'pgCopyWorker.cjs');
-  if (!existsSync(bundled)) throw new DeltaError('DELTA_IO_ERROR', `The COPY worker ${bundled} is missing next to ${here}; reinstall the extension, or rebuild with npm run build.`);
-  return new Worker(bundled, { workerData: job });
 }
