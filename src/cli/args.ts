@@ -71,21 +71,40 @@ export function defineCommand<const S extends CommandSpec>(spec: S): S {
   return spec;
 }
 
+type ArgToken = ReturnType<typeof parseArgs>['tokens'] extends (infer T)[] | undefined ? T : never;
+/** An option token as parseArgs gives it. */
+export type OptionToken = Extract<ArgToken, { kind: 'option' }>;
+
+/**
+ * The command line as parseArgs tokens, in the order typed. Non-strict, so our own checks can word
+ * the errors, handle repeats and (merge) read the order between options.
+ */
+export function commandTokens(spec: CommandSpec, argv: readonly string[]): ArgToken[] {
+  const config: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
+  for (const [name, option] of Object.entries(spec.options)) {
+    config[name] = { type: option.type === 'boolean' ? 'boolean' : 'string', ...(option.short ? { short: option.short } : {}) };
+  }
+  return parseArgs({ args: [...argv], options: config, strict: false, allowPositionals: true, tokens: true }).tokens;
+}
+
+/** The value of a valued option's token, or a UsageError when it has none. */
+export function optionValue(spec: CommandSpec, token: OptionToken): string {
+  // parseArgs takes the next argument as the value whatever it is; `--version --json` is a
+  // forgotten value, not the value "--json". Negative numbers and "-" (stdin) stay values.
+  if (token.value === undefined || (!token.inlineValue && /^-(?!\d|$)/.test(token.value))) {
+    throw new UsageError(`option ${token.rawName} needs a value`, spec.name);
+  }
+  return token.value;
+}
+
 /**
  * Parses a subcommand's arguments (after the subcommand name) with `util.parseArgs`, then checks
  * what it does not: unknown options, value types, required options and positional counts. Every
  * problem is a `UsageError` naming the option as the user typed it.
  */
 export function parseCommand<S extends CommandSpec>(spec: S, argv: readonly string[]): ParsedCommand<S> {
-  const config: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
-    help: { type: 'boolean', short: 'h' },
-  };
   if (Object.hasOwn(spec.options, 'help')) throw new Error(`Command ${spec.name} must not declare its own --help option.`);
-  for (const [name, option] of Object.entries(spec.options)) {
-    config[name] = { type: option.type === 'boolean' ? 'boolean' : 'string', ...(option.short ? { short: option.short } : {}) };
-  }
-  // Non-strict parsing with tokens, so our checks can word the errors and handle repeats.
-  const { tokens } = parseArgs({ args: [...argv], options: config, strict: false, allowPositionals: true, tokens: true });
+  const tokens = commandTokens(spec, argv);
   const positionals = tokens.flatMap((token) => (token.kind === 'positional' ? [token.value] : []));
   // Help wins over every other problem on the line: it is what a confused user asks for.
   if (tokens.some((token) => token.kind === 'option' && token.name === 'help')) {
@@ -101,14 +120,10 @@ export function parseCommand<S extends CommandSpec>(spec: S, argv: readonly stri
       raw.set(token.name, ['true']);
       continue;
     }
-    // parseArgs takes the next argument as the value whatever it is; `--version --json` is a
-    // forgotten value, not the value "--json". Negative numbers and "-" (stdin) stay values.
-    if (token.value === undefined || (!token.inlineValue && /^-(?!\d|$)/.test(token.value))) {
-      throw new UsageError(`option ${token.rawName} needs a value`, spec.name);
-    }
+    const value = optionValue(spec, token);
     const previous = raw.get(token.name);
     if (previous && option.type !== 'list') throw new UsageError(`option ${token.rawName} is given more than once`, spec.name);
-    raw.set(token.name, [...(previous ?? []), token.value]);
+    raw.set(token.name, [...(previous ?? []), value]);
   }
 
   const options: Record<string, unknown> = {};

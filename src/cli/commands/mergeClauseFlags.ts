@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import type { CommandSpec } from '../args';
+import { commandTokens, optionValue, type CommandSpec } from '../args';
 import { UsageError } from '../errors';
 import type { MatchedClause, NotMatchedBySourceClause, NotMatchedClause } from '../../delta/write/mergeClauses';
 import { parseAssignmentList } from './assignmentList';
@@ -34,11 +33,7 @@ interface ClauseToken { flag: ClauseFlag; condition: string | undefined; set?: R
  * option and loses the order between options, hence this pass over the raw tokens.
  */
 export function mergeClauseFlags(spec: CommandSpec, argv: readonly string[]): MergeClauseFlags {
-  const config: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
-  for (const [name, option] of Object.entries(spec.options)) {
-    config[name] = { type: option.type === 'boolean' ? 'boolean' : 'string', ...(option.short ? { short: option.short } : {}) };
-  }
-  const { tokens } = parseArgs({ args: [...argv], options: config, strict: false, allowPositionals: true, tokens: true });
+  const tokens = commandTokens(spec, argv);
   const taken = new Set<number>();
   const clauses: ClauseToken[] = [];
   let upsertSet: Record<string, string> | undefined;
@@ -47,16 +42,14 @@ export function mergeClauseFlags(spec: CommandSpec, argv: readonly string[]): Me
     const name = token.name;
     const isClause = (CLAUSE_FLAGS as readonly string[]).includes(name);
     if (!isClause && name !== 'set' && name !== 'values') continue;
-    if (token.value === undefined || (!token.inlineValue && /^-(?!\d|$)/.test(token.value))) {
-      throw new UsageError(`option ${token.rawName} needs a value`, spec.name);
-    }
+    const value = optionValue(spec, token);
     taken.add(token.index);
     if (!token.inlineValue) taken.add(token.index + 1);
     if (isClause) {
-      clauses.push({ flag: name as ClauseFlag, condition: /^\s*true\s*$/i.test(token.value) ? undefined : token.value });
+      clauses.push({ flag: name as ClauseFlag, condition: /^\s*true\s*$/i.test(value) ? undefined : value });
       continue;
     }
-    const values = parseAssignmentList(token.value, spec.name, `--${name}`);
+    const values = parseAssignmentList(value, spec.name, `--${name}`);
     const owner = clauses.at(-1);
     if (name === 'set' && clauses.length === 0 && upsertSet === undefined) {
       upsertSet = values;
