@@ -10,22 +10,13 @@ import { parseSchemaString, schemaToString, type StructField } from '../../../sr
 import { DeltaTable } from '../../../src/delta/table';
 import { Transaction } from '../../../src/delta/transaction/transaction';
 import { writeTable } from '../../../src/delta/write/writeTable';
-import { batchesOf, tempTableDir } from '../write/helpers';
+import { batchesOf, withTempTable } from '../write/helpers';
 import { toPlainRows } from '../write/plainRows';
 
 const CDF = { 'delta.enableChangeDataFeed': 'true' };
 const BASE = Date.UTC(2026, 0, 1);
 
 const rows = (ids: number[]): ReturnType<typeof batchesOf> => batchesOf({ id: BigInt64Array.from(ids.map(BigInt)), n: Int32Array.from(ids) });
-
-async function withTable(fn: (dir: string) => Promise<void>): Promise<void> {
-  const { dir, cleanup } = await tempTableDir();
-  try {
-    await fn(dir);
-  } finally {
-    await cleanup();
-  }
-}
 
 /** `version type id` of every change row (plus the named extra columns), sorted. */
 async function changeLines(dir: string, options: TableChangesOptions, extra: string[] = []): Promise<string[]> {
@@ -60,7 +51,7 @@ async function alterSchema(dir: string, change: (fields: StructField[]) => Struc
 }
 
 test('timestamps resolve as Spark: start = first version at or after, end = last at or before, out of range refused', async () => {
-  await withTable(async (dir) => {
+  await withTempTable(async (dir) => {
     await writeTable(dir, rows([0]), { properties: CDF });
     for (const id of [1, 2, 3]) await writeTable(dir, rows([id]));
     await setCommitTimes(dir, 4);
@@ -96,7 +87,7 @@ test('timestamps resolve as Spark: start = first version at or after, end = last
 });
 
 test('with in-commit timestamps, commit times come from commitInfo, not from file times', async () => {
-  await withTable(async (dir) => {
+  await withTempTable(async (dir) => {
     await writeTable(dir, rows([0]), { properties: { ...CDF, 'delta.enableInCommitTimestamps': 'true' } });
     for (const id of [1, 2, 3]) await writeTable(dir, rows([id]));
     // File times in reverse order: only the in-commit timestamps give the right versions.
@@ -118,7 +109,7 @@ test('with in-commit timestamps, commit times come from commitInfo, not from fil
 });
 
 test('an added column reads as NULL before it existed; without column mapping changes are read in the latest schema, as Spark', async () => {
-  await withTable(async (dir) => {
+  await withTempTable(async (dir) => {
     await writeTable(dir, rows([1]), { properties: CDF });
     await writeTable(dir, batchesOf({ id: BigInt64Array.from([2n]), n: Int32Array.from([2]), note: ['two'] }), { mergeSchema: true });
     await writeTable(dir, rows([3]));
@@ -128,7 +119,7 @@ test('an added column reads as NULL before it existed; without column mapping ch
 });
 
 test('column mapping: a rename or a drop in the range is refused naming the version; each side of it reads alone in its end schema', async () => {
-  await withTable(async (dir) => {
+  await withTempTable(async (dir) => {
     await writeTable(dir, rows([1]), { properties: { ...CDF, 'delta.columnMapping.mode': 'name' } });
     await alterSchema(dir, (fields) => fields.map((f) => (f.name === 'n' ? { ...f, name: 'm' } : f)));
     await writeTable(dir, batchesOf({ id: BigInt64Array.from([2n]), m: Int32Array.from([20]) }));
@@ -154,7 +145,7 @@ test('column mapping: a rename or a drop in the range is refused naming the vers
 });
 
 test('a type change in the range is refused, a widening too (Spark reads no change feed across one)', async () => {
-  await withTable(async (dir) => {
+  await withTempTable(async (dir) => {
     await writeTable(dir, rows([1]), { properties: CDF });
     await alterSchema(dir, (fields) => fields.map((f) => (f.name === 'n' ? { ...f, type: { kind: 'primitive', name: 'long' } } : f)));
     await writeTable(dir, batchesOf({ id: BigInt64Array.from([2n]), n: BigInt64Array.from([2n]) }));

@@ -11,7 +11,7 @@ import { updateRows } from '../../../src/delta/write/updateRows';
 import { writeTable } from '../../../src/delta/write/writeTable';
 import { runOptimize } from '../../../src/ops/optimize/runOptimize';
 import { restoreTable } from '../../../src/ops/restore/restoreTable';
-import { batchesOf, tempTableDir } from '../write/helpers';
+import { batchesOf, withTempTable } from '../write/helpers';
 import { toPlainRows } from '../write/plainRows';
 
 const CDF = { 'delta.enableChangeDataFeed': 'true' };
@@ -30,17 +30,8 @@ async function changeLines(dir: string, fromVersion: number, toVersion?: number)
   return lines.sort();
 }
 
-async function withTable(fn: (dir: string) => Promise<void>): Promise<void> {
-  const { dir, cleanup } = await tempTableDir();
-  try {
-    await fn(dir);
-  } finally {
-    await cleanup();
-  }
-}
-
 test('inserts from plain appends, pre- and post-images from change data files, nothing from OPTIMIZE', async () => {
-  await withTable(async (dir) => {
+  await withTempTable(async (dir) => {
     await writeTable(dir, rows([1, 2]), { properties: CDF });
     await writeTable(dir, rows([3]));
     await updateRows(dir, { label: "'new'" }, { where: 'id = 2' });
@@ -56,7 +47,7 @@ test('inserts from plain appends, pre- and post-images from change data files, n
 });
 
 test('columns: the table columns, then _change_type, _commit_version and _commit_timestamp (the history clock)', async () => {
-  await withTable(async (dir) => {
+  await withTempTable(async (dir) => {
     await writeTable(dir, rows([1]), { properties: CDF });
     const table = await DeltaTable.open(dir);
     const changes = await tableChanges(table, { fromVersion: 0 });
@@ -69,7 +60,7 @@ test('columns: the table columns, then _change_type, _commit_version and _commit
 });
 
 test('an overwrite without change data files reads as deletes of the old rows and inserts of the new', async () => {
-  await withTable(async (dir) => {
+  await withTempTable(async (dir) => {
     await writeTable(dir, rows([1, 2]), { properties: CDF });
     await writeTable(dir, rows([7], 'o'), { mode: 'overwrite' });
     assert.deepEqual(await changeLines(dir, 1), ['1 delete 1 x1', '1 delete 2 x2', '1 insert 7 o7']);
@@ -77,7 +68,7 @@ test('an overwrite without change data files reads as deletes of the old rows an
 });
 
 test('a file re-added with another deletion vector changes only in the rows the vectors differ on', async () => {
-  await withTable(async (dir) => {
+  await withTempTable(async (dir) => {
     await writeTable(dir, rows([0, 1, 2, 3, 4, 5]), { properties: { ...CDF, 'delta.enableDeletionVectors': 'true' } });
     await deleteRows(dir, 'id < 2');
     await deleteRows(dir, 'id = 4');
@@ -89,7 +80,7 @@ test('a file re-added with another deletion vector changes only in the rows the 
 });
 
 test('ranges where change data was not recorded are refused, naming the version', async () => {
-  await withTable(async (dir) => {
+  await withTempTable(async (dir) => {
     await writeTable(dir, rows([1]));
     await writeTable(dir, rows([2]));
     const tx = await Transaction.start(await DeltaTable.open(dir));
@@ -104,7 +95,7 @@ test('ranges where change data was not recorded are refused, naming the version'
 });
 
 test('bad ranges: start after end or after the latest version; an end past the latest reads to the latest (as Spark)', async () => {
-  await withTable(async (dir) => {
+  await withTempTable(async (dir) => {
     await writeTable(dir, rows([1]), { properties: CDF });
     await writeTable(dir, rows([2]));
     const table = await DeltaTable.open(dir);

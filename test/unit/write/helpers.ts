@@ -11,6 +11,16 @@ export async function tempTableDir(): Promise<{ dir: string; cleanup: () => Prom
   return { dir: join(root, 'table'), cleanup: () => rm(root, { recursive: true, force: true }) };
 }
 
+/** Runs `fn` on a fresh table directory (not yet created), removed afterwards. */
+export async function withTempTable(fn: (dir: string) => Promise<void>): Promise<void> {
+  const { dir, cleanup } = await tempTableDir();
+  try {
+    await fn(dir);
+  } finally {
+    await cleanup();
+  }
+}
+
 export function batchesOf(columns: Parameters<typeof tableFromArrays>[0]): RecordBatch[] {
   const table: Table = tableFromArrays(columns);
   return table.batches;
