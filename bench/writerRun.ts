@@ -42,7 +42,7 @@ async function measureCase(writerCase: WriterCase, runs: number, targets: Target
     // Rotate who goes first so no engine always gets the warmest page cache.
     const order = [...contenders.slice(run % contenders.length), ...contenders.slice(0, run % contenders.length)];
     for (const contender of order) {
-      const table = workTable(contender.start, targets, `${writerCase.id}-${contender.engine}`);
+      const table = workTable(contender.start, targets, `${writerCase.id}-${contender.label.replace(/[^a-z]+/gi, '-')}`);
       const outcome = await runEngine(contender.engine, contender.job(table), children);
       const commit = lastCommitFiles(table);
       // The other engine reads the result back.
@@ -50,7 +50,7 @@ async function measureCase(writerCase: WriterCase, runs: number, targets: Target
       rmSync(table, { recursive: true, force: true });
       const measured: WriterRun = { ...outcome, commit, check: { rows: check.rows ?? -1, matching: check.matching ?? -1 } };
       result.runs.get(contender)?.push(measured);
-      log(`  ${writerCase.id} run ${run + 1}/${runs} ${contender.label.padEnd(24)} ${outcome.ms.toFixed(0).padStart(7)} ms  cpu ${outcome.cpuMs.toFixed(0).padStart(7)} ms  peak ${(outcome.peakKiB / 1024).toFixed(0).padStart(5)} MiB  rows after ${measured.check.rows}`);
+      log(`  ${writerCase.id} run ${run + 1}/${runs} ${contender.label.padEnd(24)} ${outcome.ms.toFixed(0).padStart(7)} ms  cpu ${outcome.cpuMs.toFixed(0).padStart(7)} ms  peak ${(outcome.peakKiB / 1024).toFixed(0).padStart(5)} MiB  rows after ${measured.check.rows}  ${commit.codec}`);
     }
   }
   return result;
@@ -123,10 +123,14 @@ async function main(): Promise<void> {
   process.stdout.write([
     `sizes: ${JSON.stringify(sizes)}${scale === 1 ? '' : ` (--scale ${scale}; issue 4 asks for scale 1)`}`,
     'ms: median time of the operation inside a fresh child process (table path to committed version); generating the input rows is not timed.',
-    'ratio: ours / delta-rs (below 1: we are faster). cpu ms: user+system time of the operation, all threads.',
+    'ratio: ours / delta-rs (below 1: we are faster), "default" against delta-rs with its default codec (Snappy for write and MERGE),',
+    '  "same" against delta-rs with WriterProperties(compression="ZSTD") (level 1), our codec: the like-for-like figure.',
+    '  Where a case has no such run (DELETE), "same" is its default run when that wrote our codec too (see codec).',
+    'cpu ms: user+system time of the operation, all threads.',
     'peak: VmHWM of the child right after the operation. input: VmRSS before it (runtime, libraries and the generated input rows).',
     'delta-rs DELETE is copy-on-write (it writes no deletion vectors): both of our DELETE lines compare with it.',
-    'files +/-: add and remove actions of the commit (a file given a deletion vector is removed and added again); new MiB: bytes of new data files (each engine\'s default codec: ours ZSTD; delta-rs Snappy for write and MERGE, ZSTD for DELETE).',
+    'files +/-: add and remove actions of the commit (a file given a deletion vector is removed and added again); new MiB: bytes of new data files.',
+    'codec: the column chunk codecs of the first new data file, read from its footer.',
     'rows after: the result table counted by the other engine (ours by delta-rs through DataFusion, delta-rs\' by ours).',
   ].join('\n') + '\n');
 

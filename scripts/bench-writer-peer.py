@@ -5,6 +5,8 @@ usage: bench-writer-peer.py run <job-json>
 
 Jobs (see bench/writer/writerJob.ts):
   append  write_deltalake of `rows` generated rows into a new table
+  (append, merge and delete take an optional "compression": "ZSTD": WriterProperties(compression=...),
+  at the codec's default level, instead of delta-rs' default codec)
   merge   DeltaTable.merge of the generated MERGE source (upsert on id) into the table
   delete  DeltaTable.delete(where): copy-on-write (delta-rs writes no deletion vectors)
   count   rows of the table and rows matching `where`, read through DataFusion (the verification)
@@ -24,7 +26,7 @@ import time
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from deltalake import DeltaTable, QueryBuilder, write_deltalake
+from deltalake import DeltaTable, QueryBuilder, WriterProperties, write_deltalake
 
 from bench_measure import measure
 from bench_wide_columns import CATEGORIES, WIDE_SCHEMA, customers, decimals
@@ -95,20 +97,28 @@ def prepare(job: dict):
     return None
 
 
+def writer_properties(job: dict) -> WriterProperties | None:
+    """The job's codec (at its default level: ZSTD 1), or None for delta-rs' own default."""
+    codec = job.get("compression")
+    return WriterProperties(compression=codec) if codec else None
+
+
 def operate(job: dict, data) -> dict:
     op, path = job["op"], job["table"]
+    properties = writer_properties(job)
     if op == "append":
-        write_deltalake(path, data, mode="error")
+        write_deltalake(path, data, mode="error", writer_properties=properties)
         return {"rowsAdded": data.num_rows}
     if op == "merge":
         metrics = (DeltaTable(path)
-                   .merge(source=data, predicate="t.id = s.id", source_alias="s", target_alias="t")
+                   .merge(source=data, predicate="t.id = s.id", source_alias="s", target_alias="t",
+                          writer_properties=properties)
                    .when_matched_update_all().when_not_matched_insert_all().execute())
         return {"rowsUpdated": metrics["num_target_rows_updated"], "rowsInserted": metrics["num_target_rows_inserted"]}
     if op == "delete":
         if job.get("deletionVectors"):
             raise SystemExit("delta-rs writes no deletion vectors; the runner never asks it to")
-        metrics = DeltaTable(path).delete(job["where"])
+        metrics = DeltaTable(path).delete(job["where"], writer_properties=properties)
         return {"rowsDeleted": metrics["num_deleted_rows"]}
     if op == "count":
         return count(path, job["where"])

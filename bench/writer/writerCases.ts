@@ -22,6 +22,8 @@ export interface Contender {
   engine: WriterEngine;
   start: StartTable;
   job: (table: string) => WriterJob;
+  /** delta-rs run with WriterProperties(compression='ZSTD'), ours' codec, instead of its default. */
+  sameCodec?: true;
 }
 
 /** What every engine's result table must hold afterwards, counted by the other engine. */
@@ -59,6 +61,7 @@ export function writerCases(sizes: WriterSizes): WriterCase[] {
       contenders: [
         { label: 'ours', engine: 'ours', start: 'none', job: (table) => ({ op: 'append', table, rows: appendRows }) },
         { label: 'delta-rs', engine: 'deltaRs', start: 'none', job: (table) => ({ op: 'append', table, rows: appendRows }) },
+        { label: 'delta-rs, ZSTD', engine: 'deltaRs', start: 'none', sameCodec: true, job: (table) => ({ op: 'append', table, rows: appendRows, compression: 'ZSTD' }) },
       ],
       expected: { rows: appendRows, matching: appendRows / 100, where: ONE_PERCENT_PREDICATE, affected: { rowsAdded: appendRows } },
     },
@@ -67,6 +70,7 @@ export function writerCases(sizes: WriterSizes): WriterCase[] {
       contenders: [
         { label: 'ours', engine: 'ours', start: 'plain', job: merge },
         { label: 'delta-rs', engine: 'deltaRs', start: 'plain', job: merge },
+        { label: 'delta-rs, ZSTD', engine: 'deltaRs', start: 'plain', sameCodec: true, job: (table) => ({ ...merge(table), compression: 'ZSTD' }) },
       ],
       expected: {
         rows: targetRows + mergeSourceRows - matches, matching: mergeSourceRows, where: `category = '${MERGED_CATEGORY}'`,

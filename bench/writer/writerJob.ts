@@ -5,12 +5,18 @@
 
 export type WriterJob =
   /** Write `rows` generated rows (writerData.ts) into a new table at `table`. */
-  | { op: 'append'; table: string; rows: number }
+  | ({ op: 'append'; table: string; rows: number } & PeerCodec)
   /** Upsert the generated MERGE source (`sourceRows` rows, 1% matching) on `id` into the table of `targetRows` rows. */
-  | { op: 'merge'; table: string; targetRows: number; sourceRows: number }
-  | { op: 'delete'; table: string; where: string; deletionVectors: boolean }
+  | ({ op: 'merge'; table: string; targetRows: number; sourceRows: number } & PeerCodec)
+  | ({ op: 'delete'; table: string; where: string; deletionVectors: boolean } & PeerCodec)
   /** Verification: all rows of the table, and the rows matching `where`. */
   | { op: 'count'; table: string; where: string };
+
+/**
+ * delta-rs only: the codec of its `WriterProperties(compression=...)` (at that codec's default level,
+ * ZSTD level 1 as arrow-rs and so ours); its own default codec when omitted. Ours always writes ZSTD.
+ */
+export interface PeerCodec { compression?: 'ZSTD' }
 
 export interface WriterChildResult {
   /** Time of the operation alone, from table path to committed version; input generation excluded. */
@@ -43,6 +49,7 @@ export function isWriterJob(value: unknown): value is WriterJob {
   if (typeof value !== 'object' || value === null) return false;
   const job = value as Record<string, unknown>;
   if (typeof job.table !== 'string') return false;
+  if (job.compression !== undefined && job.compression !== 'ZSTD') return false;
   switch (job.op) {
     case 'append': return typeof job.rows === 'number';
     case 'merge': return typeof job.targetRows === 'number' && typeof job.sourceRows === 'number';

@@ -55,31 +55,42 @@ export function writerDisagreements(result: WriterCaseResult): string[] {
   return out;
 }
 
-/** One line per ours contender against the delta-rs contender of its case (ratio below 1: we are faster). */
+/**
+ * One line per ours contender against delta-rs (ratio below 1: we are faster), twice: against
+ * delta-rs with its default codec (Snappy for write and MERGE) and against delta-rs with ours'
+ * codec (the `sameCodec` contender; where a case has none, its default run when that wrote our
+ * codec, as its DELETE does). Only the second is like for like: ZSTD costs more CPU than Snappy.
+ */
 export function formatWriterTable(results: readonly WriterCaseResult[]): string {
-  const header = ['case', 'ours ms', 'delta-rs ms', 'ratio', 'cpu ms ours / delta-rs', 'cpu ratio', 'peak MiB ours / delta-rs',
-    'input MiB ours / delta-rs', 'files +/- ours | delta-rs', 'new MiB ours / delta-rs', 'rows after'];
+  const header = ['case', 'wall ms ours / rs / rs same codec', 'wall ratio default | same', 'cpu ms ours / rs / rs same codec',
+    'cpu ratio default | same', 'peak MiB ours / rs / rs same', 'input MiB ours / rs', 'files +/- ours | rs | rs same',
+    'new MiB ours / rs / rs same', 'codec ours / rs / rs same', 'rows after'];
   const rows: string[][] = [];
   for (const result of results) {
-    const peer = [...result.runs.entries()].find(([c]) => c.engine === 'deltaRs');
-    if (!peer) continue;
-    const theirs = summariseRuns(peer[1]);
+    const peers = [...result.runs.entries()].filter(([c, runs]) => c.engine === 'deltaRs' && runs.length > 0);
+    const byDefault = peers.find(([c]) => !c.sameCodec);
+    if (!byDefault) continue;
+    const theirs = summariseRuns(byDefault[1]);
     for (const [contender, runs] of result.runs) {
       if (contender.engine !== 'ours' || runs.length === 0) continue;
       const ours = summariseRuns(runs);
+      const explicit = peers.find(([c]) => c.sameCodec);
+      const same = explicit ? summariseRuns(explicit[1]) : theirs.commit.codec === ours.commit.codec ? theirs : undefined;
+      const three = (f: (s: ContenderSummary) => string): string => `${f(ours)} / ${f(theirs)} / ${same ? f(same) : '-'}`;
+      const ratio = (f: (s: ContenderSummary) => number): string =>
+        `${(f(ours) / f(theirs)).toFixed(2)}x | ${same ? `${(f(ours) / f(same)).toFixed(2)}x` : '-'}`;
       const files = (s: ContenderSummary): string => `+${s.commit.filesAdded}/-${s.commit.filesRemoved}`;
-      const mib = (s: ContenderSummary): string => (s.commit.bytesAdded / 2 ** 20).toFixed(0);
       rows.push([
         `${result.writerCase.title}${contender.label === 'ours' ? '' : ` (${contender.label.replace(/^ours, /, '')})`}`,
-        ours.ms.toFixed(0),
-        theirs.ms.toFixed(0),
-        `${(ours.ms / theirs.ms).toFixed(2)}x`,
-        `${ours.cpuMs.toFixed(0)} / ${theirs.cpuMs.toFixed(0)}`,
-        `${(ours.cpuMs / theirs.cpuMs).toFixed(2)}x`,
-        `${ours.peakMiB.toFixed(0)} / ${theirs.peakMiB.toFixed(0)}`,
+        three((s) => s.ms.toFixed(0)),
+        ratio((s) => s.ms),
+        three((s) => s.cpuMs.toFixed(0)),
+        ratio((s) => s.cpuMs),
+        three((s) => s.peakMiB.toFixed(0)),
         `${ours.baselineMiB.toFixed(0)} / ${theirs.baselineMiB.toFixed(0)}`,
-        `${files(ours)} | ${files(theirs)}`,
-        `${mib(ours)} / ${mib(theirs)}`,
+        `${files(ours)} | ${files(theirs)} | ${same ? files(same) : '-'}`,
+        three((s) => (s.commit.bytesAdded / 2 ** 20).toFixed(0)),
+        three((s) => s.commit.codec),
         ours.rowsAfter === theirs.rowsAfter ? ours.rowsAfter.toLocaleString('en-US') : `${ours.rowsAfter} vs ${theirs.rowsAfter}`,
       ]);
     }
