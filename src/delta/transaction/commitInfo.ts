@@ -16,6 +16,8 @@ export interface CommitInfoInput {
   readVersion?: number;
   isBlindAppend: boolean;
   txnId: string;
+  /** Commit tags, e.g. delta.rowTracking.preserved (rowTrackingTags). */
+  tags?: Record<string, string>;
 }
 
 /**
@@ -40,6 +42,7 @@ export function buildCommitInfo(input: CommitInfoInput): CommitInfo {
     isolationLevel: 'WriteSerializable',
     isBlindAppend: input.isBlindAppend,
     operationMetrics: metrics,
+    ...(input.tags === undefined ? {} : { tags: input.tags }),
     engineInfo: ENGINE_INFO,
     txnId: input.txnId,
   };

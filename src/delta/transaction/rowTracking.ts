@@ -21,6 +21,26 @@ export function rowTrackingEnabled(metadata: Metadata): boolean {
   return metadata.configuration?.['delta.enableRowTracking']?.toLowerCase() === 'true';
 }
 
+/** The commit tag saying whether a commit kept the rows' ids and commit versions (Spark's PreservedRowTrackingTag). */
+export const ROW_TRACKING_PRESERVED_TAG = 'delta.rowTracking.preserved';
+
+/**
+ * The operations that carry every surviving or changed row's id into their new files, which Spark
+ * tags as preserving row tracking (DELETE, UPDATE, MERGE and OPTIMIZE, auto-compaction included).
+ * Spark does not tag WRITE, not even a replaceWhere overwrite that copies rows: neither do we.
+ */
+const PRESERVING_OPERATIONS = new Set(['DELETE', 'UPDATE', 'MERGE', 'OPTIMIZE']);
+
+/**
+ * The commit tags a commit of `operation` on a table read at `protocol`/`metadata` carries: like
+ * Spark, `delta.rowTracking.preserved: "true"` for the preserving operations when the table read
+ * has row tracking enabled; none otherwise (readers take a missing tag for "not preserved").
+ */
+export function rowTrackingTags(operation: string, protocol: Protocol, metadata: Metadata): Record<string, string> | undefined {
+  if (!PRESERVING_OPERATIONS.has(operation) || !hasFeature(protocol, 'rowTracking') || !rowTrackingEnabled(metadata)) return undefined;
+  return { [ROW_TRACKING_PRESERVED_TAG]: 'true' };
+}
+
 /** The hidden data file columns that preserve stable row ids and row commit versions of copied rows. */
 export interface MaterializedRowColumns {
   rowId: string;

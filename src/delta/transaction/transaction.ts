@@ -19,7 +19,7 @@ import { ConcurrentModificationError } from './concurrentModificationError';
 import { checkConflicts, type TransactionFootprint, type WinningCommit } from './conflictChecker';
 import {
   assignRowIds, assignsRowIds, highWaterMarkIn, ROW_TRACKING_DOMAIN, rowIdHighWaterMark, rowTrackingEnabled,
-  withMaterializedColumnNames,
+  rowTrackingTags, withMaterializedColumnNames,
 } from './rowTracking';
 import { featuresNeededBy, upgradeProtocol } from './tableProtocol';
 import { runPostCommitHooks } from './postCommitHooks';
@@ -183,6 +183,7 @@ export class Transaction {
     const footprint = this.footprint();
     const isBlindAppend = op.isBlindAppend ?? this.looksLikeBlindAppend();
     const txnId = randomUUID();
+    const tags = this.snapshot ? rowTrackingTags(op.operation, this.snapshot.protocol, this.snapshot.metadata) : undefined;
     const ictEnabled = metadata.configuration?.['delta.enableInCommitTimestamps'] === 'true';
     let previousTimestamp = this.snapshot?.timestamp;
     let version = this.readVersion + 1;
@@ -194,7 +195,7 @@ export class Transaction {
       const inCommitTimestamp = ictEnabled ? Math.max(now, (previousTimestamp ?? 0) + 1) : undefined;
       const actions: Action[] = [{
         commitInfo: buildCommitInfo({
-          op, timestamp: inCommitTimestamp ?? now, inCommitTimestamp, isBlindAppend, txnId,
+          op, timestamp: inCommitTimestamp ?? now, inCommitTimestamp, isBlindAppend, txnId, ...(tags ? { tags } : {}),
           ...(this.snapshot ? { readVersion: this.snapshot.version } : {}),
         }),
       }];

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { tableFromArrays } from 'apache-arrow';
 import type { AddFile } from '../../../src/delta/actions';
 import { writeCheckpoint } from '../../../src/delta/checkpoint/writeCheckpoint';
+import { readCommitInfo } from '../../../src/delta/commitTimestamps';
+import { commitPath } from '../../../src/delta/logFiles';
 import { isDeltaError } from '../../../src/delta/errors';
 import { DeltaTable } from '../../../src/delta/table';
 import { createTable } from '../../../src/delta/transaction/createTable';
@@ -223,5 +225,64 @@ test('keyed ingest that widens the schema copies the other rows of a file with t
     assert.deepEqual([rows[1]?.[0], rows[1]?.[2]], [2n, 1n]);
     assert.ok(Number(rows[1]?.[1]) > 2, 'the upserted row has a fresh id');
     assert.deepEqual((await readRows(dir, 'id')).map((r) => r.w), [null, 'new', null]);
+  });
+});
+
+test('appends and overwrites write no materialized columns; copy-on-write rewrites do, replaceWhere in files of their own', async () => {
+  await withTempDir('lakehouse-tx-', async (dir) => {
+    await writeTable(dir, idsAndValues(1n, 2n, 3n), { properties: TRACKED });
+    await writeTable(dir, idsAndValues(4n));
+    const snapshot = await (await DeltaTable.open(dir)).snapshot();
+    const columns = materializedRowColumns(snapshot.metadata);
+    for (const file of snapshot.files()) assert.deepEqual(await parquetColumns(dir, file.path), ['id', 'v'], file.path);
+    // Readers fall back to baseRowId + row index and defaultRowCommitVersion.
+    assert.deepEqual(await stableRowIds(dir, 'id'), [[1n, 0n, 0n], [2n, 1n, 0n], [3n, 2n, 0n], [4n, 3n, 1n]]);
+
+    await writeTable(dir, idsAndValues(2n), { mode: 'overwrite', replaceWhere: 'id = 2' });
+    const after = await (await DeltaTable.open(dir)).snapshot();
+    const added = after.files().filter((f) => f.defaultRowCommitVersion === 2);
+    const layouts = await Promise.all(added.map(async (f) => [(JSON.parse(f.stats ?? '{}') as { numRecords: number }).numRecords, await parquetColumns(dir, f.path)]));
+    // The new row 2 alone in a plain file; rows 1 and 3, copied out of the first file, with their ids.
+    assert.deepEqual(layouts.sort((a, b) => Number(a[0]) - Number(b[0])), [[1, ['id', 'v']], [2, ['id', 'v', columns?.rowId, columns?.rowCommitVersion]]]);
+    const rows = await stableRowIds(dir, 'id');
+    assert.deepEqual([rows[0], rows[2], rows[3]], [[1n, 0n, 0n], [3n, 2n, 0n], [4n, 3n, 1n]]);
+    assert.deepEqual([rows[1]?.[0], rows[1]?.[2]], [2n, 2n]);
+    assert.ok(Number(rows[1]?.[1]) > 3, 'the replacing row has a fresh id');
+
+    await writeTable(dir, idsAndValues(7n), { mode: 'overwrite' });
+    const overwritten = (await (await DeltaTable.open(dir)).snapshot()).files();
+    assert.deepEqual(await parquetColumns(dir, overwritten[0]?.path ?? ''), ['id', 'v']);
+  });
+});
+
+test('DELETE, UPDATE, MERGE, OPTIMIZE and keyed ingest tag their commits delta.rowTracking.preserved as Spark does; writes and untracked tables do not', async () => {
+  const tagsOf = async (dir: string): Promise<Array<[unknown, unknown]>> => {
+    const table = await DeltaTable.open(dir);
+    const out: Array<[unknown, unknown]> = [];
+    for (let v = 0; v <= await table.latestVersion(); v++) {
+      const info = await readCommitInfo(table.store, commitPath(v));
+      out.push([info?.operation, info?.tags]);
+    }
+    return out;
+  };
+  await withTempDir('lakehouse-tx-', async (dir) => {
+    await writeTable(dir, idsAndValues(1n, 2n, 3n), { properties: TRACKED });
+    await writeTable(dir, idsAndValues(2n), { mode: 'overwrite', replaceWhere: 'id = 2' });
+    await deleteRows(dir, 'id = 1');
+    await updateRows(dir, { v: '30' }, { where: 'id = 3' });
+    await mergeRows(dir, idsAndValues(3n, 4n), { key: ['id'] });
+    await runOptimize(dir);
+    await applyKeyedChanges(dir, { upserts: idsAndValues(4n), deletes: [] }, { key: ['id'], txn: { appId: 'feed', version: 1 }, operation: 'MERGE' });
+    const preserved = { 'delta.rowTracking.preserved': 'true' };
+    assert.deepEqual(await tagsOf(dir), [
+      ['WRITE', undefined], ['WRITE', undefined], ['DELETE', preserved], ['UPDATE', preserved],
+      ['MERGE', preserved], ['OPTIMIZE', preserved], ['MERGE', preserved],
+    ]);
+  });
+  await withTempDir('lakehouse-tx-', async (dir) => {
+    await writeTable(dir, idsAndValues(1n, 2n));
+    await deleteRows(dir, 'id = 1');
+    const [, deleted] = await tagsOf(dir);
+    assert.deepEqual(deleted, ['DELETE', undefined]);
   });
 });
