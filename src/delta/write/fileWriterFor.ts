@@ -1,6 +1,6 @@
 import type { ParquetCompression } from '../../parquet/writeParquet';
 import { DeltaError } from '../errors';
-import type { StructType } from '../schema';
+import type { StructField, StructType } from '../schema';
 import type { Transaction } from '../transaction/transaction';
 import { DataFileWriter, DEFAULT_TARGET_FILE_SIZE } from './dataFileWriter';
 import { materializedRowFields } from './materializedRowColumns';
@@ -18,9 +18,24 @@ const UNITS: Record<string, number> = { b: 1, k: 1024, kb: 1024, m: 1024 ** 2, m
 
 /**
  * A data file writer configured by the table a transaction writes to (schema, partitioning,
- * properties); `schema` overrides the table's for files with extra columns (change data).
+ * properties); `schema` overrides the table's for files with extra columns (change data). Its
+ * data files hold the materialized row tracking columns, for rewrites whose rows keep their ids.
  */
 export function fileWriterFor(tx: Transaction, options: FileWriterOptions = {}, directory = '', schema: StructType = tx.schema): DataFileWriter {
+  // Row ids travel with copied and updated rows in data files; change data files have none.
+  return writerFor(tx, options, directory, schema, directory === '' ? materializedRowFields(tx.metadata) : []);
+}
+
+/**
+ * A writer for rows new to the table (appends, overwrites): like Spark's, its files leave out the
+ * materialized row tracking columns, which would be all null; readers take such a row's id from
+ * its file's baseRowId plus its row index, and its commit version from defaultRowCommitVersion.
+ */
+export function appendFileWriterFor(tx: Transaction, options: FileWriterOptions = {}): DataFileWriter {
+  return writerFor(tx, options, '', tx.schema, []);
+}
+
+function writerFor(tx: Transaction, options: FileWriterOptions, directory: string, schema: StructType, hiddenColumns: StructField[]): DataFileWriter {
   const properties = tx.properties;
   const dvs = properties['delta.enableDeletionVectors'] === 'true';
   return new DataFileWriter({
@@ -31,8 +46,7 @@ export function fileWriterFor(tx: Transaction, options: FileWriterOptions = {}, 
     stats: statsOptionsFromProperties(properties, dvs),
     targetFileSize: options.targetFileSize ?? parseSize(properties['delta.targetFileSize']) ?? DEFAULT_TARGET_FILE_SIZE,
     directory,
-    // Row ids travel with copied and updated rows in data files; change data files have none.
-    ...(directory === '' ? { hiddenColumns: materializedRowFields(tx.metadata) } : {}),
+    ...(hiddenColumns.length > 0 ? { hiddenColumns } : {}),
     ...(options.compression ? { compression: options.compression } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });

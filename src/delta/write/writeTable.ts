@@ -9,10 +9,10 @@ import { Transaction } from '../transaction/transaction';
 import { peekable, type BatchSource } from './batchSource';
 import { conformBatch } from './conformBatch';
 import { ConstraintChecker, tableConstraints, type TableConstraint } from './constraints';
-import { addActionOf } from './dataFileWriter';
+import { addActionOf, type DataFileWriter } from './dataFileWriter';
 import { deltaSchemaFromArrow } from './deltaTypeFromArrow';
 import { evolveSchema } from './evolveSchema';
-import { fileWriterFor, type FileWriterOptions } from './fileWriterFor';
+import { appendFileWriterFor, fileWriterFor, type FileWriterOptions } from './fileWriterFor';
 import { removeActionOf } from './removeAction';
 import { stageDelete, type StagedDelete } from './stageDelete';
 import { openIfExists, storeOf, type TableLocation } from './tableLocation';
@@ -81,7 +81,7 @@ export async function writeTable(location: TableLocation, input: BatchSource, op
     });
   }
   const checker = new ConstraintChecker(constraints, schema);
-  const writer = fileWriterFor(tx, options);
+  const writer = appendFileWriterFor(tx, options);
   const arrowSchema = toArrowSchema(schema);
   const reconciled = new WeakSet<Schema>([...(first ? [first.schema] : [])]);
   let rowsAdded = 0;
@@ -107,11 +107,19 @@ export async function writeTable(location: TableLocation, input: BatchSource, op
   }
 
   let removed: StagedDelete | undefined;
+  let copies: DataFileWriter | undefined;
   let filesRemoved = 0;
   if (existing && mode === 'overwrite') {
     const snapshot = tx.snapshot;
     if (replaceWhere) {
-      removed = await stageDelete(tx, replaceWhere, { writer, deletionVectors: false, ...signalOf(options) });
+      // The rows it copies keep their ids, in files of their own with the materialized columns, as Spark writes them.
+      copies = fileWriterFor(tx, options);
+      try {
+        removed = await stageDelete(tx, replaceWhere, { writer: copies, deletionVectors: false, ...signalOf(options) });
+      } catch (error) {
+        await Promise.all([writer.abort(), copies.abort()]);
+        throw error;
+      }
       filesRemoved = removed.filesRemoved;
     } else if (snapshot) {
       const files = snapshot.files();
@@ -123,7 +131,7 @@ export async function writeTable(location: TableLocation, input: BatchSource, op
       removed = { rowsRemoved: 0, rowsCopied: 0, filesRemoved, deletionVectorsAdded: 0 };
     }
   }
-  const written = await writer.finish();
+  const written = [...await writer.finish(), ...await copies?.finish() ?? []];
   tx.add(...written.map((file) => ({ add: addActionOf(file) })));
   const bytesAdded = written.reduce((n, f) => n + f.size, 0);
   const operation: CommitOperation = {
