@@ -19,13 +19,14 @@ export interface ResolvedBounds { fromVersion: number; toVersion: number; empty:
 
 /**
  * Resolves a change feed's bounds to versions as Spark's readChangeFeed does: a starting
- * timestamp is the first version committed at or after it (the earliest version when it is before
- * every commit, refused when after the latest); an ending timestamp the last version committed at
- * or before it (refused when before the earliest or after the latest commit); an ending version
- * past the latest reads to the latest. Commit times are those of time travel (in-commit
- * timestamps where the table records them). A range whose end comes before its start is refused,
- * unless both ends are timestamps in order that fall between the same two commits: then there are
- * simply no changes.
+ * timestamp is the first version committed at or after it (version 0 when it is before every
+ * commit; refused when after the latest and, unlike Spark, when it is before the earliest commit
+ * log cleanup left); a start version after the latest is refused; an ending timestamp is the last
+ * version committed at or before it (refused when before the earliest or after the latest commit);
+ * an ending version past the latest reads to the latest. Commit times are those of time travel
+ * (in-commit timestamps where the table records them). A range whose end comes before its start
+ * is refused, unless both ends are timestamps in order that fall between the same two commits:
+ * then there are simply no changes.
  */
 export async function resolveChangeFeedBounds(store: ObjectStore, bounds: ChangeFeedBounds): Promise<ResolvedBounds> {
   if (bounds.fromVersion !== undefined && bounds.startingTimestamp !== undefined) {
@@ -44,7 +45,9 @@ export async function resolveChangeFeedBounds(store: ObjectStore, bounds: Change
   const latest = ((clock?.commits ?? await listCommits(store)).at(-1) as CommitRef).version;
   const from = clock && bounds.startingTimestamp !== undefined ? await firstAtOrAfter(clock, bounds.startingTimestamp) : bounds.fromVersion as number;
   if (from > latest) {
-    throw new DeltaError('DELTA_INVALID_ARGUMENT', `The start version ${from} is after the latest version ${latest}.`);
+    // Spark's DELTA_CDC_START_VERSION_AFTER_LATEST, with its message.
+    throw new DeltaError('DELTA_CDC_START_VERSION_AFTER_LATEST',
+      `Start version ${from} for change data feed exceeds the latest table version ${latest}. Start at version ${latest} or earlier.`);
   }
   const to = clock && bounds.endingTimestamp !== undefined ? await lastAtOrBefore(clock, bounds.endingTimestamp) : Math.min(bounds.toVersion ?? latest, latest);
   if (to >= from) return { empty: false, fromVersion: from, toVersion: to };
@@ -57,6 +60,14 @@ async function firstAtOrAfter(clock: CommitClock, timestamp: number): Promise<nu
   const last = clock.commits.length - 1;
   const latestTime = await clock.timeOf(last);
   if (timestamp > latestTime) throw afterLatest(timestamp, latestTime);
+  const earliest = clock.commits[0] as CommitRef;
+  const earliestTime = await clock.timeOf(0);
+  if (earliest.version > 0 && timestamp < earliestTime) {
+    // Spark starts such a feed at the earliest commit left and returns the changes from there on,
+    // without a word about the ones log cleanup took: we refuse rather than return part of the range.
+    throw new DeltaError('DELTA_TIMESTAMP_OUT_OF_RANGE',
+      `The timestamp ${iso(timestamp)} is before the earliest version still in the log, ${earliest.version} (committed ${iso(earliestTime)}): log cleanup removed the commits before it, so the changes since ${iso(timestamp)} cannot all be read. Use a starting timestamp at or after ${iso(earliestTime)}, or start at version ${earliest.version}.`);
+  }
   // The first index whose time is >= timestamp (times increase with the index).
   let lo = 0;
   let hi = last;

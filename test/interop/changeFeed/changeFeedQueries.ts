@@ -33,7 +33,8 @@ const CDF = { 'delta.enableChangeDataFeed': 'true' };
 /** Spark's error class for each of our codes in these refusals. */
 const SPARK_CLASSES: Record<string, string[]> = {
   DELTA_TIMESTAMP_OUT_OF_RANGE: ['DELTA_TIMESTAMP_GREATER_THAN_COMMIT', 'DELTA_TIMESTAMP_EARLIER_THAN_COMMIT_RETENTION'],
-  DELTA_INVALID_ARGUMENT: ['DELTA_INVALID_CDC_RANGE', 'DELTA_CDC_START_VERSION_AFTER_LATEST'],
+  DELTA_INVALID_ARGUMENT: ['DELTA_INVALID_CDC_RANGE'],
+  DELTA_CDC_START_VERSION_AFTER_LATEST: ['DELTA_CDC_START_VERSION_AFTER_LATEST'],
   DELTA_CHANGE_DATA_FEED_INCOMPATIBLE_SCHEMA_CHANGE: ['DELTA_CHANGE_DATA_FEED_INCOMPATIBLE_SCHEMA_CHANGE'],
   DELTA_CHANGE_DATA_FEED_INCOMPATIBLE_DATA_SCHEMA: ['DELTA_CHANGE_DATA_FEED_INCOMPATIBLE_DATA_SCHEMA'],
 };
@@ -102,6 +103,7 @@ export async function changeQueryTables(root: string): Promise<ChangeQueryTable[
         { key: 'end before the first commit', startingVersion: 0, endingTimestamp: at(-5) },
         { key: 'start after end', startingTimestamp: at(25), endingTimestamp: at(5) },
         { key: 'end version past the latest', startingVersion: 1, endingVersion: 9 },
+        { key: 'start version past the latest', startingVersion: 9 },
       ],
     },
     { name: 'cdf_ict', path: ict, queries: [{ key: 'in-commit timestamps', startingTimestamp: ict1 + 1, endingTimestamp: ict2 }] },

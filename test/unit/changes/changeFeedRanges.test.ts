@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { utimes } from 'node:fs/promises';
+import { rm, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeCheckpoint } from '../../../src/delta/checkpoint/writeCheckpoint';
 import { readCommitInfo } from '../../../src/delta/commitTimestamps';
 import { tableChanges, type TableChangesOptions } from '../../../src/delta/changes/tableChanges';
 import { isDeltaError } from '../../../src/delta/errors';
@@ -83,6 +84,29 @@ test('timestamps resolve as Spark: start = first version at or after, end = last
     assert.match(reversed.message, /from version 3 to version 0 is invalid/);
     const both = await refusal(dir, { fromVersion: 1, startingTimestamp: BASE });
     assert.ok(isDeltaError(both, 'DELTA_INVALID_ARGUMENT'), String(both));
+  });
+});
+
+test('after log cleanup, a starting timestamp before the earliest commit left is refused instead of reading part of the range', async () => {
+  await withTempTable(async (dir) => {
+    await writeTable(dir, rows([0]), { properties: CDF });
+    for (const id of [1, 2, 3]) await writeTable(dir, rows([id]));
+    await setCommitTimes(dir, 4);
+    const table = await DeltaTable.open(dir);
+    await writeCheckpoint(table.store, 2);
+    // What log cleanup leaves: the checkpoint at 2 and the commits from 2 on.
+    for (const v of [0, 1]) await rm(join(dir, commitPath(v)));
+    const before = await refusal(dir, { startingTimestamp: BASE + 5000 });
+    assert.ok(isDeltaError(before, 'DELTA_TIMESTAMP_OUT_OF_RANGE'), String(before));
+    assert.match(before.message, /2026-01-01T00:00:05\.000Z is before the earliest version still in the log, 2 \(committed 2026-01-01T00:00:20\.000Z\): log cleanup removed/);
+    assert.match(before.message, /or start at version 2\.$/);
+    const endBefore = await refusal(dir, { startingTimestamp: BASE - 1, endingTimestamp: BASE + 5000 });
+    assert.ok(isDeltaError(endBefore, 'DELTA_TIMESTAMP_OUT_OF_RANGE'), String(endBefore));
+    // From the earliest commit left on, the feed is whole: those reads still work.
+    assert.deepEqual(await changeLines(dir, { startingTimestamp: BASE + 20_000 }), ['2 insert 2', '3 insert 3']);
+    assert.deepEqual(await changeLines(dir, { fromVersion: 2, endingTimestamp: BASE + 25_000 }), ['2 insert 2']);
+    const version = await refusal(dir, { fromVersion: 1 });
+    assert.ok(isDeltaError(version, 'DELTA_VERSION_NOT_FOUND'), String(version));
   });
 });
 

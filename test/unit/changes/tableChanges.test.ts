@@ -100,7 +100,8 @@ test('bad ranges: start after end or after the latest version; an end past the l
     await writeTable(dir, rows([2]));
     const table = await DeltaTable.open(dir);
     await assert.rejects(tableChanges(table, { fromVersion: 1, toVersion: 0 }), (e: unknown) => isDeltaError(e, 'DELTA_INVALID_ARGUMENT') && /end cannot be before the start/.test(e.message));
-    await assert.rejects(tableChanges(table, { fromVersion: 2 }), (e: unknown) => isDeltaError(e, 'DELTA_INVALID_ARGUMENT') && /after the latest version 1/.test(e.message));
+    await assert.rejects(tableChanges(table, { fromVersion: 2 }), (e: unknown) => isDeltaError(e, 'DELTA_CDC_START_VERSION_AFTER_LATEST')
+      && e.message.startsWith('Start version 2 for change data feed exceeds the latest table version 1.'));
     assert.equal((await tableChanges(table, { fromVersion: 0, toVersion: 5 })).toVersion, 1);
     await assert.rejects(tableChanges(table, { fromVersion: -1 }), (e: unknown) => isDeltaError(e, 'DELTA_INVALID_ARGUMENT'));
   });
