@@ -24,7 +24,7 @@ function summaryLine(run: PipelineRunResult, target: string): string {
   switch (run.mode) {
     case 'snapshot': {
       const r = run.result;
-      return `Copied ${r.rows} rows into ${target} as version ${r.version} (${r.filesAdded} files); source snapshot at LSN ${r.position.lsn}.`;
+      return `Copied ${r.rows} rows into ${target} as version ${r.version} (${r.filesAdded} files); ${r.position ? `source snapshot at LSN ${r.position.lsn}` : 'read by SELECT (the server has no COPY TO or WAL position)'}.`;
     }
     case 'incremental': {
       const r = run.result;

@@ -40,7 +40,8 @@ export async function connectPostgres(options: PgConnectionOptions): Promise<pg.
     await client.end().catch(() => undefined);
     throw connectionError(error, options.url);
   }
-  await client.query("SET client_encoding = 'UTF8'; SET datestyle = 'ISO'; SET intervalstyle = 'iso_8601'");
+  // One statement each: QuestDB's answer to several in one query breaks pg's protocol handling.
+  for (const setting of ["client_encoding = 'UTF8'", "datestyle = 'ISO'", "intervalstyle = 'iso_8601'"]) await client.query(`SET ${setting}`);
   return client;
 }
 

@@ -1,12 +1,15 @@
 import type { RecordBatch } from 'apache-arrow';
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import { toArrowSchema } from '../../delta/arrowSchema';
 import { isDeltaError } from '../../delta/errors';
 import { binaryCopyBatches, DEFAULT_BATCH_LIMITS, type BatchLimits } from './binaryCopyBatches';
 import { copyInWorker } from './copyInWorker';
+import { copyOut } from './copyOutStream';
 import type { PgConnectionOptions } from './pgConnect';
+import { exportedSnapshotPosition } from './pgExportedSnapshot';
+import { queryBatches, queryScalarText } from './pgQueryBatches';
 import { describePgSource, queryError, type PgSource, type PgSourceSchema } from './pgSourceSchema';
+import { describeWireSource } from './pgWireSourceSchema';
 
 /** Where a snapshot stands in the source's history, for a later incremental run or CDC to start from. */
 export interface PgSnapshotPosition {
@@ -40,6 +43,8 @@ const WORKER_MIN_ROWS = 100_000;
 /** Batches the COPY worker decodes ahead of the consumer: about 3 x 5 MiB for 10 mixed columns. */
 const WORKER_READ_AHEAD = 3;
 
+const BEGIN = 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY';
+
 /**
  * A consistent read of one source: a REPEATABLE READ, READ ONLY transaction, so every query in it
  * (schema, watermark bounds, the rows) sees the same database state. Close it to end the transaction.
@@ -48,6 +53,8 @@ const WORKER_READ_AHEAD = 3;
  * measured by bench/postgresRun.ts (5M rows × 10 mixed columns) binary COPY streams without
  * per-row protocol messages or round trips per FETCH, and its binary values are copied straight into
  * Arrow buffers, where a cursor's rows go through pg's text parsing into one JS object per row.
+ * A PostgreSQL-wire server without exported snapshots (QuestDB) has no `position` and is read by a
+ * SELECT through a cursor instead (`transfer` says which ran; README "Other PostgreSQL-wire servers").
  */
 export class PgSnapshotReader {
   private closed = false;
@@ -55,17 +62,21 @@ export class PgSnapshotReader {
   private constructor(
     private readonly client: pg.Client,
     readonly schema: PgSourceSchema,
-    readonly position: PgSnapshotPosition,
+    readonly position: PgSnapshotPosition | undefined,
     private readonly options: PgSnapshotOptions,
   ) {}
 
+  get transfer(): 'copy' | 'select' {
+    return this.position === undefined ? 'select' : 'copy';
+  }
+
   static async open(client: pg.Client, source: PgSource, options: PgSnapshotOptions = {}): Promise<PgSnapshotReader> {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    await client.query(BEGIN);
     try {
       if (options.importSnapshot !== undefined) await client.query(`SET TRANSACTION SNAPSHOT ${client.escapeLiteral(options.importSnapshot)}`);
-      const schema = await describePgSource(client, source);
-      const position = await client.query<PgSnapshotPosition>('SELECT pg_current_wal_lsn()::text AS lsn, pg_export_snapshot() AS "snapshotId"');
-      return new PgSnapshotReader(client, schema, position.rows[0] as PgSnapshotPosition, options);
+      const position = await exportedSnapshotPosition(client, BEGIN);
+      const schema = position ? await describePgSource(client, source) : await describeWireSource(client, source);
+      return new PgSnapshotReader(client, schema, position, options);
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
@@ -75,6 +86,7 @@ export class PgSnapshotReader {
   /** One value computed in the snapshot (e.g. the watermark's upper bound), as text. */
   async scalar(sql: string): Promise<string | null> {
     try {
+      if (this.position === undefined) return await queryScalarText(this.client, sql);
       const result = await this.client.query<{ value: string | null }>(`SELECT (${sql})::text AS value`);
       return result.rows[0]?.value ?? null;
     } catch (error) {
@@ -88,22 +100,23 @@ export class PgSnapshotReader {
       const name = this.client.escapeIdentifier(c.name);
       return c.cast === undefined ? name : `${name}::${c.cast} AS ${name}`;
     });
-    const sql = `COPY (SELECT ${select.join(', ')} FROM ${this.schema.from}${where ? ` WHERE ${where}` : ''}) TO STDOUT (FORMAT binary)`;
+    const query = `SELECT ${select.join(', ')} FROM ${this.schema.from}${where ? ` WHERE ${where}` : ''}`;
+    const sql = `COPY (${query}) TO STDOUT (FORMAT binary)`;
     const doing = `copying rows from ${this.schema.table ?? 'the query'}`;
     const limits = this.options.limits ?? DEFAULT_BATCH_LIMITS;
     const decoders = this.schema.columns.map((c) => c.decoder);
     const arrowSchema = toArrowSchema(this.schema.deltaSchema);
     const { connection, signal } = this.options;
-    if (connection && await this.worthAWorker()) {
+    if (connection && this.position && await this.worthAWorker()) {
       const job = { connection, snapshotId: this.position.snapshotId, sql, deltaSchema: this.schema.deltaSchema, decoders, limits, readAhead: WORKER_READ_AHEAD, doing };
       yield* copyInWorker(job, arrowSchema, signal);
       return;
     }
-    const stream = this.client.query(copyTo(sql));
-    const onAbort = (): void => { stream.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted')); };
+    const stream = this.position ? this.client.query(copyOut(sql)) : undefined;
+    const onAbort = (): void => { stream?.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted')); };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      yield* binaryCopyBatches(stream, arrowSchema, decoders, limits);
+      yield* stream ? binaryCopyBatches(stream, arrowSchema, decoders, limits) : queryBatches(this.client, query, arrowSchema, this.schema.columns, limits, signal);
     } catch (error) {
       signal?.throwIfAborted();
       if (isDeltaError(error)) throw error;

@@ -64,13 +64,7 @@ export async function describePgSource(client: pg.Client, source: PgSource): Pro
   } catch (error) {
     throw queryError(error, 'table' in source ? `reading table ${table}` : 'describing the query');
   }
-  const seen = new Set<string>();
-  for (const field of fields) {
-    if (seen.has(field.name.toLowerCase())) {
-      throw new DeltaError('DELTA_INVALID_SCHEMA', `The source has two columns named "${field.name}" (Delta names are case-insensitive). Alias one in --query.`);
-    }
-    seen.add(field.name.toLowerCase());
-  }
+  checkDistinctNames(fields);
   const columns = await describeColumns(client, fields.map((f) => ({ name: f.name, typeOid: f.dataTypeID, typmod: f.dataTypeModifier, nullable: !notNull.has(f.name) })));
   return {
     from, ...(table === undefined ? {} : { table }), columns, primaryKey,
@@ -95,6 +89,17 @@ export async function describeColumns(
       ...decodingFor(info.type, info.typmod ?? field.typmod),
     };
   });
+}
+
+/** Delta column names are case-insensitive: two source columns differing only in case cannot both land. */
+export function checkDistinctNames(fields: ReadonlyArray<{ name: string }>): void {
+  const seen = new Set<string>();
+  for (const field of fields) {
+    if (seen.has(field.name.toLowerCase())) {
+      throw new DeltaError('DELTA_INVALID_SCHEMA', `The source has two columns named "${field.name}" (Delta names are case-insensitive). Alias one in --query.`);
+    }
+    seen.add(field.name.toLowerCase());
+  }
 }
 
 /** A query failure as the user sees it: unknown relation or column, permission, syntax. */

@@ -131,7 +131,7 @@ function failureMessage(error: unknown, url: string): string {
 function runSummary(run: PipelineRunResult): string {
   switch (run.mode) {
     case 'snapshot':
-      return `Copied ${run.result.rows} rows as version ${run.result.version}; source snapshot at LSN ${run.result.position.lsn}.`;
+      return `Copied ${run.result.rows} rows as version ${run.result.version}; ${run.result.position ? `source snapshot at LSN ${run.result.position.lsn}` : 'read by SELECT (the server has no COPY TO or WAL position)'}.`;
     case 'incremental':
       return run.result.version === undefined
         ? `No row past the watermark ${run.result.from ?? '(none)'}; the table is unchanged.`

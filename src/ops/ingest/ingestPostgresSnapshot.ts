@@ -26,8 +26,10 @@ export interface PostgresSnapshotResult {
   rows: number;
   filesAdded: number;
   bytesAdded: number;
-  /** Where the snapshot stands in the source's WAL: the start point of a later CDC run. */
-  position: PgSnapshotPosition;
+  /** Where the snapshot stands in the source's WAL: the start point of a later CDC run; none on a server without a WAL position (QuestDB). */
+  position?: PgSnapshotPosition;
+  /** How the rows came: binary COPY, or a SELECT on a PostgreSQL-wire server without COPY TO and exported snapshots. */
+  transfer: 'copy' | 'select';
   primaryKey: string[];
 }
 
@@ -73,7 +75,8 @@ export async function ingestPostgresSnapshot(options: PostgresSnapshotIngest): P
       rows: summary.rowsAdded,
       filesAdded: summary.filesAdded,
       bytesAdded: summary.bytesAdded,
-      position: reader.position,
+      ...(reader.position ? { position: reader.position } : {}),
+      transfer: reader.transfer,
       primaryKey: reader.schema.primaryKey,
     };
   } finally {

@@ -46,6 +46,8 @@ describe('PostgreSQL snapshot reader (real server)', () => {
     assert.deepEqual(
       schema.deltaSchema.fields.map((f) => `${f.name} ${formatDataType(f.type)}${f.nullable ? '' : ' not null'}`),
       ALL_TYPES_EXPECTED_DELTA);
+    assert.equal(reader.transfer, 'copy');
+    assert.ok(reader.position);
     assert.match(reader.position.lsn, /^[0-9A-F]+\/[0-9A-F]+$/);
     assert.match(reader.position.snapshotId, /^[0-9A-F]+-[0-9A-F]+-\d+$/);
   });
