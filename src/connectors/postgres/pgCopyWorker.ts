@@ -6,10 +6,10 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Table, tableToIPC } from 'apache-arrow';
-import { to as copyTo } from 'pg-copy-streams';
 import { toArrowSchema } from '../../delta/arrowSchema';
 import { isDeltaError } from '../../delta/errors';
 import { binaryCopyBatches } from './binaryCopyBatches';
+import { copyOut } from './copyOutStream';
 import type { CopyWorkerCredit, CopyWorkerJob, CopyWorkerMessage } from './copyWorkerProtocol';
 import { connectPostgres } from './pgConnect';
 import { queryError } from './pgSourceSchema';
@@ -27,7 +27,7 @@ async function run(port: NonNullable<typeof parentPort>, job: CopyWorkerJob): Pr
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
     await client.query(`SET TRANSACTION SNAPSHOT ${client.escapeLiteral(job.snapshotId)}`);
-    const stream = client.query(copyTo(job.sql));
+    const stream = client.query(copyOut(job.sql));
     const schema = toArrowSchema(job.deltaSchema);
     for await (const batch of binaryCopyBatches(stream, schema, job.decoders, job.limits)) {
       while (credits === 0) await new Promise<void>((resolve) => { wake = resolve; });
