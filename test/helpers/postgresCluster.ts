@@ -161,7 +161,7 @@ async function stopServer(server: ChildProcess): Promise<void> {
 }
 
 /** A port the kernel just handed out: free at the time of asking (the server binds it right after). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
