@@ -10,6 +10,11 @@ export interface ParquetWriteOptions {
   compression?: ParquetCompression;
   /** Rows per row group; parquet-wasm's default (1M rows) when omitted. */
   rowGroupSize?: number;
+  /**
+   * Top-level columns written without a dictionary (PLAIN), e.g. the ones `plainColumns` picks:
+   * every other column is dictionary-encoded, arrow-rs' default.
+   */
+  plainColumns?: readonly string[];
 }
 
 const CODECS: Record<ParquetCompression, Compression> = {
@@ -40,6 +45,7 @@ export function parquetWriterProperties(options: ParquetWriteOptions): WriterPro
     .setStatisticsEnabled(EnabledStatistics.Chunk)
     .setCreatedBy('lakehouse-studio');
   if (options.rowGroupSize !== undefined) builder = builder.setMaxRowGroupSize(options.rowGroupSize);
+  for (const column of options.plainColumns ?? []) builder = builder.setColumnDictionaryEnabled(column, false);
   return builder.build();
 }
 

@@ -3,6 +3,7 @@ import { Data, RecordBatch, Struct, type Schema } from 'apache-arrow';
 import { takeData } from '../../arrow/takeRows';
 import { ParquetFileEncoder, type ParquetEncoder } from '../../parquet/parquetFileEncoder';
 import { ParquetEncodeError, parquetWorkerPool, worthEncodingInThePool, type ParquetWorkerPool } from '../../parquet/parquetWorkerPool';
+import { plainColumns } from '../../parquet/plainColumns';
 import { parquetFileSuffix, type ParquetCompression } from '../../parquet/writeParquet';
 import type { ObjectStore } from '../../storage/objectStore';
 import type { AddFile } from '../actions';
@@ -107,15 +108,16 @@ export class DataFileWriter {
     for (const [values, part] of this.splitByPartition(batch)) {
       const directory = this.directoryOf(values);
       let file = this.open.get(directory);
+      const stored = this.options.hiddenColumns ? withNullColumns(part, this.options.hiddenColumns) : part;
+      const physical = toPhysicalBatch(stored, this.fileColumns, this.fileSchema);
       if (!file) {
         const stats = new StatsCollector(this.dataSchema, this.options.columnMappingMode, this.options.stats);
-        file = { values, directory, encoder: this.encoderFor(part), stats, bytes: 0 };
+        file = { values, directory, encoder: this.encoderFor(physical), stats, bytes: 0 };
         this.open.set(directory, file);
       }
       file.stats.add(part);
-      const stored = this.options.hiddenColumns ? withNullColumns(part, this.options.hiddenColumns) : part;
       const encoder = file.encoder;
-      await encodeFailure(() => encoder.write(toPhysicalBatch(stored, this.fileColumns, this.fileSchema)));
+      await encodeFailure(() => encoder.write(physical));
       const bytes = part.data.byteLength;
       file.bytes += bytes;
       this.openBytes += bytes;
@@ -180,10 +182,11 @@ export class DataFileWriter {
   /**
    * Encodes a file in the worker pool when its first batch is large (the encoder then runs beside
    * this thread, which prepares the next batches); small files stay on this thread, where they
-   * cost no worker start-up.
+   * cost no worker start-up. The first (physical) batch also decides which columns skip the
+   * dictionary (plainColumns).
    */
   private encoderFor(first: RecordBatch): ParquetEncoder {
-    const options = { compression: this.compression };
+    const options = { compression: this.compression, plainColumns: plainColumns(first) };
     if (!worthEncodingInThePool(first.data.byteLength)) return new ParquetFileEncoder(options);
     return (this.options.pool ?? parquetWorkerPool()).encoder(options);
   }
