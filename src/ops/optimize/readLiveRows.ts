@@ -14,35 +14,51 @@ import type { Snapshot } from '../../delta/snapshot';
 import { decodeParquet, ParquetDecodeError, parquetRowGroupSizes } from '../../parquet/readParquet';
 import { readDataFile, type DataFileContent } from '../../delta/write/fileRows';
 import { SourceRowIds } from '../../delta/write/sourceRowIds';
+import { SmallFileReader } from './smallFileReader';
 
 /** Files read ahead at most; many small files are bound by I/O latency, not by decoding. */
 const MAX_PREFETCH_FILES = 16;
 
 /**
  * The live rows (deletion vector applied) of data files in order, all table columns, a row group
- * at a time: what a rewrite copies into the new files. The next files are fetched while the current
- * one is decoded, as long as their bytes fit `prefetchBytes`.
+ * at a time: what a rewrite copies into the new files. Small plain files are read whole, each in
+ * one synchronous read and decode (SmallFileReader); the other files are fetched ahead while the
+ * current one is decoded, as long as their bytes fit `prefetchBytes`.
  */
 export async function* readLiveRows(
   snapshot: Snapshot, files: readonly AddFile[], prefetchBytes: number, onFileDone?: (file: AddFile) => void,
 ): AsyncGenerator<RecordBatch> {
-  const pending: Array<Promise<DataFileContent>> = [];
+  const small = new SmallFileReader(snapshot);
+  const direct = files.map((file) => small.accepts(file));
+  const pending = new Map<number, Promise<DataFileContent>>();
   let next = 0;
   let pendingBytes = 0;
   const fill = (): void => {
-    while (next < files.length && pending.length < MAX_PREFETCH_FILES
-      && (pending.length === 0 || pendingBytes + (files[next] as AddFile).size <= prefetchBytes)) {
-      const file = files[next++] as AddFile;
+    while (next < files.length && pending.size < MAX_PREFETCH_FILES) {
+      const index = next;
+      const file = files[index] as AddFile;
+      if (direct[index]) {
+        next++;
+        continue;
+      }
+      if (pending.size > 0 && pendingBytes + file.size > prefetchBytes) return;
+      next++;
       pendingBytes += file.size;
       const content = readDataFile(snapshot, file);
       // Failures surface when the file's turn comes; until then they must not be unhandled.
       content.catch(() => undefined);
-      pending.push(content);
+      pending.set(index, content);
     }
   };
-  for (const file of files) {
+  for (const [index, file] of files.entries()) {
     fill();
-    const content = await (pending.shift() as Promise<DataFileContent>);
+    if (direct[index]) {
+      for (const batch of small.read(file)) if (batch.numRows > 0) yield batch;
+      onFileDone?.(file);
+      continue;
+    }
+    const content = await (pending.get(index) as Promise<DataFileContent>);
+    pending.delete(index);
     pendingBytes -= file.size;
     fill();
     // Compacted rows keep their stable row ids and commit versions on a row-tracking table.

@@ -8,6 +8,7 @@ import { Transaction } from '../../delta/transaction/transaction';
 import { addActionOf, type WrittenFile } from '../../delta/write/dataFileWriter';
 import { removeActionOf } from '../../delta/write/removeAction';
 import { openTable, type TableLocation } from '../../delta/write/tableLocation';
+import { coalesceBatches } from './coalesceBatches';
 import { MemoryMeter } from './memoryMeter';
 import type { OptimizeOptions } from './optimizeOptions';
 import { DEFAULT_PROBES } from './optimizeOptions';
@@ -23,6 +24,8 @@ import { ZOrderSorter } from './zOrderSorter';
 
 /** Parquet bytes read ahead at most: an eighth of the budget (they are not Arrow data yet, and small). */
 const PREFETCH_SHARE = 8;
+/** Arrow bytes of the batches compaction hands the writer (small files' rows joined). */
+const COALESCED_BATCH_BYTES = 4 * 1024 * 1024;
 
 export interface RunOptimizeOptions extends OptimizeOptions {
   /** Run this plan (e.g. the one a user just reviewed) instead of planning anew. */
@@ -102,7 +105,7 @@ export async function runOptimize(location: TableLocation, options: RunOptimizeO
           await sorter.dispose();
         }
       } else {
-        for await (const batch of rows) await sequence.write(batch);
+        for await (const batch of coalesceBatches(rows, COALESCED_BATCH_BYTES)) await sequence.write(batch);
       }
       const written = await sequence.finish();
       actions.push(...files.map((file) => removeActionOf(file, now, false)));
