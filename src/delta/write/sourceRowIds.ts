@@ -62,6 +62,13 @@ export class SourceRowIds {
       stored.get(columns.rowId), stored.get(columns.rowCommitVersion));
   }
 
+  /** The stable row id of the file's physical row `row`. */
+  rowIdAt(row: number): bigint {
+    const stored = this.storedRowIds;
+    if (stored?.valid[row] === 1) return (BigInt(stored.words[2 * row + 1] as number) << 32n) | BigInt(stored.words[2 * row] as number);
+    return BigInt(this.baseRowId + row);
+  }
+
   /**
    * `batch`, the file's physical rows from `rowOffset` on, with the row id and row commit version
    * columns appended. Rows marked 1 in `updated` keep their id but get a null commit version: an

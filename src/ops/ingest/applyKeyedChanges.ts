@@ -17,6 +17,7 @@ import { partitionValueAt } from '../../delta/write/partitionPath';
 import { rewriteFile } from '../../delta/write/rewriteFile';
 import { openTable, type TableLocation } from '../../delta/write/tableLocation';
 import { followSourceSchema } from './followSourceSchema';
+import { KeptRowIds } from './keptRowIds';
 
 /** The net effect of a run of source changes: at most one entry per key. */
 export interface KeyedChanges {
@@ -102,6 +103,8 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
     writer.write = (batch) => write(withColumnsOf(batch, conformBatch(batch, schema, arrowSchema), hidden));
   }
   const deletionVectors = tx.properties['delta.enableDeletionVectors'] === 'true';
+  // On a row-tracking table an upsert of an existing key keeps that row's id (a MERGE's update).
+  const kept = KeptRowIds.of<RowKey>(tx.metadata);
   const context = { tx, snapshot, writer, now: Date.now(), deletionVectors };
   // Marking rows in a deletion vector needs only the key columns of a candidate file. A
   // copy-on-write rewrite decodes every column of a file that has matches anyway, and with
@@ -122,14 +125,14 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
         const hit = new Uint8Array(batch.numRows);
         for (let row = 0; row < batch.numRows; row++) hit[row] = keys.has(keyOf(row)) ? 1 : 0;
         return hit;
-      }, undefined, matchColumns);
+      }, kept && (async (rows) => kept.recordRows(rows, keyReader(keyColumns(rows, keyFields), keyFields))), matchColumns);
       rowsDeleted += rewrite.matchedRows;
       if (rewrite.removed || rewrite.deletionVectorAdded) filesRemoved++;
     }
     let rowsUpserted = 0;
     for (const batch of upserts) {
       rowsUpserted += batch.numRows;
-      if (batch.numRows > 0) await writer.write(batch);
+      if (batch.numRows > 0) await writer.write(kept ? kept.withRowIds(batch, keyReader(keyColumns(batch, keyFields), keyFields)) : batch);
     }
     const written = await writer.finish();
     tx.add(...written.map((file) => ({ add: addActionOf(file) })));

@@ -214,18 +214,27 @@ test('a deletion-vector UPDATE moves the updated row with its id; replaceWhere c
   });
 });
 
-test('keyed ingest that widens the schema copies the other rows of a file with their ids (its upserts are new rows)', async () => {
-  await withTempDir('lakehouse-tx-', async (dir) => {
-    await writeTable(dir, idsAndValues(1n, 2n, 3n), { properties: TRACKED });
-    const upsert = tableFromArrays({ id: BigInt64Array.of(2n), v: Float64Array.of(20), w: ['new'] }).batches;
-    const applied = await applyKeyedChanges(dir, { upserts: upsert, deletes: [] }, { key: ['id'], txn: { appId: 'feed', version: 1 }, operation: 'MERGE' });
-    assert.deepEqual([applied.version, applied.rowsUpserted, applied.rowsDeleted], [1, 1, 1]);
-    const rows = await stableRowIds(dir, 'id');
-    assert.deepEqual([rows[0], rows[2]], [[1n, 0n, 0n], [3n, 2n, 0n]]);
-    assert.deepEqual([rows[1]?.[0], rows[1]?.[2]], [2n, 1n]);
-    assert.ok(Number(rows[1]?.[1]) > 2, 'the upserted row has a fresh id');
-    assert.deepEqual((await readRows(dir, 'id')).map((r) => r.w), [null, 'new', null]);
-  });
+test('keyed ingest keeps the row id of an upserted existing key with the commit\'s version, as a Spark MERGE; new keys get fresh ids', async () => {
+  // Copy-on-write with a widened schema (copied rows are conformed), and deletion vectors.
+  for (const properties of [TRACKED, { ...TRACKED, 'delta.enableDeletionVectors': 'true' }]) {
+    await withTempDir('lakehouse-tx-', async (dir) => {
+      await writeTable(dir, idsAndValues(1n, 2n, 3n), { properties });
+      await writeTable(dir, idsAndValues(4n));
+      const upsert = tableFromArrays({ id: BigInt64Array.of(2n, 4n, 7n), v: Float64Array.of(20, 40, 70), w: ['two', 'four', 'seven'] }).batches;
+      const deletes = tableFromArrays({ id: BigInt64Array.of(3n) }).batches;
+      const applied = await applyKeyedChanges(dir, { upserts: upsert, deletes }, { key: ['id'], txn: { appId: 'feed', version: 1 }, operation: 'MERGE' });
+      assert.deepEqual([applied.version, applied.rowsUpserted, applied.rowsDeleted], [2, 3, 3]);
+      const rows = await stableRowIds(dir, 'id');
+      assert.deepEqual(rows.slice(0, 3), [[1n, 0n, 0n], [2n, 1n, 2n], [4n, 3n, 2n]], JSON.stringify(properties));
+      assert.deepEqual([rows[3]?.[0], rows[3]?.[2]], [7n, 2n]);
+      assert.ok(Number(rows[3]?.[1]) > 3, 'the new key has a fresh id');
+      assert.deepEqual((await readRows(dir, 'id')).map((r) => [r.id, r.v, r.w]), [[1n, 1, null], [2n, 20, 'two'], [4n, 40, 'four'], [7n, 70, 'seven']]);
+      // A second upsert of the same key keeps the id again, now read from the materialized column.
+      await applyKeyedChanges(dir, { upserts: tableFromArrays({ id: BigInt64Array.of(2n), v: Float64Array.of(200), w: ['again'] }).batches, deletes: [] },
+        { key: ['id'], txn: { appId: 'feed', version: 2 }, operation: 'MERGE' });
+      assert.deepEqual((await stableRowIds(dir, 'id'))[1], [2n, 1n, 3n]);
+    });
+  }
 });
 
 test('appends and overwrites write no materialized columns; copy-on-write rewrites do, replaceWhere in files of their own', async () => {
