@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { REPO_ROOT } from './peers';
 import { freePort } from './postgresCluster';
+import { spawnServer, stopServerProcess, waitForConnection } from './serverProcess';
 
 /** QuestDB's built-in user and password (server.conf pg.user / pg.password). */
 const USER = 'admin';
@@ -54,12 +54,7 @@ export async function startQuestDb(): Promise<QuestDbServer | undefined> {
     QDB_HTTP_ENABLED: 'false', QDB_HTTP_MIN_ENABLED: 'false', QDB_LINE_TCP_ENABLED: 'false', QDB_LINE_UDP_ENABLED: 'false',
     QDB_TELEMETRY_ENABLED: 'false', QDB_SHARED_WORKER_COUNT: '1', QDB_PG_WORKER_COUNT: '1',
   };
-  const server = spawn(java, ['-Xms64m', '-Xmx512m', '-p', jar, '-m', 'io.questdb/io.questdb.ServerMain', '-d', root],
-    { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  const keep = (chunk: Buffer): void => { log = (log + chunk.toString()).slice(-8000); };
-  server.stdout?.on('data', keep);
-  server.stderr?.on('data', keep);
+  const server = spawnServer(java, ['-Xms64m', '-Xmx512m', '-p', jar, '-m', 'io.questdb/io.questdb.ServerMain', '-d', root], { env, cwd: root });
   const connect = async (): Promise<pg.Client> => {
     const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'qdb' });
     client.on('error', () => undefined);
@@ -69,11 +64,11 @@ export async function startQuestDb(): Promise<QuestDbServer | undefined> {
   const clients: pg.Client[] = [];
   const stop = async (): Promise<void> => {
     await Promise.allSettled(clients.map((c) => c.end()));
-    await stopServer(server);
+    await stopServerProcess(server);
     rmSync(root, { recursive: true, force: true });
   };
   try {
-    await waitUntilReady(connect, server, () => log);
+    await waitForConnection('QuestDB', server, connect);
   } catch (error) {
     await stop();
     throw error;
@@ -89,29 +84,4 @@ export async function startQuestDb(): Promise<QuestDbServer | undefined> {
     },
     stop,
   };
-}
-
-/** The JVM and QuestDB's first start take seconds, many more on a loaded machine: wait on the port, not a clock. */
-async function waitUntilReady(connect: () => Promise<pg.Client>, server: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`QuestDB exited with code ${server.exitCode}:\n${log()}`);
-    try {
-      const client = await connect();
-      await client.end();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw new Error(`QuestDB did not accept connections within 180 s:\n${log()}`, { cause: error });
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
-
-async function stopServer(server: ChildProcess): Promise<void> {
-  if (server.exitCode !== null || server.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
-  server.kill('SIGTERM');
-  const timer = setTimeout(() => server.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
 }

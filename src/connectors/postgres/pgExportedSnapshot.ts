@@ -21,3 +21,13 @@ export async function exportedSnapshotPosition(client: pg.Client, begin: string)
     return undefined;
   }
 }
+
+/**
+ * PGlite (PostgreSQL compiled to WebAssembly, behind @electric-sql/pglite-socket) is one backend
+ * serving one session at a time: a second connection waits until the first one closes, so a
+ * second session importing this one's snapshot (the COPY worker) would wait forever.
+ */
+export async function servesOneSession(client: pg.Client): Promise<boolean> {
+  const result = await client.query<{ version: string }>('SELECT version() AS version');
+  return /\(PGlite /.test(result.rows[0]?.version ?? '');
+}

@@ -6,7 +6,7 @@ import { binaryCopyBatches, DEFAULT_BATCH_LIMITS, type BatchLimits } from './bin
 import { copyInWorker } from './copyInWorker';
 import { copyOut } from './copyOutStream';
 import type { PgConnectionOptions } from './pgConnect';
-import { exportedSnapshotPosition } from './pgExportedSnapshot';
+import { exportedSnapshotPosition, servesOneSession } from './pgExportedSnapshot';
 import { queryBatches, queryScalarText } from './pgQueryBatches';
 import { describePgSource, queryError, type PgSource, type PgSourceSchema } from './pgSourceSchema';
 import { describeWireSource } from './pgWireSourceSchema';
@@ -127,6 +127,7 @@ export class PgSnapshotReader {
   }
 
   private async worthAWorker(): Promise<boolean> {
+    if (await servesOneSession(this.client)) return false;
     const min = this.options.workerMinRows ?? WORKER_MIN_ROWS;
     if (min === 0) return true;
     if (this.schema.table === undefined) return false;

@@ -1,0 +1,47 @@
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import type pg from 'pg';
+
+/** A server started by a test, with the tail of what it printed (for the error when it fails to start). */
+export interface ServerProcess {
+  process: ChildProcess;
+  log(): string;
+}
+
+export function spawnServer(command: string, args: readonly string[], options: SpawnOptions = {}): ServerProcess {
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const keep = (chunk: Buffer): void => { log = (log + chunk.toString()).slice(-8000); };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return { process: child, log: () => log };
+}
+
+/**
+ * Waits until `connect` succeeds: a JVM or a WebAssembly build takes seconds to start, many more on
+ * a loaded machine, so this waits on the server's port (up to 180 s), never on a clock.
+ */
+export async function waitForConnection(name: string, server: ServerProcess, connect: () => Promise<pg.Client>): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    if (server.process.exitCode !== null) throw new Error(`${name} exited with code ${server.process.exitCode}:\n${server.log()}`);
+    try {
+      const client = await connect();
+      await client.end();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`${name} did not accept connections within 180 s:\n${server.log()}`, { cause: error });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+/** SIGTERM (both servers shut down cleanly on it), SIGKILL if it is still there after 15 s. */
+export async function stopServerProcess(server: ServerProcess): Promise<void> {
+  const child = server.process;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
