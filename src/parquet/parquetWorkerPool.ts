@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { tableFromIPC, type RecordBatch, type Table } from 'apache-arrow';
 import { batchToIPC, type ParquetEncoder } from './parquetFileEncoder';
-import type { DecodeRequest, WorkerRequest, WorkerResponse } from './parquetWorkerProtocol';
+import type { DecodeFilesRequest, DecodeRequest, WorkerRequest, WorkerResponse } from './parquetWorkerProtocol';
 import { ParquetDecodeError } from './readParquet';
 import type { ParquetWriteOptions } from './writeParquet';
 import { startModuleWorker } from '../util/startModuleWorker';
@@ -22,7 +22,7 @@ export class ParquetEncodeError extends Error {
 }
 
 interface Task {
-  request: DecodeRequest;
+  request: DecodeRequest | DecodeFilesRequest;
   signal: AbortSignal | undefined;
   resolve: (table: Table) => void;
   reject: (error: unknown) => void;
@@ -40,8 +40,14 @@ interface Slot {
   awaited: number;
 }
 
-/** Batches of one encode sent to its worker and not yet taken by its encoder. */
+/**
+ * How far one encode may run ahead of its worker: at least this many batches, and beyond that up
+ * to MAX_BYTES_IN_FLIGHT of their IPC copies. The bytes bound is what lets the writer reach the end
+ * of a file well before the worker has encoded it and encode the next file on its own thread
+ * meanwhile (DataFileWriter, idleEncoder); it is also the most memory the queue holds.
+ */
 const MAX_BATCHES_IN_FLIGHT = 2;
+const MAX_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
 
 /**
  * Parquet decoding and encoding in worker threads, so they use a second core and overlap the
@@ -85,6 +91,19 @@ export class ParquetWorkerPool {
   }
 
   /**
+   * Decodes whole small Parquet files lying back to back in `bytes` (file i ends at `ends[i]`;
+   * the buffer is transferred) into one table of all their rows (decodeJoined). Fails with
+   * ParquetDecodeError when a file is unreadable or the files' schemas differ.
+   */
+  decodeFiles(bytes: Uint8Array, ends: number[]): Promise<Table> {
+    if (this.closed) return Promise.reject(new Error('The Parquet worker pool is closed.'));
+    return new Promise<Table>((resolve, reject) => {
+      this.queue.push({ request: { kind: 'decodeFiles', id: this.nextId++, bytes, ends }, signal: undefined, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /**
    * An encoder of one Parquet file whose batches are encoded in a worker: `write` returns once the
    * batch is on its way (at most MAX_BATCHES_IN_FLIGHT wait), so the caller prepares the next one
    * meanwhile. An encode goes to the running worker with the fewest open encodes (a worker is
@@ -93,6 +112,21 @@ export class ParquetWorkerPool {
   encoder(options: ParquetWriteOptions = {}): ParquetEncoder {
     if (this.closed) throw new Error('The Parquet worker pool is closed.');
     const slot = this.slots.reduce<Slot | undefined>((best, s) => (!best || s.sessions.size < best.sessions.size ? s : best), undefined) ?? this.spawn();
+    return this.openEncoder(slot, options);
+  }
+
+  /**
+   * An encoder in a worker that encodes no other file (started if the pool is below its size), or
+   * undefined when every worker already encodes one: the caller then encodes on its own thread, so
+   * two files are encoded at once, one per core, instead of queueing behind each other.
+   */
+  idleEncoder(options: ParquetWriteOptions = {}): ParquetEncoder | undefined {
+    if (this.closed) throw new Error('The Parquet worker pool is closed.');
+    const slot = this.slots.find((s) => s.sessions.size === 0) ?? (this.slots.length < this.size ? this.spawn() : undefined);
+    return slot ? this.openEncoder(slot, options) : undefined;
+  }
+
+  private openEncoder(slot: Slot, options: ParquetWriteOptions): ParquetEncoder {
     const encoder = new PooledParquetEncoder(this.nextId++, slot, this);
     slot.sessions.set(encoder.id, encoder);
     this.send(slot, { kind: 'encodeOpen', id: encoder.id, options });
@@ -145,7 +179,7 @@ export class ParquetWorkerPool {
       }
       slot.task = task;
       this.await(slot, true);
-      this.send(slot, task.request);
+      this.send(slot, task.request, task.request.kind === 'decodeFiles' ? [task.request.bytes.buffer as ArrayBuffer] : []);
     }
   }
 
@@ -222,6 +256,9 @@ export class ParquetWorkerPool {
 /** The calling thread's side of one encode in a worker (see ParquetWorkerPool.encoder). */
 class PooledParquetEncoder implements ParquetEncoder {
   private inFlight = 0;
+  /** IPC bytes of each batch in flight, oldest first (the worker takes them in order). */
+  private readonly sizes: number[] = [];
+  private bytesInFlight = 0;
   private written = 0;
   private wake: Array<() => void> = [];
   private error: ParquetEncodeError | undefined;
@@ -235,10 +272,14 @@ class PooledParquetEncoder implements ParquetEncoder {
     if (batch.numRows === 0) return;
     const ipc = batchToIPC(batch);
     this.inFlight++;
+    this.sizes.push(ipc.byteLength);
+    this.bytesInFlight += ipc.byteLength;
     this.written++;
     this.pool.await(this.slot, true);
     this.pool.send(this.slot, { kind: 'encodeBatch', id: this.id, ipc }, [ipc.buffer as ArrayBuffer]);
-    while (this.inFlight > MAX_BATCHES_IN_FLIGHT && !this.error) await new Promise<void>((resolve) => this.wake.push(resolve));
+    while (this.inFlight > MAX_BATCHES_IN_FLIGHT && this.bytesInFlight > MAX_BYTES_IN_FLIGHT && !this.error) {
+      await new Promise<void>((resolve) => this.wake.push(resolve));
+    }
     this.throwIfFailed();
   }
 
@@ -263,6 +304,7 @@ class PooledParquetEncoder implements ParquetEncoder {
   /** @internal The worker's encoder took a batch. */
   taken(): void {
     this.inFlight--;
+    this.bytesInFlight -= this.sizes.shift() ?? 0;
     this.pool.await(this.slot, false);
     this.wake.shift()?.();
   }
@@ -280,6 +322,8 @@ class PooledParquetEncoder implements ParquetEncoder {
     this.error = error;
     for (let i = 0; i < this.inFlight + (this.result ? 1 : 0); i++) this.pool.await(this.slot, false);
     this.inFlight = 0;
+    this.sizes.length = 0;
+    this.bytesInFlight = 0;
     for (const wake of this.wake.splice(0)) wake();
     this.result?.reject(error);
     this.result = undefined;

@@ -182,13 +182,15 @@ export class DataFileWriter {
   /**
    * Encodes a file in the worker pool when its first batch is large (the encoder then runs beside
    * this thread, which prepares the next batches); small files stay on this thread, where they
-   * cost no worker start-up. The first (physical) batch also decides which columns skip the
-   * dictionary (plainColumns).
+   * cost no worker start-up. A large file whose every worker still encodes an earlier file (its
+   * queue runs up to 64 MiB ahead, see the pool) is encoded on this thread meanwhile: two files
+   * at once, one per core, rather than one after the other in the same worker. The first
+   * (physical) batch also decides which columns skip the dictionary (plainColumns).
    */
   private encoderFor(first: RecordBatch): ParquetEncoder {
     const options = { compression: this.compression, plainColumns: plainColumns(first) };
     if (!worthEncodingInThePool(first.data.byteLength)) return new ParquetFileEncoder(options);
-    return (this.options.pool ?? parquetWorkerPool()).encoder(options);
+    return (this.options.pool ?? parquetWorkerPool()).idleEncoder(options) ?? new ParquetFileEncoder(options);
   }
 
   /** Starts finishing `file` once the previous file is done (whose failure this throws). */

@@ -86,6 +86,24 @@ describe('ParquetWorkerPool', () => {
     await assert.rejects(pool.encoder().finish(), RangeError);
   });
 
+  test('idleEncoder gives a worker only while it encodes no other file', async () => {
+    const single = new ParquetWorkerPool(1);
+    try {
+      const first = single.idleEncoder();
+      assert.ok(first, 'the pool starts its worker for the first file');
+      for (const batch of rowBatches(0, 3000, 1000)) await first.write(batch);
+      assert.equal(single.idleEncoder(), undefined, 'the one worker still encodes the first file');
+      const bytes = await first.finish();
+      assert.equal(decodeParquet(bytes).numRows, 3000);
+      const next = single.idleEncoder();
+      assert.ok(next, 'the worker is free again');
+      await next.write(rowBatches(5, 2, 2)[0] as RecordBatch);
+      assert.deepEqual(Array.from(decodeParquet(await next.finish()).getChild('id')?.toArray() as BigInt64Array), [5n, 6n]);
+    } finally {
+      await single.close();
+    }
+  });
+
   test('a worker that stops mid-encode fails the encode with ParquetEncodeError; a new encode works', async () => {
     const single = new ParquetWorkerPool(1);
     try {
