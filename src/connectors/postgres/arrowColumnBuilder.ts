@@ -12,9 +12,23 @@ export interface ColumnBuilder {
   /** Appends the value of `length` bytes at `offset` (of `bytes`, viewed by `view`). */
   append(bytes: Uint8Array, view: DataView, offset: number, length: number): void;
   appendNull(): void;
+  /**
+   * Appends one column of `count` rows: row r's value starts at `starts[column + r * stride]` and
+   * has `sizes[…]` bytes (start -1: NULL). One call per column and run of rows keeps the per-type
+   * loop monomorphic, where one call per value went through two megamorphic calls.
+   */
+  appendColumn(bytes: Uint8Array, view: DataView, cells: RowCells, column: number, count: number): void;
   /** Bytes held, for batch sizing. */
   readonly byteSize: number;
   finish(): Data;
+}
+
+/** Where the values of a run of rows are: per row, per column, the value's start (-1 for NULL) and size. */
+export interface RowCells {
+  starts: Int32Array;
+  sizes: Int32Array;
+  /** Columns per row. */
+  stride: number;
 }
 
 const INT32_MAX = 0x7fffffff;
@@ -22,27 +36,16 @@ const INT32_MIN = -0x80000000;
 
 export function createColumnBuilder(decoder: ValueDecoder, type: ArrowType, column: string): ColumnBuilder {
   switch (decoder.kind) {
-    case 'int16': return new FixedBuilder(type, 2, (view, offset, out, i) => { out.i16[i] = view.getInt16(offset); });
-    case 'int32': return new FixedBuilder(type, 4, (view, offset, out, i) => { out.i32[i] = view.getInt32(offset); });
-    case 'float32': return new FixedBuilder(type, 4, (view, offset, out, i) => { out.f32[i] = view.getFloat32(offset); });
-    case 'float64': return new FixedBuilder(type, 8, (view, offset, out, i) => { out.f64[i] = view.getFloat64(offset); });
-    case 'int64': return new FixedBuilder(type, 8, (view, offset, out, i) => writeInt64Plus(view, offset, 0, out.u32, i));
-    case 'timestamp':
-      return new FixedBuilder(type, 8, (view, offset, out, i) => {
-        const high = view.getInt32(offset);
-        const low = view.getUint32(offset + 4);
-        // PostgreSQL stores ±infinity as the extreme int64 values; Delta timestamps have no infinity.
-        if ((high === INT32_MAX && low === 0xffffffff) || (high === INT32_MIN && low === 0)) throw infinite(column, 'timestamp');
-        writeInt64Plus(view, offset, PG_EPOCH_MICROS, out.u32, i);
-      });
+    case 'int16': return new FixedBuilder(type, 2, decoder, column);
+    case 'int32':
+    case 'float32':
     case 'date':
-      return new FixedBuilder(type, 4, (view, offset, out, i) => {
-        const days = view.getInt32(offset);
-        if (days === INT32_MAX || days === INT32_MIN) throw infinite(column, 'date');
-        out.i32[i] = days + PG_EPOCH_DAYS;
-      });
-    case 'numeric':
-      return new FixedBuilder(type, 16, (view, offset, out, i) => writeNumericUnscaled(view, offset, decoder.precision, decoder.scale, column, out.u32, i));
+      return new FixedBuilder(type, 4, decoder, column);
+    case 'float64':
+    case 'int64':
+    case 'timestamp':
+      return new FixedBuilder(type, 8, decoder, column);
+    case 'numeric': return new FixedBuilder(type, 16, decoder, column);
     case 'bool': return new BoolBuilder(type);
     case 'bytes': return new BytesBuilder(type, 'raw');
     case 'jsonb': return new BytesBuilder(type, 'jsonb');
@@ -113,7 +116,7 @@ function grow<T extends Uint8Array | Int32Array | Uint32Array>(array: T, needed:
 /** Typed views of one fixed-width buffer, made again only when it grows (never one per value). */
 interface FixedViews { u32: Uint32Array; i16: Int16Array; i32: Int32Array; f32: Float32Array; f64: Float64Array }
 
-type FixedWrite = (view: DataView, offset: number, out: FixedViews, index: number) => void;
+type FixedDecoder = Extract<ValueDecoder, { kind: 'int16' | 'int32' | 'float32' | 'float64' | 'int64' | 'timestamp' | 'date' | 'numeric' }>;
 
 /** Fixed-width values; 64- and 128-bit writers fill the buffer as 32-bit words. */
 class FixedBuilder implements ColumnBuilder {
@@ -122,8 +125,10 @@ class FixedBuilder implements ColumnBuilder {
   private capacity: number;
   private length = 0;
   private readonly validity = new Validity();
+  /** The start of a single value appended alone (an array's element), as writeRun reads starts. */
+  private readonly single = new Int32Array(1);
 
-  constructor(private readonly type: ArrowType, private readonly width: number, private readonly write: FixedWrite) {
+  constructor(private readonly type: ArrowType, private readonly width: number, private readonly decoder: FixedDecoder, private readonly column: string) {
     this.capacity = 1024;
     this.views = viewsOf(new ArrayBuffer(this.capacity * width));
   }
@@ -133,29 +138,123 @@ class FixedBuilder implements ColumnBuilder {
   }
 
   append(_bytes: Uint8Array, view: DataView, offset: number): void {
-    if (this.length === this.capacity) this.reserve();
-    this.write(view, offset, this.views, this.length);
+    if (this.length === this.capacity) this.reserve(this.length + 1);
+    this.single[0] = offset;
+    this.writeRun(view, this.single, 0, 1, 1);
     if (this.validity.tracking) this.validity.setValid(this.length);
     this.length++;
   }
 
   appendNull(): void {
-    if (this.length === this.capacity) this.reserve();
+    if (this.length === this.capacity) this.reserve(this.length + 1);
     this.validity.setNull(this.length++);
   }
 
+  appendColumn(_bytes: Uint8Array, view: DataView, cells: RowCells, column: number, count: number): void {
+    if (this.length + count > this.capacity) this.reserve(this.length + count);
+    const nulls = this.writeRun(view, cells.starts, column, cells.stride, count);
+    if (nulls > 0 || this.validity.tracking) {
+      for (let r = 0, k = column; r < count; r++, k += cells.stride) this.validity.set(this.length + r, (cells.starts[k] as number) >= 0);
+    }
+    this.length += count;
+  }
+
+  /** Hands the buffer itself over (no copy: a full batch fills it) and starts a new one. */
   finish(): Data {
-    const bytes = new Uint8Array(this.views.u32.buffer, 0, this.length * this.width).slice();
+    const bytes = new Uint8Array(this.views.u32.buffer, 0, this.length * this.width);
     const data = makeData({ type: this.type, length: this.length, data: bytes, ...this.validity.take(this.length) } as never) as Data;
     this.length = 0;
     this.views = viewsOf(new ArrayBuffer(this.capacity * this.width));
     return data;
   }
 
-  private reserve(): void {
-    const next = new Uint8Array(this.capacity * 2 * this.width);
-    next.set(new Uint8Array(this.views.u32.buffer));
-    this.capacity *= 2;
+  /**
+   * Writes `count` values (starts at `column`, every `stride`) from index `length` on; NULL slots
+   * stay as they are. One loop per type: the per-value work is then inlined. Returns the NULLs seen.
+   */
+  private writeRun(view: DataView, starts: Int32Array, column: number, stride: number, count: number): number {
+    const { u32, i16, i32, f32, f64 } = this.views;
+    const first = this.length;
+    let nulls = 0;
+    const decoder = this.decoder;
+    switch (decoder.kind) {
+      case 'int16':
+        for (let r = 0, k = column; r < count; r++, k += stride) {
+          const at = starts[k] as number;
+          if (at < 0) nulls++;
+          else i16[first + r] = view.getInt16(at);
+        }
+        return nulls;
+      case 'int32':
+        for (let r = 0, k = column; r < count; r++, k += stride) {
+          const at = starts[k] as number;
+          if (at < 0) nulls++;
+          else i32[first + r] = view.getInt32(at);
+        }
+        return nulls;
+      case 'float32':
+        for (let r = 0, k = column; r < count; r++, k += stride) {
+          const at = starts[k] as number;
+          if (at < 0) nulls++;
+          else f32[first + r] = view.getFloat32(at);
+        }
+        return nulls;
+      case 'float64':
+        for (let r = 0, k = column; r < count; r++, k += stride) {
+          const at = starts[k] as number;
+          if (at < 0) nulls++;
+          else f64[first + r] = view.getFloat64(at);
+        }
+        return nulls;
+      case 'int64':
+        for (let r = 0, k = column; r < count; r++, k += stride) {
+          const at = starts[k] as number;
+          if (at < 0) nulls++;
+          else writeInt64Plus(view, at, 0, u32, first + r);
+        }
+        return nulls;
+      case 'timestamp':
+        for (let r = 0, k = column; r < count; r++, k += stride) {
+          const at = starts[k] as number;
+          if (at < 0) {
+            nulls++;
+            continue;
+          }
+          const high = view.getInt32(at);
+          const low = view.getUint32(at + 4);
+          // PostgreSQL stores ±infinity as the extreme int64 values; Delta timestamps have no infinity.
+          if ((high === INT32_MAX && low === 0xffffffff) || (high === INT32_MIN && low === 0)) throw infinite(this.column, 'timestamp');
+          writeInt64Plus(view, at, PG_EPOCH_MICROS, u32, first + r);
+        }
+        return nulls;
+      case 'date':
+        for (let r = 0, k = column; r < count; r++, k += stride) {
+          const at = starts[k] as number;
+          if (at < 0) {
+            nulls++;
+            continue;
+          }
+          const days = view.getInt32(at);
+          if (days === INT32_MAX || days === INT32_MIN) throw infinite(this.column, 'date');
+          i32[first + r] = days + PG_EPOCH_DAYS;
+        }
+        return nulls;
+      case 'numeric':
+        for (let r = 0, k = column; r < count; r++, k += stride) {
+          const at = starts[k] as number;
+          if (at < 0) nulls++;
+          else writeNumericUnscaled(view, at, decoder.precision, decoder.scale, this.column, u32, first + r);
+        }
+        return nulls;
+    }
+  }
+
+  private reserve(needed: number): void {
+    let capacity = this.capacity * 2;
+    while (capacity < needed) capacity *= 2;
+    const next = new Uint8Array(capacity * this.width);
+    next.set(new Uint8Array(this.views.u32.buffer, 0, this.length * this.width));
+    this.capacity = capacity;
     this.views = viewsOf(next.buffer);
   }
 }
@@ -185,6 +284,14 @@ class BoolBuilder implements ColumnBuilder {
   appendNull(): void {
     if (this.length >> 3 >= this.bits.length) this.bits = grow(this.bits, (this.length >> 3) + 1);
     this.validity.set(this.length++, false);
+  }
+
+  appendColumn(bytes: Uint8Array, view: DataView, cells: RowCells, column: number, count: number): void {
+    for (let r = 0, k = column; r < count; r++, k += cells.stride) {
+      const at = cells.starts[k] as number;
+      if (at < 0) this.appendNull();
+      else this.append(bytes, view, at);
+    }
   }
 
   finish(): Data {
@@ -233,6 +340,14 @@ class BytesBuilder implements ColumnBuilder {
   appendNull(): void {
     this.reserve(0);
     this.validity.set(this.length - 1, false);
+  }
+
+  appendColumn(bytes: Uint8Array, view: DataView, cells: RowCells, column: number, count: number): void {
+    for (let r = 0, k = column; r < count; r++, k += cells.stride) {
+      const at = cells.starts[k] as number;
+      if (at < 0) this.appendNull();
+      else this.append(bytes, view, at, cells.sizes[k] as number);
+    }
   }
 
   finish(): Data {
@@ -296,6 +411,14 @@ class ListBuilder implements ColumnBuilder {
 
   appendNull(): void {
     this.push(0, false);
+  }
+
+  appendColumn(bytes: Uint8Array, view: DataView, cells: RowCells, column: number, count: number): void {
+    for (let r = 0, k = column; r < count; r++, k += cells.stride) {
+      const at = cells.starts[k] as number;
+      if (at < 0) this.appendNull();
+      else this.append(bytes, view, at);
+    }
   }
 
   finish(): Data {

@@ -1,6 +1,6 @@
 import { makeData, RecordBatch, Struct, type Schema } from 'apache-arrow';
 import { DeltaError } from '../../delta/errors';
-import { createColumnBuilder, type ColumnBuilder } from './arrowColumnBuilder';
+import { createColumnBuilder, type ColumnBuilder, type RowCells } from './arrowColumnBuilder';
 import type { ValueDecoder } from './pgTypeMapping';
 
 export interface BatchLimits {
@@ -27,6 +27,8 @@ export async function* binaryCopyBatches(
   limits: BatchLimits = DEFAULT_BATCH_LIMITS,
 ): AsyncGenerator<RecordBatch> {
   const builders = schema.fields.map((field, i) => createColumnBuilder(decoders[i] as ValueDecoder, field.type, field.name));
+  const columns = builders.length;
+  const cells: RowCells = { starts: new Int32Array(RUN_ROWS * columns), sizes: new Int32Array(RUN_ROWS * columns), stride: columns };
   let rows = 0;
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
@@ -53,41 +55,22 @@ export async function* binaryCopyBatches(
       position = headerEnd;
       headerDone = true;
     }
+    // Runs of complete rows: first where each value is, then each column decoded in one call.
     for (;;) {
-      if (position + 2 > buffer.length) {
-        needed = position + 2;
-        break;
-      }
-      const fieldCount = view.getInt16(position);
-      if (fieldCount === -1) {
-        ended = true;
-        break;
-      }
-      if (fieldCount !== builders.length) {
-        throw new DeltaError('SOURCE_QUERY_FAILED', `COPY sent a row of ${fieldCount} columns where ${builders.length} were expected.`);
-      }
-      const rowEnd = completeRowEnd(view, position + 2, fieldCount);
-      if (rowEnd < 0) {
-        needed = -rowEnd;
-        break;
-      }
-      let at = position + 2;
-      for (let c = 0; c < fieldCount; c++) {
-        const size = view.getInt32(at);
-        at += 4;
-        const builder = builders[c] as ColumnBuilder;
-        if (size < 0) {
-          builder.appendNull();
-        } else {
-          builder.append(buffer, view, at, size);
-          at += size;
+      const run = scanRows(view, position, cells, Math.min(RUN_ROWS, limits.rows - rows));
+      if (run.count > 0) {
+        for (let c = 0; c < columns; c++) (builders[c] as ColumnBuilder).appendColumn(buffer, view, cells, c, run.count);
+        rows += run.count;
+        position = run.end;
+        if (rows >= limits.rows || byteSize(builders) >= limits.bytes) {
+          yield finishBatch(schema, builders, rows);
+          rows = 0;
         }
       }
-      position = rowEnd;
-      rows++;
-      if (rows >= limits.rows || (rows % 256 === 0 && byteSize(builders) >= limits.bytes)) {
-        yield finishBatch(schema, builders, rows);
-        rows = 0;
+      if (run.stop === 'trailer') ended = true;
+      if (run.stop !== 'full') {
+        needed = run.needed;
+        break;
       }
     }
     // Keep the unparsed tail; `needed` becomes relative to it.
@@ -100,6 +83,55 @@ export async function* binaryCopyBatches(
   if (rows > 0) yield finishBatch(schema, builders, rows);
 }
 
+/** Rows located per call: a run's cells take 8 bytes per value. */
+const RUN_ROWS = 1024;
+
+interface Run {
+  count: number;
+  /** Where the run's last row ends. */
+  end: number;
+  /** `full`: `max` rows found; `trailer`: the stream's end marker follows; `short`: the next row is incomplete. */
+  stop: 'full' | 'trailer' | 'short';
+  /** With `short`: a lower bound of the bytes (from the buffer's start) the next row needs. */
+  needed: number;
+}
+
+/** Locates the values of up to `max` complete rows from `start` into `cells`. */
+function scanRows(view: DataView, start: number, cells: RowCells, max: number): Run {
+  const length = view.byteLength;
+  const { starts, sizes, stride } = cells;
+  let at = start;
+  let count = 0;
+  let k = 0;
+  while (count < max) {
+    if (at + 2 > length) return { count, end: at, stop: 'short', needed: at + 2 };
+    const fieldCount = view.getInt16(at);
+    if (fieldCount === -1) return { count, end: at, stop: 'trailer', needed: 0 };
+    if (fieldCount !== stride) {
+      throw new DeltaError('SOURCE_QUERY_FAILED', `COPY sent a row of ${fieldCount} columns where ${stride} were expected.`);
+    }
+    let p = at + 2;
+    for (let c = 0; c < stride; c++) {
+      if (p + 4 > length) return { count, end: at, stop: 'short', needed: p + 4 };
+      const size = view.getInt32(p);
+      p += 4;
+      if (size < 0) {
+        starts[k + c] = -1;
+        sizes[k + c] = 0;
+      } else {
+        starts[k + c] = p;
+        sizes[k + c] = size;
+        p += size;
+      }
+    }
+    if (p > length) return { count, end: at, stop: 'short', needed: p };
+    at = p;
+    k += stride;
+    count++;
+  }
+  return { count, end: at, stop: 'full', needed: 0 };
+}
+
 /** The header's length, or minus the bytes needed to read it when the buffer is too short. */
 function headerLength(buffer: Uint8Array, view: DataView): number {
   if (buffer.length < 19) return -19;
@@ -108,17 +140,6 @@ function headerLength(buffer: Uint8Array, view: DataView): number {
   }
   const extension = view.getInt32(15);
   return buffer.length < 19 + extension ? -(19 + extension) : 19 + extension;
-}
-
-/** Where a row whose fields start at `start` ends, or minus a lower bound of the bytes it needs. */
-function completeRowEnd(view: DataView, start: number, fieldCount: number): number {
-  let at = start;
-  for (let c = 0; c < fieldCount; c++) {
-    if (at + 4 > view.byteLength) return -(at + 4);
-    const size = view.getInt32(at);
-    at += 4 + Math.max(size, 0);
-  }
-  return at > view.byteLength ? -at : at;
 }
 
 function byteSize(builders: readonly ColumnBuilder[]): number {

@@ -48,27 +48,49 @@ export function numericUnscaled(view: DataView, offset: number, precision: numbe
 
 const TWO_32 = 4294967296;
 
+/** 10^0 … 10^15, all exact doubles: the per-value `10 ** n` (Math.pow) and `%` on doubles were most of a numeric's decoding cost. */
+const POW10 = Array.from({ length: 16 }, (_, n) => 10 ** n);
+
 /**
  * Writes the unscaled value of a binary `numeric` (see numericUnscaled) as a Decimal128 into `words`
- * at `index`. Values whose digits and unscaled value stay below 2^53, nearly all of them, are
- * computed exactly with doubles; only larger ones (and every refusal: rounding, overflow, NaN) go
- * through BigInt, which costs several times more per value.
+ * at `index`. Values whose unscaled value stays below 2^53, nearly all of them, are summed exactly in
+ * doubles, one base-10000 digit at a time (each digit's place in the unscaled value is
+ * 10^(4·(weight − i) + scale)); a digit below the scale must then divide evenly, in small integers.
+ * Larger values (and every refusal: rounding, overflow, NaN) go through BigInt, which costs several
+ * times more per value.
  */
 export function writeNumericUnscaled(view: DataView, offset: number, precision: number, scale: number, column: string, words: Uint32Array, index: number): void {
   const ndigits = view.getInt16(offset);
   const weight = view.getInt16(offset + 2);
   const sign = view.getUint16(offset + 4);
-  const exponent = 4 * (weight - ndigits + 1) + scale;
-  if ((sign === 0 || sign === NUMERIC_NEGATIVE) && exponent <= 15 && exponent >= -15) {
-    let digits = 0;
-    for (let i = 0; i < ndigits && digits <= Number.MAX_SAFE_INTEGER; i++) digits = digits * 10000 + view.getInt16(offset + 8 + 2 * i);
-    // Products and quotients of integers below 2^53 are exact while the result stays below 2^53.
-    let unscaled = -1;
-    if (digits <= Number.MAX_SAFE_INTEGER) {
-      if (exponent >= 0) unscaled = digits * 10 ** exponent;
-      else if (digits % 10 ** -exponent === 0) unscaled = digits / 10 ** -exponent;
+  if (sign === 0 || sign === NUMERIC_NEGATIVE) {
+    let unscaled = 0;
+    let exact = true;
+    for (let i = 0; i < ndigits; i++) {
+      const digit = view.getInt16(offset + 8 + 2 * i);
+      const place = 4 * (weight - i) + scale;
+      if (place >= 0) {
+        // digit < 10^4, so a place up to 11 keeps each term below 2^53; larger ones take BigInt.
+        if (place > 11) {
+          exact = false;
+          break;
+        }
+        unscaled += digit * (POW10[place] as number);
+      } else if (place > -4) {
+        const divisor = POW10[-place] as number;
+        const quotient = (digit / divisor) | 0;
+        if (quotient * divisor !== digit) {
+          exact = false;
+          break;
+        }
+        unscaled += quotient;
+      } else if (digit !== 0) {
+        exact = false;
+        break;
+      }
     }
-    if (unscaled >= 0 && unscaled <= Number.MAX_SAFE_INTEGER && unscaled < 10 ** precision) {
+    // Integer terms summed in order stay exact while the total stays below 2^53.
+    if (exact && unscaled <= Number.MAX_SAFE_INTEGER && (precision > 15 || unscaled < (POW10[precision] as number))) {
       const value = sign === NUMERIC_NEGATIVE ? -unscaled : unscaled;
       const high = Math.floor(value / TWO_32);
       const base = index * 4;
