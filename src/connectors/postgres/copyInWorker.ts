@@ -1,4 +1,5 @@
-import { makeData, RecordBatch, Struct, tableFromIPC, type Schema } from 'apache-arrow';
+import { makeData, RecordBatch, Struct, type DataType, type Schema } from 'apache-arrow';
+import { fromDataParts } from '../../arrow/transferableData';
 import { DeltaError } from '../../delta/errors';
 import { startModuleWorker } from '../../util/startModuleWorker';
 import { isCopyWorkerMessage, type CopyWorkerCredit, type CopyWorkerJob, type CopyWorkerMessage } from './copyWorkerProtocol';
@@ -39,10 +40,9 @@ export async function* copyInWorker(job: CopyWorkerJob, schema: Schema, signal?:
       if (message.kind === 'end') return;
       if (message.kind === 'error') throw new DeltaError(message.code, message.message);
       worker.postMessage({ kind: 'credit' } satisfies CopyWorkerCredit);
-      const decoded = tableFromIPC(message.ipc).batches[0];
-      if (!decoded) continue;
+      const children = message.columns.map((column, i) => fromDataParts(schema.fields[i]?.type as DataType, column));
       // The reader's own schema object: the writer compares schemas by identity.
-      yield new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: decoded.numRows, nullCount: 0, children: decoded.data.children }));
+      yield new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: message.rows, nullCount: 0, children }));
     }
   } finally {
     signal?.removeEventListener('abort', onAbort);

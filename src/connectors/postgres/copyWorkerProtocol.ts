@@ -1,5 +1,6 @@
 import type { PgConnectionOptions } from './pgConnect';
 import type { BatchLimits } from './binaryCopyBatches';
+import type { DataParts } from '../../arrow/transferableData';
 import type { DeltaErrorCode } from '../../delta/errors';
 import type { StructType } from '../../delta/schema';
 import type { ValueDecoder } from './pgTypeMapping';
@@ -23,9 +24,9 @@ export interface CopyWorkerJob {
   doing: string;
 }
 
-/** Worker -> reader. A batch is one Arrow IPC stream (its buffer is transferred, not copied). */
+/** Worker -> reader. A batch is its columns' Arrow buffers, transferred (neither copied nor serialised). */
 export type CopyWorkerMessage =
-  | { kind: 'batch'; ipc: Uint8Array }
+  | { kind: 'batch'; rows: number; columns: DataParts[] }
   | { kind: 'end' }
   /** Every failure crosses as the DeltaError the reader throws (server errors through queryError). */
   | { kind: 'error'; code: DeltaErrorCode; message: string };

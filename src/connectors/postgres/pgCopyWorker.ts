@@ -1,11 +1,11 @@
 /**
  * Worker thread entry (bundled as dist/pgCopyWorker.cjs): copies one COPY stream in the reader's
- * exported snapshot over a connection of its own and decodes it into Arrow batches, sent to the
- * reader as IPC streams. It runs ahead of the reader by at most `readAhead` batches; beyond that
- * it stops pulling the stream, so the server waits on the socket and memory stays bounded.
+ * exported snapshot over a connection of its own and decodes it into Arrow batches, whose buffers
+ * are transferred to the reader. It runs ahead of the reader by at most `readAhead` batches; beyond
+ * that it stops pulling the stream, so the server waits on the socket and memory stays bounded.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Table, tableToIPC } from 'apache-arrow';
+import { toDataParts } from '../../arrow/transferableData';
 import { toArrowSchema } from '../../delta/arrowSchema';
 import { isDeltaError } from '../../delta/errors';
 import { binaryCopyBatches } from './binaryCopyBatches';
@@ -33,8 +33,9 @@ async function run(port: NonNullable<typeof parentPort>, job: CopyWorkerJob): Pr
       while (credits === 0) await new Promise<void>((resolve) => { wake = resolve; });
       wake = undefined;
       credits--;
-      const ipc = tableToIPC(new Table(schema, [batch]), 'stream');
-      post({ kind: 'batch', ipc }, [ipc.buffer as ArrayBuffer]);
+      const transfer = new Set<ArrayBuffer>();
+      const columns = batch.data.children.map((column) => toDataParts(column, transfer));
+      post({ kind: 'batch', rows: batch.numRows, columns }, [...transfer]);
     }
     await client.query('COMMIT');
   } finally {
