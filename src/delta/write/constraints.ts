@@ -127,6 +127,8 @@ function notNullMask(batch: RecordBatch, path: readonly string[]): Uint8Array {
     children = data.children;
   }
   const leaf = chain.at(-1) as Data;
+  // No NULL in the column: nothing to check row by row (the usual case, e.g. a key column).
+  if (leaf.nullCount === 0) return out;
   const parents = chain.slice(0, -1);
   for (let row = 0; row < batch.numRows; row++) {
     if (parents.every((p) => isValidAt(p, row)) && !isValidAt(leaf, row)) out[row] = 0;
