@@ -1,5 +1,7 @@
 import type pg from 'pg';
+import { isMissingPostgresFeature } from './pgServerKind';
 import { queryError } from './pgSourceSchema';
+import { listWireSchemas, listWireTables } from './pgWireCatalog';
 
 /** A relation a user can ingest, as a browser of the source lists it. */
 export interface PgCatalogTable {
@@ -29,6 +31,7 @@ export async function listPgSchemas(client: pg.Client): Promise<string[]> {
         ORDER BY nspname`);
     return result.rows.map((r) => r.name);
   } catch (error) {
+    if (isMissingPostgresFeature(error)) return listWireSchemas(client);
     throw queryError(error, 'listing schemas');
   }
 }
@@ -53,6 +56,7 @@ export async function listPgTables(client: pg.Client, schema: string): Promise<P
       return { schema, name: row.name, kind, rowEstimate: known ? Math.round(row.reltuples) : null, primaryKey: row.pk ?? [] };
     });
   } catch (error) {
+    if (isMissingPostgresFeature(error)) return listWireTables(client, schema);
     throw queryError(error, `listing the tables of schema ${schema}`);
   }
 }

@@ -6,8 +6,9 @@ import { binaryCopyBatches, DEFAULT_BATCH_LIMITS, type BatchLimits } from './bin
 import { copyInWorker } from './copyInWorker';
 import { copyOut } from './copyOutStream';
 import type { PgConnectionOptions } from './pgConnect';
-import { exportedSnapshotPosition, servesOneSession } from './pgExportedSnapshot';
+import { exportedSnapshotPosition } from './pgExportedSnapshot';
 import { queryBatches, queryScalarText } from './pgQueryBatches';
+import { servesOneSession } from './pgServerKind';
 import { describePgSource, queryError, type PgSource, type PgSourceSchema } from './pgSourceSchema';
 import { describeWireSource } from './pgWireSourceSchema';
 

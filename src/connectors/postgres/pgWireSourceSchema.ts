@@ -69,7 +69,7 @@ async function findTable(client: pg.Client, name: string): Promise<TableRow> {
 }
 
 /** Servers without table constraints (QuestDB) have no key: an incremental load then needs --key. */
-async function primaryKeyOf(client: pg.Client, table: TableRow): Promise<string[]> {
+export async function primaryKeyOf(client: pg.Client, table: { table_schema: string; table_name: string }): Promise<string[]> {
   try {
     const result = await client.query<{ column_name: string }>(
       `SELECT k.column_name FROM information_schema.table_constraints c

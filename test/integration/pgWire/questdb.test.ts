@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type pg from 'pg';
+import { listPgSchemas, listPgTables } from '../../../src/connectors/postgres/pgCatalog';
+import { connectPostgres } from '../../../src/connectors/postgres/pgConnect';
 import { isDeltaError } from '../../../src/delta/errors';
 import { formatDataType } from '../../../src/delta/schema';
 import { DeltaTable } from '../../../src/delta/table';
@@ -107,6 +109,17 @@ describe('QuestDB over the PostgreSQL wire protocol (no COPY TO: read by SELECT)
     const domain = snapshot.domainMetadata(`${WATERMARK_DOMAIN_PREFIX}pg:qdb/public.items`);
     assert.deepEqual(JSON.parse(domain?.configuration ?? '{}'), { column: 'updated_at', value: '2025-06-01 00:00:00.000000', pgType: 'timestamp' });
     assert.equal((await run()).rows, 0);
+  });
+
+  test('the catalog a browser lists: schemas and tables from information_schema, no row estimates', async (t) => {
+    if (!server) return t.skip(MISSING_QUESTDB);
+    const client = await connectPostgres({ url: server.url, password: server.password });
+    try {
+      assert.deepEqual(await listPgSchemas(client), ['public']);
+      assert.deepEqual(await listPgTables(client, 'public'), [{ schema: 'public', name: 'items', kind: 'table', rowEstimate: null, primaryKey: [] }]);
+    } finally {
+      await client.end();
+    }
   });
 
   test('binary values, which QuestDB sends raw in text format, are refused rather than mangled', async (t) => {

@@ -1,0 +1,23 @@
+import type pg from 'pg';
+import { sqlState } from './pgConnect';
+
+/**
+ * Whether a failed query means the server is not PostgreSQL proper but speaks its wire protocol
+ * without some of its functions or catalog: QuestDB answers "unknown function name" with SQLSTATE
+ * 00000 (not an error code at all); PostgreSQL and CockroachDB say 42883 (undefined function).
+ * Any other error (permissions, a lost connection) is a real failure, not a missing feature.
+ */
+export function isMissingPostgresFeature(error: unknown): boolean {
+  const state = sqlState(error);
+  return state === '00000' || state === '42883';
+}
+
+/**
+ * PGlite (PostgreSQL compiled to WebAssembly, behind @electric-sql/pglite-socket) is one backend
+ * serving one session at a time: a second connection waits until the first one closes, so a
+ * second session importing this one's snapshot (the COPY worker) would wait forever.
+ */
+export async function servesOneSession(client: pg.Client): Promise<boolean> {
+  const result = await client.query<{ version: string }>('SELECT version() AS version');
+  return /\(PGlite /.test(result.rows[0]?.version ?? '');
+}
