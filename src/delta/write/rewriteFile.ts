@@ -1,11 +1,10 @@
 import type { RecordBatch } from 'apache-arrow';
 import { filterBatch } from '../../arrow/takeRows';
 import type { AddFile } from '../actions';
-import { createDeletionVectorFile } from '../deletionVectors/deletionVectorFile';
 import { keepMask } from '../deletionVectors/keepMask';
-import { DeltaError } from '../errors';
 import type { Snapshot } from '../snapshot';
 import type { Transaction } from '../transaction/transaction';
+import { addWithDeletionVector } from './addWithDeletionVector';
 import type { DataFileWriter } from './dataFileWriter';
 import { readDataFile, type FileRows } from './fileRows';
 import { removeActionOf } from './removeAction';
@@ -98,29 +97,9 @@ export async function rewriteFile(
   if (removedWhole) return { ...result, removed: true };
   if (ctx.deletionVectors) {
     const previous = content.deleted ? Array.from(content.deleted.toSortedArray()) : [];
-    const dv = createDeletionVectorFile([...previous, ...matchedRows]);
-    await ctx.tx.store.put(dv.path, dv.bytes).catch((cause: unknown) => {
-      // A store's own DeltaError (read-only location, full disk) already names the file and the fix.
-      if (cause instanceof DeltaError) throw cause;
-      throw new DeltaError('DELTA_IO_ERROR', `Cannot write deletion vector ${dv.path}: ${(cause as Error).message}`, { cause });
-    });
-    ctx.tx.add({
-      add: {
-        ...file,
-        modificationTime: ctx.now,
-        dataChange: true,
-        deletionVector: dv.descriptor,
-        ...(file.stats ? { stats: withLooseBounds(file.stats) } : {}),
-      },
-    });
+    await addWithDeletionVector(ctx, file, [...previous, ...matchedRows]);
     return { ...result, deletionVectorAdded: true };
   }
   return { ...result, removed: true };
 }
 
-/** The same statistics marked as possibly wider than the live rows (`tightBounds: false`). */
-function withLooseBounds(stats: string): string {
-  const existing = /"tightBounds"\s*:\s*(true|false)/;
-  if (existing.test(stats)) return stats.replace(existing, '"tightBounds":false');
-  return stats.replace(/^\s*\{/, '{"tightBounds":false,');
-}
