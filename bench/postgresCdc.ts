@@ -35,6 +35,8 @@ export interface CdcBenchResult {
   commits: number;
   followerCpuMs: number;
   equal: boolean;
+  /** Per stage of a batch (see CdcBatchTimings): total ms over the run and the median per commit. */
+  stages: Array<{ stage: string; totalMs: number; medianMs: number }>;
   summary: string;
 }
 
@@ -134,6 +136,7 @@ export async function runCdcBench(cluster: PostgresCluster, options: CdcLoad & {
     commits: commits.length,
     followerCpuMs: end.cpuMs,
     equal,
+    stages: stageTimes(commits),
   };
   await Promise.all(clients.map((client) => client.query('SELECT 1')));
   await admin.query(`SELECT pg_drop_replication_slot('${slot}')`).catch(() => undefined);
@@ -170,6 +173,15 @@ async function offerLoad(client: pg.Client, index: number, load: CdcLoad, start:
     sent += results.reduce((n, r) => n + (r.command === 'BEGIN' || r.command === 'COMMIT' ? 0 : r.rowCount ?? 0), 0);
   }
   return sent;
+}
+
+const STAGES = ['decodeMs', 'bufferMs', 'drainMs', 'queuedMs', 'snapshotMs', 'matchMs', 'deletionVectorMs', 'rewriteMs', 'copiedRows', 'writeMs', 'commitMs', 'confirmMs', 'candidateFiles', 'filesRead'] as const;
+
+function stageTimes(commits: readonly CdcCommitLine[]): CdcBenchResult['stages'] {
+  return STAGES.map((stage) => {
+    const values = commits.flatMap((c) => (c.timings ? [c.timings[stage]] : [])).sort((a, b) => a - b);
+    return { stage, totalMs: values.reduce((a, b) => a + b, 0), medianMs: values[values.length >> 1] ?? 0 };
+  });
 }
 
 function weightedPercentile(sorted: ReadonlyArray<[number, number]>, q: number): number {
@@ -210,5 +222,11 @@ function formatCdc(result: Omit<CdcBenchResult, 'summary'>): string {
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     `| ${f(result.offeredPerSecond)} | ${f(result.appliedPerSecondDuringLoad)} | ${f(result.appliedPerSecondOverall)} | ${f(result.lagMs.p50)} | ${f(result.lagMs.p95)} | ${f(result.lagMs.max)} | ${result.unsentWalMiB.p50.toFixed(1)} / ${result.unsentWalMiB.max.toFixed(1)} | ${result.commits} | ${f(result.drainMs)} | ${f(result.followerCpuMs)} | ${result.equal ? 'yes' : 'NO'} |`,
     `goal: keep up with 10,000 changes/s with lag under 2 s.`,
+    '',
+    `where a batch's time goes (${result.commits} commits; ms, wall; the last two rows are file counts)`,
+    `| ${result.stages.map((s) => s.stage.replace(/Ms$/, '')).join(' | ')} |`,
+    `| ${result.stages.map(() => '---:').join(' | ')} |`,
+    `| ${result.stages.map((s) => `${f(s.totalMs)} / ${f(s.medianMs)}`).join(' | ')} |`,
+    '(total over the run / median per commit)',
   ].join('\n');
 }

@@ -3,7 +3,7 @@
  * one JSON line per Delta commit on stdout (when it became visible, which source transactions it
  * holds), then a final line with the totals once SIGTERM stops it.
  */
-import { ingestPostgresCdc } from '../src/ops/ingest/ingestPostgresCdc';
+import { ingestPostgresCdc, type CdcBatchTimings } from '../src/ops/ingest/ingestPostgresCdc';
 
 export interface CdcCommitLine {
   kind: 'commit';
@@ -13,6 +13,7 @@ export interface CdcCommitLine {
   changes: number;
   /** [source commit time ms, row changes] per source transaction. */
   transactions: Array<[number, number]>;
+  timings?: CdcBatchTimings;
 }
 
 export interface CdcEndLine { kind: 'end'; commits: number; changes: number; cpuMs: number; ms: number }
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
       const line: CdcCommitLine = {
         kind: 'commit', visibleAt: Date.now(), lsn: commit.lsn, changes: commit.changes,
         transactions: commit.sourceTransactions.map((t) => [t.commitTime, t.changes]),
+        ...(commit.timings ? { timings: commit.timings } : {}),
       };
       process.stdout.write(`${JSON.stringify(line)}\n`);
     },

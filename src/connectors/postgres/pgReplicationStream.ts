@@ -29,6 +29,7 @@ const PG_EPOCH_MICROS = 946_684_800_000_000n;
  */
 export class PgReplicationStream {
   private confirmed: number;
+  private decodeMs = 0;
   private readonly timer: NodeJS.Timeout;
 
   private constructor(private readonly stream: CopyBothQueryStream, startLsn: number, intervalSeconds: number) {
@@ -52,13 +53,23 @@ export class PgReplicationStream {
       const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       const code = chunk[0];
       if (code === 0x77) {
-        yield { kind: 'data', walStart: readLsn(view, 1), walEnd: readLsn(view, 9), message: decodePgoutput(chunk.subarray(25)) };
+        const started = performance.now();
+        const message = decodePgoutput(chunk.subarray(25));
+        this.decodeMs += performance.now() - started;
+        yield { kind: 'data', walStart: readLsn(view, 1), walEnd: readLsn(view, 9), message };
       } else if (code === 0x6b) {
         const event: ReplicationEvent = { kind: 'keepalive', walEnd: readLsn(view, 1), replyRequested: chunk[17] === 1 };
         if (event.replyRequested) this.sendStatus(false);
         yield event;
       }
     }
+  }
+
+  /** Milliseconds spent decoding pgoutput messages since the last call. */
+  takeDecodeMs(): number {
+    const ms = this.decodeMs;
+    this.decodeMs = 0;
+    return ms;
   }
 
   /** Reports `lsn` as written, flushed and applied: the server may then discard the WAL before it. */

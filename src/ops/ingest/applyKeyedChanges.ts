@@ -7,15 +7,23 @@ import { isValidAt } from '../../arrow/bitmap';
 import type { StructField } from '../../delta/schema';
 import type { Snapshot } from '../../delta/snapshot';
 import { parsePartitionValue } from '../../delta/stats/partitionValue';
+import type { AddFile } from '../../delta/actions';
+import { keepMask } from '../../delta/deletionVectors/keepMask';
+import { readDeletionVector } from '../../delta/deletionVectors/readDeletionVector';
+import { addWithDeletionVector } from '../../delta/write/addWithDeletionVector';
+import { readDataFile } from '../../delta/write/fileRows';
+import { removeActionOf } from '../../delta/write/removeAction';
 import { upgradeProtocol } from '../../delta/transaction/tableProtocol';
 import { Transaction } from '../../delta/transaction/transaction';
 import { conformBatch } from '../../delta/write/conformBatch';
 import { addActionOf } from '../../delta/write/dataFileWriter';
+import { NumberKeyTable } from '../../delta/write/numberKeyTable';
 import { fileWriterFor } from '../../delta/write/fileWriterFor';
 import { materializedRowFields, withColumnsOf } from '../../delta/write/materializedRowColumns';
 import { partitionValueAt } from '../../delta/write/partitionPath';
-import { rewriteFile } from '../../delta/write/rewriteFile';
+import { rewriteFile, type RewriteContext } from '../../delta/write/rewriteFile';
 import { openTable, type TableLocation } from '../../delta/write/tableLocation';
+import type { FileKeyCache, RowKey } from './fileKeyCache';
 import { followSourceSchema } from './followSourceSchema';
 import { KeptRowIds } from './keptRowIds';
 
@@ -37,6 +45,32 @@ export interface ApplyKeyedChangesOptions {
   /** Names the source in messages, e.g. `public.items`. */
   source?: string;
   signal?: AbortSignal;
+  /**
+   * Keys of data files read by earlier applies to the same table (cdc keeps one across its
+   * commits); used on deletion-vector tables, where matching needs nothing but the keys.
+   */
+  keyCache?: FileKeyCache;
+}
+
+/** Where an apply spent its time, in milliseconds (wall, on a shared machine). */
+export interface ApplyTimings {
+  /** Listing and replaying the log into the snapshot the transaction reads. */
+  snapshotMs: number;
+  /** Finding the changed keys' rows in the candidate files (reading keys, or whole rewrites copy-on-write). */
+  matchMs: number;
+  /** Writing deletion vectors. */
+  deletionVectorMs: number;
+  /** Rewriting small files copy-on-write (their rows go out with the upserts: see SMALL_FILE_ROWS). */
+  rewriteMs: number;
+  /** Live rows those rewrites copied. */
+  copiedRows: number;
+  /** Encoding and writing the upserted rows. */
+  writeMs: number;
+  /** The commit (log entry, conflict checks, checkpoint when due). */
+  commitMs: number;
+  candidateFiles: number;
+  /** Candidate files whose keys were decoded from Parquet (the others came from the key cache). */
+  filesRead: number;
 }
 
 export interface AppliedChanges {
@@ -46,6 +80,7 @@ export interface AppliedChanges {
   rowsDeleted: number;
   filesAdded: number;
   filesRemoved: number;
+  timings: ApplyTimings;
 }
 
 /**
@@ -56,9 +91,17 @@ export interface AppliedChanges {
  * was reached, so a restarted reader resumes after it and a replay is skipped.
  */
 export async function applyKeyedChanges(location: TableLocation, changes: KeyedChanges, options: ApplyKeyedChangesOptions): Promise<AppliedChanges> {
+  let clock = performance.now();
+  const lap = (): number => {
+    const now = performance.now();
+    const ms = now - clock;
+    clock = now;
+    return ms;
+  };
   const tx = await Transaction.start(await openTable(location));
+  const timings: ApplyTimings = { snapshotMs: lap(), matchMs: 0, deletionVectorMs: 0, rewriteMs: 0, copiedRows: 0, writeMs: 0, commitMs: 0, candidateFiles: 0, filesRead: 0 };
   const done = tx.txnVersion(options.txn.appId);
-  if (done !== undefined && done >= options.txn.version) return { rowsUpserted: 0, rowsDeleted: 0, filesAdded: 0, filesRemoved: 0 };
+  if (done !== undefined && done >= options.txn.version) return { rowsUpserted: 0, rowsDeleted: 0, filesAdded: 0, filesRemoved: 0, timings };
   tx.setTxn(options.txn.appId, options.txn.version);
   if (options.domain) {
     tx.updateProtocol(upgradeProtocol(tx.protocol, ['domainMetadata']));
@@ -115,17 +158,31 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
   const candidates = keys.size === 0 ? [] : snapshot.scan(where ? { where } : {}).plan();
   if (keys.size > 0) tx.readPredicate(where);
   tx.readFiles(candidates);
+  timings.candidateFiles = candidates.length;
   let rowsDeleted = 0;
   let filesRemoved = 0;
   try {
+    const match = (batch: RecordBatch): Uint8Array => {
+      const keyOf = keyReader(keyColumns(batch, keyFields), keyFields);
+      const hit = new Uint8Array(batch.numRows);
+      for (let row = 0; row < batch.numRows; row++) hit[row] = keys.has(keyOf(row)) ? 1 : 0;
+      return hit;
+    };
+    let numberKeys: NumberKeyTable | false | undefined;
+    const onMatched = kept && (async (rows: RecordBatch): Promise<void> => kept.recordRows(rows, keyReader(keyColumns(rows, keyFields), keyFields)));
+    lap();
     for (const file of candidates) {
       options.signal?.throwIfAborted();
-      const rewrite = await rewriteFile(context, file, (batch) => {
-        const keyOf = keyReader(keyColumns(batch, keyFields), keyFields);
-        const hit = new Uint8Array(batch.numRows);
-        for (let row = 0; row < batch.numRows; row++) hit[row] = keys.has(keyOf(row)) ? 1 : 0;
-        return hit;
-      }, kept && (async (rows) => kept.recordRows(rows, keyReader(keyColumns(rows, keyFields), keyFields))), matchColumns);
+      if (deletionVectors && options.keyCache) {
+        numberKeys ??= numberKeyTable(keys);
+        const marked = await markChangedRows({ ctx: context, changed: keys, numberKeys: numberKeys || undefined, keyFields, cache: options.keyCache, timings, lap, kept, match, onMatched }, file);
+        rowsDeleted += marked.rows;
+        if (marked.rows > 0) filesRemoved++;
+        continue;
+      }
+      timings.filesRead++;
+      const rewrite = await rewriteFile(context, file, match, onMatched, matchColumns);
+      timings.matchMs += lap();
       rowsDeleted += rewrite.matchedRows;
       if (rewrite.removed || rewrite.deletionVectorAdded) filesRemoved++;
     }
@@ -135,13 +192,15 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
       if (batch.numRows > 0) await writer.write(kept ? kept.withRowIds(batch, keyReader(keyColumns(batch, keyFields), keyFields)) : batch);
     }
     const written = await writer.finish();
+    timings.writeMs = lap();
     tx.add(...written.map((file) => ({ add: addActionOf(file) })));
     const { version } = await tx.commit({
       operation: options.operation,
       parameters: { appId: options.txn.appId, position: String(options.txn.version), key: [...options.key] },
       metrics: { numSourceRows: rowsUpserted + changes.deletes.reduce((n, b) => n + b.numRows, 0), numTargetRowsRemoved: rowsDeleted, numOutputRows: rowsUpserted, numTargetFilesAdded: written.length, numTargetFilesRemoved: filesRemoved },
     }, options.signal ? { signal: options.signal } : {});
-    return { version, rowsUpserted, rowsDeleted, filesAdded: written.length, filesRemoved };
+    timings.commitMs = lap();
+    return { version, rowsUpserted, rowsDeleted, filesAdded: written.length, filesRemoved, timings };
   } catch (error) {
     await writer.abort();
     throw error;
@@ -155,9 +214,6 @@ function keyColumns(batch: RecordBatch, keyFields: readonly StructField[]): Data
     return batch.data.children[index] as Data;
   });
 }
-
-/** A row's key: a number for integer keys within ±2^53, else its log text form (the two never collide). */
-type RowKey = string | number;
 
 const NULL_KEY = '\u0000';
 const INTEGER_KEYS = new Set(['byte', 'short', 'integer', 'long']);
@@ -195,6 +251,133 @@ function keyReader(columns: readonly Data[], keyFields: readonly StructField[]):
     };
   }
   return (row) => JSON.stringify(keyFields.map((field, i) => partitionValueAt(columns[i] as Data, row, field.type, false)));
+}
+
+/**
+ * Below this many live rows left, a file with changed rows is rewritten copy-on-write, its
+ * survivors written out with the upserts, instead of getting a deletion vector. Every cdc commit
+ * adds a file of its upserts and, with changes spread over the keys, marks rows in nearly every
+ * file; without this the files (and the vectors written per commit) would grow by one per commit
+ * for as long as the follower runs. With it the newest small files fold into the next commit's
+ * file until it holds this many rows, and a large file whose rows were mostly replaced is rewritten
+ * once it gets this small: the table keeps about one file per SMALL_FILE_ROWS live rows, and a
+ * commit copies at most a few times this many rows. (A separate compaction every N commits was
+ * tried: it stalled the stream for seconds at a time, which the lag percentiles showed.)
+ */
+const SMALL_FILE_ROWS = 16_384;
+
+interface CachedApply {
+  ctx: RewriteContext;
+  changed: ReadonlySet<RowKey>;
+  /** The changed keys in a NumberKeyTable when they are all numbers. */
+  numberKeys: NumberKeyTable | undefined;
+  keyFields: readonly StructField[];
+  cache: FileKeyCache;
+  timings: ApplyTimings;
+  lap: () => number;
+  kept: KeptRowIds<RowKey> | undefined;
+  /** For copy-on-write rewrites, which decode every column anyway. */
+  match: (batch: RecordBatch) => Uint8Array;
+  onMatched: ((rows: RecordBatch) => Promise<void>) | undefined;
+}
+
+/**
+ * Takes the live rows of `file` whose key changed out of the table, from the keys and keep mask
+ * in the key cache (the file's key columns and vector are read only when it lacks them): marks
+ * them in a deletion vector, or removes the file when they are all its live rows, or rewrites it
+ * copy-on-write when few rows would be left (SMALL_FILE_ROWS). Returns the rows taken out.
+ */
+async function markChangedRows(apply: CachedApply, file: AddFile): Promise<{ rows: number }> {
+  const { ctx, changed, keyFields, cache, timings, lap, kept } = apply;
+  let known = cache.get(file);
+  let live = known ? cache.liveRows(file, known) : undefined;
+  if (!known) {
+    timings.filesRead++;
+    const content = await readDataFile(ctx.snapshot, file);
+    let numbers: Float64Array | undefined = new Float64Array(content.rows);
+    let mixed: RowKey[] | undefined;
+    for await (const piece of content.batchesOf(keyFields.map((f) => f.name))) {
+      const keyOf = keyReader(keyColumns(piece.batch, keyFields), keyFields);
+      for (let row = 0; row < piece.batch.numRows; row++) {
+        const key = keyOf(row);
+        if (numbers && typeof key === 'number') {
+          numbers[piece.rowOffset + row] = key;
+          continue;
+        }
+        if (numbers) {
+          mixed = Array.from(numbers);
+          numbers = undefined;
+        }
+        (mixed as RowKey[])[piece.rowOffset + row] = key;
+      }
+    }
+    known = cache.remember(file, numbers ?? (mixed as RowKey[]));
+    if (content.deleted && file.deletionVector) {
+      live = keepMask(content.deleted, 0, content.rows);
+      cache.rememberLiveRows(known, file.deletionVector, live);
+    }
+  } else if (file.deletionVector && !live) {
+    live = keepMask(await readDeletionVector(ctx.snapshot.store, file.deletionVector), 0, known.keys.length);
+    cache.rememberLiveRows(known, file.deletionVector, live);
+  }
+  const { keys } = known;
+  const matched: number[] = [];
+  let liveRows = 0;
+  const table = apply.numberKeys;
+  if (table && keys instanceof Float64Array) {
+    // The hot loop of a cdc commit: every row of every candidate file, probed in typed arrays.
+    for (let row = 0; row < keys.length; row++) {
+      if (live && live[row] === 0) continue;
+      liveRows++;
+      if (table.get(keys[row] as number) >= 0) matched.push(row);
+    }
+  } else {
+    for (let row = 0; row < keys.length; row++) {
+      if (live && live[row] === 0) continue;
+      liveRows++;
+      if (changed.has(keys[row] as RowKey)) matched.push(row);
+    }
+  }
+  timings.matchMs += lap();
+  if (matched.length === 0) return { rows: 0 };
+  const survivors = liveRows - matched.length;
+  if (survivors > 0 && survivors < SMALL_FILE_ROWS) {
+    cache.forget(file.path);
+    const rewrite = await rewriteFile({ ...ctx, deletionVectors: false }, file, apply.match, apply.onMatched);
+    timings.rewriteMs += lap();
+    timings.copiedRows += rewrite.copiedRows;
+    return { rows: rewrite.matchedRows };
+  }
+  await kept?.recordFileRows(ctx.snapshot, file, matched, keys);
+  ctx.tx.add(removeActionOf(file, ctx.now));
+  if (matched.length === liveRows) {
+    cache.forget(file.path);
+    return { rows: matched.length };
+  }
+  const next = live ? live.slice() : new Uint8Array(keys.length).fill(1);
+  for (const row of matched) next[row] = 0;
+  const deleted: number[] = [];
+  for (let row = 0; row < next.length; row++) if (next[row] === 0) deleted.push(row);
+  const descriptor = await addWithDeletionVector(ctx, file, deleted);
+  // The vector committed with this file is this one: the next apply need not read it back.
+  cache.rememberLiveRows(known, descriptor, next);
+  timings.deletionVectorMs += lap();
+  return { rows: matched.length };
+}
+
+/** The keys in a NumberKeyTable, or false when one is not a number. */
+function numberKeyTable(keys: ReadonlySet<RowKey>): NumberKeyTable | false {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const key of keys) {
+    if (typeof key !== 'number') return false;
+    if (key < min) min = key;
+    if (key > max) max = key;
+  }
+  const table = new NumberKeyTable(keys.size > 0 ? min : 0, keys.size > 0 ? max : 0, keys.size);
+  let id = 0;
+  for (const key of keys) table.insert(key as number, id++);
+  return table;
 }
 
 /** Per key column, the smallest and largest key seen: only files overlapping it can hold a changed row. */

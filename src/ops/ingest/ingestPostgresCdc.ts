@@ -11,7 +11,8 @@ import { describePgSource, type PgSourceSchema } from '../../connectors/postgres
 import { DeltaError } from '../../delta/errors';
 import { openIfExists } from '../../delta/write/tableLocation';
 import { writeTable } from '../../delta/write/writeTable';
-import { applyKeyedChanges } from './applyKeyedChanges';
+import { applyKeyedChanges, type ApplyTimings } from './applyKeyedChanges';
+import { FileKeyCache } from './fileKeyCache';
 import { replicationSlotName } from './replicationSlotName';
 
 export interface CdcBatching {
@@ -49,7 +50,7 @@ export interface PostgresCdcIngest {
   deletionVectors?: boolean;
   /** --follow lost the connection (server restart, network) and tries again after `delayMs`. */
   onReconnect?: (attempt: { delayMs: number; reason: string }) => void;
-  /** After each Delta commit (the LSN is confirmed to the server right after). */
+  /** After each Delta commit, once its LSN was confirmed to the server. */
   onCommit?: (commit: CdcCommit) => void;
 }
 
@@ -61,6 +62,22 @@ export interface CdcCommit {
   lagMs: number;
   /** The source transactions this commit made visible: commit time (ms since the epoch) and row changes, for lag percentiles. */
   sourceTransactions: Array<{ commitTime: number; changes: number }>;
+  /** Where this batch's time went (for benchmarks and diagnostics). */
+  timings?: CdcBatchTimings;
+}
+
+/** Where one batch's time went, in milliseconds (wall, on a shared machine). */
+export interface CdcBatchTimings extends ApplyTimings {
+  /** Decoding the pgoutput messages of this batch (on the stream, while the previous commit ran). */
+  decodeMs: number;
+  /** Folding its row changes by key in the change buffer. */
+  bufferMs: number;
+  /** Turning the buffer into Arrow batches. */
+  drainMs: number;
+  /** Waiting for the previous commit to finish before this one could start. */
+  queuedMs: number;
+  /** Telling the server the LSN is flushed. */
+  confirmMs: number;
 }
 
 export interface PostgresCdcResult {
@@ -165,6 +182,8 @@ async function streamChanges(options: PostgresCdcIngest, carried: { result?: Pos
 
     await waitUntilSlotFree(client, slot, options.signal);
     stream = PgReplicationStream.start(replication, { slot, publication, startLsn: committed });
+    // The keys of the table's data files, kept across this connection's commits (see FileKeyCache).
+    const keyCache = new FileKeyCache();
     const batching = { ...DEFAULT_BATCHING, ...options.batching };
     const before = carried.result;
     const taken = snapshot ?? before?.snapshot;
@@ -188,6 +207,7 @@ async function streamChanges(options: PostgresCdcIngest, carried: { result?: Pos
     let pendingSince = 0;
     let newestCommitTime = 0;
     let sourceTransactions: CdcCommit['sourceTransactions'] = [];
+    let bufferMs = 0;
     /**
      * Commits run behind the stream: a due batch is drained and applied while the loop keeps
      * decoding the next one, so waiting on Delta I/O no longer stalls replication. One commit at a
@@ -198,7 +218,10 @@ async function streamChanges(options: PostgresCdcIngest, carried: { result?: Pos
     let failure: { error: unknown } | undefined;
     const startFlush = (): Promise<void> => {
       const changes = buffer.changes;
+      const drainStart = performance.now();
       const drained = changes > 0 ? buffer.drain() : undefined;
+      const batchTimings = { decodeMs: active.takeDecodeMs(), bufferMs, drainMs: performance.now() - drainStart };
+      bufferMs = 0;
       const lsn = pendingLsn;
       const transactions = sourceTransactions;
       const newest = newestCommitTime;
@@ -207,20 +230,28 @@ async function streamChanges(options: PostgresCdcIngest, carried: { result?: Pos
       const previous = inFlight;
       flushing = true;
       const run = (async (): Promise<void> => {
+        const queued = performance.now();
         await previous;
+        const queuedMs = performance.now() - queued;
+        let applied: Awaited<ReturnType<typeof applyKeyedChanges>> | undefined;
         if (drained) {
-          const applied = await applyKeyedChanges(options.target, drained, {
-            key: schema.primaryKey, txn: { appId: slot, version: lsn }, operation: 'MERGE', source: table,
+          applied = await applyKeyedChanges(options.target, drained, {
+            key: schema.primaryKey, txn: { appId: slot, version: lsn }, operation: 'MERGE', source: table, keyCache,
           });
           result.commits++;
           result.changes += changes;
-          if (applied.version !== undefined) {
-            options.onCommit?.({ version: applied.version, lsn: formatLsn(lsn), changes, lagMs: Date.now() - newest, sourceTransactions: transactions });
-          }
         }
         committed = lsn;
         result.lsn = formatLsn(lsn);
+        const confirmStart = performance.now();
         active.confirm(lsn);
+        const confirmMs = performance.now() - confirmStart;
+        if (applied?.version !== undefined) {
+          options.onCommit?.({
+            version: applied.version, lsn: formatLsn(lsn), changes, lagMs: Date.now() - newest, sourceTransactions: transactions,
+            timings: { ...batchTimings, queuedMs, ...applied.timings, confirmMs },
+          });
+        }
       })();
       inFlight = run;
       run.then(() => { if (inFlight === run) flushing = false; }, (error: unknown) => { failure ??= { error }; flushing = false; });
@@ -277,7 +308,9 @@ async function streamChanges(options: PostgresCdcIngest, carried: { result?: Pos
             case 'commit':
               // A restart may see again the transactions up to the position the table already holds.
               if (message.endLsn > committed && transaction) {
+                const folding = performance.now();
                 for (const change of transaction) buffer.add(change);
+                bufferMs += performance.now() - folding;
                 if (transaction.length > 0) sourceTransactions.push({ commitTime, changes: transaction.length });
                 if (buffer.changes > 0 && pendingSince === 0) pendingSince = Date.now();
                 newestCommitTime = commitTime;
