@@ -11,6 +11,8 @@ const DEFAULT_ROW_GROUP_ROWS = 1024 * 1024;
 const SAMPLE_ROWS = 131_072;
 /** Fewer non-null values than this say too little: the column keeps its dictionary. */
 const MIN_SAMPLE = 16_384;
+/** Every value distinct after this many: the column is taken as unique (see SAMPLE_ROWS). */
+const EARLY_UNIQUE = 65_536;
 /** Open addressing over 32-bit hashes, more than twice the sample's slots. */
 const SLOT_BITS = 18;
 const slots = new Int32Array(1 << SLOT_BITS);
@@ -89,6 +91,9 @@ function sampleDistinct(data: Data): Sample | undefined {
     }
     values++;
     valueBytes += end - start;
+    // Enough seen to decide: a column repeating every value 64 times or more on average, or one
+    // distinct throughout more rows than a dictionary page of 8-byte values holds at half its size.
+    if ((values & 4095) === 0 && values >= MIN_SAMPLE && (distinct * 64 <= values || (distinct === values && values > EARLY_UNIQUE))) break;
   }
   // A dictionary page stores a byte array with its 4-byte length.
   const bytesPerValue = values === 0 ? 0 : valueBytes / values + (offsets ? 4 : 0);
