@@ -3,16 +3,18 @@
  * our snapshot ingest, or the raw binary COPY stream read and discarded by the same pg client.
  */
 import { to as copyTo } from 'pg-copy-streams';
+import { copyOut } from '../src/connectors/postgres/copyOutStream';
 import { connectPostgres } from '../src/connectors/postgres/pgConnect';
 import { ingestPostgresSnapshot } from '../src/ops/ingest/ingestPostgresSnapshot';
 import { procStatusKiB } from './procStatus';
 import type { PostgresBenchJob, PostgresChildResult } from './postgresJob';
 
 /** Reads the whole stream and keeps nothing but its size: no row is parsed. */
-async function rawCopy(url: string, table: string): Promise<{ bytes: number }> {
+async function rawCopy(url: string, table: string, reader: 'copyOut' | 'pg-copy-streams'): Promise<{ bytes: number }> {
   const client = await connectPostgres({ url });
   try {
-    const stream = client.query(copyTo(`COPY (SELECT * FROM ${table}) TO STDOUT (FORMAT binary)`));
+    const sql = `COPY (SELECT * FROM ${table}) TO STDOUT (FORMAT binary)`;
+    const stream = client.query(reader === 'copyOut' ? copyOut(sql) : copyTo(sql));
     let bytes = 0;
     for await (const chunk of stream as AsyncIterable<Buffer>) bytes += chunk.length;
     return { bytes };
@@ -27,7 +29,7 @@ async function main(): Promise<void> {
   const cpuBefore = process.cpuUsage();
   let outcome: { rows?: number; bytes: number };
   if (job.op === 'copy') {
-    outcome = await rawCopy(job.url, job.table);
+    outcome = await rawCopy(job.url, job.table, job.reader);
   } else {
     const result = await ingestPostgresSnapshot({ url: job.url, source: { table: job.table }, target: job.target });
     outcome = { rows: result.rows, bytes: result.bytesAdded };

@@ -4,8 +4,11 @@
  * argument; one JSON line comes back on stdout.
  */
 export type PostgresBenchJob =
-  /** `COPY (SELECT …) TO STDOUT (FORMAT binary)` read through pg and discarded: the physical limit. */
-  | { op: 'copy'; url: string; table: string }
+  /**
+   * `COPY (SELECT …) TO STDOUT (FORMAT binary)` read through pg and discarded: the physical limit,
+   * read by our copyOut (what the snapshot uses) or by pg-copy-streams (the reference before it).
+   */
+  | { op: 'copy'; url: string; table: string; reader: 'copyOut' | 'pg-copy-streams' }
   /** ingestPostgresSnapshot of the table into a new Delta table at `target`. */
   | { op: 'snapshot'; url: string; table: string; target: string };
 

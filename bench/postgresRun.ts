@@ -31,8 +31,10 @@ import { runJsonChild } from './runChild';
 const log = (line: string): void => { process.stderr.write(`${line}\n`); };
 const WORK_DIR = join(CACHE_DIR, 'postgres');
 
-type Engine = 'copy' | 'ours' | 'deltaRs';
-const LABELS: Record<Engine, string> = { copy: 'raw binary COPY (read, discarded)', ours: 'ours: snapshot into Delta', deltaRs: 'delta-rs + psycopg' };
+type Engine = 'copy' | 'copyStreams' | 'ours' | 'deltaRs';
+const LABELS: Record<Engine, string> = {
+  copy: 'raw binary COPY (read, discarded)', copyStreams: 'same, read by pg-copy-streams', ours: 'ours: snapshot into Delta', deltaRs: 'delta-rs + psycopg',
+};
 
 interface Children { ours: string; python: string }
 
@@ -43,7 +45,9 @@ function runEngine(engine: Engine, cluster: PostgresCluster, children: Children,
     const conninfo = `host=${cluster.socketDir} port=${cluster.port} user=lakehouse dbname=postgres`;
     return runJsonChild(children.python, [join(REPO_ROOT, 'scripts', 'bench-postgres-peer.py'), JSON.stringify({ conninfo, table: BENCH_TABLE, target })], REPO_ROOT, isPostgresChildResult);
   }
-  const job: PostgresBenchJob = engine === 'copy' ? { op: 'copy', url: cluster.url, table: BENCH_TABLE } : { op: 'snapshot', url: cluster.url, table: BENCH_TABLE, target };
+  const job: PostgresBenchJob = engine === 'ours'
+    ? { op: 'snapshot', url: cluster.url, table: BENCH_TABLE, target }
+    : { op: 'copy', url: cluster.url, table: BENCH_TABLE, reader: engine === 'copy' ? 'copyOut' : 'pg-copy-streams' };
   return runJsonChild(process.execPath, [...nodeFlags, children.ours, JSON.stringify(job)], REPO_ROOT, isPostgresChildResult);
 }
 
@@ -56,8 +60,8 @@ const median = (values: number[]): number => {
 interface SnapshotResult { rows: number; runs: Record<Engine, PostgresChildResult[]> }
 
 async function snapshotBench(cluster: PostgresCluster, rows: number, runs: number, children: Children): Promise<SnapshotResult> {
-  const engines: Engine[] = ['copy', 'ours', 'deltaRs'];
-  const result: SnapshotResult = { rows, runs: { copy: [], ours: [], deltaRs: [] } };
+  const engines: Engine[] = ['copy', 'ours', 'deltaRs', 'copyStreams'];
+  const result: SnapshotResult = { rows, runs: { copy: [], copyStreams: [], ours: [], deltaRs: [] } };
   for (let run = 0; run < runs; run++) {
     // Rotate who goes first so no engine always gets the warmest caches.
     const order = [...engines.slice(run % engines.length), ...engines.slice(0, run % engines.length)];
@@ -66,7 +70,7 @@ async function snapshotBench(cluster: PostgresCluster, rows: number, runs: numbe
       rmSync(join(WORK_DIR, engine), { recursive: true, force: true });
       if (outcome.rows !== undefined && outcome.rows !== rows) throw new Error(`${LABELS[engine]} wrote ${outcome.rows} rows, the source has ${rows}`);
       result.runs[engine].push(outcome);
-      log(`  run ${run + 1}/${runs} ${LABELS[engine].padEnd(34)} ${outcome.ms.toFixed(0).padStart(7)} ms  cpu ${outcome.cpuMs.toFixed(0).padStart(7)} ms  peak ${(outcome.peakKiB / 1024).toFixed(0).padStart(5)} MiB`);
+      log(`  run ${run + 1}/${runs} ${LABELS[engine].padEnd(34)} ${outcome.ms.toFixed(0).padStart(7)} ms  cpu ${outcome.cpuMs.toFixed(0).padStart(7)} ms  peak ${(outcome.peakKiB / 1024).toFixed(0).padStart(5)} MiB  load ${(loadavg()[0] as number).toFixed(1)}`);
     }
   }
   return result;
@@ -79,7 +83,7 @@ function formatSnapshot(result: SnapshotResult): string {
     '| engine | ms | rows/s | share of raw COPY rate | CPU ms (child) | peak MiB |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
   ];
-  for (const engine of ['copy', 'ours', 'deltaRs'] as const) {
+  for (const engine of ['copy', 'copyStreams', 'ours', 'deltaRs'] as const) {
     const ms = median(result.runs[engine].map((r) => r.ms));
     const cpu = median(result.runs[engine].map((r) => r.cpuMs));
     const peak = median(result.runs[engine].map((r) => r.peakKiB)) / 1024;
@@ -87,7 +91,8 @@ function formatSnapshot(result: SnapshotResult): string {
   }
   const ours = median(result.runs.ours.map((r) => r.ms));
   const deltaRs = median(result.runs.deltaRs.map((r) => r.ms));
-  lines.push('', `ours / raw COPY rate: ${((copyMs / ours) * 100).toFixed(0)}% (goal >= 70%); ours is ${(deltaRs / ours).toFixed(2)}x the rate of delta-rs + psycopg.`);
+  const streamsMs = median(result.runs.copyStreams.map((r) => r.ms));
+  lines.push('', `ours / raw COPY rate: ${((copyMs / ours) * 100).toFixed(0)}% (goal >= 70%; ${((streamsMs / ours) * 100).toFixed(0)}% of the rate read by pg-copy-streams); ours is ${(deltaRs / ours).toFixed(2)}x the rate of delta-rs + psycopg.`);
   return lines.join('\n');
 }
 
