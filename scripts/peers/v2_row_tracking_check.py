@@ -6,7 +6,9 @@ Usage: v2_row_tracking_check.py <our_table> <spark_table> <rewritten_table>
 3. Prints one JSON object: what Spark sees of <our_table> (DESCRIBE DETAIL, count, row ids and row
    commit versions) and of <spark_table> (row ids and commit versions after our append and delete), what delta-rs reads of both (ids, or its error),
    and, for every version after the first of <rewritten_table> (a row-tracking table we rewrote by
-   DELETE, UPDATE, MERGE and OPTIMIZE), its rows with row ids and row commit versions and the operation.
+   DELETE, UPDATE, MERGE, OPTIMIZE and a keyed upsert), its rows with row ids and row commit versions
+   and the operation; what delta-rs reads of it; and the commit tags and data file columns of
+   Spark's own INSERT and UPDATE of <spark_table>.
 One Spark session for everything: starting Spark is most of the cost.
 """
 from __future__ import annotations
@@ -62,6 +64,19 @@ def main() -> None:
         for v in versions
     ]
 
+    def log_actions(table: str, version: int) -> list[dict]:
+        with open(os.path.join(table, "_delta_log", f"{version:020d}.json"), encoding="utf-8") as log:
+            return [json.loads(line) for line in log if line.strip()]
+
+    def commit_tags(table: str, version: int):
+        return next(a["commitInfo"].get("tags") for a in log_actions(table, version) if "commitInfo" in a)
+
+    def file_columns(table: str, version: int) -> list[list[str]]:
+        import pyarrow.parquet as pq
+
+        paths = [a["add"]["path"] for a in log_actions(table, version) if "add" in a]
+        return [pq.read_schema(os.path.join(table, path)).names for path in paths]
+
     from deltalake import DeltaTable
 
     def deltars_read(path: str) -> dict:
@@ -81,6 +96,11 @@ def main() -> None:
         "deltarsOurs": deltars_read(our_table),
         "deltarsSparkTable": deltars_read(spark_table),
         "rewritten": rewritten,
+        # Spark's own INSERT (version 1) and UPDATE (version 2) of <spark_table>: the tags and file columns it writes.
+        "sparkCommits": [
+            {"version": v, "tags": commit_tags(spark_table, v), "fileColumns": file_columns(spark_table, v)} for v in (1, 2)
+        ],
+        "deltarsRewritten": deltars_read(rewritten_table),
     }), flush=True)
     spark.stop()
 

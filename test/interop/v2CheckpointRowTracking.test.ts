@@ -1,19 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { tableFromArrays, type RecordBatch } from 'apache-arrow';
 import { writeCheckpoint } from '../../src/delta/checkpoint/writeCheckpoint';
+import { readCommit } from '../../src/delta/commitReader';
 import { commitPath } from '../../src/delta/logFiles';
 import { DeltaTable } from '../../src/delta/table';
 import { deleteRows } from '../../src/delta/write/deleteRows';
 import { mergeRows } from '../../src/delta/write/mergeRows';
 import { updateRows } from '../../src/delta/write/updateRows';
 import { writeTable } from '../../src/delta/write/writeTable';
+import { applyKeyedChanges } from '../../src/ops/ingest/applyKeyedChanges';
 import { runOptimize } from '../../src/ops/optimize/runOptimize';
+import { parquetLayout } from '../../src/parquet/readParquet';
 import { PEER_SCRIPTS_DIR, REPO_ROOT, requirePeerPython } from '../helpers/peers';
 import { stableRowIds } from '../unit/transaction/rowTrackingIds';
 import { readRows } from '../unit/write/helpers';
@@ -27,6 +30,9 @@ interface PeerReport {
   deltarsSparkTable: { ids?: number[]; error?: string };
   /** Versions 1.. of the table we rewrote: id, row id, row commit version per row. */
   rewritten: Array<{ version: number; operation: string; rows: [number, number, number][] }>;
+  /** Spark's INSERT (1) and UPDATE (2) of the Spark table: commitInfo.tags and each added file's columns. */
+  sparkCommits: Array<{ version: number; tags: Record<string, string> | null; fileColumns: string[][] }>;
+  deltarsRewritten: { ids?: number[]; error?: string };
 }
 
 const ids = (...values: number[]): RecordBatch[] => tableFromArrays({ id: BigInt64Array.from(values.map(BigInt)) }).batches;
@@ -35,7 +41,8 @@ const idsAndValues = (...values: number[]): RecordBatch[] =>
 
 /**
  * A row-tracking table (no deletion vectors, so every change rewrites files) that we change by
- * copy-on-write DELETE, UPDATE, MERGE and OPTIMIZE, versions 2 to 5.
+ * copy-on-write DELETE, UPDATE, MERGE and OPTIMIZE, versions 2 to 5, and a keyed upsert (cdc's
+ * apply) of an existing and a new key, version 6.
  */
 async function rewriteRowTrackingTable(dir: string): Promise<void> {
   await writeTable(dir, idsAndValues(1, 2, 3, 4), { properties: { 'delta.enableRowTracking': 'true' } });
@@ -44,6 +51,16 @@ async function rewriteRowTrackingTable(dir: string): Promise<void> {
   assert.equal((await updateRows(dir, { v: '30' }, { where: 'id = 3' })).version, 3);
   assert.equal((await mergeRows(dir, idsAndValues(4, 9), { key: ['id'] })).version, 4);
   assert.equal((await runOptimize(dir)).version, 5);
+  const upserted = await applyKeyedChanges(dir, { upserts: idsAndValues(5, 10), deletes: [] }, { key: ['id'], txn: { appId: 'feed', version: 1 }, operation: 'MERGE' });
+  assert.equal(upserted.version, 6);
+}
+
+/** The commitInfo tags and each added data file's Parquet columns of our commit `version`. */
+async function ourCommit(dir: string, version: number): Promise<{ tags: unknown; fileColumns: string[][] }> {
+  const actions = await readCommit((await DeltaTable.open(dir)).store, commitPath(version));
+  const files = actions.flatMap((a) => (a.add ? [a.add.path] : []));
+  const fileColumns = await Promise.all(files.map(async (path) => parquetLayout(new Uint8Array(await readFile(join(dir, decodeURIComponent(path))))).columns));
+  return { tags: actions.find((a) => a.commitInfo)?.commitInfo?.tags ?? null, fileColumns };
 }
 
 /**
@@ -79,7 +96,7 @@ async function runPeer(python: string, args: string[], whileWaiting: () => Promi
   return report;
 }
 
-test('Spark reads our V2-checkpointed row-tracking table with the row ids we assigned, and the ids our DELETE, UPDATE, MERGE and OPTIMIZE preserved; Spark and delta-rs read a Spark row-tracking table after our append', async (t) => {
+test('Spark reads our V2-checkpointed row-tracking table with the row ids we assigned, and the ids our DELETE, UPDATE, MERGE, OPTIMIZE and keyed upsert preserved, tagged and laid out as Spark\'s own commits; Spark and delta-rs read a Spark row-tracking table after our append', async (t) => {
   const python = requirePeerPython(t);
   if (python === undefined) return;
   const root = await mkdtemp(join(tmpdir(), 'lakehouse-v2rt-'));
@@ -124,7 +141,7 @@ test('Spark reads our V2-checkpointed row-tracking table with the row ids we ass
 
     // Spark's _metadata.row_id and row_commit_version of the table we rewrote, version by version.
     const byVersion = new Map(report.rewritten.map((v) => [v.version, v]));
-    assert.deepEqual(report.rewritten.map((v) => [v.version, v.operation]), [[1, 'WRITE'], [2, 'DELETE'], [3, 'UPDATE'], [4, 'MERGE'], [5, 'OPTIMIZE']]);
+    assert.deepEqual(report.rewritten.map((v) => [v.version, v.operation]), [[1, 'WRITE'], [2, 'DELETE'], [3, 'UPDATE'], [4, 'MERGE'], [5, 'OPTIMIZE'], [6, 'MERGE']]);
     const v1: [number, number, number][] = [[1, 0, 0], [2, 1, 0], [3, 2, 0], [4, 3, 0], [5, 4, 1], [6, 5, 1]];
     assert.deepEqual(byVersion.get(1)?.rows, v1);
     // DELETE copied ids 2..4 into a new file: same ids and commit versions.
@@ -140,8 +157,27 @@ test('Spark reads our V2-checkpointed row-tracking table with the row ids we ass
     assert.ok((v4[5]?.[1] ?? 0) > 5, `fresh row id ${String(v4[5]?.[1])}`);
     // OPTIMIZE moves every row and changes nothing of their identity.
     assert.deepEqual(byVersion.get(5)?.rows, v4);
-    // And we reconstruct the same ids Spark does.
-    assert.deepEqual((await stableRowIds(rewritten, 'id')).map((r) => r.map(Number)), v4);
+    // The keyed upsert: row 5 keeps its id 4 with commit version 6, as a Spark MERGE updates it; 10 is a new row.
+    const v6 = byVersion.get(6)?.rows ?? [];
+    assert.deepEqual(v6.slice(0, 6), [[2, 1, 0], [3, 2, 3], [4, 3, 4], [5, 4, 6], [6, 5, 1], v4[5]]);
+    assert.deepEqual([v6[6]?.[0], v6[6]?.[2]], [10, 6]);
+    assert.ok((v6[6]?.[1] ?? 0) > (v4[5]?.[1] ?? 0), `fresh row id ${String(v6[6]?.[1])}`);
+    // And we reconstruct the same ids Spark does; delta-rs reads the same rows.
+    assert.deepEqual((await stableRowIds(rewritten, 'id')).map((r) => r.map(Number)), v6);
+    assert.deepEqual(report.deltarsRewritten, { ids: [2, 3, 4, 5, 6, 9, 10] });
+
+    // What Spark writes, and we too: an INSERT's files without the materialized columns and no
+    // tag; an UPDATE's (and DELETE's, MERGE's, OPTIMIZE's) commit tagged delta.rowTracking.preserved.
+    const [sparkInsert, sparkUpdate] = report.sparkCommits;
+    assert.deepEqual([sparkInsert?.tags, sparkInsert?.fileColumns], [null, [['id']]]);
+    assert.deepEqual(sparkUpdate?.tags, { 'delta.rowTracking.preserved': 'true' });
+    assert.equal(sparkUpdate?.fileColumns[0]?.filter((c) => c.startsWith('_row-')).length, 2);
+    assert.deepEqual(await ourCommit(rewritten, 1), { tags: null, fileColumns: [['id', 'v']] });
+    for (const version of [2, 3, 4, 5, 6]) {
+      const ours = await ourCommit(rewritten, version);
+      assert.deepEqual(ours.tags, sparkUpdate?.tags, `tags of version ${version}`);
+      for (const columns of ours.fileColumns) assert.equal(columns.filter((c) => c.startsWith('_row-')).length, 2, `version ${version}: ${columns.join(', ')}`);
+    }
   } finally {
     await rm(root, { recursive: true, force: true });
   }
