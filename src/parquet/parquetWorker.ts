@@ -1,6 +1,7 @@
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import { tableFromIPC } from 'apache-arrow';
 import { ParquetFile } from 'parquet-wasm/node';
+import { decodeJoined } from './decodeJoined';
 import { ParquetFileEncoder } from './parquetFileEncoder';
 import type { DecodeRequest, WorkerRequest, WorkerResponse } from './parquetWorkerProtocol';
 
@@ -90,6 +91,16 @@ function serve(port: MessagePort): void {
       case 'decode':
         void decode(request).then((response) => send(response, response.kind === 'decoded' ? [response.ipc.buffer as ArrayBuffer] : []));
         return;
+      case 'decodeFiles': {
+        let response: WorkerResponse;
+        try {
+          response = { kind: 'decoded', id: request.id, ipc: decodeJoined(request.bytes, request.ends) };
+        } catch (error) {
+          response = { kind: 'decodeFailed', id: request.id, error: errorText(error) };
+        }
+        send(response, response.kind === 'decoded' ? [response.ipc.buffer as ArrayBuffer] : []);
+        return;
+      }
       case 'encodeOpen':
         sessions.set(request.id, { encoder: new ParquetFileEncoder(request.options), queue: Promise.resolve(), failed: false });
         return;

@@ -18,6 +18,15 @@ export interface DecodeRequest {
   batchSize: number;
 }
 
+/** Decode whole small files (back to back in `bytes`, file i ending at `ends[i]`) into one joined batch (decodeJoined). */
+export interface DecodeFilesRequest {
+  kind: 'decodeFiles';
+  id: number;
+  /** Transferred. */
+  bytes: Uint8Array;
+  ends: number[];
+}
+
 /** Start encoding a Parquet file. */
 export interface EncodeOpen { kind: 'encodeOpen'; id: number; options: ParquetWriteOptions }
 /** One record batch of the file as an Arrow IPC stream (its buffer transferred). */
@@ -27,7 +36,7 @@ export interface EncodeFinish { kind: 'encodeFinish'; id: number }
 /** Drop the file. No answer. */
 export interface EncodeAbort { kind: 'encodeAbort'; id: number }
 
-export type WorkerRequest = DecodeRequest | EncodeOpen | EncodeBatch | EncodeFinish | EncodeAbort;
+export type WorkerRequest = DecodeRequest | DecodeFilesRequest | EncodeOpen | EncodeBatch | EncodeFinish | EncodeAbort;
 
 export type WorkerResponse =
   /** Sent once the worker has loaded, so a failure before it is not mistaken for a corrupt file. */

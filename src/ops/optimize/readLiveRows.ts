@@ -50,11 +50,15 @@ export async function* readLiveRows(
       pending.set(index, content);
     }
   };
-  for (const [index, file] of files.entries()) {
+  for (let index = 0; index < files.length; index++) {
+    const file = files[index] as AddFile;
     fill();
     if (direct[index]) {
-      for (const batch of small.read(file)) if (batch.numRows > 0) yield batch;
-      onFileDone?.(file);
+      let end = index + 1;
+      while (end < files.length && direct[end]) end++;
+      const run = files.slice(index, end);
+      yield* small.readRun(run, onFileDone);
+      index = end - 1;
       continue;
     }
     const content = await (pending.get(index) as Promise<DataFileContent>);

@@ -1,8 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Field, RecordBatch, Schema, Struct, Utf8, makeData, vectorFromArray, type Data } from 'apache-arrow';
 import { readCommit } from '../../../src/delta/commitReader';
 import { isDeltaError } from '../../../src/delta/errors';
 import { commitPath } from '../../../src/delta/logFiles';
@@ -116,5 +117,37 @@ describe('OPTIMIZE compaction', () => {
     const table = await DeltaTable.open(dir);
     assert.equal(await table.latestVersion(), 1);
     assert.equal((await tableRows(dir)).length, 999);
+  }));
+
+  test('hundreds of small files (decoded in the worker pool and here, joined): every row kept across a schema change', () => withDir(async (dir) => {
+    await writeSmallFiles(dir, 300, 5, { parts: ['a', 'b'], partitioned: true });
+    // 300 more files with an added column: pool chunks of one schema join, a chunk spanning the change is decoded file by file.
+    const withExtra = (batch: RecordBatch, f: number): RecordBatch => {
+      const extra = vectorFromArray(Array.from({ length: batch.numRows }, (_, i) => (i === 0 ? null : `e${f}.${i}`)), new Utf8()).data[0] as Data;
+      const schema = new Schema([...batch.schema.fields, new Field('extra', new Utf8(), true)]);
+      return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: batch.numRows, nullCount: 0, children: [...batch.data.children, extra] }));
+    };
+    await writeTable(dir, Array.from({ length: 300 }, (_, f) => withExtra(rowsBatch(10_000 + f * 5, 5, f % 2 === 0 ? 'a' : 'b'), f)), {
+      targetFileSize: 1, partitionBy: ['part'], mergeSchema: true,
+    });
+    const before = await tableRows(dir);
+    assert.equal(before.length, 3000);
+    assert.ok(before.some((r) => r.includes('"extra":null')) && before.some((r) => r.includes('"extra":"e7.3"')));
+    const result = await runOptimize(dir);
+    assert.equal(result.filesRemoved, 600);
+    assert.equal(result.filesAdded, 2);
+    assert.equal(result.rowsWritten, 3000);
+    assert.deepEqual(await tableRows(dir), before);
+  }));
+
+  test('a corrupt file among many small files fails the run naming it, and nothing is committed', () => withDir(async (dir) => {
+    await writeSmallFiles(dir, 100, 5);
+    const table = await DeltaTable.open(dir);
+    const victim = (await table.snapshot()).files()[70]?.path as string;
+    const bytes = await readFile(join(dir, victim));
+    bytes.fill(7, 4, bytes.length - 8);
+    await writeFile(join(dir, victim), bytes);
+    await assert.rejects(runOptimize(dir), (e: unknown) => isDeltaError(e, 'DELTA_CORRUPT_PARQUET') && e.message.includes(victim));
+    assert.equal(await table.latestVersion(), 0);
   }));
 });
