@@ -169,6 +169,7 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
       return hit;
     };
     let numberKeys: NumberKeyTable | false | undefined;
+    const vectorWrites: Array<Promise<void>> = [];
     const onMatched = kept && (async (rows: RecordBatch): Promise<void> => kept.recordRows(rows, keyReader(keyColumns(rows, keyFields), keyFields)));
     lap();
     for (const file of candidates) {
@@ -178,6 +179,7 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
         const marked = await markChangedRows({ ctx: context, changed: keys, numberKeys: numberKeys || undefined, keyFields, cache: options.keyCache, timings, lap, kept, match, onMatched }, file);
         rowsDeleted += marked.rows;
         if (marked.rows > 0) filesRemoved++;
+        if (marked.written) vectorWrites.push(marked.written);
         continue;
       }
       timings.filesRead++;
@@ -186,6 +188,10 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
       rowsDeleted += rewrite.matchedRows;
       if (rewrite.removed || rewrite.deletionVectorAdded) filesRemoved++;
     }
+    // Every vector is written before the commit; a failed one fails the apply (after the others settled).
+    const failed = (await Promise.allSettled(vectorWrites)).find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+    timings.deletionVectorMs += lap();
     let rowsUpserted = 0;
     for (const batch of upserts) {
       rowsUpserted += batch.numRows;
@@ -285,9 +291,10 @@ interface CachedApply {
  * Takes the live rows of `file` whose key changed out of the table, from the keys and keep mask
  * in the key cache (the file's key columns and vector are read only when it lacks them): marks
  * them in a deletion vector, or removes the file when they are all its live rows, or rewrites it
- * copy-on-write when few rows would be left (SMALL_FILE_ROWS). Returns the rows taken out.
+ * copy-on-write when few rows would be left (SMALL_FILE_ROWS). Returns the rows taken out and,
+ * for a deletion vector, its write, which the caller awaits before committing.
  */
-async function markChangedRows(apply: CachedApply, file: AddFile): Promise<{ rows: number }> {
+async function markChangedRows(apply: CachedApply, file: AddFile): Promise<{ rows: number; written?: Promise<void> }> {
   const { ctx, changed, keyFields, cache, timings, lap, kept } = apply;
   let known = cache.get(file);
   let live = known ? cache.liveRows(file, known) : undefined;
@@ -358,11 +365,16 @@ async function markChangedRows(apply: CachedApply, file: AddFile): Promise<{ row
   for (const row of matched) next[row] = 0;
   const deleted: number[] = [];
   for (let row = 0; row < next.length; row++) if (next[row] === 0) deleted.push(row);
-  const descriptor = await addWithDeletionVector(ctx, file, deleted);
-  // The vector committed with this file is this one: the next apply need not read it back.
-  cache.rememberLiveRows(known, descriptor, next);
+  // Written while the next candidates are matched: on a busy machine each file write waits for
+  // several turns of the event loop, and a commit writes one vector per file it marks rows in.
+  const written = addWithDeletionVector(ctx, file, deleted).then((descriptor) => {
+    // The vector committed with this file is this one: the next apply need not read it back.
+    cache.rememberLiveRows(known, descriptor, next);
+  });
+  // Awaited (allSettled) before the commit; if the apply fails before that, an unreferenced vector is all that is left.
+  written.catch(() => undefined);
   timings.deletionVectorMs += lap();
-  return { rows: matched.length };
+  return { rows: matched.length, written };
 }
 
 /** The keys in a NumberKeyTable, or false when one is not a number. */
