@@ -31,8 +31,9 @@ export class CopyOutStream extends Readable implements Submittable {
   private wanted = false;
   private forwarding = false;
 
-  constructor(private readonly text: string) {
-    super();
+  /** `highWaterMark`: bytes read off the socket ahead of the consumer (Node's default is 16 KiB). */
+  constructor(private readonly text: string, highWaterMark?: number) {
+    super(highWaterMark === undefined ? {} : { highWaterMark });
   }
 
   submit(connection: Connection): void {
@@ -133,6 +134,6 @@ export class CopyOutStream extends Readable implements Submittable {
 }
 
 /** `client.query(copyOut(sql))` streams the rows of a `COPY … TO STDOUT`. */
-export function copyOut(sql: string): CopyOutStream {
-  return new CopyOutStream(sql);
+export function copyOut(sql: string, highWaterMark?: number): CopyOutStream {
+  return new CopyOutStream(sql, highWaterMark);
 }

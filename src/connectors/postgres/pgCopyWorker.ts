@@ -14,6 +14,13 @@ import type { CopyWorkerCredit, CopyWorkerJob, CopyWorkerMessage } from './copyW
 import { connectPostgres } from './pgConnect';
 import { queryError } from './pgSourceSchema';
 
+/**
+ * Bytes read off the socket while the decoded batches wait for credit: the server's socket buffer
+ * (about 200 KiB) holds a few milliseconds of rows, so without this the server stopped whenever
+ * the writer fell behind and this thread waited; on a loaded machine each stop cost it its turn.
+ */
+const SOCKET_READ_AHEAD = 8 * 1024 * 1024;
+
 async function run(port: NonNullable<typeof parentPort>, job: CopyWorkerJob): Promise<void> {
   let credits = job.readAhead;
   let wake: (() => void) | undefined;
@@ -27,7 +34,7 @@ async function run(port: NonNullable<typeof parentPort>, job: CopyWorkerJob): Pr
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
     await client.query(`SET TRANSACTION SNAPSHOT ${client.escapeLiteral(job.snapshotId)}`);
-    const stream = client.query(copyOut(job.sql));
+    const stream = client.query(copyOut(job.sql, SOCKET_READ_AHEAD));
     const schema = toArrowSchema(job.deltaSchema);
     for await (const batch of binaryCopyBatches(stream, schema, job.decoders, job.limits)) {
       while (credits === 0) await new Promise<void>((resolve) => { wake = resolve; });
