@@ -1,7 +1,7 @@
 /**
  * Where the CPU of our append goes, stage by stage, on one thread (no worker, no Delta log):
  *
- *   node --import tsx bench/writer/encodeStages.ts [--rows 1000000] [--variants]
+ *   node --import tsx bench/writer/encodeStages.ts [--rows 1000000] [--repeat 3] [--variants]
  *
  * Each stage runs alone over the same generated batches (bench/writer/writerData.ts) and is timed
  * in CPU ms (process.cpuUsage: this thread and V8's helpers): generating the rows, the Delta
@@ -9,7 +9,8 @@
  * wasm (Table.fromIPCStream), and arrow-rs encoding through the streaming encoder, once with ours'
  * writer properties, once uncompressed (the difference is ZSTD) and once uncompressed without
  * dictionaries (the difference is dictionary work), then writing the file. `--variants` also
- * encodes with other writer properties and prints each one's CPU and bytes.
+ * encodes with other writer properties and prints each one's CPU and bytes. Encodes are the median of
+ * `--repeat` runs.
  */
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,8 +47,11 @@ async function encode(batches: readonly RecordBatch[], options: ParquetWriteOpti
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, variants: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { rows: { type: 'string', default: '1000000' }, repeat: { type: 'string', default: '3' }, variants: { type: 'boolean', default: false } },
+  });
   const rows = Number(values.rows);
+  const repeat = Math.max(1, Number(values.repeat));
   const line = (stage: string, ms: number, extra = ''): void => { process.stdout.write(`${stage.padEnd(58)} ${ms.toFixed(0).padStart(7)} ms${extra}\n`); };
   process.stdout.write(`${rows.toLocaleString('en-US')} rows x 10 columns, CPU ms on one thread\n`);
   const generated = cpuMs(() => sequentialBatches(rows));
@@ -75,8 +79,11 @@ async function main(): Promise<void> {
     }
   }).ms);
 
+  // Encodes vary most between runs (wasm memory growth, GC): the median of `--repeat` runs.
   const measure = async (label: string, options: ParquetWriteOptions): Promise<{ ms: number; bytes: Uint8Array }> => {
-    const { ms, value } = await cpuMsAsync(() => encode(physical.value, options));
+    const runs: Array<{ ms: number; value: Uint8Array }> = [];
+    for (let i = 0; i < repeat; i++) runs.push(await cpuMsAsync(() => encode(physical.value, options)));
+    const { ms, value } = runs.sort((a, b) => a.ms - b.ms)[runs.length >> 1] as { ms: number; value: Uint8Array };
     line(label, ms, `  ${(value.length / 2 ** 20).toFixed(2)} MiB`);
     return { ms, bytes: value };
   };
