@@ -21,6 +21,8 @@ export interface RewriteContext {
   /** Mark matched rows in deletion vectors instead of rewriting files. */
   deletionVectors: boolean;
   now: number;
+  /** Rewrite the file (copy-on-write) even when no row matches: compaction of a small file. */
+  rewriteUnmatched?: boolean;
 }
 
 export interface FileRewrite {
@@ -74,7 +76,7 @@ export async function rewriteFile(
     else matches[row] = 0;
   }
   const result: FileRewrite = { matchedRows: matchedRows.length, copiedRows: 0, removed: false, deletionVectorAdded: false };
-  if (matchedRows.length === 0) return result;
+  if (matchedRows.length === 0 && !ctx.rewriteUnmatched) return result;
   ctx.tx.add(removeActionOf(file, ctx.now));
   const removedWhole = matchedRows.length === liveRows;
   if (onMatched || (!ctx.deletionVectors && !removedWhole)) {
