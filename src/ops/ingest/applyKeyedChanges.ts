@@ -182,13 +182,29 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
         if (hits) found.push(hits);
       }
       const small = found.filter((f) => f.matched.length < f.liveRows && f.liveRows - f.matched.length < SMALL_FILE_ROWS);
-      const fold = new Set(small.length >= FOLD_MIN_FILES ? small : []);
+      // Small files no change touches (new keys only, or changes in another key range) never get
+      // a match to fold them: counted from their stats, they fold too once there are enough.
+      const touched = new Set(found.map((f) => f.file.path));
+      const untouched = snapshot.files().filter((f) => !touched.has(f.path) && (liveRowsInStats(f) ?? SMALL_FILE_ROWS) < SMALL_FILE_ROWS);
+      const foldUntouched = small.length + untouched.length >= 2 * FOLD_MIN_FILES;
+      const fold = new Set(small.length >= FOLD_MIN_FILES || foldUntouched ? small : []);
       for (const hits of found) {
         options.signal?.throwIfAborted();
         const marked = await takeOut(apply, hits, fold.has(hits));
         rowsDeleted += marked.rows;
         filesRemoved++;
         if (marked.written) vectorWrites.push(marked.written);
+      }
+      if (foldUntouched) {
+        tx.readFiles(untouched);
+        for (const file of untouched) {
+          options.signal?.throwIfAborted();
+          options.keyCache.forget(file.path);
+          const rewrite = await rewriteFile({ ...context, deletionVectors: false, rewriteUnmatched: true }, file, match, onMatched);
+          timings.copiedRows += rewrite.copiedRows;
+          filesRemoved++;
+        }
+        timings.rewriteMs += lap();
       }
     }
     for (const file of deletionVectors && options.keyCache ? [] : candidates) {
@@ -279,6 +295,8 @@ function keyReader(columns: readonly Data[], keyFields: readonly StructField[]):
  * with the upserts into that commit's file, which then holds about SMALL_FILE_ROWS rows or more; a
  * large file whose rows were mostly replaced is folded the same way. The table keeps about one file
  * per SMALL_FILE_ROWS live rows, and a row is copied about once on its way into a large file.
+ * Small files without changed rows (an insert-only stream) fold with them once 2 x FOLD_MIN_FILES
+ * small files gather.
  * (Measured at 10,000 changes/s: folding the newest file into every commit copied each row two to
  * three times, 400,000 rows for 300,000 changes; a separate compaction every 8 commits stalled the
  * stream for seconds at a time.)
@@ -406,6 +424,12 @@ async function takeOut(apply: CachedApply, hits: FileMatch, fold: boolean): Prom
   written.catch(() => undefined);
   timings.deletionVectorMs += lap();
   return { rows: matched.length, written };
+}
+
+/** Live rows of a file by its statistics (numRecords less its deletion vector's rows); undefined without them. */
+function liveRowsInStats(file: AddFile): number | undefined {
+  const records = file.stats ? /"numRecords"\s*:\s*(\d+)/.exec(file.stats)?.[1] : undefined;
+  return records === undefined ? undefined : Number(records) - (file.deletionVector?.cardinality ?? 0);
 }
 
 /** The keys in a NumberKeyTable, or false when one is not a number. */

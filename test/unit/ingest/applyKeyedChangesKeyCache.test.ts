@@ -111,3 +111,20 @@ test('small files with changed rows are folded into one commit copy-on-write, so
     assert.ok(big?.deletionVector, 'the big file kept its rows and got a deletion vector');
   });
 });
+
+test('an insert-only stream (no change touches an earlier file) folds its small files too', async () => {
+  await withTempTable(async (dir) => {
+    await writeTable(dir, batchesOf({ id: BigInt64Array.from({ length: 1000 }, (_, i) => BigInt(i)), v: new Float64Array(1000) }), { properties: DV });
+    const cache = new FileKeyCache();
+    let mostFiles = 0;
+    for (let round = 1; round <= 20; round++) {
+      const inserts = Array.from({ length: 50 }, (_, i): [number, number] => [1000 * round + i, round]);
+      await apply(dir, cache, round, inserts, []);
+      mostFiles = Math.max(mostFiles, (await (await DeltaTable.open(dir)).snapshot()).files().length);
+    }
+    const rows = await contents(dir);
+    assert.equal(rows.size, 1000 + 20 * 50);
+    assert.equal(rows.get(20_049), 20);
+    assert.ok(mostFiles <= 9, `small files fold once 8 gather: at most 9 files at any version, not ${mostFiles}`);
+  });
+});
