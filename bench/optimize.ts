@@ -7,11 +7,13 @@
  *
  *   node --import tsx bench/optimize.ts                         10,000 small files; 10M rows
  *   node --import tsx bench/optimize.ts --files 2000 --rows 2000000   a quicker run
- *   node --import tsx bench/optimize.ts --only compact          one of compact, zorder
+ *   node --import tsx bench/optimize.ts --only compact          one of compact, zorder (compaction runs
+ *                                                               ours twice: as is and with parallelDecode)
  *   node --import tsx bench/optimize.ts --only zorder --profile one profiled run of ours, no peer
  */
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { DeltaTable } from '../src/delta/table';
@@ -118,6 +120,8 @@ const { values } = parseArgs({
     'memory-budget': { type: 'string', default: String(512 * MIB) },
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
+    /** With --profile: profile the compaction with parallelDecode. */
+    parallel: { type: 'boolean', default: false },
   },
 });
 const only = values.only;
@@ -138,7 +142,7 @@ const compactOptions = { targetFileSize: target, memoryBudget: budget };
 const zOrderOptions = (targetFileSize: number): Record<string, unknown> => ({ zOrderBy: ['x', 'y'], targetFileSize, memoryBudget: budget });
 const inputBytes = (await (await DeltaTable.open(bigTable)).snapshot()).files().reduce((n, f) => n + f.size, 0);
 if (values.profile) {
-  if (only !== 'zorder') await profileOurs('compact', copyOf(smallTable, 'compact-ours'), compactOptions);
+  if (only !== 'zorder') await profileOurs('compact', copyOf(smallTable, 'compact-ours'), { ...compactOptions, ...(values.parallel ? { parallelDecode: true } : {}) });
   if (only !== 'compact') await profileOurs('zorder', copyOf(bigTable, 'zorder-ours'), zOrderOptions(Math.ceil(inputBytes / 12)));
   process.exit(0);
 }
@@ -149,8 +153,13 @@ if (only !== 'zorder') {
   log(`compaction of ${smallFiles} files`);
   const compactOurs = await ours(copyOf(smallTable, 'compact-ours'), compactOptions);
   const compactPeer = await deltaRs(copyOf(smallTable, 'compact-deltars'), ['compact', String(target)]);
+  // parallelDecode: the Parquet worker pool decodes part of the small files (a second core, more memory).
+  const compactParallel = await ours(copyOf(smallTable, 'compact-ours'), { ...compactOptions, parallelDecode: true });
   results.compact = { ours: compactOurs, deltaRs: compactPeer };
-  report.push(`OPTIMIZE (compaction) of ${smallFiles} small files, target ${target / MIB} MiB:`, line('ours', compactOurs), line('delta-rs', compactPeer), ratios(compactOurs, compactPeer));
+  results.compactParallel = { ours: compactParallel, deltaRs: compactPeer };
+  report.push(`OPTIMIZE (compaction) of ${smallFiles} small files, target ${target / MIB} MiB (load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}):`,
+    line('ours', compactOurs), line('delta-rs', compactPeer), ratios(compactOurs, compactPeer),
+    line('ours par', compactParallel), ratios(compactParallel, compactPeer).replace('ratio ours/', 'ratio ours parallelDecode/'));
 }
 if (only !== 'compact') {
   log(`Z-order of ${rows} rows`);

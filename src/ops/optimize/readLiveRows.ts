@@ -22,13 +22,14 @@ const MAX_PREFETCH_FILES = 16;
 /**
  * The live rows (deletion vector applied) of data files in order, all table columns, a row group
  * at a time: what a rewrite copies into the new files. Small plain files are read whole, each in
- * one synchronous read and decode (SmallFileReader); the other files are fetched ahead while the
+ * one synchronous read and decode (SmallFileReader, which with `parallelDecode` has the worker pool
+ * decode part of them); the other files are fetched ahead while the
  * current one is decoded, as long as their bytes fit `prefetchBytes`.
  */
 export async function* readLiveRows(
-  snapshot: Snapshot, files: readonly AddFile[], prefetchBytes: number, onFileDone?: (file: AddFile) => void,
+  snapshot: Snapshot, files: readonly AddFile[], prefetchBytes: number, onFileDone?: (file: AddFile) => void, parallelDecode = false,
 ): AsyncGenerator<RecordBatch> {
-  const small = new SmallFileReader(snapshot);
+  const small = new SmallFileReader(snapshot, parallelDecode);
   const direct = files.map((file) => small.accepts(file));
   const pending = new Map<number, Promise<DataFileContent>>();
   let next = 0;

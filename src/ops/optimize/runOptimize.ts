@@ -24,8 +24,12 @@ import { ZOrderSorter } from './zOrderSorter';
 
 /** Parquet bytes read ahead at most: an eighth of the budget (they are not Arrow data yet, and small). */
 const PREFETCH_SHARE = 8;
-/** Arrow bytes of the batches compaction hands the writer (small files' rows joined). */
-const COALESCED_BATCH_BYTES = 4 * 1024 * 1024;
+/**
+ * Arrow bytes of the batches compaction hands the writer (small files' rows joined). Kept under
+ * the writer's threshold for encoding in the worker pool (worthEncodingInThePool, 1 MiB): a
+ * compaction encodes on the calling thread, as a worker costs about 100 MiB of memory.
+ */
+const COALESCED_BATCH_BYTES = 768 * 1024;
 
 export interface RunOptimizeOptions extends OptimizeOptions {
   /** Run this plan (e.g. the one a user just reviewed) instead of planning anew. */
@@ -86,7 +90,7 @@ export async function runOptimize(location: TableLocation, options: RunOptimizeO
       sequences.push(sequence);
       const files = inputs[index] as AddFile[];
       const progress = (): void => options.onProgress?.(++filesDone, totalFiles, `rewriting ${plan.mode === 'zOrder' ? 'in Z order' : 'small files'}`);
-      const rows = readLiveRows(snapshot, files, plan.memoryBudget / PREFETCH_SHARE, progress);
+      const rows = readLiveRows(snapshot, files, plan.memoryBudget / PREFETCH_SHARE, progress, options.parallelDecode ?? false);
       if (zOrder) {
         const sorter = new ZOrderSorter({
           key: zOrder.key, sample: zOrder.samples[index] ?? [], memoryBudget: plan.memoryBudget, meter,

@@ -53,7 +53,8 @@ export class SmallFileReader {
   /** The local folder the table's store reads from; other stores take the general reader. */
   private readonly localRoot: string | undefined;
 
-  constructor(private readonly snapshot: Snapshot) {
+  /** `parallelDecode`: long runs are decoded in the Parquet worker pool too (see readRun). */
+  constructor(private readonly snapshot: Snapshot, private readonly parallelDecode = false) {
     this.fields = snapshot.schema.fields;
     this.partitionColumns = new Set(snapshot.partitionColumns);
     this.stored = { kind: 'struct', fields: this.fields.filter((f) => !this.partitionColumns.has(f.name)) };
@@ -67,16 +68,16 @@ export class SmallFileReader {
   }
 
   /**
-   * The rows of consecutive files (each accepted by `accepts`) in order. A long run is cut into
-   * chunks: up to MAX_POOL_CHUNKS of them are decoded at a time in the Parquet worker pool (joined
-   * into one batch each, see decodeJoined), and while the next chunk in order is not back yet this
-   * thread decodes the following chunk itself instead of waiting, so both cores decode and the
-   * split follows whichever is less busy (the pool's worker also encodes the output files). The
-   * order of the rows is the files' order whichever thread decoded them. `onFileDone` follows
-   * each file whose rows were all handed out.
+   * The rows of consecutive files (each accepted by `accepts`) in order, decoded here one by one.
+   * With `parallelDecode` a long run is cut into chunks: up to MAX_POOL_CHUNKS of them are decoded
+   * at a time in the Parquet worker pool (joined into one batch each, see decodeJoined), and while
+   * the next chunk in order is not back yet this thread decodes the following chunk itself instead
+   * of waiting, so both cores decode and the split follows whichever is less busy. The rows keep
+   * the files' order whichever thread decoded them. `onFileDone` follows each file whose rows were
+   * all handed out.
    */
   async *readRun(files: readonly AddFile[], onFileDone?: (file: AddFile) => void): AsyncGenerator<RecordBatch> {
-    if (files.length < POOL_MIN_FILES) {
+    if (!this.parallelDecode || files.length < POOL_MIN_FILES) {
       for (const file of files) {
         yield* this.read(file);
         onFileDone?.(file);

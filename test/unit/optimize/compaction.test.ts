@@ -119,7 +119,7 @@ describe('OPTIMIZE compaction', () => {
     assert.equal((await tableRows(dir)).length, 999);
   }));
 
-  test('hundreds of small files (decoded in the worker pool and here, joined): every row kept across a schema change', () => withDir(async (dir) => {
+  test('hundreds of small files decoded in the worker pool and here (parallelDecode): every row kept across a schema change', () => withDir(async (dir) => {
     await writeSmallFiles(dir, 300, 5, { parts: ['a', 'b'], partitioned: true });
     // 300 more files with an added column: pool chunks of one schema join, a chunk spanning the change is decoded file by file.
     const withExtra = (batch: RecordBatch, f: number): RecordBatch => {
@@ -133,7 +133,7 @@ describe('OPTIMIZE compaction', () => {
     const before = await tableRows(dir);
     assert.equal(before.length, 3000);
     assert.ok(before.some((r) => r.includes('"extra":null')) && before.some((r) => r.includes('"extra":"e7.3"')));
-    const result = await runOptimize(dir);
+    const result = await runOptimize(dir, { parallelDecode: true });
     assert.equal(result.filesRemoved, 600);
     assert.equal(result.filesAdded, 2);
     assert.equal(result.rowsWritten, 3000);
@@ -147,7 +147,9 @@ describe('OPTIMIZE compaction', () => {
     const bytes = await readFile(join(dir, victim));
     bytes.fill(7, 4, bytes.length - 8);
     await writeFile(join(dir, victim), bytes);
-    await assert.rejects(runOptimize(dir), (e: unknown) => isDeltaError(e, 'DELTA_CORRUPT_PARQUET') && e.message.includes(victim));
+    for (const parallelDecode of [false, true]) {
+      await assert.rejects(runOptimize(dir, { parallelDecode }), (e: unknown) => isDeltaError(e, 'DELTA_CORRUPT_PARQUET') && e.message.includes(victim));
+    }
     assert.equal(await table.latestVersion(), 0);
   }));
 });
