@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { utimes } from 'node:fs/promises';
+import { rm, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tableChanges } from '../../../src/delta/changes/tableChanges';
+import { writeCheckpoint } from '../../../src/delta/checkpoint/writeCheckpoint';
 import { readCommitInfo } from '../../../src/delta/commitTimestamps';
 import { isDeltaError } from '../../../src/delta/errors';
 import { commitPath } from '../../../src/delta/logFiles';
@@ -20,6 +21,11 @@ export interface ChangeQuery {
   endingVersion?: number;
   startingTimestamp?: number;
   endingTimestamp?: number;
+  /**
+   * Where we refuse a starting timestamp before the commits log cleanup left, Spark silently
+   * starts at the earliest commit left: this version.
+   */
+  sparkStartsAt?: number;
 }
 
 /** A table with the change feed queries both engines answer on it; `versions`: its latest only. */
@@ -91,6 +97,14 @@ export async function changeQueryTables(root: string): Promise<ChangeQueryTable[
   await alterSchema(widened, (fields) => fields.map((f) => (f.name === 'n' ? { ...f, type: { kind: 'primitive', name: 'long' } } : f)));
   await writeTable(widened, batchesOf({ id: BigInt64Array.from([2n]), n: BigInt64Array.from([2n]) }));
 
+  // What log cleanup leaves after a checkpoint at 2: commits 2 and 3.
+  const cleaned = join(root, 'cdf_cleaned');
+  await writeTable(cleaned, rows([0]), { properties: CDF });
+  for (const id of [1, 2, 3]) await writeTable(cleaned, rows([id]));
+  await setCommitTimes(cleaned, 4, (v) => base + 10_000 * v);
+  await writeCheckpoint((await DeltaTable.open(cleaned)).store, 2);
+  for (const v of [0, 1]) await rm(join(cleaned, commitPath(v)));
+
   const tables: Array<Omit<ChangeQueryTable, 'versions'>> = [
     {
       name: 'cdf_times', path: times, queries: [
@@ -104,6 +118,13 @@ export async function changeQueryTables(root: string): Promise<ChangeQueryTable[
         { key: 'start after end', startingTimestamp: at(25), endingTimestamp: at(5) },
         { key: 'end version past the latest', startingVersion: 1, endingVersion: 9 },
         { key: 'start version past the latest', startingVersion: 9 },
+      ],
+    },
+    {
+      name: 'cdf_cleaned', path: cleaned, queries: [
+        { key: 'start before the commits log cleanup left', startingTimestamp: at(5), sparkStartsAt: 2 },
+        { key: 'range before the commits log cleanup left', startingTimestamp: at(-5), endingTimestamp: at(5) },
+        { key: 'start at the earliest commit left', startingTimestamp: at(20) },
       ],
     },
     { name: 'cdf_ict', path: ict, queries: [{ key: 'in-commit timestamps', startingTimestamp: ict1 + 1, endingTimestamp: ict2 }] },
@@ -128,9 +149,11 @@ export async function changeQueryTables(root: string): Promise<ChangeQueryTable[
 
 /** The query as peer_reads.py takes it: Spark's option names, timestamps as text. */
 export function peerQuery(query: ChangeQuery): Record<string, string | number> {
-  const { key, startingTimestamp, endingTimestamp, ...versions } = query;
+  const { key, startingVersion, endingVersion, startingTimestamp, endingTimestamp } = query;
   return {
-    key, ...versions,
+    key,
+    ...(startingVersion !== undefined ? { startingVersion } : {}),
+    ...(endingVersion !== undefined ? { endingVersion } : {}),
     ...(startingTimestamp !== undefined ? { startingTimestamp: sparkTimestamp(startingTimestamp) } : {}),
     ...(endingTimestamp !== undefined ? { endingTimestamp: sparkTimestamp(endingTimestamp) } : {}),
   };
@@ -143,6 +166,14 @@ export function peerQuery(query: ChangeQuery): Record<string, string | number> {
 export async function assertSameAnswer(table: { name: string; path: string }, query: ChangeQuery, spark: PeerAnswer | undefined): Promise<void> {
   assert.ok(spark !== undefined, `no Spark answer for ${table.name}: ${query.key}`);
   const ours = await ourAnswer(table.path, query);
+  if (query.sparkStartsAt !== undefined) {
+    assert.ok(Array.isArray(spark), `Spark refuses ${query.key}: ${Array.isArray(spark) ? '' : spark.error}`);
+    const versions = new Set(spark.map((line) => (JSON.parse(line) as { _commit_version: number })._commit_version));
+    assert.equal(Math.min(...versions), query.sparkStartsAt, `${query.key}: Spark's first version`);
+    assert.ok(isDeltaError(ours, 'DELTA_TIMESTAMP_OUT_OF_RANGE'), `${query.key}: we answer ${Array.isArray(ours) ? `${ours.length} rows` : String(ours)}`);
+    assert.match(ours.message, new RegExp(`earliest version still in the log, ${query.sparkStartsAt}\\b`));
+    return;
+  }
   if (Array.isArray(spark)) {
     assert.ok(Array.isArray(ours), `Spark reads ${query.key}, we refuse: ${Array.isArray(ours) ? '' : ours.message}`);
     assert.deepEqual(ours, canonicalNdjson(spark.join('\n')), `${table.name}: ${query.key}`);
