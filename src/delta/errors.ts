@@ -50,7 +50,8 @@ export type DeltaErrorCode =
   | 'SOURCE_QUERY_FAILED'
   | 'SOURCE_TYPE_UNSUPPORTED'
   | 'SOURCE_VALUE_OUT_OF_RANGE'
-  | 'SOURCE_BAD_ROW';
+  | 'SOURCE_BAD_ROW'
+  | 'SOURCE_CDC_UNSUPPORTED';
 
 export class DeltaError extends Error {
   override readonly name = 'DeltaError';

@@ -19,5 +19,10 @@ export function isMissingPostgresFeature(error: unknown): boolean {
  */
 export async function servesOneSession(client: pg.Client): Promise<boolean> {
   const result = await client.query<{ version: string }>('SELECT version() AS version');
-  return /\(PGlite /.test(result.rows[0]?.version ?? '');
+  return isPgliteVersion(result.rows[0]?.version ?? '');
+}
+
+/** PGlite's version() reads "PostgreSQL 18.6 (PGlite 0.5.14) on wasm32-unknown-emscripten, …". */
+export function isPgliteVersion(version: string): boolean {
+  return /\(PGlite /.test(version);
 }

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { formatLsn, parseLsn } from '../../connectors/postgres/lsn';
 import { isConnectionLoss, ReplicationStreamEnded } from '../../connectors/postgres/connectionLoss';
 import { PgChangeBuffer } from '../../connectors/postgres/pgChangeBuffer';
+import { assertCdcCapable } from '../../connectors/postgres/pgCdcCapability';
 import { connectPostgres, type PgConnectionOptions } from '../../connectors/postgres/pgConnect';
 import { createSlotWithSnapshot, dropSlot, ensureFullReplicaIdentity, ensurePublication, replicationError, slotState } from '../../connectors/postgres/pgReplicationSetup';
 import { addedColumnsWithDefault, relationSchema, sameColumns } from '../../connectors/postgres/pgRelationSchema';
@@ -158,6 +159,9 @@ async function streamChanges(options: PostgresCdcIngest, carried: { result?: Pos
   let replication: pg.Client | undefined;
   let stream: PgReplicationStream | undefined;
   try {
+    // Before the table is described or anything is created: QuestDB has no to_regclass, and on
+    // PGlite a replication connection would take over its one session until it restarts.
+    await assertCdcCapable(client);
     const schema = await describePgSource(client, { table: options.table });
     const table = schema.table as string;
     if (schema.primaryKey.length === 0) {

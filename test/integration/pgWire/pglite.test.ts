@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type pg from 'pg';
+import { isDeltaError } from '../../../src/delta/errors';
+import { DeltaTable } from '../../../src/delta/table';
+import { ingestPostgresCdc } from '../../../src/ops/ingest/ingestPostgresCdc';
 import { ingestPostgresIncremental } from '../../../src/ops/ingest/ingestPostgresIncremental';
 import { ingestPostgresSnapshot } from '../../../src/ops/ingest/ingestPostgresSnapshot';
 import { MISSING_PGLITE, startPglite, type PgliteServer } from '../../helpers/pgliteServer';
@@ -56,6 +59,21 @@ describe('PGlite over its socket server (binary COPY, one session)', () => {
     assert.equal(rows.length, 2010);
     assert.deepEqual(rows, await sourceItems(admin));
     assert.equal((await run()).rows, 0);
+  });
+
+  // Before the check, cdc opened a replication connection, which took over PGlite's one session
+  // until the server restarted: every later query failed.
+  test('cdc is refused before any replication connection or publication; the one session still serves queries', async (t) => {
+    if (!server) return t.skip(MISSING_PGLITE);
+    const target = join(dir, 'cdc');
+    await assert.rejects(ingestPostgresCdc({ url: server.url, table: 'items', target, until: 'once' }),
+      (error) => isDeltaError(error, 'SOURCE_CDC_UNSUPPORTED')
+        && /^PGlite [\d.]+ \(PostgreSQL [\d.]+\) cannot do cdc: it serves one session and has no logical replication \(wal_level is replica\).*--mode incremental --watermark <column>/.test(error.message));
+    assert.equal(await DeltaTable.open(target).then(() => true, () => false), false);
+    const fresh = await server.client();
+    assert.deepEqual((await fresh.query('SELECT (SELECT count(*)::int FROM items) AS items, (SELECT count(*)::int FROM pg_publication) AS publications')).rows, [{ items: 2010, publications: 0 }]);
+    const snapshot = await ingestPostgresSnapshot({ url: server.url, source: { query: 'SELECT * FROM items WHERE id <= 10' }, target: join(dir, 'after-cdc') });
+    assert.equal(snapshot.rows, 10);
   });
 
   // Tables estimated at 100k rows or more are copied by a worker over a second session in the

@@ -9,6 +9,7 @@ import { connectPostgres } from '../../../src/connectors/postgres/pgConnect';
 import { isDeltaError } from '../../../src/delta/errors';
 import { formatDataType } from '../../../src/delta/schema';
 import { DeltaTable } from '../../../src/delta/table';
+import { ingestPostgresCdc } from '../../../src/ops/ingest/ingestPostgresCdc';
 import { ingestPostgresIncremental, WATERMARK_DOMAIN_PREFIX } from '../../../src/ops/ingest/ingestPostgresIncremental';
 import { ingestPostgresSnapshot } from '../../../src/ops/ingest/ingestPostgresSnapshot';
 import { batchRowsText } from '../../helpers/arrowCellText';
@@ -120,6 +121,16 @@ describe('QuestDB over the PostgreSQL wire protocol (no COPY TO: read by SELECT)
     } finally {
       await client.end();
     }
+  });
+
+  test('cdc is refused before anything is asked of the table, naming QuestDB and the way out; the server keeps answering', async (t) => {
+    if (!server) return t.skip(MISSING_QUESTDB);
+    const target = join(dir, 'cdc');
+    await assert.rejects(ingestPostgresCdc({ url: server.url, password: server.password, table: 'items', target, until: 'once' }),
+      (error) => isDeltaError(error, 'SOURCE_CDC_UNSUPPORTED')
+        && /^QuestDB cannot do cdc: it has no logical replication \(.*the server said "unknown function name: to_regproc.*--mode incremental --watermark <column> \(with --key <columns>/.test(error.message));
+    assert.equal(await DeltaTable.open(target).then(() => true, () => false), false);
+    assert.deepEqual((await admin.query<{ count: string }>('SELECT count() AS count FROM items')).rows, [{ count: '10020' }]);
   });
 
   test('binary values, which QuestDB sends raw in text format, are refused rather than mangled', async (t) => {
