@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { REPO_ROOT } from './peers';
 import { freePort } from './postgresCluster';
-import { spawnServer, stopServerProcess, waitForConnection } from './serverProcess';
+import { serverClients, spawnServer, stopServerProcess, waitForConnection } from './serverProcess';
 
 /** PGlite's socket server script, installed by .ci/run into .cache/pglite (not a project dependency: its peers are 7 extension packages). */
 const SERVER_SCRIPT = join(REPO_ROOT, '.cache', 'pglite', 'node_modules', '@electric-sql', 'pglite-socket', 'dist', 'scripts', 'server.js');
@@ -27,15 +27,9 @@ export async function startPglite(): Promise<PgliteServer | undefined> {
   const port = await freePort();
   // More than one connection is accepted, so a test's own client can stay open while the ingest runs.
   const server = spawnServer(process.execPath, [SERVER_SCRIPT, '--db=memory://', '--host=127.0.0.1', `--port=${port}`, '--max-connections=4']);
-  const connect = async (): Promise<pg.Client> => {
-    const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
-    client.on('error', () => undefined);
-    await client.connect();
-    return client;
-  };
-  const clients: pg.Client[] = [];
+  const { connect, client, endClients } = serverClients({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
   const stop = async (): Promise<void> => {
-    await Promise.allSettled(clients.map((c) => c.end()));
+    await endClients();
     await stopServerProcess(server);
   };
   try {
@@ -46,11 +40,7 @@ export async function startPglite(): Promise<PgliteServer | undefined> {
   }
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
-    async client() {
-      const client = await connect();
-      clients.push(client);
-      return client;
-    },
+    client,
     stop,
   };
 }

@@ -4,7 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
+import type pg from 'pg';
+import { serverClients } from './serverProcess';
 
 const execFileAsync = promisify(execFile);
 
@@ -81,16 +82,9 @@ async function startCluster(bin: string): Promise<PostgresCluster> {
   let server = startServer();
 
   const url = `postgresql://${CLUSTER_SUPERUSER}@${encodeURIComponent(dir)}:${port}/postgres`;
-  const connect = async (): Promise<pg.Client> => {
-    const client = new pg.Client({ host: dir, port, user: CLUSTER_SUPERUSER, database: 'postgres' });
-    // A restart() cuts every session: an idle client's socket error must not crash the test process.
-    client.on('error', () => undefined);
-    await client.connect();
-    return client;
-  };
-  const clients: pg.Client[] = [];
+  const { connect, client, endClients } = serverClients({ host: dir, port, user: CLUSTER_SUPERUSER, database: 'postgres' });
   const stop = async (): Promise<void> => {
-    await Promise.allSettled(clients.map((c) => c.end()));
+    await endClients();
     await stopServer(server);
     rmSync(dir, { recursive: true, force: true });
   };
@@ -109,11 +103,7 @@ async function startCluster(bin: string): Promise<PostgresCluster> {
     port,
     url,
     tcpUrlWithoutPassword: `postgresql://${PASSWORD_USER}@127.0.0.1:${port}/postgres`,
-    async client() {
-      const client = await connect();
-      clients.push(client);
-      return client;
-    },
+    client,
     async restart() {
       await stopServer(server);
       server = startServer();

@@ -1,10 +1,10 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { REPO_ROOT } from './peers';
 import { freePort } from './postgresCluster';
-import { spawnServer, stopServerProcess, waitForConnection } from './serverProcess';
+import { serverClients, spawnServer, stopServerProcess, waitForConnection } from './serverProcess';
 
 /** QuestDB's built-in user and password (server.conf pg.user / pg.password). */
 const USER = 'admin';
@@ -55,15 +55,9 @@ export async function startQuestDb(): Promise<QuestDbServer | undefined> {
     QDB_TELEMETRY_ENABLED: 'false', QDB_SHARED_WORKER_COUNT: '1', QDB_PG_WORKER_COUNT: '1',
   };
   const server = spawnServer(java, ['-Xms64m', '-Xmx512m', '-p', jar, '-m', 'io.questdb/io.questdb.ServerMain', '-d', root], { env, cwd: root });
-  const connect = async (): Promise<pg.Client> => {
-    const client = new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'qdb' });
-    client.on('error', () => undefined);
-    await client.connect();
-    return client;
-  };
-  const clients: pg.Client[] = [];
+  const { connect, client, endClients } = serverClients({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'qdb' });
   const stop = async (): Promise<void> => {
-    await Promise.allSettled(clients.map((c) => c.end()));
+    await endClients();
     await stopServerProcess(server);
     rmSync(root, { recursive: true, force: true });
   };
@@ -77,11 +71,7 @@ export async function startQuestDb(): Promise<QuestDbServer | undefined> {
     port,
     url: `postgresql://${USER}@127.0.0.1:${port}/qdb`,
     password: PASSWORD,
-    async client() {
-      const client = await connect();
-      clients.push(client);
-      return client;
-    },
+    client,
     stop,
   };
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import type pg from 'pg';
+import pg from 'pg';
 
 /** A server started by a test, with the tail of what it printed (for the error when it fails to start). */
 export interface ServerProcess {
@@ -14,6 +14,35 @@ export function spawnServer(command: string, args: readonly string[], options: S
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   return { process: child, log: () => log };
+}
+
+/** Connections to a test's server: `client()` ones are kept and ended by endClients(), `connect()` ones by their caller. */
+export interface ServerClients {
+  connect(): Promise<pg.Client>;
+  client(): Promise<pg.Client>;
+  endClients(): Promise<void>;
+}
+
+export function serverClients(config: pg.ClientConfig): ServerClients {
+  const clients: pg.Client[] = [];
+  const connect = async (): Promise<pg.Client> => {
+    const client = new pg.Client(config);
+    // A restart() cuts every session: an idle client's socket error must not crash the test process.
+    client.on('error', () => undefined);
+    await client.connect();
+    return client;
+  };
+  return {
+    connect,
+    async client() {
+      const client = await connect();
+      clients.push(client);
+      return client;
+    },
+    async endClients() {
+      await Promise.allSettled(clients.map((c) => c.end()));
+    },
+  };
 }
 
 /**
