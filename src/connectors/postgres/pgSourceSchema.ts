@@ -57,25 +57,39 @@ export async function describePgSource(client: pg.Client, source: PgSource): Pro
   } else {
     from = `(${source.query}) AS source_query`;
   }
+  return describeFrom(client, { from, table, notNull, primaryKey }, (fields) => describeColumns(client, fields));
+}
 
+/** A column named with its type oid and modifier: a query's field, a column of a pgoutput Relation message. */
+export interface SourceField { name: string; typeOid: number; typmod: number; nullable: boolean }
+
+/**
+ * The schema of `SELECT * FROM <from>` (LIMIT 0: only its RowDescription is read), once the server's
+ * own catalog gave the table, its NOT NULL columns and primary key; `columnsOf` maps the fields the
+ * way that server is read.
+ */
+export async function describeFrom(
+  client: pg.Client,
+  found: { from: string; table: string | undefined; notNull: ReadonlySet<string>; primaryKey: string[] },
+  columnsOf: (fields: SourceField[]) => PgSourceColumn[] | Promise<PgSourceColumn[]>,
+): Promise<PgSourceSchema> {
+  const { from, table, notNull, primaryKey } = found;
   let fields: pg.FieldDef[];
   try {
     fields = (await client.query(`SELECT * FROM ${from} LIMIT 0`)).fields;
   } catch (error) {
-    throw queryError(error, 'table' in source ? `reading table ${table}` : 'describing the query');
+    throw queryError(error, table === undefined ? 'describing the query' : `reading table ${table}`);
   }
   checkDistinctNames(fields);
-  const columns = await describeColumns(client, fields.map((f) => ({ name: f.name, typeOid: f.dataTypeID, typmod: f.dataTypeModifier, nullable: !notNull.has(f.name) })));
+  const columns = await columnsOf(fields.map((f) => ({ name: f.name, typeOid: f.dataTypeID, typmod: f.dataTypeModifier, nullable: !notNull.has(f.name) })));
   return {
     from, ...(table === undefined ? {} : { table }), columns, primaryKey,
     deltaSchema: { kind: 'struct', fields: columns.map((c) => ({ name: c.name, type: c.deltaType, nullable: c.nullable, metadata: {} })) },
   };
 }
 
-/** Columns named with their type oid and modifier (a query's fields, a pgoutput Relation message) mapped to Delta. */
-export async function describeColumns(
-  client: pg.Client, fields: ReadonlyArray<{ name: string; typeOid: number; typmod: number; nullable: boolean }>,
-): Promise<PgSourceColumn[]> {
+/** Columns (a query's fields, a pgoutput Relation message) mapped to Delta. */
+export async function describeColumns(client: pg.Client, fields: readonly SourceField[]): Promise<PgSourceColumn[]> {
   const types = await loadTypes(client, fields.map((f) => f.typeOid));
   const formatted = await client.query<{ t: string }>(
     'SELECT format_type(t, m) AS t FROM unnest($1::oid[], $2::int[]) WITH ORDINALITY AS u(t, m, o) ORDER BY o',

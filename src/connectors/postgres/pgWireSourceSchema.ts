@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { DeltaError } from '../../delta/errors';
 import { builtinType } from './pgBuiltinTypes';
-import { checkDistinctNames, queryError, type PgSource, type PgSourceColumn, type PgSourceSchema } from './pgSourceSchema';
+import { describeFrom, queryError, type PgSource, type PgSourceColumn, type PgSourceSchema } from './pgSourceSchema';
 import { textDecoding } from './pgTextValues';
 import { decodingFor } from './pgTypeMapping';
 
@@ -31,27 +31,16 @@ export async function describeWireSource(client: pg.Client, source: PgSource): P
   } else {
     from = `(${source.query}) AS source_query`;
   }
-  let fields: pg.FieldDef[];
-  try {
-    fields = (await client.query(`SELECT * FROM ${from} LIMIT 0`)).fields;
-  } catch (error) {
-    throw queryError(error, table === undefined ? 'describing the query' : `reading table ${table}`);
-  }
-  checkDistinctNames(fields);
-  const columns = fields.map((field): PgSourceColumn => {
-    const type = builtinType(field.dataTypeID);
+  return describeFrom(client, { from, table, notNull, primaryKey }, (fields) => fields.map((field): PgSourceColumn => {
+    const type = builtinType(field.typeOid);
     return {
       name: field.name,
       // Also the cast of the watermark's bounds: a type name every PostgreSQL-wire server knows.
       pgType: type.name === 'unknown' ? 'varchar' : type.name,
-      nullable: !notNull.has(field.name),
-      ...textDecoding(decodingFor(type, field.dataTypeModifier)),
+      nullable: field.nullable,
+      ...textDecoding(decodingFor(type, field.typmod)),
     };
-  });
-  return {
-    from, ...(table === undefined ? {} : { table }), columns, primaryKey,
-    deltaSchema: { kind: 'struct', fields: columns.map((c) => ({ name: c.name, type: c.deltaType, nullable: c.nullable, metadata: {} })) },
-  };
+  }));
 }
 
 /** `name` or `schema.name`, exactly as spelled, else in lower case (how PostgreSQL folds unquoted names). */
