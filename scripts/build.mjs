@@ -2,7 +2,7 @@
 // (CJS with a shebang), and the webview (browser IIFE). parquet-wasm's node build loads its .wasm
 // from its own directory, so the file is copied next to the bundles.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, chmodSync, existsSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, chmodSync, existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -17,7 +17,9 @@ const node = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
-  external: ['vscode'],
+  // The native ZSTD of the Parquet encoder (src/parquet/flatEncoder/nativeZstd.ts) loads its
+  // platform's .node binary from node_modules at run time: never bundled.
+  external: ['vscode', '@mongodb-js/zstd'],
   define: { 'import.meta.url': 'importMetaUrl' },
   inject: ['scripts/importMetaUrl.mjs'],
 };
@@ -46,3 +48,8 @@ if (existsSync('webview/main.ts')) {
 await Promise.all(builds.map((options) => build(options)));
 copyFileSync(require.resolve('parquet-wasm/node/parquet_wasm_bg.wasm'), 'dist/parquet_wasm_bg.wasm');
 chmodSync('dist/cli.cjs', 0o755);
+// The native ZSTD (its loader and the binaries installed for this platform) next to the bundles,
+// where their require finds it and the .vsix takes it (vsce --no-dependencies skips node_modules).
+for (const name of readdirSync('node_modules/@mongodb-js').filter((n) => n === 'zstd' || n.startsWith('zstd-'))) {
+  cpSync(`node_modules/@mongodb-js/${name}`, `dist/node_modules/@mongodb-js/${name}`, { recursive: true });
+}

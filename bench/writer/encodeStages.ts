@@ -8,7 +8,8 @@
  * statistics (StatsCollector), the physical batch, the Arrow IPC copy (batchToIPC), the import into
  * wasm (Table.fromIPCStream), and arrow-rs encoding through the streaming encoder, once with ours'
  * writer properties, once uncompressed (the difference is ZSTD) and once uncompressed without
- * dictionaries (the difference is dictionary work), then writing the file. `--variants` also
+ * dictionaries (the difference is dictionary work), then the TypeScript encoder of flat schemas
+ * (src/parquet/flatEncoder; its ZSTD runs on libuv's threads, counted too), then writing the file. `--variants` also
  * encodes with other writer properties and prints each one's CPU and bytes. Encodes are the median of
  * `--repeat` runs.
  */
@@ -18,7 +19,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RecordBatch } from 'apache-arrow';
 import { Table } from 'parquet-wasm/node';
-import { ParquetFileEncoder, batchToIPC } from '../../src/parquet/parquetFileEncoder';
+import { ParquetFileEncoder, batchToIPC, type ParquetEncoder } from '../../src/parquet/parquetFileEncoder';
+import { flatParquetEncoder } from '../../src/parquet/flatEncoder/flatParquetEncoder';
 import { plainColumns } from '../../src/parquet/plainColumns';
 import type { ParquetWriteOptions } from '../../src/parquet/writeParquet';
 import { deltaSchemaFromArrow } from '../../src/delta/write/deltaTypeFromArrow';
@@ -40,8 +42,8 @@ async function cpuMsAsync<T>(work: () => Promise<T>): Promise<{ ms: number; valu
   return { ms: (used.user + used.system) / 1000, value };
 }
 
-async function encode(batches: readonly RecordBatch[], options: ParquetWriteOptions): Promise<Uint8Array> {
-  const encoder = new ParquetFileEncoder(options);
+async function encode(batches: readonly RecordBatch[], options: ParquetWriteOptions, flat = false): Promise<Uint8Array> {
+  const encoder: ParquetEncoder = (flat ? flatParquetEncoder(batches[0]!.schema, options) : undefined) ?? new ParquetFileEncoder(options);
   for (const batch of batches) await encoder.write(batch);
   return encoder.finish();
 }
@@ -80,9 +82,9 @@ async function main(): Promise<void> {
   }).ms);
 
   // Encodes vary most between runs (wasm memory growth, GC): the median of `--repeat` runs.
-  const measure = async (label: string, options: ParquetWriteOptions): Promise<{ ms: number; bytes: Uint8Array }> => {
+  const measure = async (label: string, options: ParquetWriteOptions, flat = false): Promise<{ ms: number; bytes: Uint8Array }> => {
     const runs: Array<{ ms: number; value: Uint8Array }> = [];
-    for (let i = 0; i < repeat; i++) runs.push(await cpuMsAsync(() => encode(physical.value, options)));
+    for (let i = 0; i < repeat; i++) runs.push(await cpuMsAsync(() => encode(physical.value, options, flat)));
     const { ms, value } = runs.sort((a, b) => a.ms - b.ms)[runs.length >> 1] as { ms: number; value: Uint8Array };
     line(label, ms, `  ${(value.length / 2 ** 20).toFixed(2)} MiB`);
     return { ms, bytes: value };
@@ -95,6 +97,9 @@ async function main(): Promise<void> {
   await measure('  the same, uncompressed', { compression: 'uncompressed', plainColumns: sampled.value });
   await measure('  uncompressed, every column with a dictionary', { compression: 'uncompressed' });
   await measure('  uncompressed, no dictionaries', { compression: 'uncompressed', plainColumns: all });
+  // What the writer uses for a flat schema when the native ZSTD loads (else the same as above).
+  await measure('flat encoder: PLAIN pages + native ZSTD (all threads)', {}, true);
+  await measure('  the same, uncompressed', { compression: 'uncompressed' }, true);
   if (values.variants) {
     await measure('  ZSTD, every column with a dictionary (before)', {});
     await measure('  ZSTD, no dictionaries', { plainColumns: all });

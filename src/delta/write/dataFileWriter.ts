@@ -4,6 +4,7 @@ import { takeData } from '../../arrow/takeRows';
 import { ParquetFileEncoder, type ParquetEncoder } from '../../parquet/parquetFileEncoder';
 import { ParquetEncodeError, parquetWorkerPool, worthEncodingInThePool, type ParquetWorkerPool } from '../../parquet/parquetWorkerPool';
 import { plainColumns } from '../../parquet/plainColumns';
+import { flatParquetEncoder } from '../../parquet/flatEncoder/flatParquetEncoder';
 import { parquetFileSuffix, type ParquetCompression } from '../../parquet/writeParquet';
 import type { ObjectStore } from '../../storage/objectStore';
 import type { AddFile } from '../actions';
@@ -180,7 +181,9 @@ export class DataFileWriter {
   }
 
   /**
-   * Encodes a file in the worker pool when its first batch is large (the encoder then runs beside
+   * A flat schema's file is encoded by the TypeScript encoder (src/parquet/flatEncoder), whose
+   * ZSTD already runs beside this thread. Otherwise (nested types, no native ZSTD):
+   * encodes a file in the worker pool when its first batch is large (the encoder then runs beside
    * this thread, which prepares the next batches); small files stay on this thread, where they
    * cost no worker start-up. A large file whose every worker still encodes an earlier file (its
    * queue runs up to 64 MiB ahead, see the pool) is encoded on this thread meanwhile: two files
@@ -188,6 +191,8 @@ export class DataFileWriter {
    * (physical) batch also decides which columns skip the dictionary (plainColumns).
    */
   private encoderFor(first: RecordBatch): ParquetEncoder {
+    const flat = flatParquetEncoder(first.schema, { compression: this.compression });
+    if (flat) return flat;
     const options = { compression: this.compression, plainColumns: plainColumns(first) };
     if (!worthEncodingInThePool(first.data.byteLength)) return new ParquetFileEncoder(options);
     return (this.options.pool ?? parquetWorkerPool()).idleEncoder(options) ?? new ParquetFileEncoder(options);

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
-import { tableFromArrays, type RecordBatch } from 'apache-arrow';
+import { Field, Float64, makeData, RecordBatch, Schema, Struct, tableFromArrays } from 'apache-arrow';
 import { isDeltaError } from '../../../src/delta/errors';
 import { DeltaTable } from '../../../src/delta/table';
 import { DataFileWriter } from '../../../src/delta/write/dataFileWriter';
@@ -17,11 +17,20 @@ import { tempTableDir } from './helpers';
  */
 const PER_BATCH = 80_000;
 
+/**
+ * Flat schemas are encoded on the calling thread by the TypeScript encoder (src/parquet/flatEncoder):
+ * the batches carry a struct column so that their files go to parquet-wasm and the pool.
+ */
 function largeBatch(from: number): RecordBatch {
-  return tableFromArrays({
+  const flat = tableFromArrays({
     id: BigInt64Array.from({ length: PER_BATCH }, (_, i) => BigInt(from + i)),
     x: Float64Array.from({ length: PER_BATCH }, (_, i) => Math.sin((from + i) * 12.9898) * 43758.5453),
   }).batches[0] as RecordBatch;
+  const nestedType = new Struct([new Field('y', new Float64(), true)]);
+  const y = makeData({ type: new Float64(), length: PER_BATCH, nullCount: 0, data: (flat.getChild('x')?.toArray() as Float64Array).slice() });
+  const nested = makeData({ type: nestedType, length: PER_BATCH, nullCount: 0, children: [y] });
+  const fields = [...flat.schema.fields, new Field('s', nestedType, true)];
+  return new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: PER_BATCH, children: [...flat.data.children, nested] }));
 }
 
 describe('data files encoded in the worker pool', () => {
@@ -58,7 +67,14 @@ describe('data files encoded in the worker pool', () => {
     try {
       const writer = new DataFileWriter({
         store: new LocalFileStore(dir),
-        schema: { kind: 'struct', fields: [{ name: 'id', type: { kind: 'primitive', name: 'long' }, nullable: true, metadata: {} }, { name: 'x', type: { kind: 'primitive', name: 'double' }, nullable: true, metadata: {} }] },
+        schema: {
+          kind: 'struct',
+          fields: [
+            { name: 'id', type: { kind: 'primitive', name: 'long' }, nullable: true, metadata: {} },
+            { name: 'x', type: { kind: 'primitive', name: 'double' }, nullable: true, metadata: {} },
+            { name: 's', type: { kind: 'struct', fields: [{ name: 'y', type: { kind: 'primitive', name: 'double' }, nullable: true, metadata: {} }] }, nullable: true, metadata: {} },
+          ],
+        },
         partitionColumns: [],
         columnMappingMode: 'none',
         pool,

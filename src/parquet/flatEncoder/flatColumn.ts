@@ -1,0 +1,446 @@
+import { DataType, DateUnit, Precision, TimeUnit, type Data, type Field } from 'apache-arrow';
+import type { CompactWriter } from './compactWriter';
+
+/** parquet.thrift `Type`. */
+export const PhysicalType = { BOOLEAN: 0, INT32: 1, INT64: 2, FLOAT: 4, DOUBLE: 5, BYTE_ARRAY: 6, FIXED_LEN_BYTE_ARRAY: 7 } as const;
+
+/** parquet.thrift `ConvertedType` values this encoder writes. */
+const Converted = { UTF8: 0, DECIMAL: 5, DATE: 6, TIMESTAMP_MICROS: 10, INT_8: 15, INT_16: 16 } as const;
+
+/** One page's body: `prefix` free bytes (for the definition levels), then the PLAIN-encoded non-null values. */
+export interface EncodedValues { body: Uint8Array; nulls: number }
+
+/**
+ * How one top-level Arrow column of a flat schema becomes a Parquet leaf: its schema element and
+ * the PLAIN encoding of a page of its values, collecting the chunk's min/max as it goes.
+ */
+export interface FlatColumn {
+  readonly name: string;
+  readonly physicalType: number;
+  readonly optional: boolean;
+  /** Writes the SchemaElement fields after `name` (type_length, converted type, decimal, field id, logical type). */
+  writeSchemaFields(writer: CompactWriter): void;
+  /**
+   * PLAIN-encodes the non-null values of `data` after `prefix` free bytes and adds them to the
+   * chunk's min/max. The levels then go in front without copying the values.
+   */
+  encode(data: Data, prefix: number): EncodedValues;
+  /** The chunk's min and max (PLAIN bytes) since the last call, then forgets them; undefined when every value was null (or NaN). */
+  takeBounds(): { min: Uint8Array; max: Uint8Array } | undefined;
+}
+
+/** The flat-encoder column of an Arrow field, or undefined for a type it does not write (nested, unsigned, other units). */
+export function flatColumnFor(field: Field): FlatColumn | undefined {
+  const type: unknown = field.type;
+  const fieldId = parseFieldId(field.metadata.get('PARQUET:field_id'));
+  const base = { name: field.name, optional: field.nullable };
+  const ids = (writer: CompactWriter): void => { if (fieldId !== undefined) writer.i32(9, fieldId); };
+  if (DataType.isBool(type)) return new BoolColumn(base, ids);
+  if (DataType.isInt(type)) {
+    if (!type.isSigned) return undefined;
+    if (type.bitWidth === 64) return new Int64Column(base, PhysicalType.INT64, ids, 2);
+    const widen = type.bitWidth < 32;
+    const converted = type.bitWidth === 8 ? Converted.INT_8 : Converted.INT_16;
+    return new Int32Column(base, widen ? (w) => {
+      w.i32(6, converted);
+      ids(w);
+      w.struct(10).struct(10).byte(1, type.bitWidth).bool(2, true).endStruct().endStruct();
+    } : ids, 'int');
+  }
+  if (DataType.isFloat(type)) {
+    if (type.precision === Precision.HALF) return undefined;
+    return new FloatColumn(base, type.precision === Precision.DOUBLE, ids);
+  }
+  if (DataType.isUtf8(type)) return new BytesColumn(base, (w) => { w.i32(6, Converted.UTF8); ids(w); w.struct(10).struct(1).endStruct().endStruct(); });
+  if (DataType.isBinary(type)) return new BytesColumn(base, ids);
+  if (DataType.isDate(type)) {
+    if (type.unit !== DateUnit.DAY) return undefined;
+    return new Int32Column(base, (w) => { w.i32(6, Converted.DATE); ids(w); w.struct(10).struct(6).endStruct().endStruct(); }, 'int');
+  }
+  if (DataType.isTimestamp(type)) {
+    if (type.unit !== TimeUnit.MICROSECOND) return undefined;
+    const utc = type.timezone !== null && type.timezone !== undefined;
+    return new Int64Column(base, PhysicalType.INT64, (w) => {
+      // The legacy TIMESTAMP_MICROS means UTC-adjusted: a timestamp without time zone has none.
+      if (utc) w.i32(6, Converted.TIMESTAMP_MICROS);
+      ids(w);
+      w.struct(10).struct(8).bool(1, utc).struct(2).struct(2).endStruct().endStruct().endStruct().endStruct();
+    }, 2);
+  }
+  if (DataType.isDecimal(type)) {
+    if (type.bitWidth !== 128) return undefined;
+    const { precision, scale } = type;
+    const decimalFields = (w: CompactWriter, typeLength?: number): void => {
+      if (typeLength !== undefined) w.i32(2, typeLength);
+      w.i32(6, Converted.DECIMAL).i32(7, scale).i32(8, precision);
+      ids(w);
+      w.struct(10).struct(5).i32(1, scale).i32(2, precision).endStruct().endStruct();
+    };
+    // As arrow-rs and Spark: INT32 up to 9 digits, INT64 up to 18, else the fewest big-endian bytes.
+    if (precision <= 9) return new Int32Column(base, (w) => decimalFields(w), 'decimal');
+    if (precision <= 18) return new Int64Column(base, PhysicalType.INT64, (w) => decimalFields(w), 4);
+    const length = Math.ceil((precision * Math.log2(10) + 1) / 8);
+    return new DecimalBytesColumn(base, length, (w) => decimalFields(w, length));
+  }
+  return undefined;
+}
+
+function parseFieldId(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const id = Number(value);
+  return Number.isSafeInteger(id) ? id : undefined;
+}
+
+interface Base { name: string; optional: boolean }
+type SchemaFields = (writer: CompactWriter) => void;
+
+/**
+ * The validity bitmap when some value is null. As arrow JS slices: the bitmap and boolean values
+ * are indexed from `data.offset`, fixed-width values and value offsets from the slice's start.
+ */
+function validity(data: Data): Uint8Array | undefined {
+  return data.nullCount > 0 && data.nullBitmap && data.nullBitmap.length > 0 ? data.nullBitmap : undefined;
+}
+
+function isValid(bitmap: Uint8Array, index: number): boolean {
+  return ((bitmap[index >> 3] as number) & (1 << (index & 7))) !== 0;
+}
+
+function words(data: Data): Int32Array {
+  const values = data.values as ArrayBufferView;
+  return new Int32Array(values.buffer, values.byteOffset, values.byteLength >> 2);
+}
+
+function bytesOf(view: ArrayBufferView): Uint8Array {
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+}
+
+/** INT32 columns: int8/16/32, date, decimal up to 9 digits (the low word of its 128 bits). */
+class Int32Column implements FlatColumn {
+  readonly physicalType = PhysicalType.INT32;
+  readonly name: string;
+  readonly optional: boolean;
+  private min = Infinity;
+  private max = -Infinity;
+
+  constructor(base: Base, readonly writeSchemaFields: SchemaFields, private readonly source: 'int' | 'decimal') {
+    this.name = base.name;
+    this.optional = base.optional;
+  }
+
+  encode(data: Data, prefix: number): EncodedValues {
+    const bitmap = validity(data);
+    const n = data.length;
+    const pad = (prefix + 3) >> 2;
+    const out = new Int32Array(pad + n - (bitmap ? data.nullCount : 0));
+    const stride = this.source === 'decimal' ? 4 : 1;
+    const src: ArrayLike<number> = this.source === 'decimal' ? words(data) : data.values as ArrayLike<number>;
+    let min = this.min;
+    let max = this.max;
+    let k = pad;
+    for (let i = 0; i < n; i++) {
+      if (bitmap && !isValid(bitmap, data.offset + i)) continue;
+      const v = src[i * stride] as number;
+      out[k++] = v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    this.min = min;
+    this.max = max;
+    return { body: bytesOf(out).subarray(pad * 4 - prefix), nulls: n - (k - pad) };
+  }
+
+  takeBounds(): { min: Uint8Array; max: Uint8Array } | undefined {
+    if (this.min > this.max) return undefined;
+    const bounds = { min: bytesOf(Int32Array.of(this.min)), max: bytesOf(Int32Array.of(this.max)) };
+    this.min = Infinity;
+    this.max = -Infinity;
+    return bounds;
+  }
+}
+
+/** INT64 columns: int64, timestamps, decimals up to 18 digits (the low two words of 128 bits). */
+class Int64Column implements FlatColumn {
+  readonly name: string;
+  readonly optional: boolean;
+  // Bounds as (signed high word, unsigned low word): no BigInt per value.
+  private minHi = 0;
+  private minLo = 0;
+  private maxHi = 0;
+  private maxLo = 0;
+  private seen = false;
+
+  constructor(base: Base, readonly physicalType: number, readonly writeSchemaFields: SchemaFields, private readonly stride: number) {
+    this.name = base.name;
+    this.optional = base.optional;
+  }
+
+  encode(data: Data, prefix: number): EncodedValues {
+    const bitmap = validity(data);
+    const n = data.length;
+    const src = words(data);
+    const pad = (prefix + 3) >> 2;
+    const out = new Int32Array(pad + 2 * (n - (bitmap ? data.nullCount : 0)));
+    let { minHi, minLo, maxHi, maxLo, seen } = this;
+    let k = pad;
+    for (let i = 0; i < n; i++) {
+      if (bitmap && !isValid(bitmap, data.offset + i)) continue;
+      const at = i * this.stride;
+      const lo = (src[at] as number) >>> 0;
+      const hi = src[at + 1] as number;
+      out[k++] = lo | 0;
+      out[k++] = hi;
+      if (!seen) {
+        minHi = maxHi = hi;
+        minLo = maxLo = lo;
+        seen = true;
+      } else {
+        if (hi < minHi || (hi === minHi && lo < minLo)) { minHi = hi; minLo = lo; }
+        if (hi > maxHi || (hi === maxHi && lo > maxLo)) { maxHi = hi; maxLo = lo; }
+      }
+    }
+    Object.assign(this, { minHi, minLo, maxHi, maxLo, seen });
+    return { body: bytesOf(out).subarray(pad * 4 - prefix), nulls: n - (k - pad) / 2 };
+  }
+
+  takeBounds(): { min: Uint8Array; max: Uint8Array } | undefined {
+    if (!this.seen) return undefined;
+    this.seen = false;
+    return { min: bytesOf(Int32Array.of(this.minLo | 0, this.minHi)), max: bytesOf(Int32Array.of(this.maxLo | 0, this.maxHi)) };
+  }
+}
+
+/** FLOAT and DOUBLE: bounds skip NaN, and a zero bound is written as -0 (min) and +0 (max), as the format asks. */
+class FloatColumn implements FlatColumn {
+  readonly physicalType: number;
+  readonly name: string;
+  readonly optional: boolean;
+  private min = Infinity;
+  private max = -Infinity;
+  private seen = false;
+
+  constructor(base: Base, private readonly double: boolean, readonly writeSchemaFields: SchemaFields) {
+    this.name = base.name;
+    this.optional = base.optional;
+    this.physicalType = double ? PhysicalType.DOUBLE : PhysicalType.FLOAT;
+  }
+
+  encode(data: Data, prefix: number): EncodedValues {
+    const bitmap = validity(data);
+    const n = data.length;
+    const per = this.double ? 2 : 1;
+    const src = words(data);
+    const values = data.values as Float64Array | Float32Array;
+    const pad = (prefix + 3) >> 2;
+    const out = new Int32Array(pad + per * (n - (bitmap ? data.nullCount : 0)));
+    let { min, max, seen } = this;
+    let k = pad;
+    for (let i = 0; i < n; i++) {
+      const row = data.offset + i;
+      if (bitmap && !isValid(bitmap, row)) continue;
+      // The words are copied, not the doubles: a NaN keeps its payload.
+      out[k++] = src[i * per] as number;
+      if (per === 2) out[k++] = src[i * per + 1] as number;
+      const v = values[i] as number;
+      if (v !== v) continue;
+      seen = true;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    Object.assign(this, { min, max, seen });
+    return { body: bytesOf(out).subarray(pad * 4 - prefix), nulls: n - (k - pad) / per };
+  }
+
+  takeBounds(): { min: Uint8Array; max: Uint8Array } | undefined {
+    if (!this.seen) return undefined;
+    const min = this.min === 0 ? -0 : this.min;
+    const max = this.max === 0 ? 0 : this.max;
+    this.min = Infinity;
+    this.max = -Infinity;
+    this.seen = false;
+    const encode = (v: number): Uint8Array => bytesOf(this.double ? Float64Array.of(v) : Float32Array.of(v));
+    return { min: encode(min), max: encode(max) };
+  }
+}
+
+/** BOOLEAN: PLAIN is one bit per non-null value, least significant bit first. */
+class BoolColumn implements FlatColumn {
+  readonly physicalType = PhysicalType.BOOLEAN;
+  readonly name: string;
+  readonly optional: boolean;
+  private sawTrue = false;
+  private sawFalse = false;
+
+  constructor(base: Base, readonly writeSchemaFields: SchemaFields) {
+    this.name = base.name;
+    this.optional = base.optional;
+  }
+
+  encode(data: Data, prefix: number): EncodedValues {
+    const bitmap = validity(data);
+    const n = data.length;
+    const src = data.values as Uint8Array;
+    const out = new Uint8Array(prefix + ((n + 7) >> 3));
+    const bits = out.subarray(prefix);
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      const row = data.offset + i;
+      if (bitmap && !isValid(bitmap, row)) continue;
+      if (isValid(src, row)) {
+        bits[k >> 3] = (bits[k >> 3] as number) | (1 << (k & 7));
+        this.sawTrue = true;
+      } else this.sawFalse = true;
+      k++;
+    }
+    return { body: out.subarray(0, prefix + ((k + 7) >> 3)), nulls: n - k };
+  }
+
+  takeBounds(): { min: Uint8Array; max: Uint8Array } | undefined {
+    if (!this.sawTrue && !this.sawFalse) return undefined;
+    const bounds = { min: Uint8Array.of(this.sawFalse ? 0 : 1), max: Uint8Array.of(this.sawTrue ? 1 : 0) };
+    this.sawTrue = this.sawFalse = false;
+    return bounds;
+  }
+}
+
+/** Unsigned lexicographic order of a[aStart, aEnd) and b[bStart, bEnd). */
+function compareBytes(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array, bStart: number, bEnd: number): number {
+  const length = Math.min(aEnd - aStart, bEnd - bStart);
+  for (let i = 0; i < length; i++) {
+    const d = (a[aStart + i] as number) - (b[bStart + i] as number);
+    if (d !== 0) return d;
+  }
+  return (aEnd - aStart) - (bEnd - bStart);
+}
+
+/** The longest string or binary bound written to a footer. */
+const MAX_BYTES_BOUND = 4096;
+
+/** `compareBytes` of two values of one buffer, four bytes at a time (most values share a prefix). */
+function compareWithin(view: DataView, aStart: number, aEnd: number, bStart: number, bEnd: number): number {
+  const length = Math.min(aEnd - aStart, bEnd - bStart);
+  let i = 0;
+  for (; i + 4 <= length; i += 4) {
+    const a = view.getUint32(aStart + i);
+    const b = view.getUint32(bStart + i);
+    if (a !== b) return a < b ? -1 : 1;
+  }
+  for (; i < length; i++) {
+    const d = view.getUint8(aStart + i) - view.getUint8(bStart + i);
+    if (d !== 0) return d;
+  }
+  return (aEnd - aStart) - (bEnd - bStart);
+}
+
+/** BYTE_ARRAY (string, binary): PLAIN is a 4-byte little-endian length, then the bytes. */
+class BytesColumn implements FlatColumn {
+  readonly physicalType = PhysicalType.BYTE_ARRAY;
+  readonly name: string;
+  readonly optional: boolean;
+  private min: Uint8Array | undefined;
+  private max: Uint8Array | undefined;
+
+  constructor(base: Base, readonly writeSchemaFields: SchemaFields) {
+    this.name = base.name;
+    this.optional = base.optional;
+  }
+
+  encode(data: Data, prefix: number): EncodedValues {
+    const bitmap = validity(data);
+    const n = data.length;
+    const offsets = data.valueOffsets as Int32Array;
+    const src = data.values as Uint8Array;
+    const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
+    const nonNull = n - (bitmap ? data.nullCount : 0);
+    const out = new Uint8Array(prefix + nonNull * 4 + (offsets[n] as number) - (offsets[0] as number));
+    let at = prefix;
+    let minStart = -1;
+    let minEnd = -1;
+    let maxStart = -1;
+    let maxEnd = -1;
+    for (let i = 0; i < n; i++) {
+      const row = data.offset + i;
+      if (bitmap && !isValid(bitmap, row)) continue;
+      const start = offsets[i] as number;
+      const end = offsets[i + 1] as number;
+      const length = end - start;
+      out[at] = length & 0xff;
+      out[at + 1] = (length >>> 8) & 0xff;
+      out[at + 2] = (length >>> 16) & 0xff;
+      out[at + 3] = length >>> 24;
+      at += 4;
+      // Short values are copied byte by byte: a subarray per value costs more below ~64 bytes.
+      if (length < 64) for (let j = start; j < end; j++) out[at++] = src[j] as number;
+      else {
+        out.set(src.subarray(start, end), at);
+        at += length;
+      }
+      if (minStart < 0) {
+        minStart = maxStart = start;
+        minEnd = maxEnd = end;
+      } else {
+        if (compareWithin(view, start, end, minStart, minEnd) < 0) { minStart = start; minEnd = end; }
+        else if (compareWithin(view, start, end, maxStart, maxEnd) > 0) { maxStart = start; maxEnd = end; }
+      }
+    }
+    if (minStart >= 0) {
+      if (!this.min || compareBytes(src, minStart, minEnd, this.min, 0, this.min.length) < 0) this.min = src.slice(minStart, minEnd);
+      if (!this.max || compareBytes(src, maxStart, maxEnd, this.max, 0, this.max.length) > 0) this.max = src.slice(maxStart, maxEnd);
+    }
+    return { body: out.subarray(0, at), nulls: n - nonNull };
+  }
+
+  takeBounds(): { min: Uint8Array; max: Uint8Array } | undefined {
+    const { min, max } = this;
+    this.min = this.max = undefined;
+    // Long values (documents, blobs) would bloat the footer: no bounds rather than huge ones.
+    return min && max && min.length <= MAX_BYTES_BOUND && max.length <= MAX_BYTES_BOUND ? { min, max } : undefined;
+  }
+}
+
+/** Decimals over 18 digits: FIXED_LEN_BYTE_ARRAY, the two's complement big-endian in `length` bytes. */
+class DecimalBytesColumn implements FlatColumn {
+  readonly physicalType = PhysicalType.FIXED_LEN_BYTE_ARRAY;
+  readonly name: string;
+  readonly optional: boolean;
+  private min: Uint8Array | undefined;
+  private max: Uint8Array | undefined;
+
+  constructor(base: Base, private readonly length: number, readonly writeSchemaFields: SchemaFields) {
+    this.name = base.name;
+    this.optional = base.optional;
+  }
+
+  encode(data: Data, prefix: number): EncodedValues {
+    const bitmap = validity(data);
+    const n = data.length;
+    const src = bytesOf(data.values as ArrayBufferView);
+    const width = this.length;
+    const out = new Uint8Array(prefix + width * (n - (bitmap ? data.nullCount : 0)));
+    let at = prefix;
+    for (let i = 0; i < n; i++) {
+      const row = data.offset + i;
+      if (bitmap && !isValid(bitmap, row)) continue;
+      const le = i * 16;
+      for (let j = 0; j < width; j++) out[at + j] = src[le + width - 1 - j] as number;
+      const value = out.subarray(at, at + width);
+      if (!this.min || compareSigned(value, this.min) < 0) this.min = value.slice();
+      if (!this.max || compareSigned(value, this.max) > 0) this.max = value.slice();
+      at += width;
+    }
+    return { body: out, nulls: n - (at - prefix) / width };
+  }
+
+  takeBounds(): { min: Uint8Array; max: Uint8Array } | undefined {
+    const { min, max } = this;
+    this.min = this.max = undefined;
+    return min && max ? { min, max } : undefined;
+  }
+}
+
+/** Signed order of two big-endian two's complement numbers of the same width. */
+function compareSigned(a: Uint8Array, b: Uint8Array): number {
+  const signs = ((b[0] as number) >> 7) - ((a[0] as number) >> 7);
+  if (signs !== 0) return signs;
+  return compareBytes(a, 0, a.length, b, 0, b.length);
+}

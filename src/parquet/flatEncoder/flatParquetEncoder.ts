@@ -1,0 +1,282 @@
+import type { Data, RecordBatch, Schema } from 'apache-arrow';
+import type { ParquetEncoder } from '../parquetFileEncoder';
+import type { ParquetWriteOptions } from '../writeParquet';
+import { CompactWriter, CT } from './compactWriter';
+import { flatColumnFor, type FlatColumn } from './flatColumn';
+import { nativeZstd, type ZstdCompress } from './nativeZstd';
+
+const MAGIC = Uint8Array.of(0x50, 0x41, 0x52, 0x31);
+/** parquet.thrift `Encoding` and `CompressionCodec` values used here. */
+const PLAIN = 0;
+const RLE = 3;
+const UNCOMPRESSED = 0;
+const ZSTD = 6;
+/** Rows per data page: pages of a few hundred KiB keep readers' page buffers small. */
+const PAGE_ROWS = 64 * 1024;
+/** Rows per row group, as parquet-wasm's default. */
+const DEFAULT_ROW_GROUP_ROWS = 1024 * 1024;
+/** Pages of this many batch slices may be compressing while the next slice is encoded. */
+const SLICES_IN_FLIGHT = 2;
+/** ZSTD level 1: ZSTD's fastest level, close to level 3 in size on columnar pages. */
+const ZSTD_LEVEL = 1;
+
+export interface FlatEncoderOptions {
+  /** Compresses a page with ZSTD; undefined writes uncompressed pages. */
+  zstd: ZstdCompress | undefined;
+  rowGroupSize?: number;
+}
+
+interface Page { header: Uint8Array; data: Uint8Array; uncompressed: number }
+
+interface ChunkState {
+  /** In file order; each settles once its page is compressed. */
+  pages: Array<Promise<Page>>;
+  values: number;
+  nulls: number;
+}
+
+interface ChunkMeta {
+  offset: number;
+  compressed: number;
+  uncompressed: number;
+  values: number;
+  nulls: number;
+  bounds: { min: Uint8Array; max: Uint8Array } | undefined;
+}
+
+interface RowGroupMeta { rows: number; offset: number; chunks: ChunkMeta[] }
+
+/**
+ * The TypeScript encoder for a file of `schema` when it can write it: a flat schema, and ZSTD
+ * with the native module loaded (or no compression). Undefined otherwise (nested types, other
+ * codecs, no native ZSTD for this platform): the caller encodes through parquet-wasm. Its pages
+ * are PLAIN (no dictionary): `options.plainColumns` is moot.
+ */
+export function flatParquetEncoder(schema: Schema, options: ParquetWriteOptions): FlatParquetEncoder | undefined {
+  const compression = options.compression ?? 'zstd';
+  if (compression !== 'zstd' && compression !== 'uncompressed') return undefined;
+  const zstd = compression === 'zstd' ? nativeZstd() : undefined;
+  if (compression === 'zstd' && !zstd) return undefined;
+  const columns = flatColumns(schema);
+  return columns && columns.length > 0 ? new FlatParquetEncoder(columns, { zstd, rowGroupSize: options.rowGroupSize }) : undefined;
+}
+
+/**
+ * Whether `schema` is flat enough for `FlatParquetEncoder`: every top-level field is a primitive
+ * it writes (no struct, list or map), and no two fields share a name.
+ */
+export function flatColumns(schema: Schema): FlatColumn[] | undefined {
+  const columns: FlatColumn[] = [];
+  for (const field of schema.fields) {
+    const column = flatColumnFor(field);
+    if (!column) return undefined;
+    columns.push(column);
+  }
+  return new Set(columns.map((c) => c.name)).size === columns.length ? columns : undefined;
+}
+
+/**
+ * A Parquet file written in TypeScript from the Arrow buffers of a flat schema: PLAIN data pages
+ * (v1) with RLE/bit-packed definition levels, each page compressed with native ZSTD on libuv's
+ * thread pool, and chunk statistics in the footer. It skips arrow-rs' copies into wasm memory and
+ * its dictionary work, which made most of our append's CPU.
+ */
+export class FlatParquetEncoder implements ParquetEncoder {
+  private readonly out: Uint8Array[] = [MAGIC];
+  private position = MAGIC.length;
+  private readonly rowGroups: RowGroupMeta[] = [];
+  private chunks: ChunkState[];
+  private groupRows = 0;
+  private readonly inFlight: Array<Promise<unknown>> = [];
+  private readonly rowGroupSize: number;
+  private aborted = false;
+
+  constructor(private readonly columns: readonly FlatColumn[], private readonly options: FlatEncoderOptions) {
+    this.chunks = columns.map(emptyChunk);
+    this.rowGroupSize = Math.max(1, options.rowGroupSize ?? DEFAULT_ROW_GROUP_ROWS);
+  }
+
+  async write(batch: RecordBatch): Promise<void> {
+    if (this.aborted) throw new Error('FlatParquetEncoder: aborted');
+    let at = 0;
+    while (at < batch.numRows) {
+      const rows = Math.min(batch.numRows - at, PAGE_ROWS, this.rowGroupSize - this.groupRows);
+      const part = at === 0 && rows === batch.numRows ? batch : batch.slice(at, at + rows);
+      this.writePages(part);
+      // Backpressure: the JS thread encodes the next slice while libuv's threads compress.
+      while (this.inFlight.length > SLICES_IN_FLIGHT) await this.inFlight.shift();
+      at += rows;
+      this.groupRows += rows;
+      if (this.groupRows === this.rowGroupSize) await this.closeRowGroup();
+    }
+  }
+
+  async finish(): Promise<Uint8Array> {
+    if (this.groupRows > 0) await this.closeRowGroup();
+    if (this.rowGroups.length === 0) throw new RangeError('FlatParquetEncoder.finish needs at least one non-empty batch.');
+    const footer = this.footer();
+    const tail = new Uint8Array(8);
+    new DataView(tail.buffer).setUint32(0, footer.length, true);
+    tail.set(MAGIC, 4);
+    const parts = [...this.out, footer, tail];
+    const file = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      file.set(part, at);
+      at += part.length;
+    }
+    this.out.length = 0;
+    return file;
+  }
+
+  abort(): void {
+    this.aborted = true;
+    this.out.length = 0;
+    this.chunks = [];
+  }
+
+  /** One data page per column for `batch` (at most PAGE_ROWS rows), compressed concurrently. */
+  private writePages(batch: RecordBatch): void {
+    const pages = this.columns.map((column, i) => {
+      const data = batch.data.children[i] as Data;
+      const levels = column.optional ? definitionLevels(data) : undefined;
+      const { body, nulls } = column.encode(data, levels?.length ?? 0);
+      if (levels) body.set(levels);
+      if (nulls > 0 && !column.optional) throw new RangeError(`Column ${column.name} is not nullable but holds ${nulls} null(s).`);
+      const chunk = this.chunks[i] as ChunkState;
+      chunk.values += data.length;
+      chunk.nulls += nulls;
+      const page = this.page(body, data.length);
+      chunk.pages.push(page);
+      return page;
+    });
+    const all = Promise.all(pages);
+    // Awaited later (backpressure, closing the row group); a failure meanwhile is not unhandled.
+    all.catch(() => undefined);
+    this.inFlight.push(all);
+  }
+
+  private async page(body: Uint8Array, values: number): Promise<Page> {
+    const compressed = this.options.zstd ? await this.options.zstd(body, ZSTD_LEVEL) : body;
+    const header = new CompactWriter()
+      .i32(1, 0)
+      .i32(2, body.length)
+      .i32(3, compressed.length)
+      .struct(5).i32(1, values).i32(2, PLAIN).i32(3, RLE).i32(4, RLE).endStruct()
+      .endStruct()
+      .result();
+    return { header, data: compressed, uncompressed: header.length + body.length };
+  }
+
+  private async closeRowGroup(): Promise<void> {
+    const group: RowGroupMeta = { rows: this.groupRows, offset: this.position, chunks: [] };
+    const chunks = this.chunks;
+    this.chunks = this.columns.map(emptyChunk);
+    this.groupRows = 0;
+    const bounds = this.columns.map((column) => column.takeBounds());
+    for (const [i, chunk] of chunks.entries()) {
+      const pages = await Promise.all(chunk.pages);
+      const meta: ChunkMeta = { offset: this.position, compressed: 0, uncompressed: 0, values: chunk.values, nulls: chunk.nulls, bounds: bounds[i] };
+      for (const page of pages) {
+        this.out.push(page.header, page.data);
+        meta.compressed += page.header.length + page.data.length;
+        meta.uncompressed += page.uncompressed;
+      }
+      this.position += meta.compressed;
+      group.chunks.push(meta);
+    }
+    this.inFlight.length = 0;
+    this.rowGroups.push(group);
+  }
+
+  /** parquet.thrift FileMetaData. */
+  private footer(): Uint8Array {
+    const w = new CompactWriter();
+    w.i32(1, 1);
+    w.list(2, CT.STRUCT, this.columns.length + 1);
+    w.beginStruct().string(4, 'schema').i32(5, this.columns.length).endStruct();
+    for (const column of this.columns) {
+      w.beginStruct().i32(1, column.physicalType).i32(3, column.optional ? 1 : 0).string(4, column.name);
+      column.writeSchemaFields(w);
+      w.endStruct();
+    }
+    w.i64(3, this.rowGroups.reduce((n, g) => n + g.rows, 0));
+    w.list(4, CT.STRUCT, this.rowGroups.length);
+    this.rowGroups.forEach((group, ordinal) => {
+      w.beginStruct().list(1, CT.STRUCT, group.chunks.length);
+      group.chunks.forEach((chunk, i) => {
+        const column = this.columns[i] as FlatColumn;
+        w.beginStruct().i64(2, chunk.offset).struct(3)
+          .i32(1, column.physicalType)
+          .list(2, CT.I32, 2).elementI32(PLAIN).elementI32(RLE)
+          .list(3, CT.BINARY, 1).elementString(column.name)
+          .i32(4, this.options.zstd ? ZSTD : UNCOMPRESSED)
+          .i64(5, chunk.values)
+          .i64(6, chunk.uncompressed)
+          .i64(7, chunk.compressed)
+          .i64(9, chunk.offset)
+          .struct(12).i64(3, chunk.nulls);
+        if (chunk.bounds) w.binary(5, chunk.bounds.max).binary(6, chunk.bounds.min);
+        w.endStruct().endStruct().endStruct();
+      });
+      const total = group.chunks.reduce((n, c) => n + c.uncompressed, 0);
+      const compressed = group.chunks.reduce((n, c) => n + c.compressed, 0);
+      w.i64(2, total).i64(3, group.rows).i64(5, group.offset).i64(6, compressed).i32(7, ordinal).endStruct();
+    });
+    w.string(6, 'lakehouse-studio');
+    // TYPE_ORDER for every column: readers may then trust min_value/max_value.
+    w.list(7, CT.STRUCT, this.columns.length);
+    for (let i = 0; i < this.columns.length; i++) w.beginStruct().struct(1).endStruct().endStruct();
+    w.endStruct();
+    return w.result().slice();
+  }
+}
+
+function emptyChunk(): ChunkState {
+  return { pages: [], values: 0, nulls: 0 };
+}
+
+/**
+ * The definition levels of an optional column (max level 1) in the RLE/bit-packed hybrid, with
+ * their 4-byte length: one RLE run of 1s without nulls, else one bit-packed run whose bits are
+ * the Arrow validity bitmap (both least significant bit first).
+ */
+function definitionLevels(data: Data): Uint8Array {
+  const n = data.length;
+  if (data.nullCount === 0 || !data.nullBitmap || data.nullBitmap.length === 0) {
+    const run = varint(n * 2);
+    const out = new Uint8Array(4 + run.length + 1);
+    new DataView(out.buffer).setUint32(0, run.length + 1, true);
+    out.set(run, 4);
+    out[4 + run.length] = 1;
+    return out;
+  }
+  const groups = Math.ceil(n / 8);
+  const header = varint(groups * 2 + 1);
+  const out = new Uint8Array(4 + header.length + groups);
+  new DataView(out.buffer).setUint32(0, header.length + groups, true);
+  out.set(header, 4);
+  const bitmap = data.nullBitmap as Uint8Array;
+  const base = 4 + header.length;
+  const shift = data.offset & 7;
+  const first = data.offset >> 3;
+  for (let g = 0; g < groups; g++) {
+    const lo = bitmap[first + g] ?? 0;
+    out[base + g] = shift === 0 ? lo : ((lo >> shift) | ((bitmap[first + g + 1] ?? 0) << (8 - shift))) & 0xff;
+  }
+  // Bits past the last value are padding: cleared.
+  const tail = n & 7;
+  if (tail !== 0) out[base + groups - 1] = (out[base + groups - 1] as number) & ((1 << tail) - 1);
+  return out;
+}
+
+function varint(value: number): Uint8Array {
+  const bytes: number[] = [];
+  let rest = value;
+  while (rest >= 0x80) {
+    bytes.push((rest % 0x80) | 0x80);
+    rest = Math.floor(rest / 0x80);
+  }
+  bytes.push(rest);
+  return Uint8Array.from(bytes);
+}
