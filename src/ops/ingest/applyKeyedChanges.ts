@@ -1,31 +1,22 @@
-import type { Data, RecordBatch } from 'apache-arrow';
+import type { RecordBatch } from 'apache-arrow';
 import { toArrowSchema } from '../../delta/arrowSchema';
 import { DeltaError } from '../../delta/errors';
-import type { Predicate } from '../../delta/predicate/ast';
-import { compareValues, type NonNullValue } from '../../delta/predicate/typedValue';
-import { isValidAt } from '../../arrow/bitmap';
-import type { StructField } from '../../delta/schema';
+import type { StructField, StructType } from '../../delta/schema';
 import type { Snapshot } from '../../delta/snapshot';
-import { parsePartitionValue } from '../../delta/stats/partitionValue';
-import type { AddFile } from '../../delta/actions';
-import { keepMask } from '../../delta/deletionVectors/keepMask';
-import { readDeletionVector } from '../../delta/deletionVectors/readDeletionVector';
-import { addWithDeletionVector } from '../../delta/write/addWithDeletionVector';
-import { readDataFile } from '../../delta/write/fileRows';
-import { removeActionOf } from '../../delta/write/removeAction';
 import { upgradeProtocol } from '../../delta/transaction/tableProtocol';
 import { Transaction } from '../../delta/transaction/transaction';
 import { conformBatch } from '../../delta/write/conformBatch';
 import { addActionOf } from '../../delta/write/dataFileWriter';
-import { NumberKeyTable } from '../../delta/write/numberKeyTable';
 import { fileWriterFor } from '../../delta/write/fileWriterFor';
 import { materializedRowFields, withColumnsOf } from '../../delta/write/materializedRowColumns';
-import { partitionValueAt } from '../../delta/write/partitionPath';
-import { rewriteFile, type RewriteContext } from '../../delta/write/rewriteFile';
+import { rewriteFile } from '../../delta/write/rewriteFile';
 import { openTable, type TableLocation } from '../../delta/write/tableLocation';
-import type { FileKeyCache, KnownFile, RowKey } from './fileKeyCache';
+import { takeOutCachedMatches, type CachedApply } from './cachedKeyMatch';
+import type { FileKeyCache, RowKey } from './fileKeyCache';
 import { followSourceSchema } from './followSourceSchema';
 import { KeptRowIds } from './keptRowIds';
+import { KeyRange } from './keyRange';
+import { keyColumns, keyReader, numberKeyTable } from './rowKeys';
 
 /** The net effect of a run of source changes: at most one entry per key. */
 export interface KeyedChanges {
@@ -112,29 +103,9 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
   if (firstUpsert) followSourceSchema(tx, firstUpsert.schema.fields, options.source ?? 'the source');
   const schema = tx.schema;
   const arrowSchema = toArrowSchema(schema);
-  const keyFields = options.key.map((name) => {
-    const field = schema.fields.find((f) => f.name === name);
-    if (!field || (field.type.kind !== 'primitive' && field.type.kind !== 'decimal')) {
-      throw new DeltaError('DELTA_INVALID_ARGUMENT', `Key column "${name}" must be a top-level column of primitive type in the target table.`);
-    }
-    return field;
-  });
-
-  const keys = new Set<RowKey>();
-  const range = new KeyRange(keyFields);
+  const keyFields = keyFieldsOf(schema, options.key);
   const upserts = changes.upserts.map((batch) => conformBatch(batch, schema, arrowSchema));
-  for (const batch of [...upserts, ...changes.deletes]) {
-    const columns = keyColumns(batch, keyFields);
-    const keyOf = keyReader(columns, keyFields);
-    for (let row = 0; row < batch.numRows; row++) {
-      const key = keyOf(row);
-      if (keys.has(key)) {
-        throw new DeltaError('DELTA_INVALID_ARGUMENT', `The source has several rows with the key ${String(key).replace(/^=/, '')}: the key columns [${options.key.join(', ')}] do not identify a row.`);
-      }
-      keys.add(key);
-      range.add(columns, row);
-    }
-  }
+  const { keys, range } = changedKeys([...upserts, ...changes.deletes], keyFields, options.key);
 
   const snapshot = tx.snapshot as Snapshot;
   const writer = fileWriterFor(tx, options.signal ? { signal: options.signal } : {});
@@ -168,44 +139,16 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
       for (let row = 0; row < batch.numRows; row++) hit[row] = keys.has(keyOf(row)) ? 1 : 0;
       return hit;
     };
-    let numberKeys: NumberKeyTable | false | undefined;
     const vectorWrites: Array<Promise<void>> = [];
     const onMatched = kept && (async (rows: RecordBatch): Promise<void> => kept.recordRows(rows, keyReader(keyColumns(rows, keyFields), keyFields)));
     lap();
     if (deletionVectors && options.keyCache) {
-      numberKeys ??= numberKeyTable(keys);
+      const numberKeys = numberKeyTable(keys);
       const apply: CachedApply = { ctx: context, changed: keys, numberKeys: numberKeys || undefined, keyFields, cache: options.keyCache, timings, lap, kept, match, onMatched };
-      const found: FileMatch[] = [];
-      for (const file of candidates) {
-        options.signal?.throwIfAborted();
-        const hits = await matchFile(apply, file);
-        if (hits) found.push(hits);
-      }
-      const small = found.filter((f) => f.matched.length < f.liveRows && f.liveRows - f.matched.length < SMALL_FILE_ROWS);
-      // Small files no change touches (new keys only, or changes in another key range) never get
-      // a match to fold them: counted from their stats, they fold too once there are enough.
-      const touched = new Set(found.map((f) => f.file.path));
-      const untouched = snapshot.files().filter((f) => !touched.has(f.path) && (liveRowsInStats(f) ?? SMALL_FILE_ROWS) < SMALL_FILE_ROWS);
-      const foldUntouched = small.length + untouched.length >= 2 * FOLD_MIN_FILES;
-      const fold = new Set(small.length >= FOLD_MIN_FILES || foldUntouched ? small : []);
-      for (const hits of found) {
-        options.signal?.throwIfAborted();
-        const marked = await takeOut(apply, hits, fold.has(hits));
-        rowsDeleted += marked.rows;
-        filesRemoved++;
-        if (marked.written) vectorWrites.push(marked.written);
-      }
-      if (foldUntouched) {
-        tx.readFiles(untouched);
-        for (const file of untouched) {
-          options.signal?.throwIfAborted();
-          options.keyCache.forget(file.path);
-          const rewrite = await rewriteFile({ ...context, deletionVectors: false, rewriteUnmatched: true }, file, match, onMatched);
-          timings.copiedRows += rewrite.copiedRows;
-          filesRemoved++;
-        }
-        timings.rewriteMs += lap();
-      }
+      const takenOut = await takeOutCachedMatches(apply, candidates, options.signal);
+      rowsDeleted += takenOut.rowsDeleted;
+      filesRemoved += takenOut.filesRemoved;
+      vectorWrites.push(...takenOut.vectorWrites);
     }
     for (const file of deletionVectors && options.keyCache ? [] : candidates) {
       options.signal?.throwIfAborted();
@@ -240,249 +183,35 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
   }
 }
 
-function keyColumns(batch: RecordBatch, keyFields: readonly StructField[]): Data[] {
-  return keyFields.map((field) => {
-    const index = batch.schema.fields.findIndex((f) => f.name === field.name);
-    if (index < 0) throw new DeltaError('DELTA_INVALID_ARGUMENT', `The change rows lack the key column "${field.name}".`);
-    return batch.data.children[index] as Data;
+/** The table's fields of the key columns, which must be top-level primitive columns (their values have a text form). */
+function keyFieldsOf(schema: StructType, key: readonly string[]): StructField[] {
+  return key.map((name) => {
+    const field = schema.fields.find((f) => f.name === name);
+    if (!field || (field.type.kind !== 'primitive' && field.type.kind !== 'decimal')) {
+      throw new DeltaError('DELTA_INVALID_ARGUMENT', `Key column "${name}" must be a top-level column of primitive type in the target table.`);
+    }
+    return field;
   });
 }
 
-const NULL_KEY = '\u0000';
-const INTEGER_KEYS = new Set(['byte', 'short', 'integer', 'long']);
-const TWO_32 = 4294967296;
-
 /**
- * Reads the key of each row of one batch. This runs for every row of every candidate file, so a
- * single integer key column (the usual primary key) is read straight from its buffer as a number;
- * other keys go through their log text form.
+ * The keys of all change rows and their range. A key seen twice means the key columns do not
+ * identify a row, and the net effect of the changes would depend on their order: refused.
  */
-function keyReader(columns: readonly Data[], keyFields: readonly StructField[]): (row: number) => RowKey {
-  const first = columns[0] as Data;
-  const firstType = (keyFields[0] as StructField).type;
-  if (keyFields.length === 1 && firstType.kind === 'primitive' && INTEGER_KEYS.has(firstType.name)) {
-    const values: unknown = first.values;
-    if (values instanceof BigInt64Array) {
-      const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
-      return (row) => {
-        if (!isValidAt(first, row)) return NULL_KEY;
-        const at = 2 * (first.offset + row);
-        const high = words[at + 1] as number;
-        // Within ±2^53 the number is exact; beyond, the decimal text keeps large keys apart.
-        if (high >= -0x200000 && high < 0x200000) return high * TWO_32 + ((words[at] as number) >>> 0);
-        return `=${String(values[first.offset + row])}`;
-      };
-    }
-    if (values instanceof Int32Array || values instanceof Int16Array || values instanceof Int8Array) {
-      return (row) => isValidAt(first, row) ? values[first.offset + row] as number : NULL_KEY;
-    }
-  }
-  if (keyFields.length === 1) {
-    return (row) => {
-      const text = partitionValueAt(first, row, firstType, false);
-      return text === null ? NULL_KEY : `=${text}`;
-    };
-  }
-  return (row) => JSON.stringify(keyFields.map((field, i) => partitionValueAt(columns[i] as Data, row, field.type, false)));
-}
-
-/**
- * Files with changed rows that would keep fewer live rows than this are small. Every cdc commit
- * adds a file of its upserts and, with changes spread over the keys, marks rows in nearly every
- * file: marking them all in deletion vectors, the files (and the vectors written per commit) would
- * grow by one per commit for as long as the follower runs. Once FOLD_MIN_FILES small files have
- * changed rows in one commit, they are all rewritten copy-on-write instead, their survivors written
- * with the upserts into that commit's file, which then holds about SMALL_FILE_ROWS rows or more; a
- * large file whose rows were mostly replaced is folded the same way. The table keeps about one file
- * per SMALL_FILE_ROWS live rows, and a row is copied about once on its way into a large file.
- * Small files without changed rows (an insert-only stream) fold with them once 2 x FOLD_MIN_FILES
- * small files gather.
- * (Measured at 10,000 changes/s: folding the newest file into every commit copied each row two to
- * three times, 400,000 rows for 300,000 changes; a separate compaction every 8 commits stalled the
- * stream for seconds at a time.)
- */
-const SMALL_FILE_ROWS = 16_384;
-const FOLD_MIN_FILES = 4;
-
-/** A candidate file's rows whose key changed (row indexes), with what matching learnt of it. */
-interface FileMatch {
-  file: AddFile;
-  known: KnownFile;
-  live: Uint8Array | undefined;
-  matched: number[];
-  liveRows: number;
-}
-
-interface CachedApply {
-  ctx: RewriteContext;
-  changed: ReadonlySet<RowKey>;
-  /** The changed keys in a NumberKeyTable when they are all numbers. */
-  numberKeys: NumberKeyTable | undefined;
-  keyFields: readonly StructField[];
-  cache: FileKeyCache;
-  timings: ApplyTimings;
-  lap: () => number;
-  kept: KeptRowIds<RowKey> | undefined;
-  /** For copy-on-write rewrites, which decode every column anyway. */
-  match: (batch: RecordBatch) => Uint8Array;
-  onMatched: ((rows: RecordBatch) => Promise<void>) | undefined;
-}
-
-/**
- * The live rows of `file` whose key changed, from the keys and keep mask in the key cache (the
- * file's key columns and vector are read only when it lacks them); undefined when there are none.
- */
-async function matchFile(apply: CachedApply, file: AddFile): Promise<FileMatch | undefined> {
-  const { ctx, changed, keyFields, cache, timings, lap } = apply;
-  let known = cache.get(file);
-  let live = known ? cache.liveRows(file, known) : undefined;
-  if (!known) {
-    timings.filesRead++;
-    const content = await readDataFile(ctx.snapshot, file);
-    let numbers: Float64Array | undefined = new Float64Array(content.rows);
-    let mixed: RowKey[] | undefined;
-    for await (const piece of content.batchesOf(keyFields.map((f) => f.name))) {
-      const keyOf = keyReader(keyColumns(piece.batch, keyFields), keyFields);
-      for (let row = 0; row < piece.batch.numRows; row++) {
-        const key = keyOf(row);
-        if (numbers && typeof key === 'number') {
-          numbers[piece.rowOffset + row] = key;
-          continue;
-        }
-        if (numbers) {
-          mixed = Array.from(numbers);
-          numbers = undefined;
-        }
-        (mixed as RowKey[])[piece.rowOffset + row] = key;
+function changedKeys(batches: readonly RecordBatch[], keyFields: readonly StructField[], key: readonly string[]): { keys: Set<RowKey>; range: KeyRange } {
+  const keys = new Set<RowKey>();
+  const range = new KeyRange(keyFields);
+  for (const batch of batches) {
+    const columns = keyColumns(batch, keyFields);
+    const keyOf = keyReader(columns, keyFields);
+    for (let row = 0; row < batch.numRows; row++) {
+      const rowKey = keyOf(row);
+      if (keys.has(rowKey)) {
+        throw new DeltaError('DELTA_INVALID_ARGUMENT', `The source has several rows with the key ${String(rowKey).replace(/^=/, '')}: the key columns [${key.join(', ')}] do not identify a row.`);
       }
-    }
-    known = cache.remember(file, numbers ?? (mixed as RowKey[]));
-    if (content.deleted && file.deletionVector) {
-      live = keepMask(content.deleted, 0, content.rows);
-      cache.rememberLiveRows(known, file.deletionVector, live);
-    }
-  } else if (file.deletionVector && !live) {
-    live = keepMask(await readDeletionVector(ctx.snapshot.store, file.deletionVector), 0, known.keys.length);
-    cache.rememberLiveRows(known, file.deletionVector, live);
-  }
-  const { keys } = known;
-  const matched: number[] = [];
-  let liveRows = 0;
-  const table = apply.numberKeys;
-  if (table && keys instanceof Float64Array) {
-    // The hot loop of a cdc commit: every row of every candidate file, probed in typed arrays.
-    for (let row = 0; row < keys.length; row++) {
-      if (live && live[row] === 0) continue;
-      liveRows++;
-      if (table.get(keys[row] as number) >= 0) matched.push(row);
-    }
-  } else {
-    for (let row = 0; row < keys.length; row++) {
-      if (live && live[row] === 0) continue;
-      liveRows++;
-      if (changed.has(keys[row] as RowKey)) matched.push(row);
+      keys.add(rowKey);
+      range.add(columns, row);
     }
   }
-  timings.matchMs += lap();
-  return matched.length === 0 ? undefined : { file, known, live, matched, liveRows };
-}
-
-/**
- * Takes a file's matched rows out of the table: rewrites it copy-on-write when `fold` (see
- * SMALL_FILE_ROWS), removes it when they are all its live rows, else marks them in a deletion
- * vector. Returns the rows taken out and, for a vector, its write, which the caller awaits before
- * committing.
- */
-async function takeOut(apply: CachedApply, hits: FileMatch, fold: boolean): Promise<{ rows: number; written?: Promise<void> }> {
-  const { ctx, cache, timings, lap, kept } = apply;
-  const { file, known, live, matched, liveRows } = hits;
-  const { keys } = known;
-  if (fold) {
-    cache.forget(file.path);
-    const rewrite = await rewriteFile({ ...ctx, deletionVectors: false }, file, apply.match, apply.onMatched);
-    timings.rewriteMs += lap();
-    timings.copiedRows += rewrite.copiedRows;
-    return { rows: rewrite.matchedRows };
-  }
-  await kept?.recordFileRows(ctx.snapshot, file, matched, keys);
-  ctx.tx.add(removeActionOf(file, ctx.now));
-  if (matched.length === liveRows) {
-    cache.forget(file.path);
-    return { rows: matched.length };
-  }
-  const next = live ? live.slice() : new Uint8Array(keys.length).fill(1);
-  for (const row of matched) next[row] = 0;
-  const deleted: number[] = [];
-  for (let row = 0; row < next.length; row++) if (next[row] === 0) deleted.push(row);
-  // Written while the next files are taken out: on a busy machine each file write waits for
-  // several turns of the event loop, and a commit writes one vector per file it marks rows in.
-  const written = addWithDeletionVector(ctx, file, deleted).then((descriptor) => {
-    // The vector committed with this file is this one: the next apply need not read it back.
-    cache.rememberLiveRows(known, descriptor, next);
-  });
-  // Awaited (allSettled) before the commit; if the apply fails before that, an unreferenced vector is all that is left.
-  written.catch(() => undefined);
-  timings.deletionVectorMs += lap();
-  return { rows: matched.length, written };
-}
-
-/** Live rows of a file by its statistics (numRecords less its deletion vector's rows); undefined without them. */
-function liveRowsInStats(file: AddFile): number | undefined {
-  const records = file.stats ? /"numRecords"\s*:\s*(\d+)/.exec(file.stats)?.[1] : undefined;
-  return records === undefined ? undefined : Number(records) - (file.deletionVector?.cardinality ?? 0);
-}
-
-/** The keys in a NumberKeyTable, or false when one is not a number. */
-function numberKeyTable(keys: ReadonlySet<RowKey>): NumberKeyTable | false {
-  let min = Infinity;
-  let max = -Infinity;
-  for (const key of keys) {
-    if (typeof key !== 'number') return false;
-    if (key < min) min = key;
-    if (key > max) max = key;
-  }
-  const table = new NumberKeyTable(keys.size > 0 ? min : 0, keys.size > 0 ? max : 0, keys.size);
-  let id = 0;
-  for (const key of keys) table.insert(key as number, id++);
-  return table;
-}
-
-/** Per key column, the smallest and largest key seen: only files overlapping it can hold a changed row. */
-class KeyRange {
-  private readonly bounds: Array<{ min?: NonNullValue; max?: NonNullValue; open: boolean }>;
-
-  constructor(private readonly keyFields: readonly StructField[]) {
-    this.bounds = keyFields.map(() => ({ open: false }));
-  }
-
-  add(columns: readonly Data[], row: number): void {
-    this.keyFields.forEach((field, i) => {
-      const bound = this.bounds[i] as { min?: NonNullValue; max?: NonNullValue; open: boolean };
-      const text = partitionValueAt(columns[i] as Data, row, field.type, false);
-      // NULL keys and binary keys (no text form ordering like the bytes) leave this column unbounded.
-      if (text === null || (field.type.kind === 'primitive' && field.type.name === 'binary')) {
-        bound.open = true;
-        return;
-      }
-      const value = parsePartitionValue(text, field.type) as NonNullValue;
-      if (bound.min === undefined || compareValues(value, bound.min) < 0) bound.min = value;
-      if (bound.max === undefined || compareValues(value, bound.max) > 0) bound.max = value;
-    });
-  }
-
-  predicate(): Predicate | undefined {
-    let predicate: Predicate | undefined;
-    this.keyFields.forEach((field, i) => {
-      const bound = this.bounds[i];
-      if (!bound || bound.open || bound.min === undefined || bound.max === undefined) return;
-      const column = { path: [field.name], type: field.type };
-      const between: Predicate = {
-        kind: 'and',
-        left: { kind: 'comparison', op: '>=', column, value: bound.min },
-        right: { kind: 'comparison', op: '<=', column, value: bound.max },
-      };
-      predicate = predicate ? { kind: 'and', left: predicate, right: between } : between;
-    });
-    return predicate;
-  }
+  return { keys, range };
 }
