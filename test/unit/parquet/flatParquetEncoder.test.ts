@@ -88,6 +88,17 @@ function comparable(value: unknown): unknown {
   return value;
 }
 
+test('native ZSTD compresses at the level asked for (the package\'s main entry drops it)', async () => {
+  const zstd = nativeZstd();
+  assert.ok(zstd, 'the native ZSTD module loads on this platform');
+  // Text-like bytes: compressible, so levels 1 and 19 give different sizes.
+  const words = ['order', 'customer', 'fallout', 'churn', 'lakehouse', 'delta'];
+  const text = new TextEncoder().encode(Array.from({ length: 40_000 }, (_, i) => `${words[(i * 7) % 6]}-${i % 977}`).join(' '));
+  const fast = await zstd(text, 1);
+  const small = await zstd(text, 19);
+  assert.ok(small.length < fast.length, `level 19 (${small.length} bytes) is smaller than level 1 (${fast.length} bytes)`);
+});
+
 describe('FlatParquetEncoder', () => {
   const batch = sampleBatch();
 
