@@ -17,12 +17,15 @@ const run = promisify(execFile);
 
 /** The rows delta-rs reads, as sorted JSON arrays [id, x, y, w, part, payload], w as its exact IEEE bytes. */
 const DUMP = `
-import json, struct, sys
+import json, os, struct, sys
 from deltalake import DeltaTable
 dt = DeltaTable(sys.argv[1])
 rows = dt.to_pyarrow_table(columns=["id", "x", "y", "w", "part", "payload"]).to_pylist()
 print(json.dumps({"version": dt.version(), "files": len(dt.file_uris()),
   "rows": sorted(json.dumps([r["id"], r["x"], r["y"], struct.pack("<d", r["w"]).hex(), r["part"], r["payload"]]) for r in rows)}))
+# delta-rs' threads can abort the interpreter's shutdown (SIGABRT, delta-io/delta-rs#2184): leave at once.
+sys.stdout.flush()
+os._exit(0)
 `;
 
 async function deltaRsRead(dir: string): Promise<{ version: number; files: number; rows: string[] }> {

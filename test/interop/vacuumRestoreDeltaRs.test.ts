@@ -20,7 +20,7 @@ const execFileAsync = promisify(execFile);
 
 /** Small delta-rs actions the shared peer scripts do not have: vacuum dry run, history, writes. */
 const DELTARS = String.raw`
-import json, sys
+import json, os, sys
 import pyarrow as pa
 from deltalake import DeltaTable, write_deltalake
 command, path = sys.argv[1], sys.argv[2]
@@ -34,6 +34,9 @@ elif command == "write":
     ids = json.loads(sys.argv[3])
     write_deltalake(path, pa.table({"id": pa.array(ids, pa.int64()), "part": pa.array(["p%d" % (i % 2) for i in ids])}),
                     mode=sys.argv[4], partition_by=["part"])
+# delta-rs' threads can abort the interpreter's shutdown (SIGABRT, delta-io/delta-rs#2184): leave at once.
+sys.stdout.flush()
+os._exit(0)
 `;
 
 async function deltars(python: string, args: string[]): Promise<unknown> {
