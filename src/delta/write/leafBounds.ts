@@ -1,5 +1,6 @@
 import type { Data } from 'apache-arrow';
 import { readInt128 } from '../../arrow/decimal128';
+import { compareByteRanges } from '../../arrow/compareByteRanges';
 
 /**
  * The min and max of one batch's present values of a statistics leaf, one loop per physical layout.
@@ -197,22 +198,7 @@ export function utf8Bounds(offsets: Int32Array, bytes: Uint8Array, length: numbe
   return { min: copy(minAt), max: copy(maxAt) };
 }
 
-/** Byte order, four bytes at a time (big-endian words order like their bytes): values often share a prefix. */
+/** Byte order of rows `a` and `b` of a string or binary column. */
 function compareStrings(offsets: Int32Array, view: DataView, a: number, b: number): number {
-  const aStart = offsets[a] as number;
-  const bStart = offsets[b] as number;
-  const aLength = (offsets[a + 1] as number) - aStart;
-  const bLength = (offsets[b + 1] as number) - bStart;
-  const n = aLength < bLength ? aLength : bLength;
-  let k = 0;
-  for (; k + 4 <= n; k += 4) {
-    const x = view.getUint32(aStart + k);
-    const y = view.getUint32(bStart + k);
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  for (; k < n; k++) {
-    const d = view.getUint8(aStart + k) - view.getUint8(bStart + k);
-    if (d !== 0) return d;
-  }
-  return aLength - bLength;
+  return compareByteRanges(view, offsets[a] as number, offsets[a + 1] as number, offsets[b] as number, offsets[b + 1] as number);
 }

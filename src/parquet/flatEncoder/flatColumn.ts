@@ -1,4 +1,5 @@
 import { DataType, DateUnit, Precision, TimeUnit, type Data, type Field } from 'apache-arrow';
+import { compareByteRanges } from '../../arrow/compareByteRanges';
 import type { CompactWriter } from './compactWriter';
 
 /** parquet.thrift `Type`. */
@@ -316,22 +317,6 @@ function compareBytes(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array
 /** The longest string or binary bound written to a footer. */
 const MAX_BYTES_BOUND = 4096;
 
-/** `compareBytes` of two values of one buffer, four bytes at a time (most values share a prefix). */
-function compareWithin(view: DataView, aStart: number, aEnd: number, bStart: number, bEnd: number): number {
-  const length = Math.min(aEnd - aStart, bEnd - bStart);
-  let i = 0;
-  for (; i + 4 <= length; i += 4) {
-    const a = view.getUint32(aStart + i);
-    const b = view.getUint32(bStart + i);
-    if (a !== b) return a < b ? -1 : 1;
-  }
-  for (; i < length; i++) {
-    const d = view.getUint8(aStart + i) - view.getUint8(bStart + i);
-    if (d !== 0) return d;
-  }
-  return (aEnd - aStart) - (bEnd - bStart);
-}
-
 /** BYTE_ARRAY (string, binary): PLAIN is a 4-byte little-endian length, then the bytes. */
 class BytesColumn implements FlatColumn {
   readonly physicalType = PhysicalType.BYTE_ARRAY;
@@ -379,8 +364,8 @@ class BytesColumn implements FlatColumn {
         minStart = maxStart = start;
         minEnd = maxEnd = end;
       } else {
-        if (compareWithin(view, start, end, minStart, minEnd) < 0) { minStart = start; minEnd = end; }
-        else if (compareWithin(view, start, end, maxStart, maxEnd) > 0) { maxStart = start; maxEnd = end; }
+        if (compareByteRanges(view, start, end, minStart, minEnd) < 0) { minStart = start; minEnd = end; }
+        else if (compareByteRanges(view, start, end, maxStart, maxEnd) > 0) { maxStart = start; maxEnd = end; }
       }
     }
     if (minStart >= 0) {
