@@ -95,6 +95,17 @@ function parseFieldId(value: string | undefined): number | undefined {
 interface Base { name: string; optional: boolean }
 type SchemaFields = (writer: CompactWriter) => void;
 
+/** What every column kind keeps alike: the leaf's name, whether it is optional, and its schema element's fields. */
+abstract class LeafColumn {
+  readonly name: string;
+  readonly optional: boolean;
+
+  constructor(base: Base, readonly writeSchemaFields: SchemaFields) {
+    this.name = base.name;
+    this.optional = base.optional;
+  }
+}
+
 /**
  * The validity bitmap when some value is null. As arrow JS slices: the bitmap and boolean values
  * are indexed from `data.offset`, fixed-width values and value offsets from the slice's start.
@@ -117,16 +128,13 @@ function bytesOf(view: ArrayBufferView): Uint8Array {
 }
 
 /** INT32 columns: int8/16/32, date, decimal up to 9 digits (the low word of its 128 bits). */
-class Int32Column implements FlatColumn {
+class Int32Column extends LeafColumn implements FlatColumn {
   readonly physicalType = PhysicalType.INT32;
-  readonly name: string;
-  readonly optional: boolean;
   private min = Infinity;
   private max = -Infinity;
 
-  constructor(base: Base, readonly writeSchemaFields: SchemaFields, private readonly source: 'int' | 'decimal') {
-    this.name = base.name;
-    this.optional = base.optional;
+  constructor(base: Base, writeSchemaFields: SchemaFields, private readonly source: 'int' | 'decimal') {
+    super(base, writeSchemaFields);
   }
 
   encode(data: Data, prefix: number): EncodedValues {
@@ -161,9 +169,7 @@ class Int32Column implements FlatColumn {
 }
 
 /** INT64 columns: int64, timestamps, decimals up to 18 digits (the low two words of 128 bits). */
-class Int64Column implements FlatColumn {
-  readonly name: string;
-  readonly optional: boolean;
+class Int64Column extends LeafColumn implements FlatColumn {
   // Bounds as (signed high word, unsigned low word): no BigInt per value.
   private minHi = 0;
   private minLo = 0;
@@ -171,9 +177,8 @@ class Int64Column implements FlatColumn {
   private maxLo = 0;
   private seen = false;
 
-  constructor(base: Base, readonly physicalType: number, readonly writeSchemaFields: SchemaFields, private readonly stride: number) {
-    this.name = base.name;
-    this.optional = base.optional;
+  constructor(base: Base, readonly physicalType: number, writeSchemaFields: SchemaFields, private readonly stride: number) {
+    super(base, writeSchemaFields);
   }
 
   encode(data: Data, prefix: number): EncodedValues {
@@ -212,17 +217,14 @@ class Int64Column implements FlatColumn {
 }
 
 /** FLOAT and DOUBLE: bounds skip NaN, and a zero bound is written as -0 (min) and +0 (max), as the format asks. */
-class FloatColumn implements FlatColumn {
+class FloatColumn extends LeafColumn implements FlatColumn {
   readonly physicalType: number;
-  readonly name: string;
-  readonly optional: boolean;
   private min = Infinity;
   private max = -Infinity;
   private seen = false;
 
-  constructor(base: Base, private readonly double: boolean, readonly writeSchemaFields: SchemaFields) {
-    this.name = base.name;
-    this.optional = base.optional;
+  constructor(base: Base, private readonly double: boolean, writeSchemaFields: SchemaFields) {
+    super(base, writeSchemaFields);
     this.physicalType = double ? PhysicalType.DOUBLE : PhysicalType.FLOAT;
   }
 
@@ -265,17 +267,10 @@ class FloatColumn implements FlatColumn {
 }
 
 /** BOOLEAN: PLAIN is one bit per non-null value, least significant bit first. */
-class BoolColumn implements FlatColumn {
+class BoolColumn extends LeafColumn implements FlatColumn {
   readonly physicalType = PhysicalType.BOOLEAN;
-  readonly name: string;
-  readonly optional: boolean;
   private sawTrue = false;
   private sawFalse = false;
-
-  constructor(base: Base, readonly writeSchemaFields: SchemaFields) {
-    this.name = base.name;
-    this.optional = base.optional;
-  }
 
   encode(data: Data, prefix: number): EncodedValues {
     const bitmap = validity(data);
@@ -318,17 +313,10 @@ function compareBytes(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array
 const MAX_BYTES_BOUND = 4096;
 
 /** BYTE_ARRAY (string, binary): PLAIN is a 4-byte little-endian length, then the bytes. */
-class BytesColumn implements FlatColumn {
+class BytesColumn extends LeafColumn implements FlatColumn {
   readonly physicalType = PhysicalType.BYTE_ARRAY;
-  readonly name: string;
-  readonly optional: boolean;
   private min: Uint8Array | undefined;
   private max: Uint8Array | undefined;
-
-  constructor(base: Base, readonly writeSchemaFields: SchemaFields) {
-    this.name = base.name;
-    this.optional = base.optional;
-  }
 
   encode(data: Data, prefix: number): EncodedValues {
     const bitmap = validity(data);
@@ -384,16 +372,13 @@ class BytesColumn implements FlatColumn {
 }
 
 /** Decimals over 18 digits: FIXED_LEN_BYTE_ARRAY, the two's complement big-endian in `length` bytes. */
-class DecimalBytesColumn implements FlatColumn {
+class DecimalBytesColumn extends LeafColumn implements FlatColumn {
   readonly physicalType = PhysicalType.FIXED_LEN_BYTE_ARRAY;
-  readonly name: string;
-  readonly optional: boolean;
   private min: Uint8Array | undefined;
   private max: Uint8Array | undefined;
 
-  constructor(base: Base, private readonly length: number, readonly writeSchemaFields: SchemaFields) {
-    this.name = base.name;
-    this.optional = base.optional;
+  constructor(base: Base, private readonly length: number, writeSchemaFields: SchemaFields) {
+    super(base, writeSchemaFields);
   }
 
   encode(data: Data, prefix: number): EncodedValues {
