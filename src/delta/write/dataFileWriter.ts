@@ -4,7 +4,7 @@ import { takeData } from '../../arrow/takeRows';
 import { ParquetFileEncoder, type ParquetEncoder } from '../../parquet/parquetFileEncoder';
 import { ParquetEncodeError, parquetWorkerPool, worthEncodingInThePool, type ParquetWorkerPool } from '../../parquet/parquetWorkerPool';
 import { plainColumns } from '../../parquet/plainColumns';
-import { flatParquetEncoder } from '../../parquet/flatEncoder/flatParquetEncoder';
+import { flatParquetEncoder, type FlatParquetEncoder } from '../../parquet/flatEncoder/flatParquetEncoder';
 import { parquetFileSuffix, type ParquetCompression } from '../../parquet/writeParquet';
 import type { ObjectStore } from '../../storage/objectStore';
 import type { AddFile } from '../actions';
@@ -60,6 +60,8 @@ interface OpenFile {
   values: Record<string, string | null>;
   directory: string;
   encoder: ParquetEncoder;
+  /** The same encoder when it is the flat one: its statistics then make the file's (no second pass). */
+  flat: FlatParquetEncoder | undefined;
   stats: StatsCollector;
   /** Arrow bytes written into it so far. */
   bytes: number;
@@ -113,10 +115,11 @@ export class DataFileWriter {
       const physical = toPhysicalBatch(stored, this.fileColumns, this.fileSchema);
       if (!file) {
         const stats = new StatsCollector(this.dataSchema, this.options.columnMappingMode, this.options.stats);
-        file = { values, directory, encoder: this.encoderFor(physical), stats, bytes: 0 };
+        const flat = flatParquetEncoder(physical.schema, { compression: this.compression });
+        file = { values, directory, encoder: flat ?? this.encoderFor(physical), flat, stats, bytes: 0 };
         this.open.set(directory, file);
       }
-      file.stats.add(part);
+      if (!file.flat) file.stats.add(part);
       const encoder = file.encoder;
       await encodeFailure(() => encoder.write(physical));
       const bytes = part.data.byteLength;
@@ -181,9 +184,9 @@ export class DataFileWriter {
   }
 
   /**
-   * A flat schema's file is encoded by the TypeScript encoder (src/parquet/flatEncoder), whose
-   * ZSTD already runs beside this thread. Otherwise (nested types, no native ZSTD):
-   * encodes a file in the worker pool when its first batch is large (the encoder then runs beside
+   * The encoder of a file the flat TypeScript encoder (src/parquet/flatEncoder, whose ZSTD already
+   * runs beside this thread) cannot write (nested types, no native ZSTD, other codecs):
+   * encodes it in the worker pool when its first batch is large (the encoder then runs beside
    * this thread, which prepares the next batches); small files stay on this thread, where they
    * cost no worker start-up. A large file whose every worker still encodes an earlier file (its
    * queue runs up to 64 MiB ahead, see the pool) is encoded on this thread meanwhile: two files
@@ -191,8 +194,6 @@ export class DataFileWriter {
    * (physical) batch also decides which columns skip the dictionary (plainColumns).
    */
   private encoderFor(first: RecordBatch): ParquetEncoder {
-    const flat = flatParquetEncoder(first.schema, { compression: this.compression });
-    if (flat) return flat;
     const options = { compression: this.compression, plainColumns: plainColumns(first) };
     if (!worthEncodingInThePool(first.data.byteLength)) return new ParquetFileEncoder(options);
     return (this.options.pool ?? parquetWorkerPool()).idleEncoder(options) ?? new ParquetFileEncoder(options);
@@ -214,6 +215,7 @@ export class DataFileWriter {
 
   private async store(file: OpenFile): Promise<void> {
     const bytes = await encodeFailure(() => file.encoder.finish());
+    if (file.flat) file.stats.addEncoded(file.flat.rows, file.flat.columnStatistics());
     const counter = String(this.fileCounter++).padStart(5, '0');
     const relative = `${this.options.directory ?? ''}${file.directory}part-${counter}-${randomUUID()}-c000${parquetFileSuffix(this.compression)}`;
     await this.options.store.put(relative, bytes).catch((cause: unknown) => {

@@ -19,7 +19,8 @@ const decoder = new TextDecoder();
  */
 export function partitionValueAt(data: Data, row: number, type: DataType, emptyAsNull = true): string | null {
   if (!isValidAt(data, row)) return null;
-  const index = data.offset + row;
+  // apache-arrow's slices narrow value offsets and fixed-width values (read at `row`), not bitmaps.
+  const index = row;
   if (type.kind === 'decimal') return formatDecimal({ unscaled: readInt128(data.values as Uint32Array, index), scale: type.scale });
   if (type.kind !== 'primitive') {
     throw new DeltaError('DELTA_INVALID_ARGUMENT', `A ${type.kind} column cannot be a partition column.`);
@@ -35,7 +36,8 @@ export function partitionValueAt(data: Data, row: number, type: DataType, emptyA
     }
     case 'boolean': {
       const bits = data.values as Uint8Array;
-      return ((bits[index >> 3] as number) & (1 << (index & 7))) !== 0 ? 'true' : 'false';
+      const bit = data.offset + row;
+      return ((bits[bit >> 3] as number) & (1 << (bit & 7))) !== 0 ? 'true' : 'false';
     }
     case 'date':
       return formatDate((data.values as Int32Array)[index] as number);

@@ -1,5 +1,7 @@
 import { DataType as ArrowType, type Data, type RecordBatch } from 'apache-arrow';
 import { DeltaError } from '../errors';
+import type { FlatColumnStatistics } from '../../parquet/flatEncoder/flatParquetEncoder';
+import { PhysicalType } from '../../parquet/flatEncoder/flatColumn';
 import { formatDecimal } from '../predicate/decimal';
 import { formatDate } from '../predicate/temporal';
 import { compareBytes } from '../predicate/typedValue';
@@ -44,6 +46,8 @@ type LeafKind = 'number' | 'float' | 'bigint' | 'timestamp' | 'timestamp_ntz' | 
 interface Leaf {
   /** Logical names from the top-level field down. */
   path: string[];
+  /** The index of its top-level field in the schema: its column in a flat file. */
+  column: number;
   physicalPath: string[];
   kind: LeafKind;
   scale: number;
@@ -78,6 +82,29 @@ export class StatsCollector {
     }
   }
 
+  /**
+   * Adds the statistics the flat Parquet encoder gathered while it wrote `rows` rows of a file of
+   * this schema (no struct: column i is the schema's field i). The same statistics as `add` would
+   * collect from those rows, without a second pass over their values.
+   */
+  addEncoded(rows: number, columns: readonly FlatColumnStatistics[]): void {
+    this.numRecords += rows;
+    for (const leaf of this.leaves) {
+      const column = columns[leaf.column];
+      if (!column || leaf.path.length !== 1) {
+        throw new DeltaError('DELTA_SCHEMA_MISMATCH', `Cannot collect statistics: the file has no flat column ${leaf.path.join('.')}.`);
+      }
+      leaf.nullCount += column.nulls;
+      if (leaf.kind === 'float' && column.sawNaN) leaf.sawNaN = true;
+      if (leaf.kind === 'countOnly' || !column.bounds) continue;
+      const min = boundFromPlain(leaf.kind, column.physicalType, column.bounds.min);
+      const max = boundFromPlain(leaf.kind, column.physicalType, column.bounds.max);
+      const compare = leaf.kind === 'string' ? compareByteBounds : compareNumericBounds;
+      if (leaf.min === undefined || compare(min, leaf.min) < 0) leaf.min = min;
+      if (leaf.max === undefined || compare(max, leaf.max) > 0) leaf.max = max;
+    }
+  }
+
   /** The `add.stats` JSON (keys are physical names, nested like the schema's structs). */
   toJson(): string {
     const minValues: Record<string, StatsJsonValue> = {};
@@ -102,15 +129,16 @@ export class StatsCollector {
 
 function selectLeaves(schema: StructType, mode: ColumnMappingMode, options: StatsOptions): Leaf[] {
   const all: Leaf[] = [];
-  const visit = (struct: StructType, path: string[], physicalPath: string[]): void => {
-    for (const field of struct.fields) {
+  const visit = (struct: StructType, path: string[], physicalPath: string[], top: number | undefined): void => {
+    struct.fields.forEach((field, index) => {
+      const column = top ?? index;
       const fieldPath = [...path, field.name];
       const fieldPhysical = [...physicalPath, physicalName(field, mode)];
-      if (field.type.kind === 'struct') visit(field.type, fieldPath, fieldPhysical);
-      else all.push({ path: fieldPath, physicalPath: fieldPhysical, kind: leafKind(field.type), scale: scaleOf(field.type), nullCount: 0 });
-    }
+      if (field.type.kind === 'struct') visit(field.type, fieldPath, fieldPhysical, column);
+      else all.push({ path: fieldPath, column, physicalPath: fieldPhysical, kind: leafKind(field.type), scale: scaleOf(field.type), nullCount: 0 });
+    });
   };
-  visit(schema, [], []);
+  visit(schema, [], [], undefined);
   if (options.statsColumns) {
     const wanted = options.statsColumns.map((c) => c.split('.').map((part) => part.replace(/^`|`$/g, '').toLowerCase()));
     return all.filter((leaf) => wanted.some((w) => w.every((part, i) => leaf.path[i]?.toLowerCase() === part)));
@@ -195,6 +223,25 @@ function batchBounds(kind: LeafKind, data: Data, length: number, mask: Uint8Arra
       return int128Bounds(data.values as Uint32Array, length, mask);
     case 'string':
       return utf8Bounds(data.valueOffsets as Int32Array, data.values as Uint8Array, length, mask);
+  }
+}
+
+/** A Parquet PLAIN bound (little-endian numbers, big-endian two's complement decimal bytes) as `add` would hold it. */
+function boundFromPlain(kind: LeafKind, physicalType: number, bytes: Uint8Array): Bound {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  switch (physicalType) {
+    case PhysicalType.INT32:
+      return kind === 'decimal' ? BigInt(view.getInt32(0, true)) : view.getInt32(0, true);
+    case PhysicalType.INT64:
+      return view.getBigInt64(0, true);
+    case PhysicalType.FLOAT:
+      return view.getFloat32(0, true);
+    case PhysicalType.DOUBLE:
+      return view.getFloat64(0, true);
+    case PhysicalType.FIXED_LEN_BYTE_ARRAY:
+      return BigInt.asIntN(bytes.length * 8, bytes.reduce((n, byte) => (n << 8n) | BigInt(byte), 0n));
+    default:
+      return bytes;
   }
 }
 

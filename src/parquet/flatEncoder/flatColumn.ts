@@ -26,9 +26,18 @@ export interface FlatColumn {
    * chunk's min/max. The levels then go in front without copying the values.
    */
   encode(data: Data, prefix: number): EncodedValues;
-  /** The chunk's min and max (PLAIN bytes) since the last call, then forgets them; undefined when every value was null (or NaN). */
-  takeBounds(): { min: Uint8Array; max: Uint8Array } | undefined;
+  /**
+   * The chunk's min and max (PLAIN bytes) since the last call, then forgets them; undefined when
+   * every value was null (or NaN). Strings and binaries of any length: the footer drops long ones.
+   */
+  takeBounds(): ColumnBounds | undefined;
+  /** The order of two bounds of this column (PLAIN bytes), as its logical type sorts. */
+  compareBounds(a: Uint8Array, b: Uint8Array): number;
+  /** Whether any value written so far was a NaN (floating point only; bounds leave NaN out). */
+  readonly sawNaN: boolean;
 }
+
+export interface ColumnBounds { min: Uint8Array; max: Uint8Array }
 
 /** The flat-encoder column of an Arrow field, or undefined for a type it does not write (nested, unsigned, other units). */
 export function flatColumnFor(field: Field): FlatColumn | undefined {
@@ -99,6 +108,7 @@ type SchemaFields = (writer: CompactWriter) => void;
 abstract class LeafColumn {
   readonly name: string;
   readonly optional: boolean;
+  sawNaN = false;
 
   constructor(base: Base, readonly writeSchemaFields: SchemaFields) {
     this.name = base.name;
@@ -159,13 +169,21 @@ class Int32Column extends LeafColumn implements FlatColumn {
     return { body: bytesOf(out).subarray(pad * 4 - prefix), nulls: n - (k - pad) };
   }
 
-  takeBounds(): { min: Uint8Array; max: Uint8Array } | undefined {
+  takeBounds(): ColumnBounds | undefined {
     if (this.min > this.max) return undefined;
     const bounds = { min: bytesOf(Int32Array.of(this.min)), max: bytesOf(Int32Array.of(this.max)) };
     this.min = Infinity;
     this.max = -Infinity;
     return bounds;
   }
+
+  compareBounds(a: Uint8Array, b: Uint8Array): number {
+    return plainView(a).getInt32(0, true) - plainView(b).getInt32(0, true);
+  }
+}
+
+function plainView(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** INT64 columns: int64, timestamps, decimals up to 18 digits (the low two words of 128 bits). */
@@ -209,10 +227,16 @@ class Int64Column extends LeafColumn implements FlatColumn {
     return { body: bytesOf(out).subarray(pad * 4 - prefix), nulls: n - (k - pad) / 2 };
   }
 
-  takeBounds(): { min: Uint8Array; max: Uint8Array } | undefined {
+  takeBounds(): ColumnBounds | undefined {
     if (!this.seen) return undefined;
     this.seen = false;
     return { min: bytesOf(Int32Array.of(this.minLo | 0, this.minHi)), max: bytesOf(Int32Array.of(this.maxLo | 0, this.maxHi)) };
+  }
+
+  compareBounds(a: Uint8Array, b: Uint8Array): number {
+    const x = plainView(a).getBigInt64(0, true);
+    const y = plainView(b).getBigInt64(0, true);
+    return x < y ? -1 : x > y ? 1 : 0;
   }
 }
 
@@ -245,7 +269,10 @@ class FloatColumn extends LeafColumn implements FlatColumn {
       out[k++] = src[i * per] as number;
       if (per === 2) out[k++] = src[i * per + 1] as number;
       const v = values[i] as number;
-      if (v !== v) continue;
+      if (v !== v) {
+        this.sawNaN = true;
+        continue;
+      }
       seen = true;
       if (v < min) min = v;
       if (v > max) max = v;
@@ -254,7 +281,7 @@ class FloatColumn extends LeafColumn implements FlatColumn {
     return { body: bytesOf(out).subarray(pad * 4 - prefix), nulls: n - (k - pad) / per };
   }
 
-  takeBounds(): { min: Uint8Array; max: Uint8Array } | undefined {
+  takeBounds(): ColumnBounds | undefined {
     if (!this.seen) return undefined;
     const min = this.min === 0 ? -0 : this.min;
     const max = this.max === 0 ? 0 : this.max;
@@ -263,6 +290,11 @@ class FloatColumn extends LeafColumn implements FlatColumn {
     this.seen = false;
     const encode = (v: number): Uint8Array => bytesOf(this.double ? Float64Array.of(v) : Float32Array.of(v));
     return { min: encode(min), max: encode(max) };
+  }
+
+  compareBounds(a: Uint8Array, b: Uint8Array): number {
+    const read = (bytes: Uint8Array): number => (this.double ? plainView(bytes).getFloat64(0, true) : plainView(bytes).getFloat32(0, true));
+    return read(a) - read(b);
   }
 }
 
@@ -291,11 +323,15 @@ class BoolColumn extends LeafColumn implements FlatColumn {
     return { body: out.subarray(0, prefix + ((k + 7) >> 3)), nulls: n - k };
   }
 
-  takeBounds(): { min: Uint8Array; max: Uint8Array } | undefined {
+  takeBounds(): ColumnBounds | undefined {
     if (!this.sawTrue && !this.sawFalse) return undefined;
     const bounds = { min: Uint8Array.of(this.sawFalse ? 0 : 1), max: Uint8Array.of(this.sawTrue ? 1 : 0) };
     this.sawTrue = this.sawFalse = false;
     return bounds;
+  }
+
+  compareBounds(a: Uint8Array, b: Uint8Array): number {
+    return (a[0] as number) - (b[0] as number);
   }
 }
 
@@ -308,9 +344,6 @@ function compareBytes(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array
   }
   return (aEnd - aStart) - (bEnd - bStart);
 }
-
-/** The longest string or binary bound written to a footer. */
-const MAX_BYTES_BOUND = 4096;
 
 /** BYTE_ARRAY (string, binary): PLAIN is a 4-byte little-endian length, then the bytes. */
 class BytesColumn extends LeafColumn implements FlatColumn {
@@ -363,11 +396,14 @@ class BytesColumn extends LeafColumn implements FlatColumn {
     return { body: out.subarray(0, at), nulls: n - nonNull };
   }
 
-  takeBounds(): { min: Uint8Array; max: Uint8Array } | undefined {
+  takeBounds(): ColumnBounds | undefined {
     const { min, max } = this;
     this.min = this.max = undefined;
-    // Long values (documents, blobs) would bloat the footer: no bounds rather than huge ones.
-    return min && max && min.length <= MAX_BYTES_BOUND && max.length <= MAX_BYTES_BOUND ? { min, max } : undefined;
+    return min && max ? { min, max } : undefined;
+  }
+
+  compareBounds(a: Uint8Array, b: Uint8Array): number {
+    return compareBytes(a, 0, a.length, b, 0, b.length);
   }
 }
 
@@ -401,10 +437,14 @@ class DecimalBytesColumn extends LeafColumn implements FlatColumn {
     return { body: out, nulls: n - (at - prefix) / width };
   }
 
-  takeBounds(): { min: Uint8Array; max: Uint8Array } | undefined {
+  takeBounds(): ColumnBounds | undefined {
     const { min, max } = this;
     this.min = this.max = undefined;
     return min && max ? { min, max } : undefined;
+  }
+
+  compareBounds(a: Uint8Array, b: Uint8Array): number {
+    return compareSigned(a, b);
   }
 }
 

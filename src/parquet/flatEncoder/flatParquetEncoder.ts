@@ -2,7 +2,7 @@ import type { Data, RecordBatch, Schema } from 'apache-arrow';
 import type { ParquetEncoder } from '../parquetFileEncoder';
 import type { ParquetWriteOptions } from '../writeParquet';
 import { CompactWriter, CT } from './compactWriter';
-import { flatColumnFor, type FlatColumn } from './flatColumn';
+import { flatColumnFor, type ColumnBounds, type FlatColumn } from './flatColumn';
 import { nativeZstd, type ZstdCompress } from './nativeZstd';
 
 const MAGIC = Uint8Array.of(0x50, 0x41, 0x52, 0x31);
@@ -23,6 +23,8 @@ const SLICES_IN_FLIGHT = 2;
  * CPU per million rows of the writer bench.
  */
 const ZSTD_LEVEL = 3;
+/** The longest string or binary bound written to a footer: long values (documents, blobs) would bloat it. */
+const MAX_FOOTER_BOUND = 4096;
 
 export interface FlatEncoderOptions {
   /** Compresses a page with ZSTD; undefined writes uncompressed pages. */
@@ -45,7 +47,18 @@ interface ChunkMeta {
   uncompressed: number;
   values: number;
   nulls: number;
-  bounds: { min: Uint8Array; max: Uint8Array } | undefined;
+  bounds: ColumnBounds | undefined;
+}
+
+/**
+ * One column's statistics over the whole file, as the encoder saw its values: null count, min and
+ * max as PLAIN bytes of `physicalType` (strings untruncated), and whether a NaN was left out of them.
+ */
+export interface FlatColumnStatistics {
+  physicalType: number;
+  nulls: number;
+  bounds: ColumnBounds | undefined;
+  sawNaN: boolean;
 }
 
 interface RowGroupMeta { rows: number; offset: number; chunks: ChunkMeta[] }
@@ -94,10 +107,26 @@ export class FlatParquetEncoder implements ParquetEncoder {
   private readonly inFlight: Array<Promise<unknown>> = [];
   private readonly rowGroupSize: number;
   private aborted = false;
+  private readonly fileStatistics: FlatColumnStatistics[];
 
   constructor(private readonly columns: readonly FlatColumn[], private readonly options: FlatEncoderOptions) {
     this.chunks = columns.map(emptyChunk);
     this.rowGroupSize = Math.max(1, options.rowGroupSize ?? DEFAULT_ROW_GROUP_ROWS);
+    this.fileStatistics = columns.map((c) => ({ physicalType: c.physicalType, nulls: 0, bounds: undefined, sawNaN: false }));
+  }
+
+  /** Rows in the row groups closed so far (all of them after `finish`). */
+  get rows(): number {
+    return this.rowGroups.reduce((n, g) => n + g.rows, 0);
+  }
+
+  /**
+   * Per column, in schema order, the statistics of the rows in the row groups closed so far (all
+   * of them after `finish`): what a table format's own file statistics can be made from without
+   * a second pass over the values.
+   */
+  columnStatistics(): readonly FlatColumnStatistics[] {
+    return this.fileStatistics;
   }
 
   async write(batch: RecordBatch): Promise<void> {
@@ -178,6 +207,7 @@ export class FlatParquetEncoder implements ParquetEncoder {
     this.chunks = this.columns.map(emptyChunk);
     this.groupRows = 0;
     const bounds = this.columns.map((column) => column.takeBounds());
+    this.columns.forEach((column, i) => this.addToFileStatistics(column, i, (chunks[i] as ChunkState).nulls, bounds[i]));
     for (const [i, chunk] of chunks.entries()) {
       const pages = await Promise.all(chunk.pages);
       const meta: ChunkMeta = { offset: this.position, compressed: 0, uncompressed: 0, values: chunk.values, nulls: chunk.nulls, bounds: bounds[i] };
@@ -191,6 +221,18 @@ export class FlatParquetEncoder implements ParquetEncoder {
     }
     this.inFlight.length = 0;
     this.rowGroups.push(group);
+  }
+
+  private addToFileStatistics(column: FlatColumn, i: number, nulls: number, bounds: ColumnBounds | undefined): void {
+    const file = this.fileStatistics[i] as FlatColumnStatistics;
+    file.nulls += nulls;
+    file.sawNaN = column.sawNaN;
+    if (!bounds) return;
+    if (!file.bounds) file.bounds = { ...bounds };
+    else {
+      if (column.compareBounds(bounds.min, file.bounds.min) < 0) file.bounds.min = bounds.min;
+      if (column.compareBounds(bounds.max, file.bounds.max) > 0) file.bounds.max = bounds.max;
+    }
   }
 
   /** parquet.thrift FileMetaData. */
@@ -220,7 +262,8 @@ export class FlatParquetEncoder implements ParquetEncoder {
           .i64(7, chunk.compressed)
           .i64(9, chunk.offset)
           .struct(12).i64(3, chunk.nulls);
-        if (chunk.bounds) w.binary(5, chunk.bounds.max).binary(6, chunk.bounds.min);
+        const { bounds } = chunk;
+        if (bounds && bounds.min.length <= MAX_FOOTER_BOUND && bounds.max.length <= MAX_FOOTER_BOUND) w.binary(5, bounds.max).binary(6, bounds.min);
         w.endStruct().endStruct().endStruct();
       });
       const total = group.chunks.reduce((n, c) => n + c.uncompressed, 0);
