@@ -138,37 +138,39 @@ function concatVariableWidth(type: DataType, pieces: readonly Data[], length: nu
     total += (offsets[piece.length] as number) - (offsets[0] as number);
   }
   const bytes = new Uint8Array(total);
-  const outOffsets = new Int32Array(length + 1);
-  let row = 0;
-  let position = 0;
-  for (const piece of pieces) {
-    const offsets = piece.valueOffsets as Int32Array;
-    const start = offsets[0] as number;
-    const end = offsets[piece.length] as number;
-    bytes.set((piece.values as Uint8Array).subarray(start, end), position);
-    const shift = position - start;
-    for (let i = 1; i <= piece.length; i++) outOffsets[row + i] = (offsets[i] as number) + shift;
-    row += piece.length;
-    position += end - start;
-  }
+  const outOffsets = rebasedOffsets(pieces, length, (piece, start, end, at) => bytes.set((piece.values as Uint8Array).subarray(start, end), at));
   return new Data(type, 0, length, nullCount, [outOffsets as never, bytes as never, validity]);
 }
 
 /** Lists and maps: a piece's rows own one contiguous range of its (unsliced) child's rows. */
 function concatNested(type: DataType, pieces: readonly Data[], length: number, validity: Uint8Array, nullCount: number): Data {
-  const outOffsets = new Int32Array(length + 1);
   const childPieces: Data[] = [];
+  const outOffsets = rebasedOffsets(pieces, length, (piece, start, end) => {
+    childPieces.push((piece.children[0] as Data).slice(start, end - start));
+  });
+  return new Data(type, 0, length, nullCount, [outOffsets as never, undefined, validity], [concatData(childPieces)]);
+}
+
+/**
+ * The joined value offsets of pieces whose offsets start at their first row and index a range
+ * `start..end` of their own values (bytes or child rows): each piece's range moves to `at` in the
+ * joined values (`place` copies or slices it there) and its offsets shift by the same amount.
+ */
+function rebasedOffsets(
+  pieces: readonly Data[], length: number, place: (piece: Data, start: number, end: number, at: number) => void,
+): Int32Array {
+  const out = new Int32Array(length + 1);
   let row = 0;
-  let childRows = 0;
+  let at = 0;
   for (const piece of pieces) {
     const offsets = piece.valueOffsets as Int32Array;
     const start = offsets[0] as number;
     const end = offsets[piece.length] as number;
-    childPieces.push((piece.children[0] as Data).slice(start, end - start));
-    const shift = childRows - start;
-    for (let i = 1; i <= piece.length; i++) outOffsets[row + i] = (offsets[i] as number) + shift;
+    place(piece, start, end, at);
+    const shift = at - start;
+    for (let i = 1; i <= piece.length; i++) out[row + i] = (offsets[i] as number) + shift;
     row += piece.length;
-    childRows += end - start;
+    at += end - start;
   }
-  return new Data(type, 0, length, nullCount, [outOffsets as never, undefined, validity], [concatData(childPieces)]);
+  return out;
 }
