@@ -23,7 +23,8 @@ import { ConstraintChecker, tableConstraints } from './constraints';
 import { addActionOf } from './dataFileWriter';
 import { deltaSchemaFromArrow } from './deltaTypeFromArrow';
 import { evolveSchema } from './evolveSchema';
-import { fileWriterFor, type FileWriterOptions } from './fileWriterFor';
+import type { DataFileWriter } from './dataFileWriter';
+import { appendFileWriterFor, fileWriterFor, type FileWriterOptions } from './fileWriterFor';
 import { compileMergeClauses, insertedRows, type CompiledClause, type MatchedClause, type NotMatchedBySourceClause, type NotMatchedClause } from './mergeClauses';
 import { MergeKeyIndex, type SourceEntry } from './mergeKeyIndex';
 import { carryRowIds } from './materializedRowColumns';
@@ -146,6 +147,7 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
   const counts = { matchedUpdated: 0, matchedDeleted: 0, bySourceUpdated: 0, bySourceDeleted: 0 };
   let rowsCopied = 0;
   let filesRemoved = 0;
+  let insertWriter: DataFileWriter | undefined;
   // rewriteFile hands match() every row, deleted ones too, and onMatched() only the live selected
   // ones: the file's deletion vector, read here as well, keeps the two in step.
   let deleted: DeletedRows | undefined;
@@ -224,6 +226,11 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
       options.onProgress?.(i + 1, candidates.length, file.path);
     }
     let rowsInserted = 0;
+    // Inserted rows are new to the table: in files of their own, like Spark's insert-only MERGE,
+    // they go without the materialized row tracking columns (all null there). Only when updated or
+    // copied rows already fill files do they join them, as in Spark's full MERGE.
+    if (rowsCopied === 0 && counts.matchedUpdated + counts.bySourceUpdated === 0) insertWriter = appendFileWriterFor(tx, options);
+    const inserts = insertWriter ?? writer;
     if (clauses.notMatched.length > 0) {
       for (const [b, batch] of sources.entries()) {
         const refs = Array.from({ length: batch.rows.numRows }, (_, row): SourceEntry => ({ batch: b, row, duplicate: false }));
@@ -235,7 +242,7 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
           const rows = insertedRows(clause, filterBatch(batch.rows, mask), pairColumns(undefined, refs.filter((_, i) => mask[i] === 1), sourceColumns));
           if (!checker.check(rows) || checker.hasViolations) continue;
           rowsInserted += rows.numRows;
-          await writer.write(rows);
+          await inserts.write(rows);
           await changes?.write(rows, 'insert');
         }
       }
@@ -243,7 +250,7 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
     checker.throwIfViolated('The MERGE');
     const rowsUpdated = counts.matchedUpdated + counts.bySourceUpdated;
     const rowsDeleted = counts.matchedDeleted + counts.bySourceDeleted;
-    const written = await writer.finish();
+    const written = [...await writer.finish(), ...(insertWriter ? await insertWriter.finish() : [])];
     const cdc = changes ? await changes.finish() : [];
     if (written.length === 0 && filesRemoved === 0 && rowsDeleted === 0 && rowsUpdated === 0 && cdc.length === 0) {
       return { version: tx.readVersion, rowsAdded: 0, rowsRemoved: 0, filesAdded: 0, filesRemoved: 0, bytesAdded: 0, rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0 };
@@ -291,6 +298,7 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
     };
   } catch (error) {
     await writer.abort();
+    await insertWriter?.abort();
     await changes?.abort();
     throw error;
   }
