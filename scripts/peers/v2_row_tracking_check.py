@@ -8,7 +8,7 @@ Usage: v2_row_tracking_check.py <our_table> <spark_table> <rewritten_table>
    and, for every version after the first of <rewritten_table> (a row-tracking table we rewrote by
    DELETE, UPDATE, MERGE, OPTIMIZE and a keyed upsert), its rows with row ids and row commit versions
    and the operation; what delta-rs reads of it; and the commit tags and data file columns of
-   Spark's own INSERT and UPDATE of <spark_table>.
+   Spark's own INSERT and UPDATE of <spark_table>, and of an insert-only MERGE Spark runs on it last.
 One Spark session for everything: starting Spark is most of the cost.
 """
 from __future__ import annotations
@@ -85,6 +85,13 @@ def main() -> None:
         except Exception as error:  # noqa: BLE001 - the message is the result (an unsupported feature)
             return {"error": str(error)}
 
+    deltars_spark_table = deltars_read(spark_table)
+    # After every read of <spark_table>: an insert-only MERGE (version 5), to compare its files with ours.
+    spark.sql(
+        f"MERGE INTO delta.`{spark_table}` t USING (SELECT /*+ REPARTITION(1) */ * FROM VALUES (104L), (105L) AS v(id)) s "
+        "ON t.id = s.id WHEN NOT MATCHED THEN INSERT *"
+    )
+
     print(json.dumps({
         "detail": {
             "numFiles": detail["numFiles"],
@@ -94,11 +101,12 @@ def main() -> None:
         "ourRows": [[r.id, r.row_id, r.row_commit_version] for r in ours],
         "sparkTableRows": [[r.id, r.row_id, r.row_commit_version] for r in theirs],
         "deltarsOurs": deltars_read(our_table),
-        "deltarsSparkTable": deltars_read(spark_table),
+        "deltarsSparkTable": deltars_spark_table,
         "rewritten": rewritten,
-        # Spark's own INSERT (version 1) and UPDATE (version 2) of <spark_table>: the tags and file columns it writes.
+        # Spark's own INSERT (version 1), UPDATE (version 2) and insert-only MERGE (version 5) of
+        # <spark_table>: the tags and file columns it writes.
         "sparkCommits": [
-            {"version": v, "tags": commit_tags(spark_table, v), "fileColumns": file_columns(spark_table, v)} for v in (1, 2)
+            {"version": v, "tags": commit_tags(spark_table, v), "fileColumns": file_columns(spark_table, v)} for v in (1, 2, 5)
         ],
         "deltarsRewritten": deltars_read(rewritten_table),
     }), flush=True)

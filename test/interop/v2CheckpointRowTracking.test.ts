@@ -30,7 +30,10 @@ interface PeerReport {
   deltarsSparkTable: { ids?: number[]; error?: string };
   /** Versions 1.. of the table we rewrote: id, row id, row commit version per row. */
   rewritten: Array<{ version: number; operation: string; rows: [number, number, number][] }>;
-  /** Spark's INSERT (1) and UPDATE (2) of the Spark table: commitInfo.tags and each added file's columns. */
+  /**
+   * Spark's INSERT (1), UPDATE (2) and insert-only MERGE (5, after our append and DELETE) of the
+   * Spark table: commitInfo.tags and each added file's columns.
+   */
   sparkCommits: Array<{ version: number; tags: Record<string, string> | null; fileColumns: string[][] }>;
   deltarsRewritten: { ids?: number[]; error?: string };
 }
@@ -41,8 +44,8 @@ const idsAndValues = (...values: number[]): RecordBatch[] =>
 
 /**
  * A row-tracking table (no deletion vectors, so every change rewrites files) that we change by
- * copy-on-write DELETE, UPDATE, MERGE and OPTIMIZE, versions 2 to 5, and a keyed upsert (cdc's
- * apply) of an existing and a new key, version 6.
+ * copy-on-write DELETE, UPDATE, MERGE and OPTIMIZE, versions 2 to 5, a keyed upsert (cdc's
+ * apply) of an existing and a new key, version 6, and an insert-only MERGE, version 7.
  */
 async function rewriteRowTrackingTable(dir: string): Promise<void> {
   await writeTable(dir, idsAndValues(1, 2, 3, 4), { properties: { 'delta.enableRowTracking': 'true' } });
@@ -53,6 +56,9 @@ async function rewriteRowTrackingTable(dir: string): Promise<void> {
   assert.equal((await runOptimize(dir)).version, 5);
   const upserted = await applyKeyedChanges(dir, { upserts: idsAndValues(5, 10), deletes: [] }, { key: ['id'], txn: { appId: 'feed', version: 1 }, operation: 'MERGE' });
   assert.equal(upserted.version, 6);
+  // An insert-only MERGE (6 matches and stays): its file holds 11 alone, without materialized columns.
+  const inserted = await mergeRows(dir, idsAndValues(6, 11), { key: ['id'], whenMatched: 'ignore' });
+  assert.deepEqual([inserted.version, inserted.rowsInserted, inserted.rowsUpdated], [7, 1, 0]);
 }
 
 /** The commitInfo tags and each added data file's Parquet columns of our commit `version`. */
@@ -141,7 +147,7 @@ test('Spark reads our V2-checkpointed row-tracking table with the row ids we ass
 
     // Spark's _metadata.row_id and row_commit_version of the table we rewrote, version by version.
     const byVersion = new Map(report.rewritten.map((v) => [v.version, v]));
-    assert.deepEqual(report.rewritten.map((v) => [v.version, v.operation]), [[1, 'WRITE'], [2, 'DELETE'], [3, 'UPDATE'], [4, 'MERGE'], [5, 'OPTIMIZE'], [6, 'MERGE']]);
+    assert.deepEqual(report.rewritten.map((v) => [v.version, v.operation]), [[1, 'WRITE'], [2, 'DELETE'], [3, 'UPDATE'], [4, 'MERGE'], [5, 'OPTIMIZE'], [6, 'MERGE'], [7, 'MERGE']]);
     const v1: [number, number, number][] = [[1, 0, 0], [2, 1, 0], [3, 2, 0], [4, 3, 0], [5, 4, 1], [6, 5, 1]];
     assert.deepEqual(byVersion.get(1)?.rows, v1);
     // DELETE copied ids 2..4 into a new file: same ids and commit versions.
@@ -162,14 +168,22 @@ test('Spark reads our V2-checkpointed row-tracking table with the row ids we ass
     assert.deepEqual(v6.slice(0, 6), [[2, 1, 0], [3, 2, 3], [4, 3, 4], [5, 4, 6], [6, 5, 1], v4[5]]);
     assert.deepEqual([v6[6]?.[0], v6[6]?.[2]], [10, 6]);
     assert.ok((v6[6]?.[1] ?? 0) > (v4[5]?.[1] ?? 0), `fresh row id ${String(v6[6]?.[1])}`);
+    // The insert-only MERGE: 11 is new, its id from its file's baseRowId, above 10's; the rest unchanged.
+    const v7 = byVersion.get(7)?.rows ?? [];
+    assert.deepEqual(v7.slice(0, 7), v6);
+    assert.deepEqual([v7[7]?.[0], v7[7]?.[2]], [11, 7]);
+    assert.ok((v7[7]?.[1] ?? 0) > (v6[6]?.[1] ?? 0), `fresh row id ${String(v7[7]?.[1])}`);
     // And we reconstruct the same ids Spark does; delta-rs reads the same rows.
-    assert.deepEqual((await stableRowIds(rewritten, 'id')).map((r) => r.map(Number)), v6);
-    assert.deepEqual(report.deltarsRewritten, { ids: [2, 3, 4, 5, 6, 9, 10] });
+    assert.deepEqual((await stableRowIds(rewritten, 'id')).map((r) => r.map(Number)), v7);
+    assert.deepEqual(report.deltarsRewritten, { ids: [2, 3, 4, 5, 6, 9, 10, 11] });
 
     // What Spark writes, and we too: an INSERT's files without the materialized columns and no
     // tag; an UPDATE's (and DELETE's, MERGE's, OPTIMIZE's) commit tagged delta.rowTracking.preserved.
-    const [sparkInsert, sparkUpdate] = report.sparkCommits;
+    const [sparkInsert, sparkUpdate, sparkInsertOnlyMerge] = report.sparkCommits;
     assert.deepEqual([sparkInsert?.tags, sparkInsert?.fileColumns], [null, [['id']]]);
+    // Spark's insert-only MERGE: tagged preserved, its files without the materialized columns; ours too.
+    assert.deepEqual([sparkInsertOnlyMerge?.tags, sparkInsertOnlyMerge?.fileColumns], [{ 'delta.rowTracking.preserved': 'true' }, [['id']]]);
+    assert.deepEqual(await ourCommit(rewritten, 7), { tags: sparkInsertOnlyMerge?.tags, fileColumns: [['id', 'v']] });
     assert.deepEqual(sparkUpdate?.tags, { 'delta.rowTracking.preserved': 'true' });
     assert.equal(sparkUpdate?.fileColumns[0]?.filter((c) => c.startsWith('_row-')).length, 2);
     assert.deepEqual(await ourCommit(rewritten, 1), { tags: null, fileColumns: [['id', 'v']] });
