@@ -7,6 +7,8 @@
  * reading 10,000 footers. The schema itself is decoded by hyparquet, once per distinct schema.
  */
 
+import { CompactReader, TT } from '../../parquet/flatDecoder/compactReader';
+
 /** A column chunk's `Statistics` as stored: values are the plain-encoded bytes. */
 export interface RawChunkStatistics {
   /** Deprecated signed-order bounds (fields 1 and 2). */
@@ -33,19 +35,7 @@ export interface FooterFields {
   rowGroups: RawRowGroup[];
 }
 
-// Compact protocol type ids.
-const TRUE = 1;
-const FALSE = 2;
-const BYTE = 3;
-const I16 = 4;
-const I32 = 5;
-const I64 = 6;
-const DOUBLE = 7;
-const BINARY = 8;
-const LIST = 9;
-const SET = 10;
-const MAP = 11;
-const STRUCT = 12;
+const { TRUE, FALSE, I64, BINARY, LIST, STRUCT } = TT;
 
 const latin1 = new TextDecoder('latin1');
 
@@ -115,126 +105,4 @@ function readStatistics(reader: CompactReader): RawChunkStatistics {
     else reader.skip(type);
   }
   return stats;
-}
-
-/** A cursor over Thrift compact protocol bytes (the Thrift spec's compact protocol, as parquet.thrift uses it). */
-class CompactReader {
-  offset = 0;
-  /** The type of the field nextField last returned. */
-  fieldType = 0;
-  private listType = 0;
-
-  constructor(private readonly bytes: Uint8Array) {}
-
-  /**
-   * The id of the struct's next field (its type in `fieldType`), or 0 at the struct's end. `previous`
-   * is the id of the field before it (0 for the first): ids are stored as deltas. The caller must
-   * read or skip the field's value before asking for the next one.
-   */
-  nextField(previous: number): number {
-    const header = this.byte();
-    this.fieldType = header & 0x0f;
-    if (this.fieldType === 0) return 0; // STOP
-    const delta = header >> 4;
-    return delta === 0 ? zigzag(this.varint()) : previous + delta;
-  }
-
-  /** Reads a list header and returns its size; its elements follow. */
-  listOf(expected: number): number {
-    const size = this.listHeader();
-    if (this.listType !== expected) throw new Error(`a list of Thrift type ${this.listType} where type ${expected} was expected`);
-    return size;
-  }
-
-  readI64(): number {
-    return zigzag(this.varint());
-  }
-
-  readBinary(): Uint8Array {
-    const length = this.varint();
-    const end = this.offset + length;
-    if (end > this.bytes.byteLength) throw new Error(`a Thrift binary of ${length} bytes runs past the footer`);
-    const value = this.bytes.subarray(this.offset, end);
-    this.offset = end;
-    return value;
-  }
-
-  skip(type: number): void {
-    switch (type) {
-      case TRUE:
-      case FALSE:
-        return; // the value is in the field header
-      case BYTE:
-        this.offset++;
-        return;
-      case I16:
-      case I32:
-      case I64:
-        this.varint();
-        return;
-      case DOUBLE:
-        this.offset += 8;
-        return;
-      case BINARY:
-        this.readBinary();
-        return;
-      case LIST:
-      case SET: {
-        const size = this.listHeader();
-        const element = this.listType;
-        // Booleans inside a list take one byte each, unlike boolean fields.
-        for (let i = 0; i < size; i++) {
-          if (element === TRUE || element === FALSE) this.offset++;
-          else this.skip(element);
-        }
-        return;
-      }
-      case MAP: {
-        const size = this.varint();
-        if (size === 0) return;
-        const kinds = this.byte();
-        for (let i = 0; i < size; i++) {
-          this.skip(kinds >> 4);
-          this.skip(kinds & 0x0f);
-        }
-        return;
-      }
-      case STRUCT:
-        for (let field = this.nextField(0); field > 0; field = this.nextField(field)) this.skip(this.fieldType);
-        return;
-      default:
-        throw new Error(`unknown Thrift type ${type}`);
-    }
-  }
-
-  /** The list's size; its element type goes to `listType`. */
-  private listHeader(): number {
-    const header = this.byte();
-    this.listType = header & 0x0f;
-    const short = header >> 4;
-    return short === 15 ? this.varint() : short;
-  }
-
-  private byte(): number {
-    const value = this.bytes[this.offset++];
-    if (value === undefined) throw new Error('the Thrift footer ends in the middle of a value');
-    return value;
-  }
-
-  /** Unsigned LEB128; exact up to 2^53, beyond any row count or length a footer holds. */
-  private varint(): number {
-    let result = 0;
-    let scale = 1;
-    for (;;) {
-      const byte = this.byte();
-      result += (byte & 0x7f) * scale;
-      if ((byte & 0x80) === 0) return result;
-      scale *= 128;
-      if (scale > 2 ** 63) throw new Error('a Thrift varint longer than 64 bits');
-    }
-  }
-}
-
-function zigzag(n: number): number {
-  return n % 2 === 0 ? n / 2 : -(n + 1) / 2;
 }

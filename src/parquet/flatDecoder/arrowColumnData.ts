@@ -1,0 +1,161 @@
+import { BufferType, Data, type DataType } from 'apache-arrow';
+import type { LeafConversion } from './leafArrowType';
+import { BooleanColumn, ByteArrayColumn, FixedWidthColumn, type PhysicalColumn } from './physicalColumn';
+
+/** A decoded column: its physical values over every selected row, and validity when it has nulls. */
+export interface DecodedColumn {
+  type: DataType;
+  conversion: LeafConversion;
+  values: PhysicalColumn;
+  /** One bit per row, or null when no row is null. */
+  validity: Uint8Array | null;
+}
+
+/** Arrow Data for rows [from, to) of a decoded column, every buffer starting at offset 0. */
+export function columnData(column: DecodedColumn, from: number, to: number): Data {
+  const length = to - from;
+  const nullBitmap = column.validity === null ? undefined : sliceBits(column.validity, from, length);
+  const nullCount = nullBitmap === undefined ? 0 : length - countSetBits(nullBitmap, length);
+  const values = column.values;
+  let data: ArrayBufferView;
+  let valueOffsets: Int32Array | undefined;
+  if (values instanceof BooleanColumn) data = sliceBits(values.bits, from, length);
+  else if (values instanceof ByteArrayColumn) {
+    if (column.conversion === 'decimalFromBytes') data = decimalsFromByteArrays(values, from, to);
+    else {
+      const start = values.offsets[from] ?? 0;
+      const offsets = values.offsets.subarray(from, to + 1);
+      valueOffsets = start === 0 ? offsets : offsets.map((offset) => offset - start);
+      data = values.data.subarray(start, values.offsets[to] ?? 0);
+    }
+  } else if (values instanceof FixedWidthColumn) {
+    const width = values.width;
+    data = converted(column.conversion, values.bytes.subarray(from * width, to * width), width, length);
+  } else throw new Error('unknown physical column');
+  return new Data(column.type, 0, length, nullCount, {
+    [BufferType.OFFSET]: valueOffsets,
+    [BufferType.DATA]: asArrayType(column.type, data),
+    [BufferType.VALIDITY]: nullBitmap,
+  });
+}
+
+/** The bytes of `view` as the typed array the Arrow type keeps its values in (BigInt64Array, Uint32Array...). */
+function asArrayType(type: DataType, view: ArrayBufferView): DataType['TArray'] {
+  const ArrayType = type.ArrayType as { new (buffer: ArrayBufferLike, byteOffset: number, length: number): DataType['TArray']; BYTES_PER_ELEMENT: number };
+  return new ArrayType(view.buffer, view.byteOffset, view.byteLength / ArrayType.BYTES_PER_ELEMENT);
+}
+
+function converted(conversion: LeafConversion, raw: Uint8Array, width: number, length: number): ArrayBufferView {
+  switch (conversion) {
+    case 'none':
+      return raw;
+    case 'int8':
+      return Int8Array.from(int32s(raw));
+    case 'uint8':
+      return Uint8Array.from(int32s(raw));
+    case 'int16':
+      return Int16Array.from(int32s(raw));
+    case 'uint16':
+      return Uint16Array.from(int32s(raw));
+    case 'int96':
+      return timestampsFromInt96(raw, length);
+    case 'decimalFromInt32': {
+      const out = new Int32Array(length * 4);
+      const source = int32s(raw);
+      for (let i = 0; i < length; i++) {
+        const value = source[i] ?? 0;
+        const extension = value < 0 ? -1 : 0;
+        out[i * 4] = value;
+        out[i * 4 + 1] = extension;
+        out[i * 4 + 2] = extension;
+        out[i * 4 + 3] = extension;
+      }
+      return out;
+    }
+    case 'decimalFromInt64': {
+      const out = new Int32Array(length * 4);
+      const source = int32s(raw);
+      for (let i = 0; i < length; i++) {
+        const high = source[i * 2 + 1] ?? 0;
+        const extension = high < 0 ? -1 : 0;
+        out[i * 4] = source[i * 2] ?? 0;
+        out[i * 4 + 1] = high;
+        out[i * 4 + 2] = extension;
+        out[i * 4 + 3] = extension;
+      }
+      return out;
+    }
+    case 'decimalFromBytes': {
+      const out = new Uint8Array(length * 16);
+      for (let i = 0; i < length; i++) writeDecimal(raw, i * width, width, out, i * 16);
+      return out;
+    }
+  }
+}
+
+function int32s(raw: Uint8Array): Int32Array {
+  return new Int32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+}
+
+const NANOS_PER_DAY = 86_400_000_000_000n;
+const JULIAN_DAY_OF_EPOCH = 2_440_588n;
+
+/**
+ * INT96 (nanoseconds of the day, then the Julian day as an unsigned 32-bit number) to nanoseconds
+ * since the epoch, wrapping at 64 bits as arrow-rs' `Int96::to_nanos` does.
+ */
+function timestampsFromInt96(raw: Uint8Array, length: number): BigInt64Array {
+  const out = new BigInt64Array(length);
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  for (let i = 0; i < length; i++) {
+    const nanos = view.getBigInt64(i * 12, true);
+    const day = BigInt(view.getUint32(i * 12 + 8, true));
+    out[i] = BigInt.asIntN(64, (day - JULIAN_DAY_OF_EPOCH) * NANOS_PER_DAY + nanos);
+  }
+  return out;
+}
+
+function decimalsFromByteArrays(values: ByteArrayColumn, from: number, to: number): Uint8Array {
+  const out = new Uint8Array((to - from) * 16);
+  for (let row = from; row < to; row++) {
+    const start = values.offsets[row] ?? 0;
+    const size = (values.offsets[row + 1] ?? 0) - start;
+    if (size > 16) throw new Error(`a decimal of ${size} bytes in a Decimal128 column`);
+    writeDecimal(values.data, start, size, out, (row - from) * 16);
+  }
+  return out;
+}
+
+/** A big-endian two's complement integer of `size` bytes as 16 little-endian bytes, sign-extended. */
+function writeDecimal(source: Uint8Array, at: number, size: number, out: Uint8Array, to: number): void {
+  if (size === 0) return;
+  const negative = ((source[at] ?? 0) & 0x80) !== 0;
+  for (let i = 0; i < size; i++) out[to + i] = source[at + size - 1 - i] ?? 0;
+  if (negative) out.fill(0xff, to + size, to + 16);
+}
+
+/** Bits [from, from + length) of a bitmap as a bitmap starting at bit 0. */
+function sliceBits(bits: Uint8Array, from: number, length: number): Uint8Array {
+  const bytes = (length + 7) >> 3;
+  if ((from & 7) === 0) return bits.subarray(from >> 3, (from >> 3) + bytes);
+  const out = new Uint8Array(bytes);
+  for (let i = 0; i < length; i++) {
+    const at = from + i;
+    if ((((bits[at >> 3] ?? 0) >> (at & 7)) & 1) !== 0) out[i >> 3] = (out[i >> 3] ?? 0) | (1 << (i & 7));
+  }
+  return out;
+}
+
+const POPCOUNT = Uint8Array.from({ length: 256 }, (_, byte) => {
+  let count = 0;
+  for (let b = byte; b !== 0; b >>= 1) count += b & 1;
+  return count;
+});
+
+function countSetBits(bits: Uint8Array, length: number): number {
+  let count = 0;
+  const whole = length >> 3;
+  for (let i = 0; i < whole; i++) count += POPCOUNT[bits[i] ?? 0] ?? 0;
+  for (let i = whole * 8; i < length; i++) count += ((bits[i >> 3] ?? 0) >> (i & 7)) & 1;
+  return count;
+}

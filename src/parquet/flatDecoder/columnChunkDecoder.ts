@@ -1,0 +1,144 @@
+import type { ColumnChunkMeta } from './fileMetadata';
+import { decompressPage } from './pageCodec';
+import { PAGE_TYPE, readPageHeader } from './pageHeader';
+import { definedCount, readUint32, type PhysicalColumn } from './physicalColumn';
+import { decodeRleHybrid } from './rleHybridDecoder';
+
+/** parquet.thrift `Encoding` values. */
+export const ENCODING = {
+  PLAIN: 0, PLAIN_DICTIONARY: 2, RLE: 3, BIT_PACKED: 4, DELTA_BINARY_PACKED: 5, DELTA_LENGTH_BYTE_ARRAY: 6,
+  DELTA_BYTE_ARRAY: 7, RLE_DICTIONARY: 8, BYTE_STREAM_SPLIT: 9,
+} as const;
+
+const SUPPORTED_ENCODINGS: ReadonlySet<number> = new Set([
+  ENCODING.PLAIN, ENCODING.PLAIN_DICTIONARY, ENCODING.RLE, ENCODING.BIT_PACKED, ENCODING.RLE_DICTIONARY,
+]);
+
+/** Whether every encoding the chunk's metadata lists is one the decoder reads. */
+export function hasSupportedEncodings(chunk: ColumnChunkMeta): boolean {
+  return chunk.encodings.every((encoding) => SUPPORTED_ENCODINGS.has(encoding));
+}
+
+/**
+ * Decodes one column chunk of a flat column (max repetition level 0, max definition level 1 when
+ * optional) into `column` from row `firstRow`, setting validity bits; returns the nulls it saw.
+ */
+export function decodeColumnChunk(
+  file: Uint8Array, chunk: ColumnChunkMeta, optional: boolean, column: PhysicalColumn,
+  validity: Uint8Array | null, firstRow: number, numRows: number,
+): number {
+  const dictionaryOffset = chunk.dictionaryPageOffset;
+  let pos = dictionaryOffset !== undefined && dictionaryOffset > 0 && dictionaryOffset < chunk.dataPageOffset
+    ? dictionaryOffset
+    : chunk.dataPageOffset;
+  const end = Math.min(file.byteLength, pos + chunk.totalCompressedSize);
+  let row = firstRow;
+  const lastRow = firstRow + numRows;
+  let nulls = 0;
+  while (row < lastRow) {
+    if (pos >= end) throw new Error(`a column chunk ends after ${row - firstRow} of ${numRows} rows`);
+    const header = readPageHeader(file, pos);
+    const bodyStart = header.dataOffset;
+    const bodyEnd = bodyStart + header.compressedSize;
+    if (bodyEnd > file.byteLength) throw new Error('a page runs past the end of the file');
+    pos = bodyEnd;
+    if (header.type === PAGE_TYPE.DICTIONARY) {
+      if (header.encoding !== ENCODING.PLAIN && header.encoding !== ENCODING.PLAIN_DICTIONARY) {
+        throw new Error(`dictionary page encoding ${header.encoding}`);
+      }
+      const body = decompressPage(chunk.codec, file.subarray(bodyStart, bodyEnd), header.uncompressedSize);
+      column.setDictionary(body, 0, body.byteLength, header.numValues);
+      continue;
+    }
+    if (header.type !== PAGE_TYPE.DATA && header.type !== PAGE_TYPE.DATA_V2) continue;
+    const slots = header.numValues;
+    if (slots > lastRow - row) throw new Error(`a data page of ${slots} values past the row group's ${numRows} rows`);
+    let values: Uint8Array;
+    let valuesStart: number;
+    let defined: Uint8Array | null = null;
+    if (header.type === PAGE_TYPE.DATA) {
+      values = decompressPage(chunk.codec, file.subarray(bodyStart, bodyEnd), header.uncompressedSize);
+      valuesStart = 0;
+      if (optional) {
+        if (header.definitionLevelEncoding !== ENCODING.RLE) throw new Error(`definition level encoding ${header.definitionLevelEncoding}`);
+        const length = readUint32(values, 0);
+        defined = new Uint8Array(slots);
+        decodeRleHybrid(values, 4, 4 + length, 1, slots, defined);
+        valuesStart = 4 + length;
+      }
+    } else {
+      const levelsEnd = bodyStart + header.repetitionLevelsByteLength + header.definitionLevelsByteLength;
+      if (header.repetitionLevelsByteLength !== 0) throw new Error('repetition levels in a flat column');
+      if (optional) {
+        defined = new Uint8Array(slots);
+        decodeRleHybrid(file, bodyStart, levelsEnd, 1, slots, defined);
+      }
+      const compressed = file.subarray(levelsEnd, bodyEnd);
+      values = header.isCompressed
+        ? decompressPage(chunk.codec, compressed, header.uncompressedSize - header.repetitionLevelsByteLength - header.definitionLevelsByteLength)
+        : compressed;
+      valuesStart = 0;
+    }
+    if (defined !== null) {
+      let pageNulls = 0;
+      for (let slot = 0; slot < slots; slot++) {
+        if (defined[slot] !== 0) {
+          const at = row + slot;
+          if (validity !== null) validity[at >> 3] = (validity[at >> 3] ?? 0) | (1 << (at & 7));
+        } else pageNulls++;
+      }
+      nulls += pageNulls;
+      if (pageNulls === 0) defined = null;
+    } else if (validity !== null) setBits(validity, row, slots);
+    decodeValues(header.encoding, values, valuesStart, column, row, slots, defined);
+    row += slots;
+  }
+  return nulls;
+}
+
+function decodeValues(
+  encoding: number, values: Uint8Array, start: number, column: PhysicalColumn, row: number, slots: number, defined: Uint8Array | null,
+): void {
+  const end = values.byteLength;
+  switch (encoding) {
+    case ENCODING.PLAIN:
+      column.plain(values, start, end, row, slots, defined);
+      return;
+    case ENCODING.PLAIN_DICTIONARY:
+    case ENCODING.RLE_DICTIONARY: {
+      const count = definedCount(slots, defined);
+      const indices = new Int32Array(count);
+      if (count > 0) {
+        const bitWidth = values[start] ?? 0;
+        if (bitWidth > 32) throw new Error(`dictionary index bit width ${bitWidth}`);
+        decodeRleHybrid(values, start + 1, end, bitWidth, count, indices);
+      }
+      column.fromDictionary(indices, row, slots, defined);
+      return;
+    }
+    case ENCODING.RLE:
+      column.rle(values, start, end, row, slots, defined);
+      return;
+    default:
+      throw new Error(`data page encoding ${encoding} is not supported by the flat decoder`);
+  }
+}
+
+/** Sets `count` validity bits from `from`, whole bytes at a time in the middle. */
+function setBits(bits: Uint8Array, from: number, count: number): void {
+  let at = from;
+  const end = from + count;
+  while (at < end && (at & 7) !== 0) {
+    bits[at >> 3] = (bits[at >> 3] ?? 0) | (1 << (at & 7));
+    at++;
+  }
+  const wholeEnd = end & ~7;
+  if (at < wholeEnd) {
+    bits.fill(0xff, at >> 3, wholeEnd >> 3);
+    at = wholeEnd;
+  }
+  while (at < end) {
+    bits[at >> 3] = (bits[at >> 3] ?? 0) | (1 << (at & 7));
+    at++;
+  }
+}

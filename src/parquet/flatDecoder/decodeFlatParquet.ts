@@ -1,0 +1,74 @@
+import { makeData, RecordBatch, Struct, Table, type Data } from 'apache-arrow';
+import { columnData, type DecodedColumn } from './arrowColumnData';
+import { decodeColumnChunk } from './columnChunkDecoder';
+import type { FlatParquetPlan, PlannedColumn } from './flatParquetPlan';
+import { PHYSICAL } from './leafArrowType';
+import { BooleanColumn, ByteArrayColumn, FixedWidthColumn, type PhysicalColumn } from './physicalColumn';
+
+/**
+ * Decodes a planned flat read into an Arrow table shaped as parquet-wasm shapes it: batches of
+ * `batchSize` rows over the selected row groups taken together, no batch when no row is selected.
+ * Row groups wholly outside [skip, skip + take) are not read.
+ */
+export function decodeFlatParquet(bytes: Uint8Array, plan: FlatParquetPlan, batchSize: number): Table {
+  const groups: Array<{ index: number; rows: number }> = [];
+  let groupStart = 0;
+  let first = -1;
+  for (const index of plan.rowGroups) {
+    const rows = plan.metadata.rowGroups[index]?.numRows ?? 0;
+    const groupEnd = groupStart + rows;
+    if (groupEnd > plan.skip && groupStart < plan.skip + plan.take && rows > 0) {
+      if (first < 0) first = groupStart;
+      groups.push({ index, rows });
+    }
+    groupStart = groupEnd;
+  }
+  if (plan.take === 0 || groups.length === 0) return new Table(plan.schema);
+  const totalRows = groups.reduce((sum, group) => sum + group.rows, 0);
+  const decoded = plan.columns.map((column) => decodeColumn(bytes, plan, column, groups, totalRows));
+  const from = plan.skip - first;
+  const to = from + plan.take;
+  const structType = new Struct(plan.schema.fields);
+  const batches: RecordBatch[] = [];
+  const step = Math.max(1, batchSize);
+  for (let start = from; start < to; start += step) {
+    const end = Math.min(to, start + step);
+    const children: Data[] = decoded.map((column) => columnData(column, start, end));
+    batches.push(new RecordBatch(plan.schema, makeData({ type: structType, length: end - start, nullCount: 0, children })));
+  }
+  return new Table(plan.schema, batches);
+}
+
+function decodeColumn(
+  bytes: Uint8Array, plan: FlatParquetPlan, column: PlannedColumn, groups: Array<{ index: number; rows: number }>, totalRows: number,
+): DecodedColumn {
+  const optional = column.leaf.repetition === 1;
+  const chunks = groups.map(({ index }) => {
+    const chunk = plan.metadata.rowGroups[index]?.columns[column.leafIndex];
+    if (chunk === undefined) throw new Error(`row group ${index} has no column chunk ${column.leafIndex}`);
+    return chunk;
+  });
+  const values = physicalColumn(column, totalRows, chunks.reduce((sum, chunk) => sum + chunk.totalCompressedSize, 0));
+  const validity = optional ? new Uint8Array((totalRows + 7) >> 3) : null;
+  let row = 0;
+  let nulls = 0;
+  for (const [i, { rows }] of groups.entries()) {
+    const chunk = chunks[i];
+    if (chunk === undefined) continue;
+    nulls += decodeColumnChunk(bytes, chunk, optional, values, validity, row, rows);
+    row += rows;
+  }
+  return { type: column.type, conversion: column.conversion, values, validity: nulls === 0 ? null : validity };
+}
+
+function physicalColumn(column: PlannedColumn, rows: number, compressedBytes: number): PhysicalColumn {
+  switch (column.leaf.type) {
+    case PHYSICAL.BOOLEAN: return new BooleanColumn(rows);
+    case PHYSICAL.BYTE_ARRAY: return new ByteArrayColumn(rows, compressedBytes);
+    case PHYSICAL.INT32: case PHYSICAL.FLOAT: return new FixedWidthColumn(rows, 4);
+    case PHYSICAL.INT64: case PHYSICAL.DOUBLE: return new FixedWidthColumn(rows, 8);
+    case PHYSICAL.INT96: return new FixedWidthColumn(rows, 12);
+    case PHYSICAL.FIXED_LEN_BYTE_ARRAY: return new FixedWidthColumn(rows, column.leaf.typeLength);
+    default: throw new Error(`physical type ${String(column.leaf.type)}`);
+  }
+}
