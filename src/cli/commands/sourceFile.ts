@@ -5,9 +5,10 @@ import { extname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import type { NamedColumnType } from '../../connectors/columnTypeList';
-import { openCsvFile, type RowSource } from '../../connectors/csv/csvReader';
+import { openCsvFile } from '../../connectors/csv/csvReader';
 import { openNdjsonFile } from '../../connectors/ndjson/ndjsonReader';
 import { openParquetFile } from '../../connectors/parquet/parquetRowSource';
+import type { RowSource } from '../../connectors/rowSource';
 import type { StructType } from '../../delta/schema';
 import { UsageError } from '../errors';
 

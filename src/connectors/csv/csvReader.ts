@@ -4,6 +4,7 @@ import type { StructType } from '../../delta/schema';
 import type { Cell } from '../columnBuilder';
 import type { NamedColumnType } from '../columnTypeList';
 import { RowBatcher, type ParsedRow } from '../rowBatcher';
+import type { RowSource } from '../rowSource';
 import { readTextChunks } from '../textChunks';
 import type { TextSourceOptions } from '../textSourceOptions';
 import { parseTextCell, textFormats, TextTypeInferrer, type TextFormats } from '../textValues';
@@ -18,13 +19,6 @@ export interface CsvReadOptions extends TextSourceOptions {
   nullValues?: readonly string[];
   /** Records sampled for type inference (they are kept in memory until written). */
   inferRows?: number;
-}
-
-/** A source of record batches with a known schema and live counters. */
-export interface RowSource {
-  schema: StructType;
-  batches: AsyncIterable<RecordBatch>;
-  readonly counts: { rows: number; badRows: number };
 }
 
 const DEFAULT_INFER_ROWS = 10_000;

@@ -3,7 +3,7 @@ import { basename, dirname } from 'node:path';
 import type { RecordBatch } from 'apache-arrow';
 import { decodeParquet } from '../../parquet/readParquet';
 import { LocalFileStore } from '../../storage/localFileStore';
-import type { RowSource } from '../csv/csvReader';
+import type { RowSource } from '../rowSource';
 import { readParquetFooter } from './parquetFooter';
 import { deltaSchemaFromParquet } from './parquetToDeltaSchema';
 
