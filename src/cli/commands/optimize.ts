@@ -18,6 +18,7 @@ const spec = defineCommand({
     'target-size': { type: 'string', valueName: 'size', description: 'target file size, e.g. 128MiB (default: delta.targetFileSize, else 128 MiB)' },
     'memory-budget': { type: 'string', valueName: 'size', description: 'Arrow data held at once, e.g. 512MiB (default 512 MiB); Z-order spills beyond it' },
     'spill-dir': { type: 'string', valueName: 'dir', description: 'where Z-order spill files go (default: the OS temp dir)' },
+    'parallel-decode': { type: 'boolean', description: 'decode small files on a second core too: faster with a free core, about 80 MiB more memory' },
     'dry-run': { type: 'boolean', description: 'print the plan; write nothing' },
     ...JSON_OPTION,
   },
@@ -38,6 +39,7 @@ export const optimizeCommand: CliCommand = {
       ...(options['target-size'] !== undefined ? { targetFileSize: parseByteSize(options['target-size'], '--target-size') } : {}),
       ...(options['memory-budget'] !== undefined ? { memoryBudget: parseByteSize(options['memory-budget'], '--memory-budget') } : {}),
       ...(options['spill-dir'] !== undefined ? { spillDirectory: options['spill-dir'] } : {}),
+      ...(options['parallel-decode'] ? { parallelDecode: true } : {}),
       signal: io.signal,
       ...(io.stderrIsTTY ? { onProgress: createProgressReporter(io.stderr as NodeJS.WriteStream) } : {}),
     };

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeltaTable } from '../../../src/delta/table';
 import type { OptimizePlan } from '../../../src/ops/optimize/optimizePlan';
-import { writeSmallFiles } from './optimizeTables';
+import { tableRows, writeSmallFiles } from './optimizeTables';
 import { runCliCaptured } from '../../helpers/runCliCaptured';
 
 test('lakehouse optimize: --dry-run --json prints the plan and writes nothing; a run prints measured beside predicted', async () => {
@@ -31,6 +31,22 @@ test('lakehouse optimize: --dry-run --json prints the plan and writes nothing; a
     const bad = await runCliCaptured(['optimize', dir, '--target-size', 'big']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /DELTA_INVALID_ARGUMENT.*--target-size/);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('lakehouse optimize --parallel-decode: a compaction of small files decoded on two threads keeps every row', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'lakehouse-optimize-cli-'));
+  const dir = join(root, 'table');
+  try {
+    // 80 files: a run of at least 64 small files goes to the worker pool.
+    await writeSmallFiles(dir, 80, 10);
+    const before = await tableRows(dir);
+    const ran = await runCliCaptured(['optimize', dir, '--parallel-decode']);
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.match(ran.stdout, /^Optimized: version 1, 80 file\(s\) -> 1/);
+    assert.deepEqual(await tableRows(dir), before);
   } finally {
     await rm(root, { recursive: true, force: true });
   }
