@@ -1,6 +1,7 @@
 import { DataType, DateUnit, Precision, TimeUnit, type Data, type Field } from 'apache-arrow';
 import { compareByteRanges } from '../../arrow/compareByteRanges';
 import type { CompactWriter } from './compactWriter';
+import type { DictionaryKey } from './valueDictionary';
 
 /** parquet.thrift `Type`. */
 export const PhysicalType = { BOOLEAN: 0, INT32: 1, INT64: 2, FLOAT: 4, DOUBLE: 5, BYTE_ARRAY: 6, FIXED_LEN_BYTE_ARRAY: 7 } as const;
@@ -23,9 +24,15 @@ export interface FlatColumn {
   writeSchemaFields(writer: CompactWriter): void;
   /**
    * PLAIN-encodes the non-null values of `data` after `prefix` free bytes and adds them to the
-   * chunk's min/max. The levels then go in front without copying the values.
+   * chunk's min/max. The levels then go in front without copying the values. With `bounds`
+   * false, a column with `foldBounds` may leave its min/max out: the caller folds them in later.
    */
-  encode(data: Data, prefix: number): EncodedValues;
+  encode(data: Data, prefix: number, bounds: boolean): EncodedValues;
+  /**
+   * Adds `count` PLAIN values to the chunk's min/max: a dictionary's entries instead of every
+   * value, where comparing values costs more than hashing them (strings).
+   */
+  foldBounds?(values: Uint8Array, count: number): void;
   /**
    * The chunk's min and max (PLAIN bytes) since the last call, then forgets them; undefined when
    * every value was null (or NaN). Strings and binaries of any length: the footer drops long ones.
@@ -35,6 +42,8 @@ export interface FlatColumn {
   compareBounds(a: Uint8Array, b: Uint8Array): number;
   /** Whether any value written so far was a NaN (floating point only; bounds leave NaN out). */
   readonly sawNaN: boolean;
+  /** How its PLAIN values are keyed in a dictionary; undefined when it never takes one (booleans, wide decimals). */
+  readonly dictionaryKey: DictionaryKey | undefined;
 }
 
 export interface ColumnBounds { min: Uint8Array; max: Uint8Array }
@@ -140,6 +149,7 @@ function bytesOf(view: ArrayBufferView): Uint8Array {
 /** INT32 columns: int8/16/32, date, decimal up to 9 digits (the low word of its 128 bits). */
 class Int32Column extends LeafColumn implements FlatColumn {
   readonly physicalType = PhysicalType.INT32;
+  readonly dictionaryKey = 'word';
   private min = Infinity;
   private max = -Infinity;
 
@@ -188,6 +198,7 @@ function plainView(bytes: Uint8Array): DataView {
 
 /** INT64 columns: int64, timestamps, decimals up to 18 digits (the low two words of 128 bits). */
 class Int64Column extends LeafColumn implements FlatColumn {
+  readonly dictionaryKey = 'doubleWord';
   // Bounds as (signed high word, unsigned low word): no BigInt per value.
   private minHi = 0;
   private minLo = 0;
@@ -243,6 +254,7 @@ class Int64Column extends LeafColumn implements FlatColumn {
 /** FLOAT and DOUBLE: bounds skip NaN, and a zero bound is written as -0 (min) and +0 (max), as the format asks. */
 class FloatColumn extends LeafColumn implements FlatColumn {
   readonly physicalType: number;
+  readonly dictionaryKey: DictionaryKey;
   private min = Infinity;
   private max = -Infinity;
   private seen = false;
@@ -250,6 +262,7 @@ class FloatColumn extends LeafColumn implements FlatColumn {
   constructor(base: Base, private readonly double: boolean, writeSchemaFields: SchemaFields) {
     super(base, writeSchemaFields);
     this.physicalType = double ? PhysicalType.DOUBLE : PhysicalType.FLOAT;
+    this.dictionaryKey = double ? 'doubleWord' : 'word';
   }
 
   encode(data: Data, prefix: number): EncodedValues {
@@ -301,6 +314,7 @@ class FloatColumn extends LeafColumn implements FlatColumn {
 /** BOOLEAN: PLAIN is one bit per non-null value, least significant bit first. */
 class BoolColumn extends LeafColumn implements FlatColumn {
   readonly physicalType = PhysicalType.BOOLEAN;
+  readonly dictionaryKey = undefined;
   private sawTrue = false;
   private sawFalse = false;
 
@@ -348,10 +362,11 @@ function compareBytes(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array
 /** BYTE_ARRAY (string, binary): PLAIN is a 4-byte little-endian length, then the bytes. */
 class BytesColumn extends LeafColumn implements FlatColumn {
   readonly physicalType = PhysicalType.BYTE_ARRAY;
+  readonly dictionaryKey = 'bytes';
   private min: Uint8Array | undefined;
   private max: Uint8Array | undefined;
 
-  encode(data: Data, prefix: number): EncodedValues {
+  encode(data: Data, prefix: number, bounds: boolean): EncodedValues {
     const bitmap = validity(data);
     const n = data.length;
     const offsets = data.valueOffsets as Int32Array;
@@ -381,6 +396,7 @@ class BytesColumn extends LeafColumn implements FlatColumn {
         out.set(src.subarray(start, end), at);
         at += length;
       }
+      if (!bounds) continue;
       if (minStart < 0) {
         minStart = maxStart = start;
         minEnd = maxEnd = end;
@@ -394,6 +410,18 @@ class BytesColumn extends LeafColumn implements FlatColumn {
       if (!this.max || compareBytes(src, maxStart, maxEnd, this.max, 0, this.max.length) > 0) this.max = src.slice(maxStart, maxEnd);
     }
     return { body: out.subarray(0, at), nulls: n - nonNull };
+  }
+
+  foldBounds(values: Uint8Array, count: number): void {
+    const view = new DataView(values.buffer, values.byteOffset, values.byteLength);
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+      const start = at + 4;
+      const end = start + view.getUint32(at, true);
+      if (!this.min || compareBytes(values, start, end, this.min, 0, this.min.length) < 0) this.min = values.slice(start, end);
+      if (!this.max || compareBytes(values, start, end, this.max, 0, this.max.length) > 0) this.max = values.slice(start, end);
+      at = end;
+    }
   }
 
   takeBounds(): ColumnBounds | undefined {
@@ -410,6 +438,7 @@ class BytesColumn extends LeafColumn implements FlatColumn {
 /** Decimals over 18 digits: FIXED_LEN_BYTE_ARRAY, the two's complement big-endian in `length` bytes. */
 class DecimalBytesColumn extends LeafColumn implements FlatColumn {
   readonly physicalType = PhysicalType.FIXED_LEN_BYTE_ARRAY;
+  readonly dictionaryKey = undefined;
   private min: Uint8Array | undefined;
   private max: Uint8Array | undefined;
 

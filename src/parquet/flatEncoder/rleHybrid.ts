@@ -1,0 +1,63 @@
+/** Equal values in a row from which an RLE run beats bit-packing them (arrow-rs and parquet-mr use 8). */
+const MIN_RUN = 8;
+
+/**
+ * `values[0, count)` (each below 2^bitWidth, bitWidth at most 24) in the RLE/bit-packed hybrid
+ * encoding of the Parquet spec ("Run Length Encoding / Bit-Packing Hybrid"), after `prefix` free
+ * bytes: runs of 8 or more equal values as RLE runs, the rest bit-packed in groups of 8, least
+ * significant bit first. The last bit-packed group is padded with zeros.
+ */
+export function encodeHybrid(values: Int32Array, count: number, bitWidth: number, prefix: number): Uint8Array {
+  const valueBytes = (bitWidth + 7) >> 3;
+  // Worst case: everything bit-packed, plus a header per group.
+  const out = new Uint8Array(prefix + Math.ceil(count / 8) * (bitWidth + 5) + 16);
+  let at = prefix;
+  let i = 0;
+  const runAt = (from: number): number => {
+    const v = values[from];
+    let end = from + 1;
+    while (end < count && values[end] === v) end++;
+    return end - from;
+  };
+  while (i < count) {
+    const run = runAt(i);
+    if (run >= MIN_RUN) {
+      at = writeVarint(out, at, run * 2);
+      let v = values[i] as number;
+      for (let b = 0; b < valueBytes; b++, v >>>= 8) out[at++] = v & 0xff;
+      i += run;
+      continue;
+    }
+    // Bit-packed groups of 8 until a run of MIN_RUN equal values starts at a group boundary.
+    const start = i;
+    let groups = 0;
+    do {
+      i += 8;
+      groups++;
+    } while (i < count && !(i + MIN_RUN <= count && runAt(i) >= MIN_RUN));
+    at = writeVarint(out, at, groups * 2 + 1);
+    let acc = 0;
+    let bits = 0;
+    for (let k = start; k < start + groups * 8; k++) {
+      acc |= (k < count ? (values[k] as number) : 0) << bits;
+      bits += bitWidth;
+      while (bits >= 8) {
+        out[at++] = acc & 0xff;
+        acc >>>= 8;
+        bits -= 8;
+      }
+    }
+  }
+  return out.subarray(0, at);
+}
+
+function writeVarint(out: Uint8Array, at: number, value: number): number {
+  let rest = value;
+  let i = at;
+  while (rest >= 0x80) {
+    out[i++] = (rest & 0x7f) | 0x80;
+    rest >>>= 7;
+  }
+  out[i++] = rest;
+  return i;
+}
