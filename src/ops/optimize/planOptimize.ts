@@ -203,7 +203,7 @@ async function sampleColumns(snapshot: Snapshot, files: AddFile[], columns: ZOrd
   for (const file of chosen) {
     for (const batch of await readLiveColumns(snapshot, file, fields)) {
       const readers = columns.map((column, c) => cellReaderAt(batch.data.children[c], column.type));
-      for (let row = 0; row < batch.numRows; row++) sample.offer(() => readers.map((read) => read(row)));
+      sample.offerRows(batch.numRows, (row) => readers.map((read) => read(row)));
     }
   }
   return sample.rows;
