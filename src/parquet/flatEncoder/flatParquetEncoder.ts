@@ -230,7 +230,8 @@ export class FlatParquetEncoder implements ParquetEncoder {
    */
   private dictionaryEncoded(i: number, chunk: ChunkState, body: Uint8Array, prefix: number, count: number): Uint8Array | undefined {
     const dictionary = chunk.dictionary;
-    if (!dictionary || !chunk.dictionaryOpen) return undefined;
+    // A page of nulls only is PLAIN (its levels alone): no page indexes an empty dictionary.
+    if (!dictionary || !chunk.dictionaryOpen || count === 0) return undefined;
     const indices = dictionary.indicesOf(body.subarray(prefix), count, DICTIONARY_LIMIT);
     if (!indices) {
       chunk.dictionaryOpen = false;

@@ -48,6 +48,9 @@ const COLUMNS: Column[] = [
   { name: 'dec38', type: new Decimal(2, 38, 128), kind: 'decimal', scale: 2, value: (i) => String(BigInt(i % 5) * 2n ** 70n - 1n) },
   { name: 'flag', type: new Bool(), kind: 'bool', value: (i) => (i % 7 === 0 ? null : String(i % 3 === 0)) },
   { name: 'bin', type: new Binary(), kind: 'binary', value: (i) => Buffer.from([i % 7, 255]).toString('hex') },
+  // Nulls only in the first batch: its page is PLAIN (levels alone), the later pages index a dictionary.
+  { name: 'lateValues', type: new Int32(), kind: 'int', value: (i) => (i < 20_000 ? null : String(i % 3)) },
+  { name: 'allNull', type: new Int64(), kind: 'int', value: () => null },
   { name: 'id', type: new Int64(), kind: 'int', value: (i) => String(BigInt(i) * 1_000_003n - 7n) },
   // Unique 40-byte values: the dictionary reaches its limit without paying in the second batch, and
   // the column stays PLAIN for the rest of the file.
@@ -225,10 +228,10 @@ describe('FlatParquetEncoder dictionary pages', () => {
     };
     // `id` and `growing` stay below the 1 MiB limit in these 100K rows; `growing` passes it in
     // group 0's second page, which is PLAIN, but its dictionary paid until then.
-    for (const name of ['cat', 'qty', 'runs', 'single', 'ratio', 'when', 'day', 'dec9', 'dec18', 'bin', 'id', 'growing']) {
+    for (const name of ['cat', 'qty', 'runs', 'single', 'ratio', 'when', 'day', 'dec9', 'dec18', 'bin', 'id', 'growing', 'lateValues']) {
       for (const group of [0, 1]) assert.deepEqual(encodings(group, name), ['PLAIN', 'RLE', 'RLE_DICTIONARY'], `${name} group ${group}`);
     }
-    for (const name of ['dec38', 'flag']) {
+    for (const name of ['dec38', 'flag', 'allNull']) {
       for (const group of [0, 1]) assert.deepEqual(encodings(group, name), ['PLAIN', 'RLE'], `${name} group ${group}`);
     }
     assert.deepEqual(encodings(0, 'unique'), ['PLAIN', 'RLE', 'RLE_DICTIONARY']);
