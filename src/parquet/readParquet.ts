@@ -2,6 +2,11 @@ import { parquetMetadata } from 'hyparquet';
 import { readParquet } from 'parquet-wasm/node';
 import type { Table } from 'apache-arrow';
 import { tableFromWasm } from './arrowFromWasm';
+import { decodeFlatParquet } from './flatDecoder/decodeFlatParquet';
+import { planFlatRead } from './flatDecoder/flatParquetPlan';
+import { readParquetFooter } from './flatDecoder/parquetFooter';
+
+const DEFAULT_BATCH_SIZE = 65536;
 
 /** Raised for bytes that are not a readable Parquet file; callers wrap it with the file's name. */
 export class ParquetDecodeError extends Error {
@@ -19,8 +24,22 @@ export interface ParquetReadOptions {
   limit?: number;
 }
 
-/** Decodes Parquet bytes into an Arrow table through parquet-wasm (arrow-rs compiled to WebAssembly). */
+/**
+ * Decodes Parquet bytes into an Arrow table: flat files (top-level primitive columns, the common
+ * encodings and codecs) with our TypeScript decoder, which yields what parquet-wasm yields without
+ * its decode and the copy out of wasm memory; anything else through parquet-wasm (arrow-rs compiled
+ * to WebAssembly). `columns` projects (parquet-wasm's synchronous reader returns every column).
+ */
 export function decodeParquet(bytes: Uint8Array, options: ParquetReadOptions = {}): Table {
+  const plan = planFlatRead(bytes, options);
+  if (plan !== undefined) {
+    try {
+      return decodeFlatParquet(bytes, plan, options.batchSize ?? DEFAULT_BATCH_SIZE);
+    } catch {
+      // A page the footer did not announce (an encoding, a corrupt page): parquet-wasm reads it or
+      // raises the ParquetDecodeError callers expect.
+    }
+  }
   return decodeParquetWasm(bytes, options);
 }
 
@@ -30,7 +49,7 @@ export function decodeParquetWasm(bytes: Uint8Array, options: ParquetReadOptions
     const wasmTable = readParquet(bytes, {
       ...(options.columns ? { columns: options.columns } : {}),
       ...(options.rowGroups ? { rowGroups: options.rowGroups } : {}),
-      batchSize: options.batchSize ?? 65536,
+      batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
       ...(options.offset !== undefined ? { offset: options.offset } : {}),
       ...(options.limit !== undefined ? { limit: options.limit } : {}),
     });
@@ -49,26 +68,35 @@ export function parquetRowGroupSizes(bytes: Uint8Array): number[] {
 export interface ParquetLayout { rowGroups: number[]; columns: string[] }
 
 export function parquetLayout(bytes: Uint8Array): ParquetLayout {
+  // Our footer reader first (it skips what a layout does not need, and the decode reuses it); hyparquet
+  // for whatever it does not take, so a bad file gets hyparquet's message as before.
+  const footer = readParquetFooter(bytes);
+  if (footer !== undefined) return layoutOf(footer.schema, footer.rowGroups.map((group) => group.numRows));
   try {
     const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
       ? bytes.buffer as ArrayBuffer
       : bytes.slice().buffer as ArrayBuffer;
     const metadata = parquetMetadata(buffer);
-    // The schema is flattened depth-first: the root, then each top-level column and its subtree.
-    const columns: string[] = [];
-    let index = 1;
-    const skipSubtree = (): void => {
-      const children = metadata.schema[index++]?.num_children ?? 0;
-      for (let i = 0; i < children; i++) skipSubtree();
-    };
-    for (let i = 0; i < (metadata.schema[0]?.num_children ?? 0); i++) {
-      columns.push(metadata.schema[index]?.name ?? '');
-      skipSubtree();
-    }
-    return { rowGroups: metadata.row_groups.map((group) => Number(group.num_rows)), columns };
+    const schema = metadata.schema.map((element) => ({ name: element.name, numChildren: element.num_children ?? 0 }));
+    return layoutOf(schema, metadata.row_groups.map((group) => Number(group.num_rows)));
   } catch (error) {
     throw new ParquetDecodeError(errorText(error));
   }
+}
+
+/** The schema is flattened depth-first: the root, then each top-level column and its subtree. */
+function layoutOf(schema: ReadonlyArray<{ name: string; numChildren: number }>, rowGroups: number[]): ParquetLayout {
+  const columns: string[] = [];
+  let index = 1;
+  const skipSubtree = (): void => {
+    const children = schema[index++]?.numChildren ?? 0;
+    for (let i = 0; i < children; i++) skipSubtree();
+  };
+  for (let i = 0; i < (schema[0]?.numChildren ?? 0); i++) {
+    columns.push(schema[index]?.name ?? '');
+    skipSubtree();
+  }
+  return { rowGroups, columns };
 }
 
 function errorText(error: unknown): string {

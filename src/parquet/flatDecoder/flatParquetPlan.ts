@@ -1,9 +1,10 @@
 import { DataType, Field, Schema, Timestamp } from 'apache-arrow';
 import { ARROW_SCHEMA_KEY, arrowSchemaHint } from './arrowSchemaHint';
 import { hasSupportedEncodings } from './columnChunkDecoder';
-import { decodeFileMetadata, type FileMetadata, type SchemaElement } from './fileMetadata';
+import type { FileMetadata, SchemaElement } from './fileMetadata';
 import { leafArrowType, type LeafConversion } from './leafArrowType';
 import { isSupportedCodec } from './pageCodec';
+import { readParquetFooter } from './parquetFooter';
 
 /** What decodeParquet asks for (the subset the flat decoder plans with). */
 export interface FlatReadRequest {
@@ -31,8 +32,6 @@ export interface FlatParquetPlan {
   take: number;
 }
 
-const MAGIC = 0x31524150; // "PAR1" little-endian
-
 /**
  * Decides from the footer alone whether the flat decoder reads this file exactly as parquet-wasm
  * would, and plans the read; undefined means "leave it to parquet-wasm" (nested or repeated columns,
@@ -40,7 +39,7 @@ const MAGIC = 0x31524150; // "PAR1" little-endian
  * does not produce, a request parquet-wasm would refuse, or bytes that are not a plain Parquet file).
  */
 export function planFlatRead(bytes: Uint8Array, request: FlatReadRequest): FlatParquetPlan | undefined {
-  const metadata = readMetadata(bytes);
+  const metadata = readParquetFooter(bytes);
   if (metadata === undefined) return undefined;
   const root = metadata.schema[0];
   const leaves = metadata.schema.slice(1);
@@ -86,20 +85,6 @@ export function planFlatRead(bytes: Uint8Array, request: FlatReadRequest): FlatP
   const skip = Math.min(total, Math.max(0, request.offset ?? 0));
   const take = Math.min(total - skip, request.limit === undefined ? Infinity : Math.max(0, request.limit));
   return { metadata, schema: new Schema(fields, keyValue), columns, rowGroups, skip, take };
-}
-
-function readMetadata(bytes: Uint8Array): FileMetadata | undefined {
-  if (bytes.byteLength < 12) return undefined;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const end = bytes.byteLength;
-  if (view.getUint32(0, true) !== MAGIC || view.getUint32(end - 4, true) !== MAGIC) return undefined;
-  const footerLength = view.getUint32(end - 8, true);
-  if (footerLength > end - 12) return undefined;
-  try {
-    return decodeFileMetadata(bytes.subarray(end - 8 - footerLength, end - 8));
-  } catch {
-    return undefined;
-  }
 }
 
 /** The requested leaves in file order (arrow-rs projects in schema order), or undefined for a name the file lacks. */

@@ -12,6 +12,7 @@ import { flatParquetEncoder } from '../../../src/parquet/flatEncoder/flatParquet
 import { nativeZstd } from '../../../src/parquet/flatEncoder/nativeZstd';
 import { encodeParquet, type ParquetCompression } from '../../../src/parquet/writeParquet';
 import { GOLDEN_DIR } from '../../conformance/goldenCorpus';
+import { wasmZstdLoaded } from '../../../src/parquet/flatDecoder/wasmZstd';
 import { compareDecoders } from './flatDecoderCorpus';
 
 /** Spark-written tables: INT96 and micros/millis timestamps, decimals (dictionaries, v2 pages), field ids, dates, nested (fallback). */
@@ -31,7 +32,8 @@ function parquetFiles(dir: string): string[] {
 
 describe('flat Parquet decoder vs parquet-wasm on Spark-written golden tables', () => {
   let root = '';
-  before(() => {
+  before(async () => {
+    assert.ok(await wasmZstdLoaded(), 'the WebAssembly ZSTD decoder loads');
     root = mkdtempSync(join(tmpdir(), 'flat-decoder-golden-'));
     for (const name of TABLES) execFileSync('tar', ['--zstd', '-xf', join(GOLDEN_DIR, `${name}.tar.zst`), '-C', root]);
   });
@@ -85,6 +87,9 @@ function sampleBatch(): RecordBatch {
 
 describe('flat Parquet decoder vs parquet-wasm on files our writers write', () => {
   const batch = sampleBatch();
+  before(async () => {
+    assert.ok(await wasmZstdLoaded(), 'the WebAssembly ZSTD decoder loads');
+  });
 
   test('parquet-wasm writer, every codec, several row groups and plain columns', () => {
     for (const compression of ['zstd', 'snappy', 'gzip', 'uncompressed'] as ParquetCompression[]) {

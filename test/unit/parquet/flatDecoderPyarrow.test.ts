@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { planFlatRead } from '../../../src/parquet/flatDecoder/flatParquetPlan';
 import { requirePeerPython } from '../../helpers/peers';
+import { wasmZstdLoaded } from '../../../src/parquet/flatDecoder/wasmZstd';
 import { compareDecoders } from './flatDecoderCorpus';
 
 const execFileAsync = promisify(execFile);
@@ -78,7 +79,8 @@ pq.write_table(pa.table({'s': pa.array([{'x': 1}, None], pa.struct([('x', pa.int
 
 describe('flat Parquet decoder vs parquet-wasm on files pyarrow writes', () => {
   let dir = '';
-  before(() => {
+  before(async () => {
+    assert.ok(await wasmZstdLoaded(), 'the WebAssembly ZSTD decoder loads');
     dir = mkdtempSync(join(tmpdir(), 'flat-decoder-pyarrow-'));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
