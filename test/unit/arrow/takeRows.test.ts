@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Bool, Field, Float64, Int32, Int64, LargeUtf8, List, Map_, RecordBatch, Schema, Struct, Utf8, makeData, makeVector, vectorFromArray, type Data, type Vector,
+  Bool, DateDay, Decimal, Field, FixedSizeBinary, Float32, Float64, Int16, Int32, Int64, Int8, LargeUtf8, List, Map_, RecordBatch, Schema, Struct,
+  TimestampMicrosecond, Utf8, makeData, makeVector, vectorFromArray, type Data, type Vector,
 } from 'apache-arrow';
 import { filterBatch, takeData } from '../../../src/arrow/takeRows';
 
@@ -46,6 +47,15 @@ function columns(next: () => number, n: number): Data[] {
     vectorFromArray(Array.from({ length: n }, () => maybe(() => ({ a: maybe(int), s: maybe(() => String(int())) }))), structType).data[0] as Data,
     vectorFromArray(Array.from({ length: n }, () => maybe(() => Array.from({ length: Math.floor(next() * 4) }, () => maybe(() => BigInt(int()))))), listType).data[0] as Data,
     vectorFromArray(Array.from({ length: n }, () => maybe(() => new Map(Array.from({ length: Math.floor(next() * 3) }, (_, k) => [`k${k}`, maybe(int)])))), mapType).data[0] as Data,
+    // Fixed widths of 1, 2, 3, 4, 8 and 16 bytes (copied as bytes or as 32-bit words).
+    vectorFromArray(Array.from({ length: n }, () => maybe(() => int() % 128)), new Int8()).data[0] as Data,
+    vectorFromArray(Array.from({ length: n }, () => maybe(int)), new Int16()).data[0] as Data,
+    vectorFromArray(Array.from({ length: n }, () => maybe(() => next() * 3)), new Float32()).data[0] as Data,
+    vectorFromArray(Array.from({ length: n }, () => maybe(int)), new DateDay()).data[0] as Data,
+    makeData({ type: new TimestampMicrosecond('UTC'), length: n, nullCount: 0, data: BigInt64Array.from({ length: n }, () => BigInt(int()) * 1_000_003n) }),
+    makeData({ type: new FixedSizeBinary(3), length: n, nullCount: 0, data: Uint8Array.from({ length: n * 3 }, () => Math.floor(next() * 256)) }),
+    makeData({ type: new FixedSizeBinary(4), length: n, nullCount: 0, data: Uint8Array.from({ length: n * 4 }, () => Math.floor(next() * 256)) }),
+    makeData({ type: new Decimal(2, 20, 128), length: n, nullCount: 0, data: Uint32Array.from({ length: n * 4 }, () => Math.floor(next() * 2 ** 32)) }),
   ];
 }
 
