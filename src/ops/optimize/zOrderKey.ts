@@ -4,6 +4,7 @@ import type { DataType } from '../../delta/schema';
 import { compareValues, type NonNullValue, type TypedValue } from '../../delta/predicate/typedValue';
 import { DeltaError } from '../../delta/errors';
 import { cellValues } from '../../delta/predicate/readCell';
+import { BoundarySearch } from './boundarySearch';
 
 /** Z-values are JS numbers: all interleaved bits must fit in a double's 53-bit mantissa. */
 const MAX_Z_BITS = 52;
@@ -33,7 +34,7 @@ export class ZOrderKey {
    * common path). A bigint ranks by its nearest double: exact below 2^53 and still monotone
    * beyond, which is all a range id needs (it only decides how well rows cluster).
    */
-  private readonly numericBoundaries: (Float64Array | undefined)[];
+  private readonly numericBoundaries: (BoundarySearch | undefined)[];
   /** spread[r]: the bits of rank r moved `columns` apart, so interleaving is a weighted sum. */
   private readonly spread: Float64Array;
 
@@ -43,8 +44,8 @@ export class ZOrderKey {
     const buckets = 2 ** this.bitsPerColumn - 1;
     this.boundaries = columns.map((_, c) => quantileBoundaries(sample.map((row) => row[c] ?? null), buckets));
     this.numericBoundaries = this.boundaries.map((bounds) => {
-      if (bounds.every((b) => typeof b === 'number' && !Number.isNaN(b))) return Float64Array.from(bounds as number[]);
-      if (bounds.length > 0 && bounds.every((b) => typeof b === 'bigint')) return Float64Array.from(bounds as bigint[], Number);
+      if (bounds.every((b) => typeof b === 'number' && !Number.isNaN(b))) return new BoundarySearch(Float64Array.from(bounds as number[]));
+      if (bounds.length > 0 && bounds.every((b) => typeof b === 'bigint')) return new BoundarySearch(Float64Array.from(bounds as bigint[], Number));
       return undefined;
     });
     this.spread = new Float64Array(2 ** this.bitsPerColumn);
@@ -63,8 +64,8 @@ export class ZOrderKey {
   rank(column: number, value: TypedValue): number {
     if (value === null) return 0;
     const numeric = this.numericBoundaries[column];
-    if (numeric && typeof value === 'number') return 1 + (Number.isNaN(value) ? numeric.length : upperBound(numeric, value));
-    if (numeric && typeof value === 'bigint') return 1 + upperBound(numeric, Number(value));
+    if (numeric && typeof value === 'number') return 1 + (Number.isNaN(value) ? numeric.length : numeric.upperBound(value));
+    if (numeric && typeof value === 'bigint') return 1 + numeric.upperBound(Number(value));
     const bounds = this.boundaries[column] as NonNullValue[];
     let low = 0;
     let high = bounds.length;
@@ -101,7 +102,7 @@ export class ZOrderKey {
         const nulls = data.nullCount > 0;
         for (let row = 0; row < batch.numRows; row++) {
           const value = values[row] as number;
-          const rank = nulls && !isValidAt(data, row) ? 0 : 1 + (Number.isNaN(value) ? numeric.length : upperBound(numeric, value));
+          const rank = nulls && !isValidAt(data, row) ? 0 : 1 + (Number.isNaN(value) ? numeric.length : numeric.upperBound(value));
           out[row] = (out[row] as number) + (spread[rank] as number) * weight;
         }
         return;
@@ -136,18 +137,6 @@ function numericValues(data: Data): Float64Array | undefined {
     return Float64Array.from(values.subarray(offset, offset + length));
   }
   return undefined;
-}
-
-/** How many of the sorted values are <= value. */
-function upperBound(sorted: Float64Array, value: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if ((sorted[mid] as number) <= value) low = mid + 1;
-    else high = mid;
-  }
-  return low;
 }
 
 /**
