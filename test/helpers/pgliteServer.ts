@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { REPO_ROOT } from './peers';
 import { freePort } from './postgresCluster';
-import { serverClients, spawnServer, stopServerProcess, waitForConnection } from './serverProcess';
+import { serverReady, spawnServer } from './serverProcess';
 
 /** PGlite's socket server script, installed by .ci/run into .cache/pglite (not a project dependency: its peers are 7 extension packages). */
 const SERVER_SCRIPT = join(REPO_ROOT, '.cache', 'pglite', 'node_modules', '@electric-sql', 'pglite-socket', 'dist', 'scripts', 'server.js');
@@ -27,17 +27,7 @@ export async function startPglite(): Promise<PgliteServer | undefined> {
   const port = await freePort();
   // More than one connection is accepted, so a test's own client can stay open while the ingest runs.
   const server = spawnServer(process.execPath, [SERVER_SCRIPT, '--db=memory://', '--host=127.0.0.1', `--port=${port}`, '--max-connections=4']);
-  const { connect, client, endClients } = serverClients({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
-  const stop = async (): Promise<void> => {
-    await endClients();
-    await stopServerProcess(server);
-  };
-  try {
-    await waitForConnection('PGlite', server, connect);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  const { client, stop } = await serverReady('PGlite', server, { host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
     client,

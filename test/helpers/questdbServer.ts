@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { REPO_ROOT } from './peers';
 import { freePort } from './postgresCluster';
-import { serverClients, spawnServer, stopServerProcess, waitForConnection } from './serverProcess';
+import { serverReady, spawnServer } from './serverProcess';
 
 /** QuestDB's built-in user and password (server.conf pg.user / pg.password). */
 const USER = 'admin';
@@ -55,18 +55,7 @@ export async function startQuestDb(): Promise<QuestDbServer | undefined> {
     QDB_TELEMETRY_ENABLED: 'false', QDB_SHARED_WORKER_COUNT: '1', QDB_PG_WORKER_COUNT: '1',
   };
   const server = spawnServer(java, ['-Xms64m', '-Xmx512m', '-p', jar, '-m', 'io.questdb/io.questdb.ServerMain', '-d', root], { env, cwd: root });
-  const { connect, client, endClients } = serverClients({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'qdb' });
-  const stop = async (): Promise<void> => {
-    await endClients();
-    await stopServerProcess(server);
-    rmSync(root, { recursive: true, force: true });
-  };
-  try {
-    await waitForConnection('QuestDB', server, connect);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  const { client, stop } = await serverReady('QuestDB', server, { host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'qdb' }, () => rmSync(root, { recursive: true, force: true }));
   return {
     port,
     url: `postgresql://${USER}@127.0.0.1:${port}/qdb`,

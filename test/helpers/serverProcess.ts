@@ -64,6 +64,27 @@ export async function waitForConnection(name: string, server: ServerProcess, con
   }
 }
 
+/**
+ * Waits until a spawned server accepts `config`'s connections and gives its clients and stop()
+ * (which ends the clients, stops the process, then runs `cleanup`); a server that never starts is
+ * stopped and cleaned up before the error is thrown.
+ */
+export async function serverReady(name: string, server: ServerProcess, config: pg.ClientConfig, cleanup: () => void = () => undefined): Promise<{ client(): Promise<pg.Client>; stop(): Promise<void> }> {
+  const { connect, client, endClients } = serverClients(config);
+  const stop = async (): Promise<void> => {
+    await endClients();
+    await stopServerProcess(server);
+    cleanup();
+  };
+  try {
+    await waitForConnection(name, server, connect);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { client, stop };
+}
+
 /** SIGTERM (both servers shut down cleanly on it), SIGKILL if it is still there after 15 s. */
 export async function stopServerProcess(server: ServerProcess): Promise<void> {
   const child = server.process;

@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import { makeData, RecordBatch, Struct, type DataType, type Schema } from 'apache-arrow';
 import { fromDataParts } from '../../arrow/transferableData';
 import { DeltaError } from '../../delta/errors';
@@ -5,48 +6,112 @@ import { startModuleWorker } from '../../util/startModuleWorker';
 import { isCopyWorkerMessage, type CopyWorkerCredit, type CopyWorkerJob, type CopyWorkerMessage } from './copyWorkerProtocol';
 
 /**
- * The rows of a COPY, fetched and decoded in a worker thread (pgCopyWorker.ts) while the caller
- * works on the batches already delivered: the server keeps producing and the worker keeps
- * decoding while the writer encodes, instead of the three taking turns on one thread. At most
- * `job.readAhead` batches wait here. Ending the iteration early (or an abort) stops the worker,
- * which closes its connection.
+ * Starts the COPY worker (pgCopyWorker.ts) and waits until its own session holds the reader's
+ * exported snapshot. Undefined, with the worker stopped and no row read, when the server refuses
+ * that second session or it has not imported the snapshot within `patienceMs` of connecting: a
+ * server that serves one session at a time (PGlite queues every other connection's queries while
+ * the reader's transaction is open) would otherwise make it wait forever. The caller then reads
+ * the rows in its own session.
  */
-export async function* copyInWorker(job: CopyWorkerJob, schema: Schema, signal?: AbortSignal): AsyncGenerator<RecordBatch> {
+export async function startCopyWorker(job: CopyWorkerJob, schema: Schema, patienceMs: number, signal?: AbortSignal): Promise<CopyWorker | undefined> {
   const worker = startModuleWorker(import.meta.url, 'pgCopyWorker', (bundle, caller) => new DeltaError('DELTA_IO_ERROR', `The COPY worker ${bundle} is missing next to ${caller}; reinstall the extension, or rebuild with npm run build.`), { workerData: job });
-  const queue: CopyWorkerMessage[] = [];
-  let wake: (() => void) | undefined;
-  let failure: Error | undefined;
-  const arrive = (): void => { wake?.(); wake = undefined; };
-  worker.on('message', (message: unknown) => {
-    if (isCopyWorkerMessage(message)) queue.push(message);
-    arrive();
-  });
-  worker.on('error', (error: Error) => { failure ??= error; arrive(); });
-  worker.on('exit', (code) => {
-    failure ??= new DeltaError('SOURCE_QUERY_FAILED', `The COPY worker stopped (exit code ${code}) before the last row; run again.`);
-    arrive();
-  });
-  const onAbort = (): void => arrive();
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const inbox = new WorkerInbox(worker, signal);
+  let timer: NodeJS.Timeout | undefined;
   try {
     for (;;) {
-      signal?.throwIfAborted();
-      const message = queue.shift();
-      if (message === undefined) {
-        if (failure) throw failure;
-        await new Promise<void>((resolve) => { wake = resolve; });
-        continue;
+      const message = await inbox.next(() => timer !== undefined && inbox.patienceOver);
+      if (message === undefined || message.kind === 'error') {
+        await inbox.stop();
+        return undefined;
       }
-      if (message.kind === 'end') return;
+      if (message.kind === 'connecting') timer = setTimeout(() => inbox.losePatience(), patienceMs);
+      if (message.kind === 'ready') break;
+    }
+  } catch (error) {
+    await inbox.stop();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  return { batches: copiedBatches(inbox, worker, schema), stop: () => inbox.stop() };
+}
+
+/** A started COPY worker: its batches, and stop() for a worker whose batches are never iterated (or to cut one short). */
+export interface CopyWorker {
+  batches: AsyncGenerator<RecordBatch>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The worker's batches as they arrive, at most `job.readAhead` waiting here. Ending the iteration
+ * early (or an abort) stops the worker, which closes its connection.
+ */
+async function* copiedBatches(inbox: WorkerInbox, worker: Worker, schema: Schema): AsyncGenerator<RecordBatch> {
+  try {
+    for (;;) {
+      const message = await inbox.next(() => false);
+      if (message === undefined || message.kind === 'end') return;
       if (message.kind === 'error') throw new DeltaError(message.code, message.message);
+      if (message.kind !== 'batch') continue;
       worker.postMessage({ kind: 'credit' } satisfies CopyWorkerCredit);
       const children = message.columns.map((column, i) => fromDataParts(schema.fields[i]?.type as DataType, column));
       // The reader's own schema object: the writer compares schemas by identity.
       yield new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: message.rows, nullCount: 0, children }));
     }
   } finally {
-    signal?.removeEventListener('abort', onAbort);
-    worker.removeAllListeners('exit');
-    await worker.terminate();
+    await inbox.stop();
+  }
+}
+
+/** The worker's messages in order, its failure (a stop before `end`) and the caller's abort. */
+class WorkerInbox {
+  private readonly queue: CopyWorkerMessage[] = [];
+  private wake: (() => void) | undefined;
+  private failure: Error | undefined;
+  patienceOver = false;
+  private readonly onAbort = (): void => this.arrive();
+
+  constructor(private readonly worker: Worker, private readonly signal: AbortSignal | undefined) {
+    worker.on('message', (message: unknown) => {
+      if (isCopyWorkerMessage(message)) this.queue.push(message);
+      this.arrive();
+    });
+    worker.on('error', (error: Error) => { this.failure ??= error; this.arrive(); });
+    worker.on('exit', (code) => {
+      this.failure ??= new DeltaError('SOURCE_QUERY_FAILED', `The COPY worker stopped (exit code ${code}) before the last row; run again.`);
+      this.arrive();
+    });
+    signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  losePatience(): void {
+    this.patienceOver = true;
+    this.arrive();
+  }
+
+  /** The next message; undefined when `giveUp()` holds before one arrives. */
+  async next(giveUp: () => boolean): Promise<CopyWorkerMessage | undefined> {
+    for (;;) {
+      this.signal?.throwIfAborted();
+      const message = this.queue.shift();
+      if (message !== undefined) return message;
+      if (this.failure) throw this.failure;
+      if (giveUp()) return undefined;
+      await new Promise<void>((resolve) => { this.wake = resolve; });
+    }
+  }
+
+  /** Ends the worker; a next() still waiting then fails instead of waiting forever. */
+  async stop(): Promise<void> {
+    this.signal?.removeEventListener('abort', this.onAbort);
+    this.worker.removeAllListeners('exit');
+    this.failure ??= new DeltaError('SOURCE_QUERY_FAILED', 'The COPY worker was stopped before the last row.');
+    this.arrive();
+    await this.worker.terminate();
+  }
+
+  private arrive(): void {
+    this.wake?.();
+    this.wake = undefined;
   }
 }

@@ -26,6 +26,10 @@ export interface CopyWorkerJob {
 
 /** Worker -> reader. A batch is its columns' Arrow buffers, transferred (neither copied nor serialised). */
 export type CopyWorkerMessage =
+  /** The worker's session is about to connect: the reader's patience with a second session starts now. */
+  | { kind: 'connecting' }
+  /** Its session holds the reader's snapshot: the rows follow. */
+  | { kind: 'ready' }
   | { kind: 'batch'; rows: number; columns: DataParts[] }
   | { kind: 'end' }
   /** Every failure crosses as the DeltaError the reader throws (server errors through queryError). */
@@ -37,5 +41,5 @@ export interface CopyWorkerCredit { kind: 'credit' }
 export function isCopyWorkerMessage(value: unknown): value is CopyWorkerMessage {
   if (typeof value !== 'object' || value === null) return false;
   const kind = (value as { kind?: unknown }).kind;
-  return kind === 'batch' || kind === 'end' || kind === 'error';
+  return kind === 'connecting' || kind === 'ready' || kind === 'batch' || kind === 'end' || kind === 'error';
 }

@@ -30,10 +30,12 @@ async function run(port: NonNullable<typeof parentPort>, job: CopyWorkerJob): Pr
     wake?.();
   });
   const post = (message: CopyWorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+  post({ kind: 'connecting' });
   const client = await connectPostgres(job.connection);
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
     await client.query(`SET TRANSACTION SNAPSHOT ${client.escapeLiteral(job.snapshotId)}`);
+    post({ kind: 'ready' });
     const stream = client.query(copyOut(job.sql, SOCKET_READ_AHEAD));
     const schema = toArrowSchema(job.deltaSchema);
     for await (const batch of binaryCopyBatches(stream, schema, job.decoders, job.limits)) {

@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import { sqlState } from './pgConnect';
 
 /**
@@ -10,16 +9,6 @@ import { sqlState } from './pgConnect';
 export function isMissingPostgresFeature(error: unknown): boolean {
   const state = sqlState(error);
   return state === '00000' || state === '42883';
-}
-
-/**
- * PGlite (PostgreSQL compiled to WebAssembly, behind @electric-sql/pglite-socket) is one backend
- * serving one session at a time: a second connection waits until the first one closes, so a
- * second session importing this one's snapshot (the COPY worker) would wait forever.
- */
-export async function servesOneSession(client: pg.Client): Promise<boolean> {
-  const result = await client.query<{ version: string }>('SELECT version() AS version');
-  return isPgliteVersion(result.rows[0]?.version ?? '');
 }
 
 /** PGlite's version() reads "PostgreSQL 18.6 (PGlite 0.5.14) on wasm32-unknown-emscripten, …". */

@@ -2,13 +2,14 @@ import type { RecordBatch } from 'apache-arrow';
 import type pg from 'pg';
 import { toArrowSchema } from '../../delta/arrowSchema';
 import { isDeltaError } from '../../delta/errors';
+import type { DataType } from '../../delta/schema';
 import { binaryCopyBatches, DEFAULT_BATCH_LIMITS, type BatchLimits } from './binaryCopyBatches';
-import { copyInWorker } from './copyInWorker';
+import { startCopyWorker, type CopyWorker } from './copyInWorker';
+import { mergeCopyWorkers } from './mergeCopyWorkers';
 import { copyOut } from './copyOutStream';
 import type { PgConnectionOptions } from './pgConnect';
 import { exportedSnapshotPosition } from './pgExportedSnapshot';
 import { queryBatches, queryScalarText } from './pgQueryBatches';
-import { servesOneSession } from './pgServerKind';
 import { describePgSource, queryError, type PgSource, type PgSourceSchema } from './pgSourceSchema';
 import { describeWireSource } from './pgWireSourceSchema';
 
@@ -36,10 +37,31 @@ export interface PgSnapshotOptions {
    * about what copying a few ten thousand rows does.
    */
   workerMinRows?: number;
+  /**
+   * With the worker: a table estimated at this many rows or more (default 1,000,000) with a
+   * one-column integer primary key is copied as two streams over the two halves of the key range.
+   */
+  splitMinRows?: number;
+  /**
+   * With `connection`: how long the worker's session may take, from connecting, to import the
+   * snapshot (default 5 s) before the rows are read in this session instead. A server that serves
+   * one session at a time (PGlite) never lets it; one that refuses a second session fails it sooner.
+   */
+  workerPatienceMs?: number;
   signal?: AbortSignal;
 }
 
 const WORKER_MIN_ROWS = 100_000;
+
+/**
+ * Tables estimated at this many rows or more are copied as two streams over key ranges: the
+ * server's COPY backend is the busiest single thread of a snapshot (about as much CPU per row as
+ * our decoding and encoding together), and a second one shares it out.
+ */
+const SPLIT_MIN_ROWS = 1_000_000;
+
+/** A second session on a PostgreSQL server connects and imports a snapshot in milliseconds; seconds on a loaded machine. */
+const WORKER_PATIENCE_MS = 5_000;
 
 /** Batches the COPY worker decodes ahead of the consumer: about 3 x 5 MiB for 10 mixed columns. */
 const WORKER_READ_AHEAD = 3;
@@ -59,6 +81,10 @@ const BEGIN = 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY';
  */
 export class PgSnapshotReader {
   private closed = false;
+  /** Where the last batches() read the rows: a COPY worker's second session, or this reader's own. */
+  readBy: 'worker' | 'session' | undefined;
+  /** COPY streams (one per key range) the last batches() read at once. */
+  streams = 0;
 
   private constructor(
     private readonly client: pg.Client,
@@ -101,23 +127,39 @@ export class PgSnapshotReader {
       const name = this.client.escapeIdentifier(c.name);
       return c.cast === undefined ? name : `${name}::${c.cast} AS ${name}`;
     });
-    const query = `SELECT ${select.join(', ')} FROM ${this.schema.from}${where ? ` WHERE ${where}` : ''}`;
-    const sql = `COPY (${query}) TO STDOUT (FORMAT binary)`;
+    const query = (condition: string | undefined): string => `SELECT ${select.join(', ')} FROM ${this.schema.from}${condition ? ` WHERE ${condition}` : ''}`;
+    const copySql = (condition: string | undefined): string => `COPY (${query(condition)}) TO STDOUT (FORMAT binary)`;
     const doing = `copying rows from ${this.schema.table ?? 'the query'}`;
     const limits = this.options.limits ?? DEFAULT_BATCH_LIMITS;
     const decoders = this.schema.columns.map((c) => c.decoder);
     const arrowSchema = toArrowSchema(this.schema.deltaSchema);
     const { connection, signal } = this.options;
-    if (connection && this.position && await this.worthAWorker()) {
-      const job = { connection, snapshotId: this.position.snapshotId, sql, deltaSchema: this.schema.deltaSchema, decoders, limits, readAhead: WORKER_READ_AHEAD, doing };
-      yield* copyInWorker(job, arrowSchema, signal);
-      return;
+    const estimate = connection && this.position ? await this.workerEstimate() : undefined;
+    if (connection && this.position && estimate !== undefined) {
+      const splitMin = this.options.splitMinRows ?? SPLIT_MIN_ROWS;
+      const slices = where === undefined && estimate >= 0 && estimate >= splitMin ? await this.keySlices() : [where];
+      const patience = this.options.workerPatienceMs ?? WORKER_PATIENCE_MS;
+      const snapshotId = this.position.snapshotId;
+      const started = await Promise.all(slices.map((slice) => startCopyWorker(
+        { connection, snapshotId, sql: copySql(slice), deltaSchema: this.schema.deltaSchema, decoders, limits, readAhead: WORKER_READ_AHEAD, doing },
+        arrowSchema, patience, signal)));
+      const workers = started.filter((worker) => worker !== undefined);
+      if (workers.length === slices.length) {
+        this.readBy = 'worker';
+        this.streams = workers.length;
+        yield* workers.length === 1 ? (workers[0] as CopyWorker).batches : mergeCopyWorkers(workers);
+        return;
+      }
+      // One session refused or too slow: all the rows on this session rather than some twice.
+      await Promise.all(workers.map((worker) => worker.stop()));
     }
-    const stream = this.position ? this.client.query(copyOut(sql)) : undefined;
+    this.readBy = 'session';
+    this.streams = 1;
+    const stream = this.position ? this.client.query(copyOut(copySql(where))) : undefined;
     const onAbort = (): void => { stream?.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted')); };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      yield* stream ? binaryCopyBatches(stream, arrowSchema, decoders, limits) : queryBatches(this.client, query, arrowSchema, this.schema.columns, limits, signal);
+      yield* stream ? binaryCopyBatches(stream, arrowSchema, decoders, limits) : queryBatches(this.client, query(where), arrowSchema, this.schema.columns, limits, signal);
     } catch (error) {
       signal?.throwIfAborted();
       if (isDeltaError(error)) throw error;
@@ -127,13 +169,31 @@ export class PgSnapshotReader {
     }
   }
 
-  private async worthAWorker(): Promise<boolean> {
-    if (await servesOneSession(this.client)) return false;
+  /** The table's estimated rows when a COPY worker is worth starting for it (-1: a query, or not estimated), else undefined. */
+  private async workerEstimate(): Promise<number | undefined> {
     const min = this.options.workerMinRows ?? WORKER_MIN_ROWS;
-    if (min === 0) return true;
-    if (this.schema.table === undefined) return false;
+    if (this.schema.table === undefined) return min === 0 ? -1 : undefined;
     const estimate = await this.client.query<{ rows: number }>('SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = to_regclass($1)', [this.schema.table]);
-    return (estimate.rows[0]?.rows ?? -1) >= min;
+    const rows = estimate.rows[0]?.rows ?? -1;
+    return min === 0 || rows >= min ? rows : undefined;
+  }
+
+  /**
+   * Two conditions splitting the table at the middle of its integer primary key's range, read in
+   * this snapshot, for two COPY streams (two server backends, two decoding threads) over the same
+   * snapshot; one (no condition) for any other key, or an empty table. Uneven keys only make one
+   * stream longer: every row is still in exactly one of them.
+   */
+  private async keySlices(): Promise<Array<string | undefined>> {
+    const [key] = this.schema.primaryKey;
+    const field = this.schema.deltaSchema.fields.find((f) => f.name === key);
+    if (key === undefined || this.schema.primaryKey.length !== 1 || !field || !isIntegerType(field.type)) return [undefined];
+    const column = this.client.escapeIdentifier(key);
+    const range = await this.client.query<{ lo: string | null; hi: string | null }>(`SELECT min(${column})::text AS lo, max(${column})::text AS hi FROM ${this.schema.from}`);
+    const { lo, hi } = range.rows[0] ?? { lo: null, hi: null };
+    if (lo === null || hi === null || lo === hi) return [undefined];
+    const middle = BigInt(lo) + (BigInt(hi) - BigInt(lo)) / 2n;
+    return [`${column} <= ${middle}`, `${column} > ${middle}`];
   }
 
   async close(): Promise<void> {
@@ -141,4 +201,8 @@ export class PgSnapshotReader {
     this.closed = true;
     await this.client.query('COMMIT').catch(() => undefined);
   }
+}
+
+function isIntegerType(type: DataType): boolean {
+  return type.kind === 'primitive' && (type.name === 'long' || type.name === 'integer' || type.name === 'short' || type.name === 'byte');
 }

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type pg from 'pg';
 import { listPgSchemas, listPgTables } from '../../../src/connectors/postgres/pgCatalog';
 import { connectPostgres } from '../../../src/connectors/postgres/pgConnect';
@@ -13,7 +11,8 @@ import { ingestPostgresCdc } from '../../../src/ops/ingest/ingestPostgresCdc';
 import { ingestPostgresIncremental, WATERMARK_DOMAIN_PREFIX } from '../../../src/ops/ingest/ingestPostgresIncremental';
 import { ingestPostgresSnapshot } from '../../../src/ops/ingest/ingestPostgresSnapshot';
 import { batchRowsText } from '../../helpers/arrowCellText';
-import { MISSING_QUESTDB, startQuestDb, type QuestDbServer } from '../../helpers/questdbServer';
+import { MISSING_QUESTDB, startQuestDb } from '../../helpers/questdbServer';
+import { wireServerFixture } from './wireServerFixture';
 
 type Row = (string | null)[];
 
@@ -52,26 +51,15 @@ async function delta(location: string, numeric: readonly number[]): Promise<Row[
 const ITEM_NUMBERS = [3, 4, 7];
 
 describe('QuestDB over the PostgreSQL wire protocol (no COPY TO: read by SELECT)', () => {
-  let server: QuestDbServer | undefined;
-  let admin: pg.Client;
-  let dir = '';
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lakehouse-questdb-test-'));
-    server = await startQuestDb();
-    if (!server) return;
-    admin = await server.client();
+  const wire = wireServerFixture('questdb', startQuestDb, async (admin) => {
     await admin.query(DDL);
     await admin.query(rowsFrom(1, 10_000, 'cast(1704067200000000 + x * 1000001 as TIMESTAMP)'));
   });
-  after(async () => {
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   test('snapshot of a table and of a query: the Delta rows are the source rows', async (t) => {
-    if (!server) return t.skip(MISSING_QUESTDB);
-    const connection = { url: server.url, password: server.password };
-    const target = join(dir, 'items');
+    if (!wire.server) return t.skip(MISSING_QUESTDB);
+    const connection = { url: wire.server.url, password: wire.server.password };
+    const target = join(wire.dir, 'items');
     const result = await ingestPostgresSnapshot({ ...connection, source: { table: 'items' }, target });
     assert.deepEqual([result.rows, result.transfer, result.position, result.primaryKey], [10_000, 'select', undefined, []]);
     const table = await (await DeltaTable.open(target)).snapshot();
@@ -80,30 +68,30 @@ describe('QuestDB over the PostgreSQL wire protocol (no COPY TO: read by SELECT)
       'flag boolean', 'd timestamp_ntz', 'u string', 'updated_at timestamp_ntz', 'ts timestamp_ntz']);
     const rows = await delta(target, ITEM_NUMBERS);
     assert.equal(rows.length, 10_000);
-    assert.deepEqual(rows, await source(admin, SOURCE_ROWS, ITEM_NUMBERS));
+    assert.deepEqual(rows, await source(wire.admin, SOURCE_ROWS, ITEM_NUMBERS));
     assert.deepEqual(rows[9], ['10', null, 'b', null, '12.5', null, '10', '1.25', 'true', null, null, '1704067210000010', '1704067210000010']);
 
-    const query = join(dir, 'query');
+    const query = join(wire.dir, 'query');
     const fromQuery = await ingestPostgresSnapshot({ ...connection, source: { query: 'SELECT id, name, ts FROM items WHERE id % 7 = 0' }, target: query });
     assert.equal(fromQuery.rows, 1428);
-    assert.deepEqual(await delta(query, []), await source(admin, 'SELECT cast(id as string), name, cast(ts as long) FROM items WHERE id % 7 = 0', []));
+    assert.deepEqual(await delta(query, []), await source(wire.admin, 'SELECT cast(id as string), name, cast(ts as long) FROM items WHERE id % 7 = 0', []));
   });
 
   test('incremental by a timestamp watermark and --key: inserts and updates land once, a rerun adds nothing', async (t) => {
-    if (!server) return t.skip(MISSING_QUESTDB);
-    const target = join(dir, 'incremental');
-    const run = () => ingestPostgresIncremental({ url: server!.url, password: server!.password, table: 'items', target, watermark: 'updated_at', key: ['id'] });
+    if (!wire.server) return t.skip(MISSING_QUESTDB);
+    const target = join(wire.dir, 'incremental');
+    const run = () => ingestPostgresIncremental({ url: wire.server!.url, password: wire.server!.password, table: 'items', target, watermark: 'updated_at', key: ['id'] });
     const first = await run();
     assert.deepEqual([first.rows, first.from, first.to, first.appId], [10_000, null, '2024-01-01 02:46:40.010000', 'pg:qdb/public.items']);
     assert.deepEqual([(await run()).rows, (await run()).version], [0, undefined]);
 
-    await admin.query("UPDATE items SET name = 'renamed', updated_at = dateadd('d', 400, updated_at) WHERE id % 1000 = 0");
-    await admin.query(rowsFrom(10_001, 20, "cast('2025-06-01T00:00:00.000000Z' as TIMESTAMP)"));
+    await wire.admin.query("UPDATE items SET name = 'renamed', updated_at = dateadd('d', 400, updated_at) WHERE id % 1000 = 0");
+    await wire.admin.query(rowsFrom(10_001, 20, "cast('2025-06-01T00:00:00.000000Z' as TIMESTAMP)"));
     const second = await run();
     assert.deepEqual([second.rows, second.from, second.to], [30, first.to, '2025-06-01 00:00:00.000000']);
     const rows = await delta(target, ITEM_NUMBERS);
     assert.equal(rows.length, 10_020);
-    assert.deepEqual(rows, await source(admin, SOURCE_ROWS, ITEM_NUMBERS));
+    assert.deepEqual(rows, await source(wire.admin, SOURCE_ROWS, ITEM_NUMBERS));
     assert.equal(rows.find((r) => r[0] === '5000')?.[1], 'renamed');
 
     const snapshot = await (await DeltaTable.open(target)).snapshot();
@@ -113,8 +101,8 @@ describe('QuestDB over the PostgreSQL wire protocol (no COPY TO: read by SELECT)
   });
 
   test('the catalog a browser lists: schemas and tables from information_schema, no row estimates', async (t) => {
-    if (!server) return t.skip(MISSING_QUESTDB);
-    const client = await connectPostgres({ url: server.url, password: server.password });
+    if (!wire.server) return t.skip(MISSING_QUESTDB);
+    const client = await connectPostgres({ url: wire.server.url, password: wire.server.password });
     try {
       assert.deepEqual(await listPgSchemas(client), ['public']);
       assert.deepEqual(await listPgTables(client, 'public'), [{ schema: 'public', name: 'items', kind: 'table', rowEstimate: null, primaryKey: [] }]);
@@ -124,20 +112,20 @@ describe('QuestDB over the PostgreSQL wire protocol (no COPY TO: read by SELECT)
   });
 
   test('cdc is refused before anything is asked of the table, naming QuestDB and the way out; the server keeps answering', async (t) => {
-    if (!server) return t.skip(MISSING_QUESTDB);
-    const target = join(dir, 'cdc');
-    await assert.rejects(ingestPostgresCdc({ url: server.url, password: server.password, table: 'items', target, until: 'once' }),
+    if (!wire.server) return t.skip(MISSING_QUESTDB);
+    const target = join(wire.dir, 'cdc');
+    await assert.rejects(ingestPostgresCdc({ url: wire.server.url, password: wire.server.password, table: 'items', target, until: 'once' }),
       (error) => isDeltaError(error, 'SOURCE_CDC_UNSUPPORTED')
         && /^QuestDB cannot do cdc: it has no logical replication \(.*the server said "unknown function name: to_regproc.*--mode incremental --watermark <column> \(with --key <columns>/.test(error.message));
     assert.equal(await DeltaTable.open(target).then(() => true, () => false), false);
-    assert.deepEqual((await admin.query<{ count: string }>('SELECT count() AS count FROM items')).rows, [{ count: '10020' }]);
+    assert.deepEqual((await wire.admin.query<{ count: string }>('SELECT count() AS count FROM items')).rows, [{ count: '10020' }]);
   });
 
   test('binary values, which QuestDB sends raw in text format, are refused rather than mangled', async (t) => {
-    if (!server) return t.skip(MISSING_QUESTDB);
-    const target = join(dir, 'binary');
+    if (!wire.server) return t.skip(MISSING_QUESTDB);
+    const target = join(wire.dir, 'binary');
     await assert.rejects(
-      ingestPostgresSnapshot({ url: server.url, password: server.password, source: { query: 'SELECT x AS id, rnd_bin(4, 4, 0) AS payload FROM long_sequence(3)' }, target }),
+      ingestPostgresSnapshot({ url: wire.server.url, password: wire.server.password, source: { query: 'SELECT x AS id, rnd_bin(4, 4, 0) AS payload FROM long_sequence(3)' }, target }),
       (error) => isDeltaError(error, 'SOURCE_TYPE_UNSUPPORTED') && /payload/.test(error.message));
     assert.equal(await DeltaTable.open(target).then(() => true, () => false), false);
   });

@@ -61,6 +61,56 @@ describe('PostgreSQL snapshot reader (real server)', () => {
     assert.deepEqual(ours, expected);
   });
 
+  test('a role allowed one connection: the worker\'s second session is refused, and the rows are read in the reader\'s own session', async (t) => {
+    if (!cluster) return t.skip(MISSING_POSTGRES);
+    await admin.query('CREATE TABLE solo_rows AS SELECT g AS n FROM generate_series(1, 30000) g');
+    await admin.query('CREATE ROLE solo LOGIN CONNECTION LIMIT 1');
+    await admin.query('GRANT SELECT ON solo_rows TO solo');
+    const url = cluster.url.replace(/^postgresql:\/\/[^@]+@/, 'postgresql://solo@');
+    const client = await connectPostgres({ url });
+    try {
+      const reader = await PgSnapshotReader.open(client, { table: 'solo_rows' }, { connection: { url }, workerMinRows: 0, workerPatienceMs: 600_000 });
+      await admin.query('INSERT INTO solo_rows SELECT generate_series(30001, 31000)');
+      let count = 0;
+      let sum = 0;
+      for await (const batch of reader.batches()) {
+        for (const v of (batch.getChildAt(0)?.data[0]?.values as Int32Array).subarray(0, batch.numRows)) sum += v;
+        count += batch.numRows;
+      }
+      await reader.close();
+      assert.deepEqual({ count, sum, readBy: reader.readBy }, { count: 30000, sum: 450015000, readBy: 'session' });
+    } finally {
+      await client.end();
+    }
+  });
+
+  test('two COPY workers over the halves of the key range read every row once, in the reader\'s snapshot', async (t) => {
+    if (!cluster) return t.skip(MISSING_POSTGRES);
+    const url = cluster.url;
+    // Keys with a gap and negative ones: the halves split the key range, not the row count.
+    await admin.query('CREATE TABLE split_rows (id bigint PRIMARY KEY, n int NOT NULL)');
+    await admin.query('INSERT INTO split_rows SELECT g, g % 1000 FROM generate_series(-20000, 20000) g WHERE g NOT BETWEEN 100 AND 5000');
+    await admin.query('ANALYZE split_rows');
+    const client = await connectPostgres({ url });
+    try {
+      const reader = await PgSnapshotReader.open(client, { table: 'split_rows' }, { connection: { url }, workerMinRows: 0, splitMinRows: 0, workerPatienceMs: 600_000, limits: { rows: 3000, bytes: 1 << 30 } });
+      await admin.query('INSERT INTO split_rows SELECT g, 1 FROM generate_series(20001, 21000) g');
+      await admin.query('DELETE FROM split_rows WHERE id < -19000');
+      const ids = new Set<bigint>();
+      let count = 0;
+      for await (const batch of reader.batches()) {
+        for (const id of (batch.getChildAt(0)?.data[0]?.values as BigInt64Array).subarray(0, batch.numRows)) ids.add(id);
+        count += batch.numRows;
+      }
+      await reader.close();
+      const expected = (await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM generate_series(-20000, 20000) g WHERE g NOT BETWEEN 100 AND 5000')).rows[0]?.n;
+      assert.deepEqual({ count, distinct: ids.size, min: Math.min(...[...ids].map(Number)), max: Math.max(...[...ids].map(Number)), readBy: reader.readBy, streams: reader.streams },
+        { count: expected, distinct: expected, min: -20000, max: 20000, readBy: 'worker', streams: 2 });
+    } finally {
+      await client.end();
+    }
+  });
+
   test('a query source streams in many bounded batches with every row once', async (t) => {
     if (!cluster) return t.skip(MISSING_POSTGRES);
     const query = "SELECT g AS n, repeat('x', g % 50) AS s, (g::numeric(12,3) / 7)::numeric(12,3) AS q FROM generate_series(1, 100000) g";
@@ -129,7 +179,8 @@ describe('PostgreSQL snapshot reader (real server)', () => {
     await admin.query('CREATE TABLE worker_rows AS SELECT g AS n FROM generate_series(1, 50000) g');
     const client = await connectPostgres({ url });
     try {
-      const reader = await PgSnapshotReader.open(client, { table: 'worker_rows' }, { connection: { url }, workerMinRows: 0, limits: { rows: 4000, bytes: 1 << 30 } });
+      // Patience far above any load: this test is about the worker's path, not the fallback.
+      const reader = await PgSnapshotReader.open(client, { table: 'worker_rows' }, { connection: { url }, workerMinRows: 0, workerPatienceMs: 600_000, limits: { rows: 4000, bytes: 1 << 30 } });
       // Committed after the snapshot was taken: the worker, in the reader's snapshot, must not see it.
       await admin.query('INSERT INTO worker_rows SELECT generate_series(50001, 60000)');
       let count = 0;
@@ -141,7 +192,7 @@ describe('PostgreSQL snapshot reader (real server)', () => {
         for (const v of values.subarray(0, batch.numRows)) sum += v;
         count += batch.numRows;
       }
-      assert.deepEqual({ count, sum, batches }, { count: 50000, sum: 1250025000, batches: 13 });
+      assert.deepEqual({ count, sum, batches, readBy: reader.readBy }, { count: 50000, sum: 1250025000, batches: 13, readBy: 'worker' });
       for await (const batch of reader.batches()) {
         assert.equal(batch.numRows, 4000);
         break;
