@@ -1,6 +1,6 @@
 import { BufferType, Data, type DataType } from 'apache-arrow';
 import type { LeafConversion } from './leafArrowType';
-import { BooleanColumn, ByteArrayColumn, FixedWidthColumn, type PhysicalColumn } from './physicalColumn';
+import { BooleanColumn, ByteArrayColumn, FixedWidthColumn, writeDecimal128, type PhysicalColumn } from './physicalColumn';
 
 /** A decoded column: its physical values over every selected row, and validity when it has nulls. */
 export interface DecodedColumn {
@@ -30,7 +30,7 @@ export function columnData(column: DecodedColumn, from: number, to: number): Dat
     }
   } else if (values instanceof FixedWidthColumn) {
     const width = values.width;
-    data = converted(column.conversion, values.bytes.subarray(from * width, to * width), width, length);
+    data = converted(column.conversion, values.bytes.subarray(from * width, to * width), length);
   } else throw new Error('unknown physical column');
   return new Data(column.type, 0, length, nullCount, {
     [BufferType.OFFSET]: valueOffsets,
@@ -45,7 +45,7 @@ function asArrayType(type: DataType, view: ArrayBufferView): DataType['TArray'] 
   return new ArrayType(view.buffer, view.byteOffset, view.byteLength / ArrayType.BYTES_PER_ELEMENT);
 }
 
-function converted(conversion: LeafConversion, raw: Uint8Array, width: number, length: number): ArrayBufferView {
+function converted(conversion: LeafConversion, raw: Uint8Array, length: number): ArrayBufferView {
   switch (conversion) {
     case 'none':
       return raw;
@@ -85,11 +85,8 @@ function converted(conversion: LeafConversion, raw: Uint8Array, width: number, l
       }
       return out;
     }
-    case 'decimalFromBytes': {
-      const out = new Uint8Array(length * 16);
-      for (let i = 0; i < length; i++) writeDecimal(raw, i * width, width, out, i * 16);
-      return out;
-    }
+    case 'decimalFromBytes':
+      throw new Error('FIXED_LEN_BYTE_ARRAY decimals are widened while decoding');
   }
 }
 
@@ -121,17 +118,9 @@ function decimalsFromByteArrays(values: ByteArrayColumn, from: number, to: numbe
     const start = values.offsets[row] ?? 0;
     const size = (values.offsets[row + 1] ?? 0) - start;
     if (size > 16) throw new Error(`a decimal of ${size} bytes in a Decimal128 column`);
-    writeDecimal(values.data, start, size, out, (row - from) * 16);
+    writeDecimal128(values.data, start, size, out, (row - from) * 16);
   }
   return out;
-}
-
-/** A big-endian two's complement integer of `size` bytes as 16 little-endian bytes, sign-extended. */
-function writeDecimal(source: Uint8Array, at: number, size: number, out: Uint8Array, to: number): void {
-  if (size === 0) return;
-  const negative = ((source[at] ?? 0) & 0x80) !== 0;
-  for (let i = 0; i < size; i++) out[to + i] = source[at + size - 1 - i] ?? 0;
-  if (negative) out.fill(0xff, to + size, to + 16);
 }
 
 /** Bits [from, from + length) of a bitmap as a bitmap starting at bit 0. */

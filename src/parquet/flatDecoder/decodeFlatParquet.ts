@@ -1,9 +1,9 @@
-import { makeData, RecordBatch, Struct, Table, type Data } from 'apache-arrow';
+import { makeData, RecordBatch, Struct, Table, Type, type Data } from 'apache-arrow';
 import { columnData, type DecodedColumn } from './arrowColumnData';
 import { decodeColumnChunk } from './columnChunkDecoder';
 import type { FlatParquetPlan, PlannedColumn } from './flatParquetPlan';
 import { PHYSICAL } from './leafArrowType';
-import { BooleanColumn, ByteArrayColumn, FixedWidthColumn, type PhysicalColumn } from './physicalColumn';
+import { BooleanColumn, ByteArrayColumn, DecimalBytesColumn, FixedWidthColumn, type PhysicalColumn } from './physicalColumn';
 
 /**
  * Decodes a planned flat read into an Arrow table shaped as parquet-wasm shapes it: batches of
@@ -68,7 +68,8 @@ function physicalColumn(column: PlannedColumn, rows: number, compressedBytes: nu
     case PHYSICAL.INT32: case PHYSICAL.FLOAT: return new FixedWidthColumn(rows, 4);
     case PHYSICAL.INT64: case PHYSICAL.DOUBLE: return new FixedWidthColumn(rows, 8);
     case PHYSICAL.INT96: return new FixedWidthColumn(rows, 12);
-    case PHYSICAL.FIXED_LEN_BYTE_ARRAY: return new FixedWidthColumn(rows, column.leaf.typeLength);
+    case PHYSICAL.FIXED_LEN_BYTE_ARRAY:
+      return column.type.typeId === Type.Decimal ? new DecimalBytesColumn(rows, column.leaf.typeLength) : new FixedWidthColumn(rows, column.leaf.typeLength);
     default: throw new Error(`physical type ${String(column.leaf.type)}`);
   }
 }

@@ -81,7 +81,8 @@ export function leafArrowType(leaf: SchemaElement): LeafArrowType | undefined {
       if (leaf.typeLength <= 0) return undefined;
       if (logical === undefined && converted === undefined) return plain(new FixedSizeBinary(leaf.typeLength));
       const decimal = decimalOf(leaf);
-      return decimal && leaf.typeLength <= 16 ? { type: decimal, conversion: 'decimalFromBytes' } : undefined;
+      // Widened to 16 bytes while decoding (DecimalBytesColumn).
+      return decimal && leaf.typeLength <= 16 ? { type: decimal, conversion: 'none' } : undefined;
     }
     default:
       return undefined;

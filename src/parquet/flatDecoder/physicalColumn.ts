@@ -81,15 +81,26 @@ export class FixedWidthColumn extends PhysicalColumn {
     if (width % 4 === 0 && source.byteOffset % 4 === 0) {
       const words = width / 4;
       const from = new Int32Array(source.buffer, source.byteOffset, source.byteLength / 4);
-      const to = new Int32Array(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength / 4);
+      const to = new Int32Array(this.bytes.buffer, this.bytes.byteOffset + row * width, slots * words);
+      if (words === 1 && defined === null && indices !== null) {
+        for (let slot = 0; slot < slots; slot++) to[slot] = from[indices[slot] as number] as number;
+        return;
+      }
+      if (words === 2 && defined === null && indices !== null) {
+        for (let slot = 0; slot < slots; slot++) {
+          const origin = (indices[slot] as number) * 2;
+          to[slot * 2] = from[origin] as number;
+          to[slot * 2 + 1] = from[origin + 1] as number;
+        }
+        return;
+      }
       let v = 0;
       for (let slot = 0; slot < slots; slot++) {
         if (defined !== null && defined[slot] === 0) continue;
-        const value = indices === null ? v : indices[v] ?? 0;
+        const origin = (indices === null ? v : indices[v] as number) * words;
         v++;
-        const target = (row + slot) * words;
-        const origin = value * words;
-        for (let w = 0; w < words; w++) to[target + w] = from[origin + w] ?? 0;
+        const target = slot * words;
+        for (let w = 0; w < words; w++) to[target + w] = from[origin + w] as number;
       }
       return;
     }
@@ -101,6 +112,42 @@ export class FixedWidthColumn extends PhysicalColumn {
       this.bytes.set(source.subarray(value * width, value * width + width), (row + slot) * width);
     }
   }
+}
+
+/**
+ * FIXED_LEN_BYTE_ARRAY decimals (big-endian two's complement of `sourceWidth` bytes) stored as
+ * Arrow's Decimal128: 16 little-endian bytes, sign-extended. A dictionary is converted once, so
+ * dictionary-encoded pages are plain 16-byte copies.
+ */
+export class DecimalBytesColumn extends FixedWidthColumn {
+  constructor(rows: number, private readonly sourceWidth: number) {
+    super(rows, 16);
+  }
+
+  override setDictionary(bytes: Uint8Array, start: number, end: number, count: number): void {
+    if (end - start < count * this.sourceWidth) throw new Error('a dictionary page shorter than its entries');
+    super.setDictionary(this.widen(bytes, start, count), 0, count * 16, count);
+  }
+
+  override plain(bytes: Uint8Array, start: number, end: number, row: number, slots: number, defined: Uint8Array | null): void {
+    const count = definedCount(slots, defined);
+    if (end - start < count * this.sourceWidth) throw new Error(`a data page holds ${end - start} bytes for ${count} decimals of ${this.sourceWidth} bytes`);
+    super.plain(this.widen(bytes, start, count), 0, count * 16, row, slots, defined);
+  }
+
+  private widen(bytes: Uint8Array, start: number, count: number): Uint8Array {
+    const width = this.sourceWidth;
+    const out = new Uint8Array(count * 16);
+    for (let i = 0; i < count; i++) writeDecimal128(bytes, start + i * width, width, out, i * 16);
+    return out;
+  }
+}
+
+/** A big-endian two's complement integer of `size` (at most 16) bytes as 16 little-endian bytes, sign-extended. */
+export function writeDecimal128(source: Uint8Array, at: number, size: number, out: Uint8Array, to: number): void {
+  if (size === 0) return;
+  for (let i = 0; i < size; i++) out[to + i] = source[at + size - 1 - i] as number;
+  if (((source[at] as number) & 0x80) !== 0) out.fill(0xff, to + size, to + 16);
 }
 
 /** BOOLEAN values as an Arrow bitmap of one bit per row. */
@@ -192,45 +239,64 @@ export class ByteArrayColumn extends PhysicalColumn {
   }
 
   plain(bytes: Uint8Array, start: number, end: number, row: number, slots: number, defined: Uint8Array | null): void {
+    // The page's values fit in its bytes: one capacity check, then copies without checks.
+    this.reserve(end - start);
+    const offsets = this.offsets;
+    const data = this.data;
+    let length = this.length;
     let pos = start;
     for (let slot = 0; slot < slots; slot++) {
       if (defined === null || defined[slot] !== 0) {
         const size = readUint32(bytes, pos);
         pos += 4;
         if (pos + size > end) throw new Error('a BYTE_ARRAY value runs past its data page');
-        this.append(bytes, pos, size);
+        if (size < 32) for (let i = 0; i < size; i++) data[length + i] = bytes[pos + i] as number;
+        else data.set(bytes.subarray(pos, pos + size), length);
+        length += size;
         pos += size;
       }
-      this.offsets[row + slot + 1] = this.length;
+      offsets[row + slot + 1] = length;
     }
+    this.length = length;
   }
 
   fromDictionary(indices: Int32Array, row: number, slots: number, defined: Uint8Array | null): void {
-    this.checkIndices(indices, definedCount(slots, defined));
-    const offsets = this.dictionaryOffsets;
+    const count = definedCount(slots, defined);
+    this.checkIndices(indices, count);
+    const dictionaryOffsets = this.dictionaryOffsets;
+    const dictionary = this.dictionaryData;
+    let needed = 0;
+    for (let v = 0; v < count; v++) {
+      const index = indices[v] as number;
+      needed += (dictionaryOffsets[index + 1] as number) - (dictionaryOffsets[index] as number);
+    }
+    this.reserve(needed);
+    const data = this.data;
+    const offsets = this.offsets;
+    let length = this.length;
     let v = 0;
     for (let slot = 0; slot < slots; slot++) {
       if (defined === null || defined[slot] !== 0) {
-        const index = indices[v++] ?? 0;
-        const from = offsets[index] ?? 0;
-        this.append(this.dictionaryData, from, (offsets[index + 1] ?? 0) - from);
+        const index = indices[v++] as number;
+        const from = dictionaryOffsets[index] as number;
+        const size = (dictionaryOffsets[index + 1] as number) - from;
+        if (size < 32) for (let i = 0; i < size; i++) data[length + i] = dictionary[from + i] as number;
+        else data.set(dictionary.subarray(from, from + size), length);
+        length += size;
       }
-      this.offsets[row + slot + 1] = this.length;
+      offsets[row + slot + 1] = length;
     }
+    this.length = length;
   }
 
-  private append(source: Uint8Array, from: number, size: number): void {
-    const needed = this.length + size;
-    if (needed > this.data.byteLength) {
-      if (needed > 0x7fffffff) throw new Error('string/binary data over 2 GiB in one column');
-      const grown = new Uint8Array(Math.min(0x7fffffff, Math.max(needed, this.data.byteLength * 2)));
-      grown.set(this.data.subarray(0, this.length));
-      this.data = grown;
-    }
-    // Short values are copied byte by byte: a subarray + set costs more than the copy itself.
-    if (size < 16) for (let i = 0; i < size; i++) this.data[this.length + i] = source[from + i] ?? 0;
-    else this.data.set(source.subarray(from, from + size), this.length);
-    this.length = needed;
+  /** Makes room for `more` bytes of data. */
+  private reserve(more: number): void {
+    const needed = this.length + more;
+    if (needed <= this.data.byteLength) return;
+    if (needed > 0x7fffffff) throw new Error('string/binary data over 2 GiB in one column');
+    const grown = new Uint8Array(Math.min(0x7fffffff, Math.max(needed, this.data.byteLength * 2)));
+    grown.set(this.data.subarray(0, this.length));
+    this.data = grown;
   }
 }
 

@@ -1,0 +1,139 @@
+/**
+ * The flat Parquet decoder (src/parquet/flatDecoder) against parquet-wasm, the decoder it replaces
+ * for flat files, measured in the same process and run: CPU time (user + system) of decoding
+ *  (a) 10,000 small 100-row files written by our flat encoder (what compacting small files reads),
+ *  (b) a 10M-row, 10-column file set written by pyarrow (10 files of one 1M-row group, ZSTD, the
+ *      wide schema of the reader benchmark), one row group per call as scans and DML read them.
+ * The two decoders alternate; the median of `--runs` (3) is reported with the ratio.
+ *
+ *   node --import tsx bench/flatDecoder.ts [--runs 3] [--only a,b]
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DateDay, Decimal, Field, Float64, Int32, Int64, RecordBatch, Schema, Struct, TimestampMicrosecond, Utf8, makeData, vectorFromArray, type Data, type Table } from 'apache-arrow';
+import { wasmZstdLoaded } from '../src/parquet/flatDecoder/wasmZstd';
+import { flatParquetEncoder } from '../src/parquet/flatEncoder/flatParquetEncoder';
+import { decodeParquet, decodeParquetWasm, parquetLayout, type ParquetReadOptions } from '../src/parquet/readParquet';
+import { CACHE_DIR, REPO_ROOT, peerPython } from './benchPaths';
+
+type Decode = (bytes: Uint8Array, options?: ParquetReadOptions) => Table;
+
+const args = process.argv.slice(2);
+const runs = Number(args[args.indexOf('--runs') + 1] ?? 3) || 3;
+const only = args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '').split(',') : ['a', 'b'];
+
+function cpuMs(work: () => number): { ms: number; rows: number } {
+  const start = process.cpuUsage();
+  const rows = work();
+  const used = process.cpuUsage(start);
+  return { ms: (used.user + used.system) / 1000, rows };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+function compare(label: string, work: (decode: Decode) => number): void {
+  const ours: number[] = [];
+  const wasm: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const order: Array<[Decode, number[]]> = run % 2 === 0 ? [[decodeParquet, ours], [decodeParquetWasm, wasm]] : [[decodeParquetWasm, wasm], [decodeParquet, ours]];
+    const rows: number[] = [];
+    for (const [decode, into] of order) {
+      const result = cpuMs(() => work(decode));
+      into.push(result.ms);
+      rows.push(result.rows);
+    }
+    if (rows[0] !== rows[1]) throw new Error(`${label}: ${rows[0]} vs ${rows[1]} rows`);
+  }
+  const a = median(ours);
+  const b = median(wasm);
+  console.log(`${label}: flat decoder ${a.toFixed(0)} ms CPU, parquet-wasm ${b.toFixed(0)} ms CPU, ${(b / a).toFixed(2)}x less CPU (runs: ${ours.map((v) => v.toFixed(0)).join('/')} vs ${wasm.map((v) => v.toFixed(0)).join('/')})`);
+}
+
+/** 100 distinct 100-row files of the wide schema from our flat encoder (ZSTD), each repeated 100 times as its own buffer. */
+async function smallFiles(): Promise<Uint8Array[]> {
+  const schema = new Schema([
+    new Field('id', new Int64(), false), new Field('quantity', new Int32(), true), new Field('price', new Float64(), true),
+    new Field('ratio', new Float64(), true), new Field('customer', new Utf8(), true), new Field('category', new Utf8(), true),
+    new Field('event_date', new DateDay(), true), new Field('event_time', new TimestampMicrosecond('UTC'), true),
+    new Field('amount', new Decimal(2, 18, 128), true), new Field('tax', new Decimal(4, 10, 128), true),
+  ]);
+  const distinct: Uint8Array[] = [];
+  for (let file = 0; file < 100; file++) {
+    const n = 100;
+    const base = file * n;
+    const words = (scale: number): Data => {
+      const out = new Uint32Array(n * 4);
+      for (let i = 0; i < n; i++) out[i * 4] = ((base + i) * scale) % 1_000_000_000;
+      return makeData({ type: new Decimal(2, 18, 128), length: n, data: out });
+    };
+    const children = [
+      vectorFromArray(Array.from({ length: n }, (_, i) => BigInt(base + i)), new Int64()).data[0],
+      vectorFromArray(Array.from({ length: n }, (_, i) => (i % 17 === 0 ? null : (base + i) % 1000)), new Int32()).data[0],
+      vectorFromArray(Array.from({ length: n }, (_, i) => (base + i) * 0.37), new Float64()).data[0],
+      vectorFromArray(Array.from({ length: n }, (_, i) => (i % 13 === 0 ? null : 1 / (base + i + 1))), new Float64()).data[0],
+      vectorFromArray(Array.from({ length: n }, (_, i) => `customer-${String((base + i) * 7 % 1_000_000).padStart(7, '0')}`), new Utf8()).data[0],
+      vectorFromArray(Array.from({ length: n }, (_, i) => `category-${String((base + i) % 24).padStart(2, '0')}`), new Utf8()).data[0],
+      vectorFromArray(Array.from({ length: n }, (_, i) => new Date(86_400_000 * (19_000 + ((base + i) % 365)))), new DateDay()).data[0],
+      vectorFromArray(Array.from({ length: n }, (_, i) => 1_700_000_000_000 + (base + i) * 1000), new TimestampMicrosecond('UTC')).data[0],
+      words(12_345), makeData({ type: new Decimal(4, 10, 128), length: n, data: words(77).values }),
+    ] as Data[];
+    const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: n, children }));
+    const encoder = flatParquetEncoder(schema, { compression: 'zstd' });
+    if (!encoder) throw new Error('the flat encoder does not take the wide schema');
+    await encoder.write(batch);
+    distinct.push(await encoder.finish());
+  }
+  return Array.from({ length: 10_000 }, (_, i) => (distinct[i % 100] as Uint8Array).slice());
+}
+
+const WIDE_WRITER = String.raw`
+import sys, pyarrow as pa, pyarrow.parquet as pq, pyarrow.compute as pc
+sys.path.insert(0, sys.argv[2])
+from bench_wide_columns import WIDE_SCHEMA, CATEGORIES, customers, decimals
+n = 1_000_000
+for f in range(10):
+    ids = pa.array(range(f * n, (f + 1) * n), pa.int64())
+    # Scrambled values from a multiplicative hash of the id (no numpy in the peer environment).
+    h = pc.bit_wise_and(pc.multiply(ids, 2654435761), 0x7FFFFFFF)
+    g = pc.bit_wise_and(pc.multiply(ids, 40503), 0x7FFFFFFF)
+    t = pa.Table.from_arrays([
+        ids, pc.cast(pc.bit_wise_and(h, 1023), pa.int32()), pc.divide(pc.cast(h, pa.float64()), 2.0 ** 31),
+        pc.divide(pc.cast(g, pa.float64()), 2.0 ** 31), customers(pc.bit_wise_and(h, 0xFFFFF)),
+        CATEGORIES.take(pc.bit_wise_and(pc.shift_right(h, 7), 15)),
+        pc.cast(pc.cast(pc.add(pc.bit_wise_and(g, 1023), 18000), pa.int32()), pa.date32()),
+        pc.cast(pc.add(pc.multiply(h, 1000), 1_600_000_000_000_000), pa.timestamp('us', tz='UTC')),
+        decimals(pc.bit_wise_and(h, 0x7FFFFF), pa.decimal128(18, 2)),
+        decimals(pc.bit_wise_and(pc.shift_right(g, 3), 0x3FFFFFF), pa.decimal128(10, 4)),
+    ], schema=WIDE_SCHEMA)
+    pq.write_table(t, f'{sys.argv[1]}/part-{f}.parquet', compression='zstd', row_group_size=n)
+`;
+
+function wideFiles(): Uint8Array[] {
+  const dir = join(CACHE_DIR, 'decoder', 'wide-10x1000000-zstd');
+  if (!existsSync(join(dir, 'part-9.parquet'))) {
+    mkdirSync(dir, { recursive: true });
+    execFileSync(peerPython(), ['-c', WIDE_WRITER, dir, join(REPO_ROOT, 'scripts')], { stdio: 'inherit' });
+  }
+  return readdirSync(dir).filter((f) => f.endsWith('.parquet')).map((f) => new Uint8Array(readFileSync(join(dir, f))));
+}
+
+if (!(await wasmZstdLoaded())) throw new Error('the WebAssembly ZSTD decoder did not load');
+if (only.includes('a')) {
+  const files = await smallFiles();
+  compare('(a) 10,000 files x 100 rows', (decode) => files.reduce((rows, bytes) => rows + decode(bytes).numRows, 0));
+}
+if (only.includes('b')) {
+  const files = wideFiles();
+  compare('(b) 10M rows x 10 columns, 10 files', (decode) => {
+    let rows = 0;
+    for (const bytes of files) {
+      const { rowGroups } = parquetLayout(bytes);
+      for (const [group] of rowGroups.entries()) rows += decode(bytes, { rowGroups: [group] }).numRows;
+    }
+    return rows;
+  });
+}
