@@ -6,7 +6,7 @@ import { isDeltaError } from '../../../src/delta/errors';
 import { DeltaTable } from '../../../src/delta/table';
 import { deleteRows } from '../../../src/delta/write/deleteRows';
 import { writeTable } from '../../../src/delta/write/writeTable';
-import { batchesOf, readRows, tempTableDir } from './helpers';
+import { batchesOf, readRows, withTempTable } from './helpers';
 
 /*
  * DELETE finds matches on the predicate's columns alone and decodes the other columns only for the
@@ -16,8 +16,7 @@ import { batchesOf, readRows, tempTableDir } from './helpers';
 for (const dvs of [false, true]) {
   describe(`DELETE ${dvs ? 'with deletion vectors' : 'copy-on-write'} reads the predicate's columns first`, () => {
     test('keeps exactly the rows the predicate does not select, over repeated deletes', async () => {
-      const { dir, cleanup } = await tempTableDir();
-      try {
+      await withTempTable(async (dir) => {
         const v = [0, 1, 2, null, 4, 5, 6, null, 8, 9];
         await writeTable(dir, batchesOf({
           id: BigInt64Array.from({ length: 10 }, (_, i) => BigInt(i)),
@@ -37,9 +36,7 @@ for (const dvs of [false, true]) {
         assert.equal(files.some((f) => f.deletionVector !== undefined), dvs);
         const nothing = await deleteRows(dir, 'v > 100');
         assert.equal(nothing.rowsRemoved, 0);
-      } finally {
-        await cleanup();
-      }
+      });
     });
   });
 }
@@ -47,8 +44,7 @@ for (const dvs of [false, true]) {
 describe('DELETE on a data file with a corrupt data page', () => {
   for (const dvs of [false, true]) {
     test(`fails with DELTA_CORRUPT_PARQUET and leaves the table as it was (${dvs ? 'deletion vectors' : 'copy-on-write'})`, async () => {
-      const { dir, cleanup } = await tempTableDir();
-      try {
+      await withTempTable(async (dir) => {
         await writeTable(dir, batchesOf({
           id: BigInt64Array.from({ length: 50 }, (_, i) => BigInt(i)),
           note: Array.from({ length: 50 }, (_, i) => `row ${i}`),
@@ -61,9 +57,7 @@ describe('DELETE on a data file with a corrupt data page', () => {
         await writeFile(file, bytes);
         await assert.rejects(deleteRows(dir, 'id < 10'), (error: unknown) => isDeltaError(error, 'DELTA_CORRUPT_PARQUET'));
         assert.equal((await (await DeltaTable.open(dir)).snapshot()).version, snapshot.version);
-      } finally {
-        await cleanup();
-      }
+      });
     });
   }
 });

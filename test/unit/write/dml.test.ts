@@ -8,7 +8,7 @@ import { updateRows } from '../../../src/delta/write/updateRows';
 import { mergeRows } from '../../../src/delta/write/mergeRows';
 import { DeltaTable } from '../../../src/delta/table';
 import { isDeltaError } from '../../../src/delta/errors';
-import { batchesOf, readRows, tempTableDir } from './helpers';
+import { batchesOf, readRows, withTempTable } from './helpers';
 
 const ids = (n: number, from = 0): BigInt64Array => BigInt64Array.from({ length: n }, (_, i) => BigInt(from + i));
 
@@ -22,8 +22,7 @@ for (const dvs of [false, true]) {
     const properties: Record<string, string> = dvs ? { 'delta.enableDeletionVectors': 'true' } : {};
 
     test('DELETE by data column and by partition', async () => {
-      const { dir, cleanup } = await tempTableDir();
-      try {
+      await withTempTable(async (dir) => {
         await seed(dir, properties);
         const byData = await deleteRows(dir, 'v >= 1 AND v < 3');
         assert.deepEqual([byData.version, byData.rowsRemoved], [1, 2]);
@@ -36,14 +35,11 @@ for (const dvs of [false, true]) {
         const none = await deleteRows(dir, 'v > 100');
         assert.deepEqual([none.version, none.rowsRemoved], [2, 0]);
         assert.deepEqual((await readRows(dir, 'id', 0)).length, 6);
-      } finally {
-        await cleanup();
-      }
+      });
     });
 
     test('UPDATE with literal assignments', async () => {
-      const { dir, cleanup } = await tempTableDir();
-      try {
+      await withTempTable(async (dir) => {
         await seed(dir, properties);
         const summary = await updateRows(dir, { v: '-1', part: "'z'" }, { where: 'id IN (1, 4)' });
         assert.equal(summary.rowsAdded, 2);
@@ -51,14 +47,11 @@ for (const dvs of [false, true]) {
         assert.deepEqual(rows.map((r) => [r.id, r.part, r.v]), [
           [0n, 'a', 0], [1n, 'z', -1], [2n, 'b', 2], [3n, 'b', 3], [4n, 'z', -1], [5n, 'c', 5],
         ]);
-      } finally {
-        await cleanup();
-      }
+      });
     });
 
     test('MERGE: update, delete when, insert; only overlapping files read', async () => {
-      const { dir, cleanup } = await tempTableDir();
-      try {
+      await withTempTable(async (dir) => {
         await seed(dir, properties);
         const source = batchesOf({
           id: BigInt64Array.of(1n, 2n, 10n), part: ['a', 'b', 'q'], v: Float64Array.of(100, 200, 1000), op: ['U', 'D', 'I'],
@@ -72,31 +65,25 @@ for (const dvs of [false, true]) {
         assert.deepEqual(Object.keys(rows[0] ?? {}), ['id', 'part', 'v'], 'the condition-only column op is not added');
         const history = await (await DeltaTable.open(dir)).history({ limit: 1 });
         assert.equal(history[0]?.operation, 'MERGE');
-      } finally {
-        await cleanup();
-      }
+      });
     });
   });
 }
 
 describe('MERGE errors', () => {
   test('duplicate source keys matching a target row', async () => {
-    const { dir, cleanup } = await tempTableDir();
-    try {
+    await withTempTable(async (dir) => {
       await seed(dir);
       const source = batchesOf({ id: BigInt64Array.of(1n, 1n), part: ['a', 'a'], v: Float64Array.of(1, 2) });
       await assert.rejects(mergeRows(dir, source, { key: ['id'] }), /several source rows have the key/);
       assert.equal(await (await DeltaTable.open(dir)).latestVersion(), 0);
-    } finally {
-      await cleanup();
-    }
+    });
   });
 });
 
 describe('Change Data Feed', () => {
   test('DELETE and MERGE write _change_data files with _change_type', async () => {
-    const { dir, cleanup } = await tempTableDir();
-    try {
+    await withTempTable(async (dir) => {
       await seed(dir, { 'delta.enableChangeDataFeed': 'true' });
       await deleteRows(dir, 'id = 0');
       await mergeRows(dir, batchesOf({ id: BigInt64Array.of(2n, 9n), part: ['b', 'b'], v: Float64Array.of(7, 9) }), { key: ['id'] });
@@ -106,22 +93,17 @@ describe('Change Data Feed', () => {
       const cdc = commit.split('\n').filter((l) => l.includes('"cdc"'));
       assert.equal(cdc.length, 1);
       assert.match(cdc[0] ?? '', /"path":"_change_data\/part=b\/part-/);
-    } finally {
-      await cleanup();
-    }
+    });
   });
 });
 
 describe('constraints on DML', () => {
   test('UPDATE violating a CHECK constraint is refused', async () => {
-    const { dir, cleanup } = await tempTableDir();
-    try {
+    await withTempTable(async (dir) => {
       await seed(dir, { 'delta.constraints.positive': 'v >= 0' });
       await assert.rejects(updateRows(dir, { v: '-5' }, { where: 'id < 3' }), (e) => isDeltaError(e, 'DELTA_CONSTRAINT_VIOLATION')
         && /violated by 3 rows/.test(e.message));
       assert.equal(await (await DeltaTable.open(dir)).latestVersion(), 0);
-    } finally {
-      await cleanup();
-    }
+    });
   });
 });

@@ -7,7 +7,7 @@ import { updateRows } from '../../../src/delta/write/updateRows';
 import { DeltaTable } from '../../../src/delta/table';
 import { tableChanges } from '../../../src/delta/changes/tableChanges';
 import { isDeltaError } from '../../../src/delta/errors';
-import { readRows, tempTableDir } from './helpers';
+import { readRows, withTempTable } from './helpers';
 import { toPlainRows } from './plainRows';
 
 /** Rows of (id long, name string, qty int, price decimal(10,2)); a price is cents, null for NULL. */
@@ -67,8 +67,7 @@ for (const dvs of [false, true]) {
     const properties: Record<string, string> = { 'delta.enableChangeDataFeed': 'true', ...(dvs ? { 'delta.enableDeletionVectors': 'true' } : {}) };
 
     test('every clause kind, conditions on source and target columns, first matching clause wins', async () => {
-      const { dir, cleanup } = await tempTableDir();
-      try {
+      await withTempTable(async (dir) => {
         await seed(dir, properties);
         const summary = await mergeRows(dir, changes([[1, 3, 'U'], [2, 5, 'U'], [3, 7, 'D'], [4, 1, 'U'], [7, 70, 'I'], [8, 80, 'D']]), {
           key: ['id'],
@@ -100,14 +99,11 @@ for (const dvs of [false, true]) {
         const history = await table.history();
         const metrics = history.find((h) => h.version === 2)?.operationMetrics ?? {};
         assert.deepEqual([metrics.numTargetRowsMatchedDeleted, metrics.numTargetRowsNotMatchedBySourceDeleted, metrics.numTargetRowsMatchedUpdated], ['1', '1', '2']);
-      } finally {
-        await cleanup();
-      }
+      });
     });
 
     test('UPDATE SET * from the source when matched, then a later delete clause is not reached', async () => {
-      const { dir, cleanup } = await tempTableDir();
-      try {
+      await withTempTable(async (dir) => {
         await seed(dir, properties);
         const summary = await mergeRows(dir, changes([[5, 99, 'U'], [6, 1, 'U']]), {
           key: ['id'],
@@ -117,14 +113,11 @@ for (const dvs of [false, true]) {
         assert.deepEqual([summary.rowsUpdated, summary.rowsDeleted, summary.rowsInserted], [1, 1, 0]);
         // SET *: the source has no name or price, so the updated row has NULLs there.
         assert.deepEqual(view(await readRows(dir, 'id')), [[1n, 'a', 10, '1.00'], [2n, 'b', 20, '2.00'], [3n, 'c', 30, '3.00'], [4n, 'd', 40, '4.00'], [5n, null, 99, null]]);
-      } finally {
-        await cleanup();
-      }
+      });
     });
 
     test('not matched by source UPDATE with SET, and a composite key (string index)', async () => {
-      const { dir, cleanup } = await tempTableDir();
-      try {
+      await withTempTable(async (dir) => {
         await seed(dir, properties);
         const bySource = await mergeRows(dir, changes([[1, 0, 'U'], [2, 0, 'U']]), {
           key: ['id'],
@@ -141,14 +134,11 @@ for (const dvs of [false, true]) {
         assert.deepEqual(view(await readRows(dir, 'id')).map((r) => JSON.stringify(r, (_, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))).sort(), [
           '[1,"a",10,"1.00"]', '[2,"b",20,"2.00"]', '[3,"c?",-30,"3.00"]', '[4,"d?",-40,"4.00"]', '[5,"e",55,"5.55"]', '[6,"f",60,"6.00"]', '[6,"x",66,"6.66"]',
         ]);
-      } finally {
-        await cleanup();
-      }
+      });
     });
 
     test('two source rows matching one target row: an error with a stable code, nothing committed', async () => {
-      const { dir, cleanup } = await tempTableDir();
-      try {
+      await withTempTable(async (dir) => {
         await seed(dir, properties);
         await assert.rejects(mergeRows(dir, changes([[2, 1, 'U'], [2, 2, 'U']]), { key: ['id'], deleteWhen: "op = 'D'" }),
           (e) => isDeltaError(e, 'DELTA_MULTIPLE_SOURCE_ROW_MATCHING_TARGET_ROW_IN_MERGE') && /key id = 2/.test(e.message));
@@ -156,14 +146,11 @@ for (const dvs of [false, true]) {
         const unmatched = await mergeRows(dir, changes([[9, 1, 'I'], [9, 2, 'I']]), { key: ['id'], deleteWhen: "op = 'D'" });
         assert.equal(unmatched.rowsInserted, 2);
         assert.equal((await (await DeltaTable.open(dir)).history()).length, 3);
-      } finally {
-        await cleanup();
-      }
+      });
     });
 
     test('UPDATE with expressions: decimals exact, NULLs stay NULL, overflow commits nothing', async () => {
-      const { dir, cleanup } = await tempTableDir();
-      try {
+      await withTempTable(async (dir) => {
         await writeTable(dir, [items([[1, 'a', 10, 1999], [2, null, null, null], [3, 'c', 2147483000, 5]])], { properties });
         const summary = await updateRows(dir, { price: 'price * 1.1', name: "upper(name) || '!'", qty: 'qty + 1' }, { where: 'id <= 2' });
         assert.equal(summary.rowsAdded, 2);
@@ -180,9 +167,7 @@ for (const dvs of [false, true]) {
         const byExpression = await updateRows(dir, { name: "'big'" }, { where: 'CAST(qty AS bigint) * 2 > 100 OR id = price * 100' });
         assert.equal(byExpression.rowsAdded, 1);
         assert.deepEqual((await readRows(dir, 'id')).map((r) => r.name), ['A!', null, 'big']);
-      } finally {
-        await cleanup();
-      }
+      });
     });
   });
 }
