@@ -42,13 +42,42 @@ export async function* binaryCopyBatches(
     pending.push(chunk);
     pendingBytes += chunk.length;
     if (pendingBytes < needed) continue;
-    const buffer = pending.length === 1 ? chunk : concat(pending, pendingBytes);
-    const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    let buffer: Uint8Array;
     let position = 0;
+    const tail = pending.length === 2 && headerDone ? pending[0] as Uint8Array : undefined;
+    if (tail) {
+      // The row begun in the tail is completed in a buffer of its own, and the rest read in place:
+      // joining the tail with the whole chunk copied the stream once more.
+      const straddling = completeRow(tail, chunk, needed, cells);
+      if (straddling.stop === 'short') {
+        pending = [concat(pending, pendingBytes)];
+        needed = straddling.needed;
+        continue;
+      }
+      if (straddling.stop === 'trailer') {
+        // Read on to the stream's end, as below: pg still has to see the copy finish.
+        ended = true;
+        continue;
+      }
+      const { joined } = straddling;
+      const joinedView = new DataView(joined.buffer, joined.byteOffset, joined.byteLength);
+      for (let c = 0; c < columns; c++) (builders[c] as ColumnBuilder).appendColumn(joined, joinedView, cells, c, 1);
+      rows++;
+      if (rows >= limits.rows || byteSize(builders) >= limits.bytes) {
+        yield finishBatch(schema, builders, rows);
+        rows = 0;
+      }
+      buffer = chunk;
+      position = straddling.end - tail.length;
+    } else {
+      buffer = pending.length === 1 ? chunk : concat(pending, pendingBytes);
+    }
+    const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     if (!headerDone) {
       const headerEnd = headerLength(buffer, view);
       if (headerEnd < 0) {
         pending = [buffer];
+        pendingBytes = buffer.length;
         needed = -headerEnd;
         continue;
       }
@@ -130,6 +159,30 @@ function scanRows(view: DataView, start: number, cells: RowCells, max: number): 
     count++;
   }
   return { count, end: at, stop: 'full', needed: 0 };
+}
+
+/** Bytes of the next chunk joined to a tail at first, beyond those the row is known to need: a typical row's worth, or more. */
+const JOIN_SLACK = 4096;
+
+type Straddling = { stop: 'row'; joined: Uint8Array; end: number } | { stop: 'short'; needed: number } | { stop: 'trailer' };
+
+/**
+ * The one row that begins in `tail` (an incomplete row, needing at least `needed` bytes) and ends
+ * in `chunk`, located into `cells` in a buffer of the tail and as much of the chunk's start as it
+ * needs; `end` is where it ends in that buffer. `short` when the chunk does not complete it.
+ */
+function completeRow(tail: Uint8Array, chunk: Uint8Array, needed: number, cells: RowCells): Straddling {
+  let take = Math.min(chunk.length, needed - tail.length + JOIN_SLACK);
+  for (;;) {
+    const joined = new Uint8Array(tail.length + take);
+    joined.set(tail);
+    joined.set(chunk.subarray(0, take), tail.length);
+    const run = scanRows(new DataView(joined.buffer), 0, cells, 1);
+    if (run.stop === 'trailer') return { stop: 'trailer' };
+    if (run.count === 1) return { stop: 'row', joined, end: run.end };
+    if (take === chunk.length) return { stop: 'short', needed: run.needed };
+    take = Math.min(chunk.length, Math.max(run.needed - tail.length, take * 2));
+  }
 }
 
 /** The header's length, or minus the bytes needed to read it when the buffer is too short. */
