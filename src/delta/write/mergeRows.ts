@@ -17,22 +17,18 @@ import { materializedRowColumns } from '../transaction/rowTracking';
 import { Transaction } from '../transaction/transaction';
 import { applyAssignments } from './assignments';
 import type { BatchSource } from './batchSource';
-import { ChangeDataWriter } from './changeDataWriter';
 import { conformBatch } from './conformBatch';
 import { ConstraintChecker, tableConstraints } from './constraints';
-import { addActionOf } from './dataFileWriter';
 import { deltaSchemaFromArrow } from './deltaTypeFromArrow';
+import { DmlWrites, type DmlWriteOptions, type FileChange } from './dmlWrites';
 import { evolveSchema } from './evolveSchema';
-import type { DataFileWriter } from './dataFileWriter';
-import { appendFileWriterFor, fileWriterFor, type FileWriterOptions } from './fileWriterFor';
 import { compileMergeClauses, insertedRows, type CompiledClause, type MatchedClause, type NotMatchedBySourceClause, type NotMatchedClause } from './mergeClauses';
 import { MergeKeyIndex, type SourceEntry } from './mergeKeyIndex';
 import { carryRowIds } from './materializedRowColumns';
-import { rewriteFile } from './rewriteFile';
 import { openTable, type TableLocation } from './tableLocation';
-import type { OperationOptions, WriteSummary } from './writeSummary';
+import type { WriteSummary } from './writeSummary';
 
-export interface MergeOptions extends OperationOptions, FileWriterOptions {
+export interface MergeOptions extends DmlWriteOptions {
   /** Columns identifying a row in both the table and the source (ON t.k = s.k AND ...). */
   key: string[];
   /**
@@ -50,8 +46,6 @@ export interface MergeOptions extends OperationOptions, FileWriterOptions {
   whenNotMatched?: 'insert' | 'ignore';
   /** Add the source's extra columns to the table (columns only conditions and SET values read are never added). */
   mergeSchema?: boolean;
-  /** Use deletion vectors; by default when the table has `delta.enableDeletionVectors` = true. */
-  deletionVectors?: boolean;
 }
 
 export interface MergeSummary extends WriteSummary {
@@ -123,14 +117,9 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
   const duplicatesMatter = clauses.matched.length > 0 && !(clauses.matched.length === 1 && clauses.matched[0]!.action === 'delete' && !clauses.matched[0]!.condition);
   const sourceColumns = sourceColumnCache(sources);
 
-  const writer = fileWriterFor(tx, options);
+  const writes = new DmlWrites(tx, options);
   const rowIdColumn = materializedRowColumns(tx.metadata)?.rowId;
-  const changes = tx.properties['delta.enableChangeDataFeed'] === 'true' ? new ChangeDataWriter(tx, options) : undefined;
   const checker = new ConstraintChecker(tableConstraints(schema, tx.properties), schema);
-  const context = {
-    tx, snapshot, writer, now: Date.now(),
-    deletionVectors: options.deletionVectors ?? tx.properties['delta.enableDeletionVectors'] === 'true',
-  };
   // Deciding a row reads its key and the target columns of the conditions; other columns are
   // decoded only for files with affected rows.
   const matchColumns = [...new Set([
@@ -145,92 +134,79 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
   tx.readFiles(candidates);
 
   const counts = { matchedUpdated: 0, matchedDeleted: 0, bySourceUpdated: 0, bySourceDeleted: 0 };
-  let rowsCopied = 0;
-  let filesRemoved = 0;
-  let insertWriter: DataFileWriter | undefined;
-  // rewriteFile hands match() every row, deleted ones too, and onMatched() only the live selected
-  // ones: the file's deletion vector, read here as well, keeps the two in step.
-  let deleted: DeletedRows | undefined;
-  let rowOffset = 0;
-  let pending: Pending = { clauses: [], refs: [], next: 0 };
 
-  const match = (batch: RecordBatch): Uint8Array => {
-    const probe = index.probe(batch);
-    const n = batch.numRows;
-    const refs: Array<SourceEntry | undefined> = new Array<SourceEntry | undefined>(n);
-    const live = new Uint8Array(n);
-    for (let row = 0; row < n; row++) {
-      if (deleted?.has(rowOffset + row)) continue;
-      live[row] = 1;
-      const ref = probe(row);
-      if (!ref) continue;
-      if (ref.duplicate && duplicatesMatter) throw duplicateError(sources, keyFields, ref);
-      refs[row] = ref;
-      sources[ref.batch]!.matched[ref.row] = 1;
-    }
-    rowOffset += n;
-    const matchedDecide = decider(clauses.matched, batch, refs, sourceColumns);
-    const bySourceDecide = decider(clauses.notMatchedBySource, batch, refs, sourceColumns);
-    const out = new Uint8Array(n);
-    for (let row = 0; row < n; row++) {
-      if (live[row] === 0) continue;
-      const ref = refs[row];
-      const clause = ref ? matchedDecide(row) : bySourceDecide(row);
-      if (!clause) continue;
-      out[row] = 1;
-      pending.clauses.push(clause);
-      pending.refs.push(ref);
-    }
-    return out;
-  };
+  const fileChange = async (file: AddFile): Promise<FileChange> => {
+    // rewriteFile hands match() every row, deleted ones too, and onMatched() only the live selected
+    // ones: the file's deletion vector, read here as well, keeps the two in step.
+    const deleted = await deletedRowsOf(snapshot, file);
+    let rowOffset = 0;
+    const pending: Pending = { clauses: [], refs: [], next: 0 };
 
-  const onMatched = async (rows: RecordBatch): Promise<void> => {
-    const decided = pending.clauses.slice(pending.next, pending.next + rows.numRows);
-    const refs = pending.refs.slice(pending.next, pending.next + rows.numRows);
-    pending.next += rows.numRows;
-    if (decided.length !== rows.numRows) throw new DeltaError('DELTA_INVALID_ARGUMENT', 'Internal: MERGE lost track of the matched rows of a data file.');
-    for (const clause of new Set(decided)) {
-      const mask = Uint8Array.from(decided, (c) => (c === clause ? 1 : 0));
-      const selected = filterBatch(rows, mask);
-      const selectedRefs = refs.filter((_, i) => mask[i] === 1);
-      const bySource = selectedRefs[0] === undefined;
-      if (clause.action === 'delete') {
-        if (bySource) counts.bySourceDeleted += selected.numRows;
-        else counts.matchedDeleted += selected.numRows;
-        await changes?.write(selected, 'delete');
-        continue;
+    const match = (batch: RecordBatch): Uint8Array => {
+      const probe = index.probe(batch);
+      const n = batch.numRows;
+      const refs: Array<SourceEntry | undefined> = new Array<SourceEntry | undefined>(n);
+      const live = new Uint8Array(n);
+      for (let row = 0; row < n; row++) {
+        if (deleted?.has(rowOffset + row)) continue;
+        live[row] = 1;
+        const ref = probe(row);
+        if (!ref) continue;
+        if (ref.duplicate && duplicatesMatter) throw duplicateError(sources, keyFields, ref);
+        refs[row] = ref;
+        sources[ref.batch]!.matched[ref.row] = 1;
       }
-      const updated = clause.assignments
-        ? [applyAssignments(selected, clause.assignments, pairColumns(selected, selectedRefs, sourceColumns))]
-        : gatherSourceRows(sources, selectedRefs as SourceEntry[], selected, rowIdColumn);
-      if (!updated.every((rows) => checker.check(rows)) || checker.hasViolations) continue;
-      if (bySource) counts.bySourceUpdated += selected.numRows;
-      else counts.matchedUpdated += selected.numRows;
-      await changes?.write(selected, 'update_preimage');
-      for (const rows of updated) {
-        await writer.write(rows);
-        await changes?.write(rows, 'update_postimage');
+      rowOffset += n;
+      const matchedDecide = decider(clauses.matched, batch, refs, sourceColumns);
+      const bySourceDecide = decider(clauses.notMatchedBySource, batch, refs, sourceColumns);
+      const out = new Uint8Array(n);
+      for (let row = 0; row < n; row++) {
+        if (live[row] === 0) continue;
+        const ref = refs[row];
+        const clause = ref ? matchedDecide(row) : bySourceDecide(row);
+        if (!clause) continue;
+        out[row] = 1;
+        pending.clauses.push(clause);
+        pending.refs.push(ref);
       }
-    }
+      return out;
+    };
+
+    const onMatched = async (rows: RecordBatch): Promise<void> => {
+      const decided = pending.clauses.slice(pending.next, pending.next + rows.numRows);
+      const refs = pending.refs.slice(pending.next, pending.next + rows.numRows);
+      pending.next += rows.numRows;
+      if (decided.length !== rows.numRows) throw new DeltaError('DELTA_INVALID_ARGUMENT', 'Internal: MERGE lost track of the matched rows of a data file.');
+      for (const clause of new Set(decided)) {
+        const mask = Uint8Array.from(decided, (c) => (c === clause ? 1 : 0));
+        const selected = filterBatch(rows, mask);
+        const selectedRefs = refs.filter((_, i) => mask[i] === 1);
+        const bySource = selectedRefs[0] === undefined;
+        if (clause.action === 'delete') {
+          if (bySource) counts.bySourceDeleted += selected.numRows;
+          else counts.matchedDeleted += selected.numRows;
+          await writes.change(selected, 'delete');
+          continue;
+        }
+        const updated = clause.assignments
+          ? [applyAssignments(selected, clause.assignments, pairColumns(selected, selectedRefs, sourceColumns))]
+          : gatherSourceRows(sources, selectedRefs as SourceEntry[], selected, rowIdColumn);
+        if (!updated.every((rows) => checker.check(rows)) || checker.hasViolations) continue;
+        if (bySource) counts.bySourceUpdated += selected.numRows;
+        else counts.matchedUpdated += selected.numRows;
+        await writes.change(selected, 'update_preimage');
+        for (const rows of updated) {
+          await writes.write(rows);
+          await writes.change(rows, 'update_postimage');
+        }
+      }
+    };
+    return { match, onMatched };
   };
 
   try {
-    for (const [i, file] of candidates.entries()) {
-      options.signal?.throwIfAborted();
-      deleted = await deletedRowsOf(snapshot, file);
-      rowOffset = 0;
-      pending = { clauses: [], refs: [], next: 0 };
-      const rewrite = await rewriteFile(context, file, match, onMatched, matchColumns);
-      rowsCopied += rewrite.copiedRows;
-      if (rewrite.removed) filesRemoved++;
-      options.onProgress?.(i + 1, candidates.length, file.path);
-    }
+    await writes.rewrite(candidates, fileChange, matchColumns);
     let rowsInserted = 0;
-    // Inserted rows are new to the table: in files of their own, like Spark's insert-only MERGE,
-    // they go without the materialized row tracking columns (all null there). Only when updated or
-    // copied rows already fill files do they join them, as in Spark's full MERGE.
-    if (rowsCopied === 0 && counts.matchedUpdated + counts.bySourceUpdated === 0) insertWriter = appendFileWriterFor(tx, options);
-    const inserts = insertWriter ?? writer;
     if (clauses.notMatched.length > 0) {
       for (const [b, batch] of sources.entries()) {
         const refs = Array.from({ length: batch.rows.numRows }, (_, row): SourceEntry => ({ batch: b, row, duplicate: false }));
@@ -242,25 +218,23 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
           const rows = insertedRows(clause, filterBatch(batch.rows, mask), pairColumns(undefined, refs.filter((_, i) => mask[i] === 1), sourceColumns));
           if (!checker.check(rows) || checker.hasViolations) continue;
           rowsInserted += rows.numRows;
-          await inserts.write(rows);
-          await changes?.write(rows, 'insert');
+          await writes.insert(rows);
+          await writes.change(rows, 'insert');
         }
       }
     }
     checker.throwIfViolated('The MERGE');
     const rowsUpdated = counts.matchedUpdated + counts.bySourceUpdated;
     const rowsDeleted = counts.matchedDeleted + counts.bySourceDeleted;
-    const written = [...await writer.finish(), ...(insertWriter ? await insertWriter.finish() : [])];
-    const cdc = changes ? await changes.finish() : [];
-    if (written.length === 0 && filesRemoved === 0 && rowsDeleted === 0 && rowsUpdated === 0 && cdc.length === 0) {
+    const { filesAdded, bytesAdded, changeFilesAdded } = await writes.finish();
+    const { filesRemoved, rowsCopied } = writes;
+    if (filesAdded === 0 && filesRemoved === 0 && rowsDeleted === 0 && rowsUpdated === 0 && changeFilesAdded === 0) {
       return { version: tx.readVersion, rowsAdded: 0, rowsRemoved: 0, filesAdded: 0, filesRemoved: 0, bytesAdded: 0, rowsInserted: 0, rowsUpdated: 0, rowsDeleted: 0 };
     }
-    tx.add(...written.map((file) => ({ add: addActionOf(file) })), ...cdc.map((file) => ({ cdc: file })));
-    const bytesAdded = written.reduce((n, f) => n + f.size, 0);
     const numSourceRows = sources.reduce((n, b) => n + b.rows.numRows, 0);
     const describe = (list: CompiledClause[]): Array<Record<string, string>> =>
       list.map((c) => ({ actionType: c.action, ...(c.conditionText !== undefined ? { predicate: c.conditionText } : {}) }));
-    const { version } = await tx.commit({
+    const version = await writes.commit({
       operation: 'MERGE',
       parameters: {
         predicate: keyFields.map((f) => `target.${f.name} = source.${f.name}`).join(' AND '),
@@ -278,18 +252,18 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
         numTargetRowsMatchedDeleted: counts.matchedDeleted,
         numTargetRowsNotMatchedBySourceDeleted: counts.bySourceDeleted,
         numTargetRowsCopied: rowsCopied,
-        numTargetFilesAdded: written.length,
+        numTargetFilesAdded: filesAdded,
         numTargetFilesRemoved: filesRemoved,
-        numTargetChangeFilesAdded: cdc.length,
+        numTargetChangeFilesAdded: changeFilesAdded,
         numOutputRows: rowsInserted + rowsUpdated + rowsCopied,
         numTargetBytesAdded: bytesAdded,
       },
-    }, options.signal ? { signal: options.signal } : {});
+    });
     return {
       version,
       rowsAdded: rowsInserted + rowsUpdated,
       rowsRemoved: rowsUpdated + rowsDeleted,
-      filesAdded: written.length,
+      filesAdded,
       filesRemoved,
       bytesAdded,
       rowsInserted,
@@ -297,9 +271,7 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
       rowsDeleted,
     };
   } catch (error) {
-    await writer.abort();
-    await insertWriter?.abort();
-    await changes?.abort();
+    await writes.abort();
     throw error;
   }
 }

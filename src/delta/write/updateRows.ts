@@ -15,19 +15,14 @@ import type { Snapshot } from '../snapshot';
 import { Transaction } from '../transaction/transaction';
 import { columnCells } from '../predicate/readCell';
 import { applyAssignments, parseAssignments } from './assignments';
-import { ChangeDataWriter } from './changeDataWriter';
 import { ConstraintChecker, tableConstraints } from './constraints';
-import { addActionOf } from './dataFileWriter';
-import { fileWriterFor, type FileWriterOptions } from './fileWriterFor';
-import { rewriteFile } from './rewriteFile';
+import { DmlWrites, type DmlWriteOptions } from './dmlWrites';
 import { openTable, type TableLocation } from './tableLocation';
-import type { OperationOptions, WriteSummary } from './writeSummary';
+import type { WriteSummary } from './writeSummary';
 
-export interface UpdateOptions extends OperationOptions, FileWriterOptions {
+export interface UpdateOptions extends DmlWriteOptions {
   /** Only rows matching this predicate; all rows when omitted. */
   where?: string | Predicate;
-  /** Use deletion vectors; by default when the table has `delta.enableDeletionVectors` = true. */
-  deletionVectors?: boolean;
 }
 
 /**
@@ -42,26 +37,19 @@ export async function updateRows(location: TableLocation, set: Readonly<Record<s
   const schema = tx.schema;
   const assignments = parseAssignments(set, schema);
   const { predicate, condition } = parseWhere(options.where, schema);
-  const writer = fileWriterFor(tx, options);
-  const changes = tx.properties['delta.enableChangeDataFeed'] === 'true' ? new ChangeDataWriter(tx, options) : undefined;
+  const writes = new DmlWrites(tx, options);
   const checker = new ConstraintChecker(tableConstraints(schema, tx.properties), schema);
-  const context = {
-    tx, snapshot, writer, now: Date.now(),
-    deletionVectors: options.deletionVectors ?? tx.properties['delta.enableDeletionVectors'] === 'true',
-  };
   const candidates = snapshot.scan(predicate ? { where: predicate } : {}).plan();
   tx.readPredicate(predicate);
   tx.readFiles(candidates);
   let rowsUpdated = 0;
-  let rowsCopied = 0;
-  let filesRemoved = 0;
   const onMatched = async (rows: RecordBatch): Promise<void> => {
     const updated = applyAssignments(rows, assignments, (column) => columnCells(rows, column.path, column.type));
     if (!checker.check(updated) || checker.hasViolations) return;
     rowsUpdated += updated.numRows;
-    await writer.write(updated);
-    await changes?.write(rows, 'update_preimage');
-    await changes?.write(updated, 'update_postimage');
+    await writes.write(updated);
+    await writes.change(rows, 'update_preimage');
+    await writes.change(updated, 'update_postimage');
   };
   const match = (batch: RecordBatch): Uint8Array => {
     if (predicate) return evaluatePredicate(predicate, batch, schema);
@@ -73,35 +61,26 @@ export async function updateRows(location: TableLocation, set: Readonly<Record<s
   const paths = predicate ? columnsOf(predicate) : condition ? columnsOfExpression(condition).map((c) => c.path) : [];
   const matchColumns = [...new Set(paths.map((path) => path[0] as string))];
   try {
-    for (const [index, file] of candidates.entries()) {
-      options.signal?.throwIfAborted();
-      const rewrite = await rewriteFile(context, file, match, onMatched, matchColumns);
-      rowsCopied += rewrite.copiedRows;
-      if (rewrite.removed) filesRemoved++;
-      options.onProgress?.(index + 1, candidates.length, file.path);
-    }
+    await writes.rewrite(candidates, () => ({ match, onMatched }), matchColumns);
     checker.throwIfViolated('The UPDATE');
     if (rowsUpdated === 0) return { version: tx.readVersion, rowsAdded: 0, rowsRemoved: 0, filesAdded: 0, filesRemoved: 0, bytesAdded: 0 };
-    const written = await writer.finish();
-    const cdc = changes ? await changes.finish() : [];
-    tx.add(...written.map((file) => ({ add: addActionOf(file) })), ...cdc.map((file) => ({ cdc: file })));
-    const bytesAdded = written.reduce((n, f) => n + f.size, 0);
-    const { version } = await tx.commit({
+    const { filesAdded, bytesAdded, changeFilesAdded } = await writes.finish();
+    const { filesRemoved } = writes;
+    const version = await writes.commit({
       operation: 'UPDATE',
       parameters: { predicate: predicate ? [formatPredicate(predicate)] : typeof options.where === 'string' ? [options.where] : [] },
       metrics: {
         numRemovedFiles: filesRemoved,
-        numAddedFiles: written.length,
+        numAddedFiles: filesAdded,
         numUpdatedRows: rowsUpdated,
-        numCopiedRows: rowsCopied,
-        numAddedChangeFiles: cdc.length,
+        numCopiedRows: writes.rowsCopied,
+        numAddedChangeFiles: changeFilesAdded,
         numAddedBytes: bytesAdded,
       },
-    }, options.signal ? { signal: options.signal } : {});
-    return { version, rowsAdded: rowsUpdated, rowsRemoved: rowsUpdated, filesAdded: written.length, filesRemoved, bytesAdded };
+    });
+    return { version, rowsAdded: rowsUpdated, rowsRemoved: rowsUpdated, filesAdded, filesRemoved, bytesAdded };
   } catch (error) {
-    await writer.abort();
-    await changes?.abort();
+    await writes.abort();
     throw error;
   }
 }

@@ -1,0 +1,121 @@
+import type { RecordBatch } from 'apache-arrow';
+import type { AddFile } from '../actions';
+import type { Snapshot } from '../snapshot';
+import type { CommitOperation } from '../transaction/commitInfo';
+import type { Transaction } from '../transaction/transaction';
+import { ChangeDataWriter, type ChangeType } from './changeDataWriter';
+import { addActionOf, type DataFileWriter } from './dataFileWriter';
+import { appendFileWriterFor, fileWriterFor, type FileWriterOptions } from './fileWriterFor';
+import { rewriteFile, type RewriteContext } from './rewriteFile';
+import type { OperationOptions } from './writeSummary';
+
+export interface DmlWriteOptions extends OperationOptions, FileWriterOptions {
+  /** Use deletion vectors; by default when the table has `delta.enableDeletionVectors` = true. */
+  deletionVectors?: boolean;
+}
+
+/** How the rows of one data file are picked and changed (see rewriteFile). */
+export interface FileChange {
+  match: (batch: RecordBatch) => Uint8Array | Promise<Uint8Array>;
+  /** Sees the matched live rows: writes their new form, records their change. */
+  onMatched?: (rows: RecordBatch) => Promise<void>;
+}
+
+/** What finish() staged in the transaction. */
+export interface StagedWrites {
+  filesAdded: number;
+  bytesAdded: number;
+  changeFilesAdded: number;
+}
+
+/**
+ * The files one DML commit (DELETE, UPDATE, MERGE) writes, and the loop rewriting the data files it
+ * changes: rows kept or changed from existing rows go to `writer` (with the materialized row
+ * tracking columns when the table has row tracking), changed rows to Change Data Feed files when
+ * the table records changes. finish() stages the adds and cdc files; abort() deletes what was
+ * written when the operation fails.
+ */
+export class DmlWrites {
+  /** Receives copied and changed rows, which keep their row ids on a row-tracking table. */
+  readonly writer: DataFileWriter;
+  readonly deletionVectors: boolean;
+  /** Unmatched live rows written again by rewrite() (copy-on-write). */
+  rowsCopied = 0;
+  /** Files rewrite() took out of the table. */
+  filesRemoved = 0;
+  private readonly changeData: ChangeDataWriter | undefined;
+  private readonly context: RewriteContext;
+  private inserts: DataFileWriter | undefined;
+  private rowsWritten = 0;
+
+  constructor(private readonly tx: Transaction, private readonly options: DmlWriteOptions) {
+    this.writer = fileWriterFor(tx, options);
+    this.changeData = tx.properties['delta.enableChangeDataFeed'] === 'true' ? new ChangeDataWriter(tx, options) : undefined;
+    this.deletionVectors = options.deletionVectors ?? tx.properties['delta.enableDeletionVectors'] === 'true';
+    // DML starts its transaction on an existing table (Transaction.start): there is a snapshot.
+    this.context = { tx, snapshot: tx.snapshot as Snapshot, writer: this.writer, now: Date.now(), deletionVectors: this.deletionVectors };
+  }
+
+  /** Whether the table records changes (Change Data Feed). */
+  get recordsChanges(): boolean {
+    return this.changeData !== undefined;
+  }
+
+  /**
+   * Rewrites `files` in order (see rewriteFile) with the change `changeOf` gives for each, which
+   * reads `matchColumns` to find the matches; reports progress per file.
+   */
+  async rewrite(files: readonly AddFile[], changeOf: (file: AddFile) => FileChange | Promise<FileChange>, matchColumns?: readonly string[]): Promise<void> {
+    for (const [index, file] of files.entries()) {
+      this.options.signal?.throwIfAborted();
+      const { match, onMatched } = await changeOf(file);
+      const rewritten = await rewriteFile(this.context, file, match, onMatched, matchColumns);
+      this.rowsCopied += rewritten.copiedRows;
+      if (rewritten.removed) this.filesRemoved++;
+      this.options.onProgress?.(index + 1, files.length, file.path);
+    }
+  }
+
+  /** Writes the new form of existing rows (updated rows). */
+  async write(rows: RecordBatch): Promise<void> {
+    this.rowsWritten += rows.numRows;
+    await this.writer.write(rows);
+  }
+
+  /**
+   * Writes rows new to the table. Into files of their own, like Spark's insert-only MERGE, they go
+   * without the materialized row tracking columns (all null for them: their ids come from the
+   * file's baseRowId); when copied or updated rows were already written, they join those files,
+   * as in Spark's full MERGE.
+   */
+  async insert(rows: RecordBatch): Promise<void> {
+    this.inserts ??= this.rowsWritten + this.rowsCopied === 0 ? appendFileWriterFor(this.tx, this.options) : this.writer;
+    await this.inserts.write(rows);
+  }
+
+  /** Records rows as changes of one type, when the table records changes. */
+  async change(rows: RecordBatch, changeType: ChangeType): Promise<void> {
+    await this.changeData?.write(rows, changeType);
+  }
+
+  /** Closes every file and stages their add and cdc actions in the transaction. */
+  async finish(): Promise<StagedWrites> {
+    const written = await this.writer.finish();
+    if (this.inserts && this.inserts !== this.writer) written.push(...await this.inserts.finish());
+    const cdc = this.changeData ? await this.changeData.finish() : [];
+    this.tx.add(...written.map((file) => ({ add: addActionOf(file) })), ...cdc.map((file) => ({ cdc: file })));
+    return { filesAdded: written.length, bytesAdded: written.reduce((n, f) => n + f.size, 0), changeFilesAdded: cdc.length };
+  }
+
+  /** Commits the transaction, abortable by the operation's signal; the version committed. */
+  async commit(op: CommitOperation): Promise<number> {
+    return (await this.tx.commit(op, this.options.signal ? { signal: this.options.signal } : {})).version;
+  }
+
+  /** Deletes every file written so far: a failed operation leaves no orphans. */
+  async abort(): Promise<void> {
+    await this.writer.abort();
+    if (this.inserts && this.inserts !== this.writer) await this.inserts.abort();
+    await this.changeData?.abort();
+  }
+}
