@@ -25,7 +25,7 @@ export function columnData(column: DecodedColumn, from: number, to: number): Dat
     else {
       const start = values.offsets[from] ?? 0;
       const offsets = values.offsets.subarray(from, to + 1);
-      valueOffsets = start === 0 ? offsets : offsets.map((offset) => offset - start);
+      valueOffsets = start === 0 ? offsets : rebased(offsets, start);
       data = values.data.subarray(start, values.offsets[to] ?? 0);
     }
   } else if (values instanceof FixedWidthColumn) {
@@ -37,6 +37,13 @@ export function columnData(column: DecodedColumn, from: number, to: number): Dat
     [BufferType.DATA]: asArrayType(column.type, data),
     [BufferType.VALIDITY]: nullBitmap,
   });
+}
+
+/** Offsets shifted down by `start` (a loop: TypedArray.map is several times slower). */
+function rebased(offsets: Int32Array, start: number): Int32Array {
+  const out = new Int32Array(offsets.length);
+  for (let i = 0; i < offsets.length; i++) out[i] = (offsets[i] as number) - start;
+  return out;
 }
 
 /** The bytes of `view` as the typed array the Arrow type keeps its values in (BigInt64Array, Uint32Array...). */

@@ -80,16 +80,20 @@ export function decodeColumnChunk(
       valuesStart = 0;
     }
     if (defined !== null) {
-      let pageNulls = 0;
-      for (let slot = 0; slot < slots; slot++) {
-        if (defined[slot] !== 0) {
-          const at = row + slot;
-          if (validity !== null) validity[at >> 3] = (validity[at >> 3] ?? 0) | (1 << (at & 7));
-        } else pageNulls++;
+      let present = 0;
+      for (let slot = 0; slot < slots; slot++) present += defined[slot] as number;
+      nulls += slots - present;
+      if (present === slots) defined = null;
+      else if (validity !== null) {
+        for (let slot = 0; slot < slots; slot++) {
+          if (defined[slot] !== 0) {
+            const at = row + slot;
+            validity[at >> 3] = (validity[at >> 3] as number) | (1 << (at & 7));
+          }
+        }
       }
-      nulls += pageNulls;
-      if (pageNulls === 0) defined = null;
-    } else if (validity !== null) setBits(validity, row, slots);
+    }
+    if (defined === null && validity !== null) setBits(validity, row, slots);
     decodeValues(header.encoding, values, valuesStart, column, row, slots, defined);
     row += slots;
   }

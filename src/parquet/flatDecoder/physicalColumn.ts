@@ -247,7 +247,8 @@ export class ByteArrayColumn extends PhysicalColumn {
     let pos = start;
     for (let slot = 0; slot < slots; slot++) {
       if (defined === null || defined[slot] !== 0) {
-        const size = readUint32(bytes, pos);
+        if (pos + 4 > end) throw new Error('a BYTE_ARRAY length runs past its data page');
+        const size = ((bytes[pos] as number) | ((bytes[pos + 1] as number) << 8) | ((bytes[pos + 2] as number) << 16) | ((bytes[pos + 3] as number) << 24)) >>> 0;
         pos += 4;
         if (pos + size > end) throw new Error('a BYTE_ARRAY value runs past its data page');
         if (size < 32) for (let i = 0; i < size; i++) data[length + i] = bytes[pos + i] as number;
