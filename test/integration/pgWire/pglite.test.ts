@@ -11,6 +11,7 @@ import { ingestPostgresSnapshot } from '../../../src/ops/ingest/ingestPostgresSn
 import { MISSING_PGLITE, startPglite } from '../../helpers/pgliteServer';
 import { deltaItems, sourceItems, WORKLOAD_DDL } from '../postgres/workloadTable';
 import { wireServerFixture } from './wireServerFixture';
+import { snapshotIdTotals } from '../../helpers/snapshotIdTotals';
 
 /** PGlite is PostgreSQL (compiled to WebAssembly), so it takes the binary COPY path; what differs is its single session. */
 describe('PGlite over its socket server (binary COPY, one session)', () => {
@@ -76,14 +77,7 @@ describe('PGlite over its socket server (binary COPY, one session)', () => {
     const client = await connectPostgres({ url: wire.server.url });
     try {
       const reader = await PgSnapshotReader.open(client, { table: 'big' }, { connection: { url: wire.server.url }, workerPatienceMs: 200 });
-      let count = 0;
-      let sum = 0;
-      for await (const batch of reader.batches()) {
-        for (const v of (batch.getChildAt(0)?.data[0]?.values as Int32Array).subarray(0, batch.numRows)) sum += v;
-        count += batch.numRows;
-      }
-      await reader.close();
-      assert.deepEqual({ count, sum, readBy: reader.readBy }, { count: 100_000, sum: 5_000_050_000, readBy: 'session' });
+      assert.deepEqual(await snapshotIdTotals(reader), { count: 100_000, sum: 5_000_050_000, readBy: 'session' });
     } finally {
       await client.end();
     }

@@ -8,6 +8,7 @@ import { connectPostgres } from '../../../src/connectors/postgres/pgConnect';
 import { PgSnapshotReader } from '../../../src/connectors/postgres/pgSnapshotReader';
 import type { PgSource } from '../../../src/connectors/postgres/pgSourceSchema';
 import { batchRowsText } from '../../helpers/arrowCellText';
+import { snapshotIdTotals } from '../../helpers/snapshotIdTotals';
 import { MISSING_POSTGRES, PASSWORD, startPostgresCluster, type PostgresCluster } from '../../helpers/postgresCluster';
 import { ALL_TYPES_DDL, ALL_TYPES_EXPECTED_DELTA, ALL_TYPES_ROWS, canonicalSourceRows } from './allTypesTable';
 
@@ -71,14 +72,7 @@ describe('PostgreSQL snapshot reader (real server)', () => {
     try {
       const reader = await PgSnapshotReader.open(client, { table: 'solo_rows' }, { connection: { url }, workerMinRows: 0, workerPatienceMs: 600_000 });
       await admin.query('INSERT INTO solo_rows SELECT generate_series(30001, 31000)');
-      let count = 0;
-      let sum = 0;
-      for await (const batch of reader.batches()) {
-        for (const v of (batch.getChildAt(0)?.data[0]?.values as Int32Array).subarray(0, batch.numRows)) sum += v;
-        count += batch.numRows;
-      }
-      await reader.close();
-      assert.deepEqual({ count, sum, readBy: reader.readBy }, { count: 30000, sum: 450015000, readBy: 'session' });
+      assert.deepEqual(await snapshotIdTotals(reader), { count: 30000, sum: 450015000, readBy: 'session' });
     } finally {
       await client.end();
     }
