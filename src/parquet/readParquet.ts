@@ -22,7 +22,11 @@ export class ParquetDecodeError extends Error {
 }
 
 export interface ParquetReadOptions {
-  /** Top-level column names to read; all when omitted. */
+  /**
+   * Top-level column names to read; all when omitted. The table holds those the file has, in the
+   * file's order (arrow-rs projects in schema order); a name the file lacks (a column added after
+   * the file was written) is left out for the caller to fill.
+   */
   columns?: string[];
   /** Row groups to read; all when omitted. */
   rowGroups?: number[];
@@ -36,8 +40,7 @@ export interface ParquetReadOptions {
  * Decodes Parquet bytes into an Arrow table: small reads of flat files (top-level primitive columns,
  * the common encodings and codecs) with our TypeScript decoder, which yields what parquet-wasm yields
  * without its per-call cost and the copy out of wasm memory; anything else through parquet-wasm
- * (arrow-rs compiled to WebAssembly). `columns` projects only on the flat path (parquet-wasm's
- * synchronous reader returns every column): callers look columns up by name.
+ * (arrow-rs compiled to WebAssembly). Both return the same columns for the same `columns`.
  */
 export function decodeParquet(bytes: Uint8Array, options: ParquetReadOptions = {}): Table {
   const plan = planFlatRead(bytes, options);
@@ -55,17 +58,28 @@ export function decodeParquet(bytes: Uint8Array, options: ParquetReadOptions = {
 /** decodeParquet through parquet-wasm whatever the file (the reference the flat decoder is tested against). */
 export function decodeParquetWasm(bytes: Uint8Array, options: ParquetReadOptions = {}): Table {
   try {
+    // No `columns` here: parquet-wasm 0.8's synchronous readParquet accepts the option but never
+    // applies it (only its async ParquetFile reader builds a projection mask), so every column is
+    // decoded and the projection is made on the Arrow table.
     const wasmTable = readParquet(bytes, {
-      ...(options.columns ? { columns: options.columns } : {}),
       ...(options.rowGroups ? { rowGroups: options.rowGroups } : {}),
       batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
       ...(options.offset !== undefined ? { offset: options.offset } : {}),
       ...(options.limit !== undefined ? { limit: options.limit } : {}),
     });
-    return tableFromWasm(wasmTable);
+    const table = tableFromWasm(wasmTable);
+    return options.columns === undefined ? table : projected(table, options.columns);
   } catch (error) {
     throw new ParquetDecodeError(errorText(error));
   }
+}
+
+/** The columns of `table` named in `names`, in the table's order (names it lacks are left out). */
+function projected(table: Table, names: readonly string[]): Table {
+  const wanted = new Set(names);
+  const indices: number[] = [];
+  for (const [index, field] of table.schema.fields.entries()) if (wanted.has(field.name)) indices.push(index);
+  return indices.length === table.schema.fields.length ? table : table.selectAt(indices);
 }
 
 /** Row counts of the row groups, from the footer only, so a file can be decoded one group at a time. */

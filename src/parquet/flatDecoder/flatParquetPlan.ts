@@ -87,15 +87,16 @@ export function planFlatRead(bytes: Uint8Array, request: FlatReadRequest): FlatP
   return { metadata, schema: new Schema(fields, keyValue), columns, rowGroups, skip, take };
 }
 
-/** The requested leaves in file order (arrow-rs projects in schema order), or undefined for a name the file lacks. */
+/**
+ * The requested leaves the file has, in file order (decodeParquet's `columns` contract); undefined
+ * when a requested name is on two leaves.
+ */
 function selectedLeaves(leaves: SchemaElement[], names: readonly string[] | undefined): Array<{ leafIndex: number; leaf: SchemaElement }> | undefined {
   const all = leaves.map((leaf, leafIndex) => ({ leafIndex, leaf }));
   if (names === undefined) return all;
   const wanted = new Set(names);
-  if (wanted.size === 0) return undefined;
   const chosen = all.filter(({ leaf }) => wanted.has(leaf.name));
-  const distinct = new Set(chosen.map(({ leaf }) => leaf.name));
-  return distinct.size === wanted.size && chosen.length === distinct.size ? chosen : undefined;
+  return new Set(chosen.map(({ leaf }) => leaf.name)).size === chosen.length ? chosen : undefined;
 }
 
 /**
