@@ -3,10 +3,12 @@
  * for flat files, measured in the same process and run: CPU time (user + system) of decoding
  *  (a) 10,000 small 100-row files written by our flat encoder (what compacting small files reads),
  *  (b) a 10M-row, 10-column file set written by pyarrow (10 files of one 1M-row group, ZSTD, the
- *      wide schema of the reader benchmark), one row group per call as scans and DML read them.
+ *      wide schema of the reader benchmark), one row group per call as scans and DML read them,
+ *  (c) the first 1M rows of (b) re-written with 10,000-, 65,536- and 262,144-row groups, one call
+ *      per group (where decodeParquet's row threshold would sit).
  * The two decoders alternate; the median of `--runs` (3) is reported with the ratio.
  *
- *   node --import tsx bench/flatDecoder.ts [--runs 3] [--only a,b]
+ *   node --import tsx bench/flatDecoder.ts [--runs 3] [--only a,b,c]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -30,7 +32,7 @@ function decodeFlat(bytes: Uint8Array, options: ParquetReadOptions = {}): Table 
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1] ?? 3) || 3;
-const only = args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '').split(',') : ['a', 'b'];
+const only = args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '').split(',') : ['a', 'b', 'c'];
 
 function cpuMs(work: () => number): { ms: number; rows: number } {
   const start = process.cpuUsage();
@@ -130,6 +132,28 @@ function wideFiles(): Uint8Array[] {
   return readdirSync(dir).filter((f) => f.endsWith('.parquet')).map((f) => new Uint8Array(readFileSync(join(dir, f))));
 }
 
+const REGROUP = String.raw`
+import sys, pyarrow.parquet as pq
+pq.write_table(pq.read_table(sys.argv[1]), sys.argv[2], compression='zstd', row_group_size=int(sys.argv[3]))
+`;
+
+/** The first file of (b) with row groups of `rows` rows. */
+function regrouped(source: string, rows: number): Uint8Array {
+  const path = join(CACHE_DIR, 'decoder', `wide-1000000-groups-${rows}-zstd.parquet`);
+  if (!existsSync(path)) execFileSync(peerPython(), ['-c', REGROUP, source, path, String(rows)], { stdio: 'inherit' });
+  return new Uint8Array(readFileSync(path));
+}
+
+/** Rows decoded reading every row group of every file, one group per call. */
+function everyGroup(files: Uint8Array[], decode: Decode): number {
+  let rows = 0;
+  for (const bytes of files) {
+    const { rowGroups } = parquetLayout(bytes);
+    for (const [group] of rowGroups.entries()) rows += decode(bytes, { rowGroups: [group] }).numRows;
+  }
+  return rows;
+}
+
 if (!(await wasmZstdLoaded())) throw new Error('the WebAssembly ZSTD decoder did not load');
 if (only.includes('a')) {
   const files = await smallFiles();
@@ -137,12 +161,13 @@ if (only.includes('a')) {
 }
 if (only.includes('b')) {
   const files = wideFiles();
-  compare('(b) 10M rows x 10 columns, 10 files', (decode) => {
-    let rows = 0;
-    for (const bytes of files) {
-      const { rowGroups } = parquetLayout(bytes);
-      for (const [group] of rowGroups.entries()) rows += decode(bytes, { rowGroups: [group] }).numRows;
-    }
-    return rows;
-  });
+  compare('(b) 10M rows x 10 columns, 10 files', (decode) => everyGroup(files, decode));
+}
+if (only.includes('c')) {
+  wideFiles();
+  const source = join(CACHE_DIR, 'decoder', 'wide-10x1000000-zstd', 'part-0.parquet');
+  for (const rows of [10_000, 65_536, 262_144]) {
+    const file = regrouped(source, rows);
+    compare(`(c) 1M rows in ${rows.toLocaleString('en-US')}-row groups`, (decode) => everyGroup([file], decode));
+  }
 }

@@ -8,14 +8,6 @@ import { readParquetFooter } from './flatDecoder/parquetFooter';
 
 const DEFAULT_BATCH_SIZE = 65536;
 
-/**
- * Reads of more rows go to parquet-wasm even when flat. Measured (bench/README.md, reader section):
- * the flat decoder takes 1.5x less CPU on 100-row files and 1.2x less on 10,000-row groups, where
- * parquet-wasm's per-call cost (the whole file copied into wasm, the FFI schema) dominates, but up
- * to 1.7x more on 65,536- to 1M-row groups, where arrow-rs' decode loops in wasm beat ours in JS.
- */
-const FLAT_DECODER_MAX_ROWS = 32_768;
-
 /** Raised for bytes that are not a readable Parquet file; callers wrap it with the file's name. */
 export class ParquetDecodeError extends Error {
   override readonly name = 'ParquetDecodeError';
@@ -37,14 +29,16 @@ export interface ParquetReadOptions {
 }
 
 /**
- * Decodes Parquet bytes into an Arrow table: small reads of flat files (top-level primitive columns,
- * the common encodings and codecs) with our TypeScript decoder, which yields what parquet-wasm yields
- * without its per-call cost and the copy out of wasm memory; anything else through parquet-wasm
- * (arrow-rs compiled to WebAssembly). Both return the same columns for the same `columns`.
+ * Decodes Parquet bytes into an Arrow table: flat files (top-level primitive columns, the common
+ * encodings and codecs) with our TypeScript decoder, which yields what parquet-wasm yields for less
+ * CPU at every row-group size measured (bench/README.md, reader section: it skips parquet-wasm's
+ * per-call cost and the copy out of wasm memory, and decodes only the requested columns); anything
+ * else through parquet-wasm (arrow-rs compiled to WebAssembly). Both return the same columns for
+ * the same `columns`.
  */
 export function decodeParquet(bytes: Uint8Array, options: ParquetReadOptions = {}): Table {
   const plan = planFlatRead(bytes, options);
-  if (plan !== undefined && plan.take <= FLAT_DECODER_MAX_ROWS) {
+  if (plan !== undefined) {
     try {
       return decodeFlatParquet(bytes, plan, options.batchSize ?? DEFAULT_BATCH_SIZE);
     } catch {

@@ -1,6 +1,7 @@
 import { BufferType, Data, type DataType } from 'apache-arrow';
 import type { LeafConversion } from './leafArrowType';
-import { BooleanColumn, ByteArrayColumn, FixedWidthColumn, writeDecimal128, type PhysicalColumn } from './physicalColumn';
+import { BooleanColumn, ByteArrayColumn, FixedWidthColumn, widenDecimal, type PhysicalColumn } from './physicalColumn';
+import { countSetBits, sliceBits } from './validityBits';
 
 /** A decoded column: its physical values over every selected row, and validity when it has nulls. */
 export interface DecodedColumn {
@@ -119,39 +120,13 @@ function timestampsFromInt96(raw: Uint8Array, length: number): BigInt64Array {
   return out;
 }
 
-function decimalsFromByteArrays(values: ByteArrayColumn, from: number, to: number): Uint8Array {
-  const out = new Uint8Array((to - from) * 16);
+function decimalsFromByteArrays(values: ByteArrayColumn, from: number, to: number): Int32Array {
+  const out = new Int32Array((to - from) * 4);
   for (let row = from; row < to; row++) {
     const start = values.offsets[row] ?? 0;
     const size = (values.offsets[row + 1] ?? 0) - start;
     if (size > 16) throw new Error(`a decimal of ${size} bytes in a Decimal128 column`);
-    writeDecimal128(values.data, start, size, out, (row - from) * 16);
+    widenDecimal(values.data, start, size, out, (row - from) * 4);
   }
   return out;
-}
-
-/** Bits [from, from + length) of a bitmap as a bitmap starting at bit 0. */
-function sliceBits(bits: Uint8Array, from: number, length: number): Uint8Array {
-  const bytes = (length + 7) >> 3;
-  if ((from & 7) === 0) return bits.subarray(from >> 3, (from >> 3) + bytes);
-  const out = new Uint8Array(bytes);
-  for (let i = 0; i < length; i++) {
-    const at = from + i;
-    if ((((bits[at >> 3] ?? 0) >> (at & 7)) & 1) !== 0) out[i >> 3] = (out[i >> 3] ?? 0) | (1 << (i & 7));
-  }
-  return out;
-}
-
-const POPCOUNT = Uint8Array.from({ length: 256 }, (_, byte) => {
-  let count = 0;
-  for (let b = byte; b !== 0; b >>= 1) count += b & 1;
-  return count;
-});
-
-function countSetBits(bits: Uint8Array, length: number): number {
-  let count = 0;
-  const whole = length >> 3;
-  for (let i = 0; i < whole; i++) count += POPCOUNT[bits[i] ?? 0] ?? 0;
-  for (let i = whole * 8; i < length; i++) count += ((bits[i >> 3] ?? 0) >> (i & 7)) & 1;
-  return count;
 }

@@ -2,7 +2,7 @@ import type { ColumnChunkMeta } from './fileMetadata';
 import { decompressPage } from './pageCodec';
 import { PAGE_TYPE, readPageHeader } from './pageHeader';
 import { definedCount, readUint32, type PhysicalColumn } from './physicalColumn';
-import { decodeRleHybrid } from './rleHybridDecoder';
+import { decodeLevelBits, decodeRleHybrid } from './rleHybridDecoder';
 
 /** parquet.thrift `Encoding` values. */
 export const ENCODING = {
@@ -20,12 +20,19 @@ export function hasSupportedEncodings(chunk: ColumnChunkMeta): boolean {
 }
 
 /**
+ * Per-page scratch, reused from page to page (decoding is synchronous): a page's slots as 0 / 1
+ * (only for pages with nulls) and its dictionary indices.
+ */
+let definedScratch = new Uint8Array(0);
+let indexScratch = new Int32Array(0);
+
+/**
  * Decodes one column chunk of a flat column (max repetition level 0, max definition level 1 when
- * optional) into `column` from row `firstRow`, setting validity bits; returns the nulls it saw.
+ * optional) into `column` from row `firstRow`; `validity` is given exactly when the column is
+ * optional and gets a bit per defined row. Returns the nulls it saw.
  */
 export function decodeColumnChunk(
-  file: Uint8Array, chunk: ColumnChunkMeta, optional: boolean, column: PhysicalColumn,
-  validity: Uint8Array | null, firstRow: number, numRows: number,
+  file: Uint8Array, chunk: ColumnChunkMeta, column: PhysicalColumn, validity: Uint8Array | null, firstRow: number, numRows: number,
 ): number {
   const dictionaryOffset = chunk.dictionaryPageOffset;
   let pos = dictionaryOffset !== undefined && dictionaryOffset > 0 && dictionaryOffset < chunk.dataPageOffset
@@ -54,50 +61,42 @@ export function decodeColumnChunk(
     const slots = header.numValues;
     if (slots > lastRow - row) throw new Error(`a data page of ${slots} values past the row group's ${numRows} rows`);
     let values: Uint8Array;
-    let valuesStart: number;
-    let defined: Uint8Array | null = null;
+    let valuesStart = 0;
+    let present = slots;
     if (header.type === PAGE_TYPE.DATA) {
       values = decompressPage(chunk.codec, file.subarray(bodyStart, bodyEnd), header.uncompressedSize);
-      valuesStart = 0;
-      if (optional) {
+      if (validity !== null) {
         if (header.definitionLevelEncoding !== ENCODING.RLE) throw new Error(`definition level encoding ${header.definitionLevelEncoding}`);
         const length = readUint32(values, 0);
-        defined = new Uint8Array(slots);
-        decodeRleHybrid(values, 4, 4 + length, 1, slots, defined);
+        present = decodeLevelBits(values, 4, 4 + length, slots, validity, row);
         valuesStart = 4 + length;
       }
     } else {
       const levelsEnd = bodyStart + header.repetitionLevelsByteLength + header.definitionLevelsByteLength;
       if (header.repetitionLevelsByteLength !== 0) throw new Error('repetition levels in a flat column');
-      if (optional) {
-        defined = new Uint8Array(slots);
-        decodeRleHybrid(file, bodyStart, levelsEnd, 1, slots, defined);
-      }
+      if (validity !== null) present = decodeLevelBits(file, bodyStart, levelsEnd, slots, validity, row);
       const compressed = file.subarray(levelsEnd, bodyEnd);
       values = header.isCompressed
         ? decompressPage(chunk.codec, compressed, header.uncompressedSize - header.repetitionLevelsByteLength - header.definitionLevelsByteLength)
         : compressed;
-      valuesStart = 0;
     }
-    if (defined !== null) {
-      let present = 0;
-      for (let slot = 0; slot < slots; slot++) present += defined[slot] as number;
-      nulls += slots - present;
-      if (present === slots) defined = null;
-      else if (validity !== null) {
-        for (let slot = 0; slot < slots; slot++) {
-          if (defined[slot] !== 0) {
-            const at = row + slot;
-            validity[at >> 3] = (validity[at >> 3] as number) | (1 << (at & 7));
-          }
-        }
-      }
-    }
-    if (defined === null && validity !== null) setBits(validity, row, slots);
+    nulls += slots - present;
+    const defined = present === slots || validity === null ? null : definedSlots(validity, row, slots);
     decodeValues(header.encoding, values, valuesStart, column, row, slots, defined);
     row += slots;
   }
   return nulls;
+}
+
+/** The validity bits of a page's slots as one byte (0 / 1) per slot, in the shared scratch. */
+function definedSlots(validity: Uint8Array, row: number, slots: number): Uint8Array {
+  if (definedScratch.length < slots) definedScratch = new Uint8Array(Math.max(slots, definedScratch.length * 2));
+  const defined = definedScratch;
+  for (let slot = 0; slot < slots; slot++) {
+    const at = row + slot;
+    defined[slot] = ((validity[at >> 3] as number) >> (at & 7)) & 1;
+  }
+  return defined;
 }
 
 function decodeValues(
@@ -111,7 +110,8 @@ function decodeValues(
     case ENCODING.PLAIN_DICTIONARY:
     case ENCODING.RLE_DICTIONARY: {
       const count = definedCount(slots, defined);
-      const indices = new Int32Array(count);
+      if (indexScratch.length < count) indexScratch = new Int32Array(Math.max(count, indexScratch.length * 2));
+      const indices = indexScratch;
       if (count > 0) {
         const bitWidth = values[start] ?? 0;
         if (bitWidth > 32) throw new Error(`dictionary index bit width ${bitWidth}`);
@@ -125,24 +125,5 @@ function decodeValues(
       return;
     default:
       throw new Error(`data page encoding ${encoding} is not supported by the flat decoder`);
-  }
-}
-
-/** Sets `count` validity bits from `from`, whole bytes at a time in the middle. */
-function setBits(bits: Uint8Array, from: number, count: number): void {
-  let at = from;
-  const end = from + count;
-  while (at < end && (at & 7) !== 0) {
-    bits[at >> 3] = (bits[at >> 3] ?? 0) | (1 << (at & 7));
-    at++;
-  }
-  const wholeEnd = end & ~7;
-  if (at < wholeEnd) {
-    bits.fill(0xff, at >> 3, wholeEnd >> 3);
-    at = wholeEnd;
-  }
-  while (at < end) {
-    bits[at >> 3] = (bits[at >> 3] ?? 0) | (1 << (at & 7));
-    at++;
   }
 }

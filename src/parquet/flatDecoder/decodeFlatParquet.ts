@@ -48,23 +48,23 @@ function decodeColumn(
     if (chunk === undefined) throw new Error(`row group ${index} has no column chunk ${column.leafIndex}`);
     return chunk;
   });
-  const values = physicalColumn(column, totalRows, chunks.reduce((sum, chunk) => sum + chunk.totalCompressedSize, 0));
+  const values = physicalColumn(column, totalRows, chunks.reduce((sum, chunk) => sum + Math.max(chunk.totalCompressedSize, chunk.totalUncompressedSize), 0));
   const validity = optional ? new Uint8Array((totalRows + 7) >> 3) : null;
   let row = 0;
   let nulls = 0;
   for (const [i, { rows }] of groups.entries()) {
     const chunk = chunks[i];
     if (chunk === undefined) continue;
-    nulls += decodeColumnChunk(bytes, chunk, optional, values, validity, row, rows);
+    nulls += decodeColumnChunk(bytes, chunk, values, validity, row, rows);
     row += rows;
   }
   return { type: column.type, conversion: column.conversion, values, validity: nulls === 0 ? null : validity };
 }
 
-function physicalColumn(column: PlannedColumn, rows: number, compressedBytes: number): PhysicalColumn {
+function physicalColumn(column: PlannedColumn, rows: number, pageBytes: number): PhysicalColumn {
   switch (column.leaf.type) {
     case PHYSICAL.BOOLEAN: return new BooleanColumn(rows);
-    case PHYSICAL.BYTE_ARRAY: return new ByteArrayColumn(rows, compressedBytes);
+    case PHYSICAL.BYTE_ARRAY: return new ByteArrayColumn(rows, pageBytes);
     case PHYSICAL.INT32: case PHYSICAL.FLOAT: return new FixedWidthColumn(rows, 4);
     case PHYSICAL.INT64: case PHYSICAL.DOUBLE: return new FixedWidthColumn(rows, 8);
     case PHYSICAL.INT96: return new FixedWidthColumn(rows, 12);

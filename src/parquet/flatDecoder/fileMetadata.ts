@@ -36,6 +36,8 @@ export interface ColumnChunkMeta {
   codec: number;
   numValues: number;
   totalCompressedSize: number;
+  /** The pages' bytes once decompressed (headers included): a string column's size, roughly, when PLAIN. */
+  totalUncompressedSize: number;
   dataPageOffset: number;
   dictionaryPageOffset: number | undefined;
   /** Set when the chunk lives in another file (never in Delta tables): the decoder refuses it. */
@@ -186,7 +188,7 @@ function readRowGroup(reader: CompactReader): RowGroupMeta {
 
 function readColumnChunk(reader: CompactReader): ColumnChunkMeta {
   const chunk: ColumnChunkMeta = {
-    type: -1, encodings: [], codec: -1, numValues: 0, totalCompressedSize: 0, dataPageOffset: 0,
+    type: -1, encodings: [], codec: -1, numValues: 0, totalCompressedSize: 0, totalUncompressedSize: 0, dataPageOffset: 0,
     dictionaryPageOffset: undefined, filePath: undefined,
   };
   for (let field = reader.nextField(0); field > 0; field = reader.nextField(field)) {
@@ -207,6 +209,7 @@ function readColumnMetaData(reader: CompactReader, chunk: ColumnChunkMeta): void
     else if (field === 1) chunk.type = reader.readInt();
     else if (field === 4) chunk.codec = reader.readInt();
     else if (field === 5) chunk.numValues = reader.readInt();
+    else if (field === 6) chunk.totalUncompressedSize = reader.readInt();
     else if (field === 7) chunk.totalCompressedSize = reader.readInt();
     else if (field === 9) chunk.dataPageOffset = reader.readInt();
     else if (field === 11) chunk.dictionaryPageOffset = reader.readInt();

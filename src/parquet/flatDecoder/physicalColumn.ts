@@ -24,14 +24,16 @@ export abstract class PhysicalColumn {
     throw new Error('RLE-encoded values outside a BOOLEAN column');
   }
 
-  protected checkIndices(indices: Int32Array, count: number): void {
+  /** The dictionary's entry count, for the bound checks made while gathering. */
+  protected dictionaryEntries(): number {
     if (this.dictionarySize < 0) throw new Error('a dictionary-encoded page without a dictionary page');
-    const size = this.dictionarySize;
-    for (let i = 0; i < count; i++) {
-      const index = indices[i] ?? 0;
-      if (index < 0 || index >= size) throw new Error(`dictionary index ${index} out of ${size} entries`);
-    }
+    return this.dictionarySize;
   }
+
+}
+
+function outOfDictionary(index: number, entries: number): Error {
+  return new Error(`dictionary index ${index >>> 0} out of ${entries} entries`);
 }
 
 /** Counts the defined slots of a page. */
@@ -71,34 +73,59 @@ export class FixedWidthColumn extends PhysicalColumn {
   }
 
   fromDictionary(indices: Int32Array, row: number, slots: number, defined: Uint8Array | null): void {
-    this.checkIndices(indices, definedCount(slots, defined));
-    this.scatter(this.dictionary, row, slots, defined, indices);
+    this.scatter(this.dictionary, row, slots, defined, indices, this.dictionaryEntries());
   }
 
-  /** Copies value `indices[v]` (or `v`) of `source` to the slot of each defined row. */
-  private scatter(source: Uint8Array, row: number, slots: number, defined: Uint8Array | null, indices: Int32Array | null): void {
+  /**
+   * Copies value `indices[v]` (or `v`) of `source` to the slot of each defined row; an index of
+   * `entries` or more (a corrupt page) throws.
+   */
+  private scatter(source: Uint8Array, row: number, slots: number, defined: Uint8Array | null, indices: Int32Array | null, entries = 0): void {
     const width = this.width;
     if (width % 4 === 0 && source.byteOffset % 4 === 0) {
       const words = width / 4;
       const from = new Int32Array(source.buffer, source.byteOffset, source.byteLength / 4);
       const to = new Int32Array(this.bytes.buffer, this.bytes.byteOffset + row * width, slots * words);
       if (words === 1 && defined === null && indices !== null) {
-        for (let slot = 0; slot < slots; slot++) to[slot] = from[indices[slot] as number] as number;
+        for (let slot = 0; slot < slots; slot++) {
+          const index = indices[slot] as number;
+          if (index >>> 0 >= entries) throw outOfDictionary(index, entries);
+          to[slot] = from[index] as number;
+        }
         return;
       }
       if (words === 2 && defined === null && indices !== null) {
         for (let slot = 0; slot < slots; slot++) {
-          const origin = (indices[slot] as number) * 2;
-          to[slot * 2] = from[origin] as number;
-          to[slot * 2 + 1] = from[origin + 1] as number;
+          const index = indices[slot] as number;
+          if (index >>> 0 >= entries) throw outOfDictionary(index, entries);
+          to[slot * 2] = from[index * 2] as number;
+          to[slot * 2 + 1] = from[index * 2 + 1] as number;
+        }
+        return;
+      }
+      if (words === 4 && defined === null && indices !== null) {
+        for (let slot = 0; slot < slots; slot++) {
+          const index = indices[slot] as number;
+          if (index >>> 0 >= entries) throw outOfDictionary(index, entries);
+          const origin = index * 4;
+          const target = slot * 4;
+          to[target] = from[origin] as number;
+          to[target + 1] = from[origin + 1] as number;
+          to[target + 2] = from[origin + 2] as number;
+          to[target + 3] = from[origin + 3] as number;
         }
         return;
       }
       let v = 0;
       for (let slot = 0; slot < slots; slot++) {
         if (defined !== null && defined[slot] === 0) continue;
-        const origin = (indices === null ? v : indices[v] as number) * words;
+        let value = v;
+        if (indices !== null) {
+          value = indices[v] as number;
+          if (value >>> 0 >= entries) throw outOfDictionary(value, entries);
+        }
         v++;
+        const origin = value * words;
         const target = slot * words;
         for (let w = 0; w < words; w++) to[target + w] = from[origin + w] as number;
       }
@@ -107,7 +134,11 @@ export class FixedWidthColumn extends PhysicalColumn {
     let v = 0;
     for (let slot = 0; slot < slots; slot++) {
       if (defined !== null && defined[slot] === 0) continue;
-      const value = indices === null ? v : indices[v] ?? 0;
+      let value = v;
+      if (indices !== null) {
+        value = indices[v] as number;
+        if (value >>> 0 >= entries) throw outOfDictionary(value, entries);
+      }
       v++;
       this.bytes.set(source.subarray(value * width, value * width + width), (row + slot) * width);
     }
@@ -116,38 +147,77 @@ export class FixedWidthColumn extends PhysicalColumn {
 
 /**
  * FIXED_LEN_BYTE_ARRAY decimals (big-endian two's complement of `sourceWidth` bytes) stored as
- * Arrow's Decimal128: 16 little-endian bytes, sign-extended. A dictionary is converted once, so
- * dictionary-encoded pages are plain 16-byte copies.
+ * Arrow's Decimal128: 16 little-endian bytes, sign-extended, written straight into the column. A
+ * dictionary is converted once, so dictionary-encoded pages are plain 16-byte copies.
  */
 export class DecimalBytesColumn extends FixedWidthColumn {
+  private readonly words: Int32Array;
+
   constructor(rows: number, private readonly sourceWidth: number) {
     super(rows, 16);
+    this.words = new Int32Array(this.bytes.buffer, this.bytes.byteOffset, rows * 4);
   }
 
   override setDictionary(bytes: Uint8Array, start: number, end: number, count: number): void {
-    if (end - start < count * this.sourceWidth) throw new Error('a dictionary page shorter than its entries');
-    super.setDictionary(this.widen(bytes, start, count), 0, count * 16, count);
+    const width = this.sourceWidth;
+    if (end - start < count * width) throw new Error('a dictionary page shorter than its entries');
+    const words = new Int32Array(count * 4);
+    for (let i = 0; i < count; i++) widenDecimal(bytes, start + i * width, width, words, i * 4);
+    super.setDictionary(new Uint8Array(words.buffer), 0, count * 16, count);
   }
 
   override plain(bytes: Uint8Array, start: number, end: number, row: number, slots: number, defined: Uint8Array | null): void {
-    const count = definedCount(slots, defined);
-    if (end - start < count * this.sourceWidth) throw new Error(`a data page holds ${end - start} bytes for ${count} decimals of ${this.sourceWidth} bytes`);
-    super.plain(this.widen(bytes, start, count), 0, count * 16, row, slots, defined);
-  }
-
-  private widen(bytes: Uint8Array, start: number, count: number): Uint8Array {
     const width = this.sourceWidth;
-    const out = new Uint8Array(count * 16);
-    for (let i = 0; i < count; i++) writeDecimal128(bytes, start + i * width, width, out, i * 16);
-    return out;
+    const count = definedCount(slots, defined);
+    if (end - start < count * width) throw new Error(`a data page holds ${end - start} bytes for ${count} decimals of ${width} bytes`);
+    const words = this.words;
+    let at = start;
+    for (let slot = 0; slot < slots; slot++) {
+      if (defined !== null && defined[slot] === 0) continue;
+      widenDecimal(bytes, at, width, words, (row + slot) * 4);
+      at += width;
+    }
   }
 }
 
-/** A big-endian two's complement integer of `size` (at most 16) bytes as 16 little-endian bytes, sign-extended. */
-export function writeDecimal128(source: Uint8Array, at: number, size: number, out: Uint8Array, to: number): void {
-  if (size === 0) return;
-  for (let i = 0; i < size; i++) out[to + i] = source[at + size - 1 - i] as number;
-  if (((source[at] as number) & 0x80) !== 0) out.fill(0xff, to + size, to + 16);
+/**
+ * A big-endian two's complement integer of `size` (at most 16) bytes as a Decimal128: four
+ * little-endian 32-bit words from `words[to]`, sign-extended. Up to 8 bytes (precision 18, the
+ * common case) without a byte loop.
+ */
+export function widenDecimal(source: Uint8Array, at: number, size: number, words: Int32Array, to: number): void {
+  if (size <= 8) {
+    let low: number;
+    let high: number;
+    if (size >= 4) {
+      const last = at + size - 4;
+      low = ((source[last] as number) << 24) | ((source[last + 1] as number) << 16) | ((source[last + 2] as number) << 8) | (source[last + 3] as number);
+      if (size === 4) high = low >> 31;
+      else {
+        high = ((source[at] as number) << 24) >> 24;
+        for (let i = at + 1; i < last; i++) high = (high << 8) | (source[i] as number);
+      }
+    } else {
+      low = size === 0 ? 0 : ((source[at] as number) << 24) >> 24;
+      for (let i = at + 1; i < at + size; i++) low = (low << 8) | (source[i] as number);
+      high = low >> 31;
+    }
+    const extension = high >> 31;
+    words[to] = low;
+    words[to + 1] = high;
+    words[to + 2] = extension;
+    words[to + 3] = extension;
+    return;
+  }
+  const extension = ((source[at] as number) & 0x80) !== 0 ? 0xff : 0;
+  for (let w = 0; w < 4; w++) {
+    let word = 0;
+    for (let b = 3; b >= 0; b--) {
+      const p = w * 4 + b;
+      word = (word << 8) | (p < size ? source[at + size - 1 - p] as number : extension);
+    }
+    words[to + w] = word;
+  }
 }
 
 /** BOOLEAN values as an Arrow bitmap of one bit per row. */
@@ -201,14 +271,19 @@ export class BooleanColumn extends PhysicalColumn {
 export class ByteArrayColumn extends PhysicalColumn {
   readonly offsets: Int32Array;
   data: Uint8Array;
+  /** `data` as a DataView, for the word copies. */
+  private view: DataView;
   private length = 0;
-  private dictionaryOffsets = new Int32Array(1);
-  private dictionaryData = new Uint8Array(0);
+  /** The dictionary page's bytes and where each entry's value starts in them and how long it is. */
+  private dictionary: Uint8Array = new Uint8Array(0);
+  private dictionaryStarts = new Int32Array(0);
+  private dictionarySizes = new Int32Array(0);
 
   constructor(rows: number, expectedBytes: number) {
     super(rows);
     this.offsets = new Int32Array(rows + 1);
-    this.data = new Uint8Array(Math.max(64, expectedBytes));
+    this.data = new Uint8Array(Math.min(0x7fffffff, Math.max(64, expectedBytes)));
+    this.view = new DataView(this.data.buffer);
   }
 
   /** The data bytes actually written. */
@@ -217,42 +292,41 @@ export class ByteArrayColumn extends PhysicalColumn {
   }
 
   setDictionary(bytes: Uint8Array, start: number, end: number, count: number): void {
-    const offsets = new Int32Array(count + 1);
+    // Entries are read where the page holds them: the page is this decode's own (decompressed) or
+    // part of the file, both alive while the column is decoded.
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const starts = new Int32Array(count);
+    const sizes = new Int32Array(count);
     let pos = start;
     for (let i = 0; i < count; i++) {
-      const size = readUint32(bytes, pos);
-      pos += 4 + size;
-      if (pos > end) throw new Error('a dictionary page shorter than its entries');
-      offsets[i + 1] = (offsets[i] ?? 0) + size;
+      if (pos + 4 > end) throw new Error('a dictionary page shorter than its entries');
+      const size = view.getUint32(pos, true);
+      pos += 4;
+      if (pos + size > end) throw new Error('a dictionary page shorter than its entries');
+      starts[i] = pos;
+      sizes[i] = size;
+      pos += size;
     }
-    // Entries without their length prefixes, so a lookup is one subarray.
-    const data = new Uint8Array(offsets[count] ?? 0);
-    pos = start;
-    for (let i = 0; i < count; i++) {
-      const size = readUint32(bytes, pos);
-      data.set(bytes.subarray(pos + 4, pos + 4 + size), offsets[i] ?? 0);
-      pos += 4 + size;
-    }
-    this.dictionaryOffsets = offsets;
-    this.dictionaryData = data;
+    this.dictionary = bytes;
+    this.dictionaryStarts = starts;
+    this.dictionarySizes = sizes;
     this.dictionarySize = count;
   }
 
   plain(bytes: Uint8Array, start: number, end: number, row: number, slots: number, defined: Uint8Array | null): void {
     // The page's values fit in its bytes: one capacity check, then copies without checks.
     this.reserve(end - start);
+    const source = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const offsets = this.offsets;
-    const data = this.data;
     let length = this.length;
     let pos = start;
     for (let slot = 0; slot < slots; slot++) {
       if (defined === null || defined[slot] !== 0) {
         if (pos + 4 > end) throw new Error('a BYTE_ARRAY length runs past its data page');
-        const size = ((bytes[pos] as number) | ((bytes[pos + 1] as number) << 8) | ((bytes[pos + 2] as number) << 16) | ((bytes[pos + 3] as number) << 24)) >>> 0;
+        const size = source.getUint32(pos, true);
         pos += 4;
         if (pos + size > end) throw new Error('a BYTE_ARRAY value runs past its data page');
-        if (size < 32) for (let i = 0; i < size; i++) data[length + i] = bytes[pos + i] as number;
-        else data.set(bytes.subarray(pos, pos + size), length);
+        this.append(bytes, source, pos, size, length);
         length += size;
         pos += size;
       }
@@ -263,31 +337,47 @@ export class ByteArrayColumn extends PhysicalColumn {
 
   fromDictionary(indices: Int32Array, row: number, slots: number, defined: Uint8Array | null): void {
     const count = definedCount(slots, defined);
-    this.checkIndices(indices, count);
-    const dictionaryOffsets = this.dictionaryOffsets;
-    const dictionary = this.dictionaryData;
+    const entries = this.dictionaryEntries();
+    const starts = this.dictionaryStarts;
+    const sizes = this.dictionarySizes;
     let needed = 0;
     for (let v = 0; v < count; v++) {
       const index = indices[v] as number;
-      needed += (dictionaryOffsets[index + 1] as number) - (dictionaryOffsets[index] as number);
+      if (index >>> 0 >= entries) throw outOfDictionary(index, entries);
+      needed += sizes[index] as number;
     }
     this.reserve(needed);
-    const data = this.data;
+    const dictionary = this.dictionary;
+    const source = new DataView(dictionary.buffer, dictionary.byteOffset, dictionary.byteLength);
     const offsets = this.offsets;
     let length = this.length;
     let v = 0;
     for (let slot = 0; slot < slots; slot++) {
       if (defined === null || defined[slot] !== 0) {
         const index = indices[v++] as number;
-        const from = dictionaryOffsets[index] as number;
-        const size = (dictionaryOffsets[index + 1] as number) - from;
-        if (size < 32) for (let i = 0; i < size; i++) data[length + i] = dictionary[from + i] as number;
-        else data.set(dictionary.subarray(from, from + size), length);
+        const size = sizes[index] as number;
+        this.append(dictionary, source, starts[index] as number, size, length);
         length += size;
       }
       offsets[row + slot + 1] = length;
     }
     this.length = length;
+  }
+
+  /**
+   * Copies `size` bytes from `bytes[from]` to the data at `to` (room reserved): short values four
+   * bytes at a time through DataViews (a native copy costs more than the loop for them).
+   */
+  private append(bytes: Uint8Array, source: DataView, from: number, size: number, to: number): void {
+    if (size >= 64) {
+      this.data.set(bytes.subarray(from, from + size), to);
+      return;
+    }
+    const target = this.view;
+    const data = this.data;
+    let i = 0;
+    for (; i + 4 <= size; i += 4) target.setInt32(to + i, source.getInt32(from + i, true), true);
+    for (; i < size; i++) data[to + i] = bytes[from + i] as number;
   }
 
   /** Makes room for `more` bytes of data. */
@@ -298,6 +388,7 @@ export class ByteArrayColumn extends PhysicalColumn {
     const grown = new Uint8Array(Math.min(0x7fffffff, Math.max(needed, this.data.byteLength * 2)));
     grown.set(this.data.subarray(0, this.length));
     this.data = grown;
+    this.view = new DataView(grown.buffer);
   }
 }
 

@@ -2,8 +2,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Field, Int64, RecordBatch, Schema, Struct, makeData, vectorFromArray } from 'apache-arrow';
 import { planFlatRead } from '../../../src/parquet/flatDecoder/flatParquetPlan';
-import { decodeParquet, ParquetDecodeError } from '../../../src/parquet/readParquet';
+import { decodeParquet, decodeParquetWasm, ParquetDecodeError } from '../../../src/parquet/readParquet';
 import { encodeParquet } from '../../../src/parquet/writeParquet';
+import { assertSameTable } from './flatDecoderCorpus';
 
 function fileOf(values: bigint[], name = 'v'): Uint8Array {
   const schema = new Schema([new Field(name, new Int64(), true)]);
@@ -30,11 +31,14 @@ describe('decodeParquet through the flat decoder: edges', () => {
     assert.deepEqual(decodeParquet(buffer).getChild('w')?.toArray(), BigInt64Array.of(7n, 8n, 9n));
   });
 
-  test('a read over the row threshold goes to parquet-wasm and returns the same values', () => {
+  test('a 40,000-row read takes the flat decoder and returns parquet-wasm\'s batches and values', () => {
     const values = Array.from({ length: 40_000 }, (_, i) => BigInt(i * 3));
-    const table = decodeParquet(fileOf(values), { batchSize: 10_000 });
+    const bytes = fileOf(values);
+    assert.ok(planFlatRead(bytes, {}));
+    const table = decodeParquet(bytes, { batchSize: 10_000 });
     assert.equal(table.numRows, 40_000);
     assert.deepEqual(table.batches.map((b) => b.numRows), [10_000, 10_000, 10_000, 10_000]);
     assert.equal(table.getChild('v')?.get(39_999), 119_997n);
+    assertSameTable(table, decodeParquetWasm(bytes, { batchSize: 10_000 }), '40,000 rows');
   });
 });
