@@ -43,8 +43,13 @@ export class DmlWrites {
   rowsCopied = 0;
   /** Files rewrite() took out of the table. */
   filesRemoved = 0;
+  /** Files rewrite() marked matched rows of in a new deletion vector. */
+  deletionVectorsAdded = 0;
+  /** Live rows rewrite() found matching. */
+  rowsMatched = 0;
+  /** What rewriting a file with this commit's writer needs (see rewriteFile). */
+  readonly context: RewriteContext;
   private readonly changeData: ChangeDataWriter | undefined;
-  private readonly context: RewriteContext;
   private inserts: DataFileWriter | undefined;
   private rowsWritten = 0;
 
@@ -71,7 +76,9 @@ export class DmlWrites {
       const { match, onMatched } = await changeOf(file);
       const rewritten = await rewriteFile(this.context, file, match, onMatched, matchColumns);
       this.rowsCopied += rewritten.copiedRows;
+      this.rowsMatched += rewritten.matchedRows;
       if (rewritten.removed) this.filesRemoved++;
+      if (rewritten.deletionVectorAdded) this.deletionVectorsAdded++;
       this.options.onProgress?.(index + 1, files.length, file.path);
     }
   }

@@ -2,14 +2,11 @@ import type { RecordBatch } from 'apache-arrow';
 import { toArrowSchema } from '../../delta/arrowSchema';
 import { DeltaError } from '../../delta/errors';
 import type { StructField, StructType } from '../../delta/schema';
-import type { Snapshot } from '../../delta/snapshot';
 import { upgradeProtocol } from '../../delta/transaction/tableProtocol';
 import { Transaction } from '../../delta/transaction/transaction';
 import { conformBatch } from '../../delta/write/conformBatch';
-import { addActionOf } from '../../delta/write/dataFileWriter';
-import { fileWriterFor } from '../../delta/write/fileWriterFor';
+import { DmlWrites } from '../../delta/write/dmlWrites';
 import { materializedRowFields, withColumnsOf } from '../../delta/write/materializedRowColumns';
-import { rewriteFile } from '../../delta/write/rewriteFile';
 import { openTable, type TableLocation } from '../../delta/write/tableLocation';
 import { takeOutCachedMatches, type CachedApply } from './cachedKeyMatch';
 import type { FileKeyCache, RowKey } from './fileKeyCache';
@@ -107,19 +104,19 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
   const upserts = changes.upserts.map((batch) => conformBatch(batch, schema, arrowSchema));
   const { keys, range } = changedKeys([...upserts, ...changes.deletes], keyFields, options.key);
 
-  const snapshot = tx.snapshot as Snapshot;
-  const writer = fileWriterFor(tx, options.signal ? { signal: options.signal } : {});
+  const writes = new DmlWrites(tx, options.signal ? { signal: options.signal } : {});
+  const { snapshot } = writes.context;
   if (tx.metadata.schemaString !== schemaBefore) {
     // Rows copied out of files written before the schema change lack the added columns or hold a
     // narrower type, and rewriteFile hands them to the writer as they are: conform them first.
+    const { writer } = writes;
     const write = writer.write.bind(writer);
     const hidden = materializedRowFields(tx.metadata);
     writer.write = (batch) => write(withColumnsOf(batch, conformBatch(batch, schema, arrowSchema), hidden));
   }
-  const deletionVectors = tx.properties['delta.enableDeletionVectors'] === 'true';
+  const { deletionVectors } = writes;
   // On a row-tracking table an upsert of an existing key keeps that row's id (a MERGE's update).
   const kept = KeptRowIds.of<RowKey>(tx.metadata);
-  const context = { tx, snapshot, writer, now: Date.now(), deletionVectors };
   // Marking rows in a deletion vector needs only the key columns of a candidate file. A
   // copy-on-write rewrite decodes every column of a file that has matches anyway, and with
   // changes spread over the key range nearly every candidate has some: reading the keys first
@@ -144,19 +141,17 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
     lap();
     if (deletionVectors && options.keyCache) {
       const numberKeys = numberKeyTable(keys);
-      const apply: CachedApply = { ctx: context, changed: keys, numberKeys: numberKeys || undefined, keyFields, cache: options.keyCache, timings, lap, kept, match, onMatched };
+      const apply: CachedApply = { ctx: writes.context, changed: keys, numberKeys: numberKeys || undefined, keyFields, cache: options.keyCache, timings, lap, kept, match, onMatched };
       const takenOut = await takeOutCachedMatches(apply, candidates, options.signal);
       rowsDeleted += takenOut.rowsDeleted;
       filesRemoved += takenOut.filesRemoved;
       vectorWrites.push(...takenOut.vectorWrites);
-    }
-    for (const file of deletionVectors && options.keyCache ? [] : candidates) {
-      options.signal?.throwIfAborted();
-      timings.filesRead++;
-      const rewrite = await rewriteFile(context, file, match, onMatched, matchColumns);
+    } else {
+      await writes.rewrite(candidates, () => ({ match, ...(onMatched ? { onMatched } : {}) }), matchColumns);
+      timings.filesRead += candidates.length;
       timings.matchMs += lap();
-      rowsDeleted += rewrite.matchedRows;
-      if (rewrite.removed || rewrite.deletionVectorAdded) filesRemoved++;
+      rowsDeleted += writes.rowsMatched;
+      filesRemoved += writes.filesRemoved + writes.deletionVectorsAdded;
     }
     // Every vector is written before the commit; a failed one fails the apply (after the others settled).
     const failed = (await Promise.allSettled(vectorWrites)).find((outcome) => outcome.status === 'rejected');
@@ -165,20 +160,19 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
     let rowsUpserted = 0;
     for (const batch of upserts) {
       rowsUpserted += batch.numRows;
-      if (batch.numRows > 0) await writer.write(kept ? kept.withRowIds(batch, keyReader(keyColumns(batch, keyFields), keyFields)) : batch);
+      if (batch.numRows > 0) await writes.write(kept ? kept.withRowIds(batch, keyReader(keyColumns(batch, keyFields), keyFields)) : batch);
     }
-    const written = await writer.finish();
+    const { filesAdded } = await writes.finish();
     timings.writeMs = lap();
-    tx.add(...written.map((file) => ({ add: addActionOf(file) })));
-    const { version } = await tx.commit({
+    const version = await writes.commit({
       operation: options.operation,
       parameters: { appId: options.txn.appId, position: String(options.txn.version), key: [...options.key] },
-      metrics: { numSourceRows: rowsUpserted + changes.deletes.reduce((n, b) => n + b.numRows, 0), numTargetRowsRemoved: rowsDeleted, numOutputRows: rowsUpserted, numTargetFilesAdded: written.length, numTargetFilesRemoved: filesRemoved },
-    }, options.signal ? { signal: options.signal } : {});
+      metrics: { numSourceRows: rowsUpserted + changes.deletes.reduce((n, b) => n + b.numRows, 0), numTargetRowsRemoved: rowsDeleted, numOutputRows: rowsUpserted, numTargetFilesAdded: filesAdded, numTargetFilesRemoved: filesRemoved },
+    });
     timings.commitMs = lap();
-    return { version, rowsUpserted, rowsDeleted, filesAdded: written.length, filesRemoved, timings };
+    return { version, rowsUpserted, rowsDeleted, filesAdded, filesRemoved, timings };
   } catch (error) {
-    await writer.abort();
+    await writes.abort();
     throw error;
   }
 }
