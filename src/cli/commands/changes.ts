@@ -1,10 +1,9 @@
 import type { RecordBatch } from 'apache-arrow';
-import { defineCommand, parseCommand } from '../args';
-import { type CliCommand, type CliIO, writeJson } from '../command';
+import { defineCommand } from '../args';
+import { type CliCommand, defineCliCommand, operationControls, writeJson } from '../command';
 import { UsageError } from '../errors';
 import { defaultOutputFormat, OUTPUT_FORMATS } from '../format/outputFormat';
 import { RowWriter } from '../format/rowWriter';
-import { createProgressReporter } from '../progress';
 import { DeltaTable } from '../../delta/table';
 import { tableChanges, COMMIT_VERSION_COLUMN } from '../../delta/changes/tableChanges';
 import { CHANGE_TYPE_COLUMN } from '../../delta/write/changeDataWriter';
@@ -33,36 +32,31 @@ const spec = defineCommand({
 /** Rows per change type of one commit, for `--json`. */
 type CommitCounts = Record<string, number>;
 
-export const changesCommand: CliCommand = {
-  spec,
-  async run(argv: readonly string[], io: CliIO): Promise<void> {
-    const { options, positionals } = parseCommand(spec, argv);
-    const start = options['starting-timestamp'];
-    const end = options['ending-timestamp'];
-    if ((options.from === undefined) === (start === undefined)) throw new UsageError('give the start as --from N or --starting-timestamp ISO (one of them)', spec.name);
-    if (options.to !== undefined && end !== undefined) throw new UsageError('give the end as --to M or --ending-timestamp ISO, not both', spec.name);
-    const changes = await tableChanges(await DeltaTable.open(positionals[0] as string), {
-      ...(options.from !== undefined ? { fromVersion: options.from } : {}),
-      ...(start !== undefined ? { startingTimestamp: start.getTime() } : {}),
-      ...(options.to !== undefined ? { toVersion: options.to } : {}),
-      ...(end !== undefined ? { endingTimestamp: end.getTime() } : {}),
-      signal: io.signal,
-      ...(io.stderrIsTTY ? { onProgress: createProgressReporter(io.stderr as NodeJS.WriteStream) } : {}),
+export const changesCommand: CliCommand = defineCliCommand(spec, async ({ options, positionals }, io) => {
+  const start = options['starting-timestamp'];
+  const end = options['ending-timestamp'];
+  if ((options.from === undefined) === (start === undefined)) throw new UsageError('give the start as --from N or --starting-timestamp ISO (one of them)', spec.name);
+  if (options.to !== undefined && end !== undefined) throw new UsageError('give the end as --to M or --ending-timestamp ISO, not both', spec.name);
+  const changes = await tableChanges(await DeltaTable.open(positionals[0] as string), {
+    ...(options.from !== undefined ? { fromVersion: options.from } : {}),
+    ...(start !== undefined ? { startingTimestamp: start.getTime() } : {}),
+    ...(options.to !== undefined ? { toVersion: options.to } : {}),
+    ...(end !== undefined ? { endingTimestamp: end.getTime() } : {}),
+    ...operationControls(io),
+  });
+  if (options.json) {
+    const counts = new Map<number, CommitCounts>();
+    for await (const batch of changes.batches()) countChanges(batch, counts);
+    return writeJson(io.stdout, {
+      fromVersion: changes.fromVersion,
+      toVersion: changes.toVersion,
+      versions: [...counts].map(([version, byType]) => ({ version, ...byType })),
     });
-    if (options.json) {
-      const counts = new Map<number, CommitCounts>();
-      for await (const batch of changes.batches()) countChanges(batch, counts);
-      return writeJson(io.stdout, {
-        fromVersion: changes.fromVersion,
-        toVersion: changes.toVersion,
-        versions: [...counts].map(([version, byType]) => ({ version, ...byType })),
-      });
-    }
-    const writer = new RowWriter(io.stdout, changes.schema, options.format ?? defaultOutputFormat(io.stdoutIsTTY));
-    for await (const batch of changes.batches()) await writer.write(batch);
-    await writer.end();
-  },
-};
+  }
+  const writer = new RowWriter(io.stdout, changes.schema, options.format ?? defaultOutputFormat(io.stdoutIsTTY));
+  for await (const batch of changes.batches()) await writer.write(batch);
+  await writer.end();
+});
 
 function countChanges(batch: RecordBatch, counts: Map<number, CommitCounts>): void {
   const types = batch.getChild(CHANGE_TYPE_COLUMN);

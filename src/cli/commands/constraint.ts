@@ -1,5 +1,5 @@
-import { defineCommand, parseCommand } from '../args';
-import { type CliCommand, type CliIO, writeJson, writeText } from '../command';
+import { defineCommand } from '../args';
+import { type CliCommand, defineCliCommand, writeJson, writeText } from '../command';
 import { UsageError } from '../errors';
 import { addConstraint } from '../../delta/write/addConstraint';
 import { dropConstraint } from '../../delta/write/dropConstraint';
@@ -21,23 +21,19 @@ const spec = defineCommand({
   examples: ['lakehouse constraint add ./orders positive_amount "amount >= 0"', 'lakehouse constraint drop ./orders positive_amount'],
 });
 
-export const constraintCommand: CliCommand = {
-  spec,
-  async run(argv: readonly string[], io: CliIO): Promise<void> {
-    const { options, positionals } = parseCommand(spec, argv);
-    const [action, path, name, predicate] = positionals as [string, string, string, string | undefined];
-    if (action === 'add') {
-      if (predicate === undefined) throw new UsageError('constraint add needs a <predicate>', 'constraint');
-      const { version } = await addConstraint(path, name, predicate, { signal: io.signal });
-      if (options.json) return writeJson(io.stdout, { version, action, name, predicate });
-      return writeText(io.stdout, `Added constraint ${name} (${predicate}) to ${path} (version ${version}).\n`);
-    }
-    if (action === 'drop') {
-      if (predicate !== undefined) throw new UsageError('constraint drop takes no <predicate>', 'constraint');
-      const { version } = await dropConstraint(path, name, { signal: io.signal, ifExists: options['if-exists'] });
-      if (options.json) return writeJson(io.stdout, { version: version ?? null, action, name });
-      return writeText(io.stdout, version === undefined ? `${path} has no constraint ${name}; nothing changed.\n` : `Dropped constraint ${name} from ${path} (version ${version}).\n`);
-    }
-    throw new UsageError(`constraint action must be add or drop, got "${action}"`, 'constraint');
-  },
-};
+export const constraintCommand: CliCommand = defineCliCommand(spec, async ({ options, positionals }, io) => {
+  const [action, path, name, predicate] = positionals as [string, string, string, string | undefined];
+  if (action === 'add') {
+    if (predicate === undefined) throw new UsageError('constraint add needs a <predicate>', 'constraint');
+    const { version } = await addConstraint(path, name, predicate, { signal: io.signal });
+    if (options.json) return writeJson(io.stdout, { version, action, name, predicate });
+    return writeText(io.stdout, `Added constraint ${name} (${predicate}) to ${path} (version ${version}).\n`);
+  }
+  if (action === 'drop') {
+    if (predicate !== undefined) throw new UsageError('constraint drop takes no <predicate>', 'constraint');
+    const { version } = await dropConstraint(path, name, { signal: io.signal, ifExists: options['if-exists'] });
+    if (options.json) return writeJson(io.stdout, { version: version ?? null, action, name });
+    return writeText(io.stdout, version === undefined ? `${path} has no constraint ${name}; nothing changed.\n` : `Dropped constraint ${name} from ${path} (version ${version}).\n`);
+  }
+  throw new UsageError(`constraint action must be add or drop, got "${action}"`, 'constraint');
+});

@@ -1,6 +1,5 @@
-import { defineCommand, parseCommand } from '../args';
-import { type CliCommand, type CliIO, writeJson, writeText } from '../command';
-import { createProgressReporter } from '../progress';
+import { defineCommand } from '../args';
+import { type CliCommand, defineCliCommand, operationControls, writeJson, writeText } from '../command';
 import { convertToDelta, describeSchema, type ConvertResult } from '../../ops/convert/convertToDelta';
 import { dataTypeToJson } from '../../delta/schema';
 import { formatBytes } from '../../util/formatBytes';
@@ -25,24 +24,19 @@ const spec = defineCommand({
   ],
 });
 
-export const convertCommand: CliCommand = {
-  spec,
-  async run(argv: readonly string[], io: CliIO): Promise<void> {
-    const { options, positionals } = parseCommand(spec, argv);
-    const result = await convertToDelta(positionals[0] as string, {
-      ...(options['partition-by'] !== undefined ? { partitionBy: options['partition-by'] } : {}),
-      dryRun: options['dry-run'],
-      concurrency: options.concurrency,
-      signal: io.signal,
-      ...(io.stderrIsTTY ? { onProgress: createProgressReporter(io.stderr as NodeJS.WriteStream) } : {}),
-    });
-    if (options.json) {
-      await writeJson(io.stdout, { ...result, schema: dataTypeToJson(result.schema) });
-      return;
-    }
-    await writeText(io.stdout, summaryText(result));
-  },
-};
+export const convertCommand: CliCommand = defineCliCommand(spec, async ({ options, positionals }, io) => {
+  const result = await convertToDelta(positionals[0] as string, {
+    ...(options['partition-by'] !== undefined ? { partitionBy: options['partition-by'] } : {}),
+    dryRun: options['dry-run'],
+    concurrency: options.concurrency,
+    ...operationControls(io),
+  });
+  if (options.json) {
+    await writeJson(io.stdout, { ...result, schema: dataTypeToJson(result.schema) });
+    return;
+  }
+  await writeText(io.stdout, summaryText(result));
+});
 
 function summaryText(result: ConvertResult): string {
   const head = {

@@ -1,5 +1,5 @@
-import { defineCommand, parseCommand } from '../args';
-import { type CliCommand, type CliIO, writeJson, writeText } from '../command';
+import { defineCommand } from '../args';
+import { type CliCommand, defineCliCommand, writeJson, writeText } from '../command';
 import { UsageError } from '../errors';
 import { parseTypeName } from '../../connectors/columnTypeList';
 import type { StructField, StructType } from '../../delta/schema';
@@ -22,20 +22,16 @@ const spec = defineCommand({
   ],
 });
 
-export const createCommand: CliCommand = {
-  spec,
-  async run(argv: readonly string[], io: CliIO): Promise<void> {
-    const { options, positionals } = parseCommand(spec, argv);
-    const path = positionals[0] as string;
-    const schema = parseSchemaOption(options.schema);
-    const partitionBy = options['partition-by'] ?? [];
-    const properties = parseProperties(options.property ?? []);
-    const { version } = await createTable(path, { schema, partitionColumns: partitionBy, properties });
-    const summary = { version, table: path, columns: schema.fields.map((f) => f.name), partitionBy, properties };
-    if (options.json) return writeJson(io.stdout, summary);
-    await writeText(io.stdout, `Created ${path} (version ${version}) with ${schema.fields.length} column(s)${partitionBy.length > 0 ? `, partitioned by ${partitionBy.join(', ')}` : ''}.\n`);
-  },
-};
+export const createCommand: CliCommand = defineCliCommand(spec, async ({ options, positionals }, io) => {
+  const path = positionals[0] as string;
+  const schema = parseSchemaOption(options.schema);
+  const partitionBy = options['partition-by'] ?? [];
+  const properties = parseProperties(options.property ?? []);
+  const { version } = await createTable(path, { schema, partitionColumns: partitionBy, properties });
+  const summary = { version, table: path, columns: schema.fields.map((f) => f.name), partitionBy, properties };
+  if (options.json) return writeJson(io.stdout, summary);
+  await writeText(io.stdout, `Created ${path} (version ${version}) with ${schema.fields.length} column(s)${partitionBy.length > 0 ? `, partitioned by ${partitionBy.join(', ')}` : ''}.\n`);
+});
 
 /** `name type [not null], ...`: the column list of CREATE TABLE, primitive and decimal types. */
 function parseSchemaOption(text: string): StructType {

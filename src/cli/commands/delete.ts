@@ -1,6 +1,5 @@
-import { defineCommand, parseCommand } from '../args';
-import { type CliCommand, type CliIO, writeJson, writeText } from '../command';
-import { createProgressReporter } from '../progress';
+import { defineCommand } from '../args';
+import { type CliCommand, defineCliCommand, operationControls, writeJson, writeText } from '../command';
 import { deleteRows } from '../../delta/write/deleteRows';
 import { JSON_OPTION, TABLE_POSITIONAL } from './tableOptions';
 import { summaryLine } from './write';
@@ -16,16 +15,11 @@ const spec = defineCommand({
   examples: ['lakehouse delete ./orders --where "status = \'cancelled\'"'],
 });
 
-export const deleteCommand: CliCommand = {
-  spec,
-  async run(argv: readonly string[], io: CliIO): Promise<void> {
-    const { options, positionals } = parseCommand(spec, argv);
-    const path = positionals[0] as string;
-    const summary = await deleteRows(path, options.where, {
-      signal: io.signal,
-      ...(io.stderrIsTTY ? { onProgress: createProgressReporter(io.stderr as NodeJS.WriteStream) } : {}),
-    });
-    if (options.json) return writeJson(io.stdout, summary);
-    await writeText(io.stdout, `${summaryLine('Deleted from', path, summary)}\n`);
-  },
-};
+export const deleteCommand: CliCommand = defineCliCommand(spec, async ({ options, positionals }, io) => {
+  const path = positionals[0] as string;
+  const summary = await deleteRows(path, options.where, {
+    ...operationControls(io),
+  });
+  if (options.json) return writeJson(io.stdout, summary);
+  await writeText(io.stdout, `${summaryLine('Deleted from', path, summary)}\n`);
+});

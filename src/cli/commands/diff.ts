@@ -1,6 +1,5 @@
-import { defineCommand, parseCommand } from '../args';
-import { type CliCommand, type CliIO, writeJson, writeText } from '../command';
-import { createProgressReporter } from '../progress';
+import { defineCommand } from '../args';
+import { type CliCommand, defineCliCommand, operationControls, writeJson, writeText } from '../command';
 import { DEFAULT_MAX_LISTED_ROWS } from '../../ops/diff/diffRows';
 import { diffTableVersions } from '../../ops/diff/diffTableVersions';
 import { JSON_OPTION, TABLE_POSITIONAL } from './tableOptions';
@@ -22,31 +21,26 @@ const spec = defineCommand({
   ],
 });
 
-export const diffCommand: CliCommand = {
-  spec,
-  async run(argv: readonly string[], io: CliIO): Promise<void> {
-    const { options, positionals } = parseCommand(spec, argv);
-    const diff = await diffTableVersions(positionals[0] as string, options.from, options.to, {
-      ...(options.key ? { key: options.key } : {}),
-      ...(options['max-rows'] !== undefined ? { maxListed: options['max-rows'] } : {}),
-      signal: io.signal,
-      ...(io.stderrIsTTY ? { onProgress: createProgressReporter(io.stderr as NodeJS.WriteStream) } : {}),
-    });
-    const { rows } = diff;
-    const schemaChanged = diff.fromText.replace(/^# Version \d+\n/, '') !== diff.toText.replace(/^# Version \d+\n/, '');
-    if (options.json) {
-      return writeJson(io.stdout, { location: diff.location, schemaOrMetadataChanged: schemaChanged, ...rows });
-    }
-    const lines = [
-      `versions ${rows.fromVersion} -> ${rows.toVersion}, ${rows.key.length ? `key (${rows.key.join(', ')})` : 'whole rows'}`,
-      `added ${rows.counts.added}, removed ${rows.counts.removed}, changed ${rows.counts.changed}, unchanged ${rows.counts.unchanged}`,
-      `schema or metadata ${schemaChanged ? 'changed' : 'unchanged'}`,
-      ...rows.added.map((row) => `+ ${JSON.stringify(row)}`),
-      ...rows.removed.map((row) => `- ${JSON.stringify(row)}`),
-      ...rows.changed.map((change) => `~ ${JSON.stringify(change.key)} ${change.changedColumns
-        .map((c) => `${c}: ${JSON.stringify(change.before[c])} -> ${JSON.stringify(change.after[c])}`).join(', ')}`),
-    ];
-    if (rows.truncated) lines.push(`(lists cut at ${options['max-rows'] ?? DEFAULT_MAX_LISTED_ROWS} rows per kind; counts are exact)`);
-    await writeText(io.stdout, `${lines.join('\n')}\n`);
-  },
-};
+export const diffCommand: CliCommand = defineCliCommand(spec, async ({ options, positionals }, io) => {
+  const diff = await diffTableVersions(positionals[0] as string, options.from, options.to, {
+    ...(options.key ? { key: options.key } : {}),
+    ...(options['max-rows'] !== undefined ? { maxListed: options['max-rows'] } : {}),
+    ...operationControls(io),
+  });
+  const { rows } = diff;
+  const schemaChanged = diff.fromText.replace(/^# Version \d+\n/, '') !== diff.toText.replace(/^# Version \d+\n/, '');
+  if (options.json) {
+    return writeJson(io.stdout, { location: diff.location, schemaOrMetadataChanged: schemaChanged, ...rows });
+  }
+  const lines = [
+    `versions ${rows.fromVersion} -> ${rows.toVersion}, ${rows.key.length ? `key (${rows.key.join(', ')})` : 'whole rows'}`,
+    `added ${rows.counts.added}, removed ${rows.counts.removed}, changed ${rows.counts.changed}, unchanged ${rows.counts.unchanged}`,
+    `schema or metadata ${schemaChanged ? 'changed' : 'unchanged'}`,
+    ...rows.added.map((row) => `+ ${JSON.stringify(row)}`),
+    ...rows.removed.map((row) => `- ${JSON.stringify(row)}`),
+    ...rows.changed.map((change) => `~ ${JSON.stringify(change.key)} ${change.changedColumns
+      .map((c) => `${c}: ${JSON.stringify(change.before[c])} -> ${JSON.stringify(change.after[c])}`).join(', ')}`),
+  ];
+  if (rows.truncated) lines.push(`(lists cut at ${options['max-rows'] ?? DEFAULT_MAX_LISTED_ROWS} rows per kind; counts are exact)`);
+  await writeText(io.stdout, `${lines.join('\n')}\n`);
+});

@@ -1,5 +1,5 @@
-import { defineCommand, parseCommand } from '../args';
-import { type CliCommand, type CliIO, writeJson, writeText } from '../command';
+import { defineCommand } from '../args';
+import { type CliCommand, defineCliCommand, writeJson, writeText } from '../command';
 import { recordCount } from '../../ops/describeTable';
 import { formatBytes } from '../../util/formatBytes';
 import { alignColumns } from './history';
@@ -16,25 +16,21 @@ const spec = defineCommand({
   },
 });
 
-export const filesCommand: CliCommand = {
-  spec,
-  async run(argv: readonly string[], io: CliIO): Promise<void> {
-    const { options, positionals } = parseCommand(spec, argv);
-    const snapshot = await openSnapshot(positionals[0] as string, options);
-    const files = snapshot.scan(options.where !== undefined ? { where: options.where } : {}).plan();
-    const listed = files.map((f) => ({
-      path: decodeURIComponent(f.path),
-      partitionValues: f.partitionValues,
-      size: f.size,
-      numRecords: recordCount(f.stats) ?? null,
-      deletedRows: f.deletionVector?.cardinality ?? 0,
-      modificationTime: new Date(f.modificationTime).toISOString(),
-    }));
-    if (options.json) return writeJson(io.stdout, listed);
-    const rows = listed.map((f) => [
-      f.path, formatBytes(f.size), f.numRecords === null ? '?' : String(f.numRecords), f.deletedRows ? String(f.deletedRows) : '', f.modificationTime,
-    ]);
-    await writeText(io.stdout, alignColumns([['PATH', 'SIZE', 'ROWS', 'DELETED', 'MODIFIED'], ...rows]));
-    await writeText(io.stderr, `${listed.length} of ${snapshot.fileCount} files\n`);
-  },
-};
+export const filesCommand: CliCommand = defineCliCommand(spec, async ({ options, positionals }, io) => {
+  const snapshot = await openSnapshot(positionals[0] as string, options);
+  const files = snapshot.scan(options.where !== undefined ? { where: options.where } : {}).plan();
+  const listed = files.map((f) => ({
+    path: decodeURIComponent(f.path),
+    partitionValues: f.partitionValues,
+    size: f.size,
+    numRecords: recordCount(f.stats) ?? null,
+    deletedRows: f.deletionVector?.cardinality ?? 0,
+    modificationTime: new Date(f.modificationTime).toISOString(),
+  }));
+  if (options.json) return writeJson(io.stdout, listed);
+  const rows = listed.map((f) => [
+    f.path, formatBytes(f.size), f.numRecords === null ? '?' : String(f.numRecords), f.deletedRows ? String(f.deletedRows) : '', f.modificationTime,
+  ]);
+  await writeText(io.stdout, alignColumns([['PATH', 'SIZE', 'ROWS', 'DELETED', 'MODIFIED'], ...rows]));
+  await writeText(io.stderr, `${listed.length} of ${snapshot.fileCount} files\n`);
+});

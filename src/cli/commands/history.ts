@@ -1,5 +1,5 @@
-import { defineCommand, parseCommand } from '../args';
-import { type CliCommand, type CliIO, writeJson, writeText } from '../command';
+import { defineCommand } from '../args';
+import { type CliCommand, defineCliCommand, writeJson, writeText } from '../command';
 import { DeltaTable } from '../../delta/table';
 import { JSON_OPTION, TABLE_POSITIONAL } from './tableOptions';
 
@@ -13,26 +13,22 @@ const spec = defineCommand({
   },
 });
 
-export const historyCommand: CliCommand = {
-  spec,
-  async run(argv: readonly string[], io: CliIO): Promise<void> {
-    const { options, positionals } = parseCommand(spec, argv);
-    const table = await DeltaTable.open(positionals[0] as string);
-    const entries = await table.history(options.limit !== undefined ? { limit: options.limit } : {});
-    if (options.json) {
-      return writeJson(io.stdout, entries.map((e) => ({ ...e, timestamp: new Date(e.timestamp).toISOString() })));
-    }
-    const rows = entries.map((e) => [
-      String(e.version),
-      new Date(e.timestamp).toISOString(),
-      e.operation ?? '',
-      e.userName ?? '',
-      summarise(e.operationParameters),
-      summarise(e.operationMetrics),
-    ]);
-    await writeText(io.stdout, alignColumns([['VERSION', 'TIMESTAMP', 'OPERATION', 'USER', 'PARAMETERS', 'METRICS'], ...rows]));
-  },
-};
+export const historyCommand: CliCommand = defineCliCommand(spec, async ({ options, positionals }, io) => {
+  const table = await DeltaTable.open(positionals[0] as string);
+  const entries = await table.history(options.limit !== undefined ? { limit: options.limit } : {});
+  if (options.json) {
+    return writeJson(io.stdout, entries.map((e) => ({ ...e, timestamp: new Date(e.timestamp).toISOString() })));
+  }
+  const rows = entries.map((e) => [
+    String(e.version),
+    new Date(e.timestamp).toISOString(),
+    e.operation ?? '',
+    e.userName ?? '',
+    summarise(e.operationParameters),
+    summarise(e.operationMetrics),
+  ]);
+  await writeText(io.stdout, alignColumns([['VERSION', 'TIMESTAMP', 'OPERATION', 'USER', 'PARAMETERS', 'METRICS'], ...rows]));
+});
 
 function summarise(values: Record<string, unknown> | undefined): string {
   if (!values) return '';

@@ -1,6 +1,5 @@
-import { defineCommand, parseCommand } from '../args';
-import { type CliCommand, type CliIO, writeJson, writeText } from '../command';
-import { createProgressReporter } from '../progress';
+import { defineCommand } from '../args';
+import { type CliCommand, defineCliCommand, operationControls, writeJson, writeText } from '../command';
 import { importFiles, type ImportResult } from '../../ops/importFile/importFiles';
 import { formatBytes } from '../../util/formatBytes';
 import { JSON_OPTION } from './tableOptions';
@@ -31,31 +30,26 @@ const spec = defineCommand({
   ],
 });
 
-export const importCommand: CliCommand = {
-  spec,
-  async run(argv: readonly string[], io: CliIO): Promise<void> {
-    const { options, positionals } = parseCommand(spec, argv);
-    const delimiter = options.delimiter === '\\t' ? '\t' : options.delimiter;
-    const result = await importFiles(positionals[0] as string, options.to, {
-      mode: options.mode,
-      ...(options.format !== undefined ? { format: options.format } : {}),
-      ...(options['partition-by'] !== undefined ? { partitionBy: options['partition-by'] } : {}),
-      ...(options.schema !== undefined ? { schema: options.schema } : {}),
-      ...(delimiter !== undefined ? { delimiter } : {}),
-      ...(options.quote !== undefined ? { quote: options.quote } : {}),
-      ...(options['no-header'] ? { header: false } : {}),
-      ...(options['null-value'] !== undefined ? { nullValues: options['null-value'] } : {}),
-      ...(options['date-format'] !== undefined ? { dateFormat: options['date-format'] } : {}),
-      ...(options['timestamp-format'] !== undefined ? { timestampFormat: options['timestamp-format'] } : {}),
-      ...(options['bad-rows'] !== undefined ? { badRowsPath: options['bad-rows'] } : {}),
-      ...(options['target-file-size'] !== undefined ? { targetFileSize: options['target-file-size'] } : {}),
-      signal: io.signal,
-      ...(io.stderrIsTTY ? { onProgress: createProgressReporter(io.stderr as NodeJS.WriteStream) } : {}),
-    });
-    if (options.json) return writeJson(io.stdout, result);
-    await writeText(io.stdout, summaryText(result, options.to));
-  },
-};
+export const importCommand: CliCommand = defineCliCommand(spec, async ({ options, positionals }, io) => {
+  const delimiter = options.delimiter === '\\t' ? '\t' : options.delimiter;
+  const result = await importFiles(positionals[0] as string, options.to, {
+    mode: options.mode,
+    ...(options.format !== undefined ? { format: options.format } : {}),
+    ...(options['partition-by'] !== undefined ? { partitionBy: options['partition-by'] } : {}),
+    ...(options.schema !== undefined ? { schema: options.schema } : {}),
+    ...(delimiter !== undefined ? { delimiter } : {}),
+    ...(options.quote !== undefined ? { quote: options.quote } : {}),
+    ...(options['no-header'] ? { header: false } : {}),
+    ...(options['null-value'] !== undefined ? { nullValues: options['null-value'] } : {}),
+    ...(options['date-format'] !== undefined ? { dateFormat: options['date-format'] } : {}),
+    ...(options['timestamp-format'] !== undefined ? { timestampFormat: options['timestamp-format'] } : {}),
+    ...(options['bad-rows'] !== undefined ? { badRowsPath: options['bad-rows'] } : {}),
+    ...(options['target-file-size'] !== undefined ? { targetFileSize: options['target-file-size'] } : {}),
+    ...operationControls(io),
+  });
+  if (options.json) return writeJson(io.stdout, result);
+  await writeText(io.stdout, summaryText(result, options.to));
+});
 
 function summaryText(result: ImportResult, table: string): string {
   const lines = result.version === undefined

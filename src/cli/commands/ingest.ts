@@ -1,7 +1,7 @@
 import { redactUrl } from '../../connectors/postgres/pgConnect';
 import { runPipeline } from '../../ops/ingest/runPipeline';
-import { defineCommand, parseCommand } from '../args';
-import type { CliCommand, CliIO } from '../command';
+import { defineCommand } from '../args';
+import { type CliCommand, defineCliCommand } from '../command';
 import { UsageError } from '../errors';
 import { followReporters, writePipelineReport } from './pipelineReport';
 import { JSON_OPTION } from './tableOptions';
@@ -35,31 +35,27 @@ const spec = defineCommand({
   ],
 });
 
-export const ingestCommand: CliCommand = {
-  spec,
-  async run(argv: readonly string[], io: CliIO): Promise<void> {
-    const { options, positionals } = parseCommand(spec, argv);
-    if (positionals[0] !== 'postgres') throw new UsageError(`unknown source "${positionals[0] ?? ''}"; the supported source is postgres`, spec.name);
-    if ((options.table === undefined) === (options.query === undefined)) throw new UsageError('give exactly one of --table and --query', spec.name);
-    if (options.once && options.follow) throw new UsageError('give at most one of --once and --follow', spec.name);
-    const definition = {
-      source: 'postgres' as const,
-      url: options.url,
-      to: options.to,
-      mode: options.mode,
-      ...(options.table === undefined ? { query: options.query as string } : { table: options.table }),
-      ...(options.key?.length ? { key: options.key } : {}),
-      ...(options.watermark === undefined ? {} : { watermark: options.watermark }),
-      ...(options.slot === undefined ? {} : { slot: options.slot }),
-      ...(options.publication === undefined ? {} : { publication: options.publication }),
-      until: options.follow ? 'follow' as const : 'once' as const,
-      ...(options['partition-by']?.length ? { partitionBy: options['partition-by'] } : {}),
-      append: options.append,
-      deletionVectors: options['deletion-vectors'],
-    };
-    if (definition.mode !== 'snapshot' && options.table === undefined) throw new UsageError(`--mode ${definition.mode} needs --table`, spec.name);
-    if (definition.mode === 'incremental' && options.watermark === undefined) throw new UsageError('--mode incremental needs --watermark <column>', spec.name);
-    const run = await runPipeline(definition, { signal: io.signal, ...(options.follow ? followReporters(io) : {}) });
-    await writePipelineReport(io, run, options.to, redactUrl(options.url), options.json);
-  },
-};
+export const ingestCommand: CliCommand = defineCliCommand(spec, async ({ options, positionals }, io) => {
+  if (positionals[0] !== 'postgres') throw new UsageError(`unknown source "${positionals[0] ?? ''}"; the supported source is postgres`, spec.name);
+  if ((options.table === undefined) === (options.query === undefined)) throw new UsageError('give exactly one of --table and --query', spec.name);
+  if (options.once && options.follow) throw new UsageError('give at most one of --once and --follow', spec.name);
+  const definition = {
+    source: 'postgres' as const,
+    url: options.url,
+    to: options.to,
+    mode: options.mode,
+    ...(options.table === undefined ? { query: options.query as string } : { table: options.table }),
+    ...(options.key?.length ? { key: options.key } : {}),
+    ...(options.watermark === undefined ? {} : { watermark: options.watermark }),
+    ...(options.slot === undefined ? {} : { slot: options.slot }),
+    ...(options.publication === undefined ? {} : { publication: options.publication }),
+    until: options.follow ? 'follow' as const : 'once' as const,
+    ...(options['partition-by']?.length ? { partitionBy: options['partition-by'] } : {}),
+    append: options.append,
+    deletionVectors: options['deletion-vectors'],
+  };
+  if (definition.mode !== 'snapshot' && options.table === undefined) throw new UsageError(`--mode ${definition.mode} needs --table`, spec.name);
+  if (definition.mode === 'incremental' && options.watermark === undefined) throw new UsageError('--mode incremental needs --watermark <column>', spec.name);
+  const run = await runPipeline(definition, { signal: io.signal, ...(options.follow ? followReporters(io) : {}) });
+  await writePipelineReport(io, run, options.to, redactUrl(options.url), options.json);
+});

@@ -1,6 +1,5 @@
 import { defineCommand, parseCommand } from '../args';
-import { type CliCommand, type CliIO, writeJson, writeText } from '../command';
-import { createProgressReporter } from '../progress';
+import { type CliCommand, type CliIO, operationControls, writeJson, writeText } from '../command';
 import { mergeRows, type MergeOptions, type MergeSummary } from '../../delta/write/mergeRows';
 import { openTable } from '../../delta/write/tableLocation';
 import { mergeClauseFlags } from './mergeClauseFlags';
@@ -53,8 +52,7 @@ export const mergeCommand: CliCommand = {
         ...clauses,
         ...(options['delete-when'] !== undefined ? { deleteWhen: options['delete-when'] } : {}),
         ...(options['merge-schema'] ? { mergeSchema: true } : {}),
-        signal: io.signal,
-        ...(io.stderrIsTTY ? { onProgress: createProgressReporter(io.stderr as NodeJS.WriteStream) } : {}),
+        ...operationControls(io),
       });
     } finally {
       await opened.close();

@@ -1,6 +1,5 @@
-import { defineCommand, parseCommand } from '../args';
-import { type CliCommand, type CliIO, writeJson, writeText } from '../command';
-import { createProgressReporter } from '../progress';
+import { defineCommand } from '../args';
+import { type CliCommand, defineCliCommand, operationControls, writeJson, writeText } from '../command';
 import { parseByteSize } from '../../ops/optimize/optimizeOptions';
 import type { OptimizePlan, OptimizeResult, SkippingFigures } from '../../ops/optimize/optimizePlan';
 import { planOptimize } from '../../ops/optimize/planOptimize';
@@ -29,31 +28,26 @@ const spec = defineCommand({
   ],
 });
 
-export const optimizeCommand: CliCommand = {
-  spec,
-  async run(argv: readonly string[], io: CliIO): Promise<void> {
-    const { options, positionals } = parseCommand(spec, argv);
-    const optimizeOptions = {
-      ...(options['zorder-by'] ? { zOrderBy: options['zorder-by'] } : {}),
-      ...(options.where !== undefined ? { where: options.where } : {}),
-      ...(options['target-size'] !== undefined ? { targetFileSize: parseByteSize(options['target-size'], '--target-size') } : {}),
-      ...(options['memory-budget'] !== undefined ? { memoryBudget: parseByteSize(options['memory-budget'], '--memory-budget') } : {}),
-      ...(options['spill-dir'] !== undefined ? { spillDirectory: options['spill-dir'] } : {}),
-      ...(options['parallel-decode'] ? { parallelDecode: true } : {}),
-      signal: io.signal,
-      ...(io.stderrIsTTY ? { onProgress: createProgressReporter(io.stderr as NodeJS.WriteStream) } : {}),
-    };
-    const plan = await planOptimize(positionals[0] as string, optimizeOptions);
-    if (options['dry-run']) {
-      if (options.json) await writeJson(io.stdout, plan);
-      else await writeText(io.stdout, planText(plan, 'Dry run: nothing was written.'));
-      return;
-    }
-    const result = await runOptimize(positionals[0] as string, { ...optimizeOptions, plan });
-    if (options.json) await writeJson(io.stdout, result);
-    else await writeText(io.stdout, resultText(result));
-  },
-};
+export const optimizeCommand: CliCommand = defineCliCommand(spec, async ({ options, positionals }, io) => {
+  const optimizeOptions = {
+    ...(options['zorder-by'] ? { zOrderBy: options['zorder-by'] } : {}),
+    ...(options.where !== undefined ? { where: options.where } : {}),
+    ...(options['target-size'] !== undefined ? { targetFileSize: parseByteSize(options['target-size'], '--target-size') } : {}),
+    ...(options['memory-budget'] !== undefined ? { memoryBudget: parseByteSize(options['memory-budget'], '--memory-budget') } : {}),
+    ...(options['spill-dir'] !== undefined ? { spillDirectory: options['spill-dir'] } : {}),
+    ...(options['parallel-decode'] ? { parallelDecode: true } : {}),
+    ...operationControls(io),
+  };
+  const plan = await planOptimize(positionals[0] as string, optimizeOptions);
+  if (options['dry-run']) {
+    if (options.json) await writeJson(io.stdout, plan);
+    else await writeText(io.stdout, planText(plan, 'Dry run: nothing was written.'));
+    return;
+  }
+  const result = await runOptimize(positionals[0] as string, { ...optimizeOptions, plan });
+  if (options.json) await writeJson(io.stdout, result);
+  else await writeText(io.stdout, resultText(result));
+});
 
 function planText(plan: OptimizePlan, head: string): string {
   const lines = [

@@ -1,7 +1,6 @@
-import { defineCommand, parseCommand } from '../args';
-import { type CliCommand, type CliIO, writeJson, writeText } from '../command';
+import { defineCommand } from '../args';
+import { type CliCommand, defineCliCommand, operationControls, writeJson, writeText } from '../command';
 import { UsageError } from '../errors';
-import { createProgressReporter } from '../progress';
 import { restoreTable } from '../../ops/restore/restoreTable';
 import { JSON_OPTION, TABLE_POSITIONAL, TIME_TRAVEL_OPTIONS } from './tableOptions';
 
@@ -17,21 +16,16 @@ const spec = defineCommand({
   examples: ['lakehouse restore ./orders --version 12', 'lakehouse restore ./orders --timestamp 2024-05-01T12:00:00Z --json'],
 });
 
-export const restoreCommand: CliCommand = {
-  spec,
-  async run(argv: readonly string[], io: CliIO): Promise<void> {
-    const { options, positionals } = parseCommand(spec, argv);
-    const path = positionals[0] as string;
-    if ((options.version === undefined) === (options.timestamp === undefined)) {
-      throw new UsageError('give exactly one of --version and --timestamp', 'restore');
-    }
-    const target = options.version !== undefined ? { version: options.version } : { timestamp: options.timestamp as Date };
-    const result = await restoreTable(path, target, {
-      signal: io.signal,
-      ...(io.stderrIsTTY ? { onProgress: createProgressReporter(io.stderr as NodeJS.WriteStream) } : {}),
-    });
-    if (options.json) return writeJson(io.stdout, result);
-    await writeText(io.stdout, `Restored ${path} to version ${result.restoredVersion} (committed as version ${result.version}): `
-      + `${result.filesAdded} file(s) added back, ${result.filesRemoved} removed.\n`);
-  },
-};
+export const restoreCommand: CliCommand = defineCliCommand(spec, async ({ options, positionals }, io) => {
+  const path = positionals[0] as string;
+  if ((options.version === undefined) === (options.timestamp === undefined)) {
+    throw new UsageError('give exactly one of --version and --timestamp', 'restore');
+  }
+  const target = options.version !== undefined ? { version: options.version } : { timestamp: options.timestamp as Date };
+  const result = await restoreTable(path, target, {
+    ...operationControls(io),
+  });
+  if (options.json) return writeJson(io.stdout, result);
+  await writeText(io.stdout, `Restored ${path} to version ${result.restoredVersion} (committed as version ${result.version}): `
+    + `${result.filesAdded} file(s) added back, ${result.filesRemoved} removed.\n`);
+});

@@ -1,8 +1,7 @@
-import { defineCommand, parseCommand } from '../args';
-import { type CliCommand, type CliIO } from '../command';
+import { defineCommand } from '../args';
+import { type CliCommand, defineCliCommand, operationControls } from '../command';
 import { defaultOutputFormat, OUTPUT_FORMATS } from '../format/outputFormat';
 import { RowWriter } from '../format/rowWriter';
-import { createProgressReporter } from '../progress';
 import { openSnapshot, TABLE_POSITIONAL, TIME_TRAVEL_OPTIONS } from './tableOptions';
 
 const spec = defineCommand({
@@ -22,20 +21,15 @@ const spec = defineCommand({
   ],
 });
 
-export const scanCommand: CliCommand = {
-  spec,
-  async run(argv: readonly string[], io: CliIO): Promise<void> {
-    const { options, positionals } = parseCommand(spec, argv);
-    const snapshot = await openSnapshot(positionals[0] as string, options);
-    const scan = snapshot.scan({
-      ...(options.columns ? { columns: options.columns } : {}),
-      ...(options.where !== undefined ? { where: options.where } : {}),
-      ...(options.limit !== undefined ? { limit: options.limit } : {}),
-      signal: io.signal,
-      ...(io.stderrIsTTY ? { onProgress: createProgressReporter(io.stderr as NodeJS.WriteStream) } : {}),
-    });
-    const writer = new RowWriter(io.stdout, scan.schema, options.format ?? defaultOutputFormat(io.stdoutIsTTY));
-    for await (const batch of scan.batches()) await writer.write(batch);
-    await writer.end();
-  },
-};
+export const scanCommand: CliCommand = defineCliCommand(spec, async ({ options, positionals }, io) => {
+  const snapshot = await openSnapshot(positionals[0] as string, options);
+  const scan = snapshot.scan({
+    ...(options.columns ? { columns: options.columns } : {}),
+    ...(options.where !== undefined ? { where: options.where } : {}),
+    ...(options.limit !== undefined ? { limit: options.limit } : {}),
+    ...operationControls(io),
+  });
+  const writer = new RowWriter(io.stdout, scan.schema, options.format ?? defaultOutputFormat(io.stdoutIsTTY));
+  for await (const batch of scan.batches()) await writer.write(batch);
+  await writer.end();
+});

@@ -1,6 +1,6 @@
 import { dataTypeToJson, formatDataType, type DataType, type StructField } from '../../delta/schema';
-import { defineCommand, parseCommand } from '../args';
-import { type CliCommand, type CliIO, writeJson, writeText } from '../command';
+import { defineCommand } from '../args';
+import { type CliCommand, defineCliCommand, writeJson, writeText } from '../command';
 import { JSON_OPTION, openSnapshot, TABLE_POSITIONAL, TIME_TRAVEL_OPTIONS } from './tableOptions';
 
 const spec = defineCommand({
@@ -10,17 +10,13 @@ const spec = defineCommand({
   options: { ...TIME_TRAVEL_OPTIONS, ...JSON_OPTION },
 });
 
-export const schemaCommand: CliCommand = {
-  spec,
-  async run(argv: readonly string[], io: CliIO): Promise<void> {
-    const { options, positionals } = parseCommand(spec, argv);
-    const snapshot = await openSnapshot(positionals[0] as string, options);
-    if (options.json) return writeJson(io.stdout, dataTypeToJson(snapshot.schema));
-    const partitions = new Set(snapshot.partitionColumns);
-    const lines = snapshot.schema.fields.flatMap((field) => fieldLines(field, '', partitions.has(field.name)));
-    await writeText(io.stdout, `${lines.join('\n')}\n`);
-  },
-};
+export const schemaCommand: CliCommand = defineCliCommand(spec, async ({ options, positionals }, io) => {
+  const snapshot = await openSnapshot(positionals[0] as string, options);
+  if (options.json) return writeJson(io.stdout, dataTypeToJson(snapshot.schema));
+  const partitions = new Set(snapshot.partitionColumns);
+  const lines = snapshot.schema.fields.flatMap((field) => fieldLines(field, '', partitions.has(field.name)));
+  await writeText(io.stdout, `${lines.join('\n')}\n`);
+});
 
 function fieldLines(field: StructField, indent: string, partition: boolean): string[] {
   const nested = nestedStruct(field.type);

@@ -1,6 +1,5 @@
-import { defineCommand, parseCommand } from '../args';
-import { type CliCommand, type CliIO, writeJson, writeText } from '../command';
-import { createProgressReporter } from '../progress';
+import { defineCommand } from '../args';
+import { type CliCommand, defineCliCommand, operationControls, writeJson, writeText } from '../command';
 import { updateRows } from '../../delta/write/updateRows';
 import { parseAssignmentList } from './assignmentList';
 import { JSON_OPTION, TABLE_POSITIONAL } from './tableOptions';
@@ -23,17 +22,12 @@ const spec = defineCommand({
   ],
 });
 
-export const updateCommand: CliCommand = {
-  spec,
-  async run(argv: readonly string[], io: CliIO): Promise<void> {
-    const { options, positionals } = parseCommand(spec, argv);
-    const path = positionals[0] as string;
-    const summary = await updateRows(path, parseAssignmentList(options.set, 'update'), {
-      ...(options.where !== undefined ? { where: options.where } : {}),
-      signal: io.signal,
-      ...(io.stderrIsTTY ? { onProgress: createProgressReporter(io.stderr as NodeJS.WriteStream) } : {}),
-    });
-    if (options.json) return writeJson(io.stdout, { ...summary, rowsUpdated: summary.rowsAdded });
-    await writeText(io.stdout, `Updated ${summary.rowsAdded} row(s) of ${path} (version ${summary.version}): ${summary.filesAdded} file(s) added, ${summary.filesRemoved} removed.\n`);
-  },
-};
+export const updateCommand: CliCommand = defineCliCommand(spec, async ({ options, positionals }, io) => {
+  const path = positionals[0] as string;
+  const summary = await updateRows(path, parseAssignmentList(options.set, 'update'), {
+    ...(options.where !== undefined ? { where: options.where } : {}),
+    ...operationControls(io),
+  });
+  if (options.json) return writeJson(io.stdout, { ...summary, rowsUpdated: summary.rowsAdded });
+  await writeText(io.stdout, `Updated ${summary.rowsAdded} row(s) of ${path} (version ${summary.version}): ${summary.filesAdded} file(s) added, ${summary.filesRemoved} removed.\n`);
+});

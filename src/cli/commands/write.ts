@@ -1,6 +1,5 @@
-import { defineCommand, parseCommand } from '../args';
-import { type CliCommand, type CliIO, writeJson, writeText } from '../command';
-import { createProgressReporter } from '../progress';
+import { defineCommand } from '../args';
+import { type CliCommand, defineCliCommand, operationControls, writeJson, writeText } from '../command';
 import type { WriteSummary } from '../../delta/write/writeSummary';
 import { openIfExists } from '../../delta/write/tableLocation';
 import { writeTable } from '../../delta/write/writeTable';
@@ -28,31 +27,26 @@ const spec = defineCommand({
   ],
 });
 
-export const writeCommand: CliCommand = {
-  spec,
-  async run(argv: readonly string[], io: CliIO): Promise<void> {
-    const { options, positionals } = parseCommand(spec, argv);
-    const path = positionals[0] as string;
-    const existing = await openIfExists(path);
-    const tableSchema = existing ? (await existing.snapshot()).schema : undefined;
-    const opened = await openSourceFile('write', options.from, options.format, tableSchema, process.stdin, io.signal);
-    let summary: WriteSummary;
-    try {
-      summary = await writeTable(existing ?? path, opened.source.batches, {
-        mode: options.mode,
-        ...(options['partition-by'] !== undefined ? { partitionBy: options['partition-by'] } : {}),
-        ...(options['merge-schema'] ? { mergeSchema: true } : {}),
-        ...(options['replace-where'] !== undefined ? { replaceWhere: options['replace-where'] } : {}),
-        signal: io.signal,
-        ...(io.stderrIsTTY ? { onProgress: createProgressReporter(io.stderr as NodeJS.WriteStream) } : {}),
-      });
-    } finally {
-      await opened.close();
-    }
-    if (options.json) return writeJson(io.stdout, summary);
-    await writeText(io.stdout, `${summaryLine('Wrote', path, summary)}\n`);
-  },
-};
+export const writeCommand: CliCommand = defineCliCommand(spec, async ({ options, positionals }, io) => {
+  const path = positionals[0] as string;
+  const existing = await openIfExists(path);
+  const tableSchema = existing ? (await existing.snapshot()).schema : undefined;
+  const opened = await openSourceFile('write', options.from, options.format, tableSchema, process.stdin, io.signal);
+  let summary: WriteSummary;
+  try {
+    summary = await writeTable(existing ?? path, opened.source.batches, {
+      mode: options.mode,
+      ...(options['partition-by'] !== undefined ? { partitionBy: options['partition-by'] } : {}),
+      ...(options['merge-schema'] ? { mergeSchema: true } : {}),
+      ...(options['replace-where'] !== undefined ? { replaceWhere: options['replace-where'] } : {}),
+      ...operationControls(io),
+    });
+  } finally {
+    await opened.close();
+  }
+  if (options.json) return writeJson(io.stdout, summary);
+  await writeText(io.stdout, `${summaryLine('Wrote', path, summary)}\n`);
+});
 
 /** One line saying what a data operation committed. */
 export function summaryLine(verb: string, table: string, summary: WriteSummary): string {
