@@ -5,10 +5,13 @@
  *  (b) a 10M-row, 10-column file set written by pyarrow (10 files of one 1M-row group, ZSTD, the
  *      wide schema of the reader benchmark), one row group per call as scans and DML read them,
  *  (c) the first 1M rows of (b) re-written with 10,000-, 65,536- and 262,144-row groups, one call
- *      per group (where decodeParquet's row threshold would sit).
+ *      per group (where decodeParquet's row threshold would sit),
+ *  (d) 1M rows in one row group written by pyarrow without dictionaries in the delta encodings and
+ *      BYTE_STREAM_SPLIT (int64 ids, int32, int64 timestamps: DELTA_BINARY_PACKED; strings:
+ *      DELTA_BYTE_ARRAY; doubles: BYTE_STREAM_SPLIT), ZSTD.
  * The two decoders alternate; the median of `--runs` (3) is reported with the ratio.
  *
- *   node --import tsx bench/flatDecoder.ts [--runs 3] [--only a,b,c]
+ *   node --import tsx bench/flatDecoder.ts [--runs 3] [--only a,b,c,d]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -32,7 +35,7 @@ function decodeFlat(bytes: Uint8Array, options: ParquetReadOptions = {}): Table 
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1] ?? 3) || 3;
-const only = args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '').split(',') : ['a', 'b', 'c'];
+const only = args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '').split(',') : ['a', 'b', 'c', 'd'];
 
 function cpuMs(work: () => number): { ms: number; rows: number } {
   const start = process.cpuUsage();
@@ -144,6 +147,31 @@ function regrouped(source: string, rows: number): Uint8Array {
   return new Uint8Array(readFileSync(path));
 }
 
+const DELTA_WRITER = String.raw`
+import sys, pyarrow as pa, pyarrow.parquet as pq, pyarrow.compute as pc
+n = 1_000_000
+ids = pa.array(range(n), pa.int64())
+h = pc.bit_wise_and(pc.multiply(ids, 2654435761), 0x7FFFFFFF)
+t = pa.table({
+    'id': ids, 'quantity': pc.cast(pc.bit_wise_and(h, 1023), pa.int32()),
+    'event_time': pc.add(pc.multiply(h, 1000), 1_600_000_000_000_000),
+    'customer': pc.binary_join_element_wise('customer-', pc.utf8_lpad(pc.cast(pc.bit_wise_and(h, 0xFFFFF), pa.string()), 7, '0'), ''),
+    'price': pc.divide(pc.cast(h, pa.float64()), 2.0 ** 31),
+})
+pq.write_table(t, sys.argv[1], use_dictionary=False, compression='zstd', row_group_size=n, column_encoding={
+    'id': 'DELTA_BINARY_PACKED', 'quantity': 'DELTA_BINARY_PACKED', 'event_time': 'DELTA_BINARY_PACKED',
+    'customer': 'DELTA_BYTE_ARRAY', 'price': 'BYTE_STREAM_SPLIT'})
+`;
+
+function deltaFile(): Uint8Array {
+  const path = join(CACHE_DIR, 'decoder', 'delta-encodings-1000000-zstd.parquet');
+  if (!existsSync(path)) {
+    mkdirSync(join(CACHE_DIR, 'decoder'), { recursive: true });
+    execFileSync(peerPython(), ['-c', DELTA_WRITER, path], { stdio: 'inherit' });
+  }
+  return new Uint8Array(readFileSync(path));
+}
+
 /** Rows decoded reading every row group of every file, one group per call. */
 function everyGroup(files: Uint8Array[], decode: Decode): number {
   let rows = 0;
@@ -170,4 +198,8 @@ if (only.includes('c')) {
     const file = regrouped(source, rows);
     compare(`(c) 1M rows in ${rows.toLocaleString('en-US')}-row groups`, (decode) => everyGroup([file], decode));
   }
+}
+if (only.includes('d')) {
+  const file = deltaFile();
+  compare('(d) 1M rows, delta encodings and BYTE_STREAM_SPLIT', (decode) => everyGroup([file], decode));
 }

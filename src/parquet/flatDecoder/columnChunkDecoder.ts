@@ -1,4 +1,6 @@
+import { decodeDeltaBinaryPacked, decodeDeltaByteArrays, decodeDeltaLengthByteArrays, joinByteStreams } from './deltaEncodings';
 import type { ColumnChunkMeta } from './fileMetadata';
+import { PHYSICAL } from './leafArrowType';
 import { decompressPage } from './pageCodec';
 import { PAGE_TYPE, readPageHeader } from './pageHeader';
 import { definedCount, readUint32, type PhysicalColumn } from './physicalColumn';
@@ -12,6 +14,7 @@ export const ENCODING = {
 
 const SUPPORTED_ENCODINGS: ReadonlySet<number> = new Set([
   ENCODING.PLAIN, ENCODING.PLAIN_DICTIONARY, ENCODING.RLE, ENCODING.BIT_PACKED, ENCODING.RLE_DICTIONARY,
+  ENCODING.DELTA_BINARY_PACKED, ENCODING.DELTA_LENGTH_BYTE_ARRAY, ENCODING.DELTA_BYTE_ARRAY, ENCODING.BYTE_STREAM_SPLIT,
 ]);
 
 /** Whether every encoding the chunk's metadata lists is one the decoder reads. */
@@ -82,7 +85,7 @@ export function decodeColumnChunk(
     }
     nulls += slots - present;
     const defined = present === slots || validity === null ? null : definedSlots(validity, row, slots);
-    decodeValues(header.encoding, values, valuesStart, column, row, slots, defined);
+    decodeValues(header.encoding, chunk.type, values, valuesStart, column, row, slots, defined);
     row += slots;
   }
   return nulls;
@@ -100,7 +103,8 @@ function definedSlots(validity: Uint8Array, row: number, slots: number): Uint8Ar
 }
 
 function decodeValues(
-  encoding: number, values: Uint8Array, start: number, column: PhysicalColumn, row: number, slots: number, defined: Uint8Array | null,
+  encoding: number, physicalType: number, values: Uint8Array, start: number, column: PhysicalColumn, row: number, slots: number,
+  defined: Uint8Array | null,
 ): void {
   const end = values.byteLength;
   switch (encoding) {
@@ -123,6 +127,28 @@ function decodeValues(
     case ENCODING.RLE:
       column.rle(values, start, end, row, slots, defined);
       return;
+    case ENCODING.DELTA_BINARY_PACKED: {
+      if (physicalType !== PHYSICAL.INT32 && physicalType !== PHYSICAL.INT64) throw new Error(`DELTA_BINARY_PACKED values of physical type ${physicalType}`);
+      const count = definedCount(slots, defined);
+      const wide = physicalType === PHYSICAL.INT64;
+      const words = new Int32Array(wide ? count * 2 : count);
+      decodeDeltaBinaryPacked({ bytes: values, pos: start, end }, count, words, wide);
+      column.plain(new Uint8Array(words.buffer), 0, words.byteLength, row, slots, defined);
+      return;
+    }
+    case ENCODING.DELTA_LENGTH_BYTE_ARRAY:
+      column.byteArrays(decodeDeltaLengthByteArrays(values, start, definedCount(slots, defined)), row, slots, defined);
+      return;
+    case ENCODING.DELTA_BYTE_ARRAY:
+      column.byteArrays(decodeDeltaByteArrays(values, start, definedCount(slots, defined)), row, slots, defined);
+      return;
+    case ENCODING.BYTE_STREAM_SPLIT: {
+      const width = column.plainWidth;
+      if (width === 0) throw new Error('BYTE_STREAM_SPLIT values in a column without a fixed width');
+      const joined = joinByteStreams(values, start, definedCount(slots, defined), width);
+      column.plain(joined, 0, joined.byteLength, row, slots, defined);
+      return;
+    }
     default:
       throw new Error(`data page encoding ${encoding} is not supported by the flat decoder`);
   }

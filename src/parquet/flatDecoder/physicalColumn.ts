@@ -1,3 +1,4 @@
+import type { ByteArrays } from './deltaEncodings';
 import { decodeRleHybrid } from './rleHybridDecoder';
 
 /**
@@ -18,6 +19,16 @@ export abstract class PhysicalColumn {
 
   /** Writes the dictionary entries `indices[0..]` (one per defined slot) of a data page. */
   abstract fromDictionary(indices: Int32Array, row: number, slots: number, defined: Uint8Array | null): void;
+
+  /** Bytes per value in PLAIN (fixed-width columns), 0 for the others. */
+  get plainWidth(): number {
+    return 0;
+  }
+
+  /** Byte arrays of the delta encodings (one per defined slot): byte array and fixed-width columns take them. */
+  byteArrays(_arrays: ByteArrays, _row: number, _slots: number, _defined: Uint8Array | null): void {
+    throw new Error('delta-encoded byte arrays in a column of another type');
+  }
 
   /** RLE-encoded values (booleans in v2 pages): only the boolean column accepts them. */
   rle(_bytes: Uint8Array, _start: number, _end: number, _row: number, _slots: number, _defined: Uint8Array | null): void {
@@ -52,6 +63,17 @@ export class FixedWidthColumn extends PhysicalColumn {
   constructor(rows: number, readonly width: number) {
     super(rows);
     this.bytes = new Uint8Array(rows * width);
+  }
+
+  override get plainWidth(): number {
+    return this.width;
+  }
+
+  /** FIXED_LEN_BYTE_ARRAY values of DELTA_BYTE_ARRAY: all of the column's width, so back to back they are PLAIN. */
+  override byteArrays(arrays: ByteArrays, row: number, slots: number, defined: Uint8Array | null): void {
+    const width = this.plainWidth;
+    for (const length of arrays.lengths) if (length !== width) throw new Error(`a ${length}-byte value in a column of ${width}-byte values`);
+    this.plain(arrays.bytes, 0, arrays.bytes.byteLength, row, slots, defined);
   }
 
   setDictionary(bytes: Uint8Array, start: number, end: number, count: number): void {
@@ -156,6 +178,10 @@ export class DecimalBytesColumn extends FixedWidthColumn {
   constructor(rows: number, private readonly sourceWidth: number) {
     super(rows, 16);
     this.words = new Int32Array(this.bytes.buffer, this.bytes.byteOffset, rows * 4);
+  }
+
+  override get plainWidth(): number {
+    return this.sourceWidth;
   }
 
   override setDictionary(bytes: Uint8Array, start: number, end: number, count: number): void {
@@ -359,6 +385,20 @@ export class ByteArrayColumn extends PhysicalColumn {
         this.append(dictionary, source, starts[index] as number, size, length);
         length += size;
       }
+      offsets[row + slot + 1] = length;
+    }
+    this.length = length;
+  }
+
+  override byteArrays(arrays: ByteArrays, row: number, slots: number, defined: Uint8Array | null): void {
+    const { lengths, bytes } = arrays;
+    this.reserve(bytes.byteLength);
+    this.data.set(bytes, this.length);
+    const offsets = this.offsets;
+    let length = this.length;
+    let v = 0;
+    for (let slot = 0; slot < slots; slot++) {
+      if (defined === null || defined[slot] !== 0) length += lengths[v++] as number;
       offsets[row + slot + 1] = length;
     }
     this.length = length;

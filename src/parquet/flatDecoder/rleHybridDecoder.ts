@@ -12,37 +12,41 @@ import { orBits, setBits } from './validityBits';
 export function decodeRleHybrid(
   bytes: Uint8Array, start: number, end: number, bitWidth: number, count: number, out: Int32Array | Uint8Array,
 ): void {
-  let pos = start;
   let n = 0;
   const valueBytes = (bitWidth + 7) >> 3;
   // Bit-packed values up to 24 bits wide are read through 32-bit windows (7 + 24 bits fit; bit
   // positions fit 32 bits below 512 MiB): one view for all the runs.
   const windows = bitWidth <= 24 && bytes.byteLength < 0x20000000 ? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) : null;
+  const cursor = { pos: start };
   while (n < count) {
-    if (pos >= end) throw new Error(`RLE/bit-packed data ends after ${n} of ${count} values`);
-    // The run header is a ULEB128 varint: (groups << 1) | 1 for bit-packed, (length << 1) for RLE.
-    let header = 0;
-    let scale = 1;
-    for (;;) {
-      const byte = bytes[pos++] ?? 0;
-      header += (byte & 0x7f) * scale;
-      if ((byte & 0x80) === 0) break;
-      scale *= 128;
-    }
+    if (cursor.pos >= end) throw new Error(`RLE/bit-packed data ends after ${n} of ${count} values`);
+    const header = readRunHeader(bytes, cursor);
     if (header % 2 === 0) {
       const length = Math.min(header / 2, count - n);
       let value = 0;
-      for (let i = 0; i < valueBytes; i++) value += (bytes[pos + i] ?? 0) * 2 ** (8 * i);
-      pos += valueBytes;
+      for (let i = 0; i < valueBytes; i++) value += (bytes[cursor.pos + i] ?? 0) * 2 ** (8 * i);
+      cursor.pos += valueBytes;
       out.fill(value, n, n + length);
       n += length;
     } else {
       const groups = (header - 1) / 2;
       const take = Math.min(groups * 8, count - n);
-      unpackBits(bytes, windows, pos, bitWidth, take, out, n);
-      pos += groups * bitWidth;
+      unpackBits(bytes, windows, cursor.pos, bitWidth, take, out, n);
+      cursor.pos += groups * bitWidth;
       n += take;
     }
+  }
+}
+
+/** A run header: a ULEB128 varint, (groups << 1) | 1 for bit-packed, (length << 1) for RLE. */
+function readRunHeader(bytes: Uint8Array, cursor: { pos: number }): number {
+  let header = 0;
+  let scale = 1;
+  for (;;) {
+    const byte = bytes[cursor.pos++] ?? 0;
+    header += (byte & 0x7f) * scale;
+    if ((byte & 0x80) === 0) return header;
+    scale *= 128;
   }
 }
 
@@ -52,22 +56,15 @@ export function decodeRleHybrid(
  * bytes and bit-packed groups are already bitmap bytes. Returns how many levels were 1 (defined).
  */
 export function decodeLevelBits(bytes: Uint8Array, start: number, end: number, count: number, bits: Uint8Array, to: number): number {
-  let pos = start;
+  const cursor = { pos: start };
   let n = 0;
   let defined = 0;
   while (n < count) {
-    if (pos >= end) throw new Error(`definition levels end after ${n} of ${count} values`);
-    let header = 0;
-    let scale = 1;
-    for (;;) {
-      const byte = bytes[pos++] ?? 0;
-      header += (byte & 0x7f) * scale;
-      if ((byte & 0x80) === 0) break;
-      scale *= 128;
-    }
+    if (cursor.pos >= end) throw new Error(`definition levels end after ${n} of ${count} values`);
+    const header = readRunHeader(bytes, cursor);
     if (header % 2 === 0) {
       const length = Math.min(header / 2, count - n);
-      const level = bytes[pos++] ?? 0;
+      const level = bytes[cursor.pos++] ?? 0;
       if (level > 1) throw new Error(`definition level ${level} in a flat column`);
       if (level === 1) {
         setBits(bits, to + n, length);
@@ -77,9 +74,9 @@ export function decodeLevelBits(bytes: Uint8Array, start: number, end: number, c
     } else {
       const groups = (header - 1) / 2;
       const take = Math.min(groups * 8, count - n);
-      if (pos + ((take + 7) >> 3) > end) throw new Error(`definition levels end after ${n} of ${count} values`);
-      defined += orBits(bytes, pos, take, bits, to + n);
-      pos += groups;
+      if (cursor.pos + ((take + 7) >> 3) > end) throw new Error(`definition levels end after ${n} of ${count} values`);
+      defined += orBits(bytes, cursor.pos, take, bits, to + n);
+      cursor.pos += groups;
       n += take;
     }
   }

@@ -2,23 +2,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeLevelBits, decodeRleHybrid } from '../../../src/parquet/flatDecoder/rleHybridDecoder';
 import { widenDecimal } from '../../../src/parquet/flatDecoder/physicalColumn';
+import { seededRandom } from '../../helpers/seededRandom';
 
 /**
  * The flat decoder's bit-level paths against plain reference loops: definition levels decoded
  * straight into a validity bitmap at any bit position, dictionary indices read through 32-bit
  * windows up to the last byte of a page, and decimals of every width widened to Decimal128.
  */
-
-/** A deterministic pseudo-random sequence (xorshift32). */
-function randoms(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
-}
 
 function uleb(value: number): number[] {
   const out: number[] = [];
@@ -65,7 +55,7 @@ function encodeHybrid(values: number[], bitWidth: number): Uint8Array {
 
 describe('flat decoder bit-level decoding', () => {
   test('definition levels land in the validity bitmap at every bit offset, with the defined count', () => {
-    const next = randoms(7);
+    const next = seededRandom(7);
     for (let trial = 0; trial < 200; trial++) {
       const count = 1 + Math.floor(next() * 300);
       const density = next();
@@ -91,7 +81,7 @@ describe('flat decoder bit-level decoding', () => {
   });
 
   test('bit-packed values of every width up to 32 decode to the values written, up to the last byte', () => {
-    const next = randoms(11);
+    const next = seededRandom(11);
     for (let bitWidth = 1; bitWidth <= 32; bitWidth++) {
       const count = 1 + Math.floor(next() * 200);
       const values = Array.from({ length: count }, () => Math.floor(next() * 2 ** bitWidth));
@@ -103,7 +93,7 @@ describe('flat decoder bit-level decoding', () => {
   });
 
   test('decimals of 1 to 16 bytes widen to sign-extended Decimal128 words', () => {
-    const next = randoms(3);
+    const next = seededRandom(3);
     for (let size = 1; size <= 16; size++) {
       for (let trial = 0; trial < 20; trial++) {
         const bytes = Uint8Array.from({ length: size }, () => Math.floor(next() * 256));
