@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { makeData, RecordBatch, Struct, type DataType, type Schema } from 'apache-arrow';
 import { fromDataParts } from '../../arrow/transferableData';
 import { DeltaError } from '../../delta/errors';
+import type { WrittenFile } from '../../delta/write/dataFileWriter';
 import { startModuleWorker } from '../../util/startModuleWorker';
 import { isCopyWorkerMessage, type CopyWorkerCredit, type CopyWorkerJob, type CopyWorkerMessage } from './copyWorkerProtocol';
 
@@ -33,13 +34,35 @@ export async function startCopyWorker(job: CopyWorkerJob, schema: Schema, patien
   } finally {
     clearTimeout(timer);
   }
-  return { batches: copiedBatches(inbox, worker, schema), stop: () => inbox.stop() };
+  return { batches: copiedBatches(inbox, worker, schema), files: (onRows) => writtenFiles(inbox, onRows), stop: () => inbox.stop() };
 }
 
-/** A started COPY worker: its batches, and stop() for a worker whose batches are never iterated (or to cut one short). */
+/**
+ * A started COPY worker: its batches, or (started with `job.files`) the data files it wrote, and
+ * stop() for a worker whose batches are never iterated (or to cut one short).
+ */
 export interface CopyWorker {
   batches: AsyncGenerator<RecordBatch>;
+  /** The files of a worker started with `job.files`, once it has written its last row; `onRows` as rows go into them. */
+  files(onRows: (rows: number) => void): Promise<WrittenFile[]>;
   stop(): Promise<void>;
+}
+
+/** The worker's files once it ends; a failure (or an abort) stops it, leaving what it wrote for VACUUM. */
+async function writtenFiles(inbox: WorkerInbox, onRows: (rows: number) => void): Promise<WrittenFile[]> {
+  let files: WrittenFile[] | undefined;
+  try {
+    for (;;) {
+      const message = await inbox.next(() => false);
+      if (message?.kind === 'end' && files) return files;
+      if (message === undefined || message.kind === 'end') throw new DeltaError('SOURCE_QUERY_FAILED', 'The COPY worker ended without its data files; run again.');
+      if (message.kind === 'error') throw new DeltaError(message.code, message.message);
+      if (message.kind === 'written') onRows(message.rows);
+      if (message.kind === 'files') files = message.files;
+    }
+  } finally {
+    await inbox.stop();
+  }
 }
 
 /**
@@ -70,6 +93,11 @@ class WorkerInbox {
   private failure: Error | undefined;
   patienceOver = false;
   private readonly onAbort = (): void => this.arrive();
+  private readonly onExit = (code: number): void => {
+    this.failure ??= new DeltaError('SOURCE_QUERY_FAILED', `The COPY worker stopped (exit code ${code}) before the last row; run again.`);
+    this.arrive();
+  };
+  private stopped: Promise<void> | undefined;
 
   constructor(private readonly worker: Worker, private readonly signal: AbortSignal | undefined) {
     worker.on('message', (message: unknown) => {
@@ -77,10 +105,7 @@ class WorkerInbox {
       this.arrive();
     });
     worker.on('error', (error: Error) => { this.failure ??= error; this.arrive(); });
-    worker.on('exit', (code) => {
-      this.failure ??= new DeltaError('SOURCE_QUERY_FAILED', `The COPY worker stopped (exit code ${code}) before the last row; run again.`);
-      this.arrive();
-    });
+    worker.on('exit', this.onExit);
     signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
@@ -101,10 +126,19 @@ class WorkerInbox {
     }
   }
 
-  /** Ends the worker; a next() still waiting then fails instead of waiting forever. */
-  async stop(): Promise<void> {
+  /**
+   * Ends the worker; a next() still waiting then fails instead of waiting forever. Once: a second
+   * caller (the merge and each stream stop the same worker) waits for the same exit.
+   */
+  stop(): Promise<void> {
+    this.stopped ??= this.terminate();
+    return this.stopped;
+  }
+
+  private async terminate(): Promise<void> {
     this.signal?.removeEventListener('abort', this.onAbort);
-    this.worker.removeAllListeners('exit');
+    // Only this inbox's listener: terminate() waits for the same 'exit' event with its own.
+    this.worker.off('exit', this.onExit);
     this.failure ??= new DeltaError('SOURCE_QUERY_FAILED', 'The COPY worker was stopped before the last row.');
     this.arrive();
     await this.worker.terminate();

@@ -1,10 +1,12 @@
-import type { RecordBatch } from 'apache-arrow';
+import type { RecordBatch, Schema } from 'apache-arrow';
 import type pg from 'pg';
 import { toArrowSchema } from '../../delta/arrowSchema';
 import { isDeltaError } from '../../delta/errors';
 import type { DataType } from '../../delta/schema';
+import type { WrittenFile } from '../../delta/write/dataFileWriter';
 import { binaryCopyBatches, DEFAULT_BATCH_LIMITS, type BatchLimits } from './binaryCopyBatches';
 import { startCopyWorker, type CopyWorker } from './copyInWorker';
+import type { CopyWorkerFileTarget } from './copyWorkerProtocol';
 import { mergeCopyWorkers } from './mergeCopyWorkers';
 import { copyOut } from './copyOutStream';
 import type { PgConnectionOptions } from './pgConnect';
@@ -50,10 +52,18 @@ export interface PgSnapshotOptions {
    * one session at a time (PGlite) never lets it; one that refuses a second session fails it sooner.
    */
   workerPatienceMs?: number;
+  /**
+   * writeFiles() starts its two file-writing workers only for a table estimated at this many rows
+   * or more (default 250,000): below that their start (two sessions, two threads loading the
+   * Parquet encoder) costs more than the second core saves.
+   */
+  fileWorkersMinRows?: number;
   signal?: AbortSignal;
 }
 
 const WORKER_MIN_ROWS = 100_000;
+
+const FILE_WORKERS_MIN_ROWS = 250_000;
 
 /** A second session on a PostgreSQL server connects and imports a snapshot in milliseconds; seconds on a loaded machine. */
 const WORKER_PATIENCE_MS = 5_000;
@@ -76,10 +86,12 @@ const BEGIN = 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY';
  */
 export class PgSnapshotReader {
   private closed = false;
-  /** Where the last batches() read the rows: a COPY worker's second session, or this reader's own. */
+  /** Where the last batches() or writeFiles() read the rows: COPY workers' sessions, or this reader's own. */
   readBy: 'worker' | 'session' | undefined;
-  /** COPY streams (one per key range) the last batches() read at once. */
+  /** COPY streams (one per key range) the last batches() or writeFiles() read at once. */
   streams = 0;
+  /** A COPY worker's session was refused or too slow: every later read stays on this session. */
+  private workerRefused = false;
 
   private constructor(
     private readonly client: pg.Client,
@@ -118,54 +130,107 @@ export class PgSnapshotReader {
 
   /** Streams the rows (those matching `where`, an SQL condition, when given) as Arrow batches of the Delta schema. */
   async *batches(where?: string): AsyncGenerator<RecordBatch> {
-    const select = this.schema.columns.map((c) => {
-      const name = this.client.escapeIdentifier(c.name);
-      return c.cast === undefined ? name : `${name}::${c.cast} AS ${name}`;
-    });
-    const query = (condition: string | undefined): string => `SELECT ${select.join(', ')} FROM ${this.schema.from}${condition ? ` WHERE ${condition}` : ''}`;
-    const copySql = (condition: string | undefined): string => `COPY (${query(condition)}) TO STDOUT (FORMAT binary)`;
-    const doing = `copying rows from ${this.schema.table ?? 'the query'}`;
     const limits = this.options.limits ?? DEFAULT_BATCH_LIMITS;
     const decoders = this.schema.columns.map((c) => c.decoder);
     const arrowSchema = toArrowSchema(this.schema.deltaSchema);
-    const { connection, signal } = this.options;
-    const estimate = connection && this.position ? await this.workerEstimate() : undefined;
-    if (connection && this.position && estimate !== undefined) {
+    const { signal } = this.options;
+    const estimate = this.workerRefused ? undefined : await this.workerEstimate();
+    if (estimate !== undefined) {
       const splitMin = this.options.splitMinRows;
       const slices = where === undefined && splitMin !== undefined && estimate >= splitMin && estimate >= 0 ? await this.keySlices() : [where];
-      const patience = this.options.workerPatienceMs ?? WORKER_PATIENCE_MS;
-      const snapshotId = this.position.snapshotId;
-      const started = await Promise.all(slices.map((slice) => startCopyWorker(
-        { connection, snapshotId, sql: copySql(slice), deltaSchema: this.schema.deltaSchema, decoders, limits, readAhead: WORKER_READ_AHEAD, doing },
-        arrowSchema, patience, signal)));
-      const workers = started.filter((worker) => worker !== undefined);
-      if (workers.length === slices.length) {
-        this.readBy = 'worker';
-        this.streams = workers.length;
+      const workers = await this.startWorkers(slices, arrowSchema, undefined);
+      if (workers) {
         yield* workers.length === 1 ? (workers[0] as CopyWorker).batches : mergeCopyWorkers(workers);
         return;
       }
-      // One session refused or too slow: all the rows on this session rather than some twice.
-      await Promise.all(workers.map((worker) => worker.stop()));
     }
     this.readBy = 'session';
     this.streams = 1;
-    const stream = this.position ? this.client.query(copyOut(copySql(where))) : undefined;
+    const stream = this.position ? this.client.query(copyOut(this.copySql(where))) : undefined;
     const onAbort = (): void => { stream?.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted')); };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      yield* stream ? binaryCopyBatches(stream, arrowSchema, decoders, limits) : queryBatches(this.client, query(where), arrowSchema, this.schema.columns, limits, signal);
+      yield* stream ? binaryCopyBatches(stream, arrowSchema, decoders, limits) : queryBatches(this.client, this.query(where), arrowSchema, this.schema.columns, limits, signal);
     } catch (error) {
       signal?.throwIfAborted();
       if (isDeltaError(error)) throw error;
-      throw queryError(error, doing);
+      throw queryError(error, this.doing);
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
   }
 
+  private query(condition: string | undefined): string {
+    const select = this.schema.columns.map((c) => {
+      const name = this.client.escapeIdentifier(c.name);
+      return c.cast === undefined ? name : `${name}::${c.cast} AS ${name}`;
+    });
+    return `SELECT ${select.join(', ')} FROM ${this.schema.from}${condition ? ` WHERE ${condition}` : ''}`;
+  }
+
+  private copySql(condition: string | undefined): string {
+    return `COPY (${this.query(condition)}) TO STDOUT (FORMAT binary)`;
+  }
+
+  private get doing(): string {
+    return `copying rows from ${this.schema.table ?? 'the query'}`;
+  }
+
+  /**
+   * All the rows written as data files of `target` by two COPY workers, each over one half of the
+   * integer primary key's range (two server backends; each worker decodes and encodes its own
+   * half, so two cores encode), for the caller to commit in one transaction. Undefined, with no row
+   * read, where that does not apply: no second connection or exported snapshot, a table estimated
+   * under `fileWorkersMinRows`, no one-column integer primary key (one worker that decodes and
+   * encodes in turn would be slower than decoding beside the caller's encoding), or the server
+   * refusing the second sessions; the caller then writes batches() itself. A failure or an abort
+   * stops both workers: the files they wrote are left for VACUUM, none is committed.
+   */
+  async writeFiles(target: CopyWorkerFileTarget, onRows: (rows: number) => void): Promise<WrittenFile[] | undefined> {
+    const estimate = this.workerRefused ? undefined : await this.workerEstimate();
+    if (estimate === undefined || estimate < (this.options.fileWorkersMinRows ?? FILE_WORKERS_MIN_ROWS)) return undefined;
+    const slices = await this.keySlices();
+    if (slices.length < 2) return undefined;
+    const workers = await this.startWorkers(slices, toArrowSchema(this.schema.deltaSchema), target);
+    if (!workers) return undefined;
+    try {
+      return (await Promise.all(workers.map((worker) => worker.files(onRows)))).flat();
+    } finally {
+      await Promise.all(workers.map((worker) => worker.stop()));
+    }
+  }
+
+  /**
+   * One started COPY worker per slice (a condition, or none for all the rows), each in this
+   * reader's snapshot, its batches in `arrowSchema` (one object: the writer compares schemas by identity). Undefined when the server refused one of their sessions or was too slow to
+   * let it in: none is left running, and later reads stay on this session.
+   */
+  private async startWorkers(slices: ReadonlyArray<string | undefined>, arrowSchema: Schema, files: CopyWorkerFileTarget | undefined): Promise<CopyWorker[] | undefined> {
+    const { connection, signal } = this.options;
+    if (!connection || !this.position) return undefined;
+    const patience = this.options.workerPatienceMs ?? WORKER_PATIENCE_MS;
+    const { snapshotId } = this.position;
+    const decoders = this.schema.columns.map((c) => c.decoder);
+    const limits = this.options.limits ?? DEFAULT_BATCH_LIMITS;
+    const started = await Promise.all(slices.map((slice) => startCopyWorker({
+      connection, snapshotId, sql: this.copySql(slice), deltaSchema: this.schema.deltaSchema, decoders, limits,
+      readAhead: WORKER_READ_AHEAD, doing: this.doing, ...(files ? { files } : {}),
+    }, arrowSchema, patience, signal)));
+    const workers = started.filter((worker) => worker !== undefined);
+    if (workers.length === slices.length) {
+      this.readBy = 'worker';
+      this.streams = workers.length;
+      return workers;
+    }
+    // One session refused or too slow: all the rows on this session rather than some twice.
+    await Promise.all(workers.map((worker) => worker.stop()));
+    this.workerRefused = true;
+    return undefined;
+  }
+
   /** The table's estimated rows when a COPY worker is worth starting for it (-1: a query, or not estimated), else undefined. */
   private async workerEstimate(): Promise<number | undefined> {
+    if (!this.options.connection || !this.position) return undefined;
     const min = this.options.workerMinRows ?? WORKER_MIN_ROWS;
     if (this.schema.table === undefined) return min === 0 ? -1 : undefined;
     const estimate = await this.client.query<{ rows: number }>('SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = to_regclass($1)', [this.schema.table]);

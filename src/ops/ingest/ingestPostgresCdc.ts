@@ -15,6 +15,7 @@ import { writeTable } from '../../delta/write/writeTable';
 import { applyKeyedChanges, type ApplyTimings } from './applyKeyedChanges';
 import { FileKeyCache } from './fileKeyCache';
 import { replicationSlotName } from './replicationSlotName';
+import { writeSnapshotInWorkers } from './writeSnapshotInWorkers';
 
 export interface CdcBatching {
   /** Commit once this many row changes are buffered (default 50,000). */
@@ -389,13 +390,14 @@ async function initialSnapshot(client: pg.Client, replication: pg.Client, schema
     importSnapshot: created.snapshotName, connection, ...(options.signal ? { signal: options.signal } : {}),
   });
   try {
-    const summary = await writeTable(options.target, reader.batches(), {
+    const write = {
       mode: 'overwrite',
       schema: reader.schema.deltaSchema,
       txn: { appId: slot, version: created.consistentPoint },
       ...(options.deletionVectors ? { properties: { 'delta.enableDeletionVectors': 'true' } } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
-    });
+    } as const;
+    const summary = await writeSnapshotInWorkers(options.target, reader, write) ?? await writeTable(options.target, reader.batches(), write);
     return { version: summary.version, rows: summary.rowsAdded, lsn: formatLsn(created.consistentPoint) };
   } finally {
     await reader.close();

@@ -7,6 +7,7 @@ import { Transaction } from '../../delta/transaction/transaction';
 import { openIfExists } from '../../delta/write/tableLocation';
 import { writeTable } from '../../delta/write/writeTable';
 import { followSourceSchema } from './followSourceSchema';
+import { writeSnapshotInWorkers } from './writeSnapshotInWorkers';
 import type { OperationOptions } from '../../delta/write/writeSummary';
 
 export interface PostgresSnapshotIngest extends OperationOptions {
@@ -60,7 +61,7 @@ export async function ingestPostgresSnapshot(options: PostgresSnapshotIngest): P
   try {
     const reader = await PgSnapshotReader.open(client, options.source, { connection, ...(options.signal ? { signal: options.signal } : {}) });
     await widenExistingTable(options.target, reader.schema.deltaSchema, reader.schema.table ?? 'the query');
-    const summary = await writeTable(options.target, reader.batches(), {
+    const write = {
       mode: options.mode ?? 'overwrite',
       schema: reader.schema.deltaSchema,
       // Columns added at the source since the last load are added to the table.
@@ -68,7 +69,9 @@ export async function ingestPostgresSnapshot(options: PostgresSnapshotIngest): P
       ...(options.partitionBy ? { partitionBy: options.partitionBy } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    });
+    } as const;
+    // The COPY workers encode the files where they can (writeSnapshotInWorkers says where); else this thread does.
+    const summary = await writeSnapshotInWorkers(options.target, reader, write) ?? await writeTable(options.target, reader.batches(), write);
     await reader.close();
     return {
       version: summary.version,

@@ -98,7 +98,7 @@ export const ALL_TYPES_EXPECTED_DELTA = [
  * The source rows rendered by PostgreSQL itself in the canonical text of test/helpers/arrowCellText:
  * the expected side of the round trip, computed independently of the connector's decoding.
  */
-export async function canonicalSourceRows(client: pg.Client, columns: readonly PgSourceColumn[]): Promise<(string | null)[][]> {
+export async function canonicalSourceRows(client: pg.Client, columns: readonly PgSourceColumn[], table = 'all_types'): Promise<(string | null)[][]> {
   const expressions = columns.map((column) => {
     const name = client.escapeIdentifier(column.name);
     const type = column.deltaType;
@@ -118,7 +118,7 @@ export async function canonicalSourceRows(client: pg.Client, columns: readonly P
   });
   await client.query("SET intervalstyle = 'iso_8601'");
   const result = await client.query<Record<string, string | null>>({
-    text: `SELECT ${expressions.map((e, i) => `${e} AS c${i}`).join(', ')} FROM all_types ORDER BY id`,
+    text: `SELECT ${expressions.map((e, i) => `${e} AS c${i}`).join(', ')} FROM ${table} ORDER BY id`,
   });
   return result.rows.map((row) => columns.map((column, i) => {
     const text = row[`c${i}`] ?? null;
