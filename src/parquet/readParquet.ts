@@ -8,6 +8,15 @@ import { readParquetFooter } from './flatDecoder/parquetFooter';
 
 const DEFAULT_BATCH_SIZE = 65536;
 
+/**
+ * Reads of more rows go to parquet-wasm even when flat. Measured (bench/README.md, reader section):
+ * the flat decoder takes 1.3x to 1.6x less CPU on 10,000-row groups and about the same on 65,536
+ * (0.92x to 1.18x over four runs), where parquet-wasm's per-call cost still counts; on 262,144- and
+ * 1M-row groups it wins on a quiet machine but loses by up to 1.3x under load, and on large
+ * delta-encoded groups it takes twice parquet-wasm's CPU.
+ */
+const FLAT_DECODER_MAX_ROWS = 65_536;
+
 /** Raised for bytes that are not a readable Parquet file; callers wrap it with the file's name. */
 export class ParquetDecodeError extends Error {
   override readonly name = 'ParquetDecodeError';
@@ -29,16 +38,15 @@ export interface ParquetReadOptions {
 }
 
 /**
- * Decodes Parquet bytes into an Arrow table: flat files (top-level primitive columns, the common
- * encodings and codecs) with our TypeScript decoder, which yields what parquet-wasm yields for less
- * CPU at every row-group size measured (bench/README.md, reader section: it skips parquet-wasm's
- * per-call cost and the copy out of wasm memory, and decodes only the requested columns); anything
- * else through parquet-wasm (arrow-rs compiled to WebAssembly). Both return the same columns for
- * the same `columns`.
+ * Decodes Parquet bytes into an Arrow table: reads of up to 65,536 rows of flat files (top-level
+ * primitive columns, the common encodings and codecs) with our TypeScript decoder, which yields what
+ * parquet-wasm yields without its per-call cost and the copy out of wasm memory, and decodes only
+ * the requested columns; anything else through parquet-wasm (arrow-rs compiled to WebAssembly).
+ * Both return the same columns for the same `columns`.
  */
 export function decodeParquet(bytes: Uint8Array, options: ParquetReadOptions = {}): Table {
   const plan = planFlatRead(bytes, options);
-  if (plan !== undefined) {
+  if (plan !== undefined && plan.take <= FLAT_DECODER_MAX_ROWS) {
     try {
       return decodeFlatParquet(bytes, plan, options.batchSize ?? DEFAULT_BATCH_SIZE);
     } catch {
