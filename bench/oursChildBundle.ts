@@ -29,6 +29,7 @@ export async function buildOursChild(entry = 'bench/oursChild.ts', name = 'ours-
   await build({ ...options, entryPoints: [entry], outfile });
   // The Parquet worker pool starts its worker from the bundle's directory, as in dist/.
   await build({ ...options, entryPoints: ['src/parquet/parquetWorker.ts'], outfile: join(dir, 'parquetWorker.cjs') });
+  await build({ ...options, entryPoints: ['src/ops/optimize/writerWorker.ts'], outfile: join(dir, 'writerWorker.cjs') });
   copyFileSync(require.resolve('parquet-wasm/node/parquet_wasm_bg.wasm'), join(dir, 'parquet_wasm_bg.wasm'));
   return outfile;
 }

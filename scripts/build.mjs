@@ -28,6 +28,8 @@ const builds = [
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.cjs', banner: { js: '#!/usr/bin/env node' } },
   // Started by src/parquet/parquetWorkerPool.ts from the directory of the bundle that uses it.
   { ...node, entryPoints: ['src/parquet/parquetWorker.ts'], outfile: 'dist/parquetWorker.cjs' },
+  // Started by src/ops/optimize/writerThread.ts (OPTIMIZE writes its files in it) the same way.
+  { ...node, entryPoints: ['src/ops/optimize/writerWorker.ts'], outfile: 'dist/writerWorker.cjs' },
   // Started by src/connectors/postgres/copyInWorker.ts (PostgreSQL snapshots) the same way.
   { ...node, entryPoints: ['src/connectors/postgres/pgCopyWorker.ts'], outfile: 'dist/pgCopyWorker.cjs' },
 ];

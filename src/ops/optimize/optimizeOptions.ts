@@ -27,6 +27,11 @@ export interface OptimizeOptions {
    * on two or more cores, but the worker costs about 100 MiB more memory. Off by default.
    */
   parallelDecode?: boolean;
+  /**
+   * Write the output files in a worker thread (encoding, statistics, storing) while this thread
+   * reads and sorts the next rows. Default: on for runs rewriting 8 MiB or more of a local table.
+   */
+  writerThread?: boolean;
   /** Directory for Z-order spill files (default: the OS temp dir). */
   spillDirectory?: string;
   signal?: AbortSignal;

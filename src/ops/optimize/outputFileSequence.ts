@@ -1,19 +1,24 @@
 import type { RecordBatch } from 'apache-arrow';
-import { DataFileWriter, type WrittenFile } from '../../delta/write/dataFileWriter';
+import { DataFileWriter, type DataFileWriterOptions, type WrittenFile } from '../../delta/write/dataFileWriter';
 import { materializedRowFields } from '../../delta/write/materializedRowColumns';
 import { statsOptionsFromProperties } from '../../delta/write/statsCollector';
 import type { Transaction } from '../../delta/transaction/transaction';
 import type { MemoryMeter } from './memoryMeter';
+import type { FileWriter, WriterThread } from './writerThread';
 
 /**
  * Writes a stream of rows of one partition as exactly `files` data files of (nearly) equal row
  * counts, so a run produces the file count its plan showed. Rows beyond the planned total (stats
- * that undercounted) go to the last file. Each file's rows are buffered until it is encoded, as
- * parquet-wasm encodes whole tables; the plan sized files so that fits the memory budget.
+ * that undercounted) go to the last file. A file's Arrow bytes count as held (the meter) until it
+ * is stored; the plan sized files so that two fit the memory budget. A file is finished (its last
+ * pages encoded, then stored) while the next one is written: with a WriterThread the files are
+ * written in its worker and this thread only hands batches over.
  */
 export class OutputFileSequence {
   private readonly written: WrittenFile[] = [];
-  private writer: DataFileWriter | undefined;
+  private writer: FileWriter | undefined;
+  /** The file being finished, at most one: its files once stored. */
+  private finishing: Promise<WrittenFile[]> | undefined;
   private index = 0;
   private rowsInFile = 0;
   private heldBytes = 0;
@@ -24,6 +29,7 @@ export class OutputFileSequence {
     private readonly files: number,
     private readonly meter: MemoryMeter,
     private readonly signal?: AbortSignal,
+    private readonly thread?: WriterThread,
   ) {}
 
   async write(batch: RecordBatch): Promise<void> {
@@ -53,6 +59,7 @@ export class OutputFileSequence {
 
   async finish(): Promise<WrittenFile[]> {
     await this.closeFile();
+    await this.settleFinishing();
     return [...this.written];
   }
 
@@ -60,6 +67,8 @@ export class OutputFileSequence {
   async abort(): Promise<void> {
     await this.writer?.abort();
     this.writer = undefined;
+    // A file being finished is stored (or fails, leaving nothing) before it can be deleted.
+    await this.settleFinishing().catch(() => undefined);
     this.meter.release(this.heldBytes);
     this.heldBytes = 0;
     await Promise.all(this.written.splice(0).map((f) => this.tx.store.delete(decodeURIComponent(f.path)).catch(() => undefined)));
@@ -71,9 +80,9 @@ export class OutputFileSequence {
     return Math.floor(((i + 1) * this.totalRows) / this.files) - Math.floor((i * this.totalRows) / this.files);
   }
 
-  private openFile(): DataFileWriter {
+  private openFile(): FileWriter {
     const properties = this.tx.properties;
-    this.writer = new DataFileWriter({
+    const options: DataFileWriterOptions = {
       store: this.tx.store,
       schema: this.tx.schema,
       partitionColumns: this.tx.partitionColumns,
@@ -84,17 +93,33 @@ export class OutputFileSequence {
       targetFileSize: Infinity,
       maxBufferedBytes: Infinity,
       ...(this.signal ? { signal: this.signal } : {}),
-    });
+    };
+    this.writer = this.thread?.open(options) ?? new DataFileWriter(options);
     return this.writer;
   }
 
+  /** Starts finishing the open file once the previous one is stored (whose failure this throws). */
   private async closeFile(): Promise<void> {
     const writer = this.writer;
     this.writer = undefined;
-    if (writer) this.written.push(...(await writer.finish()));
-    this.meter.release(this.heldBytes);
+    const held = this.heldBytes;
     this.heldBytes = 0;
     this.rowsInFile = 0;
     this.index++;
+    await this.settleFinishing();
+    if (!writer) {
+      this.meter.release(held);
+      return;
+    }
+    const finishing = writer.finish().finally(() => this.meter.release(held));
+    // Awaited by the next close, finish or abort.
+    finishing.catch(() => undefined);
+    this.finishing = finishing;
+  }
+
+  private async settleFinishing(): Promise<void> {
+    const finishing = this.finishing;
+    this.finishing = undefined;
+    if (finishing) this.written.push(...(await finishing));
   }
 }

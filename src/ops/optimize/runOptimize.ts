@@ -21,15 +21,22 @@ import { ZCUBE_ID_TAG, ZCUBE_ZORDER_BY_TAG, ZCUBE_ZORDER_CURVE_TAG, zOrderByTag 
 import type { ZOrderKey } from './zOrderKey';
 import type { TypedValue } from '../../delta/predicate/typedValue';
 import { ZOrderSorter } from './zOrderSorter';
+import { WriterThread } from './writerThread';
 
 /** Parquet bytes read ahead at most: an eighth of the budget (they are not Arrow data yet, and small). */
 const PREFETCH_SHARE = 8;
 /**
  * Arrow bytes of the batches compaction hands the writer (small files' rows joined). Kept under
- * the writer's threshold for encoding in the worker pool (worthEncodingInThePool, 1 MiB): a
- * compaction encodes on the calling thread, as a worker costs about 100 MiB of memory.
+ * the writer's threshold for encoding in the Parquet worker pool (worthEncodingInThePool, 1 MiB):
+ * the files are encoded by the WriterThread's worker (or this thread), not by a second worker.
  */
 const COALESCED_BATCH_BYTES = 768 * 1024;
+/**
+ * Input bytes from which the output files are written in a worker thread (WriterThread) by
+ * default: below it the worker's start (its bundle and the wasm it loads: about 200 ms of CPU and
+ * 35 MiB) costs more than it overlaps.
+ */
+const WRITER_THREAD_MIN_BYTES = 8 * 1024 * 1024;
 
 export interface RunOptimizeOptions extends OptimizeOptions {
   /** Run this plan (e.g. the one a user just reviewed) instead of planning anew. */
@@ -81,12 +88,15 @@ export async function runOptimize(location: TableLocation, options: RunOptimizeO
   const now = Date.now();
   const actions: Action[] = [];
   const sequences: OutputFileSequence[] = [];
+  /** Each bin's files once its last file is stored, in bin order. */
+  const finishing: Array<Promise<WrittenFile[]>> = [];
   const totalFiles = plan.filesToRemove;
   let filesDone = 0;
+  const thread = (options.writerThread ?? plan.bytesToRewrite >= WRITER_THREAD_MIN_BYTES) ? WriterThread.start(tx.store) : undefined;
   try {
     for (const [index, bin] of plan.bins.entries()) {
       options.signal?.throwIfAborted();
-      const sequence = new OutputFileSequence(tx, bin.liveRows, bin.outputFiles, meter, options.signal);
+      const sequence = new OutputFileSequence(tx, bin.liveRows, bin.outputFiles, meter, options.signal, thread);
       sequences.push(sequence);
       const files = inputs[index] as AddFile[];
       const progress = (): void => options.onProgress?.(++filesDone, totalFiles, `rewriting ${plan.mode === 'zOrder' ? 'in Z order' : 'small files'}`);
@@ -111,7 +121,14 @@ export async function runOptimize(location: TableLocation, options: RunOptimizeO
       } else {
         for await (const batch of coalesceBatches(rows, COALESCED_BATCH_BYTES)) await sequence.write(batch);
       }
-      const written = await sequence.finish();
+      // The bin's last file is finished while the next bin is read: one bin finishing at a time.
+      const finished = sequence.finish();
+      finished.catch(() => undefined);
+      await finishing.at(-1);
+      finishing.push(finished);
+    }
+    for (const [index, written] of (await Promise.all(finishing)).entries()) {
+      const files = inputs[index] as AddFile[];
       actions.push(...files.map((file) => removeActionOf(file, now, false)));
       const cube = randomUUID();
       actions.push(...written.map((file) => ({ add: addOf(file, plan, cube) })));
@@ -144,8 +161,12 @@ export async function runOptimize(location: TableLocation, options: RunOptimizeO
     result.version = commit.version;
     result.attempts = commit.attempts;
   } catch (error) {
+    // Files still being finished are stored before the sequences delete what they wrote.
+    await Promise.allSettled(finishing);
     await Promise.all(sequences.map((s) => s.abort()));
     throw error;
+  } finally {
+    await thread?.close();
   }
   result.peakHeldBytes = meter.peak;
   if (zOrder && result.version !== null) await measureSkipping(table, result.version, plan, zOrder, options.probes ?? DEFAULT_PROBES);
