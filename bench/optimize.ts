@@ -28,7 +28,7 @@ const run = promisify(execFile);
 const MIB = 1024 * 1024;
 const log = (line: string): void => { process.stderr.write(`${line}\n`); };
 
-interface Measured { ms: number; cpuMs: number; peakKiB: number; baselineKiB: number; filesAfter: number; rangeRead: Record<string, number>; pointRead: Record<string, number> }
+interface Measured { ms: number; cpuMs: number; mainCpuMs?: number; peakKiB: number; baselineKiB: number; filesAfter: number; rangeRead: Record<string, number>; pointRead: Record<string, number> }
 
 async function buildTable(dir: string, files: number, rowsPerFile: number): Promise<void> {
   if (existsSync(join(dir, '_delta_log'))) return;
@@ -67,8 +67,8 @@ const child = await buildOursChild('bench/optimizeChild.ts', 'optimize-child');
 
 async function ours(dir: string, options: Record<string, unknown>, nodeFlags: readonly string[] = []): Promise<Measured> {
   const { stdout } = await run(process.execPath, [...nodeFlags, child, dir, JSON.stringify(options)], { maxBuffer: 1 << 28, cwd: REPO_ROOT });
-  const out = JSON.parse(stdout) as { result: OptimizeResult; ms: number; cpuMs: number; baselineKiB: number; peakKiB: number };
-  return { ms: out.ms, cpuMs: out.cpuMs, peakKiB: out.peakKiB, baselineKiB: out.baselineKiB, ...(await skipping(dir)) };
+  const out = JSON.parse(stdout) as { result: OptimizeResult; ms: number; cpuMs: number; mainCpuMs: number; baselineKiB: number; peakKiB: number };
+  return { ms: out.ms, cpuMs: out.cpuMs, mainCpuMs: out.mainCpuMs, peakKiB: out.peakKiB, baselineKiB: out.baselineKiB, ...(await skipping(dir)) };
 }
 
 /** One run of ours under --cpu-prof: where its CPU time goes, by our functions and by self time. */
@@ -104,7 +104,7 @@ function copyOf(base: string, name: string): string {
 
 function line(label: string, m: Measured): string {
   const pct = (r: Record<string, number>): string => Object.entries(r).map(([c, v]) => `${c} ${(v * 100).toFixed(1)}%`).join(', ');
-  return `  ${label.padEnd(9)} ${(m.ms / 1000).toFixed(1).padStart(7)} s  CPU ${(m.cpuMs / 1000).toFixed(1).padStart(6)} s  peak RSS ${(m.peakKiB / 1024).toFixed(0).padStart(5)} MiB (start ${(m.baselineKiB / 1024).toFixed(0)})  files ${String(m.filesAfter).padStart(5)}  range read: ${pct(m.rangeRead)}  point read: ${pct(m.pointRead)}`;
+  return `  ${label.padEnd(9)} ${(m.ms / 1000).toFixed(1).padStart(7)} s  CPU ${(m.cpuMs / 1000).toFixed(1).padStart(6)} s${m.mainCpuMs === undefined ? '' : ` (main thread ${(m.mainCpuMs / 1000).toFixed(1)} s)`}  peak RSS ${(m.peakKiB / 1024).toFixed(0).padStart(5)} MiB (start ${(m.baselineKiB / 1024).toFixed(0)})  files ${String(m.filesAfter).padStart(5)}  range read: ${pct(m.rangeRead)}  point read: ${pct(m.pointRead)}`;
 }
 
 function ratios(a: Measured, b: Measured): string {

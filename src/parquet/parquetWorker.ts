@@ -4,6 +4,7 @@ import { ParquetFile } from 'parquet-wasm/node';
 import { decodeJoined } from './decodeJoined';
 import { ParquetFileEncoder } from './parquetFileEncoder';
 import type { DecodeRequest, WorkerRequest, WorkerResponse } from './parquetWorkerProtocol';
+import { SerialSessions } from '../util/serialSessions';
 
 /*
  * Worker entry of the Parquet pool (src/parquet/parquetWorkerPool.ts).
@@ -65,27 +66,12 @@ async function decode(request: DecodeRequest): Promise<WorkerResponse> {
   }
 }
 
-/** An open encode session: its messages run one after another on `queue`. */
-interface Session { encoder: ParquetFileEncoder; queue: Promise<void>; failed: boolean }
-
 function serve(port: MessagePort): void {
-  const sessions = new Map<number, Session>();
   const send = (response: WorkerResponse, transfer: ArrayBuffer[] = []): void => port.postMessage(response, transfer);
-  const step = (id: number, work: (session: Session) => Promise<void>): void => {
-    const session = sessions.get(id);
-    if (!session) return;
-    session.queue = session.queue.then(async () => {
-      if (session.failed) return;
-      try {
-        await work(session);
-      } catch (error) {
-        session.failed = true;
-        sessions.delete(id);
-        session.encoder.abort();
-        send({ kind: 'encodeFailed', id, error: errorText(error) });
-      }
-    });
-  };
+  const sessions = new SerialSessions<ParquetFileEncoder>((id, encoder, error) => {
+    encoder.abort();
+    send({ kind: 'encodeFailed', id, error: errorText(error) });
+  });
   port.on('message', (request: WorkerRequest) => {
     switch (request.kind) {
       case 'decode':
@@ -102,30 +88,25 @@ function serve(port: MessagePort): void {
         return;
       }
       case 'encodeOpen':
-        sessions.set(request.id, { encoder: new ParquetFileEncoder(request.options), queue: Promise.resolve(), failed: false });
+        sessions.open(request.id, new ParquetFileEncoder(request.options));
         return;
       case 'encodeBatch':
-        step(request.id, async ({ encoder }) => {
+        sessions.step(request.id, async (encoder) => {
           await encoder.writeIPC(request.ipc);
           send({ kind: 'encodeTaken', id: request.id });
         });
         return;
       case 'encodeFinish':
-        step(request.id, async ({ encoder }) => {
+        sessions.step(request.id, async (encoder) => {
           const bytes = await encoder.finish();
           sessions.delete(request.id);
           send({ kind: 'encoded', id: request.id, bytes }, [bytes.buffer as ArrayBuffer]);
         });
         return;
-      case 'encodeAbort': {
-        const session = sessions.get(request.id);
-        sessions.delete(request.id);
-        if (!session) return;
+      case 'encodeAbort':
         // Batches still queued for it are skipped.
-        session.failed = true;
-        session.encoder.abort();
+        void sessions.end(request.id).then((encoder) => encoder?.abort());
         return;
-      }
     }
   });
   send({ kind: 'ready' });
