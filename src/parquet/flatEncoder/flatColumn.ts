@@ -1,7 +1,7 @@
 import { DataType, DateUnit, Precision, TimeUnit, type Data, type Field } from 'apache-arrow';
 import { compareByteRanges } from '../../arrow/compareByteRanges';
 import type { CompactWriter } from './compactWriter';
-import type { DictionaryKey } from './valueDictionary';
+import type { DictionaryKey, DictionarySource } from './valueDictionary';
 
 /** parquet.thrift `Type`. */
 export const PhysicalType = { BOOLEAN: 0, INT32: 1, INT64: 2, FLOAT: 4, DOUBLE: 5, BYTE_ARRAY: 6, FIXED_LEN_BYTE_ARRAY: 7 } as const;
@@ -24,15 +24,16 @@ export interface FlatColumn {
   writeSchemaFields(writer: CompactWriter): void;
   /**
    * PLAIN-encodes the non-null values of `data` after `prefix` free bytes and adds them to the
-   * chunk's min/max. The levels then go in front without copying the values. With `bounds`
-   * false, a column with `foldBounds` may leave its min/max out: the caller folds them in later.
+   * chunk's min/max. The levels then go in front without copying the values.
    */
-  encode(data: Data, prefix: number, bounds: boolean): EncodedValues;
+  encode(data: Data, prefix: number): EncodedValues;
   /**
-   * Adds `count` PLAIN values to the chunk's min/max: a dictionary's entries instead of every
-   * value, where comparing values costs more than hashing them (strings).
+   * Adds `count` PLAIN values to the chunk's min/max: the dictionary's entries, once per chunk,
+   * instead of every value of its dictionary-encoded pages (which `encode` never sees).
    */
   foldBounds?(values: Uint8Array, count: number): void;
+  /** Where a dictionary reads the values of `data` (for every column with a `dictionaryKey`). */
+  dictionarySource?(data: Data): DictionarySource;
   /**
    * The chunk's min and max (PLAIN bytes) since the last call, then forgets them; undefined when
    * every value was null (or NaN). Strings and binaries of any length: the footer drops long ones.
@@ -179,6 +180,19 @@ class Int32Column extends LeafColumn implements FlatColumn {
     return { body: bytesOf(out).subarray(pad * 4 - prefix), nulls: n - (k - pad) };
   }
 
+  dictionarySource(data: Data): DictionarySource {
+    return this.source === 'decimal' ? { words: words(data), stride: 4 } : { words: data.values as ArrayLike<number>, stride: 1 };
+  }
+
+  foldBounds(values: Uint8Array, count: number): void {
+    const view = plainView(values);
+    for (let i = 0; i < count; i++) {
+      const v = view.getInt32(i * 4, true);
+      if (v < this.min) this.min = v;
+      if (v > this.max) this.max = v;
+    }
+  }
+
   takeBounds(): ColumnBounds | undefined {
     if (this.min > this.max) return undefined;
     const bounds = { min: bytesOf(Int32Array.of(this.min)), max: bytesOf(Int32Array.of(this.max)) };
@@ -238,6 +252,26 @@ class Int64Column extends LeafColumn implements FlatColumn {
     return { body: bytesOf(out).subarray(pad * 4 - prefix), nulls: n - (k - pad) / 2 };
   }
 
+  dictionarySource(data: Data): DictionarySource {
+    return { words: words(data), stride: this.stride };
+  }
+
+  foldBounds(values: Uint8Array, count: number): void {
+    const view = plainView(values);
+    for (let i = 0; i < count; i++) {
+      const lo = view.getUint32(i * 8, true);
+      const hi = view.getInt32(i * 8 + 4, true);
+      if (!this.seen) {
+        this.minHi = this.maxHi = hi;
+        this.minLo = this.maxLo = lo;
+        this.seen = true;
+        continue;
+      }
+      if (hi < this.minHi || (hi === this.minHi && lo < this.minLo)) { this.minHi = hi; this.minLo = lo; }
+      if (hi > this.maxHi || (hi === this.maxHi && lo > this.maxLo)) { this.maxHi = hi; this.maxLo = lo; }
+    }
+  }
+
   takeBounds(): ColumnBounds | undefined {
     if (!this.seen) return undefined;
     this.seen = false;
@@ -292,6 +326,24 @@ class FloatColumn extends LeafColumn implements FlatColumn {
     }
     Object.assign(this, { min, max, seen });
     return { body: bytesOf(out).subarray(pad * 4 - prefix), nulls: n - (k - pad) / per };
+  }
+
+  dictionarySource(data: Data): DictionarySource {
+    return { words: words(data), stride: this.double ? 2 : 1 };
+  }
+
+  foldBounds(values: Uint8Array, count: number): void {
+    const view = plainView(values);
+    for (let i = 0; i < count; i++) {
+      const v = this.double ? view.getFloat64(i * 8, true) : view.getFloat32(i * 4, true);
+      if (v !== v) {
+        this.sawNaN = true;
+        continue;
+      }
+      this.seen = true;
+      if (v < this.min) this.min = v;
+      if (v > this.max) this.max = v;
+    }
   }
 
   takeBounds(): ColumnBounds | undefined {
@@ -366,7 +418,7 @@ class BytesColumn extends LeafColumn implements FlatColumn {
   private min: Uint8Array | undefined;
   private max: Uint8Array | undefined;
 
-  encode(data: Data, prefix: number, bounds: boolean): EncodedValues {
+  encode(data: Data, prefix: number): EncodedValues {
     const bitmap = validity(data);
     const n = data.length;
     const offsets = data.valueOffsets as Int32Array;
@@ -396,7 +448,6 @@ class BytesColumn extends LeafColumn implements FlatColumn {
         out.set(src.subarray(start, end), at);
         at += length;
       }
-      if (!bounds) continue;
       if (minStart < 0) {
         minStart = maxStart = start;
         minEnd = maxEnd = end;
@@ -410,6 +461,10 @@ class BytesColumn extends LeafColumn implements FlatColumn {
       if (!this.max || compareBytes(src, maxStart, maxEnd, this.max, 0, this.max.length) > 0) this.max = src.slice(maxStart, maxEnd);
     }
     return { body: out.subarray(0, at), nulls: n - nonNull };
+  }
+
+  dictionarySource(data: Data): DictionarySource {
+    return { offsets: data.valueOffsets as Int32Array, bytes: data.values as Uint8Array };
   }
 
   foldBounds(values: Uint8Array, count: number): void {

@@ -5,7 +5,7 @@ import { CompactWriter, CT } from './compactWriter';
 import { flatColumnFor, type ColumnBounds, type FlatColumn } from './flatColumn';
 import { nativeZstd, type ZstdCompress } from './nativeZstd';
 import { encodeHybrid } from './rleHybrid';
-import { ValueDictionary } from './valueDictionary';
+import { ValueDictionary, type ValueRows } from './valueDictionary';
 
 const MAGIC = Uint8Array.of(0x50, 0x41, 0x52, 0x31);
 /** parquet.thrift `Encoding` and `CompressionCodec` values used here. */
@@ -36,6 +36,8 @@ const MAX_FOOTER_BOUND = 4096;
  * dictionary_page_size_limit, parquet-mr's dictionary page size): the chunk's later pages are PLAIN.
  */
 const DICTIONARY_LIMIT = 1024 * 1024;
+/** Values probed, spread over the rows at hand, to tell a column whose values all differ (see `sampleDictionaries`). */
+const SAMPLE_VALUES = 2048;
 
 export interface FlatEncoderOptions {
   /** Compresses a page with ZSTD; undefined writes uncompressed pages. */
@@ -54,8 +56,7 @@ interface ChunkState {
   dictionary: ValueDictionary | undefined;
   dictionaryOpen: boolean;
   dictionaryPages: number;
-  /** The PLAIN bytes of the values the dictionary indexed, and the bytes of their indices. */
-  plainBytes: number;
+  /** The bytes of the indices of the values the dictionary indexed. */
   indexBytes: number;
 }
 
@@ -131,9 +132,12 @@ export class FlatParquetEncoder implements ParquetEncoder {
   private readonly fileStatistics: FlatColumnStatistics[];
   /** Columns whose dictionary did not pay earlier in this file: their chunks stay PLAIN. */
   private readonly plainOnly: boolean[];
+  /** Columns whose values were sampled once in this file (see `sampleDictionaries`). */
+  private readonly sampled: boolean[];
 
   constructor(private readonly columns: readonly FlatColumn[], private readonly options: FlatEncoderOptions) {
     this.plainOnly = columns.map((c) => c.dictionaryKey === undefined);
+    this.sampled = columns.map(() => false);
     this.chunks = this.emptyChunks();
     this.rowGroupSize = Math.max(1, options.rowGroupSize ?? DEFAULT_ROW_GROUP_ROWS);
     this.fileStatistics = columns.map((c) => ({ physicalType: c.physicalType, nulls: 0, bounds: undefined, sawNaN: false }));
@@ -157,6 +161,7 @@ export class FlatParquetEncoder implements ParquetEncoder {
     if (this.aborted) throw new Error('FlatParquetEncoder: aborted');
     let at = 0;
     while (at < batch.numRows) {
+      if (this.groupRows === 0) this.sampleDictionaries(batch, at, Math.min(batch.numRows - at, this.rowGroupSize));
       const rows = Math.min(batch.numRows - at, PAGE_ROWS, this.rowGroupSize - this.groupRows);
       const part = at === 0 && rows === batch.numRows ? batch : batch.slice(at, at + rows);
       this.writePages(part);
@@ -199,16 +204,16 @@ export class FlatParquetEncoder implements ParquetEncoder {
       const levels = column.optional ? definitionLevels(data) : undefined;
       const prefix = levels?.length ?? 0;
       const chunk = this.chunks[i] as ChunkState;
-      // Bounds of dictionary-encoded string pages come from the dictionary's entries at the chunk's end.
-      const fold = column.foldBounds !== undefined && chunk.dictionary !== undefined && chunk.dictionaryOpen;
-      const { body, nulls } = column.encode(data, prefix, !fold);
-      if (levels) body.set(levels);
+      const validity = data.nullCount > 0 && data.nullBitmap && data.nullBitmap.length > 0 ? data.nullBitmap : undefined;
+      const nulls = validity ? data.nullCount : 0;
       if (nulls > 0 && !column.optional) throw new RangeError(`Column ${column.name} is not nullable but holds ${nulls} null(s).`);
       chunk.values += data.length;
       chunk.nulls += nulls;
-      const indexed = this.dictionaryEncoded(i, chunk, body, prefix, data.length - nulls);
-      if (fold && !indexed) column.foldBounds?.(body.subarray(prefix), data.length - nulls);
-      const page = indexed ? this.page(indexed, data.length, RLE_DICTIONARY) : this.page(body, data.length, PLAIN);
+      const rows: ValueRows = { length: data.length, validity, bitOffset: data.offset };
+      const indexed = this.dictionaryEncoded(i, column, chunk, data, rows, prefix);
+      const body = indexed ?? column.encode(data, prefix).body;
+      if (levels) body.set(levels);
+      const page = this.page(body, data.length, indexed ? RLE_DICTIONARY : PLAIN);
       chunk.pages.push(page);
       return page;
     });
@@ -219,32 +224,61 @@ export class FlatParquetEncoder implements ParquetEncoder {
   }
 
   /**
-   * The page body with the page's values as indices into the chunk's dictionary (levels, bit
-   * width, RLE/bit-packed indices), or undefined to write it PLAIN: the column has no dictionary
-   * (any more), or this page would grow it past DICTIONARY_LIMIT. Pages already indexed keep the
-   * dictionary; the chunk's later pages are PLAIN (the fallback of arrow-rs and parquet-mr). A
-   * dictionary that reached its limit without paying (index bytes plus dictionary no smaller
-   * than PLAIN, as parquet-mr measures it: unique ids, timestamps) is not tried again in this
-   * file. Whether it pays is only judged at the limit: a first page of distinct values says
-   * little about a chunk of 1M rows whose values repeat every 65K rows.
+   * Gives up the dictionary of every column whose values all differ: SAMPLE_VALUES rows spread
+   * pseudo-randomly over the `count` rows from `at` (those of the row group starting there) hold
+   * no value twice. Were the column's distinct values few enough for a dictionary under
+   * DICTIONARY_LIMIT (at most 262,144 of 4 bytes, 131,072 of 8), such a sample would repeat some
+   * (the birthday bound: P(no repeat) < e^-8). Those columns (primary keys, measurements) then
+   * skip the hashing of ~128K values and the dictionary pages that did not pay. Judged once per
+   * file and column, over at least PAGE_ROWS rows: a shorter run could be all distinct and yet
+   * repeat over the chunk (a column of 65,537 values cycling). A column whose values repeat only
+   * beyond the rows at hand is the one this misjudges; it is then written PLAIN.
    */
-  private dictionaryEncoded(i: number, chunk: ChunkState, body: Uint8Array, prefix: number, count: number): Uint8Array | undefined {
+  private sampleDictionaries(batch: RecordBatch, at: number, count: number): void {
+    if (count < PAGE_ROWS) return;
+    let rows: Int32Array | undefined;
+    for (const [i, column] of this.columns.entries()) {
+      const chunk = this.chunks[i] as ChunkState;
+      const key = column.dictionaryKey;
+      if (this.sampled[i] || !chunk.dictionary || key === undefined || !column.dictionarySource) continue;
+      this.sampled[i] = true;
+      rows ??= sampleRows(at, count);
+      const data = batch.data.children[i] as Data;
+      const validity = data.nullCount > 0 && data.nullBitmap && data.nullBitmap.length > 0 ? data.nullBitmap : undefined;
+      const probe = new ValueDictionary(key);
+      const indices = probe.indicesOf(column.dictionarySource(data), { length: data.length, validity, bitOffset: data.offset, rows }, Infinity);
+      if (indices && indices.length >= SAMPLE_VALUES / 2 && probe.size === indices.length) {
+        this.plainOnly[i] = true;
+        chunk.dictionary = undefined;
+      }
+    }
+  }
+
+  /**
+   * The page body with the page's values as indices into the chunk's dictionary (levels, bit
+   * width, RLE/bit-packed indices), hashed straight from the Arrow column, or undefined to write
+   * it PLAIN: the column has no dictionary (any more), or this page would grow it past
+   * DICTIONARY_LIMIT. Pages already indexed keep the dictionary; the chunk's later pages are PLAIN
+   * (the fallback of arrow-rs and parquet-mr). A dictionary that reached its limit without paying
+   * (index bytes plus dictionary no smaller than PLAIN, as parquet-mr measures it) is not tried
+   * again in this file.
+   */
+  private dictionaryEncoded(i: number, column: FlatColumn, chunk: ChunkState, data: Data, rows: ValueRows, prefix: number): Uint8Array | undefined {
     const dictionary = chunk.dictionary;
+    const count = data.length - (rows.validity ? data.nullCount : 0);
     // A page of nulls only is PLAIN (its levels alone): no page indexes an empty dictionary.
-    if (!dictionary || !chunk.dictionaryOpen || count === 0) return undefined;
-    const indices = dictionary.indicesOf(body.subarray(prefix), count, DICTIONARY_LIMIT);
+    if (!dictionary || !chunk.dictionaryOpen || count === 0 || !column.dictionarySource) return undefined;
+    const indices = dictionary.indicesOf(column.dictionarySource(data), rows, DICTIONARY_LIMIT);
     if (!indices) {
       chunk.dictionaryOpen = false;
-      if (chunk.indexBytes + dictionary.byteSize >= chunk.plainBytes) this.plainOnly[i] = true;
+      if (chunk.indexBytes + dictionary.byteSize >= dictionary.plainBytes) this.plainOnly[i] = true;
       if (chunk.dictionaryPages === 0) chunk.dictionary = undefined;
       return undefined;
     }
     const bitWidth = dictionary.bitWidth();
-    chunk.plainBytes += body.length - prefix;
     chunk.indexBytes += Math.ceil((count * bitWidth) / 8);
     chunk.dictionaryPages++;
     const out = encodeHybrid(indices, count, bitWidth, prefix + 1);
-    out.set(body.subarray(0, prefix));
     out[prefix] = bitWidth;
     return out;
   }
@@ -279,7 +313,7 @@ export class FlatParquetEncoder implements ParquetEncoder {
     return this.columns.map((column, i) => {
       const key = column.dictionaryKey;
       const dictionary = key !== undefined && !this.plainOnly[i] ? new ValueDictionary(key) : undefined;
-      return { pages: [], values: 0, nulls: 0, dictionary, dictionaryOpen: true, dictionaryPages: 0, plainBytes: 0, indexBytes: 0 };
+      return { pages: [], values: 0, nulls: 0, dictionary, dictionaryOpen: true, dictionaryPages: 0, indexBytes: 0 };
     });
   }
 
@@ -404,6 +438,25 @@ function definitionLevels(data: Data): Uint8Array {
   const tail = n & 7;
   if (tail !== 0) out[base + groups - 1] = (out[base + groups - 1] as number) & ((1 << tail) - 1);
   return out;
+}
+
+/**
+ * SAMPLE_VALUES distinct rows, ascending, one at a pseudo-random place in each of SAMPLE_VALUES
+ * equal stretches of rows `[at, at + count)`, relative to row 0: not evenly spaced, whose fixed
+ * stride could miss every repeat of a column whose values cycle.
+ */
+function sampleRows(at: number, count: number): Int32Array {
+  const rows = new Int32Array(SAMPLE_VALUES);
+  const stretch = count / SAMPLE_VALUES;
+  let state = 0x2545f491;
+  for (let k = 0; k < SAMPLE_VALUES; k++) {
+    // xorshift32: a fixed sequence, so a file is written the same way every time.
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    rows[k] = at + Math.floor((k + (state >>> 0) / 0x1_0000_0000) * stretch);
+  }
+  return rows;
 }
 
 function varint(value: number): Uint8Array {

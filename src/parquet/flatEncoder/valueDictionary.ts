@@ -1,17 +1,36 @@
 /**
- * How a column's PLAIN values are keyed in a dictionary: one or two little-endian 32-bit words
- * (INT32, FLOAT / INT64, DOUBLE: equal bits, equal entry), or length-prefixed bytes (BYTE_ARRAY).
+ * How a column's values are keyed in a dictionary: one or two little-endian 32-bit words
+ * (INT32, FLOAT / INT64, DOUBLE: equal bits, equal entry), or bytes (BYTE_ARRAY).
  */
 export type DictionaryKey = 'word' | 'doubleWord' | 'bytes';
 
+/**
+ * Where a page's values are read from, straight in the Arrow column (no PLAIN copy first): value
+ * `i` is `words[i * stride]` (and the next word for a two-word key), or the bytes
+ * `bytes[offsets[i], offsets[i + 1])`.
+ */
+export type DictionarySource =
+  | { words: ArrayLike<number>; stride: number }
+  | { offsets: ArrayLike<number>; bytes: Uint8Array };
+
+/**
+ * Which values of a column a page takes: rows `[0, length)`, or only the rows listed in `rows`
+ * (ascending); a row whose bit in `validity` (indexed from `bitOffset`) is clear is null and skipped.
+ */
+export interface ValueRows {
+  length: number;
+  validity: Uint8Array | undefined;
+  bitOffset: number;
+  rows?: Int32Array | undefined;
+}
+
 const GOLDEN = 0x9e3779b1;
-const FNV_PRIME = 16777619;
-const FNV_OFFSET = 0x811c9dc5 | 0;
+const MIX = 0x5bd1e995;
 
 /**
  * The distinct values of one column chunk in first-seen order, for RLE_DICTIONARY pages: maps a
- * page's PLAIN values to their entry indices, and gives the dictionary page (the entries, PLAIN).
- * An open-addressing hash table over the entries' own PLAIN bytes: no JS Map, no string per value.
+ * page's values to their entry indices, and gives the dictionary page (the entries, PLAIN).
+ * An open-addressing hash table over the entries' own bytes: no JS Map, no string per value.
  */
 export class ValueDictionary {
   private entries = 0;
@@ -23,10 +42,15 @@ export class ValueDictionary {
   /** `plain` as 32-bit words (fixed-width entries). */
   private keys = new Int32Array(this.plain.buffer);
   private used = 0;
-  /** Where each BYTE_ARRAY entry starts in `plain`. */
+  /** Where each BYTE_ARRAY entry starts in `plain` (at its length prefix). */
   private starts = new Int32Array(512);
+  private readonly width: number;
+  /** The PLAIN size of every value indexed so far: what the pages would take without the dictionary. */
+  plainBytes = 0;
 
-  constructor(private readonly key: DictionaryKey) {}
+  constructor(key: DictionaryKey) {
+    this.width = key === 'doubleWord' ? 2 : 1;
+  }
 
   get size(): number {
     return this.entries;
@@ -48,38 +72,43 @@ export class ValueDictionary {
   }
 
   /**
-   * The entry index of each of the `count` PLAIN values in `values`, adding the new ones; or
+   * The entry index of each non-null value of `rows` in `source`, adding the new ones; or
    * undefined, the dictionary left as it was before, once its PLAIN size would pass `limit` bytes:
    * a column of unique values stops costing hash work as soon as that is known. The dictionary
    * then takes no more values (its hash table no longer matches its entries).
    */
-  indicesOf(values: Uint8Array, count: number, limit: number): Int32Array | undefined {
-    const out = new Int32Array(count);
+  indicesOf(source: DictionarySource, rows: ValueRows, limit: number): Int32Array | undefined {
+    const out = new Int32Array(rows.rows?.length ?? rows.length);
     const entries = this.entries;
     const used = this.used;
-    const complete = this.key === 'bytes' ? this.indexBytes(values, count, out, limit) : this.indexWords(values, count, this.key === 'word' ? 1 : 2, out, limit);
-    if (complete) return out;
+    const count = 'words' in source ? this.indexWords(source.words, source.stride, rows, out, limit) : this.indexBytes(source.offsets, source.bytes, rows, out, limit);
+    if (count >= 0) return out.subarray(0, count);
     this.entries = entries;
     this.used = used;
     return undefined;
   }
 
-  private indexWords(values: Uint8Array, count: number, width: number, out: Int32Array, limit: number): boolean {
-    const aligned = values.byteOffset % 4 === 0 ? values : values.slice();
-    const src = new Int32Array(aligned.buffer, aligned.byteOffset, count * width);
+  /** The number of values indexed into `out`, or -1 once the dictionary would pass `limit`. */
+  private indexWords(words: ArrayLike<number>, stride: number, rows: ValueRows, out: Int32Array, limit: number): number {
+    const width = this.width;
+    const { validity, bitOffset, rows: selected } = rows;
+    const n = selected ? selected.length : rows.length;
     let keys = this.keys;
     let slots = this.slots;
     let mask = slots.length - 1;
-    for (let i = 0; i < count; i++) {
-      const lo = src[i * width] as number;
-      const hi = width === 2 ? (src[i * width + 1] as number) : 0;
+    let k = 0;
+    for (let r = 0; r < n; r++) {
+      const i = selected ? (selected[r] as number) : r;
+      if (validity && ((validity[(bitOffset + i) >> 3] as number) & (1 << ((bitOffset + i) & 7))) === 0) continue;
+      const lo = words[i * stride] as number;
+      const hi = width === 2 ? (words[i * stride + 1] as number) : 0;
       const hash = Math.imul(lo ^ Math.imul(hi ^ (hi >>> 15), GOLDEN), GOLDEN);
       let slot = (hash ^ (hash >>> 16)) & mask;
       for (;;) {
         const entry = slots[slot] as number;
         if (entry === 0) {
-          if (this.used + width * 4 > limit) return false;
-          out[i] = this.addWords(slot, hash, lo, hi, width);
+          if (this.used + width * 4 > limit) return -1;
+          out[k++] = this.addWords(slot, hash, lo, hi);
           // Adding may have grown the table or the entries.
           slots = this.slots;
           mask = slots.length - 1;
@@ -88,17 +117,19 @@ export class ValueDictionary {
         }
         const at = (entry - 1) * width;
         if (keys[at] === lo && (width === 1 || keys[at + 1] === hi)) {
-          out[i] = entry - 1;
+          out[k++] = entry - 1;
           break;
         }
         slot = (slot + 1) & mask;
       }
     }
-    return true;
+    this.plainBytes += k * width * 4;
+    return k;
   }
 
-  private addWords(slot: number, hash: number, lo: number, hi: number, width: number): number {
+  private addWords(slot: number, hash: number, lo: number, hi: number): number {
     const entry = this.entries;
+    const width = this.width;
     this.reserve(width * 4);
     this.keys[entry * width] = lo;
     if (width === 2) this.keys[entry * width + 1] = hi;
@@ -107,44 +138,47 @@ export class ValueDictionary {
     return entry;
   }
 
-  private indexBytes(values: Uint8Array, count: number, out: Int32Array, limit: number): boolean {
+  private indexBytes(offsets: ArrayLike<number>, bytes: Uint8Array, rows: ValueRows, out: Int32Array, limit: number): number {
+    const { validity, bitOffset, rows: selected } = rows;
+    const n = selected ? selected.length : rows.length;
     let slots = this.slots;
     let hashes = this.hashes;
     let mask = slots.length - 1;
-    let at = 0;
-    for (let i = 0; i < count; i++) {
-      const length = ((values[at] as number) | ((values[at + 1] as number) << 8) | ((values[at + 2] as number) << 16) | ((values[at + 3] as number) << 24)) >>> 0;
-      const start = at + 4;
-      const end = start + length;
-      let hash = FNV_OFFSET;
-      for (let j = start; j < end; j++) hash = Math.imul(hash ^ (values[j] as number), FNV_PRIME);
-      hash = Math.imul(hash ^ (hash >>> 15), GOLDEN);
+    let k = 0;
+    let plainBytes = 0;
+    for (let r = 0; r < n; r++) {
+      const i = selected ? (selected[r] as number) : r;
+      if (validity && ((validity[(bitOffset + i) >> 3] as number) & (1 << ((bitOffset + i) & 7))) === 0) continue;
+      const start = offsets[i] as number;
+      const end = offsets[i + 1] as number;
+      plainBytes += 4 + end - start;
+      const hash = hashBytes(bytes, start, end);
       let slot = (hash ^ (hash >>> 16)) & mask;
       for (;;) {
         const entry = slots[slot] as number;
         if (entry === 0) {
-          if (this.used + end - at > limit) return false;
-          out[i] = this.addBytes(slot, hash, values, at, end);
+          if (this.used + 4 + end - start > limit) return -1;
+          out[k++] = this.addBytes(slot, hash, bytes, start, end);
           // Adding may have grown the table or the entries.
           slots = this.slots;
           hashes = this.hashes;
           mask = slots.length - 1;
           break;
         }
-        if (hashes[entry - 1] === hash && this.sameBytes(entry - 1, values, at, end)) {
-          out[i] = entry - 1;
+        if (hashes[entry - 1] === hash && this.sameBytes(entry - 1, bytes, start, end)) {
+          out[k++] = entry - 1;
           break;
         }
         slot = (slot + 1) & mask;
       }
-      at = end;
     }
-    return true;
+    this.plainBytes += plainBytes;
+    return k;
   }
 
-  /** Whether entry `entry` is the PLAIN value values[from, to) (its length prefix included). */
+  /** Whether entry `entry` holds the bytes values[from, to). */
   private sameBytes(entry: number, values: Uint8Array, from: number, to: number): boolean {
-    const start = this.starts[entry] as number;
+    const start = (this.starts[entry] as number) + 4;
     const end = entry + 1 < this.entries ? (this.starts[entry + 1] as number) : this.used;
     if (end - start !== to - from) return false;
     const plain = this.plain;
@@ -154,11 +188,18 @@ export class ValueDictionary {
 
   private addBytes(slot: number, hash: number, values: Uint8Array, from: number, to: number): number {
     const entry = this.entries;
-    this.reserve(to - from);
+    const length = to - from;
+    this.reserve(4 + length);
     if (entry >= this.starts.length) this.starts = grow(this.starts);
-    this.starts[entry] = this.used;
-    this.plain.set(values.subarray(from, to), this.used);
-    this.used += to - from;
+    const at = this.used;
+    this.starts[entry] = at;
+    const plain = this.plain;
+    plain[at] = length & 0xff;
+    plain[at + 1] = (length >>> 8) & 0xff;
+    plain[at + 2] = (length >>> 16) & 0xff;
+    plain[at + 3] = length >>> 24;
+    plain.set(values.subarray(from, to), at + 4);
+    this.used += 4 + length;
     this.record(slot, hash, entry);
     return entry;
   }
@@ -190,6 +231,19 @@ export class ValueDictionary {
     }
     this.slots = slots;
   }
+}
+
+/** A 32-bit hash of bytes[start, end), four bytes per multiply. */
+function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let hash = Math.imul(end - start, GOLDEN);
+  let j = start;
+  for (; j + 4 <= end; j += 4) {
+    const word = (bytes[j] as number) | ((bytes[j + 1] as number) << 8) | ((bytes[j + 2] as number) << 16) | ((bytes[j + 3] as number) << 24);
+    hash = Math.imul(hash ^ Math.imul(word, MIX), GOLDEN);
+    hash ^= hash >>> 13;
+  }
+  for (; j < end; j++) hash = Math.imul(hash ^ (bytes[j] as number), MIX);
+  return Math.imul(hash ^ (hash >>> 15), GOLDEN);
 }
 
 function grow(array: Int32Array): Int32Array<ArrayBuffer> {

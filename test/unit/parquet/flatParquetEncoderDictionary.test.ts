@@ -281,4 +281,37 @@ describe('FlatParquetEncoder dictionary pages', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  test('a column whose sampled values all differ skips the dictionary; one cycling through 65,537 values keeps it', async () => {
+    const columns: Column[] = [
+      { name: 'key', type: new Int64(), kind: 'int', value: (i) => (i % 10 === 9 ? null : String(BigInt(i) * 7n - 3n)) },
+      { name: 'label', type: new Utf8(), kind: 'string', value: (i) => `row-${(i * 7919) % ROWS}` },
+      // Every value of a first 64K-row page differs, yet over the batch the dictionary pays 3x.
+      { name: 'cycle', type: new Float64(), kind: 'float', value: (i) => floatHex(((i * 69_621) % 65_537) / 65_537 - 0.5) },
+      { name: 'cat', type: new Utf8(), kind: 'string', value: (i) => `category-${i % 24}` },
+    ];
+    const fields = columns.map((c) => new Field(c.name, c.type, true));
+    const batch = new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: ROWS, children: columns.map(columnData) }));
+    const encoder = flatParquetEncoder(batch.schema, { compression: 'uncompressed' });
+    assert.ok(encoder);
+    await encoder.write(batch);
+    const bytes = await encoder.finish();
+    const metadata = parquetMetadata(bytes.slice().buffer);
+    const chunk = (name: string) => metadata.row_groups[0]?.columns.find((c) => c.meta_data?.path_in_schema[0] === name)?.meta_data;
+    assert.deepEqual(chunk('key')?.encodings, ['PLAIN', 'RLE']);
+    assert.deepEqual(chunk('label')?.encodings, ['PLAIN', 'RLE']);
+    assert.deepEqual(chunk('cycle')?.encodings, ['PLAIN', 'RLE', 'RLE_DICTIONARY']);
+    assert.deepEqual(chunk('cat')?.encodings, ['PLAIN', 'RLE', 'RLE_DICTIONARY']);
+    // Bounds from PLAIN pages (key) and from the dictionary's entries (cycle).
+    assert.equal(chunk('key')?.statistics?.min_value, -3n);
+    assert.equal(chunk('key')?.statistics?.max_value, BigInt(ROWS - 2) * 7n - 3n);
+    assert.equal(chunk('key')?.statistics?.null_count, BigInt(ROWS / 10));
+    assert.equal(chunk('cycle')?.statistics?.min_value, -0.5);
+    assert.equal(chunk('cycle')?.statistics?.max_value, 65_536 / 65_537 - 0.5);
+    const rows = await parquetReadObjects({ file: bytes.slice().buffer, utf8: false });
+    for (const column of columns) {
+      const actual = rows.map((row) => fromHyparquet(column, (row as Record<string, unknown>)[column.name]));
+      assertSameValues(actual, Array.from({ length: ROWS }, (_, i) => column.value(i)), column.name);
+    }
+  });
 });
