@@ -2,6 +2,7 @@ import { parentPort, type MessagePort } from 'node:worker_threads';
 import { tableFromIPC } from 'apache-arrow';
 import { ParquetFile } from 'parquet-wasm/node';
 import { decodeJoined } from './decodeJoined';
+import { wasmZstdLoaded } from './flatDecoder/wasmZstd';
 import { ParquetFileEncoder } from './parquetFileEncoder';
 import type { DecodeRequest, WorkerRequest, WorkerResponse } from './parquetWorkerProtocol';
 import { SerialSessions } from '../util/serialSessions';
@@ -77,16 +78,19 @@ function serve(port: MessagePort): void {
       case 'decode':
         void decode(request).then((response) => send(response, response.kind === 'decoded' ? [response.ipc.buffer as ArrayBuffer] : []));
         return;
-      case 'decodeFiles': {
-        let response: WorkerResponse;
-        try {
-          response = { kind: 'decoded', id: request.id, ipc: decodeJoined(request.bytes, request.ends) };
-        } catch (error) {
-          response = { kind: 'decodeFailed', id: request.id, error: errorText(error) };
-        }
-        send(response, response.kind === 'decoded' ? [response.ipc.buffer as ArrayBuffer] : []);
+      case 'decodeFiles':
+        // After the flat decoder's ZSTD has loaded (asynchronously): before, ZSTD files would go
+        // through parquet-wasm, whose first decodes grow this worker's memory.
+        void wasmZstdLoaded().then(() => {
+          let response: WorkerResponse;
+          try {
+            response = { kind: 'decoded', id: request.id, ipc: decodeJoined(request.bytes, request.ends) };
+          } catch (error) {
+            response = { kind: 'decodeFailed', id: request.id, error: errorText(error) };
+          }
+          send(response, response.kind === 'decoded' ? [response.ipc.buffer as ArrayBuffer] : []);
+        });
         return;
-      }
       case 'encodeOpen':
         sessions.open(request.id, new ParquetFileEncoder(request.options));
         return;
