@@ -22,7 +22,15 @@ const NUMBER_KEY_TYPES = new Set(['byte', 'short', 'integer', 'date', 'long', 't
  * match nothing (SQL equality), and are not indexed.
  */
 export class MergeKeyIndex {
-  private readonly entries: SourceEntry[] = [];
+  /**
+   * Number keys by id (their place in source order): the source row of each, and whether another
+   * source row has its key. Typed arrays rather than an entry object per source row, since a
+   * source holds millions of rows and a probe finds few of them.
+   */
+  private readonly numberBatches: Int32Array;
+  private readonly numberRows: Int32Array;
+  private readonly numberDuplicates: Uint8Array;
+  private readonly distinctNumbers: number;
   private readonly numbers: NumberKeyTable;
   private readonly strings = new Map<string, SourceEntry>();
   private readonly numeric: boolean;
@@ -40,7 +48,8 @@ export class MergeKeyIndex {
     };
     // Number keys are gathered first: the table's layout depends on their range and count.
     const numberKeys: number[] = [];
-    const numberEntries: SourceEntry[] = [];
+    const batches: number[] = [];
+    const rows: number[] = [];
     let min = Infinity;
     let max = -Infinity;
     sources.forEach((batch, b) => {
@@ -55,7 +64,8 @@ export class MergeKeyIndex {
             continue;
           }
           numberKeys.push(key);
-          numberEntries.push({ batch: b, row, duplicate: false });
+          batches.push(b);
+          rows.push(row);
           if (key < min) min = key;
           if (key > max) max = key;
           continue;
@@ -78,17 +88,21 @@ export class MergeKeyIndex {
       }
     });
     this.numbers = new NumberKeyTable(numberKeys.length > 0 ? min : 0, numberKeys.length > 0 ? max : 0, numberKeys.length);
+    this.numberBatches = Int32Array.from(batches);
+    this.numberRows = Int32Array.from(rows);
+    this.numberDuplicates = new Uint8Array(numberKeys.length);
+    let distinct = 0;
     numberKeys.forEach((key, i) => {
-      const entry = numberEntries[i]!;
-      const existing = this.numbers.insert(key, this.entries.length);
-      if (existing >= 0) this.entries[existing]!.duplicate = true;
-      else this.entries.push(entry);
+      const existing = this.numbers.insert(key, i);
+      if (existing >= 0) this.numberDuplicates[existing] = 1;
+      else distinct++;
     });
+    this.distinctNumbers = distinct;
     this.ranges = ranges.map((r) => (r.min !== undefined && r.max !== undefined ? [r.min, r.max] : []));
   }
 
   get size(): number {
-    return this.entries.length + this.strings.size;
+    return this.distinctNumbers + this.strings.size;
   }
 
   /** A probe over one target batch's key columns. */
@@ -96,13 +110,13 @@ export class MergeKeyIndex {
     const columns = this.keyColumns(batch);
     const fast = this.numeric ? numberKeysOf(columns[0]!) : undefined;
     if (fast) {
-      const { numbers, entries, strings } = this;
+      const { numbers, numberBatches, numberRows, numberDuplicates, strings } = this;
       return (row) => {
         const key = fast(row);
         if (key === undefined) return undefined;
         if (typeof key === 'string') return strings.get(key);
         const id = numbers.get(key);
-        return id < 0 ? undefined : entries[id];
+        return id < 0 ? undefined : { batch: numberBatches[id]!, row: numberRows[id]!, duplicate: numberDuplicates[id] === 1 };
       };
     }
     return (row) => {

@@ -127,12 +127,15 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
     ...[...clauses.matched, ...clauses.notMatchedBySource].flatMap((c) => (c.condition ? columnsOfExpression(c.condition) : []))
       .filter((c) => c.side === 'target').map((c) => c.path[0]!),
   ])];
+  // Only not-matched-by-source clauses select target rows without a source row: then every row is decided.
   const everyFile = clauses.notMatchedBySource.length > 0;
   const range = everyFile ? undefined : keyRangePredicate(index.ranges, keyFields);
   const candidates = !everyFile && index.size === 0 ? [] : snapshot.scan(range ? { where: range } : {}).plan();
   if (everyFile || index.size > 0) tx.readPredicate(range);
   tx.readFiles(candidates);
 
+  const matchedConditions = clauses.matched.some((c) => c.condition);
+  const insertsReadSource = clauses.notMatched.some((c) => c.condition || c.assignments);
   const counts = { matchedUpdated: 0, matchedDeleted: 0, bySourceUpdated: 0, bySourceDeleted: 0 };
 
   const fileChange = async (file: AddFile): Promise<FileChange> => {
@@ -145,29 +148,40 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
     const match = (batch: RecordBatch): Uint8Array => {
       const probe = index.probe(batch);
       const n = batch.numRows;
-      const refs: Array<SourceEntry | undefined> = new Array<SourceEntry | undefined>(n);
-      const live = new Uint8Array(n);
+      const start = rowOffset;
+      rowOffset += n;
+      const out = new Uint8Array(n);
+      // About 1% of target rows match: the rows with a source row are gathered first, and the
+      // deletion vector is asked about those only.
+      const hitRows: number[] = [];
+      const hitRefs: SourceEntry[] = [];
       for (let row = 0; row < n; row++) {
-        if (deleted?.has(rowOffset + row)) continue;
-        live[row] = 1;
         const ref = probe(row);
-        if (!ref) continue;
+        if (!ref || deleted?.has(start + row)) continue;
         if (ref.duplicate && duplicatesMatter) throw duplicateError(sources, keyFields, ref);
-        refs[row] = ref;
+        hitRows.push(row);
+        hitRefs.push(ref);
         sources[ref.batch]!.matched[ref.row] = 1;
       }
-      rowOffset += n;
-      const matchedDecide = decider(clauses.matched, batch, refs, sourceColumns);
-      const bySourceDecide = decider(clauses.notMatchedBySource, batch, refs, sourceColumns);
-      const out = new Uint8Array(n);
-      for (let row = 0; row < n; row++) {
-        if (live[row] === 0) continue;
-        const ref = refs[row];
-        const clause = ref ? matchedDecide(row) : bySourceDecide(row);
-        if (!clause) continue;
+      const decide = (row: number, ref: SourceEntry | undefined, clause: CompiledClause | undefined): void => {
+        if (!clause) return;
         out[row] = 1;
         pending.clauses.push(clause);
         pending.refs.push(ref);
+      };
+      // Conditions read source columns through refs[row]; a whole-batch array only when one can.
+      const refs: Array<SourceEntry | undefined> = everyFile || matchedConditions ? new Array<SourceEntry | undefined>(n) : [];
+      if (refs.length > 0) hitRows.forEach((row, i) => { refs[row] = hitRefs[i]; });
+      const matchedDecide = decider(clauses.matched, batch, refs, sourceColumns);
+      if (!everyFile) {
+        hitRows.forEach((row, i) => decide(row, hitRefs[i], matchedDecide(row)));
+        return out;
+      }
+      const bySourceDecide = decider(clauses.notMatchedBySource, batch, refs, sourceColumns);
+      for (let row = 0; row < n; row++) {
+        if (deleted?.has(start + row)) continue;
+        const ref = refs[row];
+        decide(row, ref, ref ? matchedDecide(row) : bySourceDecide(row));
       }
       return out;
     };
@@ -209,9 +223,11 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
     let rowsInserted = 0;
     if (clauses.notMatched.length > 0) {
       for (const [b, batch] of sources.entries()) {
-        const refs = Array.from({ length: batch.rows.numRows }, (_, row): SourceEntry => ({ batch: b, row, duplicate: false }));
+        const n = batch.rows.numRows;
+        // INSERT * without a condition reads no source cells: no entry per source row then.
+        const refs = insertsReadSource ? Array.from({ length: n }, (_, row): SourceEntry => ({ batch: b, row, duplicate: false })) : [];
         const decide = decider(clauses.notMatched, undefined, refs, sourceColumns);
-        const decided = refs.map((_, row) => (batch.matched[row] === 0 ? decide(row) : undefined));
+        const decided = Array.from({ length: n }, (_, row) => (batch.matched[row] === 0 ? decide(row) : undefined));
         for (const clause of new Set(decided)) {
           if (!clause) continue;
           const mask = Uint8Array.from(decided, (c) => (c === clause ? 1 : 0));
