@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Data, RecordBatch, Struct, type Schema } from 'apache-arrow';
-import { takeData } from '../../arrow/takeRows';
+import { filterBatch, takeData } from '../../arrow/takeRows';
 import { ParquetFileEncoder, type ParquetEncoder } from '../../parquet/parquetFileEncoder';
 import { ParquetEncodeError, parquetWorkerPool, worthEncodingInThePool, type ParquetWorkerPool } from '../../parquet/parquetWorkerPool';
 import { plainColumns } from '../../parquet/plainColumns';
@@ -105,24 +105,38 @@ export class DataFileWriter {
     this.fileSchema = physicalFileSchema(this.fileColumns, options.columnMappingMode);
   }
 
-  async write(batch: RecordBatch): Promise<void> {
+  /**
+   * Writes the rows of `batch`, or only those whose byte in `keep` is 1 (0 or 1 each). An
+   * unpartitioned table's flat-encoded file takes them straight from `batch` (FlatParquetEncoder's
+   * keep mask): the kept rows of a copy-on-write rewrite are never copied into a batch of their own.
+   */
+  async write(batch: RecordBatch, keep?: Uint8Array): Promise<void> {
     this.options.signal?.throwIfAborted();
     if (batch.numRows === 0) return;
-    for (const [values, part] of this.splitByPartition(batch)) {
+    const partitioned = this.partitionFields.length > 0;
+    const source = keep && partitioned ? filterBatch(batch, keep) : batch;
+    const mask = partitioned ? undefined : keep;
+    const kept = mask ? mask.reduce((n, k) => n + k, 0) : source.numRows;
+    if (kept === 0) return;
+    const physicalOf = (rows: RecordBatch): RecordBatch =>
+      toPhysicalBatch(this.options.hiddenColumns ? withNullColumns(rows, this.options.hiddenColumns) : rows, this.fileColumns, this.fileSchema);
+    for (const [values, whole] of this.splitByPartition(source)) {
       const directory = this.directoryOf(values);
       let file = this.open.get(directory);
-      const stored = this.options.hiddenColumns ? withNullColumns(part, this.options.hiddenColumns) : part;
-      const physical = toPhysicalBatch(stored, this.fileColumns, this.fileSchema);
+      let physical = physicalOf(whole);
       if (!file) {
         const stats = new StatsCollector(this.dataSchema, this.options.columnMappingMode, this.options.stats);
         const flat = flatParquetEncoder(physical.schema, { compression: this.compression });
         file = { values, directory, encoder: flat ?? this.encoderFor(physical), flat, stats, bytes: 0 };
         this.open.set(directory, file);
       }
-      if (!file.flat) file.stats.add(part);
-      const encoder = file.encoder;
-      await encodeFailure(() => encoder.write(physical));
-      const bytes = part.data.byteLength;
+      // Only the flat encoder takes a keep mask: the others get the kept rows copied out.
+      const { flat, encoder } = file;
+      const part = mask && !flat ? filterBatch(whole, mask) : whole;
+      if (part !== whole) physical = physicalOf(part);
+      if (!flat) file.stats.add(part);
+      await encodeFailure(() => (flat && mask ? flat.write(physical, mask) : encoder.write(physical)));
+      const bytes = mask ? Math.round((whole.data.byteLength * kept) / whole.numRows) : part.data.byteLength;
       file.bytes += bytes;
       this.openBytes += bytes;
       if (file.bytes * this.compressionRatio >= (this.options.targetFileSize ?? DEFAULT_TARGET_FILE_SIZE)) await this.close(file);

@@ -5,7 +5,7 @@ import { keepMask } from '../deletionVectors/keepMask';
 import type { Snapshot } from '../snapshot';
 import type { Transaction } from '../transaction/transaction';
 import { addWithDeletionVector } from './addWithDeletionVector';
-import type { DataFileWriter } from './dataFileWriter';
+import { DataFileWriter } from './dataFileWriter';
 import { readDataFile, type FileRows } from './fileRows';
 import { removeActionOf } from './removeAction';
 import { SourceRowIds } from './sourceRowIds';
@@ -90,10 +90,13 @@ export async function rewriteFile(
       const keep = new Uint8Array(batch.numRows);
       const alive = live?.subarray(rowOffset, rowOffset + batch.numRows);
       for (let row = 0; row < keep.length; row++) keep[row] = (alive === undefined || alive[row] === 1) && hit[row] === 0 ? 1 : 0;
-      const survivors = filterBatch(batch, keep);
-      if (survivors.numRows === 0) continue;
-      result.copiedRows += survivors.numRows;
-      await ctx.writer.write(survivors);
+      const kept = keep.reduce((n, k) => n + k, 0);
+      if (kept === 0) continue;
+      result.copiedRows += kept;
+      // The writer encodes the kept rows straight from the decoded batch (no filtered copy), unless
+      // a caller wrapped its write (keyed ingest conforms batches) with one that drops the mask.
+      if (ctx.writer.write === DataFileWriter.prototype.write) await ctx.writer.write(batch, keep);
+      else await ctx.writer.write(filterBatch(batch, keep));
     }
   }
   if (removedWhole) return { ...result, removed: true };

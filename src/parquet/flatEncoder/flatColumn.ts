@@ -23,10 +23,11 @@ export interface FlatColumn {
   /** Writes the SchemaElement fields after `name` (type_length, converted type, decimal, field id, logical type). */
   writeSchemaFields(writer: CompactWriter): void;
   /**
-   * PLAIN-encodes the non-null values of `data` after `prefix` free bytes and adds them to the
-   * chunk's min/max. The levels then go in front without copying the values.
+   * PLAIN-encodes the non-null values of `data` (of the rows listed in `rows`, ascending, when
+   * given) after `prefix` free bytes and adds them to the chunk's min/max. The levels then go in
+   * front without copying the values.
    */
-  encode(data: Data, prefix: number): EncodedValues;
+  encode(data: Data, prefix: number, rows?: Int32Array): EncodedValues;
   /**
    * Adds `count` PLAIN values to the chunk's min/max: the dictionary's entries, once per chunk,
    * instead of every value of its dictionary-encoded pages (which `encode` never sees).
@@ -134,6 +135,12 @@ function validity(data: Data): Uint8Array | undefined {
   return data.nullCount > 0 && data.nullBitmap && data.nullBitmap.length > 0 ? data.nullBitmap : undefined;
 }
 
+/** The most non-null values a page of `rows` (or all of `data`) can hold: exact without a selection. */
+function nonNullBound(data: Data, bitmap: Uint8Array | undefined, rows: Int32Array | undefined): number {
+  if (rows) return rows.length;
+  return data.length - (bitmap ? data.nullCount : 0);
+}
+
 function isValid(bitmap: Uint8Array, index: number): boolean {
   return ((bitmap[index >> 3] as number) & (1 << (index & 7))) !== 0;
 }
@@ -158,17 +165,18 @@ class Int32Column extends LeafColumn implements FlatColumn {
     super(base, writeSchemaFields);
   }
 
-  encode(data: Data, prefix: number): EncodedValues {
+  encode(data: Data, prefix: number, rows?: Int32Array): EncodedValues {
     const bitmap = validity(data);
-    const n = data.length;
+    const n = rows ? rows.length : data.length;
     const pad = (prefix + 3) >> 2;
-    const out = new Int32Array(pad + n - (bitmap ? data.nullCount : 0));
+    const out = new Int32Array(pad + nonNullBound(data, bitmap, rows));
     const stride = this.source === 'decimal' ? 4 : 1;
     const src: ArrayLike<number> = this.source === 'decimal' ? words(data) : data.values as ArrayLike<number>;
     let min = this.min;
     let max = this.max;
     let k = pad;
-    for (let i = 0; i < n; i++) {
+    for (let r = 0; r < n; r++) {
+      const i = rows ? (rows[r] as number) : r;
       if (bitmap && !isValid(bitmap, data.offset + i)) continue;
       const v = src[i * stride] as number;
       out[k++] = v;
@@ -177,7 +185,7 @@ class Int32Column extends LeafColumn implements FlatColumn {
     }
     this.min = min;
     this.max = max;
-    return { body: bytesOf(out).subarray(pad * 4 - prefix), nulls: n - (k - pad) };
+    return { body: bytesOf(out).subarray(pad * 4 - prefix, k * 4), nulls: n - (k - pad) };
   }
 
   dictionarySource(data: Data): DictionarySource {
@@ -224,15 +232,16 @@ class Int64Column extends LeafColumn implements FlatColumn {
     super(base, writeSchemaFields);
   }
 
-  encode(data: Data, prefix: number): EncodedValues {
+  encode(data: Data, prefix: number, rows?: Int32Array): EncodedValues {
     const bitmap = validity(data);
-    const n = data.length;
+    const n = rows ? rows.length : data.length;
     const src = words(data);
     const pad = (prefix + 3) >> 2;
-    const out = new Int32Array(pad + 2 * (n - (bitmap ? data.nullCount : 0)));
+    const out = new Int32Array(pad + 2 * nonNullBound(data, bitmap, rows));
     let { minHi, minLo, maxHi, maxLo, seen } = this;
     let k = pad;
-    for (let i = 0; i < n; i++) {
+    for (let r = 0; r < n; r++) {
+      const i = rows ? (rows[r] as number) : r;
       if (bitmap && !isValid(bitmap, data.offset + i)) continue;
       const at = i * this.stride;
       const lo = (src[at] as number) >>> 0;
@@ -249,7 +258,7 @@ class Int64Column extends LeafColumn implements FlatColumn {
       }
     }
     Object.assign(this, { minHi, minLo, maxHi, maxLo, seen });
-    return { body: bytesOf(out).subarray(pad * 4 - prefix), nulls: n - (k - pad) / 2 };
+    return { body: bytesOf(out).subarray(pad * 4 - prefix, k * 4), nulls: n - (k - pad) / 2 };
   }
 
   dictionarySource(data: Data): DictionarySource {
@@ -299,17 +308,18 @@ class FloatColumn extends LeafColumn implements FlatColumn {
     this.dictionaryKey = double ? 'doubleWord' : 'word';
   }
 
-  encode(data: Data, prefix: number): EncodedValues {
+  encode(data: Data, prefix: number, rows?: Int32Array): EncodedValues {
     const bitmap = validity(data);
-    const n = data.length;
+    const n = rows ? rows.length : data.length;
     const per = this.double ? 2 : 1;
     const src = words(data);
     const values = data.values as Float64Array | Float32Array;
     const pad = (prefix + 3) >> 2;
-    const out = new Int32Array(pad + per * (n - (bitmap ? data.nullCount : 0)));
+    const out = new Int32Array(pad + per * nonNullBound(data, bitmap, rows));
     let { min, max, seen } = this;
     let k = pad;
-    for (let i = 0; i < n; i++) {
+    for (let r = 0; r < n; r++) {
+      const i = rows ? (rows[r] as number) : r;
       const row = data.offset + i;
       if (bitmap && !isValid(bitmap, row)) continue;
       // The words are copied, not the doubles: a NaN keeps its payload.
@@ -325,7 +335,7 @@ class FloatColumn extends LeafColumn implements FlatColumn {
       if (v > max) max = v;
     }
     Object.assign(this, { min, max, seen });
-    return { body: bytesOf(out).subarray(pad * 4 - prefix), nulls: n - (k - pad) / per };
+    return { body: bytesOf(out).subarray(pad * 4 - prefix, k * 4), nulls: n - (k - pad) / per };
   }
 
   dictionarySource(data: Data): DictionarySource {
@@ -370,14 +380,15 @@ class BoolColumn extends LeafColumn implements FlatColumn {
   private sawTrue = false;
   private sawFalse = false;
 
-  encode(data: Data, prefix: number): EncodedValues {
+  encode(data: Data, prefix: number, rows?: Int32Array): EncodedValues {
     const bitmap = validity(data);
-    const n = data.length;
+    const n = rows ? rows.length : data.length;
     const src = data.values as Uint8Array;
     const out = new Uint8Array(prefix + ((n + 7) >> 3));
     const bits = out.subarray(prefix);
     let k = 0;
-    for (let i = 0; i < n; i++) {
+    for (let r = 0; r < n; r++) {
+      const i = rows ? (rows[r] as number) : r;
       const row = data.offset + i;
       if (bitmap && !isValid(bitmap, row)) continue;
       if (isValid(src, row)) {
@@ -418,22 +429,28 @@ class BytesColumn extends LeafColumn implements FlatColumn {
   private min: Uint8Array | undefined;
   private max: Uint8Array | undefined;
 
-  encode(data: Data, prefix: number): EncodedValues {
+  encode(data: Data, prefix: number, rows?: Int32Array): EncodedValues {
     const bitmap = validity(data);
-    const n = data.length;
+    const n = rows ? rows.length : data.length;
     const offsets = data.valueOffsets as Int32Array;
     const src = data.values as Uint8Array;
     const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
-    const nonNull = n - (bitmap ? data.nullCount : 0);
-    const out = new Uint8Array(prefix + nonNull * 4 + (offsets[n] as number) - (offsets[0] as number));
+    let valueBytes = (offsets[data.length] as number) - (offsets[0] as number);
+    if (rows) {
+      valueBytes = 0;
+      for (let r = 0; r < n; r++) valueBytes += (offsets[(rows[r] as number) + 1] as number) - (offsets[rows[r] as number] as number);
+    }
+    const out = new Uint8Array(prefix + nonNullBound(data, bitmap, rows) * 4 + valueBytes);
     let at = prefix;
+    let nonNull = 0;
     let minStart = -1;
     let minEnd = -1;
     let maxStart = -1;
     let maxEnd = -1;
-    for (let i = 0; i < n; i++) {
-      const row = data.offset + i;
-      if (bitmap && !isValid(bitmap, row)) continue;
+    for (let r = 0; r < n; r++) {
+      const i = rows ? (rows[r] as number) : r;
+      if (bitmap && !isValid(bitmap, data.offset + i)) continue;
+      nonNull++;
       const start = offsets[i] as number;
       const end = offsets[i + 1] as number;
       const length = end - start;
@@ -501,14 +518,15 @@ class DecimalBytesColumn extends LeafColumn implements FlatColumn {
     super(base, writeSchemaFields);
   }
 
-  encode(data: Data, prefix: number): EncodedValues {
+  encode(data: Data, prefix: number, rows?: Int32Array): EncodedValues {
     const bitmap = validity(data);
-    const n = data.length;
+    const n = rows ? rows.length : data.length;
     const src = bytesOf(data.values as ArrayBufferView);
     const width = this.length;
-    const out = new Uint8Array(prefix + width * (n - (bitmap ? data.nullCount : 0)));
+    const out = new Uint8Array(prefix + width * nonNullBound(data, bitmap, rows));
     let at = prefix;
-    for (let i = 0; i < n; i++) {
+    for (let r = 0; r < n; r++) {
+      const i = rows ? (rows[r] as number) : r;
       const row = data.offset + i;
       if (bitmap && !isValid(bitmap, row)) continue;
       const le = i * 16;
@@ -518,7 +536,7 @@ class DecimalBytesColumn extends LeafColumn implements FlatColumn {
       if (!this.max || compareSigned(value, this.max) > 0) this.max = value.slice();
       at += width;
     }
-    return { body: out, nulls: n - (at - prefix) / width };
+    return { body: out.subarray(0, at), nulls: n - (at - prefix) / width };
   }
 
   takeBounds(): ColumnBounds | undefined {

@@ -157,14 +157,20 @@ export class FlatParquetEncoder implements ParquetEncoder {
     return this.fileStatistics;
   }
 
-  async write(batch: RecordBatch): Promise<void> {
+  /**
+   * Writes the rows of `batch`, or only those whose byte in `keep` is 1: the rows a copy-on-write
+   * rewrite keeps are encoded straight from the batch it read, never copied into a batch first.
+   */
+  async write(batch: RecordBatch, keep?: Uint8Array): Promise<void> {
     if (this.aborted) throw new Error('FlatParquetEncoder: aborted');
+    const selection = keep ? selectedRows(keep, batch.numRows) : undefined;
+    const total = selection ? selection.length : batch.numRows;
     let at = 0;
-    while (at < batch.numRows) {
-      if (this.groupRows === 0) this.sampleDictionaries(batch, at, Math.min(batch.numRows - at, this.rowGroupSize));
-      const rows = Math.min(batch.numRows - at, PAGE_ROWS, this.rowGroupSize - this.groupRows);
-      const part = at === 0 && rows === batch.numRows ? batch : batch.slice(at, at + rows);
-      this.writePages(part);
+    while (at < total) {
+      if (this.groupRows === 0) this.sampleDictionaries(batch, selection, at, Math.min(total - at, this.rowGroupSize));
+      const rows = Math.min(total - at, PAGE_ROWS, this.rowGroupSize - this.groupRows);
+      if (selection) this.writePages(batch, selection.subarray(at, at + rows));
+      else this.writePages(at === 0 && rows === batch.numRows ? batch : batch.slice(at, at + rows), undefined);
       // Backpressure: the JS thread encodes the next slice while libuv's threads compress.
       while (this.inFlight.length > SLICES_IN_FLIGHT) await this.inFlight.shift();
       at += rows;
@@ -197,23 +203,27 @@ export class FlatParquetEncoder implements ParquetEncoder {
     this.chunks = [];
   }
 
-  /** One data page per column for `batch` (at most PAGE_ROWS rows), compressed concurrently. */
-  private writePages(batch: RecordBatch): void {
+  /**
+   * One data page per column for `batch`, or for its rows listed in `selected` (at most PAGE_ROWS
+   * rows), compressed concurrently.
+   */
+  private writePages(batch: RecordBatch, selected: Int32Array | undefined): void {
     const pages = this.columns.map((column, i) => {
       const data = batch.data.children[i] as Data;
-      const levels = column.optional ? definitionLevels(data) : undefined;
+      const count = selected ? selected.length : data.length;
+      const validity = data.nullCount > 0 && data.nullBitmap && data.nullBitmap.length > 0 ? data.nullBitmap : undefined;
+      const nulls = validity ? (selected ? nullsIn(validity, data.offset, selected) : data.nullCount) : 0;
+      if (nulls > 0 && !column.optional) throw new RangeError(`Column ${column.name} is not nullable but holds ${nulls} null(s).`);
+      const levels = column.optional ? definitionLevels(data, selected, nulls) : undefined;
       const prefix = levels?.length ?? 0;
       const chunk = this.chunks[i] as ChunkState;
-      const validity = data.nullCount > 0 && data.nullBitmap && data.nullBitmap.length > 0 ? data.nullBitmap : undefined;
-      const nulls = validity ? data.nullCount : 0;
-      if (nulls > 0 && !column.optional) throw new RangeError(`Column ${column.name} is not nullable but holds ${nulls} null(s).`);
-      chunk.values += data.length;
+      chunk.values += count;
       chunk.nulls += nulls;
-      const rows: ValueRows = { length: data.length, validity, bitOffset: data.offset };
-      const indexed = this.dictionaryEncoded(i, column, chunk, data, rows, prefix);
-      const body = indexed ?? column.encode(data, prefix).body;
+      const rows: ValueRows = { length: data.length, validity, bitOffset: data.offset, rows: selected };
+      const indexed = this.dictionaryEncoded(i, column, chunk, data, rows, count - nulls, prefix);
+      const body = indexed ?? column.encode(data, prefix, selected).body;
       if (levels) body.set(levels);
-      const page = this.page(body, data.length, indexed ? RLE_DICTIONARY : PLAIN);
+      const page = this.page(body, count, indexed ? RLE_DICTIONARY : PLAIN);
       chunk.pages.push(page);
       return page;
     });
@@ -234,7 +244,7 @@ export class FlatParquetEncoder implements ParquetEncoder {
    * repeat over the chunk (a column of 65,537 values cycling). A column whose values repeat only
    * beyond the rows at hand is the one this misjudges; it is then written PLAIN.
    */
-  private sampleDictionaries(batch: RecordBatch, at: number, count: number): void {
+  private sampleDictionaries(batch: RecordBatch, selection: Int32Array | undefined, at: number, count: number): void {
     if (count < PAGE_ROWS) return;
     let rows: Int32Array | undefined;
     for (const [i, column] of this.columns.entries()) {
@@ -242,7 +252,7 @@ export class FlatParquetEncoder implements ParquetEncoder {
       const key = column.dictionaryKey;
       if (this.sampled[i] || !chunk.dictionary || key === undefined || !column.dictionarySource) continue;
       this.sampled[i] = true;
-      rows ??= sampleRows(at, count);
+      rows ??= sampleRows(selection, at, count);
       const data = batch.data.children[i] as Data;
       const validity = data.nullCount > 0 && data.nullBitmap && data.nullBitmap.length > 0 ? data.nullBitmap : undefined;
       const probe = new ValueDictionary(key);
@@ -263,9 +273,8 @@ export class FlatParquetEncoder implements ParquetEncoder {
    * (index bytes plus dictionary no smaller than PLAIN, as parquet-mr measures it) is not tried
    * again in this file.
    */
-  private dictionaryEncoded(i: number, column: FlatColumn, chunk: ChunkState, data: Data, rows: ValueRows, prefix: number): Uint8Array | undefined {
+  private dictionaryEncoded(i: number, column: FlatColumn, chunk: ChunkState, data: Data, rows: ValueRows, count: number, prefix: number): Uint8Array | undefined {
     const dictionary = chunk.dictionary;
-    const count = data.length - (rows.validity ? data.nullCount : 0);
     // A page of nulls only is PLAIN (its levels alone): no page indexes an empty dictionary.
     if (!dictionary || !chunk.dictionaryOpen || count === 0 || !column.dictionarySource) return undefined;
     const indices = dictionary.indicesOf(column.dictionarySource(data), rows, DICTIONARY_LIMIT);
@@ -406,14 +415,28 @@ export class FlatParquetEncoder implements ParquetEncoder {
   }
 }
 
+/** The rows whose byte in `keep` is 1, ascending. */
+function selectedRows(keep: Uint8Array, rows: number): Int32Array {
+  const selected = new Int32Array(rows);
+  let k = 0;
+  for (let row = 0; row < rows; row++) if (keep[row] === 1) selected[k++] = row;
+  return selected.subarray(0, k);
+}
+
+function nullsIn(validity: Uint8Array, bitOffset: number, rows: Int32Array): number {
+  let nulls = 0;
+  for (const row of rows) if (((validity[(bitOffset + row) >> 3] as number) & (1 << ((bitOffset + row) & 7))) === 0) nulls++;
+  return nulls;
+}
+
 /**
  * The definition levels of an optional column (max level 1) in the RLE/bit-packed hybrid, with
  * their 4-byte length: one RLE run of 1s without nulls, else one bit-packed run whose bits are
- * the Arrow validity bitmap (both least significant bit first).
+ * the Arrow validity bitmap (both least significant bit first), of the `selected` rows only when given.
  */
-function definitionLevels(data: Data): Uint8Array {
-  const n = data.length;
-  if (data.nullCount === 0 || !data.nullBitmap || data.nullBitmap.length === 0) {
+function definitionLevels(data: Data, selected: Int32Array | undefined, nulls: number): Uint8Array {
+  const n = selected ? selected.length : data.length;
+  if (nulls === 0) {
     const run = varint(n * 2);
     const out = new Uint8Array(4 + run.length + 1);
     new DataView(out.buffer).setUint32(0, run.length + 1, true);
@@ -428,6 +451,13 @@ function definitionLevels(data: Data): Uint8Array {
   out.set(header, 4);
   const bitmap = data.nullBitmap as Uint8Array;
   const base = 4 + header.length;
+  if (selected) {
+    for (let k = 0; k < n; k++) {
+      const bit = data.offset + (selected[k] as number);
+      if (((bitmap[bit >> 3] as number) & (1 << (bit & 7))) !== 0) out[base + (k >> 3)] = (out[base + (k >> 3)] as number) | (1 << (k & 7));
+    }
+    return out;
+  }
   const shift = data.offset & 7;
   const first = data.offset >> 3;
   for (let g = 0; g < groups; g++) {
@@ -442,10 +472,10 @@ function definitionLevels(data: Data): Uint8Array {
 
 /**
  * SAMPLE_VALUES distinct rows, ascending, one at a pseudo-random place in each of SAMPLE_VALUES
- * equal stretches of rows `[at, at + count)`, relative to row 0: not evenly spaced, whose fixed
- * stride could miss every repeat of a column whose values cycle.
+ * equal stretches of rows `[at, at + count)` (positions in `selection` when given): not evenly
+ * spaced, whose fixed stride could miss every repeat of a column whose values cycle.
  */
-function sampleRows(at: number, count: number): Int32Array {
+function sampleRows(selection: Int32Array | undefined, at: number, count: number): Int32Array {
   const rows = new Int32Array(SAMPLE_VALUES);
   const stretch = count / SAMPLE_VALUES;
   let state = 0x2545f491;
@@ -454,7 +484,8 @@ function sampleRows(at: number, count: number): Int32Array {
     state ^= state << 13;
     state ^= state >>> 17;
     state ^= state << 5;
-    rows[k] = at + Math.floor((k + (state >>> 0) / 0x1_0000_0000) * stretch);
+    const position = at + Math.floor((k + (state >>> 0) / 0x1_0000_0000) * stretch);
+    rows[k] = selection ? (selection[position] as number) : position;
   }
   return rows;
 }
