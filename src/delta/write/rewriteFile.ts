@@ -93,10 +93,8 @@ export async function rewriteFile(
       const kept = keep.reduce((n, k) => n + k, 0);
       if (kept === 0) continue;
       result.copiedRows += kept;
-      // The writer encodes the kept rows straight from the decoded batch (no filtered copy), unless
-      // a caller wrapped its write (keyed ingest conforms batches) with one that drops the mask.
-      if (ctx.writer.write === DataFileWriter.prototype.write) await ctx.writer.write(batch, keep);
-      else await ctx.writer.write(filterBatch(batch, keep));
+      // The writer encodes the kept rows straight from the decoded batch (no filtered copy).
+      await ctx.writer.write(batch, keep);
     }
   }
   if (removedWhole) return { ...result, removed: true };

@@ -112,7 +112,7 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
     const { writer } = writes;
     const write = writer.write.bind(writer);
     const hidden = materializedRowFields(tx.metadata);
-    writer.write = (batch) => write(withColumnsOf(batch, conformBatch(batch, schema, arrowSchema), hidden));
+    writer.write = (batch, keep) => write(withColumnsOf(batch, conformBatch(batch, schema, arrowSchema), hidden), keep);
   }
   const { deletionVectors } = writes;
   // On a row-tracking table an upsert of an existing key keeps that row's id (a MERGE's update).
