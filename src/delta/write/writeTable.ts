@@ -13,8 +13,8 @@ import { addActionOf, type DataFileWriter } from './dataFileWriter';
 import { deltaSchemaFromArrow } from './deltaTypeFromArrow';
 import { evolveSchema } from './evolveSchema';
 import { appendFileWriterFor, fileWriterFor, type FileWriterOptions } from './fileWriterFor';
-import { removeActionOf } from './removeAction';
 import { stageDelete, type StagedDelete } from './stageDelete';
+import { stageRemoveAll } from './stageRemoveAll';
 import { openIfExists, storeOf, type TableLocation } from './tableLocation';
 import type { OperationOptions, WriteSummary } from './writeSummary';
 import { reconcileWriteSchema } from './writeSchema';
@@ -122,12 +122,7 @@ export async function writeTable(location: TableLocation, input: BatchSource, op
       }
       filesRemoved = removed.filesRemoved;
     } else if (snapshot) {
-      const files = snapshot.files();
-      tx.readPredicate(undefined);
-      tx.readFiles(files);
-      const now = Date.now();
-      for (const file of files) tx.add(removeActionOf(file, now));
-      filesRemoved = files.length;
+      filesRemoved = stageRemoveAll(tx, snapshot);
       removed = { rowsRemoved: 0, rowsCopied: 0, filesRemoved, deletionVectorsAdded: 0 };
     }
   }

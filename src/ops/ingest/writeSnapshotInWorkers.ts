@@ -6,7 +6,7 @@ import { startCreateTable } from '../../delta/transaction/createTable';
 import { Transaction } from '../../delta/transaction/transaction';
 import { addActionOf, DEFAULT_TARGET_FILE_SIZE } from '../../delta/write/dataFileWriter';
 import { evolveSchema } from '../../delta/write/evolveSchema';
-import { removeActionOf } from '../../delta/write/removeAction';
+import { stageRemoveAll } from '../../delta/write/stageRemoveAll';
 import { statsOptionsFromProperties } from '../../delta/write/statsCollector';
 import { openIfExists, storeOf } from '../../delta/write/tableLocation';
 import type { WriteTableOptions } from '../../delta/write/writeTable';
@@ -66,14 +66,7 @@ export async function writeSnapshotInWorkers(location: string, reader: PgSnapsho
   let filesRemoved = 0;
   const snapshot = tx.snapshot;
   const overwrites = existing !== undefined && options.mode === 'overwrite' && snapshot !== undefined;
-  if (overwrites) {
-    const files = snapshot.files();
-    tx.readPredicate(undefined);
-    tx.readFiles(files);
-    const now = Date.now();
-    for (const file of files) tx.add(removeActionOf(file, now));
-    filesRemoved = files.length;
-  }
+  if (overwrites) filesRemoved = stageRemoveAll(tx, snapshot);
   tx.add(...written.map((file) => ({ add: addActionOf(file) })));
   const bytesAdded = written.reduce((n, f) => n + f.size, 0);
   const rowsAdded = written.reduce((n, f) => n + f.rows, 0);

@@ -15,17 +15,7 @@ import { StatsCollector, type StatsOptions } from '../../../src/delta/write/stat
 import { flatParquetEncoder } from '../../../src/parquet/flatEncoder/flatParquetEncoder';
 import { nativeZstd } from '../../../src/parquet/flatEncoder/nativeZstd';
 import { LocalFileStore } from '../../../src/storage/localFileStore';
-
-/** A deterministic pseudo-random sequence (xorshift32). */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
-}
+import { seededRandom } from '../../helpers/seededRandom';
 
 const P = (name: string): DataType => ({ kind: 'primitive', name } as DataType);
 const dec = (precision: number, scale: number): DataType => ({ kind: 'decimal', precision, scale });
@@ -79,7 +69,7 @@ function tableSchema(mode: ColumnMappingMode): StructType {
  * the batch, random otherwise.
  */
 function logicalBatch(seed: number, rows: number): RecordBatch {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const fields = COLUMNS.map((c) => new Field(c.name, toArrowType(c.type), c.nullable));
   const children = COLUMNS.map((c, k) => {
     const values = Array.from({ length: rows }, (_, row): TypedValue => {
