@@ -12,6 +12,7 @@ import { takeOutCachedMatches, type CachedApply } from './cachedKeyMatch';
 import type { FileKeyCache, RowKey } from './fileKeyCache';
 import { followSourceSchema } from './followSourceSchema';
 import { KeptRowIds } from './keptRowIds';
+import { KeyedChangeFeed } from './keyedChangeFeed';
 import { KeyRange } from './keyRange';
 import { keyColumns, keyReader, numberKeyTable } from './rowKeys';
 
@@ -137,9 +138,14 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
       return hit;
     };
     const vectorWrites: Array<Promise<void>> = [];
-    const onMatched = kept && (async (rows: RecordBatch): Promise<void> => kept.recordRows(rows, keyReader(keyColumns(rows, keyFields), keyFields)));
+    const feed = writes.recordsChanges ? new KeyedChangeFeed(writes, deletedKeys(changes.deletes, keyFields), keyFields) : undefined;
+    const onMatched = kept || feed ? async (rows: RecordBatch): Promise<void> => {
+      kept?.recordRows(rows, keyReader(keyColumns(rows, keyFields), keyFields));
+      await feed?.matched(rows);
+    } : undefined;
     lap();
-    if (deletionVectors && options.keyCache) {
+    // The key cache marks rows without decoding them; the change feed needs their pre-images.
+    if (deletionVectors && options.keyCache && !feed) {
       const numberKeys = numberKeyTable(keys);
       const apply: CachedApply = { ctx: writes.context, changed: keys, numberKeys: numberKeys || undefined, keyFields, cache: options.keyCache, timings, lap, kept, match, onMatched };
       const takenOut = await takeOutCachedMatches(apply, candidates, options.signal);
@@ -160,7 +166,10 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
     let rowsUpserted = 0;
     for (const batch of upserts) {
       rowsUpserted += batch.numRows;
-      if (batch.numRows > 0) await writes.write(kept ? kept.withRowIds(batch, keyReader(keyColumns(batch, keyFields), keyFields)) : batch);
+      if (batch.numRows === 0) continue;
+      const rows = kept ? kept.withRowIds(batch, keyReader(keyColumns(batch, keyFields), keyFields)) : batch;
+      await writes.write(rows);
+      await feed?.upserted(rows);
     }
     const { filesAdded } = await writes.finish();
     timings.writeMs = lap();
@@ -175,6 +184,16 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
     await writes.abort();
     throw error;
   }
+}
+
+/** The keys of the delete rows. */
+function deletedKeys(deletes: readonly RecordBatch[], keyFields: readonly StructField[]): Set<RowKey> {
+  const keys = new Set<RowKey>();
+  for (const batch of deletes) {
+    const keyOf = keyReader(keyColumns(batch, keyFields), keyFields);
+    for (let row = 0; row < batch.numRows; row++) keys.add(keyOf(row));
+  }
+  return keys;
 }
 
 /** The table's fields of the key columns, which must be top-level primitive columns (their values have a text form). */
