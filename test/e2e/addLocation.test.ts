@@ -25,11 +25,12 @@ test('Add Location: a folder typed into the folder dialog becomes a root showing
   await page.locator('.quick-input-widget', { hasText: 'Add a folder holding Delta tables' }).waitFor();
   await screenshot(page, 'add-location-dialog');
   await acceptFolderDialog(page, extra);
+  // VS Code writes the workspace settings file in its own time: read it until it holds the location
+  // (checked before the tree, so a failure names the folder the dialog really accepted).
+  const settings = async (): Promise<string> => JSON.stringify(JSON.parse(readFileSync(join(workspace, '.vscode', 'settings.json'), 'utf8')));
+  await expectText(settings, JSON.stringify({ 'lakehouse.locations': [extra] }));
 
   await treeRow(tree, basename(extra)).waitFor();
   await expectText(treeRow(tree, 'orders').locator('.label-description'), /^v1 · /);
   await screenshot(page, 'add-location-tree');
-  // VS Code writes the workspace settings file in its own time: read it until it holds the location.
-  const settings = async (): Promise<string> => JSON.stringify(JSON.parse(readFileSync(join(workspace, '.vscode', 'settings.json'), 'utf8')));
-  await expectText(settings, JSON.stringify({ 'lakehouse.locations': [extra] }));
 });

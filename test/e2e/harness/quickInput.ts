@@ -90,14 +90,18 @@ export async function fillQuickInput(page: Page, value: string): Promise<void> {
 
 /**
  * Accepts `folder` in VS Code's own folder dialog (the quick input code-server shows instead of a
- * native one). The dialog fills its start folder and completes typed paths asynchronously: an Enter
- * that lands while a completion is active navigates into that folder instead of accepting. So: wait
- * for the dialog's own value, type ours, and press Enter until the dialog closes with it.
+ * native one). The dialog shows its start folder at once but lists it asynchronously, and when the
+ * listing arrives it puts the start folder back into the input: a path typed before that is lost and
+ * the Enter accepts the start folder. So wait until the listing is on screen (its rows replace the
+ * empty list the dialog opens with). Typed paths are completed asynchronously too: an Enter that
+ * lands while a completion is active navigates into that folder instead of accepting. So type ours
+ * and press Enter until the dialog closes with it.
  */
 export async function acceptFolderDialog(page: Page, folder: string): Promise<void> {
   const widget = page.locator(WIDGET);
   const input = widget.locator('input');
-  await page.waitForFunction((selector) => (document.querySelector<HTMLInputElement>(`${selector} input`)?.value ?? '') !== '', WIDGET, { timeout: UI_TIMEOUT });
+  await page.waitForFunction((selector) => (document.querySelector<HTMLInputElement>(`${selector} input`)?.value ?? '') !== ''
+    && document.querySelector(`${selector} .quick-input-list .monaco-list-row`) !== null, WIDGET, { timeout: UI_TIMEOUT });
   for (let attempt = 1; ; attempt++) {
     await fillQuickInput(page, folder);
     await input.press('Enter');
