@@ -40,9 +40,8 @@ export interface PgSnapshotOptions {
    */
   workerMinRows?: number;
   /**
-   * With the worker: a table estimated at this many rows or more with a one-column integer primary
-   * key is copied as two streams (two server backends, two decoding threads) over the two halves
-   * of the key range. Off by default: measured (bench/README.md, PostgreSQL) it saved no wall
+   * With the worker: a table estimated at this many rows or more is copied as two streams (two
+   * server backends, two decoding threads) over its two halves (by integer key or heap pages). Off by default: measured (bench/README.md, PostgreSQL) it saved no wall
    * time and cost 20% more CPU while the calling thread's Parquet encoding is the slowest stage.
    */
   splitMinRows?: number;
@@ -72,6 +71,9 @@ const WORKER_PATIENCE_MS = 5_000;
 const WORKER_READ_AHEAD = 3;
 
 const BEGIN = 'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY';
+
+/** server_version_num of PostgreSQL 14, whose planner first scans a `ctid` range as a TID Range Scan. */
+const TID_RANGE_SCAN_VERSION = 140_000;
 
 /**
  * A consistent read of one source: a REPEATABLE READ, READ ONLY transaction, so every query in it
@@ -137,7 +139,7 @@ export class PgSnapshotReader {
     const estimate = this.workerRefused ? undefined : await this.workerEstimate();
     if (estimate !== undefined) {
       const splitMin = this.options.splitMinRows;
-      const slices = where === undefined && splitMin !== undefined && estimate >= splitMin && estimate >= 0 ? await this.keySlices() : [where];
+      const slices = where === undefined && splitMin !== undefined && estimate >= splitMin && estimate >= 0 ? await this.slices() : [where];
       const workers = await this.startWorkers(slices, arrowSchema, undefined);
       if (workers) {
         yield* workers.length === 1 ? (workers[0] as CopyWorker).batches : mergeCopyWorkers(workers);
@@ -178,18 +180,21 @@ export class PgSnapshotReader {
 
   /**
    * All the rows written as data files of `target` by two COPY workers, each over one half of the
-   * integer primary key's range (two server backends; each worker decodes and encodes its own
-   * half, so two cores encode), for the caller to commit in one transaction. Undefined, with no row
-   * read, where that does not apply: no second connection or exported snapshot, a table estimated
-   * under `fileWorkersMinRows`, no one-column integer primary key (one worker that decodes and
-   * encodes in turn would be slower than decoding beside the caller's encoding), or the server
-   * refusing the second sessions; the caller then writes batches() itself. A failure or an abort
+   * table (slices(): by integer primary key, else by heap pages; two server backends; each worker
+   * decodes and encodes its own half, so two cores encode), for the caller to commit in one
+   * transaction. Undefined, with no row read, where that does not apply: no second connection or
+   * exported snapshot, a table estimated under `fileWorkersMinRows`, a source with no split (a
+   * query; one worker that decodes and encodes in turn would be slower than decoding beside the
+   * caller's encoding), or the server refusing the second sessions; the caller then writes
+   * batches() itself. A failure or an abort
    * stops both workers: the files they wrote are left for VACUUM, none is committed.
    */
   async writeFiles(target: CopyWorkerFileTarget, onRows: (rows: number) => void): Promise<WrittenFile[] | undefined> {
     const estimate = this.workerRefused ? undefined : await this.workerEstimate();
-    if (estimate === undefined || estimate < (this.options.fileWorkersMinRows ?? FILE_WORKERS_MIN_ROWS)) return undefined;
-    const slices = await this.keySlices();
+    const min = this.options.fileWorkersMinRows ?? FILE_WORKERS_MIN_ROWS;
+    // A minimum of 0 means any table, one never analyzed (estimate -1) too.
+    if (estimate === undefined || (min > 0 && estimate < min)) return undefined;
+    const slices = await this.slices();
     if (slices.length < 2) return undefined;
     const workers = await this.startWorkers(slices, toArrowSchema(this.schema.deltaSchema), target);
     if (!workers) return undefined;
@@ -239,21 +244,44 @@ export class PgSnapshotReader {
   }
 
   /**
-   * Two conditions splitting the table at the middle of its integer primary key's range, read in
-   * this snapshot, for two COPY streams (two server backends, two decoding threads) over the same
-   * snapshot; one (no condition) for any other key, or an empty table. Uneven keys only make one
-   * stream longer: every row is still in exactly one of them.
+   * Two conditions splitting the rows in two, for two COPY streams (two server backends, two
+   * decoding threads) over the same snapshot; one (no condition) for a query, an empty table, or a
+   * table neither split applies to. Either split puts every row of the snapshot in exactly one half,
+   * unevenly at worst:
+   * - a one-column integer primary key: at the middle of its range (read in this snapshot);
+   * - else a table's heap: at the middle of its pages by `ctid`, which PostgreSQL 14 and later scan
+   *   as a TID range (an older server would scan the whole table once per half). The size is read
+   *   now and is no MVCC figure, so the upper half is left open: pages added since (rows this
+   *   snapshot cannot see) only lengthen it. An updated row's old version keeps its ctid.
    */
-  private async keySlices(): Promise<Array<string | undefined>> {
+  private async slices(): Promise<Array<string | undefined>> {
     const [key] = this.schema.primaryKey;
     const field = this.schema.deltaSchema.fields.find((f) => f.name === key);
-    if (key === undefined || this.schema.primaryKey.length !== 1 || !field || !isIntegerType(field.type)) return [undefined];
+    if (key !== undefined && this.schema.primaryKey.length === 1 && field && isIntegerType(field.type)) return this.keySlices(key);
+    return this.schema.table === undefined ? [undefined] : this.pageSlices(this.schema.table);
+  }
+
+  private async keySlices(key: string): Promise<Array<string | undefined>> {
     const column = this.client.escapeIdentifier(key);
     const range = await this.client.query<{ lo: string | null; hi: string | null }>(`SELECT min(${column})::text AS lo, max(${column})::text AS hi FROM ${this.schema.from}`);
     const { lo, hi } = range.rows[0] ?? { lo: null, hi: null };
     if (lo === null || hi === null || lo === hi) return [undefined];
     const middle = BigInt(lo) + (BigInt(hi) - BigInt(lo)) / 2n;
     return [`${column} <= ${middle}`, `${column} > ${middle}`];
+  }
+
+  private async pageSlices(table: string): Promise<Array<string | undefined>> {
+    const heap = await this.client.query<{ kind: string; pages: string; version: number }>(
+      `SELECT c.relkind::text AS kind, (pg_relation_size(c.oid) / current_setting('block_size')::int)::text AS pages,
+              current_setting('server_version_num')::int AS version
+         FROM pg_class c WHERE c.oid = to_regclass($1)`, [table]);
+    const row = heap.rows[0];
+    // A plain table or materialized view has a heap of its own; a partitioned table's parent has none.
+    if (!row || (row.kind !== 'r' && row.kind !== 'm') || row.version < TID_RANGE_SCAN_VERSION) return [undefined];
+    const middle = Math.floor(Number(row.pages) / 2);
+    if (middle < 1) return [undefined];
+    const bound = `'(${middle},0)'::tid`;
+    return [`ctid < ${bound}`, `ctid >= ${bound}`];
   }
 
   async close(): Promise<void> {

@@ -30,7 +30,7 @@ export type SnapshotWriteOptions = Pick<WriteTableOptions, 'schema' | 'partition
  *   fall back to parquet-wasm, loaded once more per worker;
  * - a table outside the local file system, or with its own `delta.targetFileSize` (the worker is
  *   given the writer's settings as plain data and does not parse the property itself);
- * - whatever PgSnapshotReader.writeFiles turns down (a small table, no integer key, one session).
+ * - whatever PgSnapshotReader.writeFiles turns down (a small table, a query, one session).
  */
 export async function writeSnapshotInWorkers(location: string, reader: PgSnapshotReader, options: SnapshotWriteOptions): Promise<WriteSummary | undefined> {
   const source = reader.schema.deltaSchema;

@@ -22,8 +22,21 @@ const MIXED_DDL = `
   FROM generate_series(-6000, 14000) g WHERE g NOT BETWEEN 100 AND 2000;
   ANALYZE mixed;`;
 
+/** No primary key, some ids twice: the workers split it by heap pages (ctid), about 400 of them. */
+const KEYLESS_DDL = `
+  CREATE TABLE keyless (id bigint NOT NULL, t text, n numeric(10,2), f float8);
+  INSERT INTO keyless SELECT g % 38000, CASE WHEN g % 11 = 0 THEN NULL ELSE md5(g::text) END, (g % 9000) / 100.0, g / 7.0
+  FROM generate_series(1, 40000) g;`;
+
+/** Rows as text, in one order whatever order they were read in (a keyless table may repeat an id). */
+const sortedRows = (rows: (string | null)[][]): (string | null)[][] => rows.map((row) => ({ row, key: JSON.stringify(row) }))
+  .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ row }) => row);
+
 describe('snapshot data files written by the COPY workers (real server)', () => {
-  const server = usePostgresSuite('lakehouse-file-workers-', async (admin) => { await admin.query(MIXED_DDL); });
+  const server = usePostgresSuite('lakehouse-file-workers-', async (admin) => {
+    await admin.query(MIXED_DDL);
+    await admin.query(KEYLESS_DDL);
+  });
 
   /** Opens a reader whose workers run for any table size, writes through them, and returns what happened. */
   async function writeInWorkers(target: string, options: Partial<SnapshotWriteOptions> = {}, url = server.cluster?.url ?? '', reader: Partial<PgSnapshotOptions> = {}): Promise<{ summary: WriteSummary | undefined; reader: PgSnapshotReader }> {
@@ -68,6 +81,73 @@ describe('snapshot data files written by the COPY workers (real server)', () => 
     const second = await (await DeltaTable.open(target)).snapshot();
     assert.deepEqual({ version: again.summary?.version, removed: again.summary?.filesRemoved, rows: second.files().reduce((n, f) => n + (JSON.parse(f.stats ?? '{}') as { numRecords: number }).numRecords, 0) },
       { version: 1, removed: files.length, rows: expected.filter((row) => Number(row[0]) <= 10000).length });
+  });
+
+  /**
+   * Snapshots `keyless` through the file workers; `meanwhile` runs in another session once the
+   * reader holds its snapshot (after the expected rows are read) and until the write ends.
+   */
+  async function writeKeyless(target: string, meanwhile?: (done: () => boolean) => Promise<void>): Promise<{ summary: WriteSummary | undefined; reader: PgSnapshotReader; expected: (string | null)[][] }> {
+    const url = server.cluster?.url ?? '';
+    const client = await connectPostgres({ url });
+    try {
+      const reader = await PgSnapshotReader.open(client, { table: 'keyless' }, {
+        connection: { url }, workerMinRows: 0, fileWorkersMinRows: 0, workerPatienceMs: 600_000, limits: { rows: 3000, bytes: 1 << 30 },
+      });
+      const expected = sortedRows(await canonicalSourceRows(server.admin, reader.schema.columns, 'keyless'));
+      let finished = false;
+      const changes = meanwhile?.(() => finished);
+      try {
+        const summary = await writeSnapshotInWorkers(target, reader, { mode: 'overwrite', schema: reader.schema.deltaSchema });
+        return { summary, reader, expected };
+      } finally {
+        finished = true;
+        await changes;
+        await reader.close();
+      }
+    } finally {
+      await client.end();
+    }
+  }
+
+  async function tableRows(target: string): Promise<(string | null)[][]> {
+    return sortedRows(batchRowsText(await (await DeltaTable.open(target)).snapshot().then((s) => s.scan().collect())));
+  }
+
+  test('a table without a primary key is split by heap pages: two workers, every row once', async (t) => {
+    if (!server.cluster) return t.skip(MISSING_POSTGRES);
+    const target = join(server.dir, 'keyless');
+    const { summary, reader, expected } = await writeKeyless(target);
+    assert.deepEqual({ rows: summary?.rowsAdded, readBy: reader.readBy, streams: reader.streams }, { rows: 40000, readBy: 'worker', streams: 2 });
+    assert.ok((summary?.filesAdded ?? 0) >= 2, 'one file per worker at least');
+    assert.deepEqual(await tableRows(target), expected);
+  });
+
+  test('a keyless table changed during the snapshot (inserts, updates that move rows to new pages, deletes) ends as the snapshot saw it', async (t) => {
+    if (!server.cluster) return t.skip(MISSING_POSTGRES);
+    const target = join(server.dir, 'keyless-busy');
+    const writer = await server.cluster.client();
+    let rounds = 0;
+    const change = async (): Promise<void> => {
+      const at = 100_000 + rounds * 500;
+      await writer.query(`INSERT INTO keyless SELECT g, 'late', 1, 1 FROM generate_series(${at}, ${at + 499}) g`);
+      await writer.query(`UPDATE keyless SET t = 'moved', f = -f WHERE id % 97 = ${rounds % 97}`);
+      await writer.query(`DELETE FROM keyless WHERE id % 89 = ${rounds % 89}`);
+      rounds++;
+    };
+    try {
+      const { summary, reader, expected } = await writeKeyless(target, async (done) => {
+        // At least one round before the rows are read; then on while the workers copy (bounded).
+        await change();
+        while (!done() && rounds < 200) await change();
+      });
+      assert.deepEqual({ readBy: reader.readBy, streams: reader.streams, rows: summary?.rowsAdded }, { readBy: 'worker', streams: 2, rows: expected.length });
+      assert.deepEqual(await tableRows(target), expected);
+      const now = await canonicalSourceRows(server.admin, reader.schema.columns, 'keyless');
+      assert.notDeepEqual(sortedRows(now), expected, 'the source changed after the snapshot');
+    } finally {
+      await writer.end();
+    }
   });
 
   test('a CHECK constraint some rows violate refuses the write: no commit, and the failing worker leaves no file', async (t) => {
