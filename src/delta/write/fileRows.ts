@@ -1,4 +1,7 @@
 import { Data, RecordBatch, Struct, type Table } from 'apache-arrow';
+import { decodeFlatParquet } from '../../parquet/flatDecoder/decodeFlatParquet';
+import { planFlatRead } from '../../parquet/flatDecoder/flatParquetPlan';
+import { wasmZstdLoaded } from '../../parquet/flatDecoder/wasmZstd';
 import { parquetWorkerPool, shareBytes, worthThePool } from '../../parquet/parquetWorkerPool';
 import { decodeParquet, parquetLayout, ParquetDecodeError, type ParquetLayout } from '../../parquet/readParquet';
 import type { AddFile } from '../actions';
@@ -13,6 +16,7 @@ import { constantData } from '../scan/constantData';
 import { filePartitionValues } from '../scan/pruning';
 import { physicalName, type StructField } from '../schema';
 import type { Snapshot } from '../snapshot';
+import { FlatRowGroupReader } from './flatRowGroupReader';
 
 /** One decoded piece of a data file, with every physical row (deleted ones included). */
 export interface FileRows {
@@ -30,7 +34,7 @@ export interface DataFileContent {
   /** Physical rows in the file (deleted ones included). */
   rows: number;
   /** Every table column. */
-  batches: Iterable<FileRows>;
+  batches: Iterable<FileRows> | AsyncIterable<FileRows>;
   /**
    * Only these top-level columns (logical names): a DML reads its predicate's columns first and
    * builds the rest only of files it rewrites. The batches cover the same rows as `batches`
@@ -39,24 +43,111 @@ export interface DataFileContent {
   batchesOf(columns: readonly string[]): Iterable<FileRows> | AsyncIterable<FileRows>;
 }
 
+/** Decoded rows of some stored columns (undefined source: partition columns only, nothing decoded). */
+type Piece = { length: number; source: Data | undefined };
+
 /**
  * Reads a whole data file for DML (DELETE, UPDATE, MERGE, replaceWhere): unlike a scan it keeps
  * the rows a deletion vector hides, marked in `live`, because the row positions are what a new
- * deletion vector has to address.
+ * deletion vector has to address. A file the flat decoder reads (flat columns, common encodings)
+ * is read a row group at a time by byte range (FlatRowGroupReader), so memory holds one group's
+ * column chunks and decoded columns, never the whole file; other files are read whole.
  */
 export async function readDataFile(snapshot: Snapshot, file: AddFile, batchSize = 65536): Promise<DataFileContent> {
   const path = resolveDataFilePath(file.path, snapshot.tableRoot);
-  const [fileBytes, deleted] = await Promise.all([
-    snapshot.store.get(path).catch((cause: unknown) => {
-      throw new DeltaError('DELTA_FILE_NOT_FOUND', `Data file ${path} of version ${snapshot.version} cannot be read: ${(cause as Error).message}`, { cause });
-    }),
+  const unreadable = (cause: unknown): never => {
+    throw new DeltaError('DELTA_FILE_NOT_FOUND', `Data file ${path} of version ${snapshot.version} cannot be read: ${(cause as Error).message}`, { cause });
+  };
+  const [ranged, deleted] = await Promise.all([
+    // The flat decoder takes ZSTD files once its decoder has loaded.
+    wasmZstdLoaded().then(() => FlatRowGroupReader.open(snapshot.store, path, file.size)).catch(unreadable),
     file.deletionVector ? readDeletionVector(snapshot.store, file.deletionVector) : Promise.resolve(undefined),
   ]);
+  const rows = new LogicalRows(snapshot, file, deleted);
+  if (!ranged?.reads(rows.storedNames(snapshot.schema.fields))) {
+    return readWholeFile(snapshot, await snapshot.store.get(path).catch(unreadable), path, rows, batchSize);
+  }
+  const reader = ranged;
+  let whole: Promise<WholeFileContent> | undefined;
+  /**
+   * The chosen columns a row group at a time: memory holds one group's chunks and decoded
+   * columns. A group the flat decoder turns down after all (a page its footer did not announce)
+   * is decoded from the whole file, which reads it or says what is wrong with it.
+   */
+  async function* decodeRanged(fields: readonly StructField[]): AsyncGenerator<FileRows> {
+    const stored = rows.storedNames(fields);
+    let rowOffset = 0;
+    for (const [index, groupRows] of reader.rowGroups.entries()) {
+      const table = stored.length === 0 ? undefined : await reader.read(stored, index, batchSize).catch(unreadable);
+      if (table === undefined && stored.length > 0) {
+        whole ??= snapshot.store.get(path).catch(unreadable).then((bytes) => readWholeFile(snapshot, bytes, path, rows, batchSize));
+        yield* rows.of(fields, (await whole).groupPieces(rows.storedNames(fields), index, groupRows), rowOffset);
+      } else {
+        yield* rows.of(fields, table ? piecesOf(table) : [{ length: groupRows, source: undefined }], rowOffset);
+      }
+      rowOffset += groupRows;
+    }
+  }
+  return {
+    deleted,
+    rows: reader.rowGroups.reduce((a, b) => a + b, 0),
+    batches: decodeRanged(snapshot.schema.fields),
+    batchesOf: (columns) => decodeRanged(projectedFields(snapshot.schema.fields, columns)),
+  };
+}
+
+/** The fields named in `columns`: Delta column names are case-insensitive, a predicate may spell them differently. */
+function projectedFields(fields: readonly StructField[], columns: readonly string[]): StructField[] {
+  const wanted = new Set(columns.map((c) => c.toLowerCase()));
+  return fields.filter((f) => wanted.has(f.name.toLowerCase()));
+}
+
+function piecesOf(table: Table): Piece[] {
+  const struct = new Struct(table.schema.fields);
+  return table.batches.map((batch) => ({ length: batch.numRows, source: new Data(struct, 0, batch.numRows, 0, undefined, batch.data.children) }));
+}
+
+/** Decoded pieces as FileRows: logical names and types, partition columns from the file's values, the rows the deletion vector keeps. */
+class LogicalRows {
+  private readonly partitionColumns: Set<string>;
+  private readonly partitions: ReturnType<typeof filePartitionValues>;
+
+  constructor(private readonly snapshot: Snapshot, file: AddFile, readonly deleted: DeletedRows | undefined) {
+    this.partitionColumns = new Set(snapshot.partitionColumns);
+    this.partitions = filePartitionValues(file, snapshot);
+  }
+
+  /** The physical names of the fields stored in the file (not partition columns). */
+  storedNames(fields: readonly StructField[]): string[] {
+    const mode = this.snapshot.columnMappingMode;
+    return fields.filter((f) => !this.partitionColumns.has(f.name)).map((f) => physicalName(f, mode));
+  }
+
+  *of(fields: readonly StructField[], pieces: Piece[], firstRow: number): Generator<FileRows> {
+    const arrowSchema = toArrowSchema({ kind: 'struct', fields: [...fields] });
+    const mode = this.snapshot.columnMappingMode;
+    let rowOffset = firstRow;
+    for (const { length, source } of pieces) {
+      const children = fields.map((field) => {
+        if (this.partitionColumns.has(field.name) || !source) return constantData(field.type, this.partitions[field.name] ?? null, length);
+        return conformData(source, { kind: 'struct', fields: [field] }, mode, '').children[0] as Data;
+      });
+      const logical = new RecordBatch(arrowSchema, new Data(new Struct(arrowSchema.fields), 0, length, 0, undefined, children));
+      yield { batch: logical, rowOffset, live: this.deleted ? keepMask(this.deleted, rowOffset, length) : undefined };
+      rowOffset += length;
+    }
+  }
+}
+
+/** A whole file's content, with the decode of one row group's stored columns for a ranged read's fallback. */
+interface WholeFileContent extends DataFileContent {
+  groupPieces(stored: string[], group: number, groupRows: number): Piece[];
+}
+
+/** A file held whole in memory (one the flat decoder does not read, or a group it turned down). */
+function readWholeFile(snapshot: Snapshot, fileBytes: Uint8Array, path: string, rows: LogicalRows, batchSize: number): WholeFileContent {
   // Replaced by its shared copy once the pool reads it, so the file is never held twice.
   let bytes = fileBytes;
-  const mode = snapshot.columnMappingMode;
-  const partitionColumns = new Set(snapshot.partitionColumns);
-  const partitions = filePartitionValues(file, snapshot);
   const corrupt = (error: unknown): unknown => (error instanceof ParquetDecodeError
     ? new DeltaError('DELTA_CORRUPT_PARQUET', `Data file ${path} is not a readable Parquet file: ${error.message}`)
     : error);
@@ -67,42 +158,36 @@ export async function readDataFile(snapshot: Snapshot, file: AddFile, batchSize 
     throw corrupt(error);
   }
   const groups = layout.rowGroups;
-  /** The logical batches of decoded pieces (undefined source: partition columns only). */
-  function* logicalRows(fields: readonly StructField[], pieces: Array<{ length: number; source: Data | undefined }>, firstRow: number): Generator<FileRows> {
-    const arrowSchema = toArrowSchema({ kind: 'struct', fields: [...fields] });
-    let rowOffset = firstRow;
-    for (const { length, source } of pieces) {
-      const children = fields.map((field) => {
-        if (partitionColumns.has(field.name) || !source) return constantData(field.type, partitions[field.name] ?? null, length);
-        return conformData(source, { kind: 'struct', fields: [field] }, mode, '').children[0] as Data;
-      });
-      const logical = new RecordBatch(arrowSchema, new Data(new Struct(arrowSchema.fields), 0, length, 0, undefined, children));
-      yield { batch: logical, rowOffset, live: deleted ? keepMask(deleted, rowOffset, length) : undefined };
-      rowOffset += length;
-    }
-  }
-  const piecesOf = (table: Table): Array<{ length: number; source: Data }> => {
-    const struct = new Struct(table.schema.fields);
-    return table.batches.map((batch) => ({ length: batch.numRows, source: new Data(struct, 0, batch.numRows, 0, undefined, batch.data.children) }));
-  };
-  const storedNames = (fields: readonly StructField[]): string[] => fields.filter((f) => !partitionColumns.has(f.name)).map((f) => physicalName(f, mode));
-  /** The chosen columns a row group at a time, decoded on this thread (memory bounded by a row group). */
-  function* decodeHere(fields: readonly StructField[]): Generator<FileRows> {
-    const stored = storedNames(fields);
-    let rowOffset = 0;
-    for (const [index, groupRows] of groups.entries()) {
-      let pieces: Array<{ length: number; source: Data | undefined }>;
-      if (stored.length === 0) {
-        // Only partition columns: their values come from the log, nothing is decoded.
-        pieces = [{ length: groupRows, source: undefined }];
-      } else {
+  const flatPlan = (stored: string[], group: number) => planFlatRead(bytes, { columns: stored, rowGroups: [group] });
+  /**
+   * One row group's `stored` columns. A flat file goes to our flat decoder whatever the group's
+   * size (decodeParquet sends groups above 65,536 rows to parquet-wasm): it decodes only those
+   * columns, straight from `bytes`, where parquet-wasm copies the whole file into its WebAssembly
+   * memory, decodes every column there, copies them out, and keeps that memory's high-water mark
+   * for the life of the process.
+   */
+  const groupPieces = (stored: string[], group: number, groupRows: number): Piece[] => {
+    if (stored.length === 0) return [{ length: groupRows, source: undefined }];
+    try {
+      const plan = flatPlan(stored, group);
+      if (plan) {
         try {
-          pieces = piecesOf(decodeParquet(bytes, { columns: stored, rowGroups: [index], batchSize }));
-        } catch (error) {
-          throw corrupt(error);
+          return piecesOf(decodeFlatParquet(bytes, plan, batchSize));
+        } catch {
+          // A page the footer did not announce: parquet-wasm reads it or raises ParquetDecodeError.
         }
       }
-      yield* logicalRows(fields, pieces, rowOffset);
+      return piecesOf(decodeParquet(bytes, { columns: stored, rowGroups: [group], batchSize }));
+    } catch (error) {
+      throw corrupt(error);
+    }
+  };
+  /** The chosen columns a row group at a time, decoded on this thread (memory bounded by a row group). */
+  function* decodeHere(fields: readonly StructField[]): Generator<FileRows> {
+    const stored = rows.storedNames(fields);
+    let rowOffset = 0;
+    for (const [index, groupRows] of groups.entries()) {
+      yield* rows.of(fields, groupPieces(stored, index, groupRows), rowOffset);
       rowOffset += groupRows;
     }
   }
@@ -130,7 +215,7 @@ export async function readDataFile(snapshot: Snapshot, file: AddFile, batchSize 
       for (const [index, groupRows] of groups.entries()) {
         const table = await (next as Promise<Table>).catch((error: unknown) => { throw corrupt(error); });
         next = index + 1 < groups.length ? start(index + 1) : undefined;
-        yield* logicalRows(fields, piecesOf(table), rowOffset);
+        yield* rows.of(fields, piecesOf(table), rowOffset);
         rowOffset += groupRows;
       }
     } finally {
@@ -139,16 +224,17 @@ export async function readDataFile(snapshot: Snapshot, file: AddFile, batchSize 
   }
   const schema = snapshot.schema;
   return {
-    deleted,
+    deleted: rows.deleted,
     rows: groups.reduce((a, b) => a + b, 0),
     // Every column: the synchronous reader on this thread costs less than the pool (see worthThePool).
     batches: decodeHere(schema.fields),
     batchesOf: (columns) => {
-      // Delta column names are case-insensitive; a predicate may spell them differently.
-      const wanted = new Set(columns.map((c) => c.toLowerCase()));
-      const projected = schema.fields.filter((f) => wanted.has(f.name.toLowerCase()));
-      const stored = storedNames(projected);
-      return worthThePool(layout.columns, stored, bytes.byteLength) ? decodePooled(projected, stored) : decodeHere(projected);
+      const projected = projectedFields(schema.fields, columns);
+      const stored = rows.storedNames(projected);
+      // The pool only pays where this thread would decode every column (parquet-wasm ignores a projection).
+      const pooled = groups.length > 0 && flatPlan(stored, 0) === undefined && worthThePool(layout.columns, stored, bytes.byteLength);
+      return pooled ? decodePooled(projected, stored) : decodeHere(projected);
     },
+    groupPieces,
   };
 }

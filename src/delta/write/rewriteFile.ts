@@ -81,7 +81,7 @@ export async function rewriteFile(
   const removedWhole = matchedRows.length === liveRows;
   if (onMatched || (!ctx.deletionVectors && !removedWhole)) {
     const ids = await SourceRowIds.read(ctx.snapshot, file);
-    for (const { batch: decodedBatch, rowOffset } of decoded ?? content.batches) {
+    for await (const { batch: decodedBatch, rowOffset } of decoded ?? content.batches) {
       const hit = matches.subarray(rowOffset, rowOffset + decodedBatch.numRows);
       // On a row-tracking table rows carry their ids into the new files; the matched ones are updated.
       const batch = ids ? ids.attach(decodedBatch, rowOffset, hit) : decodedBatch;

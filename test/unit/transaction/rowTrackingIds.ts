@@ -20,7 +20,7 @@ export async function stableRowIds(dir: string, key: string): Promise<RowIdentit
   for (const file of snapshot.files()) {
     const ids = await SourceRowIds.read(snapshot, file);
     const content = await readDataFile(snapshot, file);
-    for (const { batch, rowOffset, live } of content.batches) {
+    for await (const { batch, rowOffset, live } of content.batches) {
       const tracked = (ids as SourceRowIds).attach(batch, rowOffset);
       const rows = live ? filterBatch(tracked, live) : tracked;
       const keys = rows.getChild(key);
