@@ -13,7 +13,9 @@ import type { Snapshot } from '../../delta/snapshot';
 import { parseFileStats } from '../../delta/stats/fileStats';
 import type { SkippableFile } from '../../delta/stats/skipping';
 import { DEFAULT_TARGET_FILE_SIZE } from '../../delta/write/dataFileWriter';
+import { readDataFile, type FileRows } from '../../delta/write/fileRows';
 import { openTable, type TableLocation } from '../../delta/write/tableLocation';
+import { filterBatch } from '../../arrow/takeRows';
 import { readParquetFooter } from '../../connectors/parquet/parquetFooter';
 import { binOf, packBins, type PackableFile, type PackedBin } from './binPacking';
 import {
@@ -22,8 +24,9 @@ import {
 import type { ColumnSkipping, OptimizeBin, OptimizePlan } from './optimizePlan';
 import { cellValues } from '../../delta/predicate/readCell';
 import { partitionKey } from './partitionKey';
-import { readLiveColumns } from './readLiveRows';
+import { KeptZOrderColumns } from './keptZOrderColumns';
 import { RowSample } from './rowSample';
+import { SmallFileReader } from './smallFileReader';
 import { sizeHistogram } from './sizeHistogram';
 import { predictedZOrderStats, probePredicates, readFraction } from './skippingPrediction';
 import { ZOrderKey, type ZOrderColumn } from './zOrderKey';
@@ -43,6 +46,29 @@ export interface PlanDetails {
   key?: ZOrderKey;
   /** Z-order sample rows per bin (same order as plan.bins). */
   samples: TypedValue[][][];
+  /** The Z-order columns the sampling pass decoded, for the run (planned with `keepZOrderColumns`). */
+  kept?: KeptZOrderColumns;
+}
+
+/** How the planner is called, beyond the user's options. */
+export interface PlanCall {
+  /**
+   * Keep the Z-order columns the sampling pass decodes (within a share of the memory budget) for
+   * a run that follows at once: runOptimize planning for itself. Not for a plan a user reviews
+   * first, whose columns would be held while they read it.
+   */
+  keepZOrderColumns?: boolean;
+}
+
+/**
+ * The Z-order columns kept from the sampling pass may take this share of the memory budget: they
+ * are let go file by file while the run reads, before any bucket is sorted.
+ */
+const KEPT_COLUMNS_SHARE = 3;
+
+/** Room for the Z-order columns kept from the sampling pass of a run with this budget. */
+export function keptColumnsFor(memoryBudget: number): KeptZOrderColumns {
+  return new KeptZOrderColumns(Math.floor(memoryBudget / KEPT_COLUMNS_SHARE));
 }
 
 const details = new WeakMap<OptimizePlan, PlanDetails>();
@@ -57,7 +83,7 @@ export function planDetails(plan: OptimizePlan): PlanDetails | undefined {
  * many files, how many bytes, and for Z-order the predicted data skipping per column. Reads the log,
  * a few Parquet footers, and for Z-order a sample of the Z-order columns.
  */
-export async function planOptimize(location: TableLocation, options: OptimizeOptions = {}): Promise<OptimizePlan> {
+export async function planOptimize(location: TableLocation, options: OptimizeOptions = {}, call: PlanCall = {}): Promise<OptimizePlan> {
   const table = await openTable(location);
   const snapshot = await table.snapshot();
   const targetFileSize = options.targetFileSize ?? tableTargetSize(snapshot) ?? DEFAULT_TARGET_FILE_SIZE;
@@ -131,9 +157,11 @@ export async function planOptimize(location: TableLocation, options: OptimizeOpt
 
   const planDetail: PlanDetails = { snapshot, samples: [] };
   if (zColumns.length > 0) {
-    const { key, samples } = await sampleZOrder(snapshot, plan, options);
+    const kept = call.keepZOrderColumns ? keptColumnsFor(memoryBudget) : undefined;
+    const { key, samples } = await sampleZOrder(snapshot, plan, options, kept);
     planDetail.key = key;
     planDetail.samples = samples;
+    if (kept) planDetail.kept = kept;
     plan.skipping = predictSkipping(snapshot, allFiles, removed, bins, samples, key, options.probes ?? DEFAULT_PROBES);
   }
   details.set(plan, planDetail);
@@ -145,7 +173,7 @@ export async function planOptimize(location: TableLocation, options: OptimizeOpt
  * Z-order key from all samples, so every partition uses the same range ids.
  */
 export async function sampleZOrder(
-  snapshot: Snapshot, plan: OptimizePlan, options: Pick<OptimizeOptions, 'sampleRows' | 'signal' | 'onProgress'>,
+  snapshot: Snapshot, plan: OptimizePlan, options: Pick<OptimizeOptions, 'sampleRows' | 'signal' | 'onProgress'>, kept?: KeptZOrderColumns,
 ): Promise<{ key: ZOrderKey; samples: TypedValue[][][] }> {
   const columns = zOrderColumns(snapshot, plan.zOrderBy);
   const byPath = new Map(snapshot.files().map((f) => [f.path, f]));
@@ -154,7 +182,7 @@ export async function sampleZOrder(
     options.signal?.throwIfAborted();
     options.onProgress?.(index, plan.bins.length, 'sampling Z-order columns');
     const files = bin.files.map((f) => byPath.get(f.path)).filter((f) => f !== undefined);
-    samples.push(await sampleColumns(snapshot, files, columns, options.sampleRows ?? DEFAULT_SAMPLE_ROWS));
+    samples.push(await sampleColumns(snapshot, files, columns, options.sampleRows ?? DEFAULT_SAMPLE_ROWS, kept));
   }
   return { key: new ZOrderKey(columns, samples.flat()), samples };
 }
@@ -194,15 +222,34 @@ export function skippableOf(snapshot: Snapshot, file: AddFile): SkippableFile {
   };
 }
 
-async function sampleColumns(snapshot: Snapshot, files: AddFile[], columns: ZOrderColumn[], capacity: number): Promise<TypedValue[][]> {
+/**
+ * Up to `capacity` uniform sample rows of the Z-order columns of up to SAMPLED_FILES_PER_PARTITION
+ * files spread over `files`. With `kept`, every file's Z-order columns are decoded (as long as
+ * they fit) and kept for the run, which then decodes only the other columns: the sample is the
+ * same either way, taken from the same spread files.
+ */
+async function sampleColumns(
+  snapshot: Snapshot, files: AddFile[], columns: ZOrderColumn[], capacity: number, kept: KeptZOrderColumns | undefined,
+): Promise<TypedValue[][]> {
   const step = Math.max(1, files.length / SAMPLED_FILES_PER_PARTITION);
-  const chosen: AddFile[] = [];
-  for (let i = 0; Math.floor(i) < files.length; i += step) chosen.push(files[Math.floor(i)] as AddFile);
-  const fields = columns.map((c) => snapshot.schema.fields.find((f) => f.name === c.name)).filter((f) => f !== undefined);
+  const chosen = new Set<number>();
+  for (let i = 0; Math.floor(i) < files.length; i += step) chosen.add(Math.floor(i));
+  const names = columns.map((c) => c.name);
   const sample = new RowSample(capacity);
-  for (const file of chosen) {
-    for (const batch of await readLiveColumns(snapshot, file, fields)) {
-      const readers = columns.map((column, c) => cellReaderAt(batch.data.children[c], column.type));
+  // Small files are read and decoded whole by the run's fast path; keeping their columns would cost more than it saves.
+  const small = new SmallFileReader(snapshot);
+  for (const [index, file] of files.entries()) {
+    const sampled = chosen.has(index);
+    const keep = kept !== undefined && kept.hasRoom && !small.accepts(file);
+    if (!sampled && !keep) continue;
+    const pieces: FileRows[] = [];
+    // Only the Z-order columns' chunks are read and decoded (whatever the row group size).
+    for await (const piece of (await readDataFile(snapshot, file)).batchesOf(names)) pieces.push(piece);
+    if (keep) kept.offer(file.path, pieces);
+    if (!sampled) continue;
+    for (const { batch: physical, live } of pieces) {
+      const batch = live ? filterBatch(physical, live) : physical;
+      const readers = columns.map((column) => cellReaderAt(batch.data.children[batch.schema.fields.findIndex((f) => f.name === column.name)], column.type));
       sample.offerRows(batch.numRows, (row) => readers.map((read) => read(row)));
     }
   }

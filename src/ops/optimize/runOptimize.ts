@@ -14,7 +14,8 @@ import type { OptimizeOptions } from './optimizeOptions';
 import { DEFAULT_PROBES } from './optimizeOptions';
 import type { OptimizePlan, OptimizeResult } from './optimizePlan';
 import { OutputFileSequence } from './outputFileSequence';
-import { planDetails, planOptimize, sampleZOrder } from './planOptimize';
+import { keptColumnsFor, planDetails, planOptimize, sampleZOrder } from './planOptimize';
+import type { KeptZOrderColumns } from './keptZOrderColumns';
 import { readLiveRows } from './readLiveRows';
 import { probePredicates } from './skippingPrediction';
 import { ZCUBE_ID_TAG, ZCUBE_ZORDER_BY_TAG, ZCUBE_ZORDER_CURVE_TAG, zOrderByTag } from './zCubeTags';
@@ -57,7 +58,7 @@ export interface RunOptimizeOptions extends OptimizeOptions {
 export async function runOptimize(location: TableLocation, options: RunOptimizeOptions = {}): Promise<OptimizeResult> {
   const started = performance.now();
   const table = await openTable(location);
-  const plan = options.plan ?? await planOptimize(table, options);
+  const plan = options.plan ?? await planOptimize(table, options, { keepZOrderColumns: true });
   const meter = new MemoryMeter();
   const result: OptimizeResult = {
     plan, version: null, filesAdded: 0, filesRemoved: 0, bytesAdded: 0, bytesRemoved: 0, rowsWritten: 0,
@@ -80,9 +81,19 @@ export async function runOptimize(location: TableLocation, options: RunOptimizeO
   tx.readFiles(inputs.flat());
 
   let zOrder: { key: ZOrderKey; samples: TypedValue[][][] } | undefined;
+  let kept: KeptZOrderColumns | undefined;
   if (plan.mode === 'zOrder') {
     const known = planDetails(plan);
-    zOrder = known?.key && known.snapshot.version === plan.version ? { key: known.key, samples: known.samples } : await sampleZOrder(snapshot, plan, options);
+    if (known?.key && known.snapshot.version === plan.version) {
+      zOrder = { key: known.key, samples: known.samples };
+      kept = known.kept;
+    } else {
+      // A plan from elsewhere: sampled again, and since its columns are decoded anyway they are kept.
+      kept = keptColumnsFor(plan.memoryBudget);
+      zOrder = await sampleZOrder(snapshot, plan, options, kept);
+    }
+    if (known) delete known.kept;
+    meter.hold(kept?.bytes ?? 0);
   }
 
   const now = Date.now();
@@ -100,7 +111,10 @@ export async function runOptimize(location: TableLocation, options: RunOptimizeO
       sequences.push(sequence);
       const files = inputs[index] as AddFile[];
       const progress = (): void => options.onProgress?.(++filesDone, totalFiles, `rewriting ${plan.mode === 'zOrder' ? 'in Z order' : 'small files'}`);
-      const rows = readLiveRows(snapshot, files, plan.memoryBudget / PREFETCH_SHARE, progress, options.parallelDecode ?? false);
+      const rows = readLiveRows(snapshot, files, {
+        prefetchBytes: plan.memoryBudget / PREFETCH_SHARE, onFileDone: progress, parallelDecode: options.parallelDecode ?? false,
+        ...(kept ? { kept, onKeptTaken: (bytes: number) => meter.release(bytes) } : {}),
+      });
       if (zOrder) {
         const sorter = new ZOrderSorter({
           key: zOrder.key, sample: zOrder.samples[index] ?? [], memoryBudget: plan.memoryBudget, meter,
@@ -167,6 +181,8 @@ export async function runOptimize(location: TableLocation, options: RunOptimizeO
     throw error;
   } finally {
     await thread?.close();
+    if (kept) meter.release(kept.bytes);
+    kept?.clear();
   }
   result.peakHeldBytes = meter.peak;
   if (zOrder && result.version !== null) await measureSkipping(table, result.version, plan, zOrder, options.probes ?? DEFAULT_PROBES);
