@@ -172,6 +172,7 @@ class Int32Column extends LeafColumn implements FlatColumn {
     const out = new Int32Array(pad + nonNullBound(data, bitmap, rows));
     const stride = this.source === 'decimal' ? 4 : 1;
     const src: ArrayLike<number> = this.source === 'decimal' ? words(data) : data.values as ArrayLike<number>;
+    if (!rows && !bitmap) return this.encodeAll(src as Int32Array, stride, n, out, pad, prefix);
     let min = this.min;
     let max = this.max;
     let k = pad;
@@ -186,6 +187,22 @@ class Int32Column extends LeafColumn implements FlatColumn {
     this.min = min;
     this.max = max;
     return { body: bytesOf(out).subarray(pad * 4 - prefix, k * 4), nulls: n - (k - pad) };
+  }
+
+  /** Every row, none null (the usual page): the values copied at once, then a min/max loop alone. */
+  private encodeAll(src: Int32Array, stride: number, n: number, out: Int32Array, pad: number, prefix: number): EncodedValues {
+    if (stride === 1) out.set(src.subarray(0, n), pad);
+    else for (let i = 0; i < n; i++) out[pad + i] = src[i * stride] as number;
+    let min = this.min;
+    let max = this.max;
+    for (let i = pad; i < pad + n; i++) {
+      const v = out[i] as number;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    this.min = min;
+    this.max = max;
+    return { body: bytesOf(out).subarray(pad * 4 - prefix, (pad + n) * 4), nulls: 0 };
   }
 
   dictionarySource(data: Data): DictionarySource {
@@ -238,6 +255,7 @@ class Int64Column extends LeafColumn implements FlatColumn {
     const src = words(data);
     const pad = (prefix + 3) >> 2;
     const out = new Int32Array(pad + 2 * nonNullBound(data, bitmap, rows));
+    if (!rows && !bitmap) return this.encodeAll(src, n, out, pad, prefix);
     let { minHi, minLo, maxHi, maxLo, seen } = this;
     let k = pad;
     for (let r = 0; r < n; r++) {
@@ -259,6 +277,36 @@ class Int64Column extends LeafColumn implements FlatColumn {
     }
     Object.assign(this, { minHi, minLo, maxHi, maxLo, seen });
     return { body: bytesOf(out).subarray(pad * 4 - prefix, k * 4), nulls: n - (k - pad) / 2 };
+  }
+
+  /**
+   * Every row, none null (the usual page): the words copied at once (or two of every four for a
+   * decimal), then min/max by high word first, the low word read only on a tie.
+   */
+  private encodeAll(src: Int32Array, n: number, out: Int32Array, pad: number, prefix: number): EncodedValues {
+    const stride = this.stride;
+    if (n === 0) return { body: bytesOf(out).subarray(pad * 4 - prefix, pad * 4), nulls: 0 };
+    if (stride === 2) out.set(src.subarray(0, 2 * n), pad);
+    else {
+      for (let i = 0, at = pad; i < n; i++, at += 2) {
+        out[at] = src[i * stride] as number;
+        out[at + 1] = src[i * stride + 1] as number;
+      }
+    }
+    let { minHi, minLo, maxHi, maxLo } = this;
+    if (!this.seen) {
+      minHi = maxHi = out[pad + 1] as number;
+      minLo = maxLo = (out[pad] as number) >>> 0;
+    }
+    for (let at = pad; at < pad + 2 * n; at += 2) {
+      const hi = out[at + 1] as number;
+      if (hi < minHi) { minHi = hi; minLo = (out[at] as number) >>> 0; }
+      else if (hi === minHi && (out[at] as number) >>> 0 < minLo) minLo = (out[at] as number) >>> 0;
+      if (hi > maxHi) { maxHi = hi; maxLo = (out[at] as number) >>> 0; }
+      else if (hi === maxHi && (out[at] as number) >>> 0 > maxLo) maxLo = (out[at] as number) >>> 0;
+    }
+    Object.assign(this, { minHi, minLo, maxHi, maxLo, seen: true });
+    return { body: bytesOf(out).subarray(pad * 4 - prefix, (pad + 2 * n) * 4), nulls: 0 };
   }
 
   dictionarySource(data: Data): DictionarySource {
@@ -316,6 +364,7 @@ class FloatColumn extends LeafColumn implements FlatColumn {
     const values = data.values as Float64Array | Float32Array;
     const pad = (prefix + 3) >> 2;
     const out = new Int32Array(pad + per * nonNullBound(data, bitmap, rows));
+    if (!rows && !bitmap) return this.encodeAll(src, values, n, out, pad, prefix);
     let { min, max, seen } = this;
     let k = pad;
     for (let r = 0; r < n; r++) {
@@ -336,6 +385,27 @@ class FloatColumn extends LeafColumn implements FlatColumn {
     }
     Object.assign(this, { min, max, seen });
     return { body: bytesOf(out).subarray(pad * 4 - prefix, k * 4), nulls: n - (k - pad) / per };
+  }
+
+  /**
+   * Every row, none null (the usual page): the words copied at once (NaN payloads kept), then a
+   * min/max loop alone, where a NaN fails both comparisons and so stays out of the bounds.
+   */
+  private encodeAll(src: Int32Array, values: Float64Array | Float32Array, n: number, out: Int32Array, pad: number, prefix: number): EncodedValues {
+    const per = this.double ? 2 : 1;
+    out.set(src.subarray(0, per * n), pad);
+    let { min, max } = this;
+    let nan = false;
+    for (let i = 0; i < n; i++) {
+      const v = values[i] as number;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      else if (v !== v) nan = true;
+    }
+    if (nan) this.sawNaN = true;
+    // Some value was not NaN exactly when the bounds met one (a NaN moves neither).
+    Object.assign(this, { min, max, seen: this.seen || min <= max });
+    return { body: bytesOf(out).subarray(pad * 4 - prefix, (pad + per * n) * 4), nulls: 0 };
   }
 
   dictionarySource(data: Data): DictionarySource {

@@ -24,11 +24,13 @@ const DEFAULT_ROW_GROUP_ROWS = 1024 * 1024;
 /** Pages of this many batch slices may be compressing while the next slice is encoded. */
 const SLICES_IN_FLIGHT = 2;
 /**
- * ZSTD level 3, Spark's (parquet-mr's) default: with dictionary pages, level 3 keeps the writer
- * bench's files about 13% smaller than level 1 (arrow-rs' and so delta-rs' default: 17.6 against
- * 20.1 MiB per million rows) for little more CPU.
+ * ZSTD level 2. delta-rs compresses at level 1 (deltalake's `WriterProperties(compression="ZSTD")`
+ * and arrow-rs' `ZstdLevel` default), Spark (parquet-mr) at 3. On the writer bench's pages
+ * (bench/writer/zstdLevels.ts, 1M rows, 63 MiB before ZSTD) levels 1 / 2 / 3 give 19.2 / 17.4 /
+ * 16.6 MiB for 233 / 252 / 468 ms CPU: level 2 costs about what level 1 does and keeps our files
+ * ~10% smaller than delta-rs' (level 1 would make them as large), level 3 nearly doubles ZSTD's CPU.
  */
-const ZSTD_LEVEL = 3;
+const ZSTD_LEVEL = 2;
 /** The longest string or binary bound written to a footer: long values (documents, blobs) would bloat it. */
 const MAX_FOOTER_BOUND = 4096;
 /**
