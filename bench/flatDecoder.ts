@@ -9,22 +9,27 @@
  *  (d) 1M rows in one row group written by pyarrow without dictionaries in the delta encodings and
  *      BYTE_STREAM_SPLIT (int64 ids, int32, int64 timestamps: DELTA_BINARY_PACKED; strings:
  *      DELTA_BYTE_ARRAY; doubles: BYTE_STREAM_SPLIT), ZSTD.
- * The two decoders alternate; the median of `--runs` (3) is reported with the ratio.
+ * Three decoders rotate: ours synchronous (ZSTD in WebAssembly, decodeParquet), ours async (ZSTD
+ * pages decompressed natively on libuv's pool ahead of decoding, decodeParquetAsync; its pool
+ * threads' CPU is counted too) and parquet-wasm; the median of `--runs` (3) is reported with the
+ * ratios parquet-wasm / ours.
  *
  *   node --import tsx bench/flatDecoder.ts [--runs 3] [--only a,b,c,d]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DateDay, Decimal, Field, Float64, Int32, Int64, RecordBatch, Schema, Struct, TimestampMicrosecond, Utf8, makeData, vectorFromArray, type Data, type Table } from 'apache-arrow';
 import { wasmZstdLoaded } from '../src/parquet/flatDecoder/wasmZstd';
 import { flatParquetEncoder } from '../src/parquet/flatEncoder/flatParquetEncoder';
-import { decodeFlatParquet } from '../src/parquet/flatDecoder/decodeFlatParquet';
+import { decodeFlatParquet, decodeFlatParquetAsync } from '../src/parquet/flatDecoder/decodeFlatParquet';
 import { planFlatRead } from '../src/parquet/flatDecoder/flatParquetPlan';
+import { nativeZstdDecompress } from '../src/parquet/flatDecoder/nativeZstdDecompress';
 import { decodeParquetWasm, parquetLayout, type ParquetReadOptions } from '../src/parquet/readParquet';
 import { CACHE_DIR, REPO_ROOT, peerPython } from './benchPaths';
 
-type Decode = (bytes: Uint8Array, options?: ParquetReadOptions) => Table;
+type Decode = (bytes: Uint8Array, options?: ParquetReadOptions) => Table | Promise<Table>;
 
 /** The flat decoder on every read, whatever decodeParquet's row threshold (it must take every file here). */
 function decodeFlat(bytes: Uint8Array, options: ParquetReadOptions = {}): Table {
@@ -33,13 +38,21 @@ function decodeFlat(bytes: Uint8Array, options: ParquetReadOptions = {}): Table 
   return decodeFlatParquet(bytes, plan, options.batchSize ?? 65536);
 }
 
+/** The same through the async path (native ZSTD ahead of decoding), whatever decodeParquetAsync's threshold. */
+async function decodeFlatAsync(bytes: Uint8Array, options: ParquetReadOptions = {}): Promise<Table> {
+  const decompress = nativeZstdDecompress();
+  const plan = planFlatRead(bytes, options, true);
+  if (plan === undefined || decompress === undefined) throw new Error('the async flat decoder does not take a benchmark file');
+  return decodeFlatParquetAsync(bytes, plan, options.batchSize ?? 65536, decompress);
+}
+
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1] ?? 3) || 3;
 const only = args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '').split(',') : ['a', 'b', 'c', 'd'];
 
-function cpuMs(work: () => number): { ms: number; rows: number } {
+async function cpuMs(work: () => Promise<number>): Promise<{ ms: number; rows: number }> {
   const start = process.cpuUsage();
-  const rows = work();
+  const rows = await work();
   const used = process.cpuUsage(start);
   return { ms: (used.user + used.system) / 1000, rows };
 }
@@ -49,22 +62,23 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-function compare(label: string, work: (decode: Decode) => number): void {
-  const ours: number[] = [];
-  const wasm: number[] = [];
+const DECODERS: Array<[string, Decode]> = [['ours sync', decodeFlat], ['ours async', decodeFlatAsync], ['parquet-wasm', decodeParquetWasm]];
+
+async function compare(label: string, work: (decode: Decode) => Promise<number>): Promise<void> {
+  const times = DECODERS.map((): number[] => []);
   for (let run = 0; run < runs; run++) {
-    const order: Array<[Decode, number[]]> = run % 2 === 0 ? [[decodeFlat, ours], [decodeParquetWasm, wasm]] : [[decodeParquetWasm, wasm], [decodeFlat, ours]];
     const rows: number[] = [];
-    for (const [decode, into] of order) {
-      const result = cpuMs(() => work(decode));
-      into.push(result.ms);
+    for (let k = 0; k < DECODERS.length; k++) {
+      const at = (run + k) % DECODERS.length;
+      const result = await cpuMs(() => work((DECODERS[at] as [string, Decode])[1]));
+      times[at]?.push(result.ms);
       rows.push(result.rows);
     }
-    if (rows[0] !== rows[1]) throw new Error(`${label}: ${rows[0]} vs ${rows[1]} rows`);
+    if (new Set(rows).size !== 1) throw new Error(`${label}: rows ${rows.join(' vs ')}`);
   }
-  const a = median(ours);
-  const b = median(wasm);
-  console.log(`${label}: flat decoder ${a.toFixed(0)} ms CPU, parquet-wasm ${b.toFixed(0)} ms CPU, ${(b / a).toFixed(2)}x less CPU (runs: ${ours.map((v) => v.toFixed(0)).join('/')} vs ${wasm.map((v) => v.toFixed(0)).join('/')})`);
+  const [sync, async, wasm] = times.map(median) as [number, number, number];
+  const runText = times.map((t) => t.map((v) => v.toFixed(0)).join('/')).join(' vs ');
+  console.log(`${label}: ours sync ${sync.toFixed(0)} ms CPU (${(wasm / sync).toFixed(2)}x), ours async ${async.toFixed(0)} ms (${(wasm / async).toFixed(2)}x), parquet-wasm ${wasm.toFixed(0)} ms; ratio = parquet-wasm / ours (runs: ${runText})`);
 }
 
 /** 100 distinct 100-row files of the wide schema from our flat encoder (ZSTD), each repeated 100 times as its own buffer. */
@@ -173,33 +187,40 @@ function deltaFile(): Uint8Array {
 }
 
 /** Rows decoded reading every row group of every file, one group per call. */
-function everyGroup(files: Uint8Array[], decode: Decode): number {
+async function everyGroup(files: Uint8Array[], decode: Decode): Promise<number> {
   let rows = 0;
   for (const bytes of files) {
     const { rowGroups } = parquetLayout(bytes);
-    for (const [group] of rowGroups.entries()) rows += decode(bytes, { rowGroups: [group] }).numRows;
+    for (const [group] of rowGroups.entries()) rows += (await decode(bytes, { rowGroups: [group] })).numRows;
   }
   return rows;
 }
 
 if (!(await wasmZstdLoaded())) throw new Error('the WebAssembly ZSTD decoder did not load');
+if (nativeZstdDecompress() === undefined) throw new Error('the native ZSTD binding did not load');
+const [load1, load5] = loadavg();
+console.log(`load average at start: ${load1?.toFixed(1)} (1 min), ${load5?.toFixed(1)} (5 min)`);
 if (only.includes('a')) {
   const files = await smallFiles();
-  compare('(a) 10,000 files x 100 rows', (decode) => files.reduce((rows, bytes) => rows + decode(bytes).numRows, 0));
+  await compare('(a) 10,000 files x 100 rows', async (decode) => {
+    let rows = 0;
+    for (const bytes of files) rows += (await decode(bytes)).numRows;
+    return rows;
+  });
 }
 if (only.includes('b')) {
   const files = wideFiles();
-  compare('(b) 10M rows x 10 columns, 10 files', (decode) => everyGroup(files, decode));
+  await compare('(b) 10M rows x 10 columns, 10 files', (decode) => everyGroup(files, decode));
 }
 if (only.includes('c')) {
   wideFiles();
   const source = join(CACHE_DIR, 'decoder', 'wide-10x1000000-zstd', 'part-0.parquet');
   for (const rows of [10_000, 65_536, 262_144]) {
     const file = regrouped(source, rows);
-    compare(`(c) 1M rows in ${rows.toLocaleString('en-US')}-row groups`, (decode) => everyGroup([file], decode));
+    await compare(`(c) 1M rows in ${rows.toLocaleString('en-US')}-row groups`, (decode) => everyGroup([file], decode));
   }
 }
 if (only.includes('d')) {
   const file = deltaFile();
-  compare('(d) 1M rows, delta encodings and BYTE_STREAM_SPLIT', (decode) => everyGroup([file], decode));
+  await compare('(d) 1M rows, delta encodings and BYTE_STREAM_SPLIT', (decode) => everyGroup([file], decode));
 }

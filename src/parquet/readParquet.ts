@@ -2,7 +2,8 @@ import { parquetMetadata } from 'hyparquet';
 import { readParquet } from 'parquet-wasm/node';
 import type { Table } from 'apache-arrow';
 import { tableFromWasm } from './arrowFromWasm';
-import { decodeFlatParquet } from './flatDecoder/decodeFlatParquet';
+import { decodeFlatParquet, decodeFlatParquetAsync } from './flatDecoder/decodeFlatParquet';
+import { nativeZstdDecompress } from './flatDecoder/nativeZstdDecompress';
 import { planFlatRead } from './flatDecoder/flatParquetPlan';
 import { readParquetFooter } from './flatDecoder/parquetFooter';
 
@@ -16,6 +17,9 @@ const DEFAULT_BATCH_SIZE = 65536;
  * delta-encoded groups it takes twice parquet-wasm's CPU.
  */
 const FLAT_DECODER_MAX_ROWS = 65_536;
+
+/** decodeParquetAsync's threshold (bench/README.md, reader section). */
+const FLAT_DECODER_ASYNC_MAX_ROWS = Infinity;
 
 /** Raised for bytes that are not a readable Parquet file; callers wrap it with the file's name. */
 export class ParquetDecodeError extends Error {
@@ -52,6 +56,26 @@ export function decodeParquet(bytes: Uint8Array, options: ParquetReadOptions = {
     } catch {
       // A page the footer did not announce (an encoding, a corrupt page): parquet-wasm reads it or
       // raises the ParquetDecodeError callers expect.
+    }
+  }
+  return decodeParquetWasm(bytes, options);
+}
+
+/**
+ * decodeParquet for callers that can wait: ZSTD pages are decompressed natively on libuv's pool
+ * ahead of decoding (about 0.6x the CPU of the WebAssembly decoder the synchronous path uses), which
+ * makes our decoder the cheaper one on large row groups too, so flat reads of up to
+ * FLAT_DECODER_ASYNC_MAX_ROWS rows take it. Same table as decodeParquet.
+ */
+export async function decodeParquetAsync(bytes: Uint8Array, options: ParquetReadOptions = {}): Promise<Table> {
+  const decompress = nativeZstdDecompress();
+  if (decompress === undefined) return decodeParquet(bytes, options);
+  const plan = planFlatRead(bytes, options, true);
+  if (plan !== undefined && plan.take <= FLAT_DECODER_ASYNC_MAX_ROWS) {
+    try {
+      return await decodeFlatParquetAsync(bytes, plan, options.batchSize ?? DEFAULT_BATCH_SIZE, decompress);
+    } catch {
+      // As in decodeParquet: parquet-wasm reads the page or raises the error callers expect.
     }
   }
   return decodeParquetWasm(bytes, options);

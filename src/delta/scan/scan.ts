@@ -1,6 +1,6 @@
 import { Data, RecordBatch, Struct, type Schema, type Table } from 'apache-arrow';
 import { filterBatch } from '../../arrow/takeRows';
-import { decodeParquet, ParquetDecodeError, parquetLayout, type ParquetLayout } from '../../parquet/readParquet';
+import { decodeParquetAsync, ParquetDecodeError, parquetLayout, type ParquetLayout } from '../../parquet/readParquet';
 import { parquetWorkerPool, shareBytes, worthThePool, type ParquetWorkerPool } from '../../parquet/parquetWorkerPool';
 import type { AddFile } from '../actions';
 import { toArrowSchema } from '../arrowSchema';
@@ -185,8 +185,8 @@ export class Scan {
           started.catch(() => undefined);
           table = () => started;
         } else {
-          // Decoded on this thread when its turn comes.
-          table = () => Promise.resolve().then(() => decodeParquet(bytes, { columns, rowGroups: [group], batchSize }));
+          // Decoded on this thread when its turn comes (ZSTD pages natively on libuv's pool).
+          table = () => decodeParquetAsync(bytes, { columns, rowGroups: [group], batchSize });
         }
         yield { file, fileIndex, fetched, rowOffset, rows, lastOfFile: group === groups.length - 1, pooled, table };
         rowOffset += rows;

@@ -3,6 +3,7 @@ import type { ColumnChunkMeta } from './fileMetadata';
 import { PHYSICAL } from './leafArrowType';
 import { decompressPage } from './pageCodec';
 import { PAGE_TYPE, readPageHeader } from './pageHeader';
+import type { DecompressedPages } from './pagePrefetch';
 import { definedCount, readUint32, type PhysicalColumn } from './physicalColumn';
 import { decodeLevelBits, decodeRleHybrid } from './rleHybridDecoder';
 
@@ -29,18 +30,25 @@ export function hasSupportedEncodings(chunk: ColumnChunkMeta): boolean {
 let definedScratch = new Uint8Array(0);
 let indexScratch = new Int32Array(0);
 
+/** Where a chunk's first page starts: its dictionary page when it has one. */
+export function chunkStart(chunk: ColumnChunkMeta): number {
+  const dictionaryOffset = chunk.dictionaryPageOffset;
+  return dictionaryOffset !== undefined && dictionaryOffset > 0 && dictionaryOffset < chunk.dataPageOffset
+    ? dictionaryOffset
+    : chunk.dataPageOffset;
+}
+
 /**
  * Decodes one column chunk of a flat column (max repetition level 0, max definition level 1 when
  * optional) into `column` from row `firstRow`; `validity` is given exactly when the column is
- * optional and gets a bit per defined row. Returns the nulls it saw.
+ * optional and gets a bit per defined row. Pages found in `decompressed` (by the offset of their
+ * compressed bytes) are taken from there instead of being decompressed here. Returns the nulls it saw.
  */
 export function decodeColumnChunk(
   file: Uint8Array, chunk: ColumnChunkMeta, column: PhysicalColumn, validity: Uint8Array | null, firstRow: number, numRows: number,
+  decompressed?: DecompressedPages,
 ): number {
-  const dictionaryOffset = chunk.dictionaryPageOffset;
-  let pos = dictionaryOffset !== undefined && dictionaryOffset > 0 && dictionaryOffset < chunk.dataPageOffset
-    ? dictionaryOffset
-    : chunk.dataPageOffset;
+  let pos = chunkStart(chunk);
   const end = Math.min(file.byteLength, pos + chunk.totalCompressedSize);
   let row = firstRow;
   const lastRow = firstRow + numRows;
@@ -56,7 +64,7 @@ export function decodeColumnChunk(
       if (header.encoding !== ENCODING.PLAIN && header.encoding !== ENCODING.PLAIN_DICTIONARY) {
         throw new Error(`dictionary page encoding ${header.encoding}`);
       }
-      const body = decompressPage(chunk.codec, file.subarray(bodyStart, bodyEnd), header.uncompressedSize);
+      const body = decompressed?.get(bodyStart) ?? decompressPage(chunk.codec, file.subarray(bodyStart, bodyEnd), header.uncompressedSize);
       column.setDictionary(body, 0, body.byteLength, header.numValues);
       continue;
     }
@@ -67,7 +75,7 @@ export function decodeColumnChunk(
     let valuesStart = 0;
     let present = slots;
     if (header.type === PAGE_TYPE.DATA) {
-      values = decompressPage(chunk.codec, file.subarray(bodyStart, bodyEnd), header.uncompressedSize);
+      values = decompressed?.get(bodyStart) ?? decompressPage(chunk.codec, file.subarray(bodyStart, bodyEnd), header.uncompressedSize);
       if (validity !== null) {
         if (header.definitionLevelEncoding !== ENCODING.RLE) throw new Error(`definition level encoding ${header.definitionLevelEncoding}`);
         const length = readUint32(values, 0);
@@ -80,7 +88,7 @@ export function decodeColumnChunk(
       if (validity !== null) present = decodeLevelBits(file, bodyStart, levelsEnd, slots, validity, row);
       const compressed = file.subarray(levelsEnd, bodyEnd);
       values = header.isCompressed
-        ? decompressPage(chunk.codec, compressed, header.uncompressedSize - header.repetitionLevelsByteLength - header.definitionLevelsByteLength)
+        ? decompressed?.get(levelsEnd) ?? decompressPage(chunk.codec, compressed, header.uncompressedSize - header.repetitionLevelsByteLength - header.definitionLevelsByteLength)
         : compressed;
     }
     nulls += slots - present;

@@ -1,9 +1,14 @@
 import { makeData, RecordBatch, Struct, Table, Type, type Data } from 'apache-arrow';
 import { columnData, type DecodedColumn } from './arrowColumnData';
 import { decodeColumnChunk } from './columnChunkDecoder';
+import type { ColumnChunkMeta } from './fileMetadata';
 import type { FlatParquetPlan, PlannedColumn } from './flatParquetPlan';
 import { PHYSICAL } from './leafArrowType';
+import type { ZstdDecompress } from './nativeZstdDecompress';
+import { decompressChunkPages, type DecompressedPages } from './pagePrefetch';
 import { BooleanColumn, ByteArrayColumn, DecimalBytesColumn, FixedWidthColumn, type PhysicalColumn } from './physicalColumn';
+
+type SelectedGroups = Array<{ index: number; rows: number }>;
 
 /**
  * Decodes a planned flat read into an Arrow table shaped as parquet-wasm shapes it: batches of
@@ -11,7 +16,42 @@ import { BooleanColumn, ByteArrayColumn, DecimalBytesColumn, FixedWidthColumn, t
  * Row groups wholly outside [skip, skip + take) are not read.
  */
 export function decodeFlatParquet(bytes: Uint8Array, plan: FlatParquetPlan, batchSize: number): Table {
-  const groups: Array<{ index: number; rows: number }> = [];
+  const { groups, first, totalRows } = selectedGroups(plan);
+  if (groups.length === 0) return new Table(plan.schema);
+  const decoded = plan.columns.map((column) => decodeColumn(bytes, plan, column, groups, totalRows));
+  return tableOf(plan, decoded, first, batchSize);
+}
+
+/**
+ * decodeFlatParquet with ZSTD pages decompressed by `decompress` (native, on libuv's pool) ahead of
+ * decoding: the next column's pages while this one is decoded, so at most two columns' pages are
+ * held decompressed at once.
+ */
+export async function decodeFlatParquetAsync(bytes: Uint8Array, plan: FlatParquetPlan, batchSize: number, decompress: ZstdDecompress): Promise<Table> {
+  const { groups, first, totalRows } = selectedGroups(plan);
+  if (groups.length === 0) return new Table(plan.schema);
+  const chunksOf = (column: PlannedColumn): ColumnChunkMeta[] => groups.map(({ index }) => chunkOf(plan, index, column));
+  const prefetch = (at: number): Promise<DecompressedPages> | undefined => {
+    const column = plan.columns[at];
+    if (column === undefined) return undefined;
+    const pages = decompressChunkPages(bytes, chunksOf(column), decompress);
+    // Awaited on the next turn, unless this column's decode throws first: never an unhandled rejection.
+    pages.catch(() => undefined);
+    return pages;
+  };
+  const decoded: DecodedColumn[] = [];
+  let next = prefetch(0);
+  for (const [at, column] of plan.columns.entries()) {
+    const pages = await next;
+    next = prefetch(at + 1);
+    decoded.push(decodeColumn(bytes, plan, column, groups, totalRows, pages));
+  }
+  return tableOf(plan, decoded, first, batchSize);
+}
+
+/** The selected row groups with rows in [skip, skip + take), and the row where the first of them starts. */
+function selectedGroups(plan: FlatParquetPlan): { groups: SelectedGroups; first: number; totalRows: number } {
+  const groups: SelectedGroups = [];
   let groupStart = 0;
   let first = -1;
   for (const index of plan.rowGroups) {
@@ -23,9 +63,11 @@ export function decodeFlatParquet(bytes: Uint8Array, plan: FlatParquetPlan, batc
     }
     groupStart = groupEnd;
   }
-  if (plan.take === 0 || groups.length === 0) return new Table(plan.schema);
-  const totalRows = groups.reduce((sum, group) => sum + group.rows, 0);
-  const decoded = plan.columns.map((column) => decodeColumn(bytes, plan, column, groups, totalRows));
+  if (plan.take === 0) return { groups: [], first, totalRows: 0 };
+  return { groups, first, totalRows: groups.reduce((sum, group) => sum + group.rows, 0) };
+}
+
+function tableOf(plan: FlatParquetPlan, decoded: DecodedColumn[], first: number, batchSize: number): Table {
   const from = plan.skip - first;
   const to = from + plan.take;
   const structType = new Struct(plan.schema.fields);
@@ -39,15 +81,17 @@ export function decodeFlatParquet(bytes: Uint8Array, plan: FlatParquetPlan, batc
   return new Table(plan.schema, batches);
 }
 
+function chunkOf(plan: FlatParquetPlan, index: number, column: PlannedColumn): ColumnChunkMeta {
+  const chunk = plan.metadata.rowGroups[index]?.columns[column.leafIndex];
+  if (chunk === undefined) throw new Error(`row group ${index} has no column chunk ${column.leafIndex}`);
+  return chunk;
+}
+
 function decodeColumn(
-  bytes: Uint8Array, plan: FlatParquetPlan, column: PlannedColumn, groups: Array<{ index: number; rows: number }>, totalRows: number,
+  bytes: Uint8Array, plan: FlatParquetPlan, column: PlannedColumn, groups: SelectedGroups, totalRows: number, decompressed?: DecompressedPages,
 ): DecodedColumn {
   const optional = column.leaf.repetition === 1;
-  const chunks = groups.map(({ index }) => {
-    const chunk = plan.metadata.rowGroups[index]?.columns[column.leafIndex];
-    if (chunk === undefined) throw new Error(`row group ${index} has no column chunk ${column.leafIndex}`);
-    return chunk;
-  });
+  const chunks = groups.map(({ index }) => chunkOf(plan, index, column));
   const values = physicalColumn(column, totalRows, chunks.reduce((sum, chunk) => sum + Math.max(chunk.totalCompressedSize, chunk.totalUncompressedSize), 0));
   const validity = optional ? new Uint8Array((totalRows + 7) >> 3) : null;
   let row = 0;
@@ -55,7 +99,7 @@ function decodeColumn(
   for (const [i, { rows }] of groups.entries()) {
     const chunk = chunks[i];
     if (chunk === undefined) continue;
-    nulls += decodeColumnChunk(bytes, chunk, values, validity, row, rows);
+    nulls += decodeColumnChunk(bytes, chunk, values, validity, row, rows, decompressed);
     row += rows;
   }
   return { type: column.type, conversion: column.conversion, values, validity: nulls === 0 ? null : validity };

@@ -37,8 +37,9 @@ export interface FlatParquetPlan {
  * would, and plans the read; undefined means "leave it to parquet-wasm" (nested or repeated columns,
  * an encoding, codec or logical type it does not read, an embedded Arrow schema asking for types it
  * does not produce, a request parquet-wasm would refuse, or bytes that are not a plain Parquet file).
+ * `nativeZstd`: the caller decompresses ZSTD pages natively, so they need not wait for the WebAssembly decoder.
  */
-export function planFlatRead(bytes: Uint8Array, request: FlatReadRequest): FlatParquetPlan | undefined {
+export function planFlatRead(bytes: Uint8Array, request: FlatReadRequest, nativeZstd = false): FlatParquetPlan | undefined {
   const metadata = readParquetFooter(bytes);
   if (metadata === undefined) return undefined;
   const root = metadata.schema[0];
@@ -56,7 +57,7 @@ export function planFlatRead(bytes: Uint8Array, request: FlatReadRequest): FlatP
     for (const { leafIndex, leaf } of selected) {
       const chunk = group.columns[leafIndex];
       if (chunk === undefined || chunk.type !== leaf.type || chunk.filePath !== undefined) return undefined;
-      if (!isSupportedCodec(chunk.codec) || !hasSupportedEncodings(chunk)) return undefined;
+      if (!isSupportedCodec(chunk.codec, nativeZstd) || !hasSupportedEncodings(chunk)) return undefined;
     }
   }
   const keyValue = new Map<string, string>();

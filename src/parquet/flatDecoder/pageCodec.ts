@@ -5,9 +5,12 @@ import { decompressZstd, wasmZstdReady } from './wasmZstd';
 /** parquet.thrift `CompressionCodec` values the flat decoder can decompress. */
 export const CODEC = { UNCOMPRESSED: 0, SNAPPY: 1, GZIP: 2, ZSTD: 6 } as const;
 
-/** Whether pages of `codec` can be decompressed now (ZSTD once its WebAssembly decoder has loaded). */
-export function isSupportedCodec(codec: number): boolean {
-  return codec === CODEC.UNCOMPRESSED || codec === CODEC.SNAPPY || codec === CODEC.GZIP || (codec === CODEC.ZSTD && wasmZstdReady());
+/**
+ * Whether pages of `codec` can be decompressed now: ZSTD once its WebAssembly decoder has loaded, or
+ * when the caller decompresses ZSTD pages natively ahead of decoding (`nativeZstd`).
+ */
+export function isSupportedCodec(codec: number, nativeZstd = false): boolean {
+  return codec === CODEC.UNCOMPRESSED || codec === CODEC.SNAPPY || codec === CODEC.GZIP || (codec === CODEC.ZSTD && (nativeZstd || wasmZstdReady()));
 }
 
 /**

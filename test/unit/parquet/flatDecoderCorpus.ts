@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { RecordBatch, Table, Vector } from 'apache-arrow';
-import { decodeFlatParquet } from '../../../src/parquet/flatDecoder/decodeFlatParquet';
+import { decodeFlatParquet, decodeFlatParquetAsync } from '../../../src/parquet/flatDecoder/decodeFlatParquet';
 import { planFlatRead } from '../../../src/parquet/flatDecoder/flatParquetPlan';
+import type { ZstdDecompress } from '../../../src/parquet/flatDecoder/nativeZstdDecompress';
 import { decodeParquetWasm, type ParquetReadOptions } from '../../../src/parquet/readParquet';
 
 /** A cell as comparable text: bigints, bytes (binary, decimals) and NaN / -0 kept apart. */
@@ -50,6 +51,18 @@ export function compareDecoders(bytes: Uint8Array, options: ParquetReadOptions, 
   const plan = planFlatRead(bytes, options);
   if (plan === undefined) return false;
   const ours = decodeFlatParquet(bytes, plan, options.batchSize ?? 65536);
+  assertSameTable(ours, decodeParquetWasm(bytes, options), label);
+  return true;
+}
+
+/**
+ * compareDecoders through the async path (ZSTD pages decompressed ahead of decoding by `decompress`);
+ * returns whether the flat decoder took the file.
+ */
+export async function compareDecodersAsync(bytes: Uint8Array, options: ParquetReadOptions, label: string, decompress: ZstdDecompress): Promise<boolean> {
+  const plan = planFlatRead(bytes, options, true);
+  if (plan === undefined) return false;
+  const ours = await decodeFlatParquetAsync(bytes, plan, options.batchSize ?? 65536, decompress);
   assertSameTable(ours, decodeParquetWasm(bytes, options), label);
   return true;
 }

@@ -1,0 +1,46 @@
+import { chunkStart } from './columnChunkDecoder';
+import type { ColumnChunkMeta } from './fileMetadata';
+import type { ZstdDecompress } from './nativeZstdDecompress';
+import { CODEC } from './pageCodec';
+import { PAGE_TYPE, readPageHeader } from './pageHeader';
+
+/** Decompressed page sections, by the file offset where their compressed bytes start. */
+export type DecompressedPages = ReadonlyMap<number, Uint8Array>;
+
+/**
+ * Decompresses every ZSTD page of `chunks` ahead of decoding, all at once: the native decoder runs
+ * them in parallel on libuv's pool. v2 data pages give their values section (the levels are stored
+ * uncompressed). Pages the decoder will not read (index pages, empty pages) are left alone; a page
+ * the walk cannot parse ends it, and the decoder then raises its own error on that page.
+ */
+export async function decompressChunkPages(file: Uint8Array, chunks: readonly ColumnChunkMeta[], decompress: ZstdDecompress): Promise<DecompressedPages> {
+  const starts: number[] = [];
+  const work: Array<Promise<Uint8Array>> = [];
+  for (const chunk of chunks) {
+    if (chunk.codec !== CODEC.ZSTD) continue;
+    let pos = chunkStart(chunk);
+    const end = Math.min(file.byteLength, pos + chunk.totalCompressedSize);
+    while (pos < end) {
+      const header = readPageHeader(file, pos);
+      const bodyEnd = header.dataOffset + header.compressedSize;
+      if (bodyEnd > file.byteLength) break;
+      pos = bodyEnd;
+      let from = header.dataOffset;
+      let size = header.uncompressedSize;
+      if (header.type === PAGE_TYPE.DATA_V2) {
+        if (!header.isCompressed) continue;
+        const levels = header.repetitionLevelsByteLength + header.definitionLevelsByteLength;
+        from += levels;
+        size -= levels;
+      } else if (header.type !== PAGE_TYPE.DATA && header.type !== PAGE_TYPE.DICTIONARY) continue;
+      if (size <= 0 || from > bodyEnd) continue;
+      starts.push(from);
+      work.push(decompress(file.subarray(from, bodyEnd)).then((body) => {
+        if (body.byteLength !== size) throw new Error(`a ZSTD page decompressed to ${body.byteLength} bytes, its header says ${size}`);
+        return body;
+      }));
+    }
+  }
+  const bodies = await Promise.all(work);
+  return new Map(starts.map((start, i) => [start, bodies[i] as Uint8Array]));
+}
