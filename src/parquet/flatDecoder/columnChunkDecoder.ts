@@ -139,9 +139,12 @@ function decodeValues(
       if (physicalType !== PHYSICAL.INT32 && physicalType !== PHYSICAL.INT64) throw new Error(`DELTA_BINARY_PACKED values of physical type ${physicalType}`);
       const count = definedCount(slots, defined);
       const wide = physicalType === PHYSICAL.INT64;
-      const words = new Int32Array(wide ? count * 2 : count);
+      const size = wide ? count * 2 : count;
+      // A page without nulls straight into the column; else decoded apart and scattered.
+      const direct = defined === null ? column.wordsAt(row, size) : undefined;
+      const words = direct ?? new Int32Array(size);
       decodeDeltaBinaryPacked({ bytes: values, pos: start, end }, count, words, wide);
-      column.plain(new Uint8Array(words.buffer), 0, words.byteLength, row, slots, defined);
+      if (direct === undefined) column.plain(new Uint8Array(words.buffer), 0, words.byteLength, row, slots, defined);
       return;
     }
     case ENCODING.DELTA_LENGTH_BYTE_ARRAY:

@@ -109,22 +109,51 @@ export function decodeDeltaBinaryPacked(cursor: Cursor, count: number, out: Int3
       if (width <= 32 && ((bit + take * width) >>> 3) + 5 <= bytes.byteLength) {
         // The common case, inlined: deltas of at most 32 bits, every 32-bit window inside the page.
         const mask = width === 32 ? -1 : (1 << width) - 1;
-        for (let i = 0; i < take; i++) {
-          const at = bit >>> 3;
-          const shift = bit & 7;
-          let delta = view.getUint32(at, true) >>> shift;
-          if (shift + width > 32) delta |= (bytes[at + 4] as number) << (32 - shift);
-          delta = (delta & mask) >>> 0;
-          if (wide) {
-            const sum = (low >>> 0) + (minLow >>> 0) + delta;
+        // Past this shift a value does not fit its 32-bit window: a fifth byte is needed.
+        const reach = 32 - width;
+        if (wide) {
+          for (let i = 0; i < take; i++) {
+            const at = bit >>> 3;
+            const shift = bit & 7;
+            let delta = view.getUint32(at, true) >>> shift;
+            if (shift > reach) delta |= (bytes[at + 4] as number) << (32 - shift);
+            const sum = (low >>> 0) + (minLow >>> 0) + ((delta & mask) >>> 0);
             low = sum | 0;
             high = (high + minHigh + (sum >= 0x200000000 ? 2 : sum >= 0x100000000 ? 1 : 0)) | 0;
             out[done * 2] = low;
             out[done * 2 + 1] = high;
-          } else {
-            low = (low + minLow + delta) | 0;
-            out[done] = low;
+            done++;
+            bit += width;
           }
+        } else {
+          for (let i = 0; i < take; i++) {
+            const at = bit >>> 3;
+            const shift = bit & 7;
+            let delta = view.getUint32(at, true) >>> shift;
+            if (shift > reach) delta |= (bytes[at + 4] as number) << (32 - shift);
+            low = (low + minLow + (delta & mask)) | 0;
+            out[done++] = low;
+            bit += width;
+          }
+        }
+      } else if (wide && width > 32 && ((bit + take * width) >>> 3) + 9 <= bytes.byteLength) {
+        // Deltas of 33 to 64 bits (random 64-bit values, timestamps), inlined as above: the low word
+        // from a 32-bit window and a fifth byte, the high one likewise 32 bits further.
+        const highMask = width === 64 ? -1 : (1 << (width - 32)) - 1;
+        for (let i = 0; i < take; i++) {
+          const at = bit >>> 3;
+          const shift = bit & 7;
+          let deltaLow = view.getUint32(at, true);
+          let deltaHigh = view.getUint32(at + 4, true);
+          if (shift !== 0) {
+            deltaLow = (deltaLow >>> shift) | (deltaHigh << (32 - shift));
+            deltaHigh = (deltaHigh >>> shift) | ((bytes[at + 8] as number) << (32 - shift));
+          }
+          const sum = (low >>> 0) + (minLow >>> 0) + (deltaLow >>> 0);
+          low = sum | 0;
+          high = (high + minHigh + (deltaHigh & highMask) + (sum >= 0x200000000 ? 2 : sum >= 0x100000000 ? 1 : 0)) | 0;
+          out[done * 2] = low;
+          out[done * 2 + 1] = high;
           done++;
           bit += width;
         }
@@ -195,16 +224,23 @@ export function decodeDeltaByteArrays(page: Uint8Array, start: number, count: nu
   }
   const bytes = new Uint8Array(total);
   const suffixBytes = suffixes.bytes;
+  // Word copies through DataViews (values are short: a native copy per value costs more). A prefix
+  // is read from the previous value, which ends before this one starts: no overlap.
+  const target = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const source = new DataView(suffixBytes.buffer, suffixBytes.byteOffset, suffixBytes.byteLength);
   let at = 0;
   let last = 0;
   let suffixAt = 0;
   for (let i = 0; i < count; i++) {
-    // Byte loops: values are short, and a native copy per value costs more.
     const prefix = prefixes[i] as number;
-    for (let b = 0; b < prefix; b++) bytes[at + b] = bytes[last + b] as number;
+    let b = 0;
+    for (; b + 4 <= prefix; b += 4) target.setInt32(at + b, target.getInt32(last + b, true), true);
+    for (; b < prefix; b++) bytes[at + b] = bytes[last + b] as number;
     const suffix = suffixes.lengths[i] as number;
     const to = at + prefix;
-    for (let b = 0; b < suffix; b++) bytes[to + b] = suffixBytes[suffixAt + b] as number;
+    b = 0;
+    for (; b + 4 <= suffix; b += 4) target.setInt32(to + b, source.getInt32(suffixAt + b, true), true);
+    for (; b < suffix; b++) bytes[to + b] = suffixBytes[suffixAt + b] as number;
     suffixAt += suffix;
     last = at;
     at += lengths[i] as number;
@@ -216,6 +252,21 @@ export function decodeDeltaByteArrays(page: Uint8Array, start: number, count: nu
 export function joinByteStreams(page: Uint8Array, start: number, count: number, width: number): Uint8Array {
   if (page.byteLength - start < count * width) throw new Error(`a BYTE_STREAM_SPLIT page holds ${page.byteLength - start} bytes for ${count} values of ${width} bytes`);
   const out = new Uint8Array(count * width);
+  if (width % 4 === 0) {
+    // Four streams at a time make one little-endian word: a word store per four bytes.
+    const words = new Int32Array(out.buffer, 0, (count * width) >> 2);
+    const perValue = width >> 2;
+    for (let w = 0; w < perValue; w++) {
+      const s0 = start + w * 4 * count;
+      const s1 = s0 + count;
+      const s2 = s1 + count;
+      const s3 = s2 + count;
+      for (let i = 0; i < count; i++) {
+        words[i * perValue + w] = (page[s0 + i] as number) | ((page[s1 + i] as number) << 8) | ((page[s2 + i] as number) << 16) | ((page[s3 + i] as number) << 24);
+      }
+    }
+    return out;
+  }
   for (let k = 0; k < width; k++) {
     const stream = start + k * count;
     for (let i = 0; i < count; i++) out[i * width + k] = page[stream + i] as number;

@@ -30,6 +30,14 @@ export abstract class PhysicalColumn {
     throw new Error('delta-encoded byte arrays in a column of another type');
   }
 
+  /**
+   * Where `count` 32-bit words of PLAIN values from row `row` can be written in place (a fixed-width
+   * column of 4- or 8-byte values), or undefined: the caller then decodes elsewhere and calls `plain`.
+   */
+  wordsAt(_row: number, _count: number): Int32Array | undefined {
+    return undefined;
+  }
+
   /** RLE-encoded values (booleans in v2 pages): only the boolean column accepts them. */
   rle(_bytes: Uint8Array, _start: number, _end: number, _row: number, _slots: number, _defined: Uint8Array | null): void {
     throw new Error('RLE-encoded values outside a BOOLEAN column');
@@ -69,6 +77,12 @@ export class FixedWidthColumn extends PhysicalColumn {
     return this.width;
   }
 
+  override wordsAt(row: number, count: number): Int32Array | undefined {
+    const width = this.width;
+    if ((width !== 4 && width !== 8) || this.plainWidth !== width || this.bytes.byteOffset % 4 !== 0) return undefined;
+    return new Int32Array(this.bytes.buffer, this.bytes.byteOffset + row * width, count);
+  }
+
   /** FIXED_LEN_BYTE_ARRAY values of DELTA_BYTE_ARRAY: all of the column's width, so back to back they are PLAIN. */
   override byteArrays(arrays: ByteArrays, row: number, slots: number, defined: Uint8Array | null): void {
     const width = this.plainWidth;
@@ -78,7 +92,10 @@ export class FixedWidthColumn extends PhysicalColumn {
 
   setDictionary(bytes: Uint8Array, start: number, end: number, count: number): void {
     if (end - start < count * this.width) throw new Error('a dictionary page shorter than its entries');
-    this.dictionary = bytes.slice(start, start + count * this.width);
+    // Read in place when word-aligned (the page is this decode's own, or part of the file, alive
+    // while the chunk is decoded); else copied, for the word gathers.
+    const entries = bytes.subarray(start, start + count * this.width);
+    this.dictionary = entries.byteOffset % 4 === 0 ? entries : entries.slice();
     this.dictionarySize = count;
   }
 
