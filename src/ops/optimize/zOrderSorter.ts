@@ -88,9 +88,12 @@ export class ZOrderSorter {
 
   /**
    * The rows in Z order, in batches that never cross a position in `cuts` (the planned ends of the
-   * output files), so each output file gets exactly its run of the curve. Inside one batch rows
-   * are grouped by the spilled batch they came from: only which FILE a row lands in matters for
-   * file skipping, and that is decided by the Z order.
+   * output files), so each output file gets exactly its run of the curve. The curve is cut into
+   * chunks of up to `chunkRows` rows (and at every cut); inside a chunk rows are grouped by the
+   * spilled batch they came from, in that batch's order: only which FILE a row lands in matters
+   * for file skipping, and that is decided by the Z order. So a bucket is not sorted: the Z-values
+   * at the chunk ends are selected (quickselect), each row's chunk is looked up among them, and
+   * the chunks are gathered with ascending row indices.
    */
   async *sorted(cuts: readonly number[], chunkRows = 262_144): AsyncGenerator<RecordBatch> {
     if (this.pending.length > 1) await this.spillAll();
@@ -103,17 +106,21 @@ export class ZOrderSorter {
         // Rows never spilled are already counted while pending.
         const held = spilled ? batches.reduce((n, b) => n + b.data.byteLength, 0) : 0;
         this.options.meter.hold(held);
-        const order = sortOrder(batches, this.options.key.zBits);
-        this.options.meter.hold(order.byteLength);
-        for (let start = 0; start < order.length / 2;) {
+        const total = batches.reduce((n, b) => n + b.numRows, 0);
+        // Where this bucket's chunks end, in ranks within the bucket.
+        const ends: number[] = [];
+        for (let start = 0; start < total;) {
           while (nextCut < cuts.length && (cuts[nextCut] as number) <= position) nextCut++;
           const limit = nextCut < cuts.length ? (cuts[nextCut] as number) - position : Infinity;
-          const end = Math.min(order.length / 2, start + chunkRows, start + limit);
-          for (const piece of gather(batches, order, start, end)) yield piece;
+          const end = Math.min(total, start + chunkRows, start + limit);
+          ends.push(end);
           position += end - start;
           start = end;
         }
-        this.options.meter.release(held + order.byteLength);
+        const groups = chunkGroups(batches, ends, this.options.key.zBits);
+        this.options.meter.hold(groups.byteLength);
+        for (let chunk = 0; chunk < ends.length; chunk++) yield* gather(batches, groups, chunk);
+        this.options.meter.release(held + groups.byteLength);
         if (!spilled) this.release(bucket);
       }
     } finally {
@@ -198,51 +205,126 @@ function takeBatch(batch: RecordBatch, indices: Int32Array): RecordBatch {
   return new RecordBatch(batch.schema, new Data(new Struct(batch.schema.fields), 0, indices.length, 0, undefined, children));
 }
 
-/** (batch, row) pairs of every row sorted by Z-value, flattened: [b0, r0, b1, r1, ...]. */
-function sortOrder(batches: readonly RecordBatch[], zBits: number): Uint32Array {
+/**
+ * The rows of a bucket grouped by chunk, then by source batch: `positions` lists the rows (as
+ * positions over all batches in order) of group chunk * batches + batch, ascending, from
+ * `starts[group]` to `starts[group + 1]`. `ends` are the chunks' ends in Z-order ranks.
+ */
+interface ChunkGroups {
+  positions: Int32Array;
+  starts: Int32Array;
+  /** Position of each batch's first row. */
+  firsts: Int32Array;
+  byteLength: number;
+}
+
+function chunkGroups(batches: readonly RecordBatch[], ends: readonly number[], zBits: number): ChunkGroups {
   const zs = batches.map((b) => zColumnOf(b));
   const total = zs.reduce((n, z) => n + z.length, 0);
-  const refs = new Uint32Array(total * 2);
+  const chunks = chunkOfRows(zs, total, ends, zBits);
+  const firsts = new Int32Array(batches.length);
+  const groups = new Uint32Array(total);
   let i = 0;
   zs.forEach((z, b) => {
-    for (let row = 0; row < z.length; row++, i++) {
-      refs[2 * i] = b;
-      refs[2 * i + 1] = row;
-    }
+    firsts[b] = i;
+    for (let row = 0; row < z.length; row++, i++) groups[i] = (chunks[i] as number) * batches.length + b;
   });
-  const index = sortedIndex(zs, total, zBits);
-  const out = new Uint32Array(total * 2);
-  for (let k = 0; k < total; k++) {
-    const from = index[k] as number;
-    out[2 * k] = refs[2 * from] as number;
-    out[2 * k + 1] = refs[2 * from + 1] as number;
-  }
-  return out;
+  const { positions, starts } = groupPositions(groups, ends.length * batches.length);
+  return { positions, starts, firsts, byteLength: positions.byteLength + starts.byteLength + chunks.byteLength + groups.byteLength };
 }
 
 /**
- * Row positions in Z order. When Z-value and position fit together in a double's 53 exact bits
- * (two columns: 20 + up to 33 bits), each row becomes the number z * 2^p + position and a plain
- * numeric typed-array sort (native, no comparator calls) orders them; else a comparator sort.
+ * The chunk of every row: chunk c holds the rows of Z-order ranks [ends[c - 1], ends[c]), ties
+ * of equal Z-values broken by position. When Z-value and position fit together in a double's 53
+ * exact bits (two columns: 20 + up to 33 bits), each row becomes the unique number
+ * z * 2^p + position; the numbers at the chunk ends are selected (no full sort) and each row's
+ * chunk found among them. Wider keys take a comparator sort.
  */
-function sortedIndex(zs: readonly Float64Array[], total: number, zBits: number): Uint32Array {
+function chunkOfRows(zs: readonly Float64Array[], total: number, ends: readonly number[], zBits: number): Uint32Array {
+  const chunks = new Uint32Array(total);
+  if (ends.length <= 1) return chunks;
   const positionBits = Math.max(1, Math.ceil(Math.log2(total + 1)));
-  const index = new Uint32Array(total);
   if (zBits + positionBits <= 53) {
     const scale = 2 ** positionBits;
     const packed = new Float64Array(total);
     let i = 0;
     for (const z of zs) for (let row = 0; row < z.length; row++, i++) packed[i] = (z[row] as number) * scale + i;
-    packed.sort();
-    for (let k = 0; k < total; k++) index[k] = (packed[k] as number) % scale;
-    return index;
+    const firstOfChunk = ends.slice(0, -1);
+    const selected = packed.slice();
+    selectRanks(selected, 0, total, firstOfChunk, 0, firstOfChunk.length);
+    const bounds = Float64Array.from(firstOfChunk, (rank) => selected[rank] as number);
+    for (let k = 0; k < total; k++) {
+      const key = packed[k] as number;
+      let low = 0;
+      let high = bounds.length;
+      while (low < high) {
+        const mid = (low + high) >> 1;
+        if ((bounds[mid] as number) <= key) low = mid + 1;
+        else high = mid;
+      }
+      chunks[k] = low;
+    }
+    return chunks;
   }
   const keys = new Float64Array(total);
   let i = 0;
   for (const z of zs) for (let row = 0; row < z.length; row++, i++) keys[i] = z[row] as number;
+  const index = new Uint32Array(total);
   for (let k = 0; k < total; k++) index[k] = k;
   index.sort((a, b) => (keys[a] as number) - (keys[b] as number) || a - b);
-  return index;
+  let chunk = 0;
+  for (let k = 0; k < total; k++) {
+    while (k >= (ends[chunk] as number)) chunk++;
+    chunks[index[k] as number] = chunk;
+  }
+  return chunks;
+}
+
+/** Below this many values a range is sorted outright. */
+const SELECT_SORT_BELOW = 32;
+
+/**
+ * Rearranges the distinct values of `a[lo, hi)` so that for every rank in `ranks[rlo, rhi)`
+ * (ascending, within [lo, hi)) a[rank] holds the value of that rank in sorted order: quickselect
+ * for several ranks at once (Hoare's FIND), expected O(n log ranks), where sorting is O(n log n).
+ */
+function selectRanks(a: Float64Array, lo: number, hi: number, ranks: readonly number[], rlo: number, rhi: number): void {
+  while (rlo < rhi) {
+    if (hi - lo <= SELECT_SORT_BELOW) {
+      a.subarray(lo, hi).sort();
+      return;
+    }
+    // Median of three: the input order is arbitrary, never sorted on purpose.
+    const mid = (lo + hi) >> 1;
+    const x = a[lo] as number;
+    const y = a[mid] as number;
+    const z = a[hi - 1] as number;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
+    // Lomuto partition: values below the pivot first, then the pivot at `at`.
+    let at = lo;
+    for (let k = lo; k < hi; k++) {
+      const v = a[k] as number;
+      if (v < pivot) {
+        a[k] = a[at] as number;
+        a[at] = v;
+        at++;
+      }
+    }
+    for (let k = at; k < hi; k++) {
+      if (a[k] === pivot) {
+        a[k] = a[at] as number;
+        a[at] = pivot;
+        break;
+      }
+    }
+    let split = rlo;
+    while (split < rhi && (ranks[split] as number) < at) split++;
+    let after = split;
+    while (after < rhi && (ranks[after] as number) === at) after++;
+    selectRanks(a, lo, at, ranks, rlo, split);
+    lo = at + 1;
+    rlo = after;
+  }
 }
 
 function zColumnOf(batch: RecordBatch): Float64Array {
@@ -250,31 +332,25 @@ function zColumnOf(batch: RecordBatch): Float64Array {
   return (data.values as Float64Array).subarray(data.offset, data.offset + batch.numRows);
 }
 
-/** The rows order[start, end) as one batch per source batch, without the Z-value column. */
-function gather(batches: readonly RecordBatch[], order: Uint32Array, start: number, end: number): RecordBatch[] {
-  const sources = new Uint32Array(end - start);
-  const rowOf = new Uint32Array(end - start);
-  for (let k = start; k < end; k++) {
-    sources[k - start] = order[2 * k] as number;
-    rowOf[k - start] = order[2 * k + 1] as number;
-  }
-  const out: RecordBatch[] = [];
-  groupRows(sources, batches.length, (b, positions) => {
+/** The rows of one chunk as one batch per source batch with rows in it, without the Z-value column. */
+function* gather(batches: readonly RecordBatch[], groups: ChunkGroups, chunk: number): Generator<RecordBatch> {
+  for (let b = 0; b < batches.length; b++) {
+    const group = chunk * batches.length + b;
+    const from = groups.starts[group] as number;
+    const to = groups.starts[group + 1] as number;
+    if (to === from) continue;
+    const first = groups.firsts[b] as number;
+    const indices = new Int32Array(to - from);
+    for (let k = from; k < to; k++) indices[k - from] = (groups.positions[k] as number) - first;
     const source = batches[b] as RecordBatch;
     const fields = source.schema.fields.slice(0, -1);
-    const indices = positions.map((position) => rowOf[position] as number);
     const children = source.data.children.slice(0, -1).map((child) => takeData(child, indices));
-    out.push(new RecordBatch(new Schema(fields), new Data(new Struct(fields), 0, indices.length, 0, undefined, children)));
-  });
-  return out;
+    yield new RecordBatch(new Schema(fields), new Data(new Struct(fields), 0, indices.length, 0, undefined, children));
+  }
 }
 
-/**
- * Calls `each(group, positions)` for every group with members, in group order, with the positions
- * (ascending) of the entries of `groups` equal to it: a counting sort into one typed array, where
- * an array of JS arrays per group was a good part of the sorter's garbage.
- */
-function groupRows(groups: Uint32Array, count: number, each: (group: number, positions: Int32Array) => void): void {
+/** The positions of `groups`' entries grouped by value, ascending within a group: a counting sort. */
+function groupPositions(groups: Uint32Array, count: number): { positions: Int32Array; starts: Int32Array } {
   const starts = new Int32Array(count + 1);
   for (let i = 0; i < groups.length; i++) starts[(groups[i] as number) + 1] = (starts[(groups[i] as number) + 1] as number) + 1;
   for (let g = 0; g < count; g++) starts[g + 1] = (starts[g + 1] as number) + (starts[g] as number);
@@ -285,6 +361,16 @@ function groupRows(groups: Uint32Array, count: number, each: (group: number, pos
     positions[next[g] as number] = i;
     next[g] = (next[g] as number) + 1;
   }
+  return { positions, starts };
+}
+
+/**
+ * Calls `each(group, positions)` for every group with members, in group order, with the positions
+ * (ascending) of the entries of `groups` equal to it: a counting sort into one typed array, where
+ * an array of JS arrays per group was a good part of the sorter's garbage.
+ */
+function groupRows(groups: Uint32Array, count: number, each: (group: number, positions: Int32Array) => void): void {
+  const { positions, starts } = groupPositions(groups, count);
   for (let g = 0; g < count; g++) {
     const from = starts[g] as number;
     const to = starts[g + 1] as number;
