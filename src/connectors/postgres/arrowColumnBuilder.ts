@@ -343,17 +343,63 @@ class BytesBuilder implements ColumnBuilder {
   }
 
   appendColumn(bytes: Uint8Array, view: DataView, cells: RowCells, column: number, count: number): void {
-    for (let r = 0, k = column; r < count; r++, k += cells.stride) {
-      const at = cells.starts[k] as number;
-      if (at < 0) this.appendNull();
-      else this.append(bytes, view, at, cells.sizes[k] as number);
+    if (this.encoding === 'uuid') {
+      for (let r = 0, k = column; r < count; r++, k += cells.stride) {
+        const at = cells.starts[k] as number;
+        if (at < 0) this.appendNull();
+        else this.append(bytes, view, at, cells.sizes[k] as number);
+      }
+      return;
+    }
+    this.copyRun(bytes, cells, column, count, this.encoding === 'jsonb' ? 1 : 0);
+  }
+
+  /**
+   * The run's values copied in one loop: room for all of them is made once (their sizes are
+   * known), and each offset is written as its value is, where a call per value checked both
+   * buffers' room per value. `skip` leading bytes of each value are left out (jsonb's version).
+   */
+  private copyRun(bytes: Uint8Array, cells: RowCells, column: number, count: number, skip: number): void {
+    const { starts, sizes, stride } = cells;
+    let total = 0;
+    let nulls = 0;
+    for (let r = 0, k = column; r < count; r++, k += stride) {
+      if ((starts[k] as number) < 0) nulls++;
+      else total += (sizes[k] as number) - skip;
+    }
+    const first = this.length;
+    let end = this.offsets[first] as number;
+    if (end + total > 0x7fffffff) throw new DeltaError('DELTA_INVALID_ARGUMENT', 'A batch of text values exceeds 2 GiB; use a smaller batch size.');
+    if (end + total > this.values.length) this.values = grow(this.values, end + total);
+    if (first + count + 1 > this.offsets.length) this.offsets = grow(this.offsets, first + count + 1);
+    const values = this.values;
+    const offsets = this.offsets;
+    for (let r = 0, k = column; r < count; r++, k += stride) {
+      const at = starts[k] as number;
+      if (at >= 0) {
+        const size = (sizes[k] as number) - skip;
+        const from = at + skip;
+        // A loop beats subarray + set (an object per value) for the short strings most columns hold.
+        if (size < 48) {
+          for (let i = 0; i < size; i++) values[end + i] = bytes[from + i] as number;
+        } else {
+          values.set(bytes.subarray(from, from + size), end);
+        }
+        end += size;
+      }
+      offsets[first + r + 1] = end;
+    }
+    this.length = first + count;
+    if (nulls > 0 || this.validity.tracking) {
+      for (let r = 0, k = column; r < count; r++, k += stride) this.validity.set(first + r, (starts[k] as number) >= 0);
     }
   }
 
   finish(): Data {
     const end = this.offsets[this.length] as number;
+    // The offsets are handed over (a new array starts the next batch); the values buffer is reused, so copied.
     const data = makeData({
-      type: this.type, length: this.length, valueOffsets: this.offsets.slice(0, this.length + 1),
+      type: this.type, length: this.length, valueOffsets: this.offsets.subarray(0, this.length + 1),
       data: this.values.slice(0, end), ...this.validity.take(this.length),
     } as never) as Data;
     this.length = 0;

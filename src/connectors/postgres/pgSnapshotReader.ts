@@ -1,4 +1,5 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
+import { availableParallelism } from 'node:os';
 import type pg from 'pg';
 import { toArrowSchema } from '../../delta/arrowSchema';
 import { isDeltaError } from '../../delta/errors';
@@ -54,7 +55,10 @@ export interface PgSnapshotOptions {
   /**
    * writeFiles() starts its two file-writing workers only for a table estimated at this many rows
    * or more (default 250,000): below that their start (two sessions, two threads loading the
-   * Parquet encoder) costs more than the second core saves.
+   * Parquet encoder) costs more than the second core saves. By default not at all on a machine
+   * with fewer than 4 cores: there the two workers and their two server backends share two cores
+   * with no idle one to gain, and measured (bench/README.md, PostgreSQL) they took 10-35% more
+   * CPU and more wall time than one COPY worker decoding beside the caller's encoding.
    */
   fileWorkersMinRows?: number;
   signal?: AbortSignal;
@@ -63,6 +67,9 @@ export interface PgSnapshotOptions {
 const WORKER_MIN_ROWS = 100_000;
 
 const FILE_WORKERS_MIN_ROWS = 250_000;
+
+/** Cores from which writeFiles() runs by default: two server backends and two encoding workers. */
+const FILE_WORKERS_MIN_CORES = 4;
 
 /** A second session on a PostgreSQL server connects and imports a snapshot in milliseconds; seconds on a loaded machine. */
 const WORKER_PATIENCE_MS = 5_000;
@@ -183,15 +190,16 @@ export class PgSnapshotReader {
    * table (slices(): by integer primary key, else by heap pages; two server backends; each worker
    * decodes and encodes its own half, so two cores encode), for the caller to commit in one
    * transaction. Undefined, with no row read, where that does not apply: no second connection or
-   * exported snapshot, a table estimated under `fileWorkersMinRows`, a source with no split (a
-   * query; one worker that decodes and encodes in turn would be slower than decoding beside the
-   * caller's encoding), or the server refusing the second sessions; the caller then writes
-   * batches() itself. A failure or an abort
+   * exported snapshot, a table estimated under `fileWorkersMinRows` (by default, any table on a
+   * machine with fewer than 4 cores), a source with no split (a query; one worker that decodes and
+   * encodes in turn would be slower than decoding beside the caller's encoding), or the server
+   * refusing the second sessions; the caller then writes batches() itself. A failure or an abort
    * stops both workers: the files they wrote are left for VACUUM, none is committed.
    */
   async writeFiles(target: CopyWorkerFileTarget, onRows: (rows: number) => void): Promise<WrittenFile[] | undefined> {
+    const min = this.options.fileWorkersMinRows ?? (availableParallelism() >= FILE_WORKERS_MIN_CORES ? FILE_WORKERS_MIN_ROWS : undefined);
+    if (min === undefined) return undefined;
     const estimate = this.workerRefused ? undefined : await this.workerEstimate();
-    const min = this.options.fileWorkersMinRows ?? FILE_WORKERS_MIN_ROWS;
     // A minimum of 0 means any table, one never analyzed (estimate -1) too.
     if (estimate === undefined || (min > 0 && estimate < min)) return undefined;
     const slices = await this.slices();
