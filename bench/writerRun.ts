@@ -50,7 +50,8 @@ async function measureCase(writerCase: WriterCase, runs: number, targets: Target
       rmSync(table, { recursive: true, force: true });
       const measured: WriterRun = { ...outcome, commit, check: { rows: check.rows ?? -1, matching: check.matching ?? -1 } };
       result.runs.get(contender)?.push(measured);
-      log(`  ${writerCase.id} run ${run + 1}/${runs} ${contender.label.padEnd(24)} ${outcome.ms.toFixed(0).padStart(7)} ms  cpu ${outcome.cpuMs.toFixed(0).padStart(7)} ms  peak ${(outcome.peakKiB / 1024).toFixed(0).padStart(5)} MiB  rows after ${measured.check.rows}  ${commit.codec}`);
+      const main = outcome.mainCpuMs === undefined ? '' : ` (main ${outcome.mainCpuMs.toFixed(0)})`;
+      log(`  ${writerCase.id} run ${run + 1}/${runs} ${contender.label.padEnd(24)} ${outcome.ms.toFixed(0).padStart(7)} ms  cpu ${outcome.cpuMs.toFixed(0).padStart(7)} ms${main}  peak ${(outcome.peakKiB / 1024).toFixed(0).padStart(5)} MiB  rows after ${measured.check.rows}  ${commit.codec}`);
     }
   }
   return result;
@@ -80,9 +81,14 @@ async function profileCase(writerCase: WriterCase, targets: TargetTables | undef
   }
 }
 
-function gitHead(): { head: string; dirtyEngine: boolean } {
-  const git = (...args: string[]): string => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-  return { head: git('rev-parse', 'HEAD'), dirtyEngine: git('status', '--porcelain', '--', 'src/delta', 'src/parquet', 'src/storage', 'src/arrow') !== '' };
+/** The commit measured, or null outside a git checkout (e.g. a `git archive` copy measured apart from a busy work tree). */
+function gitHead(): { head: string; dirtyEngine: boolean } | null {
+  const git = (...args: string[]): string => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  try {
+    return { head: git('rev-parse', 'HEAD'), dirtyEngine: git('status', '--porcelain', '--', 'src/delta', 'src/parquet', 'src/storage', 'src/arrow') !== '' };
+  } catch {
+    return null;
+  }
 }
 
 function positive(text: string | undefined, name: string, integer: boolean): number | undefined {
@@ -120,14 +126,15 @@ async function main(): Promise<void> {
     results.push(await measureCase(writerCase, runsOverride ?? writerCase.runs, targets, children));
   }
   process.stdout.write(`\n${formatWriterTable(results)}\n`);
+  process.stdout.write(`load average (1 min) on ${cpus().length} CPUs: ${loadBefore.toFixed(1)} before, ${(loadavg()[0] as number).toFixed(1)} after\n`);
   process.stdout.write([
     `sizes: ${JSON.stringify(sizes)}${scale === 1 ? '' : ` (--scale ${scale}; issue 4 asks for scale 1)`}`,
     'ms: median time of the operation inside a fresh child process (table path to committed version); generating the input rows is not timed.',
     'ratio: ours / delta-rs (below 1: we are faster), "default" against delta-rs with its default codec (Snappy for write and MERGE),',
     '  "same" against delta-rs with WriterProperties(compression="ZSTD") (level 1), our codec: the like-for-like figure.',
     '  Where a case has no such run (DELETE), "same" is its default run when that wrote our codec too (see codec).',
-    'cpu ms: user+system time of the operation, all threads.',
-    'peak: VmHWM of the child right after the operation. input: VmRSS before it (runtime, libraries and the generated input rows).',
+    'cpu ms: user+system time of the operation, all threads. main-thread cpu ms: ours\' JS thread alone (ZSTD runs on libuv\'s threads).',
+    'peak: VmHWM of the child right after the operation (input included), its ratio ours / delta-rs. input: VmRSS before it (runtime, libraries and the generated input rows).',
     'delta-rs DELETE is copy-on-write (it writes no deletion vectors): both of our DELETE lines compare with it.',
     'files +/-: add and remove actions of the commit (a file given a deletion vector is removed and added again); new MiB: bytes of new data files.',
     'codec: the column chunk codecs of the first new data file, read from its footer.',

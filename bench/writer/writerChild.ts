@@ -9,10 +9,11 @@ import { deleteRows } from '../../src/delta/write/deleteRows';
 import { mergeRows } from '../../src/delta/write/mergeRows';
 import { writeTable } from '../../src/delta/write/writeTable';
 import { procStatusKiB } from '../procStatus';
+import { mainThreadCpuMs } from './threadCpu';
 import { mergeSourceBatches, sequentialBatches } from './writerData';
 import { isWriterJob, type WriterChildResult, type WriterJob } from './writerJob';
 
-type JobOutcome = Omit<WriterChildResult, 'ms' | 'cpuMs' | 'baselineKiB' | 'peakKiB'>;
+type JobOutcome = Omit<WriterChildResult, 'ms' | 'cpuMs' | 'mainCpuMs' | 'baselineKiB' | 'peakKiB'>;
 
 function prepare(job: WriterJob): RecordBatch[] {
   if (job.op === 'append') return sequentialBatches(job.rows);
@@ -53,10 +54,12 @@ async function main(): Promise<void> {
   const baselineKiB = procStatusKiB('VmRSS');
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
+  const mainBefore = mainThreadCpuMs();
   const outcome = await operate(job, input);
   const ms = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
-  const result: WriterChildResult = { ...outcome, ms, cpuMs: (cpu.user + cpu.system) / 1000, baselineKiB, peakKiB: procStatusKiB('VmHWM') };
+  const mainCpuMs = mainThreadCpuMs() - mainBefore;
+  const result: WriterChildResult = { ...outcome, ms, cpuMs: (cpu.user + cpu.system) / 1000, mainCpuMs, baselineKiB, peakKiB: procStatusKiB('VmHWM') };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

@@ -23,6 +23,8 @@ export interface WriterChildResult {
   ms: number;
   /** User + system time of the operation, all threads. */
   cpuMs: number;
+  /** Ours only: the main thread's share of cpuMs (the rest is ZSTD on libuv's threads, GC helpers, workers). */
+  mainCpuMs?: number;
   /** VmRSS just before the operation: runtime, libraries and the generated input in memory. */
   baselineKiB: number;
   /** VmHWM right after the operation: the peak resident set of the whole child. */
@@ -42,6 +44,7 @@ export function isWriterChildResult(value: unknown): value is WriterChildResult 
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
   return ['ms', 'cpuMs', 'baselineKiB', 'peakKiB'].every((key) => typeof record[key] === 'number')
+    && (record.mainCpuMs === undefined || typeof record.mainCpuMs === 'number')
     && COUNTS.every((key) => record[key] === undefined || typeof record[key] === 'number');
 }
 

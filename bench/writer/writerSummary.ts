@@ -17,6 +17,8 @@ export interface WriterCaseResult { writerCase: WriterCase; runs: Map<Contender,
 export interface ContenderSummary {
   ms: number;
   cpuMs: number;
+  /** Median main-thread CPU ms, where the child reports it (ours). */
+  mainCpuMs: number | undefined;
   peakMiB: number;
   baselineMiB: number;
   commit: CommitFiles;
@@ -28,6 +30,7 @@ export function summariseRuns(runs: readonly WriterRun[]): ContenderSummary {
   return {
     ms: median(runs.map((r) => r.ms)),
     cpuMs: median(runs.map((r) => r.cpuMs)),
+    mainCpuMs: runs.every((r) => r.mainCpuMs !== undefined) ? median(runs.map((r) => r.mainCpuMs ?? 0)) : undefined,
     peakMiB: median(runs.map((r) => r.peakKiB)) / 1024,
     baselineMiB: median(runs.map((r) => r.baselineKiB)) / 1024,
     commit: last.commit,
@@ -63,7 +66,7 @@ export function writerDisagreements(result: WriterCaseResult): string[] {
  */
 export function formatWriterTable(results: readonly WriterCaseResult[]): string {
   const header = ['case', 'wall ms ours / rs / rs same codec', 'wall ratio default | same', 'cpu ms ours / rs / rs same codec',
-    'cpu ratio default | same', 'peak MiB ours / rs / rs same', 'input MiB ours / rs', 'files +/- ours | rs | rs same',
+    'cpu ratio default | same', 'main-thread cpu ms ours', 'peak MiB ours / rs / rs same', 'peak ratio default | same', 'input MiB ours / rs', 'files +/- ours | rs | rs same',
     'new MiB ours / rs / rs same', 'codec ours / rs / rs same', 'rows after'];
   const rows: string[][] = [];
   for (const result of results) {
@@ -86,7 +89,9 @@ export function formatWriterTable(results: readonly WriterCaseResult[]): string 
         ratio((s) => s.ms),
         three((s) => s.cpuMs.toFixed(0)),
         ratio((s) => s.cpuMs),
+        ours.mainCpuMs === undefined ? '-' : ours.mainCpuMs.toFixed(0),
         three((s) => s.peakMiB.toFixed(0)),
+        ratio((s) => s.peakMiB),
         `${ours.baselineMiB.toFixed(0)} / ${theirs.baselineMiB.toFixed(0)}`,
         `${files(ours)} | ${files(theirs)} | ${same ? files(same) : '-'}`,
         three((s) => (s.commit.bytesAdded / 2 ** 20).toFixed(0)),
