@@ -14,7 +14,7 @@ import { resolveDataFilePath } from '../filePaths';
 import { conformData } from '../scan/conformData';
 import { constantData } from '../scan/constantData';
 import { filePartitionValues } from '../scan/pruning';
-import { physicalName, type StructField } from '../schema';
+import { physicalName, type StructField, type StructType } from '../schema';
 import type { Snapshot } from '../snapshot';
 import { FlatRowGroupReader } from './flatRowGroupReader';
 
@@ -49,11 +49,13 @@ type Piece = { length: number; source: Data | undefined };
 /**
  * Reads a whole data file for DML (DELETE, UPDATE, MERGE, replaceWhere): unlike a scan it keeps
  * the rows a deletion vector hides, marked in `live`, because the row positions are what a new
- * deletion vector has to address. A file the flat decoder reads (flat columns, common encodings)
+ * deletion vector has to address. Rows come in `schema`, the snapshot's by default; a transaction
+ * that evolved the schema (MERGE with schema evolution, a keyed apply following its source) reads
+ * in its own, so copied rows get the added columns as nulls and widened types, as a scan would. A file the flat decoder reads (flat columns, common encodings)
  * is read a row group at a time by byte range (FlatRowGroupReader), so memory holds one group's
  * column chunks and decoded columns, never the whole file; other files are read whole.
  */
-export async function readDataFile(snapshot: Snapshot, file: AddFile, batchSize = 65536): Promise<DataFileContent> {
+export async function readDataFile(snapshot: Snapshot, file: AddFile, schema: StructType = snapshot.schema, batchSize = 65536): Promise<DataFileContent> {
   const path = resolveDataFilePath(file.path, snapshot.tableRoot);
   const unreadable = (cause: unknown): never => {
     throw new DeltaError('DELTA_FILE_NOT_FOUND', `Data file ${path} of version ${snapshot.version} cannot be read: ${(cause as Error).message}`, { cause });
@@ -64,8 +66,8 @@ export async function readDataFile(snapshot: Snapshot, file: AddFile, batchSize 
     file.deletionVector ? readDeletionVector(snapshot.store, file.deletionVector) : Promise.resolve(undefined),
   ]);
   const rows = new LogicalRows(snapshot, file, deleted);
-  if (!ranged?.reads(rows.storedNames(snapshot.schema.fields))) {
-    return readWholeFile(snapshot, await snapshot.store.get(path).catch(unreadable), path, rows, batchSize);
+  if (!ranged?.reads(rows.storedNames(schema.fields))) {
+    return readWholeFile(schema, await snapshot.store.get(path).catch(unreadable), path, rows, batchSize);
   }
   const reader = ranged;
   let whole: Promise<WholeFileContent> | undefined;
@@ -80,7 +82,7 @@ export async function readDataFile(snapshot: Snapshot, file: AddFile, batchSize 
     for (const [index, groupRows] of reader.rowGroups.entries()) {
       const table = stored.length === 0 ? undefined : await reader.read(stored, index, batchSize).catch(unreadable);
       if (table === undefined && stored.length > 0) {
-        whole ??= snapshot.store.get(path).catch(unreadable).then((bytes) => readWholeFile(snapshot, bytes, path, rows, batchSize));
+        whole ??= snapshot.store.get(path).catch(unreadable).then((bytes) => readWholeFile(schema, bytes, path, rows, batchSize));
         yield* rows.of(fields, (await whole).groupPieces(rows.storedNames(fields), index, groupRows), rowOffset);
       } else {
         yield* rows.of(fields, table ? piecesOf(table) : [{ length: groupRows, source: undefined }], rowOffset);
@@ -91,8 +93,8 @@ export async function readDataFile(snapshot: Snapshot, file: AddFile, batchSize 
   return {
     deleted,
     rows: reader.rowGroups.reduce((a, b) => a + b, 0),
-    batches: decodeRanged(snapshot.schema.fields),
-    batchesOf: (columns) => decodeRanged(projectedFields(snapshot.schema.fields, columns)),
+    batches: decodeRanged(schema.fields),
+    batchesOf: (columns) => decodeRanged(projectedFields(schema.fields, columns)),
   };
 }
 
@@ -145,7 +147,7 @@ interface WholeFileContent extends DataFileContent {
 }
 
 /** A file held whole in memory (one the flat decoder does not read, or a group it turned down). */
-function readWholeFile(snapshot: Snapshot, fileBytes: Uint8Array, path: string, rows: LogicalRows, batchSize: number): WholeFileContent {
+function readWholeFile(schema: StructType, fileBytes: Uint8Array, path: string, rows: LogicalRows, batchSize: number): WholeFileContent {
   // Replaced by its shared copy once the pool reads it, so the file is never held twice.
   let bytes = fileBytes;
   const corrupt = (error: unknown): unknown => (error instanceof ParquetDecodeError
@@ -222,7 +224,6 @@ function readWholeFile(snapshot: Snapshot, fileBytes: Uint8Array, path: string, 
       stop.abort();
     }
   }
-  const schema = snapshot.schema;
   return {
     deleted: rows.deleted,
     rows: groups.reduce((a, b) => a + b, 0),

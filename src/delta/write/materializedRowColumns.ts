@@ -48,18 +48,3 @@ export function carryRowIds(replaced: RecordBatch, positions: ArrayLike<number>,
   const children = [...replacements.data.children, takeData(source, positions)];
   return new RecordBatch(schema, new Data(new Struct(schema.fields), 0, replacements.numRows, 0, undefined, children));
 }
-
-/**
- * `target` (the same rows as `source`, converted, e.g. by conformBatch, which keeps table columns
- * only) with the columns of `fields` that `source` has: copied rows keep their materialized values.
- */
-export function withColumnsOf(source: RecordBatch, target: RecordBatch, fields: readonly StructField[]): RecordBatch {
-  const kept = fields.flatMap((field) => {
-    const index = source.schema.fields.findIndex((f) => f.name === field.name);
-    return index < 0 ? [] : [{ field: source.schema.fields[index] as Field, data: source.data.children[index] as Data }];
-  });
-  if (kept.length === 0) return target;
-  const schema = new Schema([...target.schema.fields, ...kept.map((k) => k.field)]);
-  const children = [...target.data.children, ...kept.map((k) => k.data)];
-  return new RecordBatch(schema, new Data(new Struct(schema.fields), 0, target.numRows, 0, undefined, children));
-}

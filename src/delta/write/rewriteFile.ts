@@ -54,7 +54,8 @@ export async function rewriteFile(
   onMatched?: (rows: RecordBatch) => Promise<void>,
   matchColumns?: readonly string[],
 ): Promise<FileRewrite> {
-  const content = await readDataFile(ctx.snapshot, file);
+  // In the transaction's schema: a MERGE that added columns writes its copied rows with them.
+  const content = await readDataFile(ctx.snapshot, file, ctx.tx.schema);
   const matches = new Uint8Array(content.rows);
   // Without a projection the match pass decodes every column: keep its batches for the rewrite.
   const decoded: FileRows[] | undefined = matchColumns ? undefined : [];

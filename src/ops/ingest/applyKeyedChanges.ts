@@ -6,7 +6,6 @@ import { upgradeProtocol } from '../../delta/transaction/tableProtocol';
 import { Transaction } from '../../delta/transaction/transaction';
 import { conformBatch } from '../../delta/write/conformBatch';
 import { DmlWrites } from '../../delta/write/dmlWrites';
-import { materializedRowFields, withColumnsOf } from '../../delta/write/materializedRowColumns';
 import { openTable, type TableLocation } from '../../delta/write/tableLocation';
 import { takeOutCachedMatches, type CachedApply } from './cachedKeyMatch';
 import type { FileKeyCache, RowKey } from './fileKeyCache';
@@ -97,7 +96,6 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
     tx.add({ domainMetadata: { domain: options.domain.name, configuration: options.domain.configuration, removed: false } });
   }
   const firstUpsert = changes.upserts.find((b) => b.numRows > 0);
-  const schemaBefore = tx.metadata.schemaString;
   if (firstUpsert) followSourceSchema(tx, firstUpsert.schema.fields, options.source ?? 'the source');
   const schema = tx.schema;
   const arrowSchema = toArrowSchema(schema);
@@ -107,14 +105,6 @@ export async function applyKeyedChanges(location: TableLocation, changes: KeyedC
 
   const writes = new DmlWrites(tx, options.signal ? { signal: options.signal } : {});
   const { snapshot } = writes.context;
-  if (tx.metadata.schemaString !== schemaBefore) {
-    // Rows copied out of files written before the schema change lack the added columns or hold a
-    // narrower type, and rewriteFile hands them to the writer as they are: conform them first.
-    const { writer } = writes;
-    const write = writer.write.bind(writer);
-    const hidden = materializedRowFields(tx.metadata);
-    writer.write = (batch, keep) => write(withColumnsOf(batch, conformBatch(batch, schema, arrowSchema), hidden), keep);
-  }
   const { deletionVectors } = writes;
   // On a row-tracking table an upsert of an existing key keeps that row's id (a MERGE's update).
   const kept = KeptRowIds.of<RowKey>(tx.metadata);

@@ -67,6 +67,19 @@ for (const dvs of [false, true]) {
         assert.equal(history[0]?.operation, 'MERGE');
       });
     });
+
+    test('MERGE with schema evolution: rows copied from older files get the added column as NULL', async () => {
+      await withTempTable(async (dir) => {
+        await seed(dir, properties);
+        const source = batchesOf({ id: BigInt64Array.of(1n, 10n), part: ['a', 'q'], v: Float64Array.of(100, 1000), note: ['u', 'i'] });
+        const summary = await mergeRows(dir, source, { key: ['id'], mergeSchema: true });
+        assert.deepEqual([summary.rowsUpdated, summary.rowsInserted], [1, 1]);
+        const rows = await readRows(dir, 'id');
+        assert.deepEqual(rows.map((r) => [r.id, r.v, r.note]), [
+          [0n, 0, null], [1n, 100, 'u'], [2n, 2, null], [3n, 3, null], [4n, 4, null], [5n, 5, null], [10n, 1000, 'i'],
+        ]);
+      });
+    });
   });
 }
 
