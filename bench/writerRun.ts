@@ -30,7 +30,7 @@ interface Children { ours: string; python: string }
 
 function runEngine(engine: Contender['engine'], job: WriterJob, children: Children, nodeFlags: string[] = []): Promise<WriterChildResult & { processMs: number }> {
   const args = engine === 'ours'
-    ? [...nodeFlags, children.ours, JSON.stringify(job)]
+    ? ['--expose-gc', ...nodeFlags, children.ours, JSON.stringify(job)]
     : [join(REPO_ROOT, 'scripts', 'bench-writer-peer.py'), 'run', JSON.stringify(job)];
   return runJsonChild(engine === 'ours' ? process.execPath : children.python, args, REPO_ROOT, isWriterChildResult);
 }

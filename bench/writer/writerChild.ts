@@ -51,6 +51,10 @@ async function main(): Promise<void> {
   const job: unknown = JSON.parse(process.argv[2] ?? 'null');
   if (!isWriterJob(job)) throw new Error(`not a writer bench job: ${process.argv[2]}`);
   const input = prepare(job);
+  // Generating the input leaves millions of JS strings behind (the Utf8 columns are built from them):
+  // collected here, not inside the timed operation (bench/writerRun.ts starts this child with --expose-gc).
+  const gc: unknown = Reflect.get(globalThis, 'gc');
+  if (typeof gc === 'function') gc();
   const baselineKiB = procStatusKiB('VmRSS');
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
