@@ -5,7 +5,7 @@ import type { ColumnChunkMeta } from './fileMetadata';
 import type { FlatParquetPlan, PlannedColumn } from './flatParquetPlan';
 import { PHYSICAL } from './leafArrowType';
 import type { ZstdDecompress } from './nativeZstdDecompress';
-import { decompressChunkPages, type DecompressedPages } from './pagePrefetch';
+import { decompressChunkPages, NATIVE_MIN_PAGE_BYTES, type DecompressedPages } from './pagePrefetch';
 import { BooleanColumn, ByteArrayColumn, DecimalBytesColumn, FixedWidthColumn, type PhysicalColumn } from './physicalColumn';
 
 type SelectedGroups = Array<{ index: number; rows: number }>;
@@ -23,18 +23,20 @@ export function decodeFlatParquet(bytes: Uint8Array, plan: FlatParquetPlan, batc
 }
 
 /**
- * decodeFlatParquet with ZSTD pages decompressed by `decompress` (native, on libuv's pool) ahead of
- * decoding: the next column's pages while this one is decoded, so at most two columns' pages are
- * held decompressed at once.
+ * decodeFlatParquet with ZSTD pages of `minPageBytes` or more decompressed by `decompress` (native,
+ * on libuv's pool) ahead of decoding: the next column's pages while this one is decoded, so at most
+ * two columns' pages are held decompressed at once.
  */
-export async function decodeFlatParquetAsync(bytes: Uint8Array, plan: FlatParquetPlan, batchSize: number, decompress: ZstdDecompress): Promise<Table> {
+export async function decodeFlatParquetAsync(
+  bytes: Uint8Array, plan: FlatParquetPlan, batchSize: number, decompress: ZstdDecompress, minPageBytes = NATIVE_MIN_PAGE_BYTES,
+): Promise<Table> {
   const { groups, first, totalRows } = selectedGroups(plan);
   if (groups.length === 0) return new Table(plan.schema);
   const chunksOf = (column: PlannedColumn): ColumnChunkMeta[] => groups.map(({ index }) => chunkOf(plan, index, column));
   const prefetch = (at: number): Promise<DecompressedPages> | undefined => {
     const column = plan.columns[at];
     if (column === undefined) return undefined;
-    const pages = decompressChunkPages(bytes, chunksOf(column), decompress);
+    const pages = decompressChunkPages(bytes, chunksOf(column), decompress, minPageBytes);
     // Awaited on the next turn, unless this column's decode throws first: never an unhandled rejection.
     pages.catch(() => undefined);
     return pages;

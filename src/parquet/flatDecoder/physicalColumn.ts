@@ -66,7 +66,7 @@ export function definedCount(slots: number, defined: Uint8Array | null): number 
 /** Fixed-width values (INT32, INT64, INT96, FLOAT, DOUBLE, FIXED_LEN_BYTE_ARRAY): `width` bytes per row. */
 export class FixedWidthColumn extends PhysicalColumn {
   readonly bytes: Uint8Array;
-  private dictionary = new Uint8Array(0);
+  private dictionary: Uint8Array = new Uint8Array(0);
 
   constructor(rows: number, readonly width: number) {
     super(rows);

@@ -5,8 +5,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { decodeFlatParquetAsync } from '../../../src/parquet/flatDecoder/decodeFlatParquet';
+import { planFlatRead } from '../../../src/parquet/flatDecoder/flatParquetPlan';
 import { nativeZstdDecompress, type ZstdDecompress } from '../../../src/parquet/flatDecoder/nativeZstdDecompress';
 import { PAGE_TYPE, readPageHeader } from '../../../src/parquet/flatDecoder/pageHeader';
+import { NATIVE_MIN_PAGE_BYTES } from '../../../src/parquet/flatDecoder/pagePrefetch';
 import { readParquetFooter } from '../../../src/parquet/flatDecoder/parquetFooter';
 import { wasmZstdLoaded } from '../../../src/parquet/flatDecoder/wasmZstd';
 import { decodeParquet, decodeParquetAsync, decodeParquetWasm, ParquetDecodeError } from '../../../src/parquet/readParquet';
@@ -74,10 +77,14 @@ describe('flat Parquet decoder with ZSTD pages decompressed natively ahead of de
         calls++;
         return native(input);
       };
-      const flat = await compareDecodersAsync(bytes, {}, name, counted);
+      // Every page native (these pages are small: by default they would stay with the WebAssembly decoder).
+      const flat = await compareDecodersAsync(bytes, {}, name, counted, 0);
       assert.equal(flat, !name.startsWith('fallback-'), `${name}: ${flat ? 'flat decoder took it' : 'left to parquet-wasm'}`);
       // Every data and dictionary page of a ZSTD file went through `decompress`.
       assert.equal(calls, name.startsWith('zstd-') ? compressedPages(bytes) : 0, `${name}: pages decompressed natively`);
+      calls = 0;
+      assert.equal(await compareDecodersAsync(bytes, {}, `${name}, small pages kept synchronous`, counted), flat);
+      assert.equal(calls, 0, `${name}: pages under ${NATIVE_MIN_PAGE_BYTES} bytes stay with the WebAssembly decoder`);
       assertSameTable(await decodeParquetAsync(bytes), decodeParquetWasm(bytes), `${name} through decodeParquetAsync`);
     }
   });
@@ -94,20 +101,25 @@ describe('flat Parquet decoder with ZSTD pages decompressed natively ahead of de
       { rowGroups: [] },
     ];
     for (const options of cases) {
-      assert.ok(await compareDecodersAsync(bytes, options, JSON.stringify(options), native), JSON.stringify(options));
+      assert.ok(await compareDecodersAsync(bytes, options, JSON.stringify(options), native, 0), JSON.stringify(options));
       assertSameTable(await decodeParquetAsync(bytes, options), decodeParquet(bytes, options), `${JSON.stringify(options)} through decodeParquetAsync`);
     }
   });
 
-  test('a page the native decoder refuses leaves the read to parquet-wasm, which raises ParquetDecodeError as decodeParquet does', async () => {
+  test('a page the native decoder refuses fails the flat read; decodeParquetAsync then raises ParquetDecodeError as decodeParquet does', async () => {
+    const native = nativeZstdDecompress();
+    assert.ok(native);
     const bytes = new Uint8Array(readFileSync(join(dir, 'zstd-v1.0-dictFalse.parquet')));
     const footer = readParquetFooter(bytes);
-    assert.ok(footer);
-    const chunk = footer.rowGroups[0]?.columns[1];
+    const chunk = footer?.rowGroups[0]?.columns[1];
     assert.ok(chunk);
     const corrupt = bytes.slice();
     // The ZSTD magic number of the chunk's first page.
-    corrupt.fill(0, readPageHeader(bytes, chunk.dataPageOffset).dataOffset, readPageHeader(bytes, chunk.dataPageOffset).dataOffset + 4);
+    const body = readPageHeader(bytes, chunk.dataPageOffset).dataOffset;
+    corrupt.fill(0, body, body + 4);
+    const plan = planFlatRead(corrupt, {}, true);
+    assert.ok(plan);
+    await assert.rejects(decodeFlatParquetAsync(corrupt, plan, 65536, native, 0), /ZSTD|zstd|frame|magic/i);
     assert.throws(() => decodeParquet(corrupt), ParquetDecodeError);
     await assert.rejects(decodeParquetAsync(corrupt), ParquetDecodeError);
     // Other columns' pages are intact: a read without the corrupt one is whole.

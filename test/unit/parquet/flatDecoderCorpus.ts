@@ -56,13 +56,15 @@ export function compareDecoders(bytes: Uint8Array, options: ParquetReadOptions, 
 }
 
 /**
- * compareDecoders through the async path (ZSTD pages decompressed ahead of decoding by `decompress`);
- * returns whether the flat decoder took the file.
+ * compareDecoders through the async path (ZSTD pages of `minPageBytes` or more decompressed ahead of
+ * decoding by `decompress`); returns whether the flat decoder took the file.
  */
-export async function compareDecodersAsync(bytes: Uint8Array, options: ParquetReadOptions, label: string, decompress: ZstdDecompress): Promise<boolean> {
+export async function compareDecodersAsync(
+  bytes: Uint8Array, options: ParquetReadOptions, label: string, decompress: ZstdDecompress, minPageBytes?: number,
+): Promise<boolean> {
   const plan = planFlatRead(bytes, options, true);
   if (plan === undefined) return false;
-  const ours = await decodeFlatParquetAsync(bytes, plan, options.batchSize ?? 65536, decompress);
+  const ours = await decodeFlatParquetAsync(bytes, plan, options.batchSize ?? 65536, decompress, minPageBytes);
   assertSameTable(ours, decodeParquetWasm(bytes, options), label);
   return true;
 }
