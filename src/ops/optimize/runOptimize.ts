@@ -27,7 +27,7 @@ import { WriterThread } from './writerThread';
 /** Parquet bytes read ahead at most: an eighth of the budget (they are not Arrow data yet, and small). */
 const PREFETCH_SHARE = 8;
 /**
- * Arrow bytes of the batches compaction hands the writer (small files' rows joined). Kept under
+ * Arrow bytes of the batches compaction and Z-order hand the writer (small pieces joined). Kept under
  * the writer's threshold for encoding in the Parquet worker pool (worthEncodingInThePool, 1 MiB):
  * the files are encoded by the WriterThread's worker (or this thread), not by a second worker.
  */
@@ -123,7 +123,9 @@ export async function runOptimize(location: TableLocation, options: RunOptimizeO
         });
         try {
           for await (const batch of rows) await sorter.add(batch);
-          for await (const batch of sorter.sorted(sequence.fileEnds())) {
+          // The gathered pieces are small (a chunk's rows of one spilled batch, a few thousand): joined,
+          // they cost the writer (an IPC copy to its thread, the encoder's per-batch work) a few calls, not dozens.
+          for await (const batch of coalesceBatches(sorter.sorted(sequence.fileEnds()), COALESCED_BATCH_BYTES)) {
             options.signal?.throwIfAborted();
             await sequence.write(batch);
           }

@@ -332,6 +332,18 @@ function zColumnOf(batch: RecordBatch): Float64Array {
   return (data.values as Float64Array).subarray(data.offset, data.offset + batch.numRows);
 }
 
+const schemasWithoutZ = new WeakMap<Schema, Schema>();
+
+/** A schema without its Z-value column, one object per source schema: batches that share it join without comparing schemas. */
+function withoutZ(schema: Schema): Schema {
+  let out = schemasWithoutZ.get(schema);
+  if (!out) {
+    out = new Schema(schema.fields.slice(0, -1));
+    schemasWithoutZ.set(schema, out);
+  }
+  return out;
+}
+
 /** The rows of one chunk as one batch per source batch with rows in it, without the Z-value column. */
 function* gather(batches: readonly RecordBatch[], groups: ChunkGroups, chunk: number): Generator<RecordBatch> {
   for (let b = 0; b < batches.length; b++) {
@@ -343,9 +355,9 @@ function* gather(batches: readonly RecordBatch[], groups: ChunkGroups, chunk: nu
     const indices = new Int32Array(to - from);
     for (let k = from; k < to; k++) indices[k - from] = (groups.positions[k] as number) - first;
     const source = batches[b] as RecordBatch;
-    const fields = source.schema.fields.slice(0, -1);
+    const schema = withoutZ(source.schema);
     const children = source.data.children.slice(0, -1).map((child) => takeData(child, indices));
-    yield new RecordBatch(new Schema(fields), new Data(new Struct(fields), 0, indices.length, 0, undefined, children));
+    yield new RecordBatch(schema, new Data(new Struct(schema.fields), 0, indices.length, 0, undefined, children));
   }
 }
 
