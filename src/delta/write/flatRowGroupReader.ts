@@ -63,12 +63,13 @@ export class FlatRowGroupReader {
     if (spans.length === 0) return decodeFlatParquet(this.footerFile, plan, batchSize);
     const start = Math.min(...spans.map((span) => span.start));
     const end = Math.max(...spans.map((span) => span.end));
-    const range = await this.store.getRange(this.path, start, end);
-    if (range.byteLength !== end - start) return undefined;
-    const bytes = new Uint8Array(CHUNKS_AT + range.byteLength);
-    bytes.set(range, CHUNKS_AT);
+    // From CHUNKS_AT bytes before the first chunk (a file starts with its magic, so there are).
+    const from = start - CHUNKS_AT;
+    if (from < 0) return undefined;
+    const bytes = await this.store.getRange(this.path, from, end);
+    if (bytes.byteLength !== end - from) return undefined;
     try {
-      return decodeFlatParquet(bytes, rebased(plan, group, start - CHUNKS_AT), batchSize);
+      return decodeFlatParquet(bytes, rebased(plan, group, from), batchSize);
     } catch {
       return undefined;
     }

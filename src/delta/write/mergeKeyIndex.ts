@@ -14,6 +14,8 @@ export interface SourceEntry { batch: number; row: number; duplicate: boolean }
 export type KeyProbe = (row: number) => SourceEntry | undefined;
 
 const NUMBER_KEY_TYPES = new Set(['byte', 'short', 'integer', 'date', 'long', 'timestamp', 'timestamp_ntz']);
+/** Those whose Arrow values are 64-bit (BigInt64Array): their range values are bigints. */
+const BIGINT_KEY_TYPES = new Set(['long', 'timestamp', 'timestamp_ntz']);
 
 /**
  * MERGE's index of source rows by key. A single integral, date or timestamp key is held in a
@@ -61,6 +63,8 @@ export class MergeKeyIndex {
           if (key === undefined) continue;
           if (typeof key === 'string') {
             this.addText(key, { batch: b, row, duplicate: false });
+            // An int64 beyond 2^53, in text form: it widens the range itself.
+            widen(0, BigInt(key));
             continue;
           }
           numberKeys.push(key);
@@ -79,14 +83,13 @@ export class MergeKeyIndex {
           widen(i, parsePartitionValue(partitionValueAt(columns[i]!, row, field.type, false), field.type) as NonNullValue);
         });
       }
-      if (fast) {
-        const [low, high] = numberRange(columns[0]!);
-        if (low !== undefined && high !== undefined) {
-          widen(0, low);
-          widen(0, high);
-        }
-      }
     });
+    if (numberKeys.length > 0) {
+      // The range of the keys read as numbers, in the column's value type (bigint for int64 and timestamps).
+      const bigints = type?.kind === 'primitive' && BIGINT_KEY_TYPES.has(type.name);
+      widen(0, bigints ? BigInt(min) : min);
+      widen(0, bigints ? BigInt(max) : max);
+    }
     this.numbers = new NumberKeyTable(numberKeys.length > 0 ? min : 0, numberKeys.length > 0 ? max : 0, numberKeys.length);
     this.numberBatches = Int32Array.from(batches);
     this.numberRows = Int32Array.from(rows);
@@ -166,20 +169,6 @@ function numberKeysOf(data: Data): ((row: number) => number | string | undefined
     };
   }
   return undefined;
-}
-
-function numberRange(data: Data): [NonNullValue | undefined, NonNullValue | undefined] {
-  const values: unknown = data.values;
-  if (!(values instanceof Int32Array || values instanceof Int16Array || values instanceof Int8Array || values instanceof BigInt64Array)) return [undefined, undefined];
-  let min: number | bigint | undefined;
-  let max: number | bigint | undefined;
-  for (let row = 0; row < data.length; row++) {
-    if (!isValidAt(data, row)) continue;
-    const value = values[data.offset + row]!;
-    if (min === undefined || value < min) min = value;
-    if (max === undefined || value > max) max = value;
-  }
-  return [min, max];
 }
 
 /** The key of a row: its key cells in log text form; undefined when one is NULL (NULL never matches). */

@@ -39,4 +39,10 @@ describe('MERGE key index', () => {
     }), [[1, false], undefined, undefined, [0, false], [3, true], undefined]);
     assert.deepEqual(index.ranges, [[1n, big]]);
   });
+
+  test('the key range spans every source batch, negative keys and a key below -2^53 included', () => {
+    assert.deepEqual(new MergeKeyIndex([ids([5n, null]), ids([-3n, 40n])], [id]).ranges, [[-3n, 40n]]);
+    const low = -9_007_199_254_740_993n;
+    assert.deepEqual(new MergeKeyIndex([ids([5n]), ids([low, 2n])], [id]).ranges, [[low, 5n]]);
+  });
 });

@@ -1,0 +1,65 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tableFromArrays, Utf8, vectorFromArray, type Table } from 'apache-arrow';
+import { FlatRowGroupReader } from '../../../src/delta/write/flatRowGroupReader';
+import { decodeParquetWasm } from '../../../src/parquet/readParquet';
+import { encodeParquet } from '../../../src/parquet/writeParquet';
+import { LocalFileStore } from '../../../src/storage/localFileStore';
+
+const ROWS = 3000;
+
+/** Three row groups of 1,000 rows: a unique key, a repeating string (dictionary pages) and a double with NULLs. */
+function threeGroupFile(compression: 'snappy' | 'uncompressed'): Uint8Array {
+  const table = tableFromArrays({
+    id: BigInt64Array.from({ length: ROWS }, (_, i) => BigInt(i * 7)),
+    // Plain strings: tableFromArrays would make a dictionary column, which the flat decoder leaves to parquet-wasm.
+    name: vectorFromArray(Array.from({ length: ROWS }, (_, i) => `name-${i % 13}`), new Utf8()),
+    v: Array.from({ length: ROWS }, (_, i) => (i % 10 === 0 ? null : i / 4)),
+  });
+  return encodeParquet(table.batches, { compression, rowGroupSize: 1000 });
+}
+
+const rowsOf = (table: Table): unknown[] => table.toArray().map((row) => JSON.stringify(row, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
+
+describe('FlatRowGroupReader', () => {
+  test('reads one row group\'s columns by range, the same values as decoding the whole file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'row-group-reader-'));
+    try {
+      for (const compression of ['snappy', 'uncompressed'] as const) {
+        const bytes = threeGroupFile(compression);
+        await writeFile(join(dir, `${compression}.parquet`), bytes);
+        const reader = await FlatRowGroupReader.open(new LocalFileStore(dir), `${compression}.parquet`, bytes.byteLength);
+        assert.ok(reader, compression);
+        assert.deepEqual(reader.rowGroups, [1000, 1000, 1000]);
+        assert.equal(reader.reads(['id', 'name', 'v']), true);
+        for (const [group, columns] of [[0, ['id', 'name', 'v']], [1, ['v', 'name']], [2, ['name']]] as const) {
+          const ranged = await reader.read(columns, group, 256);
+          assert.ok(ranged);
+          assert.equal(ranged.batches.length, 4, 'batches of 256 rows');
+          const whole = decodeParquetWasm(bytes, { columns: [...columns], rowGroups: [group] });
+          assert.deepEqual(ranged.schema.fields.map((f) => f.name), whole.schema.fields.map((f) => f.name));
+          assert.deepEqual(rowsOf(ranged), rowsOf(whole), `${compression} group ${group}`);
+        }
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a file that is not Parquet, or whose size is wrong, gets no reader (the caller reads it whole)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'row-group-reader-'));
+    try {
+      const store = new LocalFileStore(dir);
+      await writeFile(join(dir, 'text.parquet'), 'not a parquet file at all, just some text');
+      assert.equal(await FlatRowGroupReader.open(store, 'text.parquet', 42), undefined);
+      const bytes = threeGroupFile('snappy');
+      await writeFile(join(dir, 'f.parquet'), bytes);
+      assert.equal(await FlatRowGroupReader.open(store, 'f.parquet', bytes.byteLength - 100), undefined);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
