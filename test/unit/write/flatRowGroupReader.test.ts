@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tableFromArrays, Utf8, vectorFromArray, type Table } from 'apache-arrow';
+import { Float64, Int64, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { FlatRowGroupReader } from '../../../src/delta/write/flatRowGroupReader';
 import { decodeParquetWasm } from '../../../src/parquet/readParquet';
 import { encodeParquet } from '../../../src/parquet/writeParquet';
@@ -13,11 +13,10 @@ const ROWS = 3000;
 
 /** Three row groups of 1,000 rows: a unique key, a repeating string (dictionary pages) and a double with NULLs. */
 function threeGroupFile(compression: 'snappy' | 'uncompressed'): Uint8Array {
-  const table = tableFromArrays({
-    id: BigInt64Array.from({ length: ROWS }, (_, i) => BigInt(i * 7)),
-    // Plain strings: tableFromArrays would make a dictionary column, which the flat decoder leaves to parquet-wasm.
+  const table = new Table({
+    id: vectorFromArray(Array.from({ length: ROWS }, (_, i) => BigInt(i * 7)), new Int64()),
     name: vectorFromArray(Array.from({ length: ROWS }, (_, i) => `name-${i % 13}`), new Utf8()),
-    v: Array.from({ length: ROWS }, (_, i) => (i % 10 === 0 ? null : i / 4)),
+    v: vectorFromArray(Array.from({ length: ROWS }, (_, i) => (i % 10 === 0 ? null : i / 4)), new Float64()),
   });
   return encodeParquet(table.batches, { compression, rowGroupSize: 1000 });
 }
