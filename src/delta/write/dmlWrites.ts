@@ -90,14 +90,14 @@ export class DmlWrites {
   }
 
   /**
-   * Writes rows new to the table. Into files of their own, like Spark's insert-only MERGE, they go
-   * without the materialized row tracking columns (all null for them: their ids come from the
-   * file's baseRowId); when copied or updated rows were already written, they join those files,
-   * as in Spark's full MERGE.
+   * Writes rows new to the table (those whose byte in `keep` is 1, when given). Into files of
+   * their own, like Spark's insert-only MERGE, they go without the materialized row tracking
+   * columns (all null for them: their ids come from the file's baseRowId); when copied or updated
+   * rows were already written, they join those files, as in Spark's full MERGE.
    */
-  async insert(rows: RecordBatch): Promise<void> {
+  async insert(rows: RecordBatch, keep?: Uint8Array): Promise<void> {
     this.inserts ??= this.rowsWritten + this.rowsCopied === 0 ? appendFileWriterFor(this.tx, this.options) : this.writer;
-    await this.inserts.write(rows);
+    await this.inserts.write(rows, keep);
   }
 
   /** Records rows as changes of one type, when the table records changes. */
