@@ -65,6 +65,22 @@ describe('PLAIN pages without nulls', () => {
     });
   }
 
+  test('strings of every length up to 70 bytes are length-prefixed PLAIN, all rows or a selection', () => {
+    const strings = Array.from({ length: 300 }, (_, i) => 'ü'.repeat(i % 3) + 'abcdefghij'.repeat(7).slice(0, (i * 7) % 67));
+    const data = columnFromValues(P('string'), strings).slice(5, 285);
+    const plain = (values: string[]): number[] => values.flatMap((v) => {
+      const bytes = [...new TextEncoder().encode(v)];
+      return [bytes.length & 0xff, bytes.length >> 8, 0, 0, ...bytes];
+    });
+    const column = columnOf({ name: 'string', type: P('string'), edges: [], random: () => null });
+    assert.deepEqual([...column.encode(data, 2).body.subarray(2)], plain(strings.slice(5, 290)));
+    const rows = Int32Array.from({ length: 95 }, (_, k) => k * 3);
+    assert.deepEqual([...column.encode(data, 0, rows).body], plain([...rows].map((r) => strings[5 + r] as string)));
+    const sorted = strings.slice(5, 290).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    const bounds = column.takeBounds();
+    assert.deepEqual(bounds && [Buffer.from(bounds.min).toString(), Buffer.from(bounds.max).toString()], [sorted[0], sorted.at(-1)]);
+  });
+
   test('bounds over the edges are the true extremes', () => {
     const long = columnOf(CASES[3] as Case);
     long.encode(columnFromValues(P('long'), [5n, 0x80000000n, 0x7fffffffn]), 0);
