@@ -4,22 +4,31 @@ import type { Table } from 'apache-arrow';
 import { tableFromWasm } from './arrowFromWasm';
 import { decodeFlatParquet, decodeFlatParquetAsync } from './flatDecoder/decodeFlatParquet';
 import { nativeZstdDecompress } from './flatDecoder/nativeZstdDecompress';
-import { planFlatRead } from './flatDecoder/flatParquetPlan';
+import { planFlatRead, plannedStorage, type FlatParquetPlan } from './flatDecoder/flatParquetPlan';
+import { CODEC } from './flatDecoder/pageCodec';
 import { readParquetFooter } from './flatDecoder/parquetFooter';
 
 const DEFAULT_BATCH_SIZE = 65536;
 
 /**
- * Reads of more rows go to parquet-wasm even when flat. Measured (bench/README.md, reader section):
- * the flat decoder takes 1.3x to 1.6x less CPU on 10,000-row groups and about the same on 65,536
- * (0.92x to 1.18x over four runs), where parquet-wasm's per-call cost still counts; on 262,144- and
- * 1M-row groups it wins on a quiet machine but loses by up to 1.3x under load, and on large
- * delta-encoded groups it takes twice parquet-wasm's CPU.
+ * How many rows a flat read may have and still take our decoder, by what its chunks are stored
+ * with; larger reads go to parquet-wasm. Measured (bench/README.md, reader section: CPU against
+ * parquet-wasm in the same run, load 11 to 19): with ZSTD and PLAIN / dictionary pages ours takes
+ * less CPU at every size (1.07x to 1.33x synchronously at 65,536, 262,144 and 1M rows, 1.19x to
+ * 1.43x with the native ZSTD of decodeParquetAsync); with delta encodings it takes more on large
+ * groups (0.7x on 1M rows), and with snappy more from 65,536 rows (0.69x; 1.26x at 10,000: the
+ * JS snappy decoder is the cost).
  */
 const FLAT_DECODER_MAX_ROWS = 65_536;
+const FLAT_DECODER_MAX_ROWS_SNAPPY_GZIP = 10_000;
 
-/** decodeParquetAsync's threshold (bench/README.md, reader section). */
-const FLAT_DECODER_ASYNC_MAX_ROWS = Infinity;
+function flatDecoderRowLimit(plan: FlatParquetPlan): number {
+  const { codecs, deltaEncoded } = plannedStorage(plan);
+  const only = (allowed: readonly number[]): boolean => [...codecs].every((codec) => allowed.includes(codec));
+  if (only([CODEC.ZSTD]) && !deltaEncoded) return Infinity;
+  if (only([CODEC.ZSTD, CODEC.UNCOMPRESSED])) return FLAT_DECODER_MAX_ROWS;
+  return FLAT_DECODER_MAX_ROWS_SNAPPY_GZIP;
+}
 
 /** Raised for bytes that are not a readable Parquet file; callers wrap it with the file's name. */
 export class ParquetDecodeError extends Error {
@@ -42,15 +51,17 @@ export interface ParquetReadOptions {
 }
 
 /**
- * Decodes Parquet bytes into an Arrow table: reads of up to 65,536 rows of flat files (top-level
- * primitive columns, the common encodings and codecs) with our TypeScript decoder, which yields what
- * parquet-wasm yields without its per-call cost and the copy out of wasm memory, and decodes only
- * the requested columns; anything else through parquet-wasm (arrow-rs compiled to WebAssembly).
+ * Decodes Parquet bytes into an Arrow table: flat files (top-level primitive columns, the common
+ * encodings and codecs) with our TypeScript decoder up to flatDecoderRowLimit's rows (any size for
+ * ZSTD with PLAIN / dictionary pages, 65,536 with delta encodings or uncompressed, 10,000 for
+ * snappy and gzip), which yields what parquet-wasm yields without its per-call cost and the copy
+ * out of wasm memory, and decodes only the requested columns; anything else through parquet-wasm
+ * (arrow-rs compiled to WebAssembly).
  * Both return the same columns for the same `columns`.
  */
 export function decodeParquet(bytes: Uint8Array, options: ParquetReadOptions = {}): Table {
   const plan = planFlatRead(bytes, options);
-  if (plan !== undefined && plan.take <= FLAT_DECODER_MAX_ROWS) {
+  if (plan !== undefined && plan.take <= flatDecoderRowLimit(plan)) {
     try {
       return decodeFlatParquet(bytes, plan, options.batchSize ?? DEFAULT_BATCH_SIZE);
     } catch {
@@ -63,15 +74,15 @@ export function decodeParquet(bytes: Uint8Array, options: ParquetReadOptions = {
 
 /**
  * decodeParquet for callers that can wait: ZSTD pages are decompressed natively on libuv's pool
- * ahead of decoding (about 0.6x the CPU of the WebAssembly decoder the synchronous path uses), which
- * makes our decoder the cheaper one on large row groups too, so flat reads of up to
- * FLAT_DECODER_ASYNC_MAX_ROWS rows take it. Same table as decodeParquet.
+ * ahead of decoding (pages of 64 KiB or more: about 0.6x the CPU of the WebAssembly decoder the
+ * synchronous path uses, and off this thread). The same reads take our decoder as in decodeParquet,
+ * and the same table comes out.
  */
 export async function decodeParquetAsync(bytes: Uint8Array, options: ParquetReadOptions = {}): Promise<Table> {
   const decompress = nativeZstdDecompress();
   if (decompress === undefined) return decodeParquet(bytes, options);
   const plan = planFlatRead(bytes, options, true);
-  if (plan !== undefined && plan.take <= FLAT_DECODER_ASYNC_MAX_ROWS) {
+  if (plan !== undefined && plan.take <= flatDecoderRowLimit(plan)) {
     try {
       return await decodeFlatParquetAsync(bytes, plan, options.batchSize ?? DEFAULT_BATCH_SIZE, decompress);
     } catch {

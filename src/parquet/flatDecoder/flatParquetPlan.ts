@@ -1,6 +1,6 @@
 import { DataType, Field, Schema, Timestamp } from 'apache-arrow';
 import { ARROW_SCHEMA_KEY, arrowSchemaHint } from './arrowSchemaHint';
-import { hasSupportedEncodings } from './columnChunkDecoder';
+import { ENCODING, hasSupportedEncodings } from './columnChunkDecoder';
 import type { FileMetadata, SchemaElement } from './fileMetadata';
 import { leafArrowType, type LeafConversion } from './leafArrowType';
 import { isSupportedCodec } from './pageCodec';
@@ -87,6 +87,23 @@ export function planFlatRead(bytes: Uint8Array, request: FlatReadRequest, native
   const take = Math.min(total - skip, request.limit === undefined ? Infinity : Math.max(0, request.limit));
   return { metadata, schema: new Schema(fields, keyValue), columns, rowGroups, skip, take };
 }
+
+/** What a planned read's chunks are stored with: their codecs, and whether a delta encoding is among their encodings. */
+export function plannedStorage(plan: FlatParquetPlan): { codecs: Set<number>; deltaEncoded: boolean } {
+  const codecs = new Set<number>();
+  let deltaEncoded = false;
+  for (const index of plan.rowGroups) {
+    for (const { leafIndex } of plan.columns) {
+      const chunk = plan.metadata.rowGroups[index]?.columns[leafIndex];
+      if (chunk === undefined) continue;
+      codecs.add(chunk.codec);
+      if (chunk.encodings.some((encoding) => DELTA_ENCODINGS.has(encoding))) deltaEncoded = true;
+    }
+  }
+  return { codecs, deltaEncoded };
+}
+
+const DELTA_ENCODINGS: ReadonlySet<number> = new Set([ENCODING.DELTA_BINARY_PACKED, ENCODING.DELTA_LENGTH_BYTE_ARRAY, ENCODING.DELTA_BYTE_ARRAY]);
 
 /**
  * The requested leaves the file has, in file order (decodeParquet's `columns` contract); undefined

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { decodeFlatParquetAsync } from '../../../src/parquet/flatDecoder/decodeFlatParquet';
-import { planFlatRead } from '../../../src/parquet/flatDecoder/flatParquetPlan';
+import { planFlatRead, plannedStorage } from '../../../src/parquet/flatDecoder/flatParquetPlan';
+import { CODEC } from '../../../src/parquet/flatDecoder/pageCodec';
 import { nativeZstdDecompress, type ZstdDecompress } from '../../../src/parquet/flatDecoder/nativeZstdDecompress';
 import { PAGE_TYPE, readPageHeader } from '../../../src/parquet/flatDecoder/pageHeader';
 import { NATIVE_MIN_PAGE_BYTES } from '../../../src/parquet/flatDecoder/pagePrefetch';
@@ -104,6 +105,20 @@ describe('flat Parquet decoder with ZSTD pages decompressed natively ahead of de
       assert.ok(await compareDecodersAsync(bytes, options, JSON.stringify(options), native, 0), JSON.stringify(options));
       assertSameTable(await decodeParquetAsync(bytes, options), decodeParquet(bytes, options), `${JSON.stringify(options)} through decodeParquetAsync`);
     }
+  });
+
+  test('plannedStorage names the codecs and delta encodings decodeParquet\'s row limit depends on', () => {
+    const storage = (name: string, columns?: string[]): { codecs: number[]; deltaEncoded: boolean } => {
+      const plan = planFlatRead(new Uint8Array(readFileSync(join(dir, name))), columns === undefined ? {} : { columns }, true);
+      assert.ok(plan, name);
+      const { codecs, deltaEncoded } = plannedStorage(plan);
+      return { codecs: [...codecs], deltaEncoded };
+    };
+    assert.deepEqual(storage('zstd-v1.0-dictTrue.parquet'), { codecs: [CODEC.ZSTD], deltaEncoded: false });
+    assert.deepEqual(storage('zstd-delta.parquet'), { codecs: [CODEC.ZSTD], deltaEncoded: true });
+    // Only the selected columns count: 'price' is BYTE_STREAM_SPLIT, no delta encoding.
+    assert.deepEqual(storage('zstd-delta.parquet', ['price']), { codecs: [CODEC.ZSTD], deltaEncoded: false });
+    assert.deepEqual(storage('none.parquet'), { codecs: [CODEC.UNCOMPRESSED], deltaEncoded: false });
   });
 
   test('a page the native decoder refuses fails the flat read; decodeParquetAsync then raises ParquetDecodeError as decodeParquet does', async () => {
