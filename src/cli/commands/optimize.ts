@@ -38,7 +38,8 @@ export const optimizeCommand: CliCommand = defineCliCommand(spec, async ({ optio
     ...(options['parallel-decode'] ? { parallelDecode: true } : {}),
     ...operationControls(io),
   };
-  const plan = await planOptimize(positionals[0] as string, optimizeOptions);
+  // A run keeps the Z-order columns its sampling pass decoded, so they are not decoded twice.
+  const plan = await planOptimize(positionals[0] as string, optimizeOptions, { keepZOrderColumns: !options['dry-run'] });
   if (options['dry-run']) {
     if (options.json) await writeJson(io.stdout, plan);
     else await writeText(io.stdout, planText(plan, 'Dry run: nothing was written.'));
