@@ -11,12 +11,16 @@ import { LocalFileStore } from '../../../src/storage/localFileStore';
 
 const ROWS = 3000;
 
-/** Three row groups of 1,000 rows: a unique key, a repeating string (dictionary pages) and a double with NULLs. */
-function threeGroupFile(compression: 'snappy' | 'uncompressed'): Uint8Array {
+/**
+ * Three row groups of 1,000 rows: a unique key, a repeating string (dictionary pages), a double with
+ * NULLs and a unique 100-byte string (pages over 64 KiB, which ZSTD decompresses natively).
+ */
+function threeGroupFile(compression: 'snappy' | 'uncompressed' | 'zstd'): Uint8Array {
   const table = new Table({
     id: vectorFromArray(Array.from({ length: ROWS }, (_, i) => BigInt(i * 7)), new Int64()),
     name: vectorFromArray(Array.from({ length: ROWS }, (_, i) => `name-${i % 13}`), new Utf8()),
     v: vectorFromArray(Array.from({ length: ROWS }, (_, i) => (i % 10 === 0 ? null : i / 4)), new Float64()),
+    note: vectorFromArray(Array.from({ length: ROWS }, (_, i) => `${String(i).padStart(6, '0')} ${'abcdefghij'.repeat(9)}`), new Utf8()),
   });
   return encodeParquet(table.batches, { compression, rowGroupSize: 1000 });
 }
@@ -27,14 +31,14 @@ describe('FlatRowGroupReader', () => {
   test('reads one row group\'s columns by range, the same values as decoding the whole file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'row-group-reader-'));
     try {
-      for (const compression of ['snappy', 'uncompressed'] as const) {
+      for (const compression of ['snappy', 'uncompressed', 'zstd'] as const) {
         const bytes = threeGroupFile(compression);
         await writeFile(join(dir, `${compression}.parquet`), bytes);
         const reader = await FlatRowGroupReader.open(new LocalFileStore(dir), `${compression}.parquet`, bytes.byteLength);
         assert.ok(reader, compression);
         assert.deepEqual(reader.rowGroups, [1000, 1000, 1000]);
-        assert.equal(reader.reads(['id', 'name', 'v']), true);
-        for (const [group, columns] of [[0, ['id', 'name', 'v']], [1, ['v', 'name']], [2, ['name']]] as const) {
+        assert.equal(reader.reads(['id', 'name', 'v', 'note']), true);
+        for (const [group, columns] of [[0, ['id', 'name', 'v', 'note']], [1, ['v', 'name']], [2, ['note']]] as const) {
           const ranged = await reader.read(columns, group, 256);
           assert.ok(ranged);
           assert.equal(ranged.batches.length, 4, 'batches of 256 rows');
