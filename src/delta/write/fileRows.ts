@@ -83,7 +83,7 @@ export async function readDataFile(snapshot: Snapshot, file: AddFile, schema: St
       const table = stored.length === 0 ? undefined : await reader.read(stored, index, batchSize).catch(unreadable);
       if (table === undefined && stored.length > 0) {
         whole ??= snapshot.store.get(path).catch(unreadable).then((bytes) => readWholeFile(schema, bytes, path, rows, batchSize));
-        yield* rows.of(fields, (await whole).groupPieces(rows.storedNames(fields), index, groupRows), rowOffset);
+        yield* rows.of(fields, (await whole).groupPieces(stored, index, groupRows), rowOffset);
       } else {
         yield* rows.of(fields, table ? piecesOf(table) : [{ length: groupRows, source: undefined }], rowOffset);
       }
