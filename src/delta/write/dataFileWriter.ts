@@ -4,6 +4,7 @@ import { filterBatch, takeData } from '../../arrow/takeRows';
 import { ParquetFileEncoder, type ParquetEncoder } from '../../parquet/parquetFileEncoder';
 import { ParquetEncodeError, parquetWorkerPool, worthEncodingInThePool, type ParquetWorkerPool } from '../../parquet/parquetWorkerPool';
 import { plainColumns } from '../../parquet/plainColumns';
+import type { ColumnEncodingHint } from '../../parquet/flatEncoder/columnEncodingHints';
 import { flatParquetEncoder, type FlatParquetEncoder } from '../../parquet/flatEncoder/flatParquetEncoder';
 import { parquetFileSuffix, type ParquetCompression } from '../../parquet/writeParquet';
 import type { ObjectStore } from '../../storage/objectStore';
@@ -109,8 +110,10 @@ export class DataFileWriter {
    * Writes the rows of `batch`, or only those whose byte in `keep` is 1 (0 or 1 each). An
    * unpartitioned table's flat-encoded file takes them straight from `batch` (FlatParquetEncoder's
    * keep mask): the kept rows of a copy-on-write rewrite are never copied into a batch of their own.
+   * `encodings` tells a flat-encoded file how the rewritten file stored each column, by physical
+   * name (see FlatParquetEncoder.preferEncodings).
    */
-  async write(batch: RecordBatch, keep?: Uint8Array): Promise<void> {
+  async write(batch: RecordBatch, keep?: Uint8Array, encodings?: ReadonlyMap<string, ColumnEncodingHint>): Promise<void> {
     this.options.signal?.throwIfAborted();
     if (batch.numRows === 0) return;
     const partitioned = this.partitionFields.length > 0;
@@ -135,6 +138,7 @@ export class DataFileWriter {
       const part = mask && !flat ? filterBatch(whole, mask) : whole;
       if (part !== whole) physical = physicalOf(part);
       if (!flat) file.stats.add(part);
+      if (flat && encodings) flat.preferEncodings(encodings);
       await encodeFailure(() => (flat && mask ? flat.write(physical, mask) : encoder.write(physical)));
       const bytes = mask ? Math.round((whole.data.byteLength * kept) / whole.numRows) : part.data.byteLength;
       file.bytes += bytes;

@@ -1,5 +1,7 @@
 import { Data, RecordBatch, Struct, type Table } from 'apache-arrow';
 import { decodeFlatParquet } from '../../parquet/flatDecoder/decodeFlatParquet';
+import { readParquetFooter } from '../../parquet/flatDecoder/parquetFooter';
+import { columnEncodingHints, type ColumnEncodingHint } from '../../parquet/flatEncoder/columnEncodingHints';
 import { planFlatRead } from '../../parquet/flatDecoder/flatParquetPlan';
 import { wasmZstdLoaded } from '../../parquet/flatDecoder/wasmZstd';
 import { parquetWorkerPool, shareBytes, worthThePool } from '../../parquet/parquetWorkerPool';
@@ -41,6 +43,8 @@ export interface DataFileContent {
    * (their `rowOffset` says where), not necessarily in the same pieces.
    */
   batchesOf(columns: readonly string[]): Iterable<FileRows> | AsyncIterable<FileRows>;
+  /** How the file stores each column, by physical name: a rewrite's writer stores them alike. */
+  encodings: ReadonlyMap<string, ColumnEncodingHint>;
 }
 
 /** Decoded rows of some stored columns (undefined source: partition columns only, nothing decoded). */
@@ -93,6 +97,7 @@ export async function readDataFile(snapshot: Snapshot, file: AddFile, schema: St
   return {
     deleted,
     rows: reader.rowGroups.reduce((a, b) => a + b, 0),
+    encodings: reader.encodings,
     batches: decodeRanged(schema.fields),
     batchesOf: (columns) => decodeRanged(projectedFields(schema.fields, columns)),
   };
@@ -160,6 +165,8 @@ function readWholeFile(schema: StructType, fileBytes: Uint8Array, path: string, 
     throw corrupt(error);
   }
   const groups = layout.rowGroups;
+  // Decoded already by parquetLayout when our footer reader takes the file (it keeps it).
+  const footer = readParquetFooter(bytes);
   const flatPlan = (stored: string[], group: number) => planFlatRead(bytes, { columns: stored, rowGroups: [group] });
   /**
    * One row group's `stored` columns. A flat file goes to our flat decoder whatever the group's
@@ -227,6 +234,7 @@ function readWholeFile(schema: StructType, fileBytes: Uint8Array, path: string, 
   return {
     deleted: rows.deleted,
     rows: groups.reduce((a, b) => a + b, 0),
+    encodings: footer ? columnEncodingHints(footer) : new Map(),
     // Every column: the synchronous reader on this thread costs less than the pool (see worthThePool).
     batches: decodeHere(schema.fields),
     batchesOf: (columns) => {

@@ -1,4 +1,5 @@
 import type { Table } from 'apache-arrow';
+import { columnEncodingHints, type ColumnEncodingHint } from '../../parquet/flatEncoder/columnEncodingHints';
 import { decodeFlatParquet, decodeFlatParquetAsync } from '../../parquet/flatDecoder/decodeFlatParquet';
 import type { ColumnChunkMeta } from '../../parquet/flatDecoder/fileMetadata';
 import { planFlatRead, type FlatParquetPlan } from '../../parquet/flatDecoder/flatParquetPlan';
@@ -25,6 +26,8 @@ export class FlatRowGroupReader {
     /** The footer behind the magic: what planFlatRead and readParquetFooter read. */
     private readonly footerFile: Uint8Array,
     readonly rowGroups: number[],
+    /** How the file stores each top-level column (a rewrite writes its rows alike). */
+    readonly encodings: ReadonlyMap<string, ColumnEncodingHint>,
   ) {}
 
   /**
@@ -49,7 +52,7 @@ export class FlatRowGroupReader {
     footerFile.set(tail.subarray(tail.byteLength - 8 - footerLength), MAGIC.length);
     const metadata = readParquetFooter(footerFile);
     if (metadata === undefined) return undefined;
-    return new FlatRowGroupReader(store, path, footerFile, metadata.rowGroups.map((group) => group.numRows));
+    return new FlatRowGroupReader(store, path, footerFile, metadata.rowGroups.map((group) => group.numRows), columnEncodingHints(metadata));
   }
 
   /** Whether the flat decoder reads these (physical, top-level) columns of the file. */

@@ -95,7 +95,7 @@ export async function rewriteFile(
       if (kept === 0) continue;
       result.copiedRows += kept;
       // The writer encodes the kept rows straight from the decoded batch (no filtered copy).
-      await ctx.writer.write(batch, keep);
+      await ctx.writer.write(batch, keep, content.encodings);
     }
   }
   if (removedWhole) return { ...result, removed: true };
