@@ -4,20 +4,22 @@ import { formatDataType, type DataType } from '../schema';
 import { decimalWordsToBigInt } from './decimal';
 import { compareBytes, compareNumbers, isDecimalValue, type NonNullValue } from './typedValue';
 
-/** The sign of compare(row i's value, literal) for a non-null row, in the order of compareValues. */
-export type RowOrder = (row: number) => number;
-
 const MS_PER_DAY = 86_400_000n;
+const TWO_TO_32 = 2n ** 32n;
 
 /**
- * Compares the cells of one Arrow column chunk (not dictionary-encoded) with a literal by reading
- * its buffers directly: no per-row JS value is built, and Int64, timestamps and decimals stay exact
+ * The sign of compare(row i's value, literal) for every row of one Arrow column chunk (not
+ * dictionary-encoded), in the order of compareValues; a null row's sign is meaningless. The buffers
+ * are read directly: no per-row JS value is built, and Int64, timestamps and decimals stay exact
  * (Arrow JS's `get` turns microsecond timestamps into lossy millisecond numbers and dates into
- * milliseconds). `columnType` is the Delta type the literal was typed for.
+ * milliseconds). Each type has its own loop, so a filter over millions of rows runs in a tight,
+ * monomorphic loop rather than through a per-row callback. `columnType` is the Delta type the
+ * literal was typed for.
  */
-export function arrowValueOrder(data: Data, literal: NonNullValue, columnType: DataType): RowOrder {
+export function arrowValueOrders(data: Data, literal: NonNullValue, columnType: DataType): Int8Array {
   const type = data.type;
   const values: unknown = data.values;
+  const out = new Int8Array(data.length);
   const mismatch = (): never => {
     throw new DeltaError('DELTA_SCHEMA_MISMATCH',
       `Cannot evaluate a ${formatDataType(columnType)} predicate on Arrow column type ${String(type)}.`);
@@ -28,10 +30,11 @@ export function arrowValueOrder(data: Data, literal: NonNullValue, columnType: D
     const columnFactor = 10n ** BigInt(scale - type.scale);
     const target = literal.unscaled * 10n ** BigInt(scale - literal.scale);
     const words = data.stride;
-    return (i) => {
+    for (let i = 0; i < out.length; i++) {
       const v = decimalWordsToBigInt(values, i * words, words) * columnFactor;
-      return v < target ? -1 : v > target ? 1 : 0;
-    };
+      out[i] = v < target ? -1 : v > target ? 1 : 0;
+    }
+    return out;
   }
   if (ArrowType.isTimestamp(type)) {
     if (typeof literal !== 'bigint' || !(values instanceof BigInt64Array)) return mismatch();
@@ -43,56 +46,104 @@ export function arrowValueOrder(data: Data, literal: NonNullValue, columnType: D
       [TimeUnit.NANOSECOND]: [1n, 1000n],
     }[type.unit];
     const target = literal * literalFactor;
-    return (i) => {
+    if (valueFactor === 1n) return signedInt64Orders(values, target, out);
+    for (let i = 0; i < out.length; i++) {
       const v = values[i]! * valueFactor;
-      return v < target ? -1 : v > target ? 1 : 0;
-    };
+      out[i] = v < target ? -1 : v > target ? 1 : 0;
+    }
+    return out;
   }
   if (ArrowType.isDate(type) && type.unit === DateUnit.MILLISECOND) {
     if (typeof literal !== 'number' || !(values instanceof BigInt64Array)) return mismatch();
     const target = BigInt(literal);
-    return (i) => {
+    for (let i = 0; i < out.length; i++) {
       const ms = values[i]!;
       const days = ms / MS_PER_DAY - (ms % MS_PER_DAY < 0n ? 1n : 0n);
-      return days < target ? -1 : days > target ? 1 : 0;
-    };
+      out[i] = days < target ? -1 : days > target ? 1 : 0;
+    }
+    return out;
   }
-  if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
+  if (values instanceof BigInt64Array) {
     if (typeof literal !== 'bigint') return mismatch();
-    return (i) => {
+    return signedInt64Orders(values, literal, out);
+  }
+  if (values instanceof BigUint64Array) {
+    if (typeof literal !== 'bigint') return mismatch();
+    for (let i = 0; i < out.length; i++) {
       const v = values[i]!;
-      return v < literal ? -1 : v > literal ? 1 : 0;
-    };
+      out[i] = v < literal ? -1 : v > literal ? 1 : 0;
+    }
+    return out;
   }
   if (ArrowType.isBool(type)) {
     if (typeof literal !== 'boolean' || !(values instanceof Uint8Array)) return mismatch();
     const target = Number(literal);
-    return (i) => {
+    for (let i = 0; i < out.length; i++) {
       const bit = data.offset + i;
-      return ((values[bit >> 3]! >> (bit & 7)) & 1) - target;
-    };
+      out[i] = ((values[bit >> 3]! >> (bit & 7)) & 1) - target;
+    }
+    return out;
   }
   if (ArrowType.isUtf8(type) || ArrowType.isLargeUtf8(type) || ArrowType.isBinary(type) || ArrowType.isLargeBinary(type)) {
     const bytes = typeof literal === 'string' ? new TextEncoder().encode(literal) : literal;
     const offsets: unknown = data.valueOffsets;
     if (!(bytes instanceof Uint8Array) || !(values instanceof Uint8Array)) return mismatch();
-    // UTF-8 byte order is code point order, the order string statistics and literals use.
-    if (offsets instanceof Int32Array) return (i) => -compareBytes(bytes, values, offsets[i]!, offsets[i + 1]!);
-    if (offsets instanceof BigInt64Array) return (i) => -compareBytes(bytes, values, Number(offsets[i]!), Number(offsets[i + 1]!));
+    // UTF-8 byte order is code point order, the order string statistics and literals use. compareBytes
+    // returns a byte difference, which an Int8Array would wrap: only its sign is kept.
+    if (offsets instanceof Int32Array) {
+      for (let i = 0; i < out.length; i++) out[i] = -Math.sign(compareBytes(bytes, values, offsets[i]!, offsets[i + 1]!));
+      return out;
+    }
+    if (offsets instanceof BigInt64Array) {
+      for (let i = 0; i < out.length; i++) out[i] = -Math.sign(compareBytes(bytes, values, Number(offsets[i]!), Number(offsets[i + 1]!)));
+      return out;
+    }
     return mismatch();
   }
   // Half floats sit in a Uint16Array as raw bits; Delta has no such type.
-  if (ArrowType.isInt(type) || (ArrowType.isFloat(type) && type.precision !== Precision.HALF) || ArrowType.isDate(type)) {
-    if (typeof literal !== 'number' || !isNumberArray(values)) return mismatch();
-    return (i) => compareNumbers(values[i]!, literal);
+  if (ArrowType.isFloat(type) && type.precision !== Precision.HALF) {
+    if (typeof literal !== 'number' || !(values instanceof Float32Array || values instanceof Float64Array)) return mismatch();
+    // compareNumbers orders NaN above every number, as Spark does.
+    for (let i = 0; i < out.length; i++) out[i] = compareNumbers(values[i]!, literal);
+    return out;
+  }
+  if (ArrowType.isInt(type) || ArrowType.isDate(type)) {
+    if (typeof literal !== 'number' || !isIntegerArray(values)) return mismatch();
+    for (let i = 0; i < out.length; i++) {
+      const v = values[i]!;
+      out[i] = v < literal ? -1 : v > literal ? 1 : 0;
+    }
+    return out;
   }
   return mismatch();
 }
 
-type NumberArray = Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array;
+/**
+ * Signed 64-bit orders compared word by word (high word signed, low word unsigned): reading a
+ * BigInt64Array element makes a BigInt, which costs an allocation per row.
+ */
+function signedInt64Orders(values: BigInt64Array, literal: bigint, out: Int8Array): Int8Array {
+  const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+  const wrapped = BigInt.asIntN(64, literal);
+  if (wrapped !== literal) return out.fill(literal > 0n ? -1 : 1);
+  const high = Number(wrapped >> 32n);
+  const low = Number(BigInt.asUintN(64, wrapped) % TWO_TO_32);
+  // Little-endian words: the low word first (the platforms Node runs on).
+  for (let i = 0; i < out.length; i++) {
+    const h = words[2 * i + 1]!;
+    if (h !== high) {
+      out[i] = h < high ? -1 : 1;
+      continue;
+    }
+    const l = words[2 * i]! >>> 0;
+    out[i] = l < low ? -1 : l > low ? 1 : 0;
+  }
+  return out;
+}
 
-function isNumberArray(values: unknown): values is NumberArray {
+type IntegerArray = Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array;
+
+function isIntegerArray(values: unknown): values is IntegerArray {
   return values instanceof Int8Array || values instanceof Int16Array || values instanceof Int32Array
-    || values instanceof Uint8Array || values instanceof Uint16Array || values instanceof Uint32Array
-    || values instanceof Float32Array || values instanceof Float64Array;
+    || values instanceof Uint8Array || values instanceof Uint16Array || values instanceof Uint32Array;
 }

@@ -113,6 +113,21 @@ describe('evaluatePredicate on Arrow batches', () => {
     assert.deepEqual(matches('st.x = 5', sliced), [2, 3]);
   });
 
+  test('longs compare exactly across the 32-bit word boundary, sliced too', () => {
+    const values = [4294967296n, 4294967295n, -4294967296n, -4294967297n, -9223372036854775808n, 1n, -1n];
+    const longs = batchOf(values.map((l) => ({ l })));
+    const rows = (text: string, b: RecordBatch = longs): number[] =>
+      [...evaluatePredicate(parsePredicate(text, schema), b, schema)].flatMap((m, i) => (m === 1 ? [i] : []));
+    const expected = (keep: (v: bigint) => boolean, from = 0): number[] => values.slice(from).flatMap((v, i) => (keep(v) ? [i] : []));
+    assert.deepEqual(rows('l >= 4294967296'), expected((v) => v >= 4294967296n));
+    assert.deepEqual(rows('l < 4294967296'), expected((v) => v < 4294967296n));
+    assert.deepEqual(rows('l = -4294967296'), [2]);
+    assert.deepEqual(rows('l > -4294967297'), expected((v) => v > -4294967297n));
+    assert.deepEqual(rows('l <= -9223372036854775808'), [4]);
+    assert.deepEqual(rows('l IN (1, -1, 4294967295)'), [1, 5, 6]);
+    assert.deepEqual(rows('l > -2', longs.slice(2, 7)), expected((v) => v > -2n, 2));
+  });
+
   test('dictionary-encoded strings and nanosecond timestamps (as Parquet readers may give them)', () => {
     const one: StructType = parseSchemaString(JSON.stringify({ type: 'struct', fields: [field('s', 'string'), field('ts', 'timestamp')] }));
     const dictionary = vectorFromArray(['x', 'y', 'z'], new Utf8());
