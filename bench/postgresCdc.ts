@@ -37,6 +37,8 @@ export interface CdcBenchResult {
   equal: boolean;
   /** Per stage of a batch (see CdcBatchTimings): total ms over the run and the median per commit. */
   stages: Array<{ stage: string; totalMs: number; medianMs: number }>;
+  /** Each commit, in order: ms since the load started, its changes, the lag of its oldest and newest source transaction, its stages. */
+  perCommit: Array<{ atMs: number; changes: number; oldestLagMs: number; newestLagMs: number; timings?: CdcCommitLine['timings'] }>;
   summary: string;
 }
 
@@ -137,6 +139,11 @@ export async function runCdcBench(cluster: PostgresCluster, options: CdcLoad & {
     followerCpuMs: end.cpuMs,
     equal,
     stages: stageTimes(commits),
+    perCommit: commits.map((c) => ({
+      atMs: c.visibleAt - loadStart, changes: c.changes,
+      oldestLagMs: c.visibleAt - Math.min(...c.transactions.map(([t]) => t)), newestLagMs: c.visibleAt - Math.max(...c.transactions.map(([t]) => t)),
+      ...(c.timings ? { timings: c.timings } : {}),
+    })),
   };
   await Promise.all(clients.map((client) => client.query('SELECT 1')));
   await admin.query(`SELECT pg_drop_replication_slot('${slot}')`).catch(() => undefined);

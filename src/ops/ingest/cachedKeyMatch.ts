@@ -8,6 +8,7 @@ import { readDataFile } from '../../delta/write/fileRows';
 import type { NumberKeyTable } from '../../delta/write/numberKeyTable';
 import { removeActionOf } from '../../delta/write/removeAction';
 import { rewriteFile, type RewriteContext } from '../../delta/write/rewriteFile';
+import type { Snapshot } from '../../delta/snapshot';
 import type { ApplyTimings } from './applyKeyedChanges';
 import type { FileKeyCache, KnownFile, RowKey } from './fileKeyCache';
 import type { KeptRowIds } from './keptRowIds';
@@ -114,11 +115,39 @@ export async function takeOutCachedMatches(apply: CachedApply, candidates: reado
  */
 async function matchFile(apply: CachedApply, file: AddFile): Promise<FileMatch | undefined> {
   const { ctx, changed, keyFields, cache, timings, lap } = apply;
+  const { known, live } = await cachedOrRead(ctx.snapshot, file, keyFields, cache, timings);
+  const { keys } = known;
+  const matched: number[] = [];
+  let liveRows = 0;
+  const table = apply.numberKeys;
+  if (table && keys instanceof Float64Array) {
+    // The hot loop of a cdc commit: every row of every candidate file, probed in typed arrays.
+    for (let row = 0; row < keys.length; row++) {
+      if (live && live[row] === 0) continue;
+      liveRows++;
+      if (table.get(keys[row] as number) >= 0) matched.push(row);
+    }
+  } else {
+    for (let row = 0; row < keys.length; row++) {
+      if (live && live[row] === 0) continue;
+      liveRows++;
+      if (changed.has(keys[row] as RowKey)) matched.push(row);
+    }
+  }
+  timings.matchMs += lap();
+  return matched.length === 0 ? undefined : { file, known, live, matched, liveRows };
+}
+
+/**
+ * The file's keys and keep mask from the cache, else read from the file (its key columns only) and
+ * its deletion vector, and remembered; `timings.filesRead` counts the reads.
+ */
+async function cachedOrRead(snapshot: Snapshot, file: AddFile, keyFields: readonly StructField[], cache: FileKeyCache, timings?: ApplyTimings): Promise<{ known: KnownFile; live: Uint8Array | undefined }> {
   let known = cache.get(file);
   let live = known ? cache.liveRows(file, known) : undefined;
   if (!known) {
-    timings.filesRead++;
-    const content = await readDataFile(ctx.snapshot, file);
+    if (timings) timings.filesRead++;
+    const content = await readDataFile(snapshot, file);
     let numbers: Float64Array | undefined = new Float64Array(content.rows);
     let mixed: RowKey[] | undefined;
     for await (const piece of content.batchesOf(keyFields.map((f) => f.name))) {
@@ -142,29 +171,34 @@ async function matchFile(apply: CachedApply, file: AddFile): Promise<FileMatch |
       cache.rememberLiveRows(known, file.deletionVector, live);
     }
   } else if (file.deletionVector && !live) {
-    live = keepMask(await readDeletionVector(ctx.snapshot.store, file.deletionVector), 0, known.keys.length);
+    live = keepMask(await readDeletionVector(snapshot.store, file.deletionVector), 0, known.keys.length);
     cache.rememberLiveRows(known, file.deletionVector, live);
   }
-  const { keys } = known;
-  const matched: number[] = [];
-  let liveRows = 0;
-  const table = apply.numberKeys;
-  if (table && keys instanceof Float64Array) {
-    // The hot loop of a cdc commit: every row of every candidate file, probed in typed arrays.
-    for (let row = 0; row < keys.length; row++) {
-      if (live && live[row] === 0) continue;
-      liveRows++;
-      if (table.get(keys[row] as number) >= 0) matched.push(row);
-    }
-  } else {
-    for (let row = 0; row < keys.length; row++) {
-      if (live && live[row] === 0) continue;
-      liveRows++;
-      if (changed.has(keys[row] as RowKey)) matched.push(row);
-    }
+  return { known, live };
+}
+
+/**
+ * Reads the keys (and keep masks) of the snapshot's data files into `cache`, largest files first,
+ * as far as the cache holds them: what the first applies would otherwise read while changes wait.
+ * A follower does this before it streams, so its first commit costs what later ones do. Only for
+ * tables whose applies use the cache (deletion vectors, no change data feed).
+ */
+export async function warmKeyCache(snapshot: Snapshot, key: readonly string[], cache: FileKeyCache, signal?: AbortSignal): Promise<number> {
+  const properties = snapshot.metadata.configuration ?? {};
+  if (properties['delta.enableDeletionVectors'] !== 'true' || properties['delta.enableChangeDataFeed'] === 'true') return 0;
+  const keyFields = key.flatMap((name) => snapshot.schema.fields.filter((f) => f.name === name && (f.type.kind === 'primitive' || f.type.kind === 'decimal')));
+  // A key the table lacks (or of another kind) is refused by the apply, with its message.
+  if (keyFields.length !== key.length) return 0;
+  let rows = 0;
+  const files = [...snapshot.files()].sort((a, b) => b.size - a.size);
+  for (const file of files) {
+    signal?.throwIfAborted();
+    const records = liveRowsInStats(file);
+    if (records !== undefined && rows + records > cache.maxRows) continue;
+    const { known } = await cachedOrRead(snapshot, file, keyFields, cache);
+    rows += known.keys.length;
   }
-  timings.matchMs += lap();
-  return matched.length === 0 ? undefined : { file, known, live, matched, liveRows };
+  return cache.size;
 }
 
 /**

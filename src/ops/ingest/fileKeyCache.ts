@@ -30,7 +30,8 @@ export class FileKeyCache {
   private readonly files = new Map<string, KnownFile & { size: number }>();
   private rows = 0;
 
-  constructor(private readonly maxRows = DEFAULT_MAX_ROWS) {}
+  /** `maxRows`: rows held across all files before the least recently used files are dropped. */
+  constructor(readonly maxRows = DEFAULT_MAX_ROWS) {}
 
   /** The file's keys, or undefined when it must be read. */
   get(file: AddFile): KnownFile | undefined {
