@@ -1,6 +1,7 @@
 import { DataType, DateUnit, Precision, TimeUnit, type Data, type Field } from 'apache-arrow';
 import { compareByteRanges } from '../../arrow/compareByteRanges';
 import type { CompactWriter } from './compactWriter';
+import { pageBytes, pageWords, type PageBuffers } from './pageBuffers';
 import type { DictionaryKey, DictionarySource } from './valueDictionary';
 
 /** parquet.thrift `Type`. */
@@ -25,9 +26,10 @@ export interface FlatColumn {
   /**
    * PLAIN-encodes the non-null values of `data` (of the rows listed in `rows`, ascending, when
    * given) after `prefix` free bytes and adds them to the chunk's min/max. The levels then go in
-   * front without copying the values.
+   * front without copying the values. With `buffers`, the body may be a reused buffer whose
+   * bytes past the prefix are all written (the prefix is the caller's to fill).
    */
-  encode(data: Data, prefix: number, rows?: Int32Array): EncodedValues;
+  encode(data: Data, prefix: number, rows?: Int32Array, buffers?: PageBuffers): EncodedValues;
   /**
    * Adds `count` PLAIN values to the chunk's min/max: the dictionary's entries, once per chunk,
    * instead of every value of its dictionary-encoded pages (which `encode` never sees).
@@ -165,11 +167,11 @@ class Int32Column extends LeafColumn implements FlatColumn {
     super(base, writeSchemaFields);
   }
 
-  encode(data: Data, prefix: number, rows?: Int32Array): EncodedValues {
+  encode(data: Data, prefix: number, rows?: Int32Array, buffers?: PageBuffers): EncodedValues {
     const bitmap = validity(data);
     const n = rows ? rows.length : data.length;
     const pad = (prefix + 3) >> 2;
-    const out = new Int32Array(pad + nonNullBound(data, bitmap, rows));
+    const out = pageWords(pad + nonNullBound(data, bitmap, rows), buffers);
     const stride = this.source === 'decimal' ? 4 : 1;
     const src: ArrayLike<number> = this.source === 'decimal' ? words(data) : data.values as ArrayLike<number>;
     if (!rows && !bitmap) return this.encodeAll(src as Int32Array, stride, n, out, pad, prefix);
@@ -249,12 +251,12 @@ class Int64Column extends LeafColumn implements FlatColumn {
     super(base, writeSchemaFields);
   }
 
-  encode(data: Data, prefix: number, rows?: Int32Array): EncodedValues {
+  encode(data: Data, prefix: number, rows?: Int32Array, buffers?: PageBuffers): EncodedValues {
     const bitmap = validity(data);
     const n = rows ? rows.length : data.length;
     const src = words(data);
     const pad = (prefix + 3) >> 2;
-    const out = new Int32Array(pad + 2 * nonNullBound(data, bitmap, rows));
+    const out = pageWords(pad + 2 * nonNullBound(data, bitmap, rows), buffers);
     if (!rows && !bitmap) return this.encodeAll(src, n, out, pad, prefix);
     let { minHi, minLo, maxHi, maxLo, seen } = this;
     let k = pad;
@@ -356,14 +358,14 @@ class FloatColumn extends LeafColumn implements FlatColumn {
     this.dictionaryKey = double ? 'doubleWord' : 'word';
   }
 
-  encode(data: Data, prefix: number, rows?: Int32Array): EncodedValues {
+  encode(data: Data, prefix: number, rows?: Int32Array, buffers?: PageBuffers): EncodedValues {
     const bitmap = validity(data);
     const n = rows ? rows.length : data.length;
     const per = this.double ? 2 : 1;
     const src = words(data);
     const values = data.values as Float64Array | Float32Array;
     const pad = (prefix + 3) >> 2;
-    const out = new Int32Array(pad + per * nonNullBound(data, bitmap, rows));
+    const out = pageWords(pad + per * nonNullBound(data, bitmap, rows), buffers);
     if (!rows && !bitmap) return this.encodeAll(src, values, n, out, pad, prefix);
     let { min, max, seen } = this;
     let k = pad;
@@ -499,7 +501,7 @@ class BytesColumn extends LeafColumn implements FlatColumn {
   private min: Uint8Array | undefined;
   private max: Uint8Array | undefined;
 
-  encode(data: Data, prefix: number, rows?: Int32Array): EncodedValues {
+  encode(data: Data, prefix: number, rows?: Int32Array, buffers?: PageBuffers): EncodedValues {
     const bitmap = validity(data);
     const n = rows ? rows.length : data.length;
     const offsets = data.valueOffsets as Int32Array;
@@ -510,7 +512,7 @@ class BytesColumn extends LeafColumn implements FlatColumn {
       valueBytes = 0;
       for (let r = 0; r < n; r++) valueBytes += (offsets[(rows[r] as number) + 1] as number) - (offsets[rows[r] as number] as number);
     }
-    const out = new Uint8Array(prefix + nonNullBound(data, bitmap, rows) * 4 + valueBytes);
+    const out = pageBytes(prefix + nonNullBound(data, bitmap, rows) * 4 + valueBytes, buffers);
     const outView = new DataView(out.buffer, out.byteOffset, out.byteLength);
     let at = prefix;
     let nonNull = 0;

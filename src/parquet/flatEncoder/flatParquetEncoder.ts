@@ -5,6 +5,7 @@ import type { ColumnEncodingHint } from './columnEncodingHints';
 import { CompactWriter, CT } from './compactWriter';
 import { flatColumnFor, type ColumnBounds, type FlatColumn } from './flatColumn';
 import { nativeZstd, type ZstdCompress } from './nativeZstd';
+import { PageBuffers } from './pageBuffers';
 import { encodeHybrid } from './rleHybrid';
 import { ValueDictionary, type ValueRows } from './valueDictionary';
 
@@ -135,6 +136,8 @@ export class FlatParquetEncoder implements ParquetEncoder {
   private readonly fileStatistics: FlatColumnStatistics[];
   /** Columns whose dictionary did not pay earlier in this file: their chunks stay PLAIN. */
   private readonly plainOnly: boolean[];
+  /** Data page bodies, reused once compressed (uncompressed bodies are the file's pages: never). */
+  private readonly buffers: PageBuffers | undefined;
   /** Columns whose dictionary was judged once in this file (see `sampleDictionaries`). */
   private readonly sampled: boolean[];
   /** How each column was stored in the file a rewrite copies from, when known (see `preferEncodings`). */
@@ -144,6 +147,7 @@ export class FlatParquetEncoder implements ParquetEncoder {
     this.plainOnly = columns.map((c) => c.dictionaryKey === undefined);
     this.sampled = columns.map(() => false);
     this.hints = columns.map(() => undefined);
+    this.buffers = options.zstd ? new PageBuffers() : undefined;
     this.chunks = this.emptyChunks();
     this.rowGroupSize = Math.max(1, options.rowGroupSize ?? DEFAULT_ROW_GROUP_ROWS);
     this.fileStatistics = columns.map((c) => ({ physicalType: c.physicalType, nulls: 0, bounds: undefined, sawNaN: false }));
@@ -241,7 +245,7 @@ export class FlatParquetEncoder implements ParquetEncoder {
       chunk.nulls += nulls;
       const rows: ValueRows = { length: data.length, validity, bitOffset: data.offset, rows: selected };
       const indexed = this.dictionaryEncoded(i, column, chunk, data, rows, count - nulls, prefix);
-      const body = indexed ?? column.encode(data, prefix, selected).body;
+      const body = indexed ?? column.encode(data, prefix, selected, this.buffers).body;
       if (levels) body.set(levels);
       const page = this.page(body, count, indexed ? RLE_DICTIONARY : PLAIN);
       chunk.pages.push(page);
@@ -315,13 +319,14 @@ export class FlatParquetEncoder implements ParquetEncoder {
     const bitWidth = dictionary.bitWidth();
     chunk.indexBytes += Math.ceil((count * bitWidth) / 8);
     chunk.dictionaryPages++;
-    const out = encodeHybrid(indices, count, bitWidth, prefix + 1);
+    const out = encodeHybrid(indices, count, bitWidth, prefix + 1, this.buffers);
     out[prefix] = bitWidth;
     return out;
   }
 
   private async page(body: Uint8Array, values: number, encoding: number): Promise<Page> {
     const compressed = this.options.zstd ? await this.options.zstd(body, ZSTD_LEVEL) : body;
+    if (compressed !== body) this.buffers?.give(body.buffer);
     const header = new CompactWriter()
       .i32(1, DATA_PAGE)
       .i32(2, body.length)

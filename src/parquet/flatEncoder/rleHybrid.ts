@@ -1,3 +1,5 @@
+import { pageBytes, type PageBuffers } from './pageBuffers';
+
 /** Equal values in a row from which an RLE run beats bit-packing them (arrow-rs and parquet-mr use 8). */
 const MIN_RUN = 8;
 
@@ -5,12 +7,13 @@ const MIN_RUN = 8;
  * `values[0, count)` (each below 2^bitWidth, bitWidth at most 24) in the RLE/bit-packed hybrid
  * encoding of the Parquet spec ("Run Length Encoding / Bit-Packing Hybrid"), after `prefix` free
  * bytes: runs of 8 or more equal values as RLE runs, the rest bit-packed in groups of 8, least
- * significant bit first. The last bit-packed group is padded with zeros.
+ * significant bit first. The last bit-packed group is padded with zeros. Every byte after the
+ * prefix is written: `buffers` may give a reused buffer.
  */
-export function encodeHybrid(values: Int32Array, count: number, bitWidth: number, prefix: number): Uint8Array {
+export function encodeHybrid(values: Int32Array, count: number, bitWidth: number, prefix: number, buffers?: PageBuffers): Uint8Array {
   const valueBytes = (bitWidth + 7) >> 3;
   // Worst case: everything bit-packed, plus a header per group.
-  const out = new Uint8Array(prefix + Math.ceil(count / 8) * (bitWidth + 5) + 16);
+  const out = pageBytes(prefix + Math.ceil(count / 8) * (bitWidth + 5) + 16, buffers);
   let at = prefix;
   let i = 0;
   const runAt = (from: number): number => {
