@@ -8,13 +8,15 @@
  *      per group (where decodeParquet's row threshold would sit),
  *  (d) 1M rows in one row group written by pyarrow without dictionaries in the delta encodings and
  *      BYTE_STREAM_SPLIT (int64 ids, int32, int64 timestamps: DELTA_BINARY_PACKED; strings:
- *      DELTA_BYTE_ARRAY; doubles: BYTE_STREAM_SPLIT), ZSTD.
+ *      DELTA_BYTE_ARRAY; doubles: BYTE_STREAM_SPLIT), ZSTD,
+ *  (e) the first 1M rows of (b) re-written Snappy (Spark's, delta-rs' and pyarrow's default codec)
+ *      with 10,000-, 65,536-, 262,144- and 1M-row groups, and gzip with 65,536- and 1M-row groups.
  * Three decoders rotate: ours synchronous (ZSTD in WebAssembly, decodeParquet), ours async (ZSTD
  * pages decompressed natively on libuv's pool ahead of decoding, decodeParquetAsync; its pool
- * threads' CPU is counted too) and parquet-wasm; the median of `--runs` (3) is reported with the
+ * threads' CPU is counted too; Snappy and gzip pages are decompressed in place by both) and parquet-wasm; the median of `--runs` (3) is reported with the
  * ratios parquet-wasm / ours.
  *
- *   node --import tsx bench/flatDecoder.ts [--runs 3] [--only a,b,c,d]
+ *   node --import tsx bench/flatDecoder.ts [--runs 3] [--only a,b,c,d,e]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -48,7 +50,7 @@ async function decodeFlatAsync(bytes: Uint8Array, options: ParquetReadOptions = 
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1] ?? 3) || 3;
-const only = args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '').split(',') : ['a', 'b', 'c', 'd'];
+const only = args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '').split(',') : ['a', 'b', 'c', 'd', 'e'];
 
 async function cpuMs(work: () => Promise<number>): Promise<{ ms: number; rows: number }> {
   const start = process.cpuUsage();
@@ -151,13 +153,13 @@ function wideFiles(): Uint8Array[] {
 
 const REGROUP = String.raw`
 import sys, pyarrow.parquet as pq
-pq.write_table(pq.read_table(sys.argv[1]), sys.argv[2], compression='zstd', row_group_size=int(sys.argv[3]))
+pq.write_table(pq.read_table(sys.argv[1]), sys.argv[2], compression=sys.argv[4], row_group_size=int(sys.argv[3]))
 `;
 
-/** The first file of (b) with row groups of `rows` rows. */
-function regrouped(source: string, rows: number): Uint8Array {
-  const path = join(CACHE_DIR, 'decoder', `wide-1000000-groups-${rows}-zstd.parquet`);
-  if (!existsSync(path)) execFileSync(peerPython(), ['-c', REGROUP, source, path, String(rows)], { stdio: 'inherit' });
+/** The first file of (b) with row groups of `rows` rows, compressed with `codec` (a pyarrow name). */
+function regrouped(source: string, rows: number, codec = 'zstd'): Uint8Array {
+  const path = join(CACHE_DIR, 'decoder', `wide-1000000-groups-${rows}-${codec}.parquet`);
+  if (!existsSync(path)) execFileSync(peerPython(), ['-c', REGROUP, source, path, String(rows), codec], { stdio: 'inherit' });
   return new Uint8Array(readFileSync(path));
 }
 
@@ -218,6 +220,17 @@ if (only.includes('c')) {
   for (const rows of [10_000, 65_536, 262_144]) {
     const file = regrouped(source, rows);
     await compare(`(c) 1M rows in ${rows.toLocaleString('en-US')}-row groups`, (decode) => everyGroup([file], decode));
+  }
+}
+if (only.includes('e')) {
+  wideFiles();
+  const source = join(CACHE_DIR, 'decoder', 'wide-10x1000000-zstd', 'part-0.parquet');
+  const cases: Array<[string, number]> = [
+    ['snappy', 10_000], ['snappy', 65_536], ['snappy', 262_144], ['snappy', 1_000_000], ['gzip', 65_536], ['gzip', 1_000_000],
+  ];
+  for (const [codec, rows] of cases) {
+    const file = regrouped(source, rows, codec);
+    await compare(`(e) 1M rows in ${rows.toLocaleString('en-US')}-row groups, ${codec}`, (decode) => everyGroup([file], decode));
   }
 }
 if (only.includes('d')) {

@@ -2,32 +2,33 @@ import { parquetMetadata } from 'hyparquet';
 import { readParquet } from 'parquet-wasm/node';
 import type { Table } from 'apache-arrow';
 import { tableFromWasm } from './arrowFromWasm';
-import { decodeFlatParquet, decodeFlatParquetAsync } from './flatDecoder/decodeFlatParquet';
-import { nativeZstdDecompress } from './flatDecoder/nativeZstdDecompress';
+import { decodeFlatParquet, decodeFlatParquetNative, hasNativeZstd } from './flatDecoder/decodeFlatParquet';
 import { planFlatRead, plannedStorage, type FlatParquetPlan } from './flatDecoder/flatParquetPlan';
 import { CODEC } from './flatDecoder/pageCodec';
 import { readParquetFooter } from './flatDecoder/parquetFooter';
+import { nativeSnappyUncompress } from './nativeSnappyBindings';
 
 const DEFAULT_BATCH_SIZE = 65536;
 
 /**
  * How many rows a flat read may have and still take our decoder, by what its chunks are stored
  * with; larger reads go to parquet-wasm. Measured (bench/README.md, reader section: CPU against
- * parquet-wasm in the same run, load 11 to 19): with ZSTD and PLAIN / dictionary pages ours takes
- * less CPU at every size (1.07x to 1.33x synchronously at 65,536, 262,144 and 1M rows, 1.19x to
- * 1.43x with the native ZSTD of decodeParquetAsync); with delta encodings it takes more on large
- * groups (0.7x on 1M rows), and with snappy more from 65,536 rows (0.69x; 1.26x at 10,000: the
- * JS snappy decoder is the cost).
+ * parquet-wasm in the same run): with ZSTD and PLAIN / dictionary pages ours takes less CPU at
+ * every size (1.07x to 1.33x synchronously at 65,536, 262,144 and 1M rows, 1.19x to 1.43x with the
+ * native ZSTD of decodeParquetAsync, load 11 to 19), and so with Snappy decompressed natively
+ * (1.06x, 1.08x, 1.23x; 2.2x at 10,000 rows, load 6 to 8); with delta encodings it takes more on
+ * large groups (0.7x on 1M rows), with gzip from 1M rows (0.9x; 1.1x at 65,536), and with Snappy
+ * in JavaScript (no binding for this platform) from 65,536 rows (0.76x; 1.7x at 10,000).
  */
 const FLAT_DECODER_MAX_ROWS = 65_536;
-const FLAT_DECODER_MAX_ROWS_SNAPPY_GZIP = 10_000;
+const FLAT_DECODER_MAX_ROWS_JS_SNAPPY = 10_000;
 
 function flatDecoderRowLimit(plan: FlatParquetPlan): number {
   const { codecs, deltaEncoded } = plannedStorage(plan);
-  const only = (allowed: readonly number[]): boolean => [...codecs].every((codec) => allowed.includes(codec));
-  if (only([CODEC.ZSTD]) && !deltaEncoded) return Infinity;
-  if (only([CODEC.ZSTD, CODEC.UNCOMPRESSED])) return FLAT_DECODER_MAX_ROWS;
-  return FLAT_DECODER_MAX_ROWS_SNAPPY_GZIP;
+  const nativeSnappy = !codecs.has(CODEC.SNAPPY) || nativeSnappyUncompress() !== undefined;
+  if (!nativeSnappy) return FLAT_DECODER_MAX_ROWS_JS_SNAPPY;
+  const fast = [...codecs].every((codec) => codec === CODEC.ZSTD || codec === CODEC.SNAPPY);
+  return fast && !deltaEncoded ? Infinity : FLAT_DECODER_MAX_ROWS;
 }
 
 /** Raised for bytes that are not a readable Parquet file; callers wrap it with the file's name. */
@@ -53,8 +54,8 @@ export interface ParquetReadOptions {
 /**
  * Decodes Parquet bytes into an Arrow table: flat files (top-level primitive columns, the common
  * encodings and codecs) with our TypeScript decoder up to flatDecoderRowLimit's rows (any size for
- * ZSTD with PLAIN / dictionary pages, 65,536 with delta encodings or uncompressed, 10,000 for
- * snappy and gzip), which yields what parquet-wasm yields without its per-call cost and the copy
+ * ZSTD and natively decompressed Snappy with PLAIN / dictionary pages, 65,536 with delta encodings,
+ * uncompressed or gzip, 10,000 for Snappy in JavaScript), which yields what parquet-wasm yields without its per-call cost and the copy
  * out of wasm memory, and decodes only the requested columns; anything else through parquet-wasm
  * (arrow-rs compiled to WebAssembly).
  * Both return the same columns for the same `columns`.
@@ -79,12 +80,10 @@ export function decodeParquet(bytes: Uint8Array, options: ParquetReadOptions = {
  * and the same table comes out.
  */
 export async function decodeParquetAsync(bytes: Uint8Array, options: ParquetReadOptions = {}): Promise<Table> {
-  const decompress = nativeZstdDecompress();
-  if (decompress === undefined) return decodeParquet(bytes, options);
-  const plan = planFlatRead(bytes, options, true);
+  const plan = planFlatRead(bytes, options, hasNativeZstd());
   if (plan !== undefined && plan.take <= flatDecoderRowLimit(plan)) {
     try {
-      return await decodeFlatParquetAsync(bytes, plan, options.batchSize ?? DEFAULT_BATCH_SIZE, decompress);
+      return await decodeFlatParquetNative(bytes, plan, options.batchSize ?? DEFAULT_BATCH_SIZE);
     } catch {
       // As in decodeParquet: parquet-wasm reads the page or raises the error callers expect.
     }

@@ -1,9 +1,8 @@
 import type { Table } from 'apache-arrow';
 import { columnEncodingHints, type ColumnEncodingHint } from '../../parquet/flatEncoder/columnEncodingHints';
-import { decodeFlatParquet, decodeFlatParquetAsync } from '../../parquet/flatDecoder/decodeFlatParquet';
+import { decodeFlatParquet, decodeFlatParquetNative, hasNativeZstd } from '../../parquet/flatDecoder/decodeFlatParquet';
 import type { ColumnChunkMeta } from '../../parquet/flatDecoder/fileMetadata';
 import { planFlatRead, type FlatParquetPlan } from '../../parquet/flatDecoder/flatParquetPlan';
-import { nativeZstdDecompress } from '../../parquet/flatDecoder/nativeZstdDecompress';
 import { readParquetFooter } from '../../parquet/flatDecoder/parquetFooter';
 import type { ObjectStore } from '../../storage/objectStore';
 
@@ -31,10 +30,11 @@ export class FlatRowGroupReader {
   ) {}
 
   /**
-   * Native ZSTD on libuv's threads when the addon loads: a rewrite's groups are large (our own
-   * files are ZSTD), where it costs about 0.6x the WebAssembly decoder's CPU and overlaps decoding.
+   * Native ZSTD on libuv's threads when the addon loads (decodeFlatParquetNative): a rewrite's groups
+   * are large (our own files are ZSTD), where it costs about 0.6x the WebAssembly decoder's CPU and
+   * overlaps decoding.
    */
-  private readonly decompress = nativeZstdDecompress();
+  private readonly nativeZstd = hasNativeZstd();
 
   /**
    * The reader of the file of `size` bytes at `path`, or undefined when its footer is not one the
@@ -57,7 +57,7 @@ export class FlatRowGroupReader {
 
   /** Whether the flat decoder reads these (physical, top-level) columns of the file. */
   reads(columns: readonly string[]): boolean {
-    return this.rowGroups.length === 0 || planFlatRead(this.footerFile, { columns, rowGroups: [0] }, this.decompress !== undefined) !== undefined;
+    return this.rowGroups.length === 0 || planFlatRead(this.footerFile, { columns, rowGroups: [0] }, this.nativeZstd) !== undefined;
   }
 
   /**
@@ -66,7 +66,7 @@ export class FlatRowGroupReader {
    * the caller then decodes the whole file, which reads them or says why not.
    */
   async read(columns: readonly string[], group: number, batchSize: number): Promise<Table | undefined> {
-    const plan = planFlatRead(this.footerFile, { columns, rowGroups: [group] }, this.decompress !== undefined);
+    const plan = planFlatRead(this.footerFile, { columns, rowGroups: [group] }, this.nativeZstd);
     const chunks = plan?.metadata.rowGroups[group]?.columns;
     if (plan === undefined || chunks === undefined) return undefined;
     const spans = plan.columns.map((column) => chunks[column.leafIndex]).filter((chunk) => chunk !== undefined).map(chunkSpan);
@@ -79,9 +79,7 @@ export class FlatRowGroupReader {
     const bytes = await this.store.getRange(this.path, from, end);
     if (bytes.byteLength !== end - from) return undefined;
     try {
-      const groupPlan = rebased(plan, group, from);
-      return this.decompress === undefined ? decodeFlatParquet(bytes, groupPlan, batchSize)
-        : await decodeFlatParquetAsync(bytes, groupPlan, batchSize, this.decompress);
+      return await decodeFlatParquetNative(bytes, rebased(plan, group, from), batchSize);
     } catch {
       return undefined;
     }

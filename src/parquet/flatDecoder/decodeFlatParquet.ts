@@ -4,7 +4,7 @@ import { decodeColumnChunk } from './columnChunkDecoder';
 import type { ColumnChunkMeta } from './fileMetadata';
 import type { FlatParquetPlan, PlannedColumn } from './flatParquetPlan';
 import { PHYSICAL } from './leafArrowType';
-import type { ZstdDecompress } from './nativeZstdDecompress';
+import { nativeZstdDecompress, type ZstdDecompress } from './nativeZstdDecompress';
 import { decompressChunkPages, NATIVE_MIN_PAGE_BYTES, type DecompressedPages } from './pagePrefetch';
 import { BooleanColumn, ByteArrayColumn, DecimalBytesColumn, FixedWidthColumn, type PhysicalColumn } from './physicalColumn';
 
@@ -49,6 +49,20 @@ export async function decodeFlatParquetAsync(
     decoded.push(decodeColumn(bytes, plan, column, groups, totalRows, pages));
   }
   return tableOf(plan, decoded, first, batchSize);
+}
+
+/** Whether decodeFlatParquetNative decompresses ZSTD natively: plans for it need not wait for the WebAssembly decoder. */
+export function hasNativeZstd(): boolean {
+  return nativeZstdDecompress() !== undefined;
+}
+
+/**
+ * The flat decode for callers that can wait: decodeFlatParquetAsync with the native ZSTD binding
+ * when it loaded, else decodeFlatParquet. Plan with `planFlatRead(bytes, request, hasNativeZstd())`.
+ */
+export async function decodeFlatParquetNative(bytes: Uint8Array, plan: FlatParquetPlan, batchSize: number): Promise<Table> {
+  const decompress = nativeZstdDecompress();
+  return decompress === undefined ? decodeFlatParquet(bytes, plan, batchSize) : decodeFlatParquetAsync(bytes, plan, batchSize, decompress);
 }
 
 /** The selected row groups with rows in [skip, skip + take), and the row where the first of them starts. */
