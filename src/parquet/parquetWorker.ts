@@ -1,10 +1,10 @@
 import { parentPort, type MessagePort } from 'node:worker_threads';
-import { tableFromIPC } from 'apache-arrow';
+import { tableFromIPC, type RecordBatch } from 'apache-arrow';
 import { ParquetFile } from 'parquet-wasm/node';
 import { decodeJoined } from './decodeJoined';
 import { wasmZstdLoaded } from './flatDecoder/wasmZstd';
-import { ParquetFileEncoder } from './parquetFileEncoder';
-import type { DecodeRequest, WorkerRequest, WorkerResponse } from './parquetWorkerProtocol';
+import { batchToIPC, ParquetFileEncoder } from './parquetFileEncoder';
+import type { DecodeFilesRequest, DecodeRequest, WorkerRequest, WorkerResponse } from './parquetWorkerProtocol';
 import { SerialSessions } from '../util/serialSessions';
 
 /*
@@ -67,6 +67,18 @@ async function decode(request: DecodeRequest): Promise<WorkerResponse> {
   }
 }
 
+/** Whole small files back to back in `bytes` as one joined batch; files of different shapes fail the request (the caller decodes them). */
+async function decodeFiles(request: DecodeFilesRequest): Promise<WorkerResponse> {
+  const { id, bytes, ends } = request;
+  try {
+    const batches = await decodeJoined(ends.map((end, i) => bytes.subarray(i === 0 ? 0 : ends[i - 1], end)));
+    if (batches.length !== 1) throw new Error(batches.length === 0 ? 'no rows to join' : 'the files are not all of one shape');
+    return { kind: 'decoded', id, ipc: batchToIPC(batches[0] as RecordBatch) };
+  } catch (error) {
+    return { kind: 'decodeFailed', id, error: errorText(error) };
+  }
+}
+
 function serve(port: MessagePort): void {
   const send = (response: WorkerResponse, transfer: ArrayBuffer[] = []): void => port.postMessage(response, transfer);
   const sessions = new SerialSessions<ParquetFileEncoder>((id, encoder, error) => {
@@ -79,15 +91,10 @@ function serve(port: MessagePort): void {
         void decode(request).then((response) => send(response, response.kind === 'decoded' ? [response.ipc.buffer as ArrayBuffer] : []));
         return;
       case 'decodeFiles':
-        // After the flat decoder's ZSTD has loaded (asynchronously): before, ZSTD files would go
-        // through parquet-wasm, whose first decodes grow this worker's memory.
-        void wasmZstdLoaded().then(() => {
-          let response: WorkerResponse;
-          try {
-            response = { kind: 'decoded', id: request.id, ipc: decodeJoined(request.bytes, request.ends) };
-          } catch (error) {
-            response = { kind: 'decodeFailed', id: request.id, error: errorText(error) };
-          }
+        // After the flat decoder's ZSTD has loaded (asynchronously): before, ZSTD files that the
+        // joined decode leaves to decodeParquet would go through parquet-wasm, whose first decodes
+        // grow this worker's memory.
+        void wasmZstdLoaded().then(() => decodeFiles(request)).then((response) => {
           send(response, response.kind === 'decoded' ? [response.ipc.buffer as ArrayBuffer] : []);
         });
         return;

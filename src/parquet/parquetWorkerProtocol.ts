@@ -18,7 +18,7 @@ export interface DecodeRequest {
   batchSize: number;
 }
 
-/** Decode whole small files (back to back in `bytes`, file i ending at `ends[i]`) into one joined batch (decodeJoined). */
+/** Decode whole small files (back to back in `bytes`, file i ending at `ends[i]`) of one shape into one joined batch (decodeJoined). */
 export interface DecodeFilesRequest {
   kind: 'decodeFiles';
   id: number;
