@@ -17,9 +17,10 @@ const node = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
-  // The native ZSTD of the Parquet encoder (src/parquet/flatEncoder/nativeZstd.ts) loads its
-  // platform's .node binary from node_modules at run time: never bundled.
-  external: ['vscode', '@mongodb-js/zstd'],
+  // The native ZSTD of the Parquet encoder and decoder (src/parquet/nativeZstdBindings.ts) and the
+  // native Snappy of the decoder (src/parquet/nativeSnappyBindings.ts) load their platform's .node
+  // binary from node_modules at run time: never bundled.
+  external: ['vscode', '@mongodb-js/zstd', 'snappy'],
   define: { 'import.meta.url': 'importMetaUrl' },
   inject: ['scripts/importMetaUrl.mjs'],
 };
@@ -54,4 +55,9 @@ chmodSync('dist/cli.cjs', 0o755);
 // where their require finds it and the .vsix takes it (vsce --no-dependencies skips node_modules).
 for (const name of readdirSync('node_modules/@mongodb-js').filter((n) => n === 'zstd' || n.startsWith('zstd-'))) {
   cpSync(`node_modules/@mongodb-js/${name}`, `dist/node_modules/@mongodb-js/${name}`, { recursive: true });
+}
+// The native Snappy the same way: its loader, and its binary from the platform's optional package.
+cpSync('node_modules/snappy', 'dist/node_modules/snappy', { recursive: true });
+for (const name of readdirSync('node_modules/@napi-rs').filter((n) => n.startsWith('snappy-'))) {
+  cpSync(`node_modules/@napi-rs/${name}`, `dist/node_modules/@napi-rs/${name}`, { recursive: true });
 }
