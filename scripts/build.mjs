@@ -58,6 +58,6 @@ for (const name of readdirSync('node_modules/@mongodb-js').filter((n) => n === '
 }
 // The native Snappy the same way: its loader, and its binary from the platform's optional package.
 cpSync('node_modules/snappy', 'dist/node_modules/snappy', { recursive: true });
-for (const name of readdirSync('node_modules/@napi-rs').filter((n) => n.startsWith('snappy-'))) {
+for (const name of existsSync('node_modules/@napi-rs') ? readdirSync('node_modules/@napi-rs').filter((n) => n.startsWith('snappy-')) : []) {
   cpSync(`node_modules/@napi-rs/${name}`, `dist/node_modules/@napi-rs/${name}`, { recursive: true });
 }
