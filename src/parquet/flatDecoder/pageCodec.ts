@@ -40,14 +40,15 @@ export function decompressPage(codec: number, input: Uint8Array, uncompressedSiz
 /**
  * Below this many decompressed bytes a Snappy page stays with hyparquet's JavaScript decoder: the
  * call into the native one costs about as much as it saves at 256 bytes; from 1 KiB the native one
- * takes 0.7x the CPU, from 8 KiB about 0.3x (measured on pages of the reader benchmark's file).
+ * takes 0.7x the CPU, from 8 KiB 0.3x to 0.5x (pieces of the reader benchmark's pages, recompressed).
  */
 export const NATIVE_SNAPPY_MIN_BYTES = 512;
 
 /**
  * Decompresses one Snappy page: natively when the binding loaded and the page is not small, and
  * synchronously: the same pages through the binding's async call on libuv's pool took 1.2x to 1.8x
- * the CPU (ZSTD gains there, Snappy is too cheap for the hop). `native` is the binding (undefined: JavaScript only), given by tests.
+ * the CPU (ZSTD gains there; Snappy is too cheap for the hop). `native` gets the binding (undefined:
+ * JavaScript only); tests pass their own.
  */
 export function decompressSnappy(
   input: Uint8Array, uncompressedSize: number, native: () => SnappyUncompress | undefined = nativeSnappyUncompress,
