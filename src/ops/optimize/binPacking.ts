@@ -1,4 +1,5 @@
 import type { OptimizeBin, PlannedInputFile } from './optimizePlan';
+import { partitionKey } from './partitionKey';
 
 export interface PackableFile extends PlannedInputFile {
   partition: Record<string, string | null>;
@@ -22,7 +23,7 @@ export type PackedBin = Omit<OptimizeBin, 'outputFiles'>;
 export function packBins(files: readonly PackableFile[], options: BinPackingOptions): PackedBin[] {
   const byPartition = new Map<string, PackableFile[]>();
   for (const file of files) {
-    const key = JSON.stringify(Object.entries(file.partition).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const key = partitionKey(file.partition);
     const group = byPartition.get(key);
     if (group) group.push(file);
     else byPartition.set(key, [file]);

@@ -1,4 +1,7 @@
 /** One string per partition, whatever the order of its values' keys: for grouping files by partition. */
 export function partitionKey(values: Readonly<Record<string, string | null>> | null | undefined): string {
-  return JSON.stringify(Object.entries(values ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const entries = Object.entries(values ?? {});
+  // An unpartitioned table's files (all of them, every plan) skip the sort and the JSON.
+  if (entries.length === 0) return '[]';
+  return JSON.stringify(entries.sort(([a], [b]) => (a < b ? -1 : 1)));
 }

@@ -26,10 +26,10 @@ export interface ReadLiveRowsOptions {
 
 /**
  * The live rows (deletion vector applied) of data files in order, all table columns, a row group
- * at a time: what a rewrite copies into the new files. Small plain files are read whole, each in
- * one synchronous read and decode (SmallFileReader, which with `parallelDecode` has the worker pool
- * decode part of them); the other files are fetched ahead while the
- * current one is decoded, as long as their bytes fit `prefetchBytes`. A file whose Z-order
+ * at a time: what a rewrite copies into the new files. Small plain files are read whole with one
+ * synchronous read each and decoded a chunk of files at a time into one batch (SmallFileReader,
+ * which with `parallelDecode` has the worker pool decode part of them); the other files are
+ * fetched ahead while the current one is decoded, as long as their bytes fit `prefetchBytes`. A file whose Z-order
  * columns are `kept` takes the general reader for its other columns and is joined with them.
  */
 export async function* readLiveRows(snapshot: Snapshot, files: readonly AddFile[], options: ReadLiveRowsOptions): AsyncGenerator<RecordBatch> {
