@@ -14,6 +14,7 @@ import { openIfExists } from '../../delta/write/tableLocation';
 import { writeTable } from '../../delta/write/writeTable';
 import { applyKeyedChanges, type ApplyTimings } from './applyKeyedChanges';
 import { warmKeyCache } from './cachedKeyMatch';
+import { CommitCachingStore } from './commitCachingStore';
 import { FileKeyCache } from './fileKeyCache';
 import { replicationSlotName } from './replicationSlotName';
 import { writeSnapshotInWorkers } from './writeSnapshotInWorkers';
@@ -194,7 +195,9 @@ async function streamChanges(options: PostgresCdcIngest, carried: { result?: Pos
     // read before streaming: else the first commits read them while the first changes wait (at
     // 10,000 changes/s that was a 2.5 s first commit and lag above 4 s for its first seconds).
     const keyCache = new FileKeyCache();
-    const current = await openIfExists(options.target);
+    // Each apply loads the snapshot again: this store reads each commit file of the log once.
+    const location = new CommitCachingStore(options.target);
+    const current = await openIfExists(location);
     if (current) await warmKeyCache(await current.snapshot(), schema.primaryKey, keyCache, options.signal);
     await waitUntilSlotFree(client, slot, options.signal);
     stream = PgReplicationStream.start(replication, { slot, publication, startLsn: committed });
@@ -249,7 +252,7 @@ async function streamChanges(options: PostgresCdcIngest, carried: { result?: Pos
         const queuedMs = performance.now() - queued;
         let applied: Awaited<ReturnType<typeof applyKeyedChanges>> | undefined;
         if (drained) {
-          applied = await applyKeyedChanges(options.target, drained, {
+          applied = await applyKeyedChanges(location, drained, {
             key: schema.primaryKey, txn: { appId: slot, version: lsn }, operation: 'MERGE', source: table, keyCache,
           });
           result.commits++;
