@@ -3,7 +3,6 @@ import type { Worker } from 'node:worker_threads';
 import { tableFromIPC, type RecordBatch, type Table } from 'apache-arrow';
 import { batchToIPC, type ParquetEncoder } from './parquetFileEncoder';
 import type { DecodeFilesRequest, DecodeRequest, WorkerRequest, WorkerResponse } from './parquetWorkerProtocol';
-import { ParquetDecodeError } from './readParquet';
 import type { ParquetWriteOptions } from './writeParquet';
 import { startModuleWorker } from '../util/startModuleWorker';
 
@@ -213,7 +212,8 @@ export class ParquetWorkerPool {
       const message = error instanceof Error ? error.message : String(error);
       const task = slot.task;
       slot.task = undefined;
-      task?.reject(slot.ready ? new ParquetDecodeError(message) : new Error(`The Parquet worker could not start: ${message}`));
+      if (task && slot.ready) rejectDecode(task, message);
+      else task?.reject(new Error(`The Parquet worker could not start: ${message}`));
       for (const session of slot.sessions.values()) {
         session.failed(new ParquetEncodeError(`The Parquet worker encoding this file stopped: ${message}`));
       }
@@ -242,7 +242,7 @@ export class ParquetWorkerPool {
         this.await(slot, false);
         if (task) {
           if (response.kind === 'decoded') task.resolve(tableFromIPC(response.ipc));
-          else task.reject(new ParquetDecodeError(response.error));
+          else rejectDecode(task, response.error);
         }
         this.dispatch();
         return;
@@ -260,6 +260,15 @@ export class ParquetWorkerPool {
         return;
     }
   }
+}
+
+/**
+ * Fails a decode with a ParquetDecodeError from readParquet loaded on first use: a thread that only
+ * encodes through the pool (the DataFileWriter in OPTIMIZE's writer thread) never loads the
+ * decoders, whose WebAssembly ZSTD alone takes about 8 MiB of the thread's memory once loaded.
+ */
+function rejectDecode(task: Task, message: string): void {
+  void import('./readParquet').then(({ ParquetDecodeError }) => task.reject(new ParquetDecodeError(message)), task.reject);
 }
 
 /** The calling thread's side of one encode in a worker (see ParquetWorkerPool.encoder). */
