@@ -15,10 +15,12 @@ const DEFAULT_BATCH_SIZE = 65536;
  * with; larger reads go to parquet-wasm. Measured (bench/README.md, reader section: CPU against
  * parquet-wasm in the same run): with ZSTD and PLAIN / dictionary pages ours takes less CPU at
  * every size (1.07x to 1.33x synchronously at 65,536, 262,144 and 1M rows, 1.19x to 1.43x with the
- * native ZSTD of decodeParquetAsync, load 11 to 19), and so with Snappy decompressed natively
- * (1.06x, 1.08x, 1.23x; 2.2x at 10,000 rows, load 6 to 8); with delta encodings it takes more on
- * large groups (0.7x on 1M rows), with gzip from 1M rows (0.9x; 1.1x at 65,536), and with Snappy
- * in JavaScript (no binding for this platform) from 65,536 rows (0.76x; 1.7x at 10,000).
+ * native ZSTD of decodeParquetAsync, load 11 to 19). With Snappy decompressed natively it takes
+ * less up to 65,536 rows (1.06x to 1.25x; 1.9x to 2.2x at 10,000) and about the same above (0.80x
+ * to 1.23x in three runs at 262,144 and 1M rows), where ours still wins when a read wants only some
+ * columns (parquet-wasm decodes them all) and leaves no WebAssembly memory behind. With delta
+ * encodings it takes more on large groups (0.7x on 1M rows), with gzip from 1M rows (0.9x; 1.1x at
+ * 65,536), and with Snappy in JavaScript (no binding for this platform) from 65,536 rows (0.76x).
  */
 const FLAT_DECODER_MAX_ROWS = 65_536;
 const FLAT_DECODER_MAX_ROWS_JS_SNAPPY = 10_000;
