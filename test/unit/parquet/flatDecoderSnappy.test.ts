@@ -142,6 +142,27 @@ describe('native Snappy decompression of Parquet pages (raw Snappy blocks)', () 
     assert.throws(() => decompressSnappy(page.body, page.size + 1), /decompressed to \d+ bytes, its header says \d+/);
   });
 
+  test('without its binary (napi-rs told to load a missing one) the decoder reads Snappy files in JavaScript, same values', async () => {
+    const [path] = dataFiles(join(root, 'parquet-decimal-type', 'delta'));
+    assert.ok(path !== undefined);
+    // Within the 10,000 rows JavaScript Snappy reads keep, so our decoder takes them. A child process:
+    // the binding is loaded once per process. It prints whether it found the binding, and the rows.
+    const options = { offset: 20_000, limit: 8_000 };
+    const script = `Promise.all([import(${JSON.stringify(new URL('../../../src/parquet/readParquet.ts', import.meta.url).href)}),
+      import(${JSON.stringify(new URL('../../../src/parquet/nativeSnappyBindings.ts', import.meta.url).href)})]).then(([read, bindings]) => {
+      const table = read.decodeParquet(new Uint8Array(require('node:fs').readFileSync(${JSON.stringify(path)})), ${JSON.stringify(options)});
+      console.log(JSON.stringify({ native: bindings.nativeSnappyUncompress() !== undefined, rows: table.toArray().map((row) => JSON.stringify(row)) }));
+    })`;
+    const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', '-e', script], {
+      env: { ...process.env, NAPI_RS_NATIVE_LIBRARY_PATH: join(root, 'missing.node') }, maxBuffer: 64 * 1024 * 1024,
+    });
+    const child = JSON.parse(stdout) as { native: boolean; rows: string[] };
+    assert.equal(child.native, false);
+    const expected = decodeParquetWasm(new Uint8Array(readFileSync(path)), options).toArray().map((row) => JSON.stringify(row));
+    assert.equal(child.rows.length, 8_000);
+    assert.deepEqual(child.rows, expected);
+  });
+
   test('the binding is optional: a module that fails to load, or lacks uncompressSync, gives no native decompressor', () => {
     assert.equal(snappyUncompressOf(() => { throw new Error('Cannot find native binding'); }), undefined);
     assert.equal(snappyUncompressOf(() => ({ compressSync: () => new Uint8Array(0) })), undefined);
