@@ -143,7 +143,8 @@ export class SmallFileReader {
 
   /** Every row of `file` (accepted by `accepts`), all table columns, logical names and types. */
   read(file: AddFile): RecordBatch[] {
-    const bytes = this.readChunk([file]).data;
+    const { data, ends } = this.readChunk([file]);
+    const bytes = data.subarray(0, ends[0]);
     let table;
     try {
       table = decodeParquet(bytes);
@@ -209,12 +210,13 @@ export class SmallFileReader {
 
   /**
    * The files of a chunk back to back in one buffer (file i ends at `ends[i]`), each read with one
-   * synchronous read of the size the log gives (an open, a read and a close: no stat); a file of
-   * another size is read again whole.
+   * synchronous read of the size the log gives and one byte more, which tells a longer file (an
+   * open, a read and a close: no stat); the chunk is read again whole when a file has another size.
    */
   private readChunk(chunk: readonly AddFile[]): { data: Uint8Array; ends: number[] } {
     const paths = chunk.map((file) => resolveDataFilePath(file.path, this.snapshot.tableRoot));
-    const data = new Uint8Array(chunk.reduce((n, f) => n + f.size, 0));
+    // One spare byte: each read asks for one more than its file's size (the next file's read overwrites it).
+    const data = new Uint8Array(chunk.reduce((n, f) => n + f.size, 0) + 1);
     const ends: number[] = [];
     let at = 0;
     for (const [i, file] of chunk.entries()) {
@@ -224,7 +226,7 @@ export class SmallFileReader {
         // resolveDataFilePath keeps `path` inside the table root, which is the store's root.
         const fd = openSync(join(this.localRoot as string, path), 'r');
         try {
-          read = readSync(fd, data, at, file.size, 0);
+          read = readSync(fd, data, at, file.size + 1, 0);
         } finally {
           closeSync(fd);
         }

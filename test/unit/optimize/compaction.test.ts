@@ -152,4 +152,17 @@ describe('OPTIMIZE compaction', () => {
     }
     assert.equal(await table.latestVersion(), 0);
   }));
+
+  test('a small file longer than the log says is read whole: its rows are all kept', () => withDir(async (dir) => {
+    await writeSmallFiles(dir, 100, 5);
+    const other = `${dir}-other`;
+    await writeSmallFiles(other, 1, 50, { firstId: 1_000_000 });
+    const longer = (await (await DeltaTable.open(other)).snapshot()).files()[0]?.path as string;
+    const victim = (await (await DeltaTable.open(dir)).snapshot()).files()[40]?.path as string;
+    await writeFile(join(dir, victim), await readFile(join(other, longer)));
+    const result = await runOptimize(dir);
+    assert.equal(result.rowsWritten, 99 * 5 + 50);
+    const ids = (await tableRows(dir)).map((row) => Number((JSON.parse(row) as { id: string }).id));
+    assert.equal(ids.filter((id) => id >= 1_000_000).length, 50);
+  }));
 });
