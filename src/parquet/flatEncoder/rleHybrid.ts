@@ -14,6 +14,7 @@ export function encodeHybrid(values: Int32Array, count: number, bitWidth: number
   const valueBytes = (bitWidth + 7) >> 3;
   // Worst case: everything bit-packed, plus a header per group.
   const out = pageBytes(prefix + Math.ceil(count / 8) * (bitWidth + 5) + 16, buffers);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   let at = prefix;
   let i = 0;
   const runAt = (from: number): number => {
@@ -39,19 +40,34 @@ export function encodeHybrid(values: Int32Array, count: number, bitWidth: number
       groups++;
     } while (i < count && !(i + MIN_RUN <= count && runAt(i) >= MIN_RUN));
     at = writeVarint(out, at, groups * 2 + 1);
-    let acc = 0;
-    let bits = 0;
-    for (let k = start; k < start + groups * 8; k++) {
-      acc |= (k < count ? (values[k] as number) : 0) << bits;
-      bits += bitWidth;
-      while (bits >= 8) {
-        out[at++] = acc & 0xff;
-        acc >>>= 8;
-        bits -= 8;
-      }
-    }
+    at = packGroups(out, view, at, values, start, Math.min(start + groups * 8, count), start + groups * 8, bitWidth);
   }
   return out.subarray(0, at);
+}
+
+/**
+ * Bit-packs values[from, to), then zeros up to `padTo` (the last group's padding), at `at`; returns
+ * where the packed bytes end. The bits gather in one 32-bit word written whole once full (a value's
+ * bits past the word carry into the next): a byte loop per value cost about twice as much.
+ */
+function packGroups(out: Uint8Array, view: DataView, at: number, values: Int32Array, from: number, to: number, padTo: number, bitWidth: number): number {
+  let acc = 0;
+  let bits = 0;
+  let next = at;
+  for (let k = from; k < padTo; k++) {
+    const v = k < to ? (values[k] as number) : 0;
+    acc |= v << bits;
+    bits += bitWidth;
+    if (bits >= 32) {
+      view.setInt32(next, acc, true);
+      next += 4;
+      bits -= 32;
+      acc = bits === 0 ? 0 : v >>> (bitWidth - bits);
+    }
+  }
+  // A whole number of bytes is left: 8 values of bitWidth bits a group.
+  for (; bits > 0; bits -= 8, acc >>>= 8) out[next++] = acc & 0xff;
+  return next;
 }
 
 function writeVarint(out: Uint8Array, at: number, value: number): number {
