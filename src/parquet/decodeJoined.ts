@@ -1,14 +1,12 @@
-import { makeData, RecordBatch, Struct, Type } from 'apache-arrow';
+import { makeData, RecordBatch, Struct } from 'apache-arrow';
 import { columnData, type DecodedColumn } from './flatDecoder/arrowColumnData';
-import { chunkStart, decodeColumnChunk } from './flatDecoder/columnChunkDecoder';
+import { decodeColumnChunk } from './flatDecoder/columnChunkDecoder';
 import type { ColumnChunkMeta } from './flatDecoder/fileMetadata';
 import { planFlatRead, plannedStorage, type FlatParquetPlan, type PlannedColumn } from './flatDecoder/flatParquetPlan';
-import { PHYSICAL } from './flatDecoder/leafArrowType';
 import { nativeZstdDecompress } from './flatDecoder/nativeZstdDecompress';
 import { CODEC } from './flatDecoder/pageCodec';
-import { PAGE_TYPE, readPageHeader } from './flatDecoder/pageHeader';
-import type { DecompressedPages } from './flatDecoder/pagePrefetch';
-import { BooleanColumn, ByteArrayColumn, DecimalBytesColumn, FixedWidthColumn, type PhysicalColumn } from './flatDecoder/physicalColumn';
+import { forEachZstdPageBody, type DecompressedPages } from './flatDecoder/pagePrefetch';
+import { physicalColumn } from './flatDecoder/decodeFlatParquet';
 import { decodeParquet, ParquetDecodeError } from './readParquet';
 import { ZstdFrameBatch } from './zstdFrameBatch';
 
@@ -102,26 +100,10 @@ function planJoined(bytes: Uint8Array, frames: ZstdFrameBatch): PlannedFile | un
  * which the frame batch cuts its output by. Index and empty pages are left to the decoder.
  */
 function queuePages(bytes: Uint8Array, chunk: ColumnChunkMeta, frames: ZstdFrameBatch, starts: number[], indices: number[]): void {
-  if (chunk.codec !== CODEC.ZSTD) return;
-  let pos = chunkStart(chunk);
-  const end = Math.min(bytes.byteLength, pos + chunk.totalCompressedSize);
-  while (pos < end) {
-    const header = readPageHeader(bytes, pos);
-    const bodyEnd = header.dataOffset + header.compressedSize;
-    if (bodyEnd > bytes.byteLength) return;
-    pos = bodyEnd;
-    let from = header.dataOffset;
-    let size = header.uncompressedSize;
-    if (header.type === PAGE_TYPE.DATA_V2) {
-      if (!header.isCompressed) continue;
-      const levels = header.repetitionLevelsByteLength + header.definitionLevelsByteLength;
-      from += levels;
-      size -= levels;
-    } else if (header.type !== PAGE_TYPE.DATA && header.type !== PAGE_TYPE.DICTIONARY) continue;
-    if (size <= 0 || from > bodyEnd) continue;
+  forEachZstdPageBody(bytes, chunk, (from, bodyEnd, size) => {
     starts.push(from);
     indices.push(frames.add(bytes.subarray(from, bodyEnd), size));
-  }
+  });
 }
 
 /** What must be equal for files to share decoded columns: leaves, their storage and Arrow types, field ids. */
@@ -173,18 +155,4 @@ function chunkOf(plan: FlatParquetPlan, group: number, column: PlannedColumn): C
   const chunk = plan.metadata.rowGroups[group]?.columns[column.leafIndex];
   if (chunk === undefined) throw new Error(`row group ${group} has no column chunk ${column.leafIndex}`);
   return chunk;
-}
-
-/** The flat decoder's value store for a leaf (as decodeFlatParquet picks it). */
-function physicalColumn(column: PlannedColumn, rows: number, pageBytes: number): PhysicalColumn {
-  switch (column.leaf.type) {
-    case PHYSICAL.BOOLEAN: return new BooleanColumn(rows);
-    case PHYSICAL.BYTE_ARRAY: return new ByteArrayColumn(rows, pageBytes);
-    case PHYSICAL.INT32: case PHYSICAL.FLOAT: return new FixedWidthColumn(rows, 4);
-    case PHYSICAL.INT64: case PHYSICAL.DOUBLE: return new FixedWidthColumn(rows, 8);
-    case PHYSICAL.INT96: return new FixedWidthColumn(rows, 12);
-    case PHYSICAL.FIXED_LEN_BYTE_ARRAY:
-      return column.type.typeId === Type.Decimal ? new DecimalBytesColumn(rows, column.leaf.typeLength) : new FixedWidthColumn(rows, column.leaf.typeLength);
-    default: throw new Error(`physical type ${String(column.leaf.type)}`);
-  }
 }

@@ -121,7 +121,8 @@ function decodeColumn(
   return { type: column.type, conversion: column.conversion, values, validity: nulls === 0 ? null : validity };
 }
 
-function physicalColumn(column: PlannedColumn, rows: number, pageBytes: number): PhysicalColumn {
+/** The value store for a leaf's decoded values, sized for `rows` and, for byte arrays, `pageBytes`. */
+export function physicalColumn(column: PlannedColumn, rows: number, pageBytes: number): PhysicalColumn {
   switch (column.leaf.type) {
     case PHYSICAL.BOOLEAN: return new BooleanColumn(rows);
     case PHYSICAL.BYTE_ARRAY: return new ByteArrayColumn(rows, pageBytes);

@@ -29,31 +29,46 @@ export async function decompressChunkPages(
   const work: Array<Promise<Uint8Array>> = [];
   const wasmReady = wasmZstdReady();
   for (const chunk of chunks) {
-    if (chunk.codec !== CODEC.ZSTD) continue;
-    let pos = chunkStart(chunk);
-    const end = Math.min(file.byteLength, pos + chunk.totalCompressedSize);
-    while (pos < end) {
-      const header = readPageHeader(file, pos);
-      const bodyEnd = header.dataOffset + header.compressedSize;
-      if (bodyEnd > file.byteLength) break;
-      pos = bodyEnd;
-      let from = header.dataOffset;
-      let size = header.uncompressedSize;
-      if (header.type === PAGE_TYPE.DATA_V2) {
-        if (!header.isCompressed) continue;
-        const levels = header.repetitionLevelsByteLength + header.definitionLevelsByteLength;
-        from += levels;
-        size -= levels;
-      } else if (header.type !== PAGE_TYPE.DATA && header.type !== PAGE_TYPE.DICTIONARY) continue;
-      if (size <= 0 || from > bodyEnd || (size < minPageBytes && wasmReady)) continue;
+    forEachZstdPageBody(file, chunk, (from, bodyEnd, size) => {
+      if (size < minPageBytes && wasmReady) return;
       starts.push(from);
       work.push(decompress(file.subarray(from, bodyEnd)).then((body) => {
         if (body.byteLength !== size) throw new Error(`a ZSTD page decompressed to ${body.byteLength} bytes, its header says ${size}`);
         return body;
       }));
-    }
+    });
   }
   if (work.length === 0) return new Map();
   const bodies = await Promise.all(work);
   return new Map(starts.map((start, i) => [start, bodies[i] as Uint8Array]));
+}
+
+/**
+ * Calls `visit` with each compressed page section of a ZSTD column chunk the decoder will read: data
+ * and dictionary pages, of v2 data pages the values section only (their levels are stored
+ * uncompressed); `size` is the section's decompressed size. Index pages, empty and uncompressed
+ * ones are skipped; a page running past the file ends the walk, and the decoder then raises its own
+ * error on it. Other codecs have nothing to visit.
+ */
+export function forEachZstdPageBody(
+  file: Uint8Array, chunk: ColumnChunkMeta, visit: (from: number, bodyEnd: number, size: number) => void,
+): void {
+  if (chunk.codec !== CODEC.ZSTD) return;
+  let pos = chunkStart(chunk);
+  const end = Math.min(file.byteLength, pos + chunk.totalCompressedSize);
+  while (pos < end) {
+    const header = readPageHeader(file, pos);
+    const bodyEnd = header.dataOffset + header.compressedSize;
+    if (bodyEnd > file.byteLength) return;
+    pos = bodyEnd;
+    let from = header.dataOffset;
+    let size = header.uncompressedSize;
+    if (header.type === PAGE_TYPE.DATA_V2) {
+      if (!header.isCompressed) continue;
+      const levels = header.repetitionLevelsByteLength + header.definitionLevelsByteLength;
+      from += levels;
+      size -= levels;
+    } else if (header.type !== PAGE_TYPE.DATA && header.type !== PAGE_TYPE.DICTIONARY) continue;
+    if (size > 0 && from <= bodyEnd) visit(from, bodyEnd, size);
+  }
 }
