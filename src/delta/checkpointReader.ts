@@ -1,6 +1,7 @@
 import type { Data, Table } from 'apache-arrow';
 import type { ObjectStore } from '../storage/objectStore';
-import { decodeParquet, ParquetDecodeError } from '../parquet/readParquet';
+import { decodeParquet } from '../parquet/readParquet';
+import { ParquetDecodeError } from '../parquet/parquetDecodeError';
 import type { Action, Sidecar } from './actions';
 import { plainReader, type PlainReader } from './arrowRows';
 import { parseCommit } from './commitReader';

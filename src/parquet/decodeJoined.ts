@@ -7,7 +7,8 @@ import { nativeZstdDecompress } from './flatDecoder/nativeZstdDecompress';
 import { CODEC } from './flatDecoder/pageCodec';
 import { forEachZstdPageBody, type DecompressedPages } from './flatDecoder/pagePrefetch';
 import { physicalColumn } from './flatDecoder/decodeFlatParquet';
-import { decodeParquet, ParquetDecodeError } from './readParquet';
+import { decodeParquet } from './readParquet';
+import { ParquetDecodeError } from './parquetDecodeError';
 import { ZstdFrameBatch } from './zstdFrameBatch';
 
 /**

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { tableFromIPC, type RecordBatch, type Table } from 'apache-arrow';
 import { batchToIPC, type ParquetEncoder } from './parquetFileEncoder';
+import { ParquetDecodeError } from './parquetDecodeError';
 import type { DecodeFilesRequest, DecodeRequest, WorkerRequest, WorkerResponse } from './parquetWorkerProtocol';
 import type { ParquetWriteOptions } from './writeParquet';
 import { startModuleWorker } from '../util/startModuleWorker';
@@ -212,8 +213,7 @@ export class ParquetWorkerPool {
       const message = error instanceof Error ? error.message : String(error);
       const task = slot.task;
       slot.task = undefined;
-      if (task && slot.ready) rejectDecode(task, message);
-      else task?.reject(new Error(`The Parquet worker could not start: ${message}`));
+      task?.reject(slot.ready ? new ParquetDecodeError(message) : new Error(`The Parquet worker could not start: ${message}`));
       for (const session of slot.sessions.values()) {
         session.failed(new ParquetEncodeError(`The Parquet worker encoding this file stopped: ${message}`));
       }
@@ -242,7 +242,7 @@ export class ParquetWorkerPool {
         this.await(slot, false);
         if (task) {
           if (response.kind === 'decoded') task.resolve(tableFromIPC(response.ipc));
-          else rejectDecode(task, response.error);
+          else task.reject(new ParquetDecodeError(response.error));
         }
         this.dispatch();
         return;
@@ -260,15 +260,6 @@ export class ParquetWorkerPool {
         return;
     }
   }
-}
-
-/**
- * Fails a decode with a ParquetDecodeError from readParquet loaded on first use: a thread that only
- * encodes through the pool (the DataFileWriter in OPTIMIZE's writer thread) never loads the
- * decoders, whose WebAssembly ZSTD alone takes about 8 MiB of the thread's memory once loaded.
- */
-function rejectDecode(task: Task, message: string): void {
-  void import('./readParquet').then(({ ParquetDecodeError }) => task.reject(new ParquetDecodeError(message)), task.reject);
 }
 
 /** The calling thread's side of one encode in a worker (see ParquetWorkerPool.encoder). */

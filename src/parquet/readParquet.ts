@@ -6,6 +6,7 @@ import { decodeFlatParquet, decodeFlatParquetNative, hasNativeZstd } from './fla
 import { planFlatRead, plannedStorage, type FlatParquetPlan } from './flatDecoder/flatParquetPlan';
 import { CODEC } from './flatDecoder/pageCodec';
 import { readParquetFooter } from './flatDecoder/parquetFooter';
+import { ParquetDecodeError } from './parquetDecodeError';
 import { nativeSnappyUncompress } from './nativeSnappyBindings';
 
 const DEFAULT_BATCH_SIZE = 65536;
@@ -31,11 +32,6 @@ function flatDecoderRowLimit(plan: FlatParquetPlan): number {
   if (!nativeSnappy) return FLAT_DECODER_MAX_ROWS_JS_SNAPPY;
   const fast = [...codecs].every((codec) => codec === CODEC.ZSTD || codec === CODEC.SNAPPY);
   return fast && !deltaEncoded ? Infinity : FLAT_DECODER_MAX_ROWS;
-}
-
-/** Raised for bytes that are not a readable Parquet file; callers wrap it with the file's name. */
-export class ParquetDecodeError extends Error {
-  override readonly name = 'ParquetDecodeError';
 }
 
 export interface ParquetReadOptions {

@@ -1,6 +1,7 @@
 import { Data, RecordBatch, Struct } from 'apache-arrow';
 import { filterBatch } from '../../arrow/takeRows';
-import { decodeParquet, ParquetDecodeError, parquetRowGroupSizes } from '../../parquet/readParquet';
+import { decodeParquet, parquetRowGroupSizes } from '../../parquet/readParquet';
+import { ParquetDecodeError } from '../../parquet/parquetDecodeError';
 import type { DeletionVectorDescriptor } from '../actions';
 import { toArrowSchema } from '../arrowSchema';
 import type { DeletedRows } from '../deletionVectors/deletedRows';

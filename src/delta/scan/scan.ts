@@ -1,6 +1,7 @@
 import { Data, RecordBatch, Struct, type Schema, type Table } from 'apache-arrow';
 import { filterBatch } from '../../arrow/takeRows';
-import { decodeParquetAsync, ParquetDecodeError, parquetLayout, type ParquetLayout } from '../../parquet/readParquet';
+import { decodeParquetAsync, parquetLayout, type ParquetLayout } from '../../parquet/readParquet';
+import { ParquetDecodeError } from '../../parquet/parquetDecodeError';
 import { parquetWorkerPool, shareBytes, worthThePool, type ParquetWorkerPool } from '../../parquet/parquetWorkerPool';
 import type { AddFile } from '../actions';
 import { toArrowSchema } from '../arrowSchema';

@@ -5,7 +5,8 @@ import { columnEncodingHints, type ColumnEncodingHint } from '../../parquet/flat
 import { planFlatRead } from '../../parquet/flatDecoder/flatParquetPlan';
 import { wasmZstdLoaded } from '../../parquet/flatDecoder/wasmZstd';
 import { parquetWorkerPool, shareBytes, worthThePool } from '../../parquet/parquetWorkerPool';
-import { decodeParquet, parquetLayout, ParquetDecodeError, type ParquetLayout } from '../../parquet/readParquet';
+import { decodeParquet, parquetLayout, type ParquetLayout } from '../../parquet/readParquet';
+import { ParquetDecodeError } from '../../parquet/parquetDecodeError';
 import type { AddFile } from '../actions';
 import { toArrowSchema } from '../arrowSchema';
 import type { DeletedRows } from '../deletionVectors/deletedRows';

@@ -1,6 +1,7 @@
 import { Data, Field, Int64, RecordBatch, Schema, Struct, makeData } from 'apache-arrow';
 import { isValidAt } from '../../arrow/bitmap';
-import { decodeParquet, parquetLayout, ParquetDecodeError } from '../../parquet/readParquet';
+import { decodeParquet, parquetLayout } from '../../parquet/readParquet';
+import { ParquetDecodeError } from '../../parquet/parquetDecodeError';
 import type { AddFile } from '../actions';
 import { DeltaError } from '../errors';
 import { resolveDataFilePath } from '../filePaths';

@@ -12,7 +12,8 @@ import { constantData } from '../../delta/scan/constantData';
 import { filePartitionValues } from '../../delta/scan/pruning';
 import type { Scan } from '../../delta/scan/scan';
 import type { Snapshot } from '../../delta/snapshot';
-import { decodeParquet, ParquetDecodeError, parquetRowGroupSizes } from '../../parquet/readParquet';
+import { decodeParquet, parquetRowGroupSizes } from '../../parquet/readParquet';
+import { ParquetDecodeError } from '../../parquet/parquetDecodeError';
 import { recordCount } from '../tree/tableChildren';
 
 /** One data file in scan order, with its logical (not deleted) rows and where they start in the result. */

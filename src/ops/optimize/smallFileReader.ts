@@ -13,7 +13,8 @@ import type { Snapshot } from '../../delta/snapshot';
 import { rowTrackingEnabled } from '../../delta/transaction/rowTracking';
 import { decodeJoined } from '../../parquet/decodeJoined';
 import { parquetWorkerPool } from '../../parquet/parquetWorkerPool';
-import { decodeParquet, ParquetDecodeError } from '../../parquet/readParquet';
+import { decodeParquet } from '../../parquet/readParquet';
+import { ParquetDecodeError } from '../../parquet/parquetDecodeError';
 import { LocalFileStore } from '../../storage/localFileStore';
 
 /** Below this size a data file is read and decoded whole, in one call each (its rows are few). */

@@ -4,7 +4,8 @@ import { Field, Float64, Int64, makeData, RecordBatch, Schema, Struct, Utf8, vec
 import { decodeJoined } from '../../../src/parquet/decodeJoined';
 import { wasmZstdLoaded } from '../../../src/parquet/flatDecoder/wasmZstd';
 import { nativeZstdBindings } from '../../../src/parquet/nativeZstdBindings';
-import { decodeParquet, ParquetDecodeError } from '../../../src/parquet/readParquet';
+import { decodeParquet } from '../../../src/parquet/readParquet';
+import { ParquetDecodeError } from '../../../src/parquet/parquetDecodeError';
 import { encodeParquet, type ParquetCompression } from '../../../src/parquet/writeParquet';
 import { ZstdFrameBatch } from '../../../src/parquet/zstdFrameBatch';
 

@@ -13,7 +13,8 @@ import { PAGE_TYPE, readPageHeader } from '../../../src/parquet/flatDecoder/page
 import { NATIVE_MIN_PAGE_BYTES } from '../../../src/parquet/flatDecoder/pagePrefetch';
 import { readParquetFooter } from '../../../src/parquet/flatDecoder/parquetFooter';
 import { wasmZstdLoaded } from '../../../src/parquet/flatDecoder/wasmZstd';
-import { decodeParquet, decodeParquetAsync, decodeParquetWasm, ParquetDecodeError } from '../../../src/parquet/readParquet';
+import { decodeParquet, decodeParquetAsync, decodeParquetWasm } from '../../../src/parquet/readParquet';
+import { ParquetDecodeError } from '../../../src/parquet/parquetDecodeError';
 import { requirePeerPython } from '../../helpers/peers';
 import { assertSameTable, compareDecodersAsync } from './flatDecoderCorpus';
 

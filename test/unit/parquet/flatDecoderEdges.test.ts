@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Field, Int64, RecordBatch, Schema, Struct, makeData, vectorFromArray } from 'apache-arrow';
 import { planFlatRead } from '../../../src/parquet/flatDecoder/flatParquetPlan';
-import { decodeParquet, decodeParquetWasm, ParquetDecodeError } from '../../../src/parquet/readParquet';
+import { decodeParquet, decodeParquetWasm } from '../../../src/parquet/readParquet';
+import { ParquetDecodeError } from '../../../src/parquet/parquetDecodeError';
 import { encodeParquet } from '../../../src/parquet/writeParquet';
 import { assertSameTable } from './flatDecoderCorpus';
 

@@ -2,7 +2,8 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tableFromArrays, type RecordBatch } from 'apache-arrow';
 import { ParquetFileEncoder } from '../../../src/parquet/parquetFileEncoder';
-import { decodeParquet, ParquetDecodeError } from '../../../src/parquet/readParquet';
+import { decodeParquet } from '../../../src/parquet/readParquet';
+import { ParquetDecodeError } from '../../../src/parquet/parquetDecodeError';
 import { encodeParquet } from '../../../src/parquet/writeParquet';
 import { ParquetEncodeError, ParquetWorkerPool, shareBytes } from '../../../src/parquet/parquetWorkerPool';
 
