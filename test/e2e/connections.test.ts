@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { formatLsn } from '../../src/connectors/postgres/lsn';
 import { DeltaTable } from '../../src/delta/table';
 import { MISSING_POSTGRES, PASSWORD, PASSWORD_USER, startPostgresCluster, type PostgresCluster } from '../helpers/postgresCluster';
@@ -102,9 +102,7 @@ test('Add a PostgreSQL connection (a wrong password is caught first), browse to 
   await screenshot(page, 'connections-ingested-preview');
 
   // The Pipelines view lists the saved pipeline; its status panel reads the table's log.
-  const pipelines = await expandView(page, 'Pipelines');
-  await treeRow(pipelines, 'orders-snapshot').click();
-  const panel = activeWebview(page);
+  const panel = await openPipelineStatus(page, 'orders-snapshot');
   await expectText(panel.locator('tr[data-metric="Table version"] td.mono'), '0');
   await expectText(panel.locator('tr[data-metric="Last run"] td.mono'), /^Copied 5 rows as version 0/);
   await expectText(panel.locator('tr[data-metric="Last error"] td.mono'), 'none');
@@ -131,8 +129,7 @@ test('cdc from the status panel: Start follows the source, Stop commits what is 
   const target = join(workspace, 'bronze', 'events');
   const definition = JSON.parse(readFileSync(join(workspace, '.lakehouse', 'pipelines', 'events-cdc.json'), 'utf8')) as { slot: string };
 
-  await treeRow(await expandView(page, 'Pipelines'), 'events-cdc').click();
-  const panel = activeWebview(page);
+  const panel = await openPipelineStatus(page, 'events-cdc');
   const metric = (name: string): Locator => panel.locator(`tr[data-metric="${name}"] td.mono`);
   await metric('Last LSN').filter({ hasText: `(slot ${definition.slot})` }).waitFor();
   await panel.locator('button', { hasText: 'Start' }).click();
@@ -163,6 +160,28 @@ test('cdc from the status panel: Start follows the source, Stop commits what is 
   const slot = await admin.query<{ active: boolean }>('SELECT active FROM pg_replication_slots WHERE slot_name = $1', [definition.slot]);
   assert.deepEqual(slot.rows, [{ active: false }]);
 });
+
+/**
+ * Opens a pipeline's status panel from the Pipelines view and returns it once it shows that pipeline.
+ * A click on a row the view re-renders at that moment (a run's state change refreshes it) is lost,
+ * so the click is repeated until the panel's tab is the active one: opening it again only reveals it.
+ */
+async function openPipelineStatus(page: Page, name: string): Promise<FrameLocator> {
+  const row = treeRow(await expandView(page, 'Pipelines'), name);
+  const tab = page.locator('.tab.active', { hasText: `Pipeline: ${name}` });
+  for (let attempt = 1; ; attempt++) {
+    await row.click();
+    try {
+      await tab.waitFor({ timeout: UI_TIMEOUT / 4 });
+      break;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+  const panel = activeWebview(page);
+  await panel.locator('.status', { hasText: `${name} · ` }).waitFor();
+  return panel;
+}
 
 /** A view of the Lakehouse container, expanded (Connections and Pipelines start collapsed under Tables). */
 async function expandView(page: Page, name: string): Promise<Locator> {

@@ -73,7 +73,7 @@ test('OPTIMIZE ZORDER BY from the tree: the panel shows the plan planOptimize ma
   await expectText(frame.locator('.status'), /^Committed version 1 in /);
   assert.deepEqual(await resultRow(page, 'Files added'), [String(expected.filesToAdd), String(expected.filesToAdd)]);
   assert.deepEqual(await resultRow(page, 'Files removed'), ['40', '40']);
-  assert.deepEqual(await resultRow(page, 'Rows written'), ['20000', '20000']);
+  assert.deepEqual(await resultRow(page, 'Rows written'), ['20,000', '20,000']);
   const measured = await skippingCells(page, 'measured');
   assert.equal(measured.length, 4);
   for (const text of measured) assert.match(text, /^\d+\.\d%$/);

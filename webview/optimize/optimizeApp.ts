@@ -83,13 +83,13 @@ function renderPlan(plan: OptimizePlan, result: OptimizeResult | undefined): Ele
 
 function summaryTable(plan: OptimizePlan): HTMLTableElement {
   const rows: [string, string][] = [
-    ['Files in table', String(plan.filesInTable)],
-    ['Files considered', String(plan.filesConsidered)],
-    ...(plan.mode === 'zOrder' ? [['Already clustered (left alone)', String(plan.filesAlreadyClustered)] as [string, string]] : []),
-    ['Files to rewrite', String(plan.filesToRemove)],
-    ['Files to write', String(plan.filesToAdd)],
+    ['Files in table', count(plan.filesInTable)],
+    ['Files considered', count(plan.filesConsidered)],
+    ...(plan.mode === 'zOrder' ? [['Already clustered (left alone)', count(plan.filesAlreadyClustered)] as [string, string]] : []),
+    ['Files to rewrite', count(plan.filesToRemove)],
+    ['Files to write', count(plan.filesToAdd)],
     ['Bytes to rewrite', formatBytes(plan.bytesToRewrite)],
-    ['File count', `${plan.fileCountBefore} → ${plan.fileCountAfter}`],
+    ['File count', `${count(plan.fileCountBefore)} → ${count(plan.fileCountAfter)}`],
     ['Target file size', formatBytes(plan.targetFileSize)],
     ['Memory budget', formatBytes(plan.memoryBudget)],
   ];
@@ -101,14 +101,14 @@ function resultTable(plan: OptimizePlan, result: OptimizeResult): HTMLTableEleme
   const table = detailsTable('result', ['', 'Planned', 'Measured']);
   const body = table.createTBody();
   const rows: [string, string, string][] = [
-    ['Files removed', String(plan.filesToRemove), String(result.filesRemoved)],
-    ['Files added', String(plan.filesToAdd), String(result.filesAdded)],
+    ['Files removed', count(plan.filesToRemove), count(result.filesRemoved)],
+    ['Files added', count(plan.filesToAdd), count(result.filesAdded)],
     ['Bytes rewritten', formatBytes(plan.bytesToRewrite), formatBytes(result.bytesRemoved)],
     ['Bytes written', '', formatBytes(result.bytesAdded)],
-    ['Rows written', String(plannedRows), String(result.rowsWritten)],
+    ['Rows written', count(plannedRows), count(result.rowsWritten)],
     ['Peak Arrow memory', `budget ${formatBytes(plan.memoryBudget)}`, formatBytes(result.peakHeldBytes)],
-    ['Spill files', '', `${result.spillFiles} (${formatBytes(result.spillBytes)})`],
-    ['Commit attempts', '', String(result.attempts)],
+    ['Spill files', '', `${count(result.spillFiles)} (${formatBytes(result.spillBytes)})`],
+    ['Commit attempts', '', count(result.attempts)],
   ];
   for (const [label, planned, measured] of rows) {
     const row = body.insertRow();
@@ -178,3 +178,7 @@ function percent(fraction: number): string {
   return `${(fraction * 100).toFixed(1)}%`;
 }
 
+/** Counts with the reader's digit grouping (20,000 rather than 20000), as the other panels show them. */
+function count(value: number): string {
+  return value.toLocaleString();
+}

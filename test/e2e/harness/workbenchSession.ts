@@ -43,7 +43,8 @@ export async function openWorkbenchSession(tools: E2eTools, options: SessionOpti
   };
   try {
     browser = await launchBrowser(tools);
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // en-US whatever the machine's LANG: panels format numbers for the reader's locale (20,000).
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
     // Waits and actions given no timeout of their own (Playwright's default is 30 s).
     page.setDefaultTimeout(UI_TIMEOUT);
     await openWorkbench(page, server.url);
