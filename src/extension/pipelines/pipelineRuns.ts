@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { LoadedPipeline } from '../../ops/ingest/pipelineDefinition';
+import { pipelineRunSummary } from '../../ops/ingest/pipelineRunSummary';
 import type { PipelineRunResult } from '../../ops/ingest/runPipeline';
 import { isDeltaError } from '../../delta/errors';
 import { connectionProblem } from '../connections/connectionProblem';
@@ -74,7 +75,7 @@ export class PipelineRuns implements vscode.Disposable {
           },
         });
       });
-      const summary = runSummary(result);
+      const summary = pipelineRunSummary(result);
       record.rows = result.mode === 'cdc' ? record.rows + (result.result.snapshot?.rows ?? 0) : result.result.rows;
       Object.assign(record, { state: controller.signal.aborted ? 'stopped' : 'finished', finishedAt: Date.now(), summary });
       this.log.info(`Pipeline ${name}: ${summary}`);
@@ -125,21 +126,4 @@ function failureMessage(error: unknown, url: string): string {
   const endpoint = endpointOfUrl(url);
   if (!isDeltaError(error, 'SOURCE_CONNECTION_FAILED') || !endpoint) return errorMessage(error);
   return `${connectionProblem(error, endpoint)} The password used is the one saved with the connection to this server in the Connections view (add or edit it there).`;
-}
-
-/** One line about a finished run, like the CLI's. */
-function runSummary(run: PipelineRunResult): string {
-  switch (run.mode) {
-    case 'snapshot':
-      return `Copied ${run.result.rows} rows as version ${run.result.version}; ${run.result.position ? `source snapshot at LSN ${run.result.position.lsn}` : 'read by SELECT (the server has no COPY TO or WAL position)'}.`;
-    case 'incremental':
-      return run.result.version === undefined
-        ? `No row past the watermark ${run.result.from ?? '(none)'}; the table is unchanged.`
-        : `Merged ${run.result.rows} rows as version ${run.result.version}; watermark ${run.result.from ?? '(start)'} → ${run.result.to ?? ''}.`;
-    case 'cdc': {
-      const r = run.result;
-      const snapshot = r.snapshot ? `Snapshot of ${r.snapshot.rows} rows (version ${r.snapshot.version}), then ` : '';
-      return `${snapshot}${r.changes} changes in ${r.commits} commits; up to date with LSN ${r.lsn} (slot ${r.slot}).`;
-    }
-  }
 }

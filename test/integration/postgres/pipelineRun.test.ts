@@ -44,7 +44,7 @@ describe('lakehouse pipeline run (real server)', () => {
     assert.deepEqual((JSON.parse(first.stdout) as { mode: string; rows: number }).rows, 300);
     const cdc = await runCliCaptured(['pipeline', 'run', 'items-cdc']);
     assert.equal(cdc.code, 0, cdc.stderr);
-    assert.match(cdc.stdout, /^snapshot of 300 rows at LSN [0-9A-F]+\/[0-9A-F]+ \(version 0\), then 0 changes in 0 commits/);
+    assert.match(cdc.stdout, /^Snapshot of 300 rows at LSN [0-9A-F]+\/[0-9A-F]+ \(version 0\), then 0 changes in 0 commits/);
 
     await admin.query("INSERT INTO items (id, name) VALUES (301, 'late'); UPDATE items SET name = 'x' WHERE id = 3; DELETE FROM items WHERE id = 4");
     const again = await runCliCaptured(['pipeline', 'run', 'items-cdc', '--json']);
@@ -52,7 +52,7 @@ describe('lakehouse pipeline run (real server)', () => {
     assert.equal((JSON.parse(again.stdout) as { changes: number }).changes, 3);
     assert.deepEqual(await deltaItems(join(workspace, 'lake/items_cdc')), await sourceItems(admin));
     const incremental = await runCliCaptured(['pipeline', 'run', 'items-incr']);
-    assert.match(incremental.stdout, /^Merged 1 rows into .*lake\/items_incr as version 2; watermark 300 -> 301\./);
+    assert.match(incremental.stdout, /^Merged 1 row into .*lake\/items_incr as version 2; watermark 300 → 301\./);
   });
 
   test('a pipeline with a password, an unknown field or no such file is refused with the reason', async () => {
