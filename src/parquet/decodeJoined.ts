@@ -17,6 +17,11 @@ import { ZstdFrameBatch } from './zstdFrameBatch';
  */
 const JOINED_MAX_ROWS_OTHER_CODECS = 10_000;
 
+/** decodeJoined of files lying back to back in one buffer (file i ends at `ends[i]`), as a compaction chunk reads them. */
+export function decodeBackToBack(bytes: Uint8Array, ends: readonly number[]): Promise<RecordBatch[]> {
+  return decodeJoined(ends.map((end, i) => bytes.subarray(i === 0 ? 0 : ends[i - 1], end)));
+}
+
 /** A file planned for the joined decode, and where its ZSTD pages start with their bodies' indices in the frame batch. */
 interface PlannedFile { bytes: Uint8Array; plan: FlatParquetPlan; shape: string; pageStarts: number[]; pageIndices: number[] }
 

@@ -1,7 +1,7 @@
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import { tableFromIPC, type RecordBatch } from 'apache-arrow';
 import { ParquetFile } from 'parquet-wasm/node';
-import { decodeJoined } from './decodeJoined';
+import { decodeBackToBack } from './decodeJoined';
 import { wasmZstdLoaded } from './flatDecoder/wasmZstd';
 import { batchToIPC, ParquetFileEncoder } from './parquetFileEncoder';
 import type { DecodeFilesRequest, DecodeRequest, WorkerRequest, WorkerResponse } from './parquetWorkerProtocol';
@@ -71,7 +71,7 @@ async function decode(request: DecodeRequest): Promise<WorkerResponse> {
 async function decodeFiles(request: DecodeFilesRequest): Promise<WorkerResponse> {
   const { id, bytes, ends } = request;
   try {
-    const batches = await decodeJoined(ends.map((end, i) => bytes.subarray(i === 0 ? 0 : ends[i - 1], end)));
+    const batches = await decodeBackToBack(bytes, ends);
     if (batches.length !== 1) throw new Error(batches.length === 0 ? 'no rows to join' : 'the files are not all of one shape');
     return { kind: 'decoded', id, ipc: batchToIPC(batches[0] as RecordBatch) };
   } catch (error) {

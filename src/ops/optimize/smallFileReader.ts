@@ -11,7 +11,7 @@ import { filePartitionValues } from '../../delta/scan/pruning';
 import type { StructField, StructType } from '../../delta/schema';
 import type { Snapshot } from '../../delta/snapshot';
 import { rowTrackingEnabled } from '../../delta/transaction/rowTracking';
-import { decodeJoined } from '../../parquet/decodeJoined';
+import { decodeBackToBack } from '../../parquet/decodeJoined';
 import { parquetWorkerPool } from '../../parquet/parquetWorkerPool';
 import { decodeParquet } from '../../parquet/readParquet';
 import { ParquetDecodeError } from '../../parquet/parquetDecodeError';
@@ -164,7 +164,7 @@ export class SmallFileReader {
     const { data, ends } = this.readChunk(chunk);
     let batches: RecordBatch[];
     try {
-      batches = await decodeJoined(ends.map((end, i) => data.subarray(i === 0 ? 0 : ends[i - 1], end)));
+      batches = await decodeBackToBack(data, ends);
     } catch (error) {
       if (!(error instanceof ParquetDecodeError)) throw error;
       return chunk.flatMap((file) => this.read(file));
