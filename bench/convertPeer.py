@@ -10,16 +10,19 @@ import os
 import resource
 import sys
 import time
-from decimal import Decimal
-
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 PARTITIONS = 10
 ROWS_PER_FILE = 100
 
 
 def generate(root: str, files: int) -> None:
+    # Imported here, not at the top: the convert command's peak RSS must not include a pyarrow that
+    # delta-rs's conversion does not load.
+    from decimal import Decimal
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     for f in range(files):
         part = os.path.join(root, f"day=2024-01-{1 + f % PARTITIONS:02d}")
         os.makedirs(part, exist_ok=True)
@@ -45,7 +48,8 @@ def convert(root: str) -> None:
     convert_to_deltalake(root, partition_by=Schema([Field("day", "string")]), partition_strategy="hive")
     ms = (time.perf_counter() - started) * 1000
     after = resource.getrusage(resource.RUSAGE_SELF)
-    print(json.dumps({"ms": ms, "cpuMs": (after.ru_utime + after.ru_stime - cpu) * 1000, "baselineKiB": baseline, "peakKiB": after.ru_maxrss}))
+    print(json.dumps({"ms": ms, "cpuMs": (after.ru_utime + after.ru_stime - cpu) * 1000, "baselineKiB": baseline, "peakKiB": after.ru_maxrss,
+                      "pyarrowLoaded": "pyarrow" in sys.modules}))
 
 
 def compare(a: str, b: str) -> None:

@@ -6,7 +6,7 @@ import type { Metadata } from '../actions';
 import { DeltaError } from '../errors';
 import { LOG_DIR, parseLogFile } from '../logFiles';
 import { schemaToString, type StructType } from '../schema';
-import { DeltaTable } from '../table';
+import type { DeltaTable } from '../table';
 import { assignColumnMapping, MAX_COLUMN_ID_KEY } from './columnMapping';
 import type { CommitOperation } from './commitInfo';
 import { featuresNeededBy, isProtocolProperty, protocolForFeatures } from './tableProtocol';
@@ -77,7 +77,9 @@ export async function createTable(
       properties: transaction.properties,
     },
   });
-  return { table: await DeltaTable.open(transaction.store), version: 0 };
+  // Loaded here, not at the top: startCreateTable's callers (CONVERT) need no table reader.
+  const { DeltaTable: Table } = await import('../table');
+  return { table: await Table.open(transaction.store), version: 0 };
 }
 
 function validateSpec(spec: TableSpec): void {

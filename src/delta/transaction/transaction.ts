@@ -6,13 +6,10 @@ import { DeltaError } from '../errors';
 import { fileActionKey } from '../filePaths';
 import { commitPath } from '../logFiles';
 import type { Predicate } from '../predicate/ast';
-import { fileMatchesStats } from '../scan/pruning';
 import { parseSchemaString, type ColumnMappingMode, type StructType } from '../schema';
 import type { Snapshot } from '../snapshot';
 import type { DeltaTable } from '../table';
 import { assertWritable, hasFeature } from '../tableFeatures';
-import { cleanupExpiredLogs } from '../checkpoint/logCleanup';
-import { writeCheckpoint } from '../checkpoint/writeCheckpoint';
 import { backoff } from './backoff';
 import { buildCommitInfo, type CommitOperation } from './commitInfo';
 import { ConcurrentModificationError } from './concurrentModificationError';
@@ -217,6 +214,8 @@ export class Transaction {
           `A Delta table already exists at ${this.store.root} (another writer created it concurrently).`);
       }
       const winners = await this.readWinners(version);
+      // Loaded on a conflict only: stats pruning brings the predicate evaluator, which a first commit never needs.
+      const { fileMatchesStats } = await import('../scan/pruning');
       const context = {
         tableRoot: this.store.root,
         mayMatch: (predicate: Predicate, file: AddFile) => fileMatchesStats(predicate, file, this.snapshot as Snapshot),
@@ -244,6 +243,8 @@ export class Transaction {
     const interval = Number(metadata.configuration?.['delta.checkpointInterval'] ?? DEFAULT_CHECKPOINT_INTERVAL);
     if (!Number.isInteger(interval) || interval <= 0 || result.version === 0 || result.version % interval !== 0) return;
     try {
+      // Loaded when due only: checkpoints bring the Parquet reader and writer, which most commits never need.
+      const [{ writeCheckpoint }, { cleanupExpiredLogs }] = await Promise.all([import('../checkpoint/writeCheckpoint'), import('../checkpoint/logCleanup')]);
       await writeCheckpoint(this.store, result.version);
       result.checkpointVersion = result.version;
       // Like Spark, expired log files are only cleaned up right after a new checkpoint can replace them.

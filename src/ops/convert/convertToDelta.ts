@@ -6,9 +6,8 @@ import type { AddFile } from '../../delta/actions';
 import { DeltaError } from '../../delta/errors';
 import { LOG_DIR, parseLogFile } from '../../delta/logFiles';
 import { formatDataType, parseSchemaString, type DataType, type StructType } from '../../delta/schema';
-import { DeltaTable } from '../../delta/table';
 import { startCreateTable } from '../../delta/transaction/createTable';
-import { encodeLogPath } from '../../delta/write/partitionPath';
+import { encodeLogPath } from '../../delta/write/partitionDirectory';
 import { LocalFileStore } from '../../storage/localFileStore';
 import type { ObjectMeta, ObjectStore } from '../../storage/objectStore';
 import { mapLimit } from '../../util/mapLimit';
@@ -215,6 +214,8 @@ function footerSummary(summarizer: ParquetFooterSummarizer, meta: ObjectMeta, fo
 async function existingTable(store: ObjectStore): Promise<ConvertResult | undefined> {
   const hasCommits = (await store.list(LOG_DIR)).some((o) => parseLogFile(o.path) !== undefined);
   if (!hasCommits) return undefined;
+  // Loaded only here: the table reader brings the Parquet decoders (parquet-wasm, apache-arrow), which a conversion never needs.
+  const { DeltaTable } = await import('../../delta/table');
   const snapshot = await (await DeltaTable.open(store)).snapshot();
   const files = snapshot.files();
   return {

@@ -1,7 +1,7 @@
 import { DeltaError } from '../../delta/errors';
 import { parseDate } from '../../delta/predicate/temporal';
 import { primitive, type DataType } from '../../delta/schema';
-import { HIVE_DEFAULT_PARTITION } from '../../delta/write/partitionPath';
+import { HIVE_DEFAULT_PARTITION } from '../../delta/write/partitionDirectory';
 
 export interface PartitionedPath {
   /** Partition columns in directory order, e.g. ['year', 'region']. */
