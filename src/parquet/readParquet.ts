@@ -26,7 +26,8 @@ const DEFAULT_BATCH_SIZE = 65536;
 const FLAT_DECODER_MAX_ROWS = 65_536;
 const FLAT_DECODER_MAX_ROWS_JS_SNAPPY = 10_000;
 
-function flatDecoderRowLimit(plan: FlatParquetPlan): number {
+/** The most rows a read planned as `plan` may take for our decoder to get it (flat files only: see above). */
+export function flatDecoderRowLimit(plan: FlatParquetPlan): number {
   const { codecs, deltaEncoded } = plannedStorage(plan);
   const nativeSnappy = !codecs.has(CODEC.SNAPPY) || nativeSnappyUncompress() !== undefined;
   if (!nativeSnappy) return FLAT_DECODER_MAX_ROWS_JS_SNAPPY;

@@ -10,7 +10,8 @@ import { CODEC, decompressSnappy, NATIVE_SNAPPY_MIN_BYTES } from '../../../src/p
 import { PAGE_TYPE, readPageHeader } from '../../../src/parquet/flatDecoder/pageHeader';
 import { readParquetFooter } from '../../../src/parquet/flatDecoder/parquetFooter';
 import { nativeSnappyUncompress, snappyUncompressOf, type SnappyUncompress } from '../../../src/parquet/nativeSnappyBindings';
-import { decodeParquet, decodeParquetAsync, decodeParquetWasm } from '../../../src/parquet/readParquet';
+import { planFlatRead } from '../../../src/parquet/flatDecoder/flatParquetPlan';
+import { decodeParquet, decodeParquetAsync, decodeParquetWasm, flatDecoderRowLimit } from '../../../src/parquet/readParquet';
 import { GOLDEN_DIR } from '../../conformance/goldenCorpus';
 import { requirePeerPython } from '../../helpers/peers';
 import { assertSameTable, compareDecoders } from './flatDecoderCorpus';
@@ -127,6 +128,11 @@ describe('native Snappy decompression of Parquet pages (raw Snappy blocks)', () 
       assert.ok(assertPagesAgree(bytes, path) >= 5, `${path}: the large pages of every column went native`);
       const expected = decodeParquetWasm(bytes);
       assert.equal(expected.numRows, 100_000);
+      // With the binding loaded, a whole-file read of any size is ours, not parquet-wasm's.
+      const plan = planFlatRead(bytes, {});
+      assert.ok(plan !== undefined, `${path}: a flat file`);
+      assert.equal(plan.take, 100_000);
+      assert.equal(flatDecoderRowLimit(plan), Infinity, `${path}: large Snappy reads take the flat decoder`);
       assertSameTable(decodeParquet(bytes), expected, `${path} (decodeParquet)`);
       assertSameTable(await decodeParquetAsync(bytes), expected, `${path} (decodeParquetAsync)`);
       assertSameTable(decodeParquet(bytes, { columns: ['customer'], offset: 70_000, limit: 20_000 }),
