@@ -1,6 +1,7 @@
 // Creates a demo lakehouse: a folder of Delta tables to browse in the extension (`npm start`) and
-// to drive the e2e tests. Until our own writer exists, the tables are golden tables written by
-// Spark, taken from the shared conformance corpus under friendlier names.
+// to drive the e2e tests: golden tables written by Spark, taken from the shared conformance corpus
+// under friendlier names (tables written by Spark, not by us, are what users open first).
+// `npm start` adds the seed scenarios (scripts/seedScenarios.ts), made by our own CLI.
 // Usage: node --import tsx scripts/demo-lakehouse.ts <target folder>
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';

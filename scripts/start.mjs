@@ -13,6 +13,8 @@ const demo = resolve(process.argv[2] ?? join(repo, '.cache', 'demo-lakehouse'));
 
 run(process.execPath, ['scripts/build.mjs']);
 run(process.execPath, ['--import', 'tsx', 'scripts/demo-lakehouse.ts', demo]);
+// The seed's scenarios (orders from PostgreSQL, a Snowflake offload, a Parquet lake, a Kafka stream), made by our CLI.
+run(process.execPath, ['--import', 'tsx', 'scripts/seedScenarios.ts', demo]);
 
 if (onPath('code')) {
   console.log(`Opening VS Code on ${demo}`);
