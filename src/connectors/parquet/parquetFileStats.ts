@@ -153,7 +153,16 @@ function statsJson(plan: SchemaPlan, fields: FooterFields): string {
     minText[column] = low;
     maxText[column] = high;
   }
-  return `{"numRecords":${fields.numRows},"minValues":${section(plan.tree, minText)},"maxValues":${section(plan.tree, maxText)},"nullCount":${section(plan.tree, nullText)}}`;
+  const parts = [`{"numRecords":${fields.numRows},"minValues":`];
+  appendSection(parts, plan.tree, minText);
+  parts.push(',"maxValues":');
+  appendSection(parts, plan.tree, maxText);
+  parts.push(',"nullCount":');
+  appendSection(parts, plan.tree, nullText);
+  parts.push('}');
+  // Joined once into a flat string: concatenated piece by piece, each file's stats stayed a tree of
+  // some 40 strings (about 1.6 KB instead of 350 bytes) while CONVERT held them.
+  return parts.join('');
 }
 
 /** One chunk's exact [min, max], or undefined when it has no usable pair of bounds. */
@@ -167,15 +176,27 @@ function chunkBounds(stats: RawChunkStatistics, leaf: Leaf): [Comparable, Compar
   return min === undefined || max === undefined ? undefined : [min, max];
 }
 
-/** JSON object text of one statistics section; structs without any value are left out, as Spark does. */
-function section(nodes: readonly StatsNode[], values: ReadonlyArray<string | undefined>): string {
-  let out = '';
+/** Appends the JSON object text of one statistics section; structs without any value are left out, as Spark does. */
+function appendSection(parts: string[], nodes: readonly StatsNode[], values: ReadonlyArray<string | undefined>): void {
+  parts.push('{');
+  let empty = true;
   for (const node of nodes) {
-    const value = node.column === undefined ? section(node.children, values) : values[node.column];
-    if (value === undefined || value === '{}') continue;
-    out += `${out === '' ? '' : ','}${node.key}:${value}`;
+    if (node.column === undefined) {
+      const start = parts.length;
+      parts.push(empty ? '' : ',', node.key, ':');
+      const opened = parts.length;
+      appendSection(parts, node.children, values);
+      // Only its braces: a struct without any value.
+      if (parts.length === opened + 2) parts.length = start;
+      else empty = false;
+      continue;
+    }
+    const value = values[node.column];
+    if (value === undefined) continue;
+    parts.push(empty ? '' : ',', node.key, ':', value);
+    empty = false;
   }
-  return `{${out}}`;
+  parts.push('}');
 }
 
 /**

@@ -13,6 +13,7 @@ import { assertWritable, hasFeature } from '../tableFeatures';
 import { backoff } from './backoff';
 import { buildCommitInfo, type CommitOperation } from './commitInfo';
 import { ConcurrentModificationError } from './concurrentModificationError';
+import type { EncodedAddFiles } from './encodedAddFiles';
 import { checkConflicts, type TransactionFootprint, type WinningCommit } from './conflictChecker';
 import {
   assignRowIds, assignsRowIds, highWaterMarkIn, ROW_TRACKING_DOMAIN, rowIdHighWaterMark, rowTrackingEnabled,
@@ -27,7 +28,7 @@ export interface CommitResult {
   version: number;
   /** 1 when the first put-if-absent won; more after rebasing over concurrent commits. */
   attempts: number;
-  /** The actions written, commitInfo first. */
+  /** The actions written, commitInfo first; files staged with addEncodedFiles are not among them. */
   actions: Action[];
   /** Set when this commit was due a checkpoint and it was written. */
   checkpointVersion?: number;
@@ -54,6 +55,7 @@ const ICT_ENABLEMENT_TIMESTAMP = 'delta.inCommitTimestampEnablementTimestamp';
  */
 export class Transaction {
   private readonly staged: Action[] = [];
+  private readonly encodedAdds: EncodedAddFiles[] = [];
   private newMetadata?: Metadata;
   private newProtocol?: Protocol;
   private wholeTableRead = false;
@@ -164,6 +166,16 @@ export class Transaction {
     return this.snapshot?.txnVersion(appId);
   }
 
+  /**
+   * Stages add actions of new data files already encoded as commit lines: a commit of many thousands
+   * of files (CONVERT) then holds them as bytes, not objects (see EncodedAddFiles). They are written
+   * after the staged actions. Not for tables that assign row ids to new files.
+   */
+  addEncodedFiles(files: EncodedAddFiles): void {
+    this.assertOpen();
+    this.encodedAdds.push(files);
+  }
+
   /** Stages a `txn` action ("Transaction Identifiers"): readers of txnVersion(appId) then skip this batch. */
   setTxn(appId: string, version: number): void {
     this.add({ txn: { appId, version, lastUpdated: Date.now() } });
@@ -201,7 +213,7 @@ export class Transaction {
       // Fresh row ids depend on the version and on what winners assigned, so each attempt assigns them anew.
       actions.push(...(tracksRows ? assignRowIds(this.staged, version, highWaterMark) : this.staged));
 
-      const body = new TextEncoder().encode(`${actions.map((a) => JSON.stringify(a)).join('\n')}\n`);
+      const body = withEncodedAdds(new TextEncoder().encode(`${actions.map((a) => JSON.stringify(a)).join('\n')}\n`), this.encodedAdds);
       if (await this.store.putIfAbsent(commitPath(version), body)) {
         this.committed = true;
         const result: CommitResult = { version, attempts: attempt, actions };
@@ -282,7 +294,12 @@ export class Transaction {
           `The commit sets metadata domain "${action.domainMetadata.domain}", but the table does not have the domainMetadata feature.`);
       }
     }
-    if (assignsRowIds(protocol, metadata)) this.validateRowTracking(metadata);
+    if (assignsRowIds(protocol, metadata)) {
+      if (this.encodedAdds.some((files) => files.count > 0)) {
+        throw new DeltaError('DELTA_INVALID_ARGUMENT', 'Files staged encoded cannot be given row ids: stage them with add() on a table with row tracking.');
+      }
+      this.validateRowTracking(metadata);
+    }
     const domains = this.staged.flatMap((a) => (a.domainMetadata ? [a.domainMetadata.domain] : []));
     if (new Set(domains).size !== domains.length) {
       throw new DeltaError('DELTA_INVALID_ARGUMENT', 'A commit may hold at most one domainMetadata action per domain.');
@@ -307,7 +324,7 @@ export class Transaction {
     const root = this.store.root;
     const removedFileKeys = new Set<string>();
     const domains = new Set<string>();
-    let changesData = this.newMetadata !== undefined;
+    let changesData = this.newMetadata !== undefined || this.encodedAdds.some((files) => files.count > 0);
     for (const action of this.staged) {
       if (action.remove) removedFileKeys.add(fileActionKey(action.remove.path, action.remove.deletionVector, root));
       if (action.domainMetadata) domains.add(action.domainMetadata.domain);
@@ -329,7 +346,7 @@ export class Transaction {
   private looksLikeBlindAppend(): boolean {
     return !this.wholeTableRead && this.predicates.length === 0 && this.readFileKeys.size === 0
       && this.staged.every((a) => (a.add?.dataChange ?? false) || a.txn !== undefined)
-      && this.staged.some((a) => a.add);
+      && (this.staged.some((a) => a.add) || this.encodedAdds.some((files) => files.count > 0));
   }
 
   private withIctEnablement(metadata: Metadata, version: number, inCommitTimestamp: number | undefined): Metadata {
@@ -355,4 +372,17 @@ export class Transaction {
     }
     return winners;
   }
+}
+
+/** The commit body: the actions' lines, then the lines of files staged encoded (one copy of each). */
+function withEncodedAdds(lines: Uint8Array, encoded: readonly EncodedAddFiles[]): Uint8Array {
+  if (encoded.length === 0) return lines;
+  const body = new Uint8Array(encoded.reduce((sum, files) => sum + files.byteLength, lines.byteLength));
+  body.set(lines);
+  let offset = lines.byteLength;
+  for (const piece of encoded.flatMap((files) => files.pieces())) {
+    body.set(piece, offset);
+    offset += piece.byteLength;
+  }
+  return body;
 }

@@ -7,6 +7,7 @@ import { DeltaError } from '../../delta/errors';
 import { LOG_DIR, parseLogFile } from '../../delta/logFiles';
 import { formatDataType, parseSchemaString, type DataType, type StructType } from '../../delta/schema';
 import { startCreateTable } from '../../delta/transaction/createTable';
+import { EncodedAddFiles } from '../../delta/transaction/encodedAddFiles';
 import { encodeLogPath } from '../../delta/write/partitionDirectory';
 import { LocalFileStore } from '../../storage/localFileStore';
 import type { ObjectMeta, ObjectStore } from '../../storage/objectStore';
@@ -15,6 +16,7 @@ import type { ProgressCallback } from '../../util/progress';
 import { ConvertProgress, CONVERT_PROGRESS_DIR, type FooterSummary } from './convertProgress';
 import { inferPartitionType, normalizePartitionValue, parsePartitionedPath } from './hivePartitions';
 import { EventLoopSlicer } from './eventLoopSlicer';
+import { InListingOrder } from './inListingOrder';
 import { listLocalSourceFiles, listSourceFiles, type SourceListing } from './listParquetFiles';
 import { SchemaReconciler, type SchemaConflict } from './reconcileSchemas';
 
@@ -48,14 +50,6 @@ export interface ConvertResult {
   footersReused: number;
   /** An interrupted earlier run listed other files (added, removed or rewritten since): they were reconciled. */
   folderChangedSinceLastRun: boolean;
-}
-
-interface ScannedFile {
-  meta: ObjectMeta;
-  partitionValues: Record<string, string | null>;
-  stats: string;
-  rows: number;
-  schemaKey: string;
 }
 
 /** Our own progress folder is not among the user's ignored files. */
@@ -102,11 +96,16 @@ export async function convertToDelta(location: string | ObjectStore, options: Co
   const summarizer = new ParquetFooterSummarizer();
   let done = 0;
   let footersRead = 0;
+  let rows = 0;
   const total = listing.files.length;
-  let scanned: ScannedFile[];
+  // Per file only its schema (a key shared by the files that have it) and its add action, encoded
+  // at once: 10,000 files' adds as objects made V8 grow its young generation to 32 MiB.
+  const fileSchemas = new Array<string>(total);
+  const adds = new EncodedAddFiles();
+  const addsInOrder = new InListingOrder((add: AddFile) => adds.append(add));
   let failed = false;
   try {
-    scanned = await mapLimit(listing.files, options.concurrency ?? DEFAULT_CONCURRENCY, async (meta, index): Promise<ScannedFile> => {
+    await mapLimit(listing.files, source.concurrency ?? options.concurrency ?? DEFAULT_CONCURRENCY, async (meta, index): Promise<void> => {
       options.signal?.throwIfAborted();
       // One bad file fails the run: the other workers stop instead of reading on in the background.
       if (failed) throw new DeltaError('DELTA_INVALID_ARGUMENT', 'The conversion already failed.');
@@ -117,9 +116,15 @@ export async function convertToDelta(location: string | ObjectStore, options: Co
         if (!options.dryRun) await saved.record(meta, summary);
       }
       if (!schemas.has(summary.schema)) schemas.set(summary.schema, parseSchemaString(summary.schema));
+      fileSchemas[index] = summary.schema;
+      rows += summary.rows;
       const partitionValues = typedPartitionValues(meta.path, layout.values[index] as Record<string, string | null>, partitionTypes);
+      if (!options.dryRun) {
+        addsInOrder.put(index, {
+          path: encodeLogPath(meta.path), partitionValues, size: meta.size, modificationTime: meta.modifiedMs, dataChange: true, stats: summary.stats,
+        });
+      }
       progress(++done, total, meta.path);
-      return { meta, partitionValues, stats: summary.stats, rows: summary.rows, schemaKey: summary.schema };
     });
   } catch (error) {
     failed = true;
@@ -133,25 +138,25 @@ export async function convertToDelta(location: string | ObjectStore, options: Co
   const reconciler = new SchemaReconciler();
   const reconciled = new Set<string>();
   const conflictingSchemas = new Set<string>();
-  for (const file of scanned) {
-    if (reconciled.has(file.schemaKey)) continue;
-    reconciled.add(file.schemaKey);
-    if (!reconciler.add(schemas.get(file.schemaKey) as StructType, file.meta.path)) conflictingSchemas.add(file.schemaKey);
+  for (const [index, schemaKey] of fileSchemas.entries()) {
+    if (reconciled.has(schemaKey)) continue;
+    reconciled.add(schemaKey);
+    if (!reconciler.add(schemas.get(schemaKey) as StructType, (listing.files[index] as ObjectMeta).path)) conflictingSchemas.add(schemaKey);
   }
   if (reconciler.conflicts.length > 0) {
-    const alike = scanned.filter((f) => conflictingSchemas.has(f.schemaKey)).length - conflictingSchemas.size;
+    const alike = fileSchemas.filter((schemaKey) => conflictingSchemas.has(schemaKey)).length - conflictingSchemas.size;
     throw schemaMismatch(reconciler.conflicts, alike);
   }
   const dataSchema = reconciler.schema as StructType;
-  const schema = withPartitionColumns(dataSchema, partitionTypes, scanned);
+  const schema = withPartitionColumns(dataSchema, partitionTypes, listing.files);
   const partitionColumns = partitionTypes.map((p) => p.name);
   const summary = {
-    location: store.root, schema, partitionColumns, files: scanned.length,
-    bytes: scanned.reduce((sum, f) => sum + f.meta.size, 0),
-    rows: scanned.reduce((sum, f) => sum + f.rows, 0),
+    location: store.root, schema, partitionColumns, files: total,
+    bytes: listing.files.reduce((sum, f) => sum + f.size, 0),
+    rows,
     ignoredFiles: listing.ignored,
     footersRead,
-    footersReused: scanned.length - footersRead,
+    footersReused: total - footersRead,
     folderChangedSinceLastRun: resumed.listingChanged,
   };
 
@@ -161,20 +166,11 @@ export async function convertToDelta(location: string | ObjectStore, options: Co
 
   options.signal?.throwIfAborted();
   const transaction = await startCreateTable(store, { schema, partitionColumns });
-  transaction.add(...scanned.map((file): { add: AddFile } => ({
-    add: {
-      path: encodeLogPath(file.meta.path),
-      partitionValues: file.partitionValues,
-      size: file.meta.size,
-      modificationTime: file.meta.modifiedMs,
-      dataChange: true,
-      stats: file.stats,
-    },
-  })));
+  transaction.addEncodedFiles(adds);
   const result = await transaction.commit({
     operation: 'CONVERT',
-    parameters: { numFiles: scanned.length, partitionedBy: partitionColumns, collectStats: true, sourceFormat: 'parquet' },
-    metrics: { numConvertedFiles: scanned.length },
+    parameters: { numFiles: total, partitionedBy: partitionColumns, collectStats: true, sourceFormat: 'parquet' },
+    metrics: { numConvertedFiles: total },
   }, options.signal ? { signal: options.signal } : {});
   await ConvertProgress.clear(store);
   return { status: 'converted', version: result.version, ...summary };
@@ -185,11 +181,17 @@ interface ParquetSource {
   list(): Promise<SourceListing>;
   /** The footer bytes of a listed file (ending with `<length><PAR1>`). */
   footer(meta: ObjectMeta): Promise<Uint8Array>;
+  /** Footers to read at once, when the source decides rather than ConvertOptions.concurrency. */
+  concurrency?: number;
 }
 
 function localSource(root: string): ParquetSource {
   const slicer = new EventLoopSlicer();
   return {
+    // Synchronous reads gain nothing from concurrent callers, and with many, one caller runs a whole
+    // slice of files (its awaits resolve at once) before the others finish their first: hundreds of
+    // finished files then wait to be committed in listing order.
+    concurrency: 1,
     list: () => listLocalSourceFiles(root),
     footer: async (meta) => {
       await slicer.pause();
@@ -285,11 +287,11 @@ function typedPartitionValues(path: string, raw: Record<string, string | null>, 
   return out;
 }
 
-function withPartitionColumns(dataSchema: StructType, partitions: readonly NamedColumnType[], files: readonly ScannedFile[]): StructType {
+function withPartitionColumns(dataSchema: StructType, partitions: readonly NamedColumnType[], files: readonly ObjectMeta[]): StructType {
   for (const { name } of partitions) {
     if (dataSchema.fields.some((f) => f.name.toLowerCase() === name.toLowerCase())) {
       throw new DeltaError('DELTA_SCHEMA_MISMATCH',
-        `"${name}" is both a partition directory and a column inside the data files (e.g. ${files[0]?.meta.path}); a converted table cannot hold both.`);
+        `"${name}" is both a partition directory and a column inside the data files (e.g. ${files[0]?.path}); a converted table cannot hold both.`);
     }
   }
   return {

@@ -6,6 +6,7 @@ import { deltaSchemaFromParquet } from '../../../src/connectors/parquet/parquetT
 import { isDeltaError } from '../../../src/delta/errors';
 import { formatDataType, primitive, type DataType, type StructType } from '../../../src/delta/schema';
 import { inferPartitionType, normalizePartitionValue, parsePartitionedPath } from '../../../src/ops/convert/hivePartitions';
+import { InListingOrder } from '../../../src/ops/convert/inListingOrder';
 import { isHiddenPath } from '../../../src/ops/convert/listParquetFiles';
 import { SchemaReconciler } from '../../../src/ops/convert/reconcileSchemas';
 
@@ -131,5 +132,22 @@ describe('Parquet schema to Delta', () => {
   test('types without a Delta equivalent are refused with the file and column', () => {
     assert.throws(() => schemaOf([root(1), { name: 't', type: 'INT32', converted_type: 'TIME_MILLIS' }]),
       (error: unknown) => isDeltaError(error, 'DELTA_INVALID_SCHEMA') && /f\.parquet: column t cannot be converted: TIME has no Delta type/.test(error.message));
+  });
+});
+
+describe('footers finishing out of order', () => {
+  test('values are emitted in index order, each once, as soon as every earlier one has arrived', () => {
+    const emitted: string[] = [];
+    const order = new InListingOrder((value: string) => emitted.push(value));
+    order.put(2, 'c');
+    order.put(1, 'b');
+    assert.deepEqual(emitted, []);
+    order.put(0, 'a');
+    assert.deepEqual(emitted, ['a', 'b', 'c']);
+    order.put(4, 'e');
+    order.put(3, 'd');
+    order.put(5, 'f');
+    assert.deepEqual(emitted, ['a', 'b', 'c', 'd', 'e', 'f']);
+    assert.equal(order.emitted, 6);
   });
 });

@@ -193,4 +193,28 @@ describe('convertToDelta', () => {
     assert.equal(wideStats.minValues?.column_with_a_rather_long_name_to_grow_the_footer_399, -399);
     assert.equal(wideStats.maxValues?.column_with_a_rather_long_name_to_grow_the_footer_399, 399);
   }));
+
+  test('footers read out of order from a store are committed in listing order; a struct with only nulls has no bounds', () => withTempDir('lakehouse-convert-', async (dir) => {
+    const nullStruct = new Table({
+      id: vectorFromArray([1n, 2n]),
+      s: vectorFromArray([null, { a: null }], new Struct([new Field('a', new Int32(), true)])),
+    });
+    for (let i = 0; i < 12; i++) await writeParquetFile(join(dir, `k=${i % 3}`, `f${String(i).padStart(2, '0')}.parquet`), nullStruct);
+    const store = new LocalFileStore(dir);
+    // Later files answer first: the reads finish in reverse order of the listing.
+    let reads = 0;
+    const slowFirst = Object.assign(Object.create(store) as LocalFileStore, {
+      getRange: async (path: string, start: number, end: number): Promise<Uint8Array> => {
+        const delay = 40 - 3 * reads++;
+        await new Promise((done) => setTimeout(done, Math.max(0, delay)));
+        return store.getRange(path, start, end);
+      },
+    });
+    await convertToDelta(slowFirst, { concurrency: 12 });
+    const commit = await readFile(join(dir, '_delta_log', '00000000000000000000.json'), 'utf8');
+    const adds = commit.trim().split('\n').map((line) => JSON.parse(line) as { add?: { path: string; stats: string } }).flatMap((a) => (a.add ? [a.add] : []));
+    const listed = Array.from({ length: 12 }, (_, i) => `k=${i % 3}/f${String(i).padStart(2, '0')}.parquet`).sort();
+    assert.deepEqual(adds.map((a) => a.path), listed);
+    assert.deepEqual(JSON.parse(adds[0]?.stats ?? '{}'), { numRecords: 2, minValues: { id: 1 }, maxValues: { id: 2 }, nullCount: { id: 0, s: { a: 2 } } });
+  }));
 });
