@@ -25,7 +25,10 @@ export interface ObjectStore {
   head(path: string): Promise<ObjectMeta | undefined>;
   /** Writes (or replaces) an object. Not for commits: use putIfAbsent. */
   put(path: string, data: Uint8Array): Promise<void>;
-  /** Atomically creates the object; false when it already exists (a lost commit race). */
-  putIfAbsent(path: string, data: Uint8Array): Promise<boolean>;
+  /**
+   * Atomically creates the object; false when it already exists (a lost commit race). Given pieces,
+   * the object is their bytes one after the other: a commit of many files need not be joined first.
+   */
+  putIfAbsent(path: string, data: Uint8Array | readonly Uint8Array[]): Promise<boolean>;
   delete(path: string): Promise<void>;
 }

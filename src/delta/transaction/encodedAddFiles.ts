@@ -21,7 +21,6 @@ export class EncodedAddFiles {
   private chunk = new Uint8Array(0);
   private used = 0;
   private files = 0;
-  private bytesBefore = 0;
 
   append(add: AddFile): void {
     if (!add.dataChange || add.deletionVector || add.baseRowId !== undefined || add.defaultRowCommitVersion !== undefined) {
@@ -40,10 +39,6 @@ export class EncodedAddFiles {
     return this.files;
   }
 
-  get byteLength(): number {
-    return this.bytesBefore + this.used;
-  }
-
   /** The lines in order, in pieces of whole lines (views, not copies). */
   pieces(): Uint8Array[] {
     return this.used === 0 ? [...this.full] : [...this.full, this.chunk.subarray(0, this.used)];
@@ -51,7 +46,6 @@ export class EncodedAddFiles {
 
   private startChunk(atLeast: number): void {
     if (this.used > 0) this.full.push(this.chunk.subarray(0, this.used));
-    this.bytesBefore += this.used;
     // Fixed-size pieces, not one buffer doubled: the buffers a doubling leaves behind stay resident
     // until a full garbage collection frees them.
     this.chunk = new Uint8Array(Math.max(CHUNK_BYTES, atLeast));

@@ -213,7 +213,9 @@ export class Transaction {
       // Fresh row ids depend on the version and on what winners assigned, so each attempt assigns them anew.
       actions.push(...(tracksRows ? assignRowIds(this.staged, version, highWaterMark) : this.staged));
 
-      const body = withEncodedAdds(new TextEncoder().encode(`${actions.map((a) => JSON.stringify(a)).join('\n')}\n`), this.encodedAdds);
+      const lines = new TextEncoder().encode(`${actions.map((a) => JSON.stringify(a)).join('\n')}\n`);
+      // Files staged encoded follow as pieces of their own: the store writes them one after the other.
+      const body = this.encodedAdds.length === 0 ? lines : [lines, ...this.encodedAdds.flatMap((files) => files.pieces())];
       if (await this.store.putIfAbsent(commitPath(version), body)) {
         this.committed = true;
         const result: CommitResult = { version, attempts: attempt, actions };
@@ -374,15 +376,3 @@ export class Transaction {
   }
 }
 
-/** The commit body: the actions' lines, then the lines of files staged encoded (one copy of each). */
-function withEncodedAdds(lines: Uint8Array, encoded: readonly EncodedAddFiles[]): Uint8Array {
-  if (encoded.length === 0) return lines;
-  const body = new Uint8Array(encoded.reduce((sum, files) => sum + files.byteLength, lines.byteLength));
-  body.set(lines);
-  let offset = lines.byteLength;
-  for (const piece of encoded.flatMap((files) => files.pieces())) {
-    body.set(piece, offset);
-    offset += piece.byteLength;
-  }
-  return body;
-}

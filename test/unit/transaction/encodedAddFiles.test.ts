@@ -22,7 +22,6 @@ test('encoded adds are the JSON lines of the actions, in order, across 1 MiB pie
   assert.ok(pieces.length >= 3, `${pieces.length} pieces`);
   const expected = adds.map((add) => `${JSON.stringify({ add })}\n`).join('');
   assert.equal(text(pieces), expected);
-  assert.equal(files.byteLength, new TextEncoder().encode(expected).byteLength);
   assert.equal(files.count, 3000);
   // Every piece ends with a whole line.
   for (const piece of pieces) assert.equal(piece[piece.byteLength - 1], 0x0a);
