@@ -26,6 +26,11 @@ export interface ValueRows {
 
 const GOLDEN = 0x9e3779b1;
 const MIX = 0x5bd1e995;
+/**
+ * The widest range of 32-bit values a dictionary looks up by `value - base` in a table of entry
+ * indices (256 KiB, within a core's L2) instead of hashing: small integers, dates, codes.
+ */
+const DENSE_RANGE = 1 << 16;
 
 /**
  * The distinct values of one column chunk in first-seen order, for RLE_DICTIONARY pages: maps a
@@ -54,6 +59,17 @@ export class ValueDictionary {
   private plainView = new DataView(this.plain.buffer);
   /** The last page's entry indices: reused, so a page allocates none. */
   private indices = new Int32Array(0);
+  /**
+   * Single-word keys while every value seen lies within DENSE_RANGE of each other: entry index + 1
+   * at `value - denseBase` (0: not in the dictionary). Undefined before the first page and once a
+   * page goes beyond that range; the hash table holds every entry either way.
+   */
+  private dense: Int32Array | undefined;
+  private denseBase = 0;
+  private denseOff = false;
+  /** The least and greatest value seen on the dense path. */
+  private denseMin = 0x7fffffff;
+  private denseMax = -0x80000000;
   /** The PLAIN size of every value indexed so far: what the pages would take without the dictionary. */
   plainBytes = 0;
 
@@ -93,7 +109,9 @@ export class ValueDictionary {
     const out = this.indices;
     const entries = this.entries;
     const used = this.used;
-    const count = 'words' in source ? this.indexWords(source.words, source.stride, rows, out, limit) : this.indexBytes(source.offsets, source.bytes, rows, out, limit);
+    const count = !('words' in source) ? this.indexBytes(source.offsets, source.bytes, rows, out, limit)
+      : this.denseFor(source.words, source.stride, rows) ? this.indexDense(source.words, source.stride, rows, out, limit)
+        : this.indexWords(source.words, source.stride, rows, out, limit);
     if (count >= 0) return out.subarray(0, count);
     this.entries = entries;
     this.used = used;
@@ -136,6 +154,75 @@ export class ValueDictionary {
       }
     }
     this.plainBytes += k * width * 4;
+    return k;
+  }
+
+  /**
+   * Whether this page's values can be looked up in the dense table (made or widened to cover them
+   * here): single-word keys whose values, with every value seen before, span at most DENSE_RANGE.
+   */
+  private denseFor(words: ArrayLike<number>, stride: number, rows: ValueRows): boolean {
+    if (this.width !== 1 || this.denseOff) return false;
+    const { validity, bitOffset, rows: selected } = rows;
+    const n = selected ? selected.length : rows.length;
+    let min = this.denseMin;
+    let max = this.denseMax;
+    for (let r = 0; r < n; r++) {
+      const i = selected ? (selected[r] as number) : r;
+      if (validity && ((validity[(bitOffset + i) >> 3] as number) & (1 << ((bitOffset + i) & 7))) === 0) continue;
+      const v = words[i * stride] as number;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    // Entries hashed before a dense table existed (none so far: it starts with the first page) would be missing from it.
+    if (max - min >= DENSE_RANGE || (!this.dense && this.entries > 0)) {
+      this.denseOff = true;
+      this.dense = undefined;
+      return false;
+    }
+    if (min > max) return true;
+    const dense = this.dense;
+    if (!dense || min < this.denseBase || max >= this.denseBase + dense.length) {
+      // A table twice the span (at most DENSE_RANGE) centred on it: a range that creeps grows it rarely.
+      const span = max - min + 1;
+      const size = Math.min(DENSE_RANGE, Math.max(1024, span * 2));
+      const base = min - Math.floor((size - span) / 2);
+      const wider = new Int32Array(size);
+      // Every entry so far lies within the values seen before.
+      if (dense) wider.set(dense.subarray(this.denseMin - this.denseBase, this.denseMax - this.denseBase + 1), this.denseMin - base);
+      this.dense = wider;
+      this.denseBase = base;
+    }
+    this.denseMin = min;
+    this.denseMax = max;
+    return true;
+  }
+
+  /** indexWords for pages within the dense table's range (see `denseFor`): one table read per value. */
+  private indexDense(words: ArrayLike<number>, stride: number, rows: ValueRows, out: Int32Array, limit: number): number {
+    const { validity, bitOffset, rows: selected } = rows;
+    const n = selected ? selected.length : rows.length;
+    const dense = this.dense as Int32Array;
+    const base = this.denseBase;
+    let k = 0;
+    for (let r = 0; r < n; r++) {
+      const i = selected ? (selected[r] as number) : r;
+      if (validity && ((validity[(bitOffset + i) >> 3] as number) & (1 << ((bitOffset + i) & 7))) === 0) continue;
+      const v = words[i * stride] as number;
+      const entry = dense[v - base] as number;
+      if (entry !== 0) {
+        out[k++] = entry - 1;
+        continue;
+      }
+      if (this.used + 4 > limit) return -1;
+      const hash = Math.imul(v, GOLDEN);
+      let slot = (hash ^ (hash >>> 16)) & (this.slots.length - 1);
+      while (this.slots[slot] !== 0) slot = (slot + 1) & (this.slots.length - 1);
+      const added = this.addWords(slot, hash, v, 0);
+      dense[v - base] = added + 1;
+      out[k++] = added;
+    }
+    this.plainBytes += k * 4;
     return k;
   }
 

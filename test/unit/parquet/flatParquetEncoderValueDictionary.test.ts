@@ -97,4 +97,32 @@ describe('ValueDictionary', () => {
     const indices = dictionary.indicesOf({ words: values, stride: 1 }, { length: 4, validity: Uint8Array.of(0b0101), bitOffset: 0 }, Infinity);
     assert.deepEqual([...(indices ?? [])], [0, 0]);
   });
+  test('small integers by their offset in a table, then hashed once their range grows past 65,536 values', () => {
+    // Pages of values within a few thousand of each other (negative too, the range widening down and
+    // up), then a page 70,000 away: the dictionary hashes from there on, finding the earlier entries.
+    const pages = [
+      Int32Array.from({ length: 5000 }, (_, i) => 100 + ((i * 7919) % 101)),
+      Int32Array.from({ length: 5000 }, (_, i) => -500 + ((i * 31) % 801)),
+      Int32Array.from({ length: 5000 }, (_, i) => 2000 + ((i * 13) % 3000)),
+      Int32Array.from({ length: 5000 }, (_, i) => (i % 2 === 0 ? 70_000 + (i % 50) : -500 + ((i * 17) % 5000))),
+      Int32Array.from({ length: 5000 }, (_, i) => -500 + ((i * 29) % 6000)),
+    ];
+    const all = pages.flatMap((page) => [...page]);
+    const want = expected(all.map(String), (row) => le(all[row] as number));
+    const dictionary = new ValueDictionary('word');
+    const got = pages.flatMap((page) => [...(dictionary.indicesOf({ words: page, stride: 1 }, { length: page.length, validity: undefined, bitOffset: 0 }, Infinity) ?? [])]);
+    assert.deepEqual(got, want.indices);
+    assert.deepEqual([...dictionary.page()], want.plain);
+  });
+
+  test('small integers: null and unselected rows take no index and do not widen the range', () => {
+    const dictionary = new ValueDictionary('word');
+    // Stride 4 (decimal words); row 1 is null and holds a value far away, row 3 is not selected.
+    const words = Int32Array.of(7, 0, 0, 0, 1 << 30, 0, 0, 0, 9, 0, 0, 0, -(1 << 30), 0, 0, 0, 7, 0, 0, 0);
+    const indices = dictionary.indicesOf({ words, stride: 4 }, { length: 5, validity: Uint8Array.of(0b11101), bitOffset: 0, rows: Int32Array.of(0, 1, 2, 4) }, Infinity);
+    assert.deepEqual([...(indices ?? [])], [0, 1, 0]);
+    const next = dictionary.indicesOf({ words: Int32Array.of(9, 8, 7), stride: 1 }, { length: 3, validity: undefined, bitOffset: 0 }, Infinity);
+    assert.deepEqual([...(next ?? [])], [1, 2, 0]);
+    assert.deepEqual([...dictionary.page()], [...le(7), ...le(9), ...le(8)]);
+  });
 });
