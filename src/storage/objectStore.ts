@@ -26,6 +26,11 @@ export interface ObjectStore {
   /** Writes (or replaces) an object. Not for commits: use putIfAbsent. */
   put(path: string, data: Uint8Array): Promise<void>;
   /**
+   * `put` of the object whose bytes are `parts` one after the other, without joining them first
+   * (a large data file made of its pages). Optional: callers join the parts for a store without it.
+   */
+  putParts?(path: string, parts: readonly Uint8Array[]): Promise<void>;
+  /**
    * Atomically creates the object; false when it already exists (a lost commit race). Given pieces,
    * the object is their bytes one after the other: a commit of many files need not be joined first.
    */

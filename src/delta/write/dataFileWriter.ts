@@ -232,20 +232,26 @@ export class DataFileWriter {
   }
 
   private async store(file: OpenFile): Promise<void> {
-    const bytes = await encodeFailure(() => file.encoder.finish());
-    if (file.flat) file.stats.addEncoded(file.flat.rows, file.flat.columnStatistics());
+    const { store } = this.options;
+    const { flat } = file;
+    // A flat-encoded file goes to a store that takes parts as its pages: never joined into one buffer.
+    const putParts = flat && store.putParts ? store.putParts.bind(store) : undefined;
+    const parts = flat && putParts ? await encodeFailure(() => flat.finishParts()) : [await encodeFailure(() => file.encoder.finish())];
+    if (flat) file.stats.addEncoded(flat.rows, flat.columnStatistics());
+    const size = parts.reduce((n, p) => n + p.length, 0);
     const counter = String(this.fileCounter++).padStart(5, '0');
     const relative = `${this.options.directory ?? ''}${file.directory}part-${counter}-${randomUUID()}-c000${parquetFileSuffix(this.compression)}`;
-    await this.options.store.put(relative, bytes).catch((cause: unknown) => {
+    const stored = putParts ? putParts(relative, parts) : store.put(relative, parts[0] as Uint8Array);
+    await stored.catch((cause: unknown) => {
       // A store's own DeltaError (read-only location, full disk) already names the file and the fix.
       if (cause instanceof DeltaError) throw cause;
       throw new DeltaError('DELTA_IO_ERROR', `Cannot write data file ${relative} under ${this.options.store.root}: ${(cause as Error).message}`, { cause });
     });
-    if (file.bytes > 0) this.compressionRatio = Math.max(0.01, bytes.length / file.bytes);
+    if (file.bytes > 0) this.compressionRatio = Math.max(0.01, size / file.bytes);
     this.written.push({
       path: encodeLogPath(relative),
       partitionValues: file.values,
-      size: bytes.length,
+      size,
       modificationTime: Date.now(),
       rows: file.stats.rows,
       stats: file.stats.toJson(),

@@ -204,6 +204,22 @@ export class FlatParquetEncoder implements ParquetEncoder {
   }
 
   async finish(): Promise<Uint8Array> {
+    const parts = await this.finishParts();
+    const file = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      file.set(part, at);
+      at += part.length;
+    }
+    return file;
+  }
+
+  /**
+   * Closes the file and returns its bytes as the parts they were made in (magic, page headers and
+   * bodies, footer), in file order: a store that writes them one after the other (one `writev`)
+   * spares the copy of the whole file into one buffer, and that buffer's memory.
+   */
+  async finishParts(): Promise<Uint8Array[]> {
     if (this.groupRows > 0) await this.closeRowGroup();
     if (this.rowGroups.length === 0) throw new RangeError('FlatParquetEncoder.finish needs at least one non-empty batch.');
     const footer = this.footer();
@@ -211,14 +227,8 @@ export class FlatParquetEncoder implements ParquetEncoder {
     new DataView(tail.buffer).setUint32(0, footer.length, true);
     tail.set(MAGIC, 4);
     const parts = [...this.out, footer, tail];
-    const file = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const part of parts) {
-      file.set(part, at);
-      at += part.length;
-    }
     this.out.length = 0;
-    return file;
+    return parts;
   }
 
   abort(): void {

@@ -29,7 +29,21 @@ function faultyFileSystem(fails: (path: string) => boolean, code: 'ENOSPC' | 'ER
     if (code === 'ENOSPC' && data instanceof Uint8Array) await fsPromises.writeFile(file, data.subarray(0, data.length >> 1), options);
     throw errnoError(code, path);
   };
-  return { ...fsPromises, writeFile: write };
+  // Large data files are written through a handle (LocalFileStore.putParts: one writev of their pages).
+  const open: typeof fsPromises.open = async (file, flags, mode) => {
+    const path = String(file);
+    const writing = flags !== undefined && flags !== 'r';
+    if (writing && fails(path) && code === 'EROFS') throw errnoError(code, path);
+    const handle = await fsPromises.open(file, flags, mode);
+    if (!writing || !fails(path)) return handle;
+    const writev: typeof handle.writev = async (buffers) => {
+      const bytes = Buffer.concat(buffers.map((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)));
+      if (code === 'ENOSPC') await handle.write(bytes.subarray(0, bytes.length >> 1));
+      throw errnoError(code, path);
+    };
+    return Object.assign(Object.create(handle) as typeof handle, { writev });
+  };
+  return { ...fsPromises, writeFile: write, open };
 }
 
 /** Every file under dir (relative paths), hidden temp files included. */

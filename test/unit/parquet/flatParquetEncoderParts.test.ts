@@ -1,0 +1,50 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { Table, Utf8, vectorFromArray } from 'apache-arrow';
+import { flatParquetEncoder } from '../../../src/parquet/flatEncoder/flatParquetEncoder';
+import { LocalFileStore } from '../../../src/storage/localFileStore';
+import { tempTableDir } from '../write/helpers';
+
+const join = (parts: readonly Uint8Array[]): Uint8Array => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+};
+
+test('a file finished as parts holds the bytes of the same file finished whole, and the store writes them all in order', async () => {
+  // 600,000 rows in row groups of 4,096: more parts (about 1,700) than one writev takes (IOV_MAX, 1024 on Linux).
+  const rows = 600_000;
+  const { batches } = new Table({
+    id: vectorFromArray(BigInt64Array.from({ length: rows }, (_, i) => BigInt(i))),
+    quantity: vectorFromArray(Int32Array.from({ length: rows }, (_, i) => (i * 7919) % 2000)),
+    name: vectorFromArray(Array.from({ length: rows }, (_, i) => `name-${(i * 40_503) % 200_000}`), new Utf8()),
+  });
+  const schema = batches[0]?.schema;
+  assert.ok(schema);
+  const whole = flatParquetEncoder(schema, { compression: 'zstd', rowGroupSize: 4096 });
+  const parted = flatParquetEncoder(schema, { compression: 'zstd', rowGroupSize: 4096 });
+  assert.ok(whole && parted);
+  for (const batch of batches) {
+    await whole.write(batch);
+    await parted.write(batch);
+  }
+  const bytes = await whole.finish();
+  const parts = await parted.finishParts();
+  assert.ok(parts.length > 1024, `${parts.length} parts`);
+  assert.deepEqual(join(parts), bytes);
+
+  const { dir, cleanup } = await tempTableDir();
+  try {
+    await new LocalFileStore(dir).putParts('sub/file.parquet', parts);
+    assert.deepEqual(new Uint8Array(await readFile(`${dir}/sub/file.parquet`)), bytes);
+    // The temp file was renamed: nothing else is left.
+    assert.deepEqual(await readdir(`${dir}/sub`), ['file.parquet']);
+  } finally {
+    await cleanup();
+  }
+});
