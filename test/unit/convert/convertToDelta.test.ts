@@ -60,9 +60,11 @@ describe('convertToDelta', () => {
     assert.deepEqual(await logFiles(dir), ['00000000000000000000.json']);
   }));
 
-  test('a file added while footers are read makes the conversion refuse, committing nothing', () => withTempDir('lakehouse-convert-', async (dir) => {
+  test('files added, deleted or rewritten while footers are read make the conversion refuse, committing nothing', () => withTempDir('lakehouse-convert-', async (dir) => {
     await writeParquetFile(join(dir, 'a.parquet'), ids(0, 3));
     await writeParquetFile(join(dir, 'b.parquet'), ids(3, 3));
+    await writeParquetFile(join(dir, 'c.parquet'), ids(6, 3));
+    await writeParquetFile(join(dir, 'd.parquet'), ids(9, 3));
     const store = new LocalFileStore(dir);
     let injected = false;
     const racing = Object.assign(Object.create(store) as LocalFileStore, {
@@ -70,13 +72,16 @@ describe('convertToDelta', () => {
         if (!injected) {
           injected = true;
           await writeParquetFile(join(dir, 'late.parquet'), ids(9, 1));
+          await writeParquetFile(join(dir, '0-early.parquet'), ids(9, 1));
+          await rm(join(dir, 'c.parquet'));
+          await writeParquetFile(join(dir, 'd.parquet'), ids(9, 30));
         }
         return store.getRange(path, start, end);
       },
     });
     await assert.rejects(convertToDelta(racing), (error: unknown) => {
       assert.ok(isDeltaError(error, 'DELTA_CONCURRENT_MODIFICATION'));
-      assert.match(error.message, /late\.parquet was added.*Nothing was committed/);
+      assert.match(error.message, /\(0-early\.parquet was added; c\.parquet was deleted; d\.parquet was modified; late\.parquet was added\)\. Nothing was committed/);
       return true;
     });
     assert.deepEqual(await logFiles(dir), []);
