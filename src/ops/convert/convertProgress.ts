@@ -14,6 +14,8 @@ const FORMAT = 1;
 const SEGMENT_FILES = 500;
 /** ...or this much time of reading, on a slow object store. */
 const SEGMENT_MILLIS = 2000;
+/** Files hashed per update of the listing fingerprint. */
+const FINGERPRINT_BATCH = 1000;
 
 /** What the conversion needs from one footer, so that a rerun can skip reading it again. */
 export interface FooterSummary {
@@ -60,10 +62,12 @@ export class ConvertProgress {
   /** Loads what earlier runs saved that still describes files of this listing. */
   static async resume(store: ObjectStore, listing: readonly ObjectMeta[]): Promise<{ progress: ConvertProgress; resumed: ResumedProgress }> {
     const fingerprint = listingFingerprint(listing);
-    const byPath = new Map(listing.map((f) => [f.path, f]));
     const footers = new Map<string, FooterSummary>();
     let listingChanged = false;
-    for (const object of await store.list(`${CONVERT_PROGRESS_DIR}/`)) {
+    const segments = await store.list(`${CONVERT_PROGRESS_DIR}/`);
+    // Only a resumed run needs the listing by path.
+    const byPath = segments.length === 0 ? new Map<string, ObjectMeta>() : new Map(listing.map((f) => [f.path, f]));
+    for (const object of segments) {
       const segment = parseSegment(await store.get(object.path));
       if (!segment) continue; // unreadable: its footers are simply read again
       if (segment.fingerprint !== fingerprint) listingChanged = true;
@@ -131,8 +135,13 @@ export class ConvertProgress {
 
 /** A hash of the listing (path, size, modification time of every data file), to tell whether the folder changed. */
 export function listingFingerprint(listing: readonly ObjectMeta[]): string {
-  // One update of the joined text: an update per file costs several times more for 100,000 files.
-  return createHash('sha256').update(listing.map((f) => `${f.path}\t${f.size}\t${f.modifiedMs}\n`).join('')).digest('hex');
+  // One update per thousand files: an update per file costs several times more for 100,000 files,
+  // and the joined text of all of them would be one more large string to collect.
+  const hash = createHash('sha256');
+  for (let start = 0; start < listing.length; start += FINGERPRINT_BATCH) {
+    hash.update(listing.slice(start, start + FINGERPRINT_BATCH).map((f) => `${f.path}\t${f.size}\t${f.modifiedMs}\n`).join(''));
+  }
+  return hash.digest('hex');
 }
 
 function parseSegment(bytes: Uint8Array): { fingerprint: string; files: SavedFooter[] } | undefined {

@@ -236,7 +236,12 @@ interface PartitionLayout {
 function partitionLayout(files: readonly ObjectMeta[]): PartitionLayout {
   let columns: string[] | undefined;
   let firstPath = '';
+  // Parsed once per directory: its files share one values object (10,000 files, 10 partitions: 10 objects).
+  const byDirectory = new Map<string, Record<string, string | null>>();
   const values = files.map((file) => {
+    const directory = file.path.slice(0, file.path.lastIndexOf('/') + 1);
+    const known = byDirectory.get(directory);
+    if (known) return known;
     const parsed = parsePartitionedPath(file.path);
     if (columns === undefined) {
       columns = parsed.columns;
@@ -245,6 +250,7 @@ function partitionLayout(files: readonly ObjectMeta[]): PartitionLayout {
       throw new DeltaError('DELTA_INVALID_ARGUMENT',
         `The partition directories differ: ${firstPath} is under ${describeColumns(columns)} but ${file.path} is under ${describeColumns(parsed.columns)}. Every file must be at the same partition depth.`);
     }
+    byDirectory.set(directory, parsed.values);
     return parsed.values;
   });
   return { columns: columns ?? [], values };

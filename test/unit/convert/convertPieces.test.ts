@@ -1,4 +1,5 @@
 import { describe, test } from 'node:test';
+import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import type { FileMetaData, SchemaElement } from 'hyparquet';
 import { parseColumnTypeList } from '../../../src/connectors/columnTypeList';
@@ -7,6 +8,7 @@ import { isDeltaError } from '../../../src/delta/errors';
 import { formatDataType, primitive, type DataType, type StructType } from '../../../src/delta/schema';
 import { inferPartitionType, normalizePartitionValue, parsePartitionedPath } from '../../../src/ops/convert/hivePartitions';
 import { InListingOrder } from '../../../src/ops/convert/inListingOrder';
+import { listingFingerprint } from '../../../src/ops/convert/convertProgress';
 import { isHiddenPath } from '../../../src/ops/convert/listParquetFiles';
 import { SchemaReconciler } from '../../../src/ops/convert/reconcileSchemas';
 
@@ -149,5 +151,14 @@ describe('footers finishing out of order', () => {
     order.put(5, 'f');
     assert.deepEqual(emitted, ['a', 'b', 'c', 'd', 'e', 'f']);
     assert.equal(order.emitted, 6);
+  });
+});
+
+describe('listing fingerprint', () => {
+  test('hashed in batches, it is the hash of every file line joined, as saved progress from earlier runs has it', () => {
+    const listing = Array.from({ length: 2500 }, (_, i) => ({ path: `k=${i % 7}/part-${i}.parquet`, size: 1000 + i, modifiedMs: 1_700_000_000_000 + i }));
+    const joined = listing.map((f) => `${f.path}\t${f.size}\t${f.modifiedMs}\n`).join('');
+    assert.equal(listingFingerprint(listing), createHash('sha256').update(joined).digest('hex'));
+    assert.notEqual(listingFingerprint(listing.slice(1)), listingFingerprint(listing));
   });
 });
