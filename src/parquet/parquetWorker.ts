@@ -1,10 +1,13 @@
 import { parentPort, type MessagePort } from 'node:worker_threads';
-import { tableFromIPC, type RecordBatch } from 'apache-arrow';
+import { tableFromIPC, tableToIPC, type RecordBatch } from 'apache-arrow';
 import { ParquetFile } from 'parquet-wasm/node';
 import { decodeBackToBack } from './decodeJoined';
+import { hasNativeZstd } from './flatDecoder/decodeFlatParquet';
+import { decodeRowGroupRange } from './flatDecoder/rowGroupRange';
 import { wasmZstdLoaded } from './flatDecoder/wasmZstd';
 import { batchToIPC, ParquetFileEncoder } from './parquetFileEncoder';
-import type { DecodeFilesRequest, DecodeRequest, WorkerRequest, WorkerResponse } from './parquetWorkerProtocol';
+import type { DecodeFilesRequest, DecodeRangeRequest, DecodeRequest, WorkerRequest, WorkerResponse } from './parquetWorkerProtocol';
+import { toTransferable } from './transferableTable';
 import { SerialSessions } from '../util/serialSessions';
 
 /*
@@ -79,6 +82,21 @@ async function decodeFiles(request: DecodeFilesRequest): Promise<WorkerResponse>
   }
 }
 
+/** Some columns of one row group by the flat decoder; its buffers are moved to the caller, an IPC stream only for what cannot move. */
+async function decodeRange(request: DecodeRangeRequest): Promise<{ response: WorkerResponse; transfer: ArrayBuffer[] }> {
+  const { id } = request;
+  try {
+    const table = await decodeRowGroupRange(request.range, request.bytes, request.batchSize);
+    if (table === undefined) return { response: { kind: 'decodeFailed', id, error: 'the flat decoder does not read this row group' }, transfer: [] };
+    const moved = toTransferable(table);
+    if (moved) return { response: { kind: 'decodedMoved', id, table: moved.message }, transfer: moved.transfer };
+    const ipc = tableToIPC(table, 'stream');
+    return { response: { kind: 'decoded', id, ipc }, transfer: [ipc.buffer as ArrayBuffer] };
+  } catch (error) {
+    return { response: { kind: 'decodeFailed', id, error: errorText(error) }, transfer: [] };
+  }
+}
+
 function serve(port: MessagePort): void {
   const send = (response: WorkerResponse, transfer: ArrayBuffer[] = []): void => port.postMessage(response, transfer);
   const sessions = new SerialSessions<ParquetFileEncoder>((id, encoder, error) => {
@@ -97,6 +115,10 @@ function serve(port: MessagePort): void {
         void wasmZstdLoaded().then(() => decodeFiles(request)).then((response) => {
           send(response, response.kind === 'decoded' ? [response.ipc.buffer as ArrayBuffer] : []);
         });
+        return;
+      case 'decodeRange':
+        // The flat decoder's WebAssembly ZSTD is needed only without the native one.
+        void (hasNativeZstd() ? Promise.resolve() : wasmZstdLoaded()).then(() => decodeRange(request)).then(({ response, transfer }) => send(response, transfer));
         return;
       case 'encodeOpen':
         sessions.open(request.id, new ParquetFileEncoder(request.options));

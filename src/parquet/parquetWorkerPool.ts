@@ -3,7 +3,9 @@ import type { Worker } from 'node:worker_threads';
 import { tableFromIPC, type RecordBatch, type Table } from 'apache-arrow';
 import { batchToIPC, type ParquetEncoder } from './parquetFileEncoder';
 import { ParquetDecodeError } from './parquetDecodeError';
-import type { DecodeFilesRequest, DecodeRequest, WorkerRequest, WorkerResponse } from './parquetWorkerProtocol';
+import type { RowGroupRange } from './flatDecoder/rowGroupRange';
+import type { DecodeFilesRequest, DecodeRangeRequest, DecodeRequest, WorkerRequest, WorkerResponse } from './parquetWorkerProtocol';
+import { fromTransferable } from './transferableTable';
 import type { ParquetWriteOptions } from './writeParquet';
 import { startModuleWorker } from '../util/startModuleWorker';
 
@@ -22,7 +24,7 @@ export class ParquetEncodeError extends Error {
 }
 
 interface Task {
-  request: DecodeRequest | DecodeFilesRequest;
+  request: DecodeRequest | DecodeFilesRequest | DecodeRangeRequest;
   signal: AbortSignal | undefined;
   resolve: (table: Table) => void;
   reject: (error: unknown) => void;
@@ -112,6 +114,22 @@ export class ParquetWorkerPool {
   }
 
   /**
+   * Decodes `range` (rowGroupRange) from `bytes`, the file's bytes over it (transferred: unusable
+   * here afterwards), with the flat decoder in a worker; the decoded buffers come back moved, not
+   * copied. Fails with ParquetDecodeError on a corrupt page or when the flat decoder turns the
+   * group down (read it otherwise then).
+   */
+  decodeRange(range: RowGroupRange, bytes: Uint8Array, batchSize: number): Promise<Table> {
+    if (this.closed) return Promise.reject(new Error('The Parquet worker pool is closed.'));
+    // Only a buffer of its own moves: a view into a larger one is copied out first.
+    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
+    return new Promise<Table>((resolve, reject) => {
+      this.queue.push({ request: { kind: 'decodeRange', id: this.nextId++, range, bytes: own, batchSize }, signal: undefined, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /**
    * An encoder of one Parquet file whose batches are encoded in a worker: `write` returns once the
    * batch is on its way (at most MAX_BATCHES_IN_FLIGHT wait), so the caller prepares the next one
    * meanwhile. An encode goes to the running worker with the fewest open encodes (a worker is
@@ -187,7 +205,8 @@ export class ParquetWorkerPool {
       }
       slot.task = task;
       this.await(slot, true);
-      this.send(slot, task.request, task.request.kind === 'decodeFiles' ? [task.request.bytes.buffer as ArrayBuffer] : []);
+      const moves = task.request.kind === 'decodeFiles' || task.request.kind === 'decodeRange';
+      this.send(slot, task.request, moves ? [task.request.bytes.buffer as ArrayBuffer] : []);
     }
   }
 
@@ -236,12 +255,14 @@ export class ParquetWorkerPool {
         for (const { message, transfer } of slot.outbox.splice(0)) slot.worker.postMessage(message, transfer);
         return;
       case 'decoded':
+      case 'decodedMoved':
       case 'decodeFailed': {
         const task = slot.task;
         slot.task = undefined;
         this.await(slot, false);
         if (task) {
           if (response.kind === 'decoded') task.resolve(tableFromIPC(response.ipc));
+          else if (response.kind === 'decodedMoved') task.resolve(fromTransferable(response.table));
           else task.reject(new ParquetDecodeError(response.error));
         }
         this.dispatch();

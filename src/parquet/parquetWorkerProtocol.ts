@@ -1,3 +1,5 @@
+import type { RowGroupRange } from './flatDecoder/rowGroupRange';
+import type { TransferableTable } from './transferableTable';
 import type { ParquetWriteOptions } from './writeParquet';
 
 /*
@@ -27,6 +29,16 @@ export interface DecodeFilesRequest {
   ends: number[];
 }
 
+/** Decode some columns of one row group with the flat decoder from their chunks' bytes, read by range. */
+export interface DecodeRangeRequest {
+  kind: 'decodeRange';
+  id: number;
+  range: RowGroupRange;
+  /** The file's bytes from `range.from` to `range.end` (transferred). */
+  bytes: Uint8Array;
+  batchSize: number;
+}
+
 /** Start encoding a Parquet file. */
 export interface EncodeOpen { kind: 'encodeOpen'; id: number; options: ParquetWriteOptions }
 /** One record batch of the file as an Arrow IPC stream (its buffer transferred). */
@@ -36,13 +48,15 @@ export interface EncodeFinish { kind: 'encodeFinish'; id: number }
 /** Drop the file. No answer. */
 export interface EncodeAbort { kind: 'encodeAbort'; id: number }
 
-export type WorkerRequest = DecodeRequest | DecodeFilesRequest | EncodeOpen | EncodeBatch | EncodeFinish | EncodeAbort;
+export type WorkerRequest = DecodeRequest | DecodeFilesRequest | DecodeRangeRequest | EncodeOpen | EncodeBatch | EncodeFinish | EncodeAbort;
 
 export type WorkerResponse =
   /** Sent once the worker has loaded, so a failure before it is not mistaken for a corrupt file. */
   | { kind: 'ready' }
   /** The decoded rows as an Arrow IPC stream (buffer transferred). */
   | { kind: 'decoded'; id: number; ipc: Uint8Array }
+  /** The decoded rows of a decodeRange, their buffers transferred (no IPC copy). */
+  | { kind: 'decodedMoved'; id: number; table: TransferableTable }
   | { kind: 'decodeFailed'; id: number; error: string }
   /** The encoder took a batch: the pool may send another (backpressure). */
   | { kind: 'encodeTaken'; id: number }

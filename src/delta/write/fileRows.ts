@@ -57,8 +57,9 @@ type Piece = { length: number; source: Data | undefined };
  * deletion vector has to address. Rows come in `schema`, the snapshot's by default; a transaction
  * that evolved the schema (MERGE with schema evolution, a keyed apply following its source) reads
  * in its own, so copied rows get the added columns as nulls and widened types, as a scan would. A file the flat decoder reads (flat columns, common encodings)
- * is read a row group at a time by byte range (FlatRowGroupReader), so memory holds one group's
- * column chunks and decoded columns, never the whole file; other files are read whole.
+ * is read a row group at a time by byte range (FlatRowGroupReader), the next group decoded ahead
+ * (in the worker pool when large), so memory holds two groups' column chunks and decoded columns,
+ * never the whole file; other files are read whole.
  */
 export async function readDataFile(snapshot: Snapshot, file: AddFile, schema: StructType = snapshot.schema, batchSize = 65536): Promise<DataFileContent> {
   const path = resolveDataFilePath(file.path, snapshot.tableRoot);
@@ -77,15 +78,25 @@ export async function readDataFile(snapshot: Snapshot, file: AddFile, schema: St
   const reader = ranged;
   let whole: Promise<WholeFileContent> | undefined;
   /**
-   * The chosen columns a row group at a time: memory holds one group's chunks and decoded
-   * columns. A group the flat decoder turns down after all (a page its footer did not announce)
+   * The chosen columns a row group at a time, the next one decoded ahead: memory holds two groups'
+   * decoded columns at most. A group the flat decoder turns down after all (a page its footer did not announce)
    * is decoded from the whole file, which reads it or says what is wrong with it.
    */
   async function* decodeRanged(fields: readonly StructField[]): AsyncGenerator<FileRows> {
     const stored = rows.storedNames(fields);
+    const read = (index: number): Promise<Table | undefined> | undefined => {
+      if (stored.length === 0 || index >= reader.rowGroups.length) return undefined;
+      const table = reader.read(stored, index, batchSize).catch(unreadable);
+      // Awaited in order below; the guard keeps one the caller never reaches from being unhandled.
+      table.catch(() => undefined);
+      return table;
+    };
+    let next = read(0);
     let rowOffset = 0;
     for (const [index, groupRows] of reader.rowGroups.entries()) {
-      const table = stored.length === 0 ? undefined : await reader.read(stored, index, batchSize).catch(unreadable);
+      const table = await next;
+      // The next group is read and decoded (in the worker pool when large) while the caller works on this one.
+      next = read(index + 1);
       if (table === undefined && stored.length > 0) {
         whole ??= snapshot.store.get(path).catch(unreadable).then((bytes) => readWholeFile(schema, bytes, path, rows, batchSize));
         yield* rows.of(fields, (await whole).groupPieces(stored, index, groupRows), rowOffset);

@@ -1,21 +1,26 @@
 import type { Table } from 'apache-arrow';
 import { columnEncodingHints, type ColumnEncodingHint } from '../../parquet/flatEncoder/columnEncodingHints';
-import { decodeFlatParquet, decodeFlatParquetNative, hasNativeZstd } from '../../parquet/flatDecoder/decodeFlatParquet';
-import type { ColumnChunkMeta } from '../../parquet/flatDecoder/fileMetadata';
-import { planFlatRead, type FlatParquetPlan } from '../../parquet/flatDecoder/flatParquetPlan';
+import { hasNativeZstd } from '../../parquet/flatDecoder/decodeFlatParquet';
+import { planFlatRead } from '../../parquet/flatDecoder/flatParquetPlan';
 import { readParquetFooter } from '../../parquet/flatDecoder/parquetFooter';
+import { decodeRowGroupRange, rowGroupRange, type RowGroupRange } from '../../parquet/flatDecoder/rowGroupRange';
+import { ParquetDecodeError } from '../../parquet/parquetDecodeError';
+import { parquetWorkerPool } from '../../parquet/parquetWorkerPool';
 import type { ObjectStore } from '../../storage/objectStore';
 
 const MAGIC = [0x50, 0x41, 0x52, 0x31];
 /** Bytes read from a file's end to find its footer in one request (most footers are smaller). */
 const TAIL_BYTES = 64 * 1024;
-/** Where a group's chunks start in the bytes decoded: above 0, which a footer's dictionary offset uses for "none". */
-const CHUNKS_AT = MAGIC.length;
+/**
+ * Chunk bytes from which a row group is decoded in the Parquet worker pool: below, the decode takes
+ * a few milliseconds, less than the message round trip.
+ */
+const POOL_MIN_RANGE_BYTES = 1 << 20;
 
 /**
  * Reads a flat Parquet file a row group at a time by byte range: its footer once, then for each
- * group only the column chunks asked for, decoded by the flat decoder. A rewrite then holds one
- * group's chunks instead of the whole file (a 100 MiB data file is three 35 MiB groups), and a
+ * group only the column chunks asked for, decoded by the flat decoder (in the Parquet worker pool
+ * when large). A rewrite then holds a group's chunks instead of the whole file (a 100 MiB data file is three 35 MiB groups), and a
  * pass over a few columns reads only theirs.
  */
 export class FlatRowGroupReader {
@@ -63,45 +68,39 @@ export class FlatRowGroupReader {
   /**
    * `columns` of row group `group`, in batches of `batchSize` rows; undefined when the flat decoder
    * cannot read them after all (a page the footer did not announce, a chunk outside the file):
-   * the caller then decodes the whole file, which reads them or says why not.
+   * the caller then decodes the whole file, which reads them or says why not. A large group is
+   * decoded in the Parquet worker pool, on another core: a caller that reads the next group while
+   * it writes this one (copy-on-write) keeps both cores busy, and its buffers come back moved.
    */
   async read(columns: readonly string[], group: number, batchSize: number): Promise<Table | undefined> {
-    const plan = planFlatRead(this.footerFile, { columns, rowGroups: [group] }, this.nativeZstd);
-    const chunks = plan?.metadata.rowGroups[group]?.columns;
-    if (plan === undefined || chunks === undefined) return undefined;
-    const spans = plan.columns.map((column) => chunks[column.leafIndex]).filter((chunk) => chunk !== undefined).map(chunkSpan);
-    if (spans.length === 0) return decodeFlatParquet(this.footerFile, plan, batchSize);
-    const start = Math.min(...spans.map((span) => span.start));
-    const end = Math.max(...spans.map((span) => span.end));
-    // From CHUNKS_AT bytes before the first chunk (a file starts with its magic, so there are).
-    const from = start - CHUNKS_AT;
-    if (from < 0) return undefined;
-    const bytes = await this.store.getRange(this.path, from, end);
-    if (bytes.byteLength !== end - from) return undefined;
+    const range = rowGroupRange(this.footerFile, columns, group);
+    if (range === undefined) return undefined;
+    const bytes = await this.bytesOf(range);
+    if (bytes === undefined) return undefined;
+    if (bytes.byteLength >= POOL_MIN_RANGE_BYTES) {
+      try {
+        return await parquetWorkerPool().decodeRange(range, bytes, batchSize);
+      } catch (error) {
+        if (error instanceof ParquetDecodeError) return undefined;
+        // No worker (an incomplete build): decode here, from bytes read again (the pool may have taken them).
+        const again = await this.bytesOf(range);
+        return again && this.decodeHere(range, again, batchSize);
+      }
+    }
+    return this.decodeHere(range, bytes, batchSize);
+  }
+
+  private async bytesOf(range: RowGroupRange): Promise<Uint8Array | undefined> {
+    if (range.end === range.from) return new Uint8Array(0);
+    const bytes = await this.store.getRange(this.path, range.from, range.end);
+    return bytes.byteLength === range.end - range.from ? bytes : undefined;
+  }
+
+  private async decodeHere(range: RowGroupRange, bytes: Uint8Array, batchSize: number): Promise<Table | undefined> {
     try {
-      return await decodeFlatParquetNative(bytes, rebased(plan, group, from), batchSize);
+      return await decodeRowGroupRange(range, bytes, batchSize);
     } catch {
       return undefined;
     }
   }
-}
-
-/** Where a column chunk's pages lie in the file: from its dictionary page, if any, on. */
-function chunkSpan(chunk: ColumnChunkMeta): { start: number; end: number } {
-  const dictionary = chunk.dictionaryPageOffset;
-  const start = dictionary !== undefined && dictionary > 0 && dictionary < chunk.dataPageOffset ? dictionary : chunk.dataPageOffset;
-  return { start, end: start + chunk.totalCompressedSize };
-}
-
-/** The plan with group `group`'s chunk offsets moved down by `shift` (to the bytes read for it). */
-function rebased(plan: FlatParquetPlan, group: number, shift: number): FlatParquetPlan {
-  const rowGroups = plan.metadata.rowGroups.map((rowGroup, index) => (index !== group ? rowGroup : {
-    ...rowGroup,
-    columns: rowGroup.columns.map((chunk) => ({
-      ...chunk,
-      dataPageOffset: chunk.dataPageOffset - shift,
-      dictionaryPageOffset: chunk.dictionaryPageOffset === undefined ? undefined : chunk.dictionaryPageOffset - shift,
-    })),
-  }));
-  return { ...plan, metadata: { ...plan.metadata, rowGroups } };
 }
