@@ -1,5 +1,4 @@
 import type { OptionSpec } from '../args';
-import { DeltaTable } from '../../delta/table';
 import type { Snapshot } from '../../delta/snapshot';
 
 /** Options every read command shares: which version to read, and machine output. */
@@ -15,6 +14,8 @@ export const JSON_OPTION = {
 export const TABLE_POSITIONAL = [{ name: 'table', description: 'path of the Delta table (the folder holding _delta_log)' }] as const;
 
 export async function openSnapshot(path: string, options: { version?: number | undefined; timestamp?: Date | undefined }): Promise<Snapshot> {
+  // Loaded here: commands that only share these option specs (convert) need no table reader.
+  const { DeltaTable } = await import('../../delta/table');
   const table = await DeltaTable.open(path);
   return table.snapshot({
     ...(options.version !== undefined ? { version: options.version } : {}),

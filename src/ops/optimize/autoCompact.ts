@@ -1,14 +1,12 @@
 import type { AddFile } from '../../delta/actions';
 import { DeltaError, isDeltaError } from '../../delta/errors';
 import { withPostCommitHook, type CommittedVersion } from '../../delta/transaction/postCommitHooks';
-import { openTable, type TableLocation } from '../../delta/write/tableLocation';
+import type { TableLocation } from '../../delta/write/tableLocation';
 import type { ObjectStore } from '../../storage/objectStore';
 import type { ProgressCallback } from '../../util/progress';
 import type { OptimizeResult } from './optimizePlan';
 import { parseByteSize } from './optimizeOptions';
 import { partitionKey } from './partitionKey';
-import { planOptimize } from './planOptimize';
-import { runOptimize } from './runOptimize';
 
 /** The table property that turns auto-compaction on (Databricks' name; `true` or `auto`). */
 export const AUTO_COMPACT_PROPERTY = 'delta.autoOptimize.autoCompact';
@@ -45,6 +43,11 @@ export interface AutoCompacted<T> {
  * returns undefined.
  */
 export async function maybeAutoCompact(location: TableLocation, options: AutoCompactOptions = {}): Promise<OptimizeResult | undefined> {
+  // Loaded here, not at the top: every CLI command runs under withAutoCompaction, and the table
+  // reader and the compaction bring the Parquet decoders and encoder, which most never need.
+  const [{ openTable }, { planOptimize }, { runOptimize }] = await Promise.all([
+    import('../../delta/write/tableLocation'), import('./planOptimize'), import('./runOptimize'),
+  ]);
   const table = await openTable(location);
   const snapshot = await table.snapshot();
   if (!autoCompactOn(snapshot.properties)) return undefined;
