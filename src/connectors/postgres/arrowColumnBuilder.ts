@@ -34,6 +34,9 @@ export interface RowCells {
 const INT32_MAX = 0x7fffffff;
 const INT32_MIN = -0x80000000;
 
+/** Bytes a word copy may touch past a value's end (BytesBuilder.copyRun). */
+const WORD_SLACK = 3;
+
 export function createColumnBuilder(decoder: ValueDecoder, type: ArrowType, column: string): ColumnBuilder {
   switch (decoder.kind) {
     case 'int16': return new FixedBuilder(type, 2, decoder, column);
@@ -351,7 +354,7 @@ class BytesBuilder implements ColumnBuilder {
       }
       return;
     }
-    this.copyRun(bytes, cells, column, count, this.encoding === 'jsonb' ? 1 : 0);
+    this.copyRun(bytes, view, cells, column, count, this.encoding === 'jsonb' ? 1 : 0);
   }
 
   /**
@@ -359,7 +362,7 @@ class BytesBuilder implements ColumnBuilder {
    * known), and each offset is written as its value is, where a call per value checked both
    * buffers' room per value. `skip` leading bytes of each value are left out (jsonb's version).
    */
-  private copyRun(bytes: Uint8Array, cells: RowCells, column: number, count: number, skip: number): void {
+  private copyRun(bytes: Uint8Array, view: DataView, cells: RowCells, column: number, count: number, skip: number): void {
     const { starts, sizes, stride } = cells;
     let total = 0;
     let nulls = 0;
@@ -370,17 +373,24 @@ class BytesBuilder implements ColumnBuilder {
     const first = this.length;
     let end = this.offsets[first] as number;
     if (end + total > 0x7fffffff) throw new DeltaError('DELTA_INVALID_ARGUMENT', 'A batch of text values exceeds 2 GiB; use a smaller batch size.');
-    if (end + total > this.values.length) this.values = grow(this.values, end + total);
+    // WORD_SLACK more: a value copied by words may write up to 3 bytes past its end (the next value overwrites them).
+    if (end + total + WORD_SLACK > this.values.length) this.values = grow(this.values, end + total + WORD_SLACK);
     if (first + count + 1 > this.offsets.length) this.offsets = grow(this.offsets, first + count + 1);
     const values = this.values;
+    const valuesView = new DataView(values.buffer, values.byteOffset, values.byteLength);
     const offsets = this.offsets;
+    // A value ending this close to the buffer's end is copied by bytes: its last word would read past it.
+    const wordsEnd = bytes.length - WORD_SLACK;
     for (let r = 0, k = column; r < count; r++, k += stride) {
       const at = starts[k] as number;
       if (at >= 0) {
         const size = (sizes[k] as number) - skip;
         const from = at + skip;
-        // A loop beats subarray + set (an object per value) for the short strings most columns hold.
-        if (size < 48) {
+        // Short values (most text columns) four bytes at a time, the last word whole: about half
+        // the CPU of a byte loop, and subarray + set costs an object per value.
+        if (size < 64 && from + size <= wordsEnd) {
+          for (let i = 0; i < size; i += 4) valuesView.setInt32(end + i, view.getInt32(from + i, true), true);
+        } else if (size < 64) {
           for (let i = 0; i < size; i++) values[end + i] = bytes[from + i] as number;
         } else {
           values.set(bytes.subarray(from, from + size), end);

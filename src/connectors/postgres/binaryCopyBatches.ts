@@ -161,8 +161,12 @@ function scanRows(view: DataView, start: number, cells: RowCells, max: number): 
   return { count, end: at, stop: 'full', needed: 0 };
 }
 
-/** Bytes of the next chunk joined to a tail at first, beyond those the row is known to need: a typical row's worth, or more. */
-const JOIN_SLACK = 4096;
+/**
+ * Bytes of the next chunk joined to a tail at first, beyond those the row is known to need: about
+ * a typical row's worth. A longer row takes another try or two (each at least doubles the bytes);
+ * 4096 cost a 4 KiB allocation and copy per socket chunk, which are often only 8 KiB.
+ */
+const JOIN_SLACK = 256;
 
 type Straddling = { stop: 'row'; joined: Uint8Array; end: number } | { stop: 'short'; needed: number } | { stop: 'trailer' };
 

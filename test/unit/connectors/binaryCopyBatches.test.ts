@@ -52,7 +52,7 @@ async function* chunked(bytes: Buffer, sizes: () => number): AsyncGenerator<Uint
 test('binary COPY decodes to the same rows however the stream is cut into chunks (rows straddling chunks, long rows, batch limits)', async () => {
   const rows: Row[] = [];
   for (let i = 0; i < 3000; i++) {
-    // Every 97th name is longer than the join slack (4 KiB), so a straddling row needs more than one try.
+    // Every 97th name is longer than the join slack (256 bytes), so a straddling row needs more than one try.
     const name = i % 13 === 0 ? null : i % 97 === 0 ? `long ${'é'.repeat(3000 + i)}` : `name ${i} ${'x'.repeat(i % 50)}`;
     rows.push([BigInt(i) * 1_000_003n - 5n, name, i % 7 === 0 ? null : i * -31]);
   }
@@ -83,4 +83,41 @@ test('binary COPY decodes to the same rows however the stream is cut into chunks
     for await (const batch of binaryCopyBatches(chunked(bytes.subarray(0, bytes.length - 2), () => 5000), schema, decoders)) read += batch.numRows;
     return read;
   }, /ended before its trailer/);
+});
+
+test('text values of every short length are copied exactly, also as the last bytes of a chunk (jsonb without its version byte)', async () => {
+  const fields: StructType = {
+    kind: 'struct',
+    fields: [
+      { name: 'doc', type: { kind: 'primitive', name: 'string' }, nullable: true, metadata: {} },
+      { name: 'name', type: { kind: 'primitive', name: 'string' }, nullable: true, metadata: {} },
+    ],
+  };
+  const names: Array<string | null> = [];
+  for (let length = 0; length <= 80; length++) names.push('abcdefghij'.repeat(9).slice(0, length), `é${'ü'.repeat(length >> 1)}`, null);
+  const value = (text: string | null, prefix: number[]): Buffer[] => {
+    if (text === null) return [Buffer.from([0xff, 0xff, 0xff, 0xff])];
+    const body = Buffer.concat([Buffer.from(prefix), Buffer.from(text, 'utf8')]);
+    const size = Buffer.alloc(4);
+    size.writeInt32BE(body.length, 0);
+    return [size, body];
+  };
+  const parts: Buffer[] = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)];
+  for (const [i, name] of names.entries()) {
+    const count = Buffer.alloc(2);
+    count.writeInt16BE(2, 0);
+    // jsonb's binary form is a version byte (1) and the text; the name is the row's last value.
+    parts.push(count, ...value(i % 3 === 1 ? null : `{"i":${i}}`, [1]), ...value(name, []));
+  }
+  parts.push(Buffer.from([0xff, 0xff]));
+  const bytes = Buffer.concat(parts);
+  const schema = toArrowSchema(fields);
+  const decoders = [{ kind: 'jsonb' }, { kind: 'bytes' }] as const;
+  for (const size of [bytes.length, 1, 2, 5, 7, 64, 1000]) {
+    const decoded: Array<[string | null, string | null]> = [];
+    for await (const batch of binaryCopyBatches(chunked(bytes, () => size), schema, decoders, { rows: 50, bytes: 1 << 30 })) {
+      for (const row of batch) decoded.push([row.doc as string | null, row.name as string | null]);
+    }
+    assert.deepEqual(decoded, names.map((name, i) => [i % 3 === 1 ? null : `{"i":${i}}`, name]), `chunks of ${size}`);
+  }
 });
