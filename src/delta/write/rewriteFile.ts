@@ -6,6 +6,7 @@ import type { Snapshot } from '../snapshot';
 import type { Transaction } from '../transaction/transaction';
 import { addWithDeletionVector } from './addWithDeletionVector';
 import { DataFileWriter } from './dataFileWriter';
+import { EarlyStart } from './earlyStart';
 import { readDataFile, type FileRows } from './fileRows';
 import { removeActionOf } from './removeAction';
 import { SourceRowIds } from './sourceRowIds';
@@ -59,9 +60,14 @@ export async function rewriteFile(
   const matches = new Uint8Array(content.rows);
   // Without a projection the match pass decodes every column: keep its batches for the rewrite.
   const decoded: FileRows[] | undefined = matchColumns ? undefined : [];
+  // The rewrite pass over every column, started as soon as the match pass shows it will run.
+  const rewriteRows = new EarlyStart(content.batches);
+  const needsRows = { matched: false, kept: false };
   for await (const piece of matchColumns ? content.batchesOf(matchColumns) : content.batches) {
-    matches.set(await match(piece.batch), piece.rowOffset);
+    const hit = await match(piece.batch);
+    matches.set(hit, piece.rowOffset);
     decoded?.push(piece);
+    if (!decoded && !rewriteRows.started && rowsWillBeWritten(ctx, onMatched, hit, piece.live, needsRows)) rewriteRows.start();
   }
   const live = content.deleted ? keepMask(content.deleted, 0, content.rows) : undefined;
   const matchedRows: number[] = [];
@@ -77,12 +83,14 @@ export async function rewriteFile(
     else matches[row] = 0;
   }
   const result: FileRewrite = { matchedRows: matchedRows.length, copiedRows: 0, removed: false, deletionVectorAdded: false };
+  const removedWhole = matchedRows.length === liveRows;
+  const rewrites = (matchedRows.length > 0 || ctx.rewriteUnmatched === true) && (onMatched !== undefined || (!ctx.deletionVectors && !removedWhole));
+  if (!rewrites) await rewriteRows.stop();
   if (matchedRows.length === 0 && !ctx.rewriteUnmatched) return result;
   ctx.tx.add(removeActionOf(file, ctx.now));
-  const removedWhole = matchedRows.length === liveRows;
-  if (onMatched || (!ctx.deletionVectors && !removedWhole)) {
+  if (rewrites) {
     const ids = await SourceRowIds.read(ctx.snapshot, file);
-    for await (const { batch: decodedBatch, rowOffset } of decoded ?? content.batches) {
+    for await (const { batch: decodedBatch, rowOffset } of decoded ?? rewriteRows) {
       const hit = matches.subarray(rowOffset, rowOffset + decodedBatch.numRows);
       // On a row-tracking table rows carry their ids into the new files; the matched ones are updated.
       const batch = ids ? ids.attach(decodedBatch, rowOffset, hit) : decodedBatch;
@@ -107,3 +115,20 @@ export async function rewriteFile(
   return { ...result, removed: true };
 }
 
+
+/**
+ * Whether the rows seen so far prove that the file's rows will be read again to be written: a
+ * matched row that `onMatched` must see, or, copy-on-write, a matched and a kept live row (a file
+ * whose every row matches is removed unread). Notes what `hit` shows in `seen`.
+ */
+function rowsWillBeWritten(
+  ctx: RewriteContext, onMatched: unknown, hit: Uint8Array, live: Uint8Array | undefined, seen: { matched: boolean; kept: boolean },
+): boolean {
+  if (!onMatched && ctx.deletionVectors) return false;
+  for (let row = 0; row < hit.length && !(seen.matched && seen.kept); row++) {
+    if (live !== undefined && live[row] === 0) continue;
+    if (hit[row] === 1) seen.matched = true;
+    else seen.kept = true;
+  }
+  return onMatched ? seen.matched : seen.matched && seen.kept;
+}
