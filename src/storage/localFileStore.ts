@@ -121,7 +121,7 @@ export class LocalFileStore implements ObjectStore {
     }
   }
 
-  async putIfAbsent(path: string, data: Uint8Array | readonly Uint8Array[]): Promise<boolean> {
+  async putIfAbsent(path: string, data: Uint8Array | AsyncIterable<Uint8Array>): Promise<boolean> {
     const target = this.absolute(path);
     // The complete content goes to a temp file first; link() then publishes it atomically and
     // fails with EEXIST if another writer won: a reader never sees a partial commit.

@@ -31,9 +31,10 @@ export interface ObjectStore {
    */
   putParts?(path: string, parts: readonly Uint8Array[]): Promise<void>;
   /**
-   * Atomically creates the object; false when it already exists (a lost commit race). Given pieces,
-   * the object is their bytes one after the other: a commit of many files need not be joined first.
+   * Atomically creates the object; false when it already exists (a lost commit race). Given chunks,
+   * the object is their bytes one after the other (a commit of many files is never whole in
+   * memory); each chunk is consumed before the next is asked for, which may reuse its buffer.
    */
-  putIfAbsent(path: string, data: Uint8Array | readonly Uint8Array[]): Promise<boolean>;
+  putIfAbsent(path: string, data: Uint8Array | AsyncIterable<Uint8Array>): Promise<boolean>;
   delete(path: string): Promise<void>;
 }

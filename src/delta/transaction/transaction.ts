@@ -214,8 +214,8 @@ export class Transaction {
       actions.push(...(tracksRows ? assignRowIds(this.staged, version, highWaterMark) : this.staged));
 
       const lines = new TextEncoder().encode(`${actions.map((a) => JSON.stringify(a)).join('\n')}\n`);
-      // Files staged encoded follow as pieces of their own: the store writes them one after the other.
-      const body = this.encodedAdds.length === 0 ? lines : [lines, ...this.encodedAdds.flatMap((files) => files.pieces())];
+      // Files staged encoded follow, streamed to the store a buffer at a time.
+      const body = this.encodedAdds.length === 0 ? lines : withEncodedAdds(lines, this.encodedAdds);
       if (await this.store.putIfAbsent(commitPath(version), body)) {
         this.committed = true;
         const result: CommitResult = { version, attempts: attempt, actions };
@@ -376,3 +376,8 @@ export class Transaction {
   }
 }
 
+/** The commit body: the actions' lines, then the lines of files staged encoded. */
+async function* withEncodedAdds(lines: Uint8Array, encoded: readonly EncodedAddFiles[]): AsyncGenerator<Uint8Array> {
+  yield lines;
+  for (const files of encoded) yield* files.chunks();
+}

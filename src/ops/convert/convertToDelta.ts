@@ -71,6 +71,17 @@ const MAX_LISTED_CONFLICTS = 20;
  * fraction of the CPU of the store's promise calls; an ObjectStore is read through getRange.
  */
 export async function convertToDelta(location: string | ObjectStore, options: ConvertOptions = {}): Promise<ConvertResult> {
+  const adds = new EncodedAddFiles();
+  try {
+    return await convertWith(adds, location, options);
+  } finally {
+    // Committed or abandoned, the add actions spilled to a temporary file are not needed any more.
+    adds.discard();
+  }
+}
+
+/** convertToDelta, with the add actions of the files read staged in `adds`. */
+async function convertWith(adds: EncodedAddFiles, location: string | ObjectStore, options: ConvertOptions): Promise<ConvertResult> {
   const store = typeof location === 'string' ? new LocalFileStore(resolve(location)) : location;
   const source = typeof location === 'string' ? localSource(store.root) : storeSource(store);
   const progress = options.onProgress ?? (() => undefined);
@@ -101,7 +112,6 @@ export async function convertToDelta(location: string | ObjectStore, options: Co
   // Per file only its schema (a key shared by the files that have it) and its add action, encoded
   // at once: 10,000 files' adds as objects made V8 grow its young generation to 32 MiB.
   const fileSchemas = new Array<string>(total);
-  const adds = new EncodedAddFiles();
   const addsInOrder = new InListingOrder((add: AddFile) => adds.append(add));
   let failed = false;
   try {

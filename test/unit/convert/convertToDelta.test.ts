@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Decimal, Field, Int32, makeData, makeVector, Struct, Table, tableFromArrays, Utf8, vectorFromArray } from 'apache-arrow';
 import { convertToDelta } from '../../../src/ops/convert/convertToDelta';
@@ -221,5 +222,28 @@ describe('convertToDelta', () => {
     const listed = Array.from({ length: 12 }, (_, i) => `k=${i % 3}/f${String(i).padStart(2, '0')}.parquet`).sort();
     assert.deepEqual(adds.map((a) => a.path), listed);
     assert.deepEqual(JSON.parse(adds[0]?.stats ?? '{}'), { numRecords: 2, minValues: { id: 1 }, maxValues: { id: 2 }, nullCount: { id: 0, s: { a: 2 } } });
+  }));
+
+  test('adds past the 1 MiB buffer are spilled to a temporary file, committed whole, and the file is deleted, also after a failure', () => withTempDir('lakehouse-convert-', async (dir) => {
+    const spillDirs = (): string[] => readdirSync(tmpdir()).filter((name) => name.startsWith('lakehouse-adds-'));
+    const before = new Set(spillDirs());
+    // 400 columns: about 23 KB of statistics a file, 1.4 MB for 60 files.
+    const wide: Record<string, BigInt64Array> = {};
+    for (let c = 0; c < 400; c++) wide[`column_${String(c).padStart(3, '0')}`] = BigInt64Array.from([BigInt(c), BigInt(-c)]);
+    await writeParquetFile(join(dir, 'ok', 'f00.parquet'), tableFromArrays(wide));
+    const bytes = await readFile(join(dir, 'ok', 'f00.parquet'));
+    for (let i = 1; i < 60; i++) await writeFile(join(dir, 'ok', `f${String(i).padStart(2, '0')}.parquet`), bytes);
+    await mkdir(join(dir, 'bad'));
+    for (let i = 0; i < 60; i++) await writeFile(join(dir, 'bad', `f${String(i).padStart(2, '0')}.parquet`), bytes);
+    await writeFile(join(dir, 'bad', 'z-not-parquet.parquet'), 'not a parquet file');
+
+    await convertToDelta(join(dir, 'ok'));
+    const files = (await (await DeltaTable.open(join(dir, 'ok'))).snapshot()).files();
+    assert.equal(files.length, 60);
+    const commit = await readFile(join(dir, 'ok', '_delta_log', '00000000000000000000.json'), 'utf8');
+    assert.ok(commit.length > 1024 * 1024, `${commit.length} bytes`);
+    for (const file of files) assert.equal(JSON.parse(file.stats ?? '{}').maxValues.column_399, 399);
+    await assert.rejects(convertToDelta(join(dir, 'bad')));
+    assert.deepEqual(spillDirs().filter((name) => !before.has(name)), []);
   }));
 });

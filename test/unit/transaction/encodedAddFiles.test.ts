@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeltaError } from '../../../src/delta/errors';
 import { DeltaTable } from '../../../src/delta/table';
@@ -11,20 +13,50 @@ import { fakeAdd, SCHEMA } from './fixtures';
 import { withTempDir } from '../../helpers/withTempDir';
 
 const decoder = new TextDecoder();
-const text = (pieces: readonly Uint8Array[]): string => pieces.map((p) => decoder.decode(p)).join('');
 
-test('encoded adds are the JSON lines of the actions, in order, across 1 MiB pieces and with non-ASCII paths', () => {
+const spillDirs = (): string[] => readdirSync(tmpdir()).filter((name) => name.startsWith('lakehouse-adds-'));
+
+/** The chunks' text, each decoded before the next is asked for (they may share a buffer). */
+async function text(files: EncodedAddFiles): Promise<{ text: string; chunks: number }> {
+  let out = '';
+  let chunks = 0;
+  for await (const chunk of files.chunks()) {
+    out += decoder.decode(chunk);
+    chunks++;
+  }
+  return { text: out, chunks };
+}
+
+test('encoded adds are the JSON lines of the actions, in order, through the spill file and with non-ASCII paths; discard deletes the file', async () => {
+  const before = new Set(spillDirs());
   const files = new EncodedAddFiles();
-  // 3,000 adds of about 1 KB: three pieces.
+  // 3,000 adds of about 1 KB: three buffers spilled, the rest in memory.
   const adds = Array.from({ length: 3000 }, (_, i) => ({ ...fakeAdd(`f${i}-é€😀`), stats: `{"numRecords":${i},"pad":"${'x'.repeat(900)}"}` }));
   for (const add of adds) files.append(add);
-  const pieces = files.pieces();
-  assert.ok(pieces.length >= 3, `${pieces.length} pieces`);
-  const expected = adds.map((add) => `${JSON.stringify({ add })}\n`).join('');
-  assert.equal(text(pieces), expected);
-  assert.equal(files.count, 3000);
-  // Every piece ends with a whole line.
-  for (const piece of pieces) assert.equal(piece[piece.byteLength - 1], 0x0a);
+  // A line longer than the buffer goes to the file whole, in its place.
+  const huge = { ...fakeAdd('huge'), stats: `{"pad":"${'y'.repeat(2_000_000)}"}` };
+  files.append(huge);
+  files.append(fakeAdd('last'));
+  const expected = [...adds, huge, fakeAdd('last')].map((add) => `${JSON.stringify({ add })}\n`).join('');
+  const first = await text(files);
+  assert.equal(first.text, expected);
+  assert.ok(first.chunks >= 5, `${first.chunks} chunks`);
+  // A retried commit reads them all again.
+  assert.equal((await text(files)).text, expected);
+  assert.equal(files.count, 3002);
+  const created = spillDirs().filter((name) => !before.has(name));
+  assert.equal(created.length, 1);
+  files.discard();
+  assert.equal(existsSync(join(tmpdir(), created[0] as string)), false);
+});
+
+test('a few adds stay in memory: no temporary file', async () => {
+  const before = new Set(spillDirs());
+  const files = new EncodedAddFiles();
+  files.append(fakeAdd('a'));
+  assert.equal((await text(files)).text, `${JSON.stringify({ add: fakeAdd('a') })}\n`);
+  assert.deepEqual(spillDirs().filter((name) => !before.has(name)), []);
+  files.discard();
 });
 
 test('only plain new files can be encoded: no deletion vector, row id or dataChange false', () => {
