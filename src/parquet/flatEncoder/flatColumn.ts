@@ -237,10 +237,16 @@ function plainView(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/** Flips a 32-bit word's sign bit: signed order of the results is the unsigned order of the words. */
+const LOW_BIAS = -0x80000000;
+
 /** INT64 columns: int64, timestamps, decimals up to 18 digits (the low two words of 128 bits). */
 class Int64Column extends LeafColumn implements FlatColumn {
   readonly dictionaryKey = 'doubleWord';
-  // Bounds as (signed high word, unsigned low word): no BigInt per value.
+  // Bounds as (signed high word, low word ^ LOW_BIAS): no BigInt per value. Biased low words order
+  // as signed int32 like the words do unsigned, and stay small integers: unsigned ones from `>>> 0`
+  // moved these fields from small integers to doubles, which changed the columns' hidden classes
+  // and sent the optimized encodeAll back to the interpreter ("wrong map") on many pages.
   private minHi = 0;
   private minLo = 0;
   private maxHi = 0;
@@ -264,9 +270,9 @@ class Int64Column extends LeafColumn implements FlatColumn {
       const i = rows ? (rows[r] as number) : r;
       if (bitmap && !isValid(bitmap, data.offset + i)) continue;
       const at = i * this.stride;
-      const lo = (src[at] as number) >>> 0;
+      const lo = (src[at] as number) ^ LOW_BIAS;
       const hi = src[at + 1] as number;
-      out[k++] = lo | 0;
+      out[k++] = src[at] as number;
       out[k++] = hi;
       if (!seen) {
         minHi = maxHi = hi;
@@ -298,14 +304,14 @@ class Int64Column extends LeafColumn implements FlatColumn {
     let { minHi, minLo, maxHi, maxLo } = this;
     if (!this.seen) {
       minHi = maxHi = out[pad + 1] as number;
-      minLo = maxLo = (out[pad] as number) >>> 0;
+      minLo = maxLo = (out[pad] as number) ^ LOW_BIAS;
     }
     for (let at = pad; at < pad + 2 * n; at += 2) {
       const hi = out[at + 1] as number;
-      if (hi < minHi) { minHi = hi; minLo = (out[at] as number) >>> 0; }
-      else if (hi === minHi && (out[at] as number) >>> 0 < minLo) minLo = (out[at] as number) >>> 0;
-      if (hi > maxHi) { maxHi = hi; maxLo = (out[at] as number) >>> 0; }
-      else if (hi === maxHi && (out[at] as number) >>> 0 > maxLo) maxLo = (out[at] as number) >>> 0;
+      if (hi < minHi) { minHi = hi; minLo = (out[at] as number) ^ LOW_BIAS; }
+      else if (hi === minHi && ((out[at] as number) ^ LOW_BIAS) < minLo) minLo = (out[at] as number) ^ LOW_BIAS;
+      if (hi > maxHi) { maxHi = hi; maxLo = (out[at] as number) ^ LOW_BIAS; }
+      else if (hi === maxHi && ((out[at] as number) ^ LOW_BIAS) > maxLo) maxLo = (out[at] as number) ^ LOW_BIAS;
     }
     Object.assign(this, { minHi, minLo, maxHi, maxLo, seen: true });
     return { body: bytesOf(out).subarray(pad * 4 - prefix, (pad + 2 * n) * 4), nulls: 0 };
@@ -318,7 +324,7 @@ class Int64Column extends LeafColumn implements FlatColumn {
   foldBounds(values: Uint8Array, count: number): void {
     const view = plainView(values);
     for (let i = 0; i < count; i++) {
-      const lo = view.getUint32(i * 8, true);
+      const lo = view.getInt32(i * 8, true) ^ LOW_BIAS;
       const hi = view.getInt32(i * 8 + 4, true);
       if (!this.seen) {
         this.minHi = this.maxHi = hi;
@@ -334,7 +340,7 @@ class Int64Column extends LeafColumn implements FlatColumn {
   takeBounds(): ColumnBounds | undefined {
     if (!this.seen) return undefined;
     this.seen = false;
-    return { min: bytesOf(Int32Array.of(this.minLo | 0, this.minHi)), max: bytesOf(Int32Array.of(this.maxLo | 0, this.maxHi)) };
+    return { min: bytesOf(Int32Array.of(this.minLo ^ LOW_BIAS, this.minHi)), max: bytesOf(Int32Array.of(this.maxLo ^ LOW_BIAS, this.maxHi)) };
   }
 
   compareBounds(a: Uint8Array, b: Uint8Array): number {

@@ -276,7 +276,10 @@ export class ValueDictionary {
     return k;
   }
 
-  /** Whether entry `entry` holds the bytes [from, to) of `values`, compared four at a time. */
+  /**
+   * Whether entry `entry` holds the bytes [from, to) of `values`, compared four at a time; a tail
+   * of 1-3 bytes as the last four bytes of a value of at least four (overlapping the words before).
+   */
   private sameBytes(entry: number, values: DataView, from: number, to: number): boolean {
     const plain = this.plainView;
     const at = this.starts[entry] as number;
@@ -284,6 +287,8 @@ export class ValueDictionary {
     if (plain.getInt32(at, true) !== length) return false;
     let j = 0;
     for (; j + 4 <= length; j += 4) if (plain.getInt32(at + 4 + j, true) !== values.getInt32(from + j, true)) return false;
+    if (j === length) return true;
+    if (length >= 4) return plain.getInt32(at + length, true) === values.getInt32(to - 4, true);
     for (; j < length; j++) if (plain.getUint8(at + 4 + j) !== values.getUint8(from + j)) return false;
     return true;
   }
@@ -336,7 +341,10 @@ export class ValueDictionary {
   }
 }
 
-/** A 32-bit hash of the bytes [start, end) of `view`, four bytes per multiply. */
+/**
+ * A 32-bit hash of the bytes [start, end) of `view`, four bytes per multiply; a tail of 1-3 bytes
+ * as the last four bytes of a value of at least four (one multiply instead of one per byte).
+ */
 function hashBytes(view: DataView, start: number, end: number): number {
   let hash = Math.imul(end - start, GOLDEN);
   let j = start;
@@ -344,7 +352,10 @@ function hashBytes(view: DataView, start: number, end: number): number {
     hash = Math.imul(hash ^ Math.imul(view.getInt32(j, true), MIX), GOLDEN);
     hash ^= hash >>> 13;
   }
-  for (; j < end; j++) hash = Math.imul(hash ^ view.getUint8(j), MIX);
+  if (j < end) {
+    if (end - start >= 4) hash = Math.imul(hash ^ Math.imul(view.getInt32(end - 4, true), MIX), GOLDEN);
+    else for (; j < end; j++) hash = Math.imul(hash ^ view.getUint8(j), MIX);
+  }
   return Math.imul(hash ^ (hash >>> 15), GOLDEN);
 }
 
