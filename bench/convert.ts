@@ -1,7 +1,9 @@
 /**
  * CONVERT TO DELTA benchmark of issue 6: ours against delta-rs's `convert_to_deltalake` on hard-linked
  * copies of the same Hive-partitioned folder of Parquet files written by pyarrow, in the same run,
- * each conversion in a fresh process, engines alternating: wall time, CPU time, peak RSS. Then both
+ * each conversion in a fresh process, engines alternating: wall time, CPU time, peak RSS; ours both as
+ * convertToDelta in a bundled child (timed in-process, like delta-rs) and as the whole `lakehouse
+ * convert` CLI process (module loading included, measured by a preload). Then both
  * tables are checked against each other: delta-rs reads the same rows from both, and both logs hold
  * the same files with the same numRecords and id bounds (by our reader).
  *
@@ -56,10 +58,23 @@ async function copyOf(name: string): Promise<string> {
 
 // Bundled like the CLI, so that no TypeScript compilation is timed.
 const child = await buildOursChild('bench/convertChild.ts', 'convert-child');
+const cli = await buildOursChild('src/cli/main.ts', 'cli');
+const peakOnExit = await buildOursChild('bench/peakOnExit.ts', 'peak-on-exit');
 
 async function ours(dir: string, footerConcurrency: number, nodeFlags: readonly string[] = []): Promise<Measured> {
   const { stdout } = await run(process.execPath, [...nodeFlags, child, dir, String(footerConcurrency)], { cwd: REPO_ROOT, maxBuffer: 1 << 24 });
   return JSON.parse(stdout) as Measured;
+}
+
+/** `lakehouse convert` as a user runs it: wall time of the whole process, its CPU and peak RSS from the preload. */
+async function oursCli(dir: string): Promise<Measured> {
+  const started = performance.now();
+  const { stderr } = await run(process.execPath, ['--require', peakOnExit, cli, 'convert', dir, '--partition-by', 'day STRING', '--json'], { cwd: REPO_ROOT, maxBuffer: 1 << 24 });
+  const ms = performance.now() - started;
+  const line = stderr.split('\n').find((text) => text.startsWith('{"peakOnExit"'));
+  if (!line) throw new Error(`the CLI reported no peak RSS: ${stderr}`);
+  const { baselineKiB, peakKiB, cpuMs } = JSON.parse(line) as Measured;
+  return { ms, cpuMs, peakKiB, baselineKiB };
 }
 
 /** One conversion of ours under --cpu-prof: where its CPU time goes, by our functions and by self time. */
@@ -109,21 +124,23 @@ async function fileSummaries(dir: string): Promise<Map<string, string>> {
   return out;
 }
 
-const samples: { ours: Measured[]; deltaRs: Measured[] } = { ours: [], deltaRs: [] };
+const samples: { ours: Measured[]; deltaRs: Measured[]; oursCli: Measured[] } = { ours: [], deltaRs: [], oursCli: [] };
 let oursDir = '';
 let peerDir = '';
 for (let i = 0; i < runs; i++) {
   // Alternate who goes first: the machine is shared and its load drifts.
-  const order = i % 2 === 0 ? ['ours', 'deltaRs'] as const : ['deltaRs', 'ours'] as const;
+  const order = i % 2 === 0 ? ['ours', 'deltaRs', 'oursCli'] as const : ['oursCli', 'deltaRs', 'ours'] as const;
   for (const engine of order) {
     if (engine === 'ours') {
       oursDir = await copyOf('ours');
       samples.ours.push(await ours(oursDir, concurrency));
+    } else if (engine === 'oursCli') {
+      samples.oursCli.push(await oursCli(await copyOf('cli')));
     } else {
       peerDir = await copyOf('deltars');
       samples.deltaRs.push(await deltaRs(peerDir));
     }
-    log(`run ${i + 1} ${engine}: ${JSON.stringify((engine === 'ours' ? samples.ours : samples.deltaRs).at(-1))}`);
+    log(`run ${i + 1} ${engine}: ${JSON.stringify(samples[engine].at(-1))}`);
   }
 }
 
@@ -133,6 +150,7 @@ const statsDiffer = [...oursFiles].filter(([path, summary]) => peerFiles.get(pat
 
 const o = median(samples.ours);
 const p = median(samples.deltaRs);
+const c = median(samples.oursCli);
 const row = (label: string, m: Measured): string =>
   `  ${label.padEnd(24)} ${(m.ms / 1000).toFixed(2).padStart(7)} s  CPU ${(m.cpuMs / 1000).toFixed(2).padStart(6)} s  peak RSS ${(m.peakKiB / 1024).toFixed(0).padStart(4)} MiB (start ${(m.baselineKiB / 1024).toFixed(0)})`;
 const report = [
@@ -140,6 +158,8 @@ const report = [
   row('ours', o),
   row('delta-rs', p),
   `  ratio ours/delta-rs: time ${(o.ms / p.ms).toFixed(2)}x, CPU ${(o.cpuMs / p.cpuMs).toFixed(2)}x, peak RSS ${(o.peakKiB / p.peakKiB).toFixed(2)}x`,
+  row('ours, CLI whole process', c),
+  `  ratio CLI/delta-rs peak RSS ${(c.peakKiB / p.peakKiB).toFixed(2)}x (the CLI's time and CPU include starting node and loading modules)`,
   `  same rows read by delta-rs from both tables: ${compared.equal ? 'yes' : 'NO'} (${compared.rows.join(' / ')} rows); `
     + `files ${oursFiles.size} / ${peerFiles.size}, numRecords and id bounds differing: ${statsDiffer.length}${statsDiffer.length ? ` (e.g. ${statsDiffer[0]})` : ''}`,
 ];
