@@ -109,8 +109,8 @@ async function convertWith(adds: EncodedAddFiles, location: string | ObjectStore
   let footersRead = 0;
   let rows = 0;
   const total = listing.files.length;
-  // Per file only its schema (a key shared by the files that have it) and its add action, encoded
-  // at once: 10,000 files' adds as objects made V8 grow its young generation to 32 MiB.
+  // Per file only its schema (a key shared by the files that have it); its add action is encoded at
+  // once into `adds` (one buffer, the rest in a temporary file), not kept as objects until the commit.
   const fileSchemas = new Array<string>(total);
   const addsInOrder = new InListingOrder((add: AddFile) => adds.append(add));
   let failed = false;
