@@ -113,6 +113,23 @@ describe('evaluatePredicate on Arrow batches', () => {
     assert.deepEqual(matches('st.x = 5', sliced), [2, 3]);
   });
 
+  test('integers and dates under every operator, sliced too: the rows evaluateOnRow selects', () => {
+    const ints = [-2147483648, -981, -980, -979, 0, null, 7, 2147483647, 19753];
+    const rows = batchOf(ints.map((v) => ({ i: v, day: v })));
+    for (const column of ['i', 'day']) {
+      for (const op of ['=', '!=', '<', '<=', '>', '>=']) {
+        for (const literal of ['-980', '0', '2147483647', '-2147483648', '19753']) {
+          if (column === 'day' && Math.abs(Number(literal)) > 2_000_000) continue;
+          const text = column === 'day' ? `${column} ${op} DATE '${new Date(Number(literal) * 86_400_000).toISOString().slice(0, 10)}'` : `${column} ${op} ${literal}`;
+          const predicate = parsePredicate(text, schema);
+          const expected = ints.flatMap((v, k) => (evaluateOnRow(predicate, () => v) === true ? [k] : []));
+          assert.deepEqual(matches(text, rows), expected, text);
+          assert.deepEqual(matches(text, rows.slice(3, 9)), expected.filter((k) => k >= 3).map((k) => k - 3), `${text}, sliced`);
+        }
+      }
+    }
+  });
+
   test('longs compare exactly across the 32-bit word boundary, sliced too', () => {
     const values = [4294967296n, 4294967295n, -4294967296n, -4294967297n, -9223372036854775808n, 1n, -1n];
     const longs = batchOf(values.map((l) => ({ l })));
