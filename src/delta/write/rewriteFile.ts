@@ -97,9 +97,7 @@ export async function rewriteFile(
       if (onMatched && hit.includes(1)) await onMatched(filterBatch(batch, hit));
       if (ctx.deletionVectors || removedWhole) continue;
       const keep = new Uint8Array(batch.numRows);
-      const alive = live?.subarray(rowOffset, rowOffset + batch.numRows);
-      for (let row = 0; row < keep.length; row++) keep[row] = (alive === undefined || alive[row] === 1) && hit[row] === 0 ? 1 : 0;
-      const kept = keep.reduce((n, k) => n + k, 0);
+      const kept = keepUnmatched(hit, live?.subarray(rowOffset, rowOffset + batch.numRows), keep);
       if (kept === 0) continue;
       result.copiedRows += kept;
       // The writer encodes the kept rows straight from the decoded batch (no filtered copy).
@@ -115,6 +113,25 @@ export async function rewriteFile(
   return { ...result, removed: true };
 }
 
+
+/** Sets `keep` to 1 for the live rows `hit` does not select (hit holds 0 or 1); returns how many. */
+function keepUnmatched(hit: Uint8Array, alive: Uint8Array | undefined, keep: Uint8Array): number {
+  let kept = 0;
+  if (alive === undefined) {
+    for (let row = 0; row < keep.length; row++) {
+      const k = 1 - (hit[row] as number);
+      keep[row] = k;
+      kept += k;
+    }
+    return kept;
+  }
+  for (let row = 0; row < keep.length; row++) {
+    const k = alive[row] === 1 && hit[row] === 0 ? 1 : 0;
+    keep[row] = k;
+    kept += k;
+  }
+  return kept;
+}
 
 /**
  * Whether the rows seen so far prove that the file's rows will be read again to be written: a
