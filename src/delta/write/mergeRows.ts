@@ -228,10 +228,7 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
         // INSERT * without a condition reads no source cells: no entry per source row then.
         const refs = insertsReadSource ? Array.from({ length: n }, (_, row): SourceEntry => ({ batch: b, row, duplicate: false })) : [];
         const decide = decider(clauses.notMatched, undefined, refs, sourceColumns);
-        const decided = Array.from({ length: n }, (_, row) => (batch.matched[row] === 0 ? decide(row) : undefined));
-        for (const clause of new Set(decided)) {
-          if (!clause) continue;
-          const mask = Uint8Array.from(decided, (c) => (c === clause ? 1 : 0));
+        for (const [clause, mask] of clauseMasks(clauses.notMatched, batch.matched, decide)) {
           if (!clause.assignments && constraints.length === 0 && !writes.recordsChanges) {
             // INSERT * with nothing to check or record: the writer encodes the chosen source rows
             // straight through the mask, without copying them (about all of a typical source).
@@ -360,6 +357,41 @@ function decider(
     for (const [i, condition] of conditions.entries()) if (condition(row) === true) return clauses[i];
     return undefined;
   };
+}
+
+/**
+ * The rows each NOT MATCHED clause takes (1 in its mask), for the clauses that take any, in the
+ * order their first row comes: a row is unmatched (0 in `matched`) and `decide` gives the clause.
+ * An unconditional first clause takes every unmatched row, decided without a call per row.
+ */
+function clauseMasks(
+  clauses: readonly CompiledClause[], matched: Uint8Array, decide: (row: number) => CompiledClause | undefined,
+): Array<[CompiledClause, Uint8Array]> {
+  const n = matched.length;
+  const first = clauses[0];
+  if (first && !first.condition) {
+    const mask = new Uint8Array(n);
+    let taken = 0;
+    for (let row = 0; row < n; row++) {
+      const take = matched[row] === 0 ? 1 : 0;
+      mask[row] = take;
+      taken += take;
+    }
+    return taken > 0 ? [[first, mask]] : [];
+  }
+  const masks = new Map<CompiledClause, Uint8Array>();
+  for (let row = 0; row < n; row++) {
+    if (matched[row] !== 0) continue;
+    const clause = decide(row);
+    if (!clause) continue;
+    let mask = masks.get(clause);
+    if (!mask) {
+      mask = new Uint8Array(n);
+      masks.set(clause, mask);
+    }
+    mask[row] = 1;
+  }
+  return [...masks];
 }
 
 /** UPDATE SET *: the source row of each matched target row, one batch per source batch involved. */
