@@ -93,6 +93,13 @@ export class EncodedAddFiles {
     if (!this.spill) {
       const dir = mkdtempSync(join(tmpdir(), 'lakehouse-adds-'));
       this.spill = { dir, fd: openSync(join(dir, 'adds.ndjson'), 'w+'), bytes: 0 };
+      // Unlinked while open where the system allows it (not Windows): the data stays reachable
+      // through the descriptor and the system frees it when the process ends, even by kill -9.
+      try {
+        rmSync(dir, { recursive: true });
+      } catch {
+        // Removed by discard() instead.
+      }
     }
     for (let offset = 0; offset < bytes.byteLength;) {
       offset += writeSync(this.spill.fd, bytes, offset, bytes.byteLength - offset, this.spill.bytes + offset);

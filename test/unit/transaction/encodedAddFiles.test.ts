@@ -27,7 +27,7 @@ async function text(files: EncodedAddFiles): Promise<{ text: string; chunks: num
   return { text: out, chunks };
 }
 
-test('encoded adds are the JSON lines of the actions, in order, through the spill file and with non-ASCII paths; discard deletes the file', async () => {
+test('encoded adds are the JSON lines of the actions, in order, through the spill file and with non-ASCII paths; no file is left behind', async () => {
   const before = new Set(spillDirs());
   const files = new EncodedAddFiles();
   // 3,000 adds of about 1 KB: three buffers spilled, the rest in memory.
@@ -44,10 +44,11 @@ test('encoded adds are the JSON lines of the actions, in order, through the spil
   // A retried commit reads them all again.
   assert.equal((await text(files)).text, expected);
   assert.equal(files.count, 3002);
+  // Unlinked as soon as it was opened (on Windows, at discard): nothing is left for a killed process to leave behind.
   const created = spillDirs().filter((name) => !before.has(name));
-  assert.equal(created.length, 1);
+  assert.equal(created.length, process.platform === 'win32' ? 1 : 0);
   files.discard();
-  assert.equal(existsSync(join(tmpdir(), created[0] as string)), false);
+  for (const name of created) assert.equal(existsSync(join(tmpdir(), name)), false);
 });
 
 test('a few adds stay in memory: no temporary file', async () => {
