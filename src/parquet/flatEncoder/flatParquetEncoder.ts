@@ -193,8 +193,10 @@ export class FlatParquetEncoder implements ParquetEncoder {
     while (at < total) {
       if (this.groupRows === 0) this.sampleDictionaries(batch, selection, at, Math.min(total - at, this.rowGroupSize));
       const rows = Math.min(total - at, PAGE_ROWS, this.rowGroupSize - this.groupRows);
-      if (selection) this.writePages(batch, selection.subarray(at, at + rows));
-      else this.writePages(at === 0 && rows === batch.numRows ? batch : batch.slice(at, at + rows), undefined);
+      const columns = batch.data.children;
+      if (selection) this.writePages(columns, selection.subarray(at, at + rows));
+      // Each column sliced alone: RecordBatch.slice also rebuilds the struct and checks every child's length.
+      else this.writePages(at === 0 && rows === batch.numRows ? columns : columns.map((data) => data.slice(at, rows)), undefined);
       // Backpressure: the JS thread encodes the next slice while libuv's threads compress.
       while (this.inFlight.length > SLICES_IN_FLIGHT) await this.inFlight.shift();
       at += rows;
@@ -238,12 +240,12 @@ export class FlatParquetEncoder implements ParquetEncoder {
   }
 
   /**
-   * One data page per column for `batch`, or for its rows listed in `selected` (at most PAGE_ROWS
-   * rows), compressed concurrently.
+   * One data page per column of `columns` (a batch's children, or slices of them), or for their
+   * rows listed in `selected` (at most PAGE_ROWS rows), compressed concurrently.
    */
-  private writePages(batch: RecordBatch, selected: Int32Array | undefined): void {
+  private writePages(columns: readonly Data[], selected: Int32Array | undefined): void {
     const pages = this.columns.map((column, i) => {
-      const data = batch.data.children[i] as Data;
+      const data = columns[i] as Data;
       const count = selected ? selected.length : data.length;
       const validity = data.nullCount > 0 && data.nullBitmap && data.nullBitmap.length > 0 ? data.nullBitmap : undefined;
       const nulls = validity ? (selected ? nullsIn(validity, data.offset, selected) : data.nullCount) : 0;
