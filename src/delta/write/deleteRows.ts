@@ -19,6 +19,7 @@ export async function deleteRows(location: TableLocation, where: string | Predic
     const staged = await stageDelete(tx, predicate, {
       writer: writes.writer,
       deletionVectors: writes.deletionVectors,
+      decodeAhead: writes.decodeAhead,
       ...(writes.recordsChanges ? { onDeleted: (rows) => writes.change(rows, 'delete') } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),

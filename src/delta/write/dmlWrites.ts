@@ -6,12 +6,18 @@ import type { Transaction } from '../transaction/transaction';
 import { ChangeDataWriter, type ChangeType } from './changeDataWriter';
 import { addActionOf, type DataFileWriter } from './dataFileWriter';
 import { appendFileWriterFor, fileWriterFor, type FileWriterOptions } from './fileWriterFor';
+import { decodeAheadByDefault } from './flatRowGroupReader';
 import { rewriteFile, type RewriteContext } from './rewriteFile';
 import type { OperationOptions } from './writeSummary';
 
 export interface DmlWriteOptions extends OperationOptions, FileWriterOptions {
   /** Use deletion vectors; by default when the table has `delta.enableDeletionVectors` = true. */
   deletionVectors?: boolean;
+  /**
+   * Copy-on-write: decode a file's next row group in a worker thread while this one writes the
+   * current one; by default with three or more cores (decodeAheadByDefault).
+   */
+  decodeAhead?: boolean;
 }
 
 /** How the rows of one data file are picked and changed (see rewriteFile). */
@@ -39,6 +45,7 @@ export class DmlWrites {
   /** Receives copied and changed rows, which keep their row ids on a row-tracking table. */
   readonly writer: DataFileWriter;
   readonly deletionVectors: boolean;
+  readonly decodeAhead: boolean;
   /** Unmatched live rows written again by rewrite() (copy-on-write). */
   rowsCopied = 0;
   /** Files rewrite() took out of the table. */
@@ -58,7 +65,8 @@ export class DmlWrites {
     this.changeData = tx.properties['delta.enableChangeDataFeed'] === 'true' ? new ChangeDataWriter(tx, options) : undefined;
     this.deletionVectors = options.deletionVectors ?? tx.properties['delta.enableDeletionVectors'] === 'true';
     // DML starts its transaction on an existing table (Transaction.start): there is a snapshot.
-    this.context = { tx, snapshot: tx.snapshot as Snapshot, writer: this.writer, now: Date.now(), deletionVectors: this.deletionVectors };
+    this.decodeAhead = options.decodeAhead ?? decodeAheadByDefault();
+    this.context = { tx, snapshot: tx.snapshot as Snapshot, writer: this.writer, now: Date.now(), deletionVectors: this.deletionVectors, decodeAhead: this.decodeAhead };
   }
 
   /** Whether the table records changes (Change Data Feed). */

@@ -57,11 +57,14 @@ type Piece = { length: number; source: Data | undefined };
  * deletion vector has to address. Rows come in `schema`, the snapshot's by default; a transaction
  * that evolved the schema (MERGE with schema evolution, a keyed apply following its source) reads
  * in its own, so copied rows get the added columns as nulls and widened types, as a scan would. A file the flat decoder reads (flat columns, common encodings)
- * is read a row group at a time by byte range (FlatRowGroupReader), the next group decoded ahead
- * (in the worker pool when large), so memory holds two groups' column chunks and decoded columns,
- * never the whole file; other files are read whole.
+ * is read a row group at a time by byte range (FlatRowGroupReader), so memory holds one group's
+ * column chunks and decoded columns, never the whole file (two with `decodeAhead`: the next group
+ * is then decoded while the caller works on this one, in the worker pool when large); other files
+ * are read whole.
  */
-export async function readDataFile(snapshot: Snapshot, file: AddFile, schema: StructType = snapshot.schema, batchSize = 65536): Promise<DataFileContent> {
+export async function readDataFile(
+  snapshot: Snapshot, file: AddFile, schema: StructType = snapshot.schema, batchSize = 65536, decodeAhead = false,
+): Promise<DataFileContent> {
   const path = resolveDataFilePath(file.path, snapshot.tableRoot);
   const unreadable = (cause: unknown): never => {
     throw new DeltaError('DELTA_FILE_NOT_FOUND', `Data file ${path} of version ${snapshot.version} cannot be read: ${(cause as Error).message}`, { cause });
@@ -78,15 +81,14 @@ export async function readDataFile(snapshot: Snapshot, file: AddFile, schema: St
   const reader = ranged;
   let whole: Promise<WholeFileContent> | undefined;
   /**
-   * The chosen columns a row group at a time, the next one decoded ahead: memory holds two groups'
-   * decoded columns at most. A group the flat decoder turns down after all (a page its footer did not announce)
+   * The chosen columns a row group at a time (the next one decoded ahead with `decodeAhead`). A group the flat decoder turns down after all (a page its footer did not announce)
    * is decoded from the whole file, which reads it or says what is wrong with it.
    */
   async function* decodeRanged(fields: readonly StructField[]): AsyncGenerator<FileRows> {
     const stored = rows.storedNames(fields);
     const read = (index: number): Promise<Table | undefined> | undefined => {
       if (stored.length === 0 || index >= reader.rowGroups.length) return undefined;
-      const table = reader.read(stored, index, batchSize).catch(unreadable);
+      const table = reader.read(stored, index, batchSize, decodeAhead).catch(unreadable);
       // Awaited in order below; the guard keeps one the caller never reaches from being unhandled.
       table.catch(() => undefined);
       return table;
@@ -94,9 +96,9 @@ export async function readDataFile(snapshot: Snapshot, file: AddFile, schema: St
     let next = read(0);
     let rowOffset = 0;
     for (const [index, groupRows] of reader.rowGroups.entries()) {
-      const table = await next;
+      const table = await (next ?? read(index));
       // The next group is read and decoded (in the worker pool when large) while the caller works on this one.
-      next = read(index + 1);
+      next = decodeAhead ? read(index + 1) : undefined;
       if (table === undefined && stored.length > 0) {
         whole ??= snapshot.store.get(path).catch(unreadable).then((bytes) => readWholeFile(schema, bytes, path, rows, batchSize));
         yield* rows.of(fields, (await whole).groupPieces(stored, index, groupRows), rowOffset);

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Table } from 'apache-arrow';
 import { columnEncodingHints, type ColumnEncodingHint } from '../../parquet/flatEncoder/columnEncodingHints';
 import { hasNativeZstd } from '../../parquet/flatDecoder/decodeFlatParquet';
@@ -16,6 +17,18 @@ const TAIL_BYTES = 64 * 1024;
  * a few milliseconds, less than the message round trip.
  */
 const POOL_MIN_RANGE_BYTES = 1 << 20;
+
+/**
+ * Whether a copy-on-write rewrite decodes its next row group in the worker pool while it writes the
+ * current one, by default: only with a core for the worker beside this thread and libuv's ZSTD
+ * work. On two cores that work already fills the second core (writer bench DELETE, 10M rows:
+ * main thread 3.3 s, other threads 2.8 s), so the worker moved CPU off this thread (3.3 -> 2.1 s)
+ * without a shorter wall time (process CPU +0.1-0.3 s, three alternating pairs at load 8) and
+ * held ~100 MiB more (a second decoded group, the worker's heap and allocator arena).
+ */
+export function decodeAheadByDefault(): boolean {
+  return availableParallelism() >= 3;
+}
 
 /**
  * Reads a flat Parquet file a row group at a time by byte range: its footer once, then for each
@@ -68,16 +81,16 @@ export class FlatRowGroupReader {
   /**
    * `columns` of row group `group`, in batches of `batchSize` rows; undefined when the flat decoder
    * cannot read them after all (a page the footer did not announce, a chunk outside the file):
-   * the caller then decodes the whole file, which reads them or says why not. A large group is
-   * decoded in the Parquet worker pool, on another core: a caller that reads the next group while
-   * it writes this one (copy-on-write) keeps both cores busy, and its buffers come back moved.
+   * the caller then decodes the whole file, which reads them or says why not. With `inPool`, a
+   * large group is decoded in the Parquet worker pool, on another core (its buffers come back
+   * moved): for a caller that reads the next group while it writes this one (see decodeAhead).
    */
-  async read(columns: readonly string[], group: number, batchSize: number): Promise<Table | undefined> {
+  async read(columns: readonly string[], group: number, batchSize: number, inPool = false): Promise<Table | undefined> {
     const range = rowGroupRange(this.footerFile, columns, group);
     if (range === undefined) return undefined;
     const bytes = await this.bytesOf(range);
     if (bytes === undefined) return undefined;
-    if (bytes.byteLength >= POOL_MIN_RANGE_BYTES) {
+    if (inPool && bytes.byteLength >= POOL_MIN_RANGE_BYTES) {
       try {
         return await parquetWorkerPool().decodeRange(range, bytes, batchSize);
       } catch (error) {

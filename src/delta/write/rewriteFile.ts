@@ -24,6 +24,8 @@ export interface RewriteContext {
   now: number;
   /** Rewrite the file (copy-on-write) even when no row matches: compaction of a small file. */
   rewriteUnmatched?: boolean;
+  /** Decode the next row group while writing the current one (see decodeAheadByDefault). */
+  decodeAhead?: boolean;
 }
 
 export interface FileRewrite {
@@ -56,18 +58,18 @@ export async function rewriteFile(
   matchColumns?: readonly string[],
 ): Promise<FileRewrite> {
   // In the transaction's schema: a MERGE that added columns writes its copied rows with them.
-  const content = await readDataFile(ctx.snapshot, file, ctx.tx.schema);
+  const content = await readDataFile(ctx.snapshot, file, ctx.tx.schema, undefined, ctx.decodeAhead === true);
   const matches = new Uint8Array(content.rows);
   // Without a projection the match pass decodes every column: keep its batches for the rewrite.
   const decoded: FileRows[] | undefined = matchColumns ? undefined : [];
-  // The rewrite pass over every column, started as soon as the match pass shows it will run.
+  // The rewrite pass over every column, started (decoding ahead) as soon as the match pass shows it will run.
   const rewriteRows = new EarlyStart(content.batches);
   const needsRows = { matched: false, kept: false };
   for await (const piece of matchColumns ? content.batchesOf(matchColumns) : content.batches) {
     const hit = await match(piece.batch);
     matches.set(hit, piece.rowOffset);
     decoded?.push(piece);
-    if (!decoded && !rewriteRows.started && rowsWillBeWritten(ctx, onMatched, hit, piece.live, needsRows)) rewriteRows.start();
+    if (ctx.decodeAhead && !decoded && !rewriteRows.started && rowsWillBeWritten(ctx, onMatched, hit, piece.live, needsRows)) rewriteRows.start();
   }
   const live = content.deleted ? keepMask(content.deleted, 0, content.rows) : undefined;
   const matchedRows: number[] = [];

@@ -24,6 +24,8 @@ export interface StageDeleteOptions {
   /** Receives the surviving rows of rewritten files (copy-on-write). */
   writer: DataFileWriter;
   deletionVectors: boolean;
+  /** Decode the next row group while writing the current one (see decodeAheadByDefault). */
+  decodeAhead?: boolean;
   /** Sees every deleted row (Change Data Feed); files are then always read. */
   onDeleted?: (rows: RecordBatch) => Promise<void>;
   signal?: AbortSignal;
@@ -45,7 +47,7 @@ export async function stageDelete(tx: Transaction, predicate: Predicate | undefi
     || columnsOf(predicate).every((path) => path.length === 1 && partitionColumns.has(path[0] as string));
   const result: StagedDelete = { rowsRemoved: 0, rowsCopied: 0, filesRemoved: 0, deletionVectorsAdded: 0 };
   const now = Date.now();
-  const context = { tx, snapshot, writer: options.writer, deletionVectors: options.deletionVectors, now };
+  const context = { tx, snapshot, writer: options.writer, deletionVectors: options.deletionVectors, now, decodeAhead: options.decodeAhead === true };
   const match = (batch: RecordBatch): Uint8Array => (predicate ? evaluatePredicate(predicate, batch, snapshot.schema) : new Uint8Array(batch.numRows).fill(1));
   // Matching needs only the predicate's top-level columns (none without a predicate).
   const matchColumns = predicate ? [...new Set(columnsOf(predicate).map((path) => path[0] as string))] : [];
