@@ -407,11 +407,13 @@ class BytesBuilder implements ColumnBuilder {
 
   finish(): Data {
     const end = this.offsets[this.length] as number;
-    // The offsets are handed over (a new array starts the next batch); the values buffer is reused, so copied.
+    // Both buffers are handed over, not copied (a copy of the values took 1.5% of the bench's CPU);
+    // the next batch's values start in a buffer the size this one needed, and grow from there.
     const data = makeData({
       type: this.type, length: this.length, valueOffsets: this.offsets.subarray(0, this.length + 1),
-      data: this.values.slice(0, end), ...this.validity.take(this.length),
+      data: this.values.subarray(0, end), ...this.validity.take(this.length),
     } as never) as Data;
+    this.values = new Uint8Array(Math.max(4096, end + (end >> 3) + WORD_SLACK));
     this.length = 0;
     this.offsets = new Int32Array(this.offsets.length);
     return data;
