@@ -16,7 +16,12 @@ let starting = 0;
  * command line's value, else V8's default), so no other isolate of the process (another
  * extension's worker in the extension host) starts larger unless it starts meanwhile.
  */
-export function withInitialHeap(megabytes: number, start: () => Worker, setFlags: (flags: string) => void = setFlagsFromString): Worker {
+export function withInitialHeap(megabytes: number, start: () => Worker, setFlags: (flags: string) => void = setFlagsFromString, runtime: NodeJS.ProcessVersions = process.versions): Worker {
+  // An embedder's V8 may freeze its flags once initialized, and then a change is a fatal error, not
+  // an exception (nw.js: "Check failed: !IsFrozen()"). Node unfreezes them for this API; whether
+  // Electron (VS Code's extension host) does depends on its version, and a crash there would take
+  // every extension down: there the worker starts as it is.
+  if (runtime.electron !== undefined) return start();
   setFlags(`${FLAG}=${megabytes}`);
   starting++;
   let restored = false;

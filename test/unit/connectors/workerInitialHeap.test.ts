@@ -27,3 +27,13 @@ test('a worker that fails to start puts the flag back at once', () => {
   assert.throws(() => withInitialHeap(64, () => { throw new Error('no bundle'); }, (value) => { flags.push(value); }), /no bundle/);
   assert.deepEqual(flags, ['--initial-heap-size=64', '--initial-heap-size=0']);
 });
+
+test('under Electron (whose V8 may have frozen its flags) the worker starts without touching them', async () => {
+  const flags: string[] = [];
+  const worker = withInitialHeap(64, idle, (value) => { flags.push(value); }, { ...process.versions, electron: '37.0.0' });
+  await new Promise((resolve) => worker.once('online', resolve));
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
+  worker.postMessage('stop');
+  await exited;
+  assert.deepEqual(flags, []);
+});
