@@ -9,14 +9,15 @@ const require = createRequire(import.meta.url);
 /**
  * Bundles a benchmark child (bench/oursChild.ts by default) into `<name>.cjs` with the options of the CLI bundle (scripts/build.mjs): CommonJS for
  * node20, parquet-wasm's .wasm and the Parquet worker beside it. The linked source map lets CPU profiles name
- * src/ files and lines.
+ * src/ files and lines. `from`: another source tree (e.g. a `git archive` copy of a commit, with node_modules)
+ * bundled into `dir`, which must lie in this checkout: the bundle finds native modules (ZSTD) from there.
  */
-export async function buildOursChild(entry = 'bench/oursChild.ts', name = 'ours-child'): Promise<string> {
-  const dir = join(CACHE_DIR, 'child');
+export async function buildOursChild(entry = 'bench/oursChild.ts', name = 'ours-child', from: { root: string; dir: string } = { root: REPO_ROOT, dir: join(CACHE_DIR, 'child') }): Promise<string> {
+  const { dir } = from;
   mkdirSync(dir, { recursive: true });
   const outfile = join(dir, `${name}.cjs`);
   const options = {
-    absWorkingDir: REPO_ROOT,
+    absWorkingDir: from.root,
     bundle: true,
     platform: 'node',
     target: 'node20',
