@@ -6,6 +6,7 @@ import { ParquetEncodeError, parquetWorkerPool, worthEncodingInThePool, type Par
 import { plainColumns } from '../../parquet/plainColumns';
 import type { ColumnEncodingHint } from '../../parquet/flatEncoder/columnEncodingHints';
 import { flatParquetEncoder, type FlatParquetEncoder } from '../../parquet/flatEncoder/flatParquetEncoder';
+import { PageBuffers } from '../../parquet/flatEncoder/pageBuffers';
 import { parquetFileSuffix, type ParquetCompression } from '../../parquet/writeParquet';
 import type { ObjectStore } from '../../storage/objectStore';
 import type { AddFile } from '../actions';
@@ -92,6 +93,8 @@ export class DataFileWriter {
    * writes the next: one at a time, so memory holds at most one finished file's bytes.
    */
   private closing: Promise<void> = Promise.resolve();
+  /** Page bodies the flat encoders of this writer's files hand on to each other (see FlatEncoderOptions.buffers). */
+  private readonly pageBuffers = new PageBuffers();
 
   constructor(private readonly options: DataFileWriterOptions) {
     this.compression = options.compression ?? 'zstd';
@@ -129,7 +132,7 @@ export class DataFileWriter {
       let physical = physicalOf(whole);
       if (!file) {
         const stats = new StatsCollector(this.dataSchema, this.options.columnMappingMode, this.options.stats);
-        const flat = flatParquetEncoder(physical.schema, { compression: this.compression });
+        const flat = flatParquetEncoder(physical.schema, { compression: this.compression }, this.pageBuffers);
         file = { values, directory, encoder: flat ?? this.encoderFor(physical), flat, stats, bytes: 0 };
         this.open.set(directory, file);
       }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { flatParquetEncoder } from '../../../src/parquet/flatEncoder/flatParquetEncoder';
+import { PageBuffers } from '../../../src/parquet/flatEncoder/pageBuffers';
 import { LocalFileStore } from '../../../src/storage/localFileStore';
 import { tempTableDir } from '../write/helpers';
 
@@ -16,7 +17,7 @@ const join = (parts: readonly Uint8Array[]): Uint8Array => {
   return out;
 };
 
-test('a file finished as parts holds the bytes of the same file finished whole, and the store writes them all in order', async () => {
+test('a file finished as parts holds the bytes of the same file finished whole (the two sharing one page pool), and the store writes them all in order', async () => {
   // 600,000 rows in row groups of 4,096: more parts (about 1,700) than one writev takes (IOV_MAX, 1024 on Linux).
   const rows = 600_000;
   const { batches } = new Table({
@@ -26,14 +27,20 @@ test('a file finished as parts holds the bytes of the same file finished whole, 
   });
   const schema = batches[0]?.schema;
   assert.ok(schema);
-  const whole = flatParquetEncoder(schema, { compression: 'zstd', rowGroupSize: 4096 });
-  const parted = flatParquetEncoder(schema, { compression: 'zstd', rowGroupSize: 4096 });
-  assert.ok(whole && parted);
+  // Both encoders take page bodies from one pool, their writes interleaved (as a writer's open files do).
+  const buffers = new PageBuffers();
+  const whole = flatParquetEncoder(schema, { compression: 'zstd', rowGroupSize: 4096 }, buffers);
+  const parted = flatParquetEncoder(schema, { compression: 'zstd', rowGroupSize: 4096 }, buffers);
+  const alone = flatParquetEncoder(schema, { compression: 'zstd', rowGroupSize: 4096 });
+  assert.ok(whole && parted && alone);
   for (const batch of batches) {
     await whole.write(batch);
     await parted.write(batch);
+    await alone.write(batch);
   }
   const bytes = await whole.finish();
+  // Stale bytes of a shared buffer would show against an encoder with a pool of its own.
+  assert.deepEqual(await alone.finish(), bytes);
   const parts = await parted.finishParts();
   assert.ok(parts.length > 1024, `${parts.length} parts`);
   assert.deepEqual(join(parts), bytes);
