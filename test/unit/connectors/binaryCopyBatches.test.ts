@@ -52,8 +52,9 @@ async function* chunked(bytes: Buffer, sizes: () => number): AsyncGenerator<Uint
 test('binary COPY decodes to the same rows however the stream is cut into chunks (rows straddling chunks, long rows, batch limits)', async () => {
   const rows: Row[] = [];
   for (let i = 0; i < 3000; i++) {
-    // Every 97th name is longer than the join slack (256 bytes), so a straddling row needs more than one try.
-    const name = i % 13 === 0 ? null : i % 97 === 0 ? `long ${'é'.repeat(3000 + i)}` : `name ${i} ${'x'.repeat(i % 50)}`;
+    // Every 97th name spans several small chunks; two are longer than the 256 KiB gathering buffer.
+    const long = i === 1455 || i === 2910 ? 'ü'.repeat(135_000 + i) : 'é'.repeat(3000 + i);
+    const name = i % 13 === 0 ? null : i % 97 === 0 ? `long ${long}` : `name ${i} ${'x'.repeat(i % 50)}`;
     rows.push([BigInt(i) * 1_000_003n - 5n, name, i % 7 === 0 ? null : i * -31]);
   }
   const bytes = copyStream(rows);
