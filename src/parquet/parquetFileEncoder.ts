@@ -1,6 +1,7 @@
 import { Table as ArrowTable, tableToIPC, type RecordBatch } from 'apache-arrow';
 import { Table, transformParquetStream, type RecordBatch as WasmRecordBatch } from 'parquet-wasm/node';
 import { parquetWriterProperties, type ParquetWriteOptions } from './writeParquet';
+import { concatBytes } from '../util/concatBytes';
 
 /** Encodes one Parquet file from record batches as they arrive, on this thread or in a worker. */
 export interface ParquetEncoder {
@@ -62,13 +63,7 @@ export class ParquetFileEncoder implements ParquetEncoder {
     this.input.close();
     await this.done;
     this.throwIfFailed();
-    const out = new Uint8Array(this.chunks.reduce((n, c) => n + c.length, 0));
-    let at = 0;
-    for (const chunk of this.chunks.splice(0)) {
-      out.set(chunk, at);
-      at += chunk.length;
-    }
-    return out;
+    return concatBytes(this.chunks.splice(0));
   }
 
   /** Stops the encoder and drops what it has written (frees its wasm memory). */

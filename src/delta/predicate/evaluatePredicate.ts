@@ -5,6 +5,7 @@ import type { ColumnRef, ComparisonOp, Predicate } from './ast';
 import { arrowValueOrders } from './arrowValueOrder';
 import { evaluateAtom, type Atom } from './evaluateScalar';
 import type { NonNullValue } from './typedValue';
+import { concatBytes } from '../../util/concatBytes';
 
 // Three-valued results, one byte per row.
 const FALSE = 0;
@@ -92,7 +93,7 @@ function leafTruth(atom: Atom, data: Data): Uint8Array {
   }
   if (ArrowType.isDictionary(data.type) && data.dictionary) {
     // Decide each distinct value once, then look the answers up by key.
-    const perEntry = concat(data.dictionary.data.map((chunk) => leafTruth(atom, chunk)));
+    const perEntry = concatBytes(data.dictionary.data.map((chunk) => leafTruth(atom, chunk)));
     const keys: unknown = data.values;
     if (!isIndexArray(keys)) throw new DeltaError('DELTA_SCHEMA_MISMATCH', `Unsupported dictionary index type ${String(data.type)}.`);
     for (let i = 0; i < out.length; i++) out[i] = perEntry[Number(keys[i])]!;
@@ -164,16 +165,6 @@ function markNullRows(out: Uint8Array, data: Data, truth: number): Uint8Array {
 
 function encode(truth: boolean | null): number {
   return truth === null ? UNKNOWN : truth ? TRUE : FALSE;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 type IndexArray = Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | BigInt64Array | BigUint64Array;

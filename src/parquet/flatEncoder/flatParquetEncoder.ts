@@ -8,6 +8,7 @@ import { nativeZstd, type ZstdCompress } from './nativeZstd';
 import { PageBuffers } from './pageBuffers';
 import { encodeHybrid } from './rleHybrid';
 import { ValueDictionary, type ValueRows } from './valueDictionary';
+import { concatBytes } from '../../util/concatBytes';
 
 const MAGIC = Uint8Array.of(0x50, 0x41, 0x52, 0x31);
 /** parquet.thrift `Encoding` and `CompressionCodec` values used here. */
@@ -212,14 +213,7 @@ export class FlatParquetEncoder implements ParquetEncoder {
   }
 
   async finish(): Promise<Uint8Array> {
-    const parts = await this.finishParts();
-    const file = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const part of parts) {
-      file.set(part, at);
-      at += part.length;
-    }
-    return file;
+    return concatBytes(await this.finishParts());
   }
 
   /**

@@ -5,17 +5,8 @@ import { Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { flatParquetEncoder } from '../../../src/parquet/flatEncoder/flatParquetEncoder';
 import { PageBuffers } from '../../../src/parquet/flatEncoder/pageBuffers';
 import { LocalFileStore } from '../../../src/storage/localFileStore';
+import { concatBytes } from '../../../src/util/concatBytes';
 import { tempTableDir } from '../write/helpers';
-
-const join = (parts: readonly Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-};
 
 test('a file finished as parts holds the bytes of the same file finished whole (the two sharing one page pool), and the store writes them all in order', async () => {
   // 600,000 rows in row groups of 4,096: more parts (about 1,700) than one writev takes (IOV_MAX, 1024 on Linux).
@@ -43,7 +34,7 @@ test('a file finished as parts holds the bytes of the same file finished whole (
   assert.deepEqual(await alone.finish(), bytes);
   const parts = await parted.finishParts();
   assert.ok(parts.length > 1024, `${parts.length} parts`);
-  assert.deepEqual(join(parts), bytes);
+  assert.deepEqual(concatBytes(parts), bytes);
 
   const { dir, cleanup } = await tempTableDir();
   try {
