@@ -115,7 +115,6 @@ export async function rewriteFile(
   return { ...result, removed: true };
 }
 
-
 /** Sets `keep` to 1 for the live rows `hit` does not select (hit holds 0 or 1); returns how many. */
 function keepUnmatched(hit: Uint8Array, alive: Uint8Array | undefined, keep: Uint8Array): number {
   let kept = 0;
