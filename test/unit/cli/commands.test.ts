@@ -59,6 +59,19 @@ describe('lakehouse CLI on real tables', () => {
     assert.ok(entries.every((e) => typeof e.operation === 'string' && e.operation.length > 0));
   });
 
+  test('every command --help lists dispatches by the name it lists, to its own usage', async () => {
+    const overview = await runCliCaptured(['--help']);
+    assert.equal(overview.code, 0);
+    // The overview prints each loaded command's spec.name; runCli dispatches on its own list of names.
+    const names = [...overview.stdout.matchAll(/^ {2}(\S+) {2,}/gm)].map((m) => m[1] as string);
+    assert.ok(names.length >= 20, `only ${names.length} commands listed`);
+    for (const name of names) {
+      const usage = await runCliCaptured([name, '--help']);
+      assert.equal(usage.code, 0, `lakehouse ${name} --help: ${usage.stderr}`);
+      assert.match(usage.stdout, new RegExp(`^Usage: lakehouse ${name} \\[options\\]`));
+    }
+  });
+
   test('bad input gives a coded error on stderr and exit 2, never a stack trace', async () => {
     const missing = await runCliCaptured(['info', join(root, 'nope')]);
     assert.equal(missing.code, 2);
