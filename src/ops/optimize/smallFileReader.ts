@@ -16,6 +16,7 @@ import { parquetWorkerPool } from '../../parquet/parquetWorkerPool';
 import { decodeParquet } from '../../parquet/readParquet';
 import { ParquetDecodeError } from '../../parquet/parquetDecodeError';
 import { LocalFileStore } from '../../storage/localFileStore';
+import { concatBytes } from '../../util/concatBytes';
 
 /** Below this size a data file is read and decoded whole, in one call each (its rows are few). */
 const SMALL_FILE_BYTES = 1 << 20;
@@ -250,15 +251,9 @@ export class SmallFileReader {
         throw this.missing(path, cause);
       }
     });
-    const data = new Uint8Array(buffers.reduce((n, b) => n + b.byteLength, 0));
-    const ends: number[] = [];
     let at = 0;
-    for (const buffer of buffers) {
-      data.set(buffer, at);
-      at += buffer.byteLength;
-      ends.push(at);
-    }
-    return { data, ends };
+    const ends = buffers.map((buffer) => (at += buffer.byteLength));
+    return { data: concatBytes(buffers), ends };
   }
 
   private missing(path: string, cause: unknown): DeltaError {
