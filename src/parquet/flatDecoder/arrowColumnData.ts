@@ -1,6 +1,7 @@
 import { BufferType, Data, type DataType } from 'apache-arrow';
+import { rememberDictionaryRows, type DictionaryRows } from '../dictionaryRows';
 import type { LeafConversion } from './leafArrowType';
-import { BooleanColumn, ByteArrayColumn, FixedWidthColumn, widenDecimal, type PhysicalColumn } from './physicalColumn';
+import { BooleanColumn, ByteArrayColumn, FixedWidthColumn, widenDecimal, type DictionaryValues, type PhysicalColumn } from './physicalColumn';
 import { countSetBits, sliceBits } from './validityBits';
 
 /** A decoded column: its physical values over every selected row, and validity when it has nulls. */
@@ -10,6 +11,8 @@ export interface DecodedColumn {
   values: PhysicalColumn;
   /** One bit per row, or null when no row is null. */
   validity: Uint8Array | null;
+  /** Every row's dictionary entry, when all of them were read from one dictionary. */
+  dictionaryRows?: DictionaryRows;
 }
 
 /** Arrow Data for rows [from, to) of a decoded column, every buffer starting at offset 0. */
@@ -33,11 +36,25 @@ export function columnData(column: DecodedColumn, from: number, to: number): Dat
     const width = values.width;
     data = converted(column.conversion, values.bytes.subarray(from * width, to * width), length);
   } else throw new Error('unknown physical column');
-  return new Data(column.type, 0, length, nullCount, {
+  const result = new Data(column.type, 0, length, nullCount, {
     [BufferType.OFFSET]: valueOffsets,
     [BufferType.DATA]: asArrayType(column.type, data),
     [BufferType.VALIDITY]: nullBitmap,
   });
+  const rows = column.dictionaryRows;
+  if (rows) rememberDictionaryRows(result, { dictionary: rows.dictionary, indices: rows.indices.subarray(from, to) });
+  return result;
+}
+
+/**
+ * The entries of a column's dictionary as Arrow Data of its type (converted as its values are),
+ * or undefined for a conversion done while decoding (decimals from byte arrays).
+ */
+export function dictionaryData(type: DataType, conversion: LeafConversion, entries: DictionaryValues): Data | undefined {
+  if (conversion === 'decimalFromBytes') return undefined;
+  const { count, bytes, offsets } = entries;
+  const data = offsets ? bytes : converted(conversion, bytes, count);
+  return new Data(type, 0, count, 0, { [BufferType.OFFSET]: offsets, [BufferType.DATA]: asArrayType(type, data) });
 }
 
 /** Offsets shifted down by `start` (a loop: TypedArray.map is several times slower). */

@@ -30,6 +30,12 @@ export function hasSupportedEncodings(chunk: ColumnChunkMeta): boolean {
 let definedScratch = new Uint8Array(0);
 let indexScratch = new Int32Array(0);
 
+/**
+ * The dictionary entry of each row decoded so far (indexed from the column's first row), while every
+ * data page was dictionary-encoded; undefined from the first page that is not (see DictionaryRows).
+ */
+export interface RowEntries { indices: Int32Array | undefined }
+
 /** Where a chunk's first page starts: its dictionary page when it has one. */
 export function chunkStart(chunk: ColumnChunkMeta): number {
   const dictionaryOffset = chunk.dictionaryPageOffset;
@@ -42,11 +48,12 @@ export function chunkStart(chunk: ColumnChunkMeta): number {
  * Decodes one column chunk of a flat column (max repetition level 0, max definition level 1 when
  * optional) into `column` from row `firstRow`; `validity` is given exactly when the column is
  * optional and gets a bit per defined row. Pages found in `decompressed` (by the offset of their
- * compressed bytes) are taken from there instead of being decompressed here. Returns the nulls it saw.
+ * compressed bytes) are taken from there instead of being decompressed here. Dictionary indices
+ * go to `entries` too when given. Returns the nulls it saw.
  */
 export function decodeColumnChunk(
   file: Uint8Array, chunk: ColumnChunkMeta, column: PhysicalColumn, validity: Uint8Array | null, firstRow: number, numRows: number,
-  decompressed?: DecompressedPages,
+  decompressed?: DecompressedPages, entries?: RowEntries,
 ): number {
   let pos = chunkStart(chunk);
   const end = Math.min(file.byteLength, pos + chunk.totalCompressedSize);
@@ -93,10 +100,20 @@ export function decodeColumnChunk(
     }
     nulls += slots - present;
     const defined = present === slots || validity === null ? null : definedSlots(validity, row, slots);
-    decodeValues(header.encoding, chunk.type, values, valuesStart, column, row, slots, defined);
+    decodeValues(header.encoding, chunk.type, values, valuesStart, column, row, slots, defined, entries);
     row += slots;
   }
   return nulls;
+}
+
+/** Copies a page's dictionary indices (one per defined slot) to the rows of its slots; null rows keep theirs. */
+function recordEntries(rowEntries: Int32Array, indices: Int32Array, row: number, slots: number, defined: Uint8Array | null): void {
+  if (defined === null) {
+    rowEntries.set(indices.subarray(0, slots), row);
+    return;
+  }
+  let v = 0;
+  for (let slot = 0; slot < slots; slot++) if (defined[slot] !== 0) rowEntries[row + slot] = indices[v++] as number;
 }
 
 /** The validity bits of a page's slots as one byte (0 / 1) per slot, in the shared scratch. */
@@ -112,9 +129,10 @@ function definedSlots(validity: Uint8Array, row: number, slots: number): Uint8Ar
 
 function decodeValues(
   encoding: number, physicalType: number, values: Uint8Array, start: number, column: PhysicalColumn, row: number, slots: number,
-  defined: Uint8Array | null,
+  defined: Uint8Array | null, entries: RowEntries | undefined,
 ): void {
   const end = values.byteLength;
+  if (entries !== undefined && encoding !== ENCODING.PLAIN_DICTIONARY && encoding !== ENCODING.RLE_DICTIONARY) entries.indices = undefined;
   switch (encoding) {
     case ENCODING.PLAIN:
       column.plain(values, start, end, row, slots, defined);
@@ -130,6 +148,7 @@ function decodeValues(
         decodeRleHybrid(values, start + 1, end, bitWidth, count, indices);
       }
       column.fromDictionary(indices, row, slots, defined);
+      if (entries?.indices !== undefined) recordEntries(entries.indices, indices, row, slots, defined);
       return;
     }
     case ENCODING.RLE:

@@ -1,6 +1,6 @@
 import { makeData, RecordBatch, Struct, Table, Type, type Data } from 'apache-arrow';
-import { columnData, type DecodedColumn } from './arrowColumnData';
-import { decodeColumnChunk } from './columnChunkDecoder';
+import { columnData, dictionaryData, type DecodedColumn } from './arrowColumnData';
+import { decodeColumnChunk, ENCODING, type RowEntries } from './columnChunkDecoder';
 import type { ColumnChunkMeta } from './fileMetadata';
 import type { FlatParquetPlan, PlannedColumn } from './flatParquetPlan';
 import { PHYSICAL } from './leafArrowType';
@@ -110,15 +110,32 @@ function decodeColumn(
   const chunks = groups.map(({ index }) => chunkOf(plan, index, column));
   const values = physicalColumn(column, totalRows, chunks.reduce((sum, chunk) => sum + Math.max(chunk.totalCompressedSize, chunk.totalUncompressedSize), 0));
   const validity = optional ? new Uint8Array((totalRows + 7) >> 3) : null;
+  const entries = rowEntriesFor(chunks, totalRows);
   let row = 0;
   let nulls = 0;
   for (const [i, { rows }] of groups.entries()) {
     const chunk = chunks[i];
     if (chunk === undefined) continue;
-    nulls += decodeColumnChunk(bytes, chunk, values, validity, row, rows, decompressed);
+    nulls += decodeColumnChunk(bytes, chunk, values, validity, row, rows, decompressed, entries);
     row += rows;
   }
-  return { type: column.type, conversion: column.conversion, values, validity: nulls === 0 ? null : validity };
+  const decoded: DecodedColumn = { type: column.type, conversion: column.conversion, values, validity: nulls === 0 ? null : validity };
+  const dictionary = entries?.indices && values.dictionaryValues();
+  const data = dictionary && dictionaryData(column.type, column.conversion, dictionary);
+  if (entries?.indices && data) decoded.dictionaryRows = { dictionary: data, indices: entries.indices };
+  return decoded;
+}
+
+/**
+ * Where to note each row's dictionary entry (see DictionaryRows): for a single chunk (one row
+ * group: one dictionary) that has a dictionary page.
+ */
+function rowEntriesFor(chunks: readonly ColumnChunkMeta[], rows: number): RowEntries | undefined {
+  const chunk = chunks[0];
+  if (chunks.length !== 1 || chunk === undefined || chunk.type === PHYSICAL.BOOLEAN) return undefined;
+  const dictionaryOffset = chunk.dictionaryPageOffset;
+  const hasDictionary = (dictionaryOffset !== undefined && dictionaryOffset > 0) || chunk.encodings.includes(ENCODING.RLE_DICTIONARY) || chunk.encodings.includes(ENCODING.PLAIN_DICTIONARY);
+  return hasDictionary ? { indices: new Int32Array(rows) } : undefined;
 }
 
 /** The value store for a leaf's decoded values, sized for `rows` and, for byte arrays, `pageBytes`. */

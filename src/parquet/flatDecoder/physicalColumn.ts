@@ -43,12 +43,28 @@ export abstract class PhysicalColumn {
     throw new Error('RLE-encoded values outside a BOOLEAN column');
   }
 
+  /**
+   * The entries of the last dictionary page, copied as the column stores its values (fixed width:
+   * `bytes`; byte arrays: `offsets` into `bytes`), or undefined without one.
+   */
+  dictionaryValues(): DictionaryValues | undefined {
+    return undefined;
+  }
+
   /** The dictionary's entry count, for the bound checks made while gathering. */
   protected dictionaryEntries(): number {
     if (this.dictionarySize < 0) throw new Error('a dictionary-encoded page without a dictionary page');
     return this.dictionarySize;
   }
 
+}
+
+/** A dictionary page's entries laid out as a column's values (see PhysicalColumn.dictionaryValues). */
+export interface DictionaryValues {
+  count: number;
+  bytes: Uint8Array;
+  /** Byte arrays only: `count + 1` offsets into `bytes`. */
+  offsets?: Int32Array;
 }
 
 function outOfDictionary(index: number, entries: number): Error {
@@ -113,6 +129,11 @@ export class FixedWidthColumn extends PhysicalColumn {
 
   fromDictionary(indices: Int32Array, row: number, slots: number, defined: Uint8Array | null): void {
     this.scatter(this.dictionary, row, slots, defined, indices, this.dictionaryEntries());
+  }
+
+  override dictionaryValues(): DictionaryValues | undefined {
+    if (this.dictionarySize < 0) return undefined;
+    return { count: this.dictionarySize, bytes: this.dictionary.slice(0, this.dictionarySize * this.width) };
   }
 
   /**
@@ -405,6 +426,19 @@ export class ByteArrayColumn extends PhysicalColumn {
       offsets[row + slot + 1] = length;
     }
     this.length = length;
+  }
+
+  override dictionaryValues(): DictionaryValues | undefined {
+    const count = this.dictionarySize;
+    if (count < 0) return undefined;
+    const offsets = new Int32Array(count + 1);
+    for (let i = 0; i < count; i++) offsets[i + 1] = (offsets[i] as number) + (this.dictionarySizes[i] as number);
+    const bytes = new Uint8Array(offsets[count] as number);
+    for (let i = 0; i < count; i++) {
+      const start = this.dictionaryStarts[i] as number;
+      bytes.set(this.dictionary.subarray(start, start + (this.dictionarySizes[i] as number)), offsets[i] as number);
+    }
+    return { count, bytes, offsets };
   }
 
   override byteArrays(arrays: ByteArrays, row: number, slots: number, defined: Uint8Array | null): void {

@@ -9,6 +9,8 @@ import { PageBuffers } from './pageBuffers';
 import { encodeHybrid } from './rleHybrid';
 import { ValueDictionary, type ValueRows } from './valueDictionary';
 import { concatBytes } from '../../util/concatBytes';
+import { dictionaryRowsOf } from '../dictionaryRows';
+import { DictionaryTranslation } from './dictionaryTranslation';
 
 const MAGIC = Uint8Array.of(0x50, 0x41, 0x52, 0x31);
 /** parquet.thrift `Encoding` and `CompressionCodec` values used here. */
@@ -69,6 +71,8 @@ interface ChunkState {
   dictionaryPages: number;
   /** The bytes of the indices of the values the dictionary indexed. */
   indexBytes: number;
+  /** Per dictionary the rows of a rewrite were decoded from, its entries' indices in `dictionary`. */
+  translations: Map<Data, DictionaryTranslation>;
 }
 
 interface ChunkMeta {
@@ -320,8 +324,18 @@ export class FlatParquetEncoder implements ParquetEncoder {
   private dictionaryEncoded(i: number, column: FlatColumn, chunk: ChunkState, data: Data, rows: ValueRows, count: number, prefix: number): Uint8Array | undefined {
     const dictionary = chunk.dictionary;
     // A page of nulls only is PLAIN (its levels alone): no page indexes an empty dictionary.
-    if (!dictionary || !chunk.dictionaryOpen || count === 0 || !column.dictionarySource) return undefined;
-    const indices = dictionary.indicesOf(column.dictionarySource(data), rows, DICTIONARY_LIMIT);
+    const key = column.dictionaryKey;
+    if (!dictionary || !chunk.dictionaryOpen || count === 0 || !column.dictionarySource || key === undefined) return undefined;
+    // Rows a rewrite decoded from a dictionary are translated from their entries, not hashed again.
+    const decoded = dictionaryRowsOf(data);
+    let translation = decoded && chunk.translations.get(decoded.dictionary);
+    if (decoded && !translation) {
+      translation = new DictionaryTranslation(column.dictionarySource(decoded.dictionary), decoded.dictionary.length, key);
+      chunk.translations.set(decoded.dictionary, translation);
+    }
+    const indices = decoded && translation
+      ? translation.indicesOf(dictionary, decoded.indices, rows, DICTIONARY_LIMIT)
+      : dictionary.indicesOf(column.dictionarySource(data), rows, DICTIONARY_LIMIT);
     if (!indices) {
       chunk.dictionaryOpen = false;
       if (chunk.indexBytes + dictionary.byteSize >= dictionary.plainBytes) this.plainOnly[i] = true;
@@ -367,7 +381,7 @@ export class FlatParquetEncoder implements ParquetEncoder {
     return this.columns.map((column, i) => {
       const key = column.dictionaryKey;
       const dictionary = key !== undefined && !this.plainOnly[i] ? new ValueDictionary(key) : undefined;
-      return { pages: [], values: 0, nulls: 0, dictionary, dictionaryOpen: true, dictionaryPages: 0, indexBytes: 0 };
+      return { pages: [], values: 0, nulls: 0, dictionary, dictionaryOpen: true, dictionaryPages: 0, indexBytes: 0, translations: new Map() };
     });
   }
 

@@ -1,0 +1,94 @@
+import type { DictionaryKey, DictionarySource, ValueDictionary, ValueRows } from './valueDictionary';
+
+/** Source entries first used by a page, in the order its rows use them (reused: encoding is synchronous). */
+let missedScratch = new Int32Array(0);
+/** A page's indices into the chunk's dictionary (reused likewise: valid until the next translation). */
+let indicesScratch = new Int32Array(0);
+/** Where in a page's indices an entry added by the page waits for its index. */
+let patchScratch = new Int32Array(0);
+
+/** A translation's entry not used yet, and one first used by the page being translated. */
+const UNUSED = -1;
+const PENDING = -2;
+
+/**
+ * The chunk dictionary's index of each entry of a dictionary the rows were decoded from (see
+ * DictionaryRows), learnt as rows use them: a page of a copy-on-write rewrite then hashes each
+ * entry it uses once per chunk instead of every value, and reads the others' indices from here.
+ * Entries enter the chunk's dictionary in the order rows first use them, as hashing the values
+ * would add them, so the pages and the dictionary come out the same; entries no row uses stay out.
+ */
+export class DictionaryTranslation {
+  private readonly target: Int32Array;
+
+  constructor(
+    /** The source dictionary's entries, read as the chunk's dictionary reads values. */
+    private readonly entries: DictionarySource,
+    entryCount: number,
+    private readonly key: DictionaryKey,
+  ) {
+    this.target = new Int32Array(entryCount).fill(UNUSED);
+  }
+
+  /**
+   * The `dictionary` index of each non-null value of `rows`, whose source entries are
+   * `rowEntries[row]`, adding entries first used here; or undefined, as ValueDictionary.indicesOf,
+   * once the dictionary would pass `limit` bytes (this translation is then moot: the chunk's
+   * dictionary takes no more values).
+   */
+  indicesOf(dictionary: ValueDictionary, rowEntries: Int32Array, rows: ValueRows, limit: number): Int32Array | undefined {
+    const { validity, bitOffset, rows: selected } = rows;
+    const n = selected ? selected.length : rows.length;
+    const target = this.target;
+    const source = this.entries;
+    const offsets = 'offsets' in source ? source.offsets : undefined;
+    if (indicesScratch.length < n) {
+      indicesScratch = new Int32Array(n);
+      patchScratch = new Int32Array(n);
+    }
+    if (missedScratch.length < target.length) missedScratch = new Int32Array(target.length);
+    const out = indicesScratch;
+    const patches = patchScratch;
+    const missed = missedScratch;
+    let misses = 0;
+    let patched = 0;
+    let byteArrayBytes = 0;
+    let k = 0;
+    // One pass: the index of each entry used before, else the entry itself, patched below once added.
+    for (let r = 0; r < n; r++) {
+      const i = selected ? (selected[r] as number) : r;
+      if (validity && ((validity[(bitOffset + i) >> 3] as number) & (1 << ((bitOffset + i) & 7))) === 0) continue;
+      const entry = rowEntries[i] as number;
+      if (offsets) byteArrayBytes += 4 + (offsets[entry + 1] as number) - (offsets[entry] as number);
+      const index = target[entry] as number;
+      if (index >= 0) {
+        out[k++] = index;
+        continue;
+      }
+      if (index === UNUSED) {
+        target[entry] = PENDING;
+        missed[misses++] = entry;
+      }
+      patches[patched++] = k;
+      out[k++] = entry;
+    }
+    if (misses > 0 && !this.add(dictionary, missed.subarray(0, misses), limit)) return undefined;
+    for (let p = 0; p < patched; p++) {
+      const at = patches[p] as number;
+      out[at] = target[out[at] as number] as number;
+    }
+    dictionary.plainBytes += offsets ? byteArrayBytes : k * (this.key === 'doubleWord' ? 8 : 4);
+    return out.subarray(0, k);
+  }
+
+  /** Adds the source entries `missed` to `dictionary`, noting their indices; false past `limit`. */
+  private add(dictionary: ValueDictionary, missed: Int32Array, limit: number): boolean {
+    const before = dictionary.plainBytes;
+    const added = dictionary.indicesOf(this.entries, { length: this.target.length, validity: undefined, bitOffset: 0, rows: missed }, limit);
+    // The pages' PLAIN size counts every value, not each entry once: `indicesOf` (the caller) adds it.
+    dictionary.plainBytes = before;
+    if (!added) return false;
+    for (let m = 0; m < missed.length; m++) this.target[missed[m] as number] = added[m] as number;
+    return true;
+  }
+}
