@@ -12,7 +12,16 @@ export interface DictionaryRows {
   indices: Int32Array;
 }
 
-interface Remembered extends DictionaryRows {
+/**
+ * How the column chunk a decoded column came from stored its rows, where a rewrite's encoder can
+ * use it: all from one dictionary (its rows), or from a dictionary that filled up and gave way to
+ * PLAIN pages ('overflowed': the chunk holds more distinct values than a dictionary takes).
+ */
+export type DecodedStorage = DictionaryRows | 'overflowed';
+
+interface Remembered {
+  storage: DecodedStorage;
+  length: number;
   valueOffsets: Int32Array | undefined;
   typeId: number;
 }
@@ -20,26 +29,39 @@ interface Remembered extends DictionaryRows {
 /**
  * Keyed by the column's values array, not its Data: a Data relabelled (physical names, column
  * mapping) shares the array. A column whose values are new (filtered, cast, computed) misses, so
- * its rows are hashed as usual.
+ * its rows are encoded as any others.
  */
 const remembered = new WeakMap<object, Remembered>();
 
-/** Notes that the rows of `data` (offset 0) hold `rows.indices[row]` of `rows.dictionary`. */
-export function rememberDictionaryRows(data: Data, rows: DictionaryRows): void {
-  if (data.offset !== 0 || rows.indices.length < data.length || typeof data.values !== 'object') return;
-  const valueOffsets = data.valueOffsets instanceof Int32Array ? data.valueOffsets : undefined;
-  remembered.set(data.values, { ...rows, valueOffsets, typeId: data.typeId });
+/** Notes how the rows of `data` (offset 0) were stored; DictionaryRows' indices start at its first row. */
+export function rememberDecodedStorage(data: Data, storage: DecodedStorage): void {
+  if (data.offset !== 0 || typeof data.values !== 'object' || data.values === null) return;
+  if (storage !== 'overflowed' && storage.indices.length < data.length) return;
+  remembered.set(data.values, { storage, length: data.length, valueOffsets: offsetsOf(data), typeId: data.typeId });
 }
 
 /**
- * The dictionary rows of `data` when it is (a relabelled copy of) a decoded column noted by
- * `rememberDictionaryRows`: the same values (and offsets) arrays, from its first row, of the same type.
+ * How `data` was stored when it is (a relabelled copy of) a decoded column noted by
+ * `rememberDecodedStorage`: the same values (and offsets) arrays, from its first row, of the same type.
  */
-export function dictionaryRowsOf(data: Data): DictionaryRows | undefined {
+function storageOf(data: Data): DecodedStorage | undefined {
   if (data.offset !== 0 || typeof data.values !== 'object' || data.values === null) return undefined;
-  const rows = remembered.get(data.values);
-  if (rows === undefined || rows.typeId !== data.typeId || rows.indices.length < data.length) return undefined;
-  const valueOffsets = data.valueOffsets instanceof Int32Array ? data.valueOffsets : undefined;
-  if (valueOffsets !== rows.valueOffsets) return undefined;
-  return { dictionary: rows.dictionary, indices: rows.indices };
+  const noted = remembered.get(data.values);
+  if (noted === undefined || noted.typeId !== data.typeId || noted.length < data.length || offsetsOf(data) !== noted.valueOffsets) return undefined;
+  return noted.storage;
+}
+
+/** The dictionary rows of `data`, when it was decoded from a chunk stored with one dictionary alone. */
+export function dictionaryRowsOf(data: Data): DictionaryRows | undefined {
+  const storage = storageOf(data);
+  return storage === 'overflowed' ? undefined : storage;
+}
+
+/** Whether `data` was decoded from a chunk whose dictionary filled up (see DecodedStorage). */
+export function dictionaryOverflowed(data: Data): boolean {
+  return storageOf(data) === 'overflowed';
+}
+
+function offsetsOf(data: Data): Int32Array | undefined {
+  return data.valueOffsets instanceof Int32Array ? data.valueOffsets : undefined;
 }

@@ -1,5 +1,5 @@
 import { BufferType, Data, type DataType } from 'apache-arrow';
-import { rememberDictionaryRows, type DictionaryRows } from '../dictionaryRows';
+import { rememberDecodedStorage, type DecodedStorage } from '../dictionaryRows';
 import type { LeafConversion } from './leafArrowType';
 import { BooleanColumn, ByteArrayColumn, FixedWidthColumn, widenDecimal, type DictionaryValues, type PhysicalColumn } from './physicalColumn';
 import { countSetBits, sliceBits } from './validityBits';
@@ -11,8 +11,8 @@ export interface DecodedColumn {
   values: PhysicalColumn;
   /** One bit per row, or null when no row is null. */
   validity: Uint8Array | null;
-  /** Every row's dictionary entry, when all of them were read from one dictionary. */
-  dictionaryRows?: DictionaryRows;
+  /** How its chunk stored the rows, when a rewrite can use it (see DecodedStorage). */
+  storage?: DecodedStorage;
 }
 
 /** Arrow Data for rows [from, to) of a decoded column, every buffer starting at offset 0. */
@@ -41,8 +41,8 @@ export function columnData(column: DecodedColumn, from: number, to: number): Dat
     [BufferType.DATA]: asArrayType(column.type, data),
     [BufferType.VALIDITY]: nullBitmap,
   });
-  const rows = column.dictionaryRows;
-  if (rows) rememberDictionaryRows(result, { dictionary: rows.dictionary, indices: rows.indices.subarray(from, to) });
+  const storage = column.storage;
+  if (storage) rememberDecodedStorage(result, storage === 'overflowed' ? storage : { dictionary: storage.dictionary, indices: storage.indices.subarray(from, to) });
   return result;
 }
 

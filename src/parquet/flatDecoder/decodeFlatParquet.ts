@@ -122,7 +122,9 @@ function decodeColumn(
   const decoded: DecodedColumn = { type: column.type, conversion: column.conversion, values, validity: nulls === 0 ? null : validity };
   const dictionary = entries?.indices && values.dictionaryValues();
   const data = dictionary && dictionaryData(column.type, column.conversion, dictionary);
-  if (entries?.indices && data) decoded.dictionaryRows = { dictionary: data, indices: entries.indices };
+  if (entries?.indices && data) decoded.storage = { dictionary: data, indices: entries.indices };
+  // Dictionary pages, then others: the writer's dictionary filled up.
+  else if (entries && !entries.indices) decoded.storage = 'overflowed';
   return decoded;
 }
 

@@ -9,7 +9,7 @@ import { PageBuffers } from './pageBuffers';
 import { encodeHybrid } from './rleHybrid';
 import { ValueDictionary, type ValueRows } from './valueDictionary';
 import { concatBytes } from '../../util/concatBytes';
-import { dictionaryRowsOf } from '../dictionaryRows';
+import { dictionaryOverflowed, dictionaryRowsOf } from '../dictionaryRows';
 import { DictionaryTranslation } from './dictionaryTranslation';
 
 const MAGIC = Uint8Array.of(0x50, 0x41, 0x52, 0x31);
@@ -288,6 +288,10 @@ export class FlatParquetEncoder implements ParquetEncoder {
    * with a dictionary keeps trying one; one stored PLAIN stays PLAIN unless the rows at hand (up to
    * SAMPLE_VALUES of them, however few) repeat a value, which a writer without dictionaries would
    * also have stored PLAIN.
+   *
+   * A row group whose first rows a rewrite decoded from a chunk whose dictionary filled up (see
+   * DecodedStorage; unique ids, amounts and times in delta-rs' files) is PLAIN from the start: its
+   * dictionary would fill up in turn, after hashing ~130K values and writing pages that did not pay.
    */
   private sampleDictionaries(batch: RecordBatch, selection: Int32Array | undefined, at: number, count: number): void {
     let rows: Int32Array | undefined;
@@ -295,12 +299,13 @@ export class FlatParquetEncoder implements ParquetEncoder {
       const chunk = this.chunks[i] as ChunkState;
       const key = column.dictionaryKey;
       const hint = this.hints[i];
+      const data = batch.data.children[i] as Data;
+      if (chunk.dictionary && dictionaryOverflowed(data)) chunk.dictionary = undefined;
       if (this.sampled[i] || !chunk.dictionary || key === undefined || !column.dictionarySource) continue;
       if (hint === undefined && count < PAGE_ROWS) continue;
       this.sampled[i] = true;
       if (hint === 'dictionary') continue;
       rows ??= sampleRows(selection, at, count);
-      const data = batch.data.children[i] as Data;
       const validity = data.nullCount > 0 && data.nullBitmap && data.nullBitmap.length > 0 ? data.nullBitmap : undefined;
       const probe = new ValueDictionary(key);
       const indices = probe.indicesOf(column.dictionarySource(data), { length: data.length, validity, bitOffset: data.offset, rows }, Infinity);

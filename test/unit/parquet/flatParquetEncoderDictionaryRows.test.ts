@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import {
   BufferType, Data, DateDay, Decimal, Field, Float64, Int32, Int64, RecordBatch, Schema, Struct, Utf8, makeData, vectorFromArray, type DataType,
 } from 'apache-arrow';
-import { dictionaryRowsOf } from '../../../src/parquet/dictionaryRows';
+import { dictionaryOverflowed, dictionaryRowsOf } from '../../../src/parquet/dictionaryRows';
 import { decodeFlatParquetNative, hasNativeZstd } from '../../../src/parquet/flatDecoder/decodeFlatParquet';
 import { planFlatRead } from '../../../src/parquet/flatDecoder/flatParquetPlan';
 import { readParquetFooter } from '../../../src/parquet/flatDecoder/parquetFooter';
@@ -37,8 +37,9 @@ const COLUMNS: Column[] = [
   // Stored as INT64: the decoder widens it to Decimal128, the encoder reads the low words again.
   { name: 'dec18', type: new Decimal(2, 18, 128), value: (i) => Uint32Array.of((i % 300) * 1000, 0, 0, 0) },
   { name: 'id', type: new Int64(), value: (i) => BigInt(i) * 3n },
-  // Few values at first, then unique: the source falls back to PLAIN mid-chunk (no pass-through).
-  { name: 'late', type: new Utf8(), value: (i) => (i < 20_000 ? `v${i % 5}` : `unique-${i}-`.padEnd(48, '#')) },
+  // Few values in the first page, then unique: the source's dictionary fills up in its second page
+  // (PLAIN pages follow), so its rows are not noted; its second row group has no dictionary.
+  { name: 'late', type: new Utf8(), value: (i) => (i < 66_000 ? `v${i % 5}` : `unique-${i}-`.padEnd(48, '#')) },
 ];
 
 function sourceBatch(): RecordBatch {
@@ -56,12 +57,12 @@ async function encodeSource(): Promise<Uint8Array> {
 }
 
 /** The file's rows as a rewrite reads them: a row group at a time, in batches, with the source's encodings. */
-async function* decodedBatches(file: Uint8Array): AsyncGenerator<{ batch: RecordBatch; first: number }> {
+async function* decodedBatches(file: Uint8Array, columns = COLUMNS.map((c) => c.name)): AsyncGenerator<{ batch: RecordBatch; first: number }> {
   const footer = readParquetFooter(file);
   assert.ok(footer);
   let first = 0;
   for (const [group, meta] of footer.rowGroups.entries()) {
-    const plan = planFlatRead(file, { columns: COLUMNS.map((c) => c.name), rowGroups: [group] }, hasNativeZstd());
+    const plan = planFlatRead(file, { columns, rowGroups: [group] }, hasNativeZstd());
     assert.ok(plan);
     const table = await decodeFlatParquetNative(file, plan, BATCH_ROWS);
     let at = first;
@@ -83,12 +84,12 @@ function copied(batch: RecordBatch): RecordBatch {
   return new RecordBatch(batch.schema, makeData({ type: new Struct(batch.schema.fields), length: batch.numRows, children }));
 }
 
-/** The kept rows of `file` written again, from the decoded batches as they are or from copies of them. */
-async function rewrite(file: Uint8Array, fromCopies: boolean): Promise<Uint8Array> {
+/** The kept rows of `columns` of `file` written again, from the decoded batches as they are or from copies of them. */
+async function rewrite(file: Uint8Array, fromCopies: boolean, columns?: string[]): Promise<Uint8Array> {
   const footer = readParquetFooter(file);
   assert.ok(footer);
   let encoder: ReturnType<typeof flatParquetEncoder>;
-  for await (const { batch, first } of decodedBatches(file)) {
+  for await (const { batch, first } of decodedBatches(file, columns)) {
     encoder ??= flatParquetEncoder(batch.schema, { compression: 'zstd' });
     assert.ok(encoder);
     encoder.preferEncodings(columnEncodingHints(footer));
@@ -109,28 +110,40 @@ function canonical(value: unknown): string {
 }
 
 describe('a rewrite encodes rows decoded from a dictionary by their entries (DictionaryRows)', () => {
-  test('the decoder notes the entries of wholly dictionary-encoded chunks only', async () => {
+  test('the decoder notes the entries of wholly dictionary-encoded chunks, and chunks whose dictionary filled up', async () => {
     const file = await encodeSource();
-    for await (const { batch } of decodedBatches(file)) {
+    const overflowedIn: string[][] = [];
+    for await (const { batch, first } of decodedBatches(file)) {
       const noted = COLUMNS.filter((_, i) => dictionaryRowsOf(batch.data.children[i] as Data) !== undefined).map((c) => c.name);
-      // `id` is PLAIN (its values all differ), `late` falls back to PLAIN pages in the first group; the second has no dictionary.
+      // `id` is PLAIN (its values all differ); `late` falls back to PLAIN pages in the first group, the second has no dictionary.
       assert.deepEqual(noted, ['cat', 'qty', 'ratio', 'day', 'dec18']);
+      if (first === 0 || first === SOURCE_GROUP_ROWS) overflowedIn.push(COLUMNS.filter((_, i) => dictionaryOverflowed(batch.data.children[i] as Data)).map((c) => c.name));
       const qty = batch.data.children[1] as Data;
       const rows = dictionaryRowsOf(qty);
       assert.ok(rows);
       for (let r = 0; r < qty.length; r += 997) assert.equal(rows.dictionary.values[rows.indices[r] as number], qty.values[r]);
     }
+    assert.deepEqual(overflowedIn, [['late'], []]);
   });
 
   test('the file comes out byte for byte as when every value is hashed, and holds the kept rows', async () => {
     const file = await encodeSource();
-    const passed = await rewrite(file, false);
-    const hashed = await rewrite(file, true);
+    // Without `late`: its rows come with the overflow, which copies lose (see the next test).
+    const columns = COLUMNS.map((c) => c.name).filter((name) => name !== 'late');
+    const passed = await rewrite(file, false, columns);
+    const hashed = await rewrite(file, true, columns);
     assert.equal(Buffer.compare(Buffer.from(passed), Buffer.from(hashed)), 0, 'the same bytes');
     const footer = readParquetFooter(passed);
     assert.ok(footer);
     assert.deepEqual(Object.fromEntries(columnEncodingHints(footer)),
-      { cat: 'dictionary', qty: 'dictionary', ratio: 'dictionary', day: 'dictionary', dec18: 'dictionary', id: 'plain', late: 'dictionary' });
+      { cat: 'dictionary', qty: 'dictionary', ratio: 'dictionary', day: 'dictionary', dec18: 'dictionary', id: 'plain' });
+  });
+
+  test('every kept row reads back; a chunk whose source dictionary filled up is PLAIN', async () => {
+    const passed = await rewrite(await encodeSource(), false);
+    const footer = readParquetFooter(passed);
+    assert.ok(footer);
+    assert.equal(columnEncodingHints(footer).get('late'), 'plain');
     const source = sourceBatch();
     const want = COLUMNS.map((_, c) => {
       const vector = source.getChildAt(c);
