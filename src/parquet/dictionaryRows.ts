@@ -44,7 +44,7 @@ export function rememberDecodedStorage(data: Data, storage: DecodedStorage): voi
  * How `data` was stored when it is (a relabelled copy of) a decoded column noted by
  * `rememberDecodedStorage`: the same values (and offsets) arrays, from its first row, of the same type.
  */
-function storageOf(data: Data): DecodedStorage | undefined {
+export function decodedStorageOf(data: Data): DecodedStorage | undefined {
   if (data.offset !== 0 || typeof data.values !== 'object' || data.values === null) return undefined;
   const noted = remembered.get(data.values);
   if (noted === undefined || noted.typeId !== data.typeId || noted.length < data.length || offsetsOf(data) !== noted.valueOffsets) return undefined;
@@ -53,13 +53,13 @@ function storageOf(data: Data): DecodedStorage | undefined {
 
 /** The dictionary rows of `data`, when it was decoded from a chunk stored with one dictionary alone. */
 export function dictionaryRowsOf(data: Data): DictionaryRows | undefined {
-  const storage = storageOf(data);
+  const storage = decodedStorageOf(data);
   return storage === 'overflowed' ? undefined : storage;
 }
 
 /** Whether `data` was decoded from a chunk whose dictionary filled up (see DecodedStorage). */
 export function dictionaryOverflowed(data: Data): boolean {
-  return storageOf(data) === 'overflowed';
+  return decodedStorageOf(data) === 'overflowed';
 }
 
 function offsetsOf(data: Data): Int32Array | undefined {

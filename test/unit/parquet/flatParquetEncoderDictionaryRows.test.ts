@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
   BufferType, Data, DateDay, Decimal, Field, Float64, Int32, Int64, RecordBatch, Schema, Struct, Utf8, makeData, vectorFromArray, type DataType,
+  type Table,
 } from 'apache-arrow';
 import { dictionaryOverflowed, dictionaryRowsOf } from '../../../src/parquet/dictionaryRows';
 import { decodeFlatParquetNative, hasNativeZstd } from '../../../src/parquet/flatDecoder/decodeFlatParquet';
@@ -14,6 +15,7 @@ import { planFlatRead } from '../../../src/parquet/flatDecoder/flatParquetPlan';
 import { readParquetFooter } from '../../../src/parquet/flatDecoder/parquetFooter';
 import { columnEncodingHints } from '../../../src/parquet/flatEncoder/columnEncodingHints';
 import { flatParquetEncoder } from '../../../src/parquet/flatEncoder/flatParquetEncoder';
+import { fromTransferable, toTransferable } from '../../../src/parquet/transferableTable';
 import { requirePeerPython } from '../../helpers/peers';
 
 const execFileAsync = promisify(execFile);
@@ -57,14 +59,16 @@ async function encodeSource(): Promise<Uint8Array> {
 }
 
 /** The file's rows as a rewrite reads them: a row group at a time, in batches, with the source's encodings. */
-async function* decodedBatches(file: Uint8Array, columns = COLUMNS.map((c) => c.name)): AsyncGenerator<{ batch: RecordBatch; first: number }> {
+async function* decodedBatches(
+  file: Uint8Array, columns = COLUMNS.map((c) => c.name), through: (table: Table) => Table = (table) => table,
+): AsyncGenerator<{ batch: RecordBatch; first: number }> {
   const footer = readParquetFooter(file);
   assert.ok(footer);
   let first = 0;
   for (const [group, meta] of footer.rowGroups.entries()) {
     const plan = planFlatRead(file, { columns, rowGroups: [group] }, hasNativeZstd());
     assert.ok(plan);
-    const table = await decodeFlatParquetNative(file, plan, BATCH_ROWS);
+    const table = through(await decodeFlatParquetNative(file, plan, BATCH_ROWS));
     let at = first;
     for (const batch of table.batches) {
       yield { batch, first: at };
@@ -85,11 +89,11 @@ function copied(batch: RecordBatch): RecordBatch {
 }
 
 /** The kept rows of `columns` of `file` written again, from the decoded batches as they are or from copies of them. */
-async function rewrite(file: Uint8Array, fromCopies: boolean, columns?: string[]): Promise<Uint8Array> {
+async function rewrite(file: Uint8Array, fromCopies: boolean, columns?: string[], through?: (table: Table) => Table): Promise<Uint8Array> {
   const footer = readParquetFooter(file);
   assert.ok(footer);
   let encoder: ReturnType<typeof flatParquetEncoder>;
-  for await (const { batch, first } of decodedBatches(file, columns)) {
+  for await (const { batch, first } of decodedBatches(file, columns, through)) {
     encoder ??= flatParquetEncoder(batch.schema, { compression: 'zstd' });
     assert.ok(encoder);
     encoder.preferEncodings(columnEncodingHints(footer));
@@ -98,6 +102,13 @@ async function rewrite(file: Uint8Array, fromCopies: boolean, columns?: string[]
   }
   assert.ok(encoder);
   return encoder.finish();
+}
+
+/** `table` as a worker of the pool hands it back: its buffers moved through a structured clone. */
+function transferred(table: Table): Table {
+  const moved = toTransferable(table);
+  assert.ok(moved);
+  return fromTransferable(structuredClone(moved.message, { transfer: moved.transfer }));
 }
 
 /** A value in a form that tells NaN, -0 and decimal words apart. */
@@ -159,6 +170,23 @@ describe('a rewrite encodes rows decoded from a dictionary by their entries (Dic
       });
     }
     COLUMNS.forEach((column, c) => assert.deepEqual(got[c], want[c], column.name));
+  });
+
+  test('a table decoded in a worker keeps its dictionary rows (one dictionary per column) and overflow marks', async () => {
+    const file = await encodeSource();
+    let dictionaries = new Set<Data>();
+    for await (const { batch, first } of decodedBatches(file, undefined, transferred)) {
+      if (first === 0 || first === SOURCE_GROUP_ROWS) dictionaries = new Set();
+      const noted = COLUMNS.filter((_, i) => dictionaryRowsOf(batch.data.children[i] as Data) !== undefined).map((c) => c.name);
+      assert.deepEqual(noted, ['cat', 'qty', 'ratio', 'day', 'dec18']);
+      assert.equal(dictionaryOverflowed(batch.data.children[COLUMNS.length - 1] as Data), first < SOURCE_GROUP_ROWS);
+      const ratio = dictionaryRowsOf(batch.data.children[2] as Data);
+      assert.ok(ratio);
+      dictionaries.add(ratio.dictionary);
+      assert.equal(dictionaries.size, 1, 'the batches of a group share one dictionary Data');
+    }
+    const direct = await rewrite(file, false);
+    assert.equal(Buffer.compare(Buffer.from(await rewrite(file, false, undefined, transferred)), Buffer.from(direct)), 0, 'the same bytes');
   });
 
   test('pyarrow reads the rewritten file\'s values', async (t) => {
