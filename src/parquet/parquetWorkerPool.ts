@@ -83,6 +83,20 @@ export class ParquetWorkerPool {
     this.size = Math.max(1, size);
   }
 
+  /**
+   * Starts the pool's workers now, for a caller that will soon hand them work: a worker takes
+   * about 0.3 s to load, which its first request would otherwise wait for. A worker that cannot
+   * start is left to that request to report.
+   */
+  prestart(): void {
+    try {
+      // Unref'd again: spawn's listeners ref it, and an idle worker must not keep the process alive.
+      while (!this.closed && this.slots.length < this.size) this.spawn().worker.unref();
+    } catch {
+      // No worker file (an incomplete build): the first request fails or falls back as usual.
+    }
+  }
+
   /** Decodes `bytes` (a whole Parquet file) into an Arrow table. Share the bytes first (shareBytes) so they reach the worker without a copy. */
   decode(bytes: Uint8Array, options: PoolDecodeOptions = {}): Promise<Table> {
     if (this.closed) return Promise.reject(new Error('The Parquet worker pool is closed.'));

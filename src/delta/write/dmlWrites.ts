@@ -1,4 +1,5 @@
 import type { RecordBatch } from 'apache-arrow';
+import { parquetWorkerPool } from '../../parquet/parquetWorkerPool';
 import type { AddFile } from '../actions';
 import type { Snapshot } from '../snapshot';
 import type { CommitOperation } from '../transaction/commitInfo';
@@ -7,7 +8,8 @@ import { ChangeDataWriter, type ChangeType } from './changeDataWriter';
 import { addActionOf, type DataFileWriter } from './dataFileWriter';
 import { appendFileWriterFor, fileWriterFor, type FileWriterOptions } from './fileWriterFor';
 import { decodeAheadByDefault } from './flatRowGroupReader';
-import { rewriteFile, type RewriteContext } from './rewriteFile';
+import type { RewriteContext } from './rewriteFile';
+import { rewriteFiles, type FileChange } from './rewriteFiles';
 import type { OperationOptions } from './writeSummary';
 
 export interface DmlWriteOptions extends OperationOptions, FileWriterOptions {
@@ -18,13 +20,6 @@ export interface DmlWriteOptions extends OperationOptions, FileWriterOptions {
    * current one; by default with three or more cores (decodeAheadByDefault).
    */
   decodeAhead?: boolean;
-}
-
-/** How the rows of one data file are picked and changed (see rewriteFile). */
-export interface FileChange {
-  match: (batch: RecordBatch) => Uint8Array | Promise<Uint8Array>;
-  /** Sees the matched live rows: writes their new form, records their change. */
-  onMatched?: (rows: RecordBatch) => Promise<void>;
 }
 
 /** What finish() staged in the transaction. */
@@ -66,6 +61,8 @@ export class DmlWrites {
     this.deletionVectors = options.deletionVectors ?? tx.properties['delta.enableDeletionVectors'] === 'true';
     // DML starts its transaction on an existing table (Transaction.start): there is a snapshot.
     this.decodeAhead = options.decodeAhead ?? decodeAheadByDefault();
+    // Its worker loads while the first file's matches are found, not after.
+    if (this.decodeAhead) parquetWorkerPool().prestart();
     this.context = { tx, snapshot: tx.snapshot as Snapshot, writer: this.writer, now: Date.now(), deletionVectors: this.deletionVectors, decodeAhead: this.decodeAhead };
   }
 
@@ -75,20 +72,22 @@ export class DmlWrites {
   }
 
   /**
-   * Rewrites `files` in order (see rewriteFile) with the change `changeOf` gives for each, which
+   * Rewrites `files` in order (see rewriteFiles) with the change `changeOf` gives for each, which
    * reads `matchColumns` to find the matches; reports progress per file.
    */
   async rewrite(files: readonly AddFile[], changeOf: (file: AddFile) => FileChange | Promise<FileChange>, matchColumns?: readonly string[]): Promise<void> {
-    for (const [index, file] of files.entries()) {
-      this.options.signal?.throwIfAborted();
-      const { match, onMatched } = await changeOf(file);
-      const rewritten = await rewriteFile(this.context, file, match, onMatched, matchColumns);
-      this.rowsCopied += rewritten.copiedRows;
-      this.rowsMatched += rewritten.matchedRows;
-      if (rewritten.removed) this.filesRemoved++;
-      if (rewritten.deletionVectorAdded) this.deletionVectorsAdded++;
-      this.options.onProgress?.(index + 1, files.length, file.path);
-    }
+    const { signal, onProgress } = this.options;
+    await rewriteFiles(this.context, files, changeOf, {
+      ...(matchColumns ? { matchColumns } : {}),
+      ...(signal ? { signal } : {}),
+      onRewritten: (file, rewritten, index) => {
+        this.rowsCopied += rewritten.copiedRows;
+        this.rowsMatched += rewritten.matchedRows;
+        if (rewritten.removed) this.filesRemoved++;
+        if (rewritten.deletionVectorAdded) this.deletionVectorsAdded++;
+        onProgress?.(index + 1, files.length, file.path);
+      },
+    });
   }
 
   /** Writes the new form of existing rows (updated rows). */

@@ -36,14 +36,18 @@ export interface DataFileContent {
   deleted: DeletedRows | undefined;
   /** Physical rows in the file (deleted ones included). */
   rows: number;
+  /** Row offset of the file's last row group: once a pass reads it, its reader has nothing more to decode. */
+  lastGroupFrom: number;
   /** Every table column. */
   batches: Iterable<FileRows> | AsyncIterable<FileRows>;
   /**
    * Only these top-level columns (logical names): a DML reads its predicate's columns first and
    * builds the rest only of files it rewrites. The batches cover the same rows as `batches`
-   * (their `rowOffset` says where), not necessarily in the same pieces.
+   * (their `rowOffset` says where), not necessarily in the same pieces. With `decodeAhead`, large
+   * groups are decoded in the worker pool unless `inPool` is false (this thread has nothing else
+   * to do meanwhile: it decodes them sooner than a busy pool).
    */
-  batchesOf(columns: readonly string[]): Iterable<FileRows> | AsyncIterable<FileRows>;
+  batchesOf(columns: readonly string[], inPool?: boolean): Iterable<FileRows> | AsyncIterable<FileRows>;
   /** How the file stores each column, by physical name: a rewrite's writer stores them alike. */
   encodings: ReadonlyMap<string, ColumnEncodingHint>;
 }
@@ -81,14 +85,14 @@ export async function readDataFile(
   const reader = ranged;
   let whole: Promise<WholeFileContent> | undefined;
   /**
-   * The chosen columns a row group at a time (the next one decoded ahead with `decodeAhead`). A group the flat decoder turns down after all (a page its footer did not announce)
+   * The chosen columns a row group at a time (the next one decoded ahead, in the pool when large, with `inPool`). A group the flat decoder turns down after all (a page its footer did not announce)
    * is decoded from the whole file, which reads it or says what is wrong with it.
    */
-  async function* decodeRanged(fields: readonly StructField[]): AsyncGenerator<FileRows> {
+  async function* decodeRanged(fields: readonly StructField[], inPool = decodeAhead): AsyncGenerator<FileRows> {
     const stored = rows.storedNames(fields);
     const read = (index: number): Promise<Table | undefined> | undefined => {
       if (stored.length === 0 || index >= reader.rowGroups.length) return undefined;
-      const table = reader.read(stored, index, batchSize, decodeAhead).catch(unreadable);
+      const table = reader.read(stored, index, batchSize, inPool).catch(unreadable);
       // Awaited in order below; the guard keeps one the caller never reaches from being unhandled.
       table.catch(() => undefined);
       return table;
@@ -98,7 +102,7 @@ export async function readDataFile(
     for (const [index, groupRows] of reader.rowGroups.entries()) {
       const table = await (next ?? read(index));
       // The next group is read and decoded (in the worker pool when large) while the caller works on this one.
-      next = decodeAhead ? read(index + 1) : undefined;
+      next = inPool ? read(index + 1) : undefined;
       if (table === undefined && stored.length > 0) {
         whole ??= snapshot.store.get(path).catch(unreadable).then((bytes) => readWholeFile(schema, bytes, path, rows, batchSize));
         yield* rows.of(fields, (await whole).groupPieces(stored, index, groupRows), rowOffset);
@@ -111,9 +115,10 @@ export async function readDataFile(
   return {
     deleted,
     rows: reader.rowGroups.reduce((a, b) => a + b, 0),
+    lastGroupFrom: lastGroupFrom(reader.rowGroups),
     encodings: reader.encodings,
     batches: decodeRanged(schema.fields),
-    batchesOf: (columns) => decodeRanged(projectedFields(schema.fields, columns)),
+    batchesOf: (columns, inPool) => decodeRanged(projectedFields(schema.fields, columns), inPool),
   };
 }
 
@@ -121,6 +126,10 @@ export async function readDataFile(
 function projectedFields(fields: readonly StructField[], columns: readonly string[]): StructField[] {
   const wanted = new Set(columns.map((c) => c.toLowerCase()));
   return fields.filter((f) => wanted.has(f.name.toLowerCase()));
+}
+
+function lastGroupFrom(groupRows: readonly number[]): number {
+  return groupRows.slice(0, -1).reduce((a, b) => a + b, 0);
 }
 
 function piecesOf(table: Table): Piece[] {
@@ -248,6 +257,7 @@ function readWholeFile(schema: StructType, fileBytes: Uint8Array, path: string, 
   return {
     deleted: rows.deleted,
     rows: groups.reduce((a, b) => a + b, 0),
+    lastGroupFrom: lastGroupFrom(groups),
     encodings: footer ? columnEncodingHints(footer) : new Map(),
     // Every column: the synchronous reader on this thread costs less than the pool (see worthThePool).
     batches: decodeHere(schema.fields),

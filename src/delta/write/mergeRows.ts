@@ -20,11 +20,12 @@ import type { BatchSource } from './batchSource';
 import { conformBatch } from './conformBatch';
 import { ConstraintChecker, tableConstraints } from './constraints';
 import { deltaSchemaFromArrow } from './deltaTypeFromArrow';
-import { DmlWrites, type DmlWriteOptions, type FileChange } from './dmlWrites';
+import { DmlWrites, type DmlWriteOptions } from './dmlWrites';
 import { evolveSchema } from './evolveSchema';
 import { compileMergeClauses, insertedRows, type CompiledClause, type MatchedClause, type NotMatchedBySourceClause, type NotMatchedClause } from './mergeClauses';
 import { MergeKeyIndex, type SourceEntry } from './mergeKeyIndex';
 import { carryRowIds } from './materializedRowColumns';
+import type { FileChange } from './rewriteFiles';
 import { openTable, type TableLocation } from './tableLocation';
 import type { WriteSummary } from './writeSummary';
 

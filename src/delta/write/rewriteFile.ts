@@ -7,7 +7,7 @@ import type { Transaction } from '../transaction/transaction';
 import { addWithDeletionVector } from './addWithDeletionVector';
 import { DataFileWriter } from './dataFileWriter';
 import { EarlyStart } from './earlyStart';
-import { readDataFile, type FileRows } from './fileRows';
+import { readDataFile, type DataFileContent, type FileRows } from './fileRows';
 import { removeActionOf } from './removeAction';
 import { SourceRowIds } from './sourceRowIds';
 
@@ -37,6 +37,9 @@ export interface FileRewrite {
   deletionVectorAdded: boolean;
 }
 
+/** Picks the rows of one data file (see rewriteFile). */
+export type RowMatch = (batch: RecordBatch) => Uint8Array | Promise<Uint8Array>;
+
 /**
  * Takes the rows `match` selects out of one data file, staging the change in the transaction:
  * nothing when no live row matches; otherwise the file is removed and either its other live rows
@@ -48,15 +51,35 @@ export interface FileRewrite {
  *
  * With `matchColumns` (the top-level columns `match` reads), only those are decoded to find the
  * matches; the file's other columns are decoded only when rows must be written: not for a file
- * without matches, nor for a deletion vector.
+ * without matches, nor for a deletion vector. The two passes are findMatches and
+ * FileMatches.apply, which rewriteFiles runs one file apart.
  */
 export async function rewriteFile(
   ctx: RewriteContext,
   file: AddFile,
-  match: (batch: RecordBatch) => Uint8Array | Promise<Uint8Array>,
+  match: RowMatch,
   onMatched?: (rows: RecordBatch) => Promise<void>,
   matchColumns?: readonly string[],
 ): Promise<FileRewrite> {
+  return (await findMatches(ctx, file, match, onMatched, matchColumns)).apply();
+}
+
+/**
+ * The first pass of rewriteFile: decodes `matchColumns` of `file` (every column without them) and
+ * asks `match` about every row. Stages nothing: FileMatches.apply does. With `besideAnother`, this
+ * thread writes another file meanwhile (see rewriteFiles): with decodeAhead the match columns are
+ * then decoded in the worker pool, and the second pass waits for FileMatches.startRows, since the
+ * other file's decodes come first; otherwise they are decoded here, where they are ready sooner
+ * than from the pool, which decodes the second pass's first group meanwhile.
+ */
+export async function findMatches(
+  ctx: RewriteContext,
+  file: AddFile,
+  match: RowMatch,
+  onMatched?: (rows: RecordBatch) => Promise<void>,
+  matchColumns?: readonly string[],
+  besideAnother = false,
+): Promise<FileMatches> {
   // In the transaction's schema: a MERGE that added columns writes its copied rows with them.
   const content = await readDataFile(ctx.snapshot, file, ctx.tx.schema, undefined, ctx.decodeAhead === true);
   const matches = new Uint8Array(content.rows);
@@ -65,11 +88,16 @@ export async function rewriteFile(
   // The rewrite pass over every column, started (decoding ahead) as soon as the match pass shows it will run.
   const rewriteRows = new EarlyStart(content.batches);
   const needsRows = { matched: false, kept: false };
-  for await (const piece of matchColumns ? content.batchesOf(matchColumns) : content.batches) {
-    const hit = await match(piece.batch);
-    matches.set(hit, piece.rowOffset);
-    decoded?.push(piece);
-    if (ctx.decodeAhead && !decoded && !rewriteRows.started && rowsWillBeWritten(ctx, onMatched, hit, piece.live, needsRows)) rewriteRows.start();
+  try {
+    for await (const piece of matchColumns ? content.batchesOf(matchColumns, besideAnother) : content.batches) {
+      const hit = await match(piece.batch);
+      matches.set(hit, piece.rowOffset);
+      decoded?.push(piece);
+      if (!besideAnother && ctx.decodeAhead && !decoded && !rewriteRows.started && rowsWillBeWritten(ctx, onMatched, hit, piece.live, needsRows)) rewriteRows.start();
+    }
+  } catch (error) {
+    await rewriteRows.stop();
+    throw error;
   }
   const live = content.deleted ? keepMask(content.deleted, 0, content.rows) : undefined;
   const matchedRows: number[] = [];
@@ -84,35 +112,87 @@ export async function rewriteFile(
     if (matches[row] === 1) matchedRows.push(row);
     else matches[row] = 0;
   }
-  const result: FileRewrite = { matchedRows: matchedRows.length, copiedRows: 0, removed: false, deletionVectorAdded: false };
   const removedWhole = matchedRows.length === liveRows;
   const rewrites = (matchedRows.length > 0 || ctx.rewriteUnmatched === true) && (onMatched !== undefined || (!ctx.deletionVectors && !removedWhole));
   if (!rewrites) await rewriteRows.stop();
-  if (matchedRows.length === 0 && !ctx.rewriteUnmatched) return result;
-  ctx.tx.add(removeActionOf(file, ctx.now));
-  if (rewrites) {
-    const ids = await SourceRowIds.read(ctx.snapshot, file);
-    for await (const { batch: decodedBatch, rowOffset } of decoded ?? rewriteRows) {
-      const hit = matches.subarray(rowOffset, rowOffset + decodedBatch.numRows);
-      // On a row-tracking table rows carry their ids into the new files; the matched ones are updated.
-      const batch = ids ? ids.attach(decodedBatch, rowOffset, hit) : decodedBatch;
-      if (onMatched && hit.includes(1)) await onMatched(filterBatch(batch, hit));
-      if (ctx.deletionVectors || removedWhole) continue;
-      const keep = new Uint8Array(batch.numRows);
-      const kept = keepUnmatched(hit, live?.subarray(rowOffset, rowOffset + batch.numRows), keep);
-      if (kept === 0) continue;
-      result.copiedRows += kept;
-      // The writer encodes the kept rows straight from the decoded batch (no filtered copy).
-      await ctx.writer.write(batch, keep, content.encodings);
+  return new FileMatches(ctx, file, content, { matches, live, matchedRows, removedWhole, rewrites }, decoded, rewriteRows, onMatched);
+}
+
+/** What the first pass found about each row of a file. */
+interface RowDecisions {
+  /** 1 for the live rows `match` selected, 0 for the others. */
+  matches: Uint8Array;
+  /** 1 for the rows the file's deletion vector keeps; undefined when it has none. */
+  live: Uint8Array | undefined;
+  matchedRows: number[];
+  /** Every live row matched. */
+  removedWhole: boolean;
+  /** The second pass reads every column (rows to copy or to hand to onMatched). */
+  rewrites: boolean;
+}
+
+/** A data file whose matches are known (rewriteFile's first pass): apply() stages its change. */
+export class FileMatches {
+  constructor(
+    private readonly ctx: RewriteContext,
+    readonly file: AddFile,
+    private readonly content: DataFileContent,
+    private readonly rows: RowDecisions,
+    private readonly decoded: FileRows[] | undefined,
+    private readonly rewriteRows: EarlyStart<FileRows>,
+    private readonly onMatched: ((rows: RecordBatch) => Promise<void>) | undefined,
+  ) {}
+
+  /** Starts the second pass decoding ahead (in the worker pool), when it will run and decodes ahead. */
+  startRows(): void {
+    if (this.ctx.decodeAhead && this.rows.rewrites && !this.decoded) this.rewriteRows.start();
+  }
+
+  /** Ends a started second pass that will not run (the operation failed first). */
+  async drop(): Promise<void> {
+    await this.rewriteRows.stop();
+  }
+
+  /**
+   * The second pass: stages the file's change (see rewriteFile), writing its rows when it is
+   * rewritten. `onLastGroup` is called when the pass reaches the file's last row group: its reader
+   * then has nothing more to decode, and leaves the worker pool to another file's.
+   */
+  async apply(onLastGroup?: () => void): Promise<FileRewrite> {
+    const { ctx, file, content, onMatched } = this;
+    const { matches, live, matchedRows, removedWhole, rewrites } = this.rows;
+    const result: FileRewrite = { matchedRows: matchedRows.length, copiedRows: 0, removed: false, deletionVectorAdded: false };
+    if (matchedRows.length === 0 && !ctx.rewriteUnmatched) return result;
+    ctx.tx.add(removeActionOf(file, ctx.now));
+    if (rewrites) {
+      const ids = await SourceRowIds.read(ctx.snapshot, file);
+      let lastGroup = false;
+      for await (const { batch: decodedBatch, rowOffset } of this.decoded ?? this.rewriteRows) {
+        if (!lastGroup && rowOffset >= content.lastGroupFrom) {
+          lastGroup = true;
+          onLastGroup?.();
+        }
+        const hit = matches.subarray(rowOffset, rowOffset + decodedBatch.numRows);
+        // On a row-tracking table rows carry their ids into the new files; the matched ones are updated.
+        const batch = ids ? ids.attach(decodedBatch, rowOffset, hit) : decodedBatch;
+        if (onMatched && hit.includes(1)) await onMatched(filterBatch(batch, hit));
+        if (ctx.deletionVectors || removedWhole) continue;
+        const keep = new Uint8Array(batch.numRows);
+        const kept = keepUnmatched(hit, live?.subarray(rowOffset, rowOffset + batch.numRows), keep);
+        if (kept === 0) continue;
+        result.copiedRows += kept;
+        // The writer encodes the kept rows straight from the decoded batch (no filtered copy).
+        await ctx.writer.write(batch, keep, content.encodings);
+      }
     }
+    if (removedWhole) return { ...result, removed: true };
+    if (ctx.deletionVectors) {
+      const previous = content.deleted ? Array.from(content.deleted.toSortedArray()) : [];
+      await addWithDeletionVector(ctx, file, [...previous, ...matchedRows]);
+      return { ...result, deletionVectorAdded: true };
+    }
+    return { ...result, removed: true };
   }
-  if (removedWhole) return { ...result, removed: true };
-  if (ctx.deletionVectors) {
-    const previous = content.deleted ? Array.from(content.deleted.toSortedArray()) : [];
-    await addWithDeletionVector(ctx, file, [...previous, ...matchedRows]);
-    return { ...result, deletionVectorAdded: true };
-  }
-  return { ...result, removed: true };
 }
 
 /** Sets `keep` to 1 for the live rows `hit` does not select (hit holds 0 or 1); returns how many. */

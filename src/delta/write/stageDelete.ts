@@ -9,7 +9,7 @@ import type { Transaction } from '../transaction/transaction';
 import type { ProgressCallback } from '../../util/progress';
 import type { DataFileWriter } from './dataFileWriter';
 import { removeActionOf } from './removeAction';
-import { rewriteFile } from './rewriteFile';
+import { rewriteFiles } from './rewriteFiles';
 
 export interface StagedDelete {
   rowsRemoved: number;
@@ -35,7 +35,7 @@ export interface StageDeleteOptions {
 /**
  * Stages the removal of every row matching `predicate` (all rows when undefined): files whose
  * partition values alone prove that every row matches are removed unread, the other candidates
- * left by stats skipping are rewritten or given deletion vectors (see rewriteFile).
+ * left by stats skipping are rewritten or given deletion vectors (see rewriteFiles).
  */
 export async function stageDelete(tx: Transaction, predicate: Predicate | undefined, options: StageDeleteOptions): Promise<StagedDelete> {
   const snapshot = tx.snapshot as Snapshot;
@@ -51,22 +51,34 @@ export async function stageDelete(tx: Transaction, predicate: Predicate | undefi
   const match = (batch: RecordBatch): Uint8Array => (predicate ? evaluatePredicate(predicate, batch, snapshot.schema) : new Uint8Array(batch.numRows).fill(1));
   // Matching needs only the predicate's top-level columns (none without a predicate).
   const matchColumns = predicate ? [...new Set(columnsOf(predicate).map((path) => path[0] as string))] : [];
-  for (const [index, file] of candidates.entries()) {
+  let done = 0;
+  const progress = (file: AddFile): void => options.onProgress?.(++done, candidates.length, file.path);
+  // Files whose partition values prove every row matches go unread; the others are rewritten.
+  const unread = (file: AddFile): number | undefined => (partitionOnly && !options.onDeleted ? liveRowsFromStats(file, snapshot) : undefined);
+  const toRead: AddFile[] = [];
+  for (const file of candidates) {
     options.signal?.throwIfAborted();
-    const knownRows = partitionOnly && !options.onDeleted ? liveRowsFromStats(file, snapshot) : undefined;
-    if (knownRows !== undefined) {
-      tx.add(removeActionOf(file, now));
-      result.rowsRemoved += knownRows;
-      result.filesRemoved++;
-    } else {
-      const rewrite = await rewriteFile(context, file, match, options.onDeleted, matchColumns);
+    const knownRows = unread(file);
+    if (knownRows === undefined) {
+      toRead.push(file);
+      continue;
+    }
+    tx.add(removeActionOf(file, now));
+    result.rowsRemoved += knownRows;
+    result.filesRemoved++;
+    progress(file);
+  }
+  await rewriteFiles(context, toRead, () => ({ match, ...(options.onDeleted ? { onMatched: options.onDeleted } : {}) }), {
+    matchColumns,
+    ...(options.signal ? { signal: options.signal } : {}),
+    onRewritten: (file, rewrite) => {
       result.rowsRemoved += rewrite.matchedRows;
       result.rowsCopied += rewrite.copiedRows;
       if (rewrite.removed) result.filesRemoved++;
       if (rewrite.deletionVectorAdded) result.deletionVectorsAdded++;
-    }
-    options.onProgress?.(index + 1, candidates.length, file.path);
-  }
+      progress(file);
+    },
+  });
   return result;
 }
 

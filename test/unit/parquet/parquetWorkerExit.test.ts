@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-test('a process that used the Parquet worker pool exits on its own: finished, aborted and abandoned encodes and dropped decodes leave no worker holding it', async () => {
+test('a process that used the Parquet worker pool exits on its own: finished, aborted and abandoned encodes, dropped decodes and a prestarted idle worker leave nothing holding it', async () => {
   const child = fileURLToPath(new URL('./poolExitChild.ts', import.meta.url));
   // If a worker kept the process alive it would never exit: the timeout (generous for a loaded machine) fails the test.
   const { stdout, code } = await new Promise<{ stdout: string; code: number | null }>((resolve, reject) => {
