@@ -6,6 +6,7 @@ import { PAGE_TYPE, readPageHeader } from './pageHeader';
 import type { DecompressedPages } from './pagePrefetch';
 import { definedCount, readUint32, type PhysicalColumn } from './physicalColumn';
 import { decodeLevelBits, decodeRleHybrid } from './rleHybridDecoder';
+import type { RowEntries } from './rowEntries';
 
 /** parquet.thrift `Encoding` values. */
 export const ENCODING = {
@@ -29,12 +30,6 @@ export function hasSupportedEncodings(chunk: ColumnChunkMeta): boolean {
  */
 let definedScratch = new Uint8Array(0);
 let indexScratch = new Int32Array(0);
-
-/**
- * The dictionary entry of each row decoded so far (indexed from the column's first row), while every
- * data page was dictionary-encoded; undefined from the first page that is not (see DictionaryRows).
- */
-export interface RowEntries { indices: Int32Array | undefined }
 
 /** Where a chunk's first page starts: its dictionary page when it has one. */
 export function chunkStart(chunk: ColumnChunkMeta): number {
@@ -106,16 +101,6 @@ export function decodeColumnChunk(
   return nulls;
 }
 
-/** Copies a page's dictionary indices (one per defined slot) to the rows of its slots; null rows keep theirs. */
-function recordEntries(rowEntries: Int32Array, indices: Int32Array, row: number, slots: number, defined: Uint8Array | null): void {
-  if (defined === null) {
-    rowEntries.set(indices.subarray(0, slots), row);
-    return;
-  }
-  let v = 0;
-  for (let slot = 0; slot < slots; slot++) if (defined[slot] !== 0) rowEntries[row + slot] = indices[v++] as number;
-}
-
 /** The validity bits of a page's slots as one byte (0 / 1) per slot, in the shared scratch. */
 function definedSlots(validity: Uint8Array, row: number, slots: number): Uint8Array {
   if (definedScratch.length < slots) definedScratch = new Uint8Array(Math.max(slots, definedScratch.length * 2));
@@ -132,7 +117,7 @@ function decodeValues(
   defined: Uint8Array | null, entries: RowEntries | undefined,
 ): void {
   const end = values.byteLength;
-  if (entries !== undefined && encoding !== ENCODING.PLAIN_DICTIONARY && encoding !== ENCODING.RLE_DICTIONARY) entries.indices = undefined;
+  if (entries !== undefined && encoding !== ENCODING.PLAIN_DICTIONARY && encoding !== ENCODING.RLE_DICTIONARY) entries.giveUp();
   switch (encoding) {
     case ENCODING.PLAIN:
       column.plain(values, start, end, row, slots, defined);
@@ -148,7 +133,7 @@ function decodeValues(
         decodeRleHybrid(values, start + 1, end, bitWidth, count, indices);
       }
       column.fromDictionary(indices, row, slots, defined);
-      if (entries?.indices !== undefined) recordEntries(entries.indices, indices, row, slots, defined);
+      entries?.note(indices, row, slots, defined);
       return;
     }
     case ENCODING.RLE:

@@ -1,12 +1,13 @@
 import { makeData, RecordBatch, Struct, Table, Type, type Data } from 'apache-arrow';
 import { columnData, dictionaryData, type DecodedColumn } from './arrowColumnData';
-import { decodeColumnChunk, ENCODING, type RowEntries } from './columnChunkDecoder';
+import { decodeColumnChunk, ENCODING } from './columnChunkDecoder';
 import type { ColumnChunkMeta } from './fileMetadata';
 import type { FlatParquetPlan, PlannedColumn } from './flatParquetPlan';
 import { PHYSICAL } from './leafArrowType';
 import { nativeZstdDecompress, type ZstdDecompress } from './nativeZstdDecompress';
 import { decompressChunkPages, NATIVE_MIN_PAGE_BYTES, type DecompressedPages } from './pagePrefetch';
 import { BooleanColumn, ByteArrayColumn, DecimalBytesColumn, FixedWidthColumn, type PhysicalColumn } from './physicalColumn';
+import { RowEntries } from './rowEntries';
 
 type SelectedGroups = Array<{ index: number; rows: number }>;
 
@@ -120,11 +121,12 @@ function decodeColumn(
     row += rows;
   }
   const decoded: DecodedColumn = { type: column.type, conversion: column.conversion, values, validity: nulls === 0 ? null : validity };
-  const dictionary = entries?.indices && values.dictionaryValues();
+  const indices = entries?.indices;
+  const dictionary = indices && values.dictionaryValues();
   const data = dictionary && dictionaryData(column.type, column.conversion, dictionary);
-  if (entries?.indices && data) decoded.storage = { dictionary: data, indices: entries.indices };
+  if (indices && data) decoded.storage = { dictionary: data, indices };
   // Dictionary pages, then others: the writer's dictionary filled up.
-  else if (entries && !entries.indices) decoded.storage = 'overflowed';
+  else if (entries?.givenUp) decoded.storage = 'overflowed';
   return decoded;
 }
 
@@ -137,7 +139,7 @@ function rowEntriesFor(chunks: readonly ColumnChunkMeta[], rows: number): RowEnt
   if (chunks.length !== 1 || chunk === undefined || chunk.type === PHYSICAL.BOOLEAN) return undefined;
   const dictionaryOffset = chunk.dictionaryPageOffset;
   const hasDictionary = (dictionaryOffset !== undefined && dictionaryOffset > 0) || chunk.encodings.includes(ENCODING.RLE_DICTIONARY) || chunk.encodings.includes(ENCODING.PLAIN_DICTIONARY);
-  return hasDictionary ? { indices: new Int32Array(rows) } : undefined;
+  return hasDictionary ? new RowEntries(rows) : undefined;
 }
 
 /** The value store for a leaf's decoded values, sized for `rows` and, for byte arrays, `pageBytes`. */
