@@ -17,7 +17,7 @@ export interface DmlWriteOptions extends OperationOptions, FileWriterOptions {
   deletionVectors?: boolean;
   /**
    * Copy-on-write: decode a file's next row group in a worker thread while this one writes the
-   * current one; by default with three or more cores (decodeAheadByDefault).
+   * current one; by default with two or more cores (decodeAheadByDefault).
    */
   decodeAhead?: boolean;
 }

@@ -20,14 +20,17 @@ const POOL_MIN_RANGE_BYTES = 1 << 20;
 
 /**
  * Whether a copy-on-write rewrite decodes its next row group in the worker pool while it writes the
- * current one, by default: only with a core for the worker beside this thread and libuv's ZSTD
- * work. On two cores that work already fills the second core (writer bench DELETE, 10M rows:
- * main thread 3.3 s, other threads 2.8 s), so the worker moved CPU off this thread (3.3 -> 2.1 s)
- * without a shorter wall time (process CPU +0.1-0.3 s, three alternating pairs at load 8) and
- * held ~100 MiB more (a second decoded group, the worker's heap and allocator arena).
+ * current one (and DML rewrites files one apart, see rewriteFiles), by default: with a core for the
+ * worker beside this thread. On two cores the worker competes with libuv's ZSTD work and the GC
+ * threads, yet it moves decoding off this thread, the critical path, at no extra process CPU:
+ * writer bench MERGE (1M into 10M), alternating runs: main thread 3.2 -> 1.9 s, process CPU
+ * 6.2-6.8 s either way, wall 4.2-4.6 -> 3.7-3.9 s when the machine was otherwise idle (equal when
+ * the other core was taken); DELETE 1%: main 2.5 -> 1.3 s, CPU ~5.1 s either way. It holds about
+ * 100-150 MiB more (a second decoded group, the worker's heap and allocator arena): MERGE peak
+ * ~790 -> ~900 MiB (delta-rs ~1050), DELETE ~595 -> ~700-750 MiB. One core: no worker.
  */
 export function decodeAheadByDefault(): boolean {
-  return availableParallelism() >= 3;
+  return availableParallelism() >= 2;
 }
 
 /**
