@@ -56,8 +56,8 @@ export async function rewriteFiles(
       onRewritten?.(file, rewrite, index);
     }
   } finally {
-    // The operation failed with the next file found or being found: its read-ahead ends.
-    const found = await next?.catch(() => undefined);
-    await found?.drop();
+    // The operation failed with the next file found or being found: its read-ahead ends once it
+    // is, without holding up the failure (an abort must not wait for another file's match pass).
+    void next?.then((found) => found.drop(), () => undefined);
   }
 }

@@ -117,4 +117,24 @@ describe('DML rewrites one file apart (decodeAhead)', () => {
       assert.deepEqual(await dataFiles(dir), before);
     });
   });
+
+  test('an abort after the first file fails the DELETE with the abort reason: nothing committed, no file left', async () => {
+    await withTempTable(async (dir) => {
+      await writeFiles(dir);
+      const before = await dataFiles(dir);
+      const version = (await (await DeltaTable.open(dir)).snapshot()).version;
+      const stop = new AbortController();
+      const done: number[] = [];
+      await assert.rejects(deleteRows(dir, 'label IS NULL', {
+        deletionVectors: false, decodeAhead: true, targetFileSize: 1, signal: stop.signal,
+        onProgress: (files) => {
+          done.push(files);
+          stop.abort(new Error('stopped by the user'));
+        },
+      }), /stopped by the user/);
+      assert.deepEqual(done, [1]);
+      assert.equal((await (await DeltaTable.open(dir)).snapshot()).version, version);
+      assert.deepEqual(await dataFiles(dir), before);
+    });
+  });
 });
