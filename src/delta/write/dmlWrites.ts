@@ -7,7 +7,7 @@ import type { Transaction } from '../transaction/transaction';
 import { ChangeDataWriter, type ChangeType } from './changeDataWriter';
 import { addActionOf, type DataFileWriter } from './dataFileWriter';
 import { appendFileWriterFor, fileWriterFor, type FileWriterOptions } from './fileWriterFor';
-import { decodeAheadByDefault } from './flatRowGroupReader';
+import { decodeAheadByDefault, mayDecodeInPool } from './flatRowGroupReader';
 import type { RewriteContext } from './rewriteFile';
 import { rewriteFiles, type FileChange } from './rewriteFiles';
 import type { OperationOptions } from './writeSummary';
@@ -61,8 +61,9 @@ export class DmlWrites {
     this.deletionVectors = options.deletionVectors ?? tx.properties['delta.enableDeletionVectors'] === 'true';
     // DML starts its transaction on an existing table (Transaction.start): there is a snapshot.
     this.decodeAhead = options.decodeAhead ?? decodeAheadByDefault();
-    // Its worker loads while the first file's matches are found, not after.
-    if (this.decodeAhead) parquetWorkerPool().prestart();
+    // Its worker loads while the first file's matches are found, not after; a table of small
+    // files (frequent small ingests) never needs it, and an idle worker still holds memory.
+    if (this.decodeAhead && tx.snapshot?.files().some((file) => mayDecodeInPool(file.size))) parquetWorkerPool().prestart();
     this.context = { tx, snapshot: tx.snapshot as Snapshot, writer: this.writer, now: Date.now(), deletionVectors: this.deletionVectors, decodeAhead: this.decodeAhead };
   }
 

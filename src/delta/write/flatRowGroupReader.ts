@@ -33,6 +33,11 @@ export function decodeAheadByDefault(): boolean {
   return availableParallelism() >= 2;
 }
 
+/** Whether a data file of `size` bytes may hold a row group that `read` decodes in the worker pool. */
+export function mayDecodeInPool(size: number): boolean {
+  return size >= POOL_MIN_RANGE_BYTES;
+}
+
 /**
  * Reads a flat Parquet file a row group at a time by byte range: its footer once, then for each
  * group only the column chunks asked for, decoded by the flat decoder (in the Parquet worker pool
