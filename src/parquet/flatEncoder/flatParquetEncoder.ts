@@ -288,10 +288,6 @@ export class FlatParquetEncoder implements ParquetEncoder {
    * with a dictionary keeps trying one; one stored PLAIN stays PLAIN unless the rows at hand (up to
    * SAMPLE_VALUES of them, however few) repeat a value, which a writer without dictionaries would
    * also have stored PLAIN.
-   *
-   * A row group whose first rows a rewrite decoded from a chunk whose dictionary filled up (see
-   * DecodedStorage; unique ids, amounts and times in delta-rs' files) is PLAIN from the start: its
-   * dictionary would fill up in turn, after hashing ~130K values and writing pages that did not pay.
    */
   private sampleDictionaries(batch: RecordBatch, selection: Int32Array | undefined, at: number, count: number): void {
     let rows: Int32Array | undefined;
@@ -299,13 +295,12 @@ export class FlatParquetEncoder implements ParquetEncoder {
       const chunk = this.chunks[i] as ChunkState;
       const key = column.dictionaryKey;
       const hint = this.hints[i];
-      const data = batch.data.children[i] as Data;
-      if (chunk.dictionary && dictionaryOverflowed(data)) chunk.dictionary = undefined;
       if (this.sampled[i] || !chunk.dictionary || key === undefined || !column.dictionarySource) continue;
       if (hint === undefined && count < PAGE_ROWS) continue;
       this.sampled[i] = true;
       if (hint === 'dictionary') continue;
       rows ??= sampleRows(selection, at, count);
+      const data = batch.data.children[i] as Data;
       const validity = data.nullCount > 0 && data.nullBitmap && data.nullBitmap.length > 0 ? data.nullBitmap : undefined;
       const probe = new ValueDictionary(key);
       const indices = probe.indicesOf(column.dictionarySource(data), { length: data.length, validity, bitOffset: data.offset, rows }, Infinity);
@@ -325,12 +320,23 @@ export class FlatParquetEncoder implements ParquetEncoder {
    * (the fallback of arrow-rs and parquet-mr). A dictionary that reached its limit without paying
    * (index bytes plus dictionary no smaller than PLAIN, as parquet-mr measures it) is not tried
    * again in this file.
+   *
+   * Rows a rewrite decoded from a chunk whose dictionary filled up (see DecodedStorage; unique ids,
+   * amounts and times in delta-rs' files) end the chunk's dictionary at once: it would fill up in
+   * turn, after hashing ~130K values into pages that did not pay. Checked per page, not when the
+   * row group starts: a MERGE writes its updated rows (computed, unmarked) into the same file,
+   * often first.
    */
   private dictionaryEncoded(i: number, column: FlatColumn, chunk: ChunkState, data: Data, rows: ValueRows, count: number, prefix: number): Uint8Array | undefined {
     const dictionary = chunk.dictionary;
     // A page of nulls only is PLAIN (its levels alone): no page indexes an empty dictionary.
     const key = column.dictionaryKey;
     if (!dictionary || !chunk.dictionaryOpen || count === 0 || !column.dictionarySource || key === undefined) return undefined;
+    if (dictionaryOverflowed(data)) {
+      chunk.dictionaryOpen = false;
+      if (chunk.dictionaryPages === 0) chunk.dictionary = undefined;
+      return undefined;
+    }
     // Rows a rewrite decoded from a dictionary are translated from their entries, not hashed again.
     const decoded = dictionaryRowsOf(data);
     let translation = decoded && chunk.translations.get(decoded.dictionary);

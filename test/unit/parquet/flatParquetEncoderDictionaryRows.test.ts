@@ -9,7 +9,9 @@ import {
   BufferType, Data, DateDay, Decimal, Field, Float64, Int32, Int64, RecordBatch, Schema, Struct, Utf8, makeData, vectorFromArray, type DataType,
   type Table,
 } from 'apache-arrow';
-import { dictionaryOverflowed, dictionaryRowsOf } from '../../../src/parquet/dictionaryRows';
+import { dictionaryOverflowed, dictionaryRowsOf, rememberDecodedStorage } from '../../../src/parquet/dictionaryRows';
+import { chunkStart } from '../../../src/parquet/flatDecoder/columnChunkDecoder';
+import { PAGE_TYPE, readPageHeader } from '../../../src/parquet/flatDecoder/pageHeader';
 import { decodeFlatParquetNative, hasNativeZstd } from '../../../src/parquet/flatDecoder/decodeFlatParquet';
 import { planFlatRead } from '../../../src/parquet/flatDecoder/flatParquetPlan';
 import { readParquetFooter } from '../../../src/parquet/flatDecoder/parquetFooter';
@@ -187,6 +189,32 @@ describe('a rewrite encodes rows decoded from a dictionary by their entries (Dic
     }
     const direct = await rewrite(file, false);
     assert.equal(Buffer.compare(Buffer.from(await rewrite(file, false, undefined, transferred)), Buffer.from(direct)), 0, 'the same bytes');
+  });
+
+  test('rows from a chunk whose dictionary filled up end the dictionary of the chunk they join, also after other rows', async () => {
+    // As in a MERGE: a few computed rows (updated ones) open the row group, then copied rows come
+    // from an overflowed chunk. Their few values would pay in a dictionary: the mark alone makes them PLAIN.
+    const fields = [new Field('label', new Utf8(), true)];
+    const batchOf = (count: number, overflowed: boolean): RecordBatch => {
+      const data = vectorFromArray(Array.from({ length: count }, (_, i) => `v${i % 5}`), new Utf8()).data[0] as Data;
+      if (overflowed) rememberDecodedStorage(data, 'overflowed');
+      return new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: count, children: [data] }));
+    };
+    const encoder = flatParquetEncoder(new Schema(fields), { compression: 'uncompressed' });
+    assert.ok(encoder);
+    await encoder.write(batchOf(500, false));
+    await encoder.write(batchOf(30_000, true), new Uint8Array(30_000).fill(1));
+    const file = await encoder.finish();
+    const chunk = readParquetFooter(file)?.rowGroups[0]?.columns[0];
+    assert.ok(chunk);
+    const encodings: number[] = [];
+    for (let at = chunkStart(chunk); at < chunkStart(chunk) + chunk.totalCompressedSize;) {
+      const header = readPageHeader(file, at);
+      if (header.type === PAGE_TYPE.DATA) encodings.push(header.encoding);
+      at = header.dataOffset + header.compressedSize;
+    }
+    // RLE_DICTIONARY (8) for the computed rows, PLAIN (0) for the copied ones.
+    assert.deepEqual(encodings, [8, 0]);
   });
 
   test('pyarrow reads the rewritten file\'s values', async (t) => {
