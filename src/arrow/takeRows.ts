@@ -26,6 +26,15 @@ export function takeData(data: Data, indices: ArrayLike<number>): Data {
 export function filterBatch(batch: RecordBatch, mask: Uint8Array): RecordBatch {
   const runs = runsOfMask(mask, batch.numRows);
   if (runs.rows === batch.numRows) return batch;
+  return batchOfRuns(batch, runs);
+}
+
+/** Every row of `batch` in buffers of its own (where filterBatch of every row returns `batch` itself). */
+export function copyBatch(batch: RecordBatch): RecordBatch {
+  return batchOfRuns(batch, runsOfMask(new Uint8Array(batch.numRows).fill(1), batch.numRows));
+}
+
+function batchOfRuns(batch: RecordBatch, runs: Runs): RecordBatch {
   const children = batch.data.children.map((child) => takeRuns(child, runs));
   const struct = makeData({ type: new Struct(batch.schema.fields), length: runs.rows, nullCount: 0, children });
   return new RecordBatch(batch.schema, struct);

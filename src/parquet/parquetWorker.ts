@@ -3,6 +3,7 @@ import { tableFromIPC, tableToIPC, type RecordBatch } from 'apache-arrow';
 import { ParquetFile } from 'parquet-wasm/node';
 import { decodeBackToBack } from './decodeJoined';
 import { hasNativeZstd } from './flatDecoder/decodeFlatParquet';
+import { DecodeAllocations, RecycledBuffers } from './flatDecoder/recycledBuffers';
 import { decodeRowGroupRange } from './flatDecoder/rowGroupRange';
 import { wasmZstdLoaded } from './flatDecoder/wasmZstd';
 import { batchToIPC, ParquetFileEncoder } from './parquetFileEncoder';
@@ -82,14 +83,28 @@ async function decodeFiles(request: DecodeFilesRequest): Promise<WorkerResponse>
   }
 }
 
-/** Some columns of one row group by the flat decoder; its buffers are moved to the caller, an IPC stream only for what cannot move. */
+/** Column buffers of decoded row groups that the caller sent back, for the next decodes (see RecycledBuffers). */
+const recycled = new RecycledBuffers();
+
+/**
+ * Some columns of one row group by the flat decoder; its buffers are moved to the caller, an IPC
+ * stream only for what cannot move. The column buffers it took from `recycled` are named in the
+ * answer, for the caller to send back when done.
+ */
 async function decodeRange(request: DecodeRangeRequest): Promise<{ response: WorkerResponse; transfer: ArrayBuffer[] }> {
   const { id } = request;
   try {
-    const table = await decodeRowGroupRange(request.range, request.bytes, request.batchSize);
+    const allocations = new DecodeAllocations(recycled);
+    const table = await decodeRowGroupRange(request.range, request.bytes, request.batchSize, allocations);
     if (table === undefined) return { response: { kind: 'decodeFailed', id, error: 'the flat decoder does not read this row group' }, transfer: [] };
     const moved = toTransferable(table);
-    if (moved) return { response: { kind: 'decodedMoved', id, table: moved.message }, transfer: moved.transfer };
+    if (moved) {
+      const transferred = new Set(moved.transfer);
+      const recyclable = [...allocations.taken].filter((buffer) => transferred.has(buffer));
+      // Taken but in no column (a dictionary's row entries given up late): free again here.
+      recycled.give([...allocations.taken].filter((buffer) => !transferred.has(buffer)));
+      return { response: { kind: 'decodedMoved', id, table: moved.message, recyclable }, transfer: moved.transfer };
+    }
     const ipc = tableToIPC(table, 'stream');
     return { response: { kind: 'decoded', id, ipc }, transfer: [ipc.buffer as ArrayBuffer] };
   } catch (error) {
@@ -119,6 +134,9 @@ function serve(port: MessagePort): void {
       case 'decodeRange':
         // The flat decoder's WebAssembly ZSTD is needed only without the native one.
         void (hasNativeZstd() ? Promise.resolve() : wasmZstdLoaded()).then(() => decodeRange(request)).then(({ response, transfer }) => send(response, transfer));
+        return;
+      case 'recycle':
+        recycled.give(request.buffers);
         return;
       case 'encodeOpen':
         sessions.open(request.id, new ParquetFileEncoder(request.options));

@@ -5,6 +5,7 @@ import { batchToIPC, type ParquetEncoder } from './parquetFileEncoder';
 import { ParquetDecodeError } from './parquetDecodeError';
 import type { RowGroupRange } from './flatDecoder/rowGroupRange';
 import type { DecodeFilesRequest, DecodeRangeRequest, DecodeRequest, WorkerRequest, WorkerResponse } from './parquetWorkerProtocol';
+import { recyclable } from './flatDecoder/recycledBuffers';
 import { fromTransferable } from './transferableTable';
 import type { ParquetWriteOptions } from './writeParquet';
 import { startModuleWorker } from '../util/startModuleWorker';
@@ -224,6 +225,20 @@ export class ParquetWorkerPool {
     }
   }
 
+  /**
+   * A moved table whose column buffers go back to the worker that decoded it, for its next decodes,
+   * when the caller recycles the table (recycleTable): the worker then reuses warm memory.
+   */
+  private recyclableTable(slot: Slot, moved: Parameters<typeof fromTransferable>[0], buffers: ArrayBuffer[]): Table {
+    const table = fromTransferable(moved);
+    if (buffers.length === 0) return table;
+    return recyclable(table, () => {
+      // A buffer moved elsewhere meanwhile is detached (empty): it cannot move again.
+      const movable = buffers.filter((buffer) => buffer.byteLength > 0);
+      if (this.slots.includes(slot) && slot.ready && movable.length > 0) this.send(slot, { kind: 'recycle', buffers: movable }, movable);
+    });
+  }
+
   private nextLiveTask(): Task | undefined {
     for (;;) {
       const task = this.queue.shift();
@@ -276,7 +291,7 @@ export class ParquetWorkerPool {
         this.await(slot, false);
         if (task) {
           if (response.kind === 'decoded') task.resolve(tableFromIPC(response.ipc));
-          else if (response.kind === 'decodedMoved') task.resolve(fromTransferable(response.table));
+          else if (response.kind === 'decodedMoved') task.resolve(this.recyclableTable(slot, response.table, response.recyclable));
           else task.reject(new ParquetDecodeError(response.error));
         }
         this.dispatch();

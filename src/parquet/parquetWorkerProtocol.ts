@@ -39,6 +39,9 @@ export interface DecodeRangeRequest {
   batchSize: number;
 }
 
+/** Buffers of a decodedMoved table that the caller is done with (transferred): for the next decodes. No answer. */
+export interface RecycleBuffers { kind: 'recycle'; buffers: ArrayBuffer[] }
+
 /** Start encoding a Parquet file. */
 export interface EncodeOpen { kind: 'encodeOpen'; id: number; options: ParquetWriteOptions }
 /** One record batch of the file as an Arrow IPC stream (its buffer transferred). */
@@ -48,7 +51,7 @@ export interface EncodeFinish { kind: 'encodeFinish'; id: number }
 /** Drop the file. No answer. */
 export interface EncodeAbort { kind: 'encodeAbort'; id: number }
 
-export type WorkerRequest = DecodeRequest | DecodeFilesRequest | DecodeRangeRequest | EncodeOpen | EncodeBatch | EncodeFinish | EncodeAbort;
+export type WorkerRequest = DecodeRequest | DecodeFilesRequest | DecodeRangeRequest | RecycleBuffers | EncodeOpen | EncodeBatch | EncodeFinish | EncodeAbort;
 
 export type WorkerResponse =
   /** Sent once the worker has loaded, so a failure before it is not mistaken for a corrupt file. */
@@ -56,7 +59,8 @@ export type WorkerResponse =
   /** The decoded rows as an Arrow IPC stream (buffer transferred). */
   | { kind: 'decoded'; id: number; ipc: Uint8Array }
   /** The decoded rows of a decodeRange, their buffers transferred (no IPC copy). */
-  | { kind: 'decodedMoved'; id: number; table: TransferableTable }
+  /** `recyclable`: the table's column buffers that the caller may send back (RecycleBuffers) once done with its rows. */
+  | { kind: 'decodedMoved'; id: number; table: TransferableTable; recyclable: ArrayBuffer[] }
   | { kind: 'decodeFailed'; id: number; error: string }
   /** The encoder took a batch: the pool may send another (backpressure). */
   | { kind: 'encodeTaken'; id: number }

@@ -82,6 +82,8 @@ export class DataFileWriter {
   private readonly fileColumns: StructType;
   private readonly fileSchema: Schema;
   private readonly open = new Map<string, OpenFile>();
+  /** No file was opened with an encoder other than the flat one (see copiesRows). */
+  private onlyFlat = true;
   private readonly written: WrittenFile[] = [];
   private openBytes = 0;
   /** Bytes of Parquet per byte of Arrow data, learned from the files written so far. */
@@ -133,6 +135,7 @@ export class DataFileWriter {
       if (!file) {
         const stats = new StatsCollector(this.dataSchema, this.options.columnMappingMode, this.options.stats);
         const flat = flatParquetEncoder(physical.schema, { compression: this.compression }, this.pageBuffers);
+        if (!flat) this.onlyFlat = false;
         file = { values, directory, encoder: flat ?? this.encoderFor(physical), flat, stats, bytes: 0 };
         this.open.set(directory, file);
       }
@@ -153,6 +156,16 @@ export class DataFileWriter {
       const largest = [...this.open.values()].reduce((a, b) => (b.bytes > a.bytes ? b : a));
       await this.close(largest);
     }
+  }
+
+  /**
+   * Whether every batch written so far was copied by the time its `write` resolved: the flat
+   * encoder copies the rows into its pages (the others may hold a batch until the file closes). A
+   * caller may then reuse the buffers of the batches it wrote (a rewrite recycles its decoded
+   * row groups, see DataFileContent.recyclingBatches).
+   */
+  get copiesRows(): boolean {
+    return this.onlyFlat;
   }
 
   /** Closes every open file and returns all files written, in order. */

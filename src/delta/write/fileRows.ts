@@ -1,6 +1,7 @@
 import { Data, RecordBatch, Struct, type Table } from 'apache-arrow';
 import { decodeFlatParquet } from '../../parquet/flatDecoder/decodeFlatParquet';
 import { readParquetFooter } from '../../parquet/flatDecoder/parquetFooter';
+import { recycleTable } from '../../parquet/flatDecoder/recycledBuffers';
 import { columnEncodingHints, type ColumnEncodingHint } from '../../parquet/flatEncoder/columnEncodingHints';
 import { planFlatRead } from '../../parquet/flatDecoder/flatParquetPlan';
 import { wasmZstdLoaded } from '../../parquet/flatDecoder/wasmZstd';
@@ -40,6 +41,14 @@ export interface DataFileContent {
   lastGroupFrom: number;
   /** Every table column. */
   batches: Iterable<FileRows> | AsyncIterable<FileRows>;
+  /**
+   * Every table column, as `batches` gives them, for a consumer that holds no batch, nor any view
+   * of its buffers, once it asks for the next one, when `copied()` says so (it copied what it
+   * keeps: an encoder): the buffers of each row group read by range then go back to the decoder
+   * when the consumer moves past the group's last batch, and the next groups are decoded into
+   * them (warm memory, fewer GCs).
+   */
+  recyclingBatches(copied: () => boolean): Iterable<FileRows> | AsyncIterable<FileRows>;
   /**
    * Only these top-level columns (logical names): a DML reads its predicate's columns first and
    * builds the rest only of files it rewrites. The batches cover the same rows as `batches`
@@ -88,7 +97,7 @@ export async function readDataFile(
    * The chosen columns a row group at a time (the next one decoded ahead, in the pool when large, with `inPool`). A group the flat decoder turns down after all (a page its footer did not announce)
    * is decoded from the whole file, which reads it or says what is wrong with it.
    */
-  async function* decodeRanged(fields: readonly StructField[], inPool = decodeAhead): AsyncGenerator<FileRows> {
+  async function* decodeRanged(fields: readonly StructField[], inPool = decodeAhead, copied = (): boolean => false): AsyncGenerator<FileRows> {
     const stored = rows.storedNames(fields);
     const read = (index: number): Promise<Table | undefined> | undefined => {
       if (stored.length === 0 || index >= reader.rowGroups.length) return undefined;
@@ -108,6 +117,8 @@ export async function readDataFile(
         yield* rows.of(fields, (await whole).groupPieces(stored, index, groupRows), rowOffset);
       } else {
         yield* rows.of(fields, table ? piecesOf(table) : [{ length: groupRows, source: undefined }], rowOffset);
+        // The consumer asked for the batch after the group's last: it is done with the group.
+        if (table && copied()) recycleTable(table);
       }
       rowOffset += groupRows;
     }
@@ -118,6 +129,7 @@ export async function readDataFile(
     lastGroupFrom: lastGroupFrom(reader.rowGroups),
     encodings: reader.encodings,
     batches: decodeRanged(schema.fields),
+    recyclingBatches: (copied) => decodeRanged(schema.fields, decodeAhead, copied),
     batchesOf: (columns, inPool) => decodeRanged(projectedFields(schema.fields, columns), inPool),
   };
 }
@@ -261,6 +273,8 @@ function readWholeFile(schema: StructType, fileBytes: Uint8Array, path: string, 
     encodings: footer ? columnEncodingHints(footer) : new Map(),
     // Every column: the synchronous reader on this thread costs less than the pool (see worthThePool).
     batches: decodeHere(schema.fields),
+    // Decoded from the whole file, with buffers of its own: nothing to recycle.
+    recyclingBatches: () => decodeHere(schema.fields),
     batchesOf: (columns) => {
       const projected = projectedFields(schema.fields, columns);
       const stored = rows.storedNames(projected);

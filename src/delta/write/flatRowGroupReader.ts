@@ -4,6 +4,7 @@ import { columnEncodingHints, type ColumnEncodingHint } from '../../parquet/flat
 import { hasNativeZstd } from '../../parquet/flatDecoder/decodeFlatParquet';
 import { planFlatRead } from '../../parquet/flatDecoder/flatParquetPlan';
 import { readParquetFooter } from '../../parquet/flatDecoder/parquetFooter';
+import { DecodeAllocations, recyclable, RecycledBuffers } from '../../parquet/flatDecoder/recycledBuffers';
 import { decodeRowGroupRange, rowGroupRange, type RowGroupRange } from '../../parquet/flatDecoder/rowGroupRange';
 import { ParquetDecodeError } from '../../parquet/parquetDecodeError';
 import { parquetWorkerPool } from '../../parquet/parquetWorkerPool';
@@ -17,6 +18,9 @@ const TAIL_BYTES = 64 * 1024;
  * a few milliseconds, less than the message round trip.
  */
 const POOL_MIN_RANGE_BYTES = 1 << 20;
+
+/** Column buffers of row groups decoded on this thread and recycled (recycleTable), for the next decodes. */
+const thisThreadBuffers = new RecycledBuffers();
 
 /**
  * Whether a copy-on-write rewrite decodes its next row group in the worker pool while it writes the
@@ -92,6 +96,8 @@ export class FlatRowGroupReader {
    * the caller then decodes the whole file, which reads them or says why not. With `inPool`, a
    * large group is decoded in the Parquet worker pool, on another core (its buffers come back
    * moved): for a caller that reads the next group while it writes this one (see decodeAhead).
+   * Either way, recycleTable(table) hands its column buffers back for the next decodes, once the
+   * caller is done with every batch of it.
    */
   async read(columns: readonly string[], group: number, batchSize: number, inPool = false): Promise<Table | undefined> {
     const range = rowGroupRange(this.footerFile, columns, group);
@@ -119,7 +125,9 @@ export class FlatRowGroupReader {
 
   private async decodeHere(range: RowGroupRange, bytes: Uint8Array, batchSize: number): Promise<Table | undefined> {
     try {
-      return await decodeRowGroupRange(range, bytes, batchSize);
+      const allocations = new DecodeAllocations(thisThreadBuffers);
+      const table = await decodeRowGroupRange(range, bytes, batchSize, allocations);
+      return table && recyclable(table, () => thisThreadBuffers.give(allocations.taken));
     } catch {
       return undefined;
     }

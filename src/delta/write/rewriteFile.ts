@@ -1,5 +1,5 @@
 import type { RecordBatch } from 'apache-arrow';
-import { filterBatch } from '../../arrow/takeRows';
+import { copyBatch, filterBatch } from '../../arrow/takeRows';
 import type { AddFile } from '../actions';
 import { keepMask } from '../deletionVectors/keepMask';
 import type { Snapshot } from '../snapshot';
@@ -85,8 +85,9 @@ export async function findMatches(
   const matches = new Uint8Array(content.rows);
   // Without a projection the match pass decodes every column: keep its batches for the rewrite.
   const decoded: FileRows[] | undefined = matchColumns ? undefined : [];
-  // The rewrite pass over every column, started (decoding ahead) as soon as the match pass shows it will run.
-  const rewriteRows = new EarlyStart(content.batches);
+  // The rewrite pass over every column, started (decoding ahead) as soon as the match pass shows it
+  // will run. Its row groups' buffers are recycled while the writer copies what it takes (see apply).
+  const rewriteRows = new EarlyStart(content.recyclingBatches(() => ctx.writer.copiesRows));
   const needsRows = { matched: false, kept: false };
   try {
     for await (const piece of matchColumns ? content.batchesOf(matchColumns, besideAnother) : content.batches) {
@@ -175,7 +176,7 @@ export class FileMatches {
         const hit = matches.subarray(rowOffset, rowOffset + decodedBatch.numRows);
         // On a row-tracking table rows carry their ids into the new files; the matched ones are updated.
         const batch = ids ? ids.attach(decodedBatch, rowOffset, hit) : decodedBatch;
-        if (onMatched && hit.includes(1)) await onMatched(filterBatch(batch, hit));
+        if (onMatched && hit.includes(1)) await onMatched(matchedCopy(batch, hit, this.decoded === undefined));
         if (ctx.deletionVectors || removedWhole) continue;
         const keep = new Uint8Array(batch.numRows);
         const kept = keepUnmatched(hit, live?.subarray(rowOffset, rowOffset + batch.numRows), keep);
@@ -193,6 +194,15 @@ export class FileMatches {
     }
     return { ...result, removed: true };
   }
+}
+
+/**
+ * The rows `hit` selects in buffers of their own when `recycled` (the rewrite pass's buffers are
+ * reused once it moves on, and onMatched may keep its rows: MERGE's change data, a violation).
+ */
+function matchedCopy(batch: RecordBatch, hit: Uint8Array, recycled: boolean): RecordBatch {
+  const matched = filterBatch(batch, hit);
+  return recycled && matched === batch ? copyBatch(batch) : matched;
 }
 
 /** Sets `keep` to 1 for the live rows `hit` does not select (hit holds 0 or 1); returns how many. */

@@ -6,6 +6,7 @@ import type { FlatParquetPlan, PlannedColumn } from './flatParquetPlan';
 import { PHYSICAL } from './leafArrowType';
 import { nativeZstdDecompress, type ZstdDecompress } from './nativeZstdDecompress';
 import { decompressChunkPages, NATIVE_MIN_PAGE_BYTES, type DecompressedPages } from './pagePrefetch';
+import { FRESH_BUFFERS, type ColumnBuffers } from './recycledBuffers';
 import { BooleanColumn, ByteArrayColumn, DecimalBytesColumn, FixedWidthColumn, type PhysicalColumn } from './physicalColumn';
 import { RowEntries } from './rowEntries';
 
@@ -16,10 +17,10 @@ type SelectedGroups = Array<{ index: number; rows: number }>;
  * `batchSize` rows over the selected row groups taken together, no batch when no row is selected.
  * Row groups wholly outside [skip, skip + take) are not read.
  */
-export function decodeFlatParquet(bytes: Uint8Array, plan: FlatParquetPlan, batchSize: number): Table {
+export function decodeFlatParquet(bytes: Uint8Array, plan: FlatParquetPlan, batchSize: number, buffers: ColumnBuffers = FRESH_BUFFERS): Table {
   const { groups, first, totalRows } = selectedGroups(plan);
   if (groups.length === 0) return new Table(plan.schema);
-  const decoded = plan.columns.map((column) => decodeColumn(bytes, plan, column, groups, totalRows));
+  const decoded = plan.columns.map((column) => decodeColumn(bytes, plan, column, groups, totalRows, undefined, buffers));
   return tableOf(plan, decoded, first, batchSize);
 }
 
@@ -30,6 +31,7 @@ export function decodeFlatParquet(bytes: Uint8Array, plan: FlatParquetPlan, batc
  */
 export async function decodeFlatParquetAsync(
   bytes: Uint8Array, plan: FlatParquetPlan, batchSize: number, decompress: ZstdDecompress, minPageBytes = NATIVE_MIN_PAGE_BYTES,
+  buffers: ColumnBuffers = FRESH_BUFFERS,
 ): Promise<Table> {
   const { groups, first, totalRows } = selectedGroups(plan);
   if (groups.length === 0) return new Table(plan.schema);
@@ -47,7 +49,7 @@ export async function decodeFlatParquetAsync(
   for (const [at, column] of plan.columns.entries()) {
     const pages = await next;
     next = prefetch(at + 1);
-    decoded.push(decodeColumn(bytes, plan, column, groups, totalRows, pages));
+    decoded.push(decodeColumn(bytes, plan, column, groups, totalRows, pages, buffers));
   }
   return tableOf(plan, decoded, first, batchSize);
 }
@@ -60,10 +62,13 @@ export function hasNativeZstd(): boolean {
 /**
  * The flat decode for callers that can wait: decodeFlatParquetAsync with the native ZSTD binding
  * when it loaded, else decodeFlatParquet. Plan with `planFlatRead(bytes, request, hasNativeZstd())`.
+ * The columns' buffers come from `buffers` (see RecycledBuffers).
  */
-export async function decodeFlatParquetNative(bytes: Uint8Array, plan: FlatParquetPlan, batchSize: number): Promise<Table> {
+export async function decodeFlatParquetNative(bytes: Uint8Array, plan: FlatParquetPlan, batchSize: number, buffers: ColumnBuffers = FRESH_BUFFERS): Promise<Table> {
   const decompress = nativeZstdDecompress();
-  return decompress === undefined ? decodeFlatParquet(bytes, plan, batchSize) : decodeFlatParquetAsync(bytes, plan, batchSize, decompress);
+  return decompress === undefined
+    ? decodeFlatParquet(bytes, plan, batchSize, buffers)
+    : decodeFlatParquetAsync(bytes, plan, batchSize, decompress, NATIVE_MIN_PAGE_BYTES, buffers);
 }
 
 /** The selected row groups with rows in [skip, skip + take), and the row where the first of them starts. */
@@ -105,13 +110,14 @@ function chunkOf(plan: FlatParquetPlan, index: number, column: PlannedColumn): C
 }
 
 function decodeColumn(
-  bytes: Uint8Array, plan: FlatParquetPlan, column: PlannedColumn, groups: SelectedGroups, totalRows: number, decompressed?: DecompressedPages,
+  bytes: Uint8Array, plan: FlatParquetPlan, column: PlannedColumn, groups: SelectedGroups, totalRows: number, decompressed: DecompressedPages | undefined,
+  buffers: ColumnBuffers,
 ): DecodedColumn {
   const optional = column.leaf.repetition === 1;
   const chunks = groups.map(({ index }) => chunkOf(plan, index, column));
-  const values = physicalColumn(column, totalRows, chunks.reduce((sum, chunk) => sum + Math.max(chunk.totalCompressedSize, chunk.totalUncompressedSize), 0));
+  const values = physicalColumn(column, totalRows, chunks.reduce((sum, chunk) => sum + Math.max(chunk.totalCompressedSize, chunk.totalUncompressedSize), 0), buffers);
   const validity = optional ? new Uint8Array((totalRows + 7) >> 3) : null;
-  const entries = rowEntriesFor(chunks, totalRows);
+  const entries = rowEntriesFor(chunks, totalRows, buffers);
   let row = 0;
   let nulls = 0;
   for (const [i, { rows }] of groups.entries()) {
@@ -134,24 +140,29 @@ function decodeColumn(
  * Where to note each row's dictionary entry (see DictionaryRows): for a single chunk (one row
  * group: one dictionary) that has a dictionary page.
  */
-function rowEntriesFor(chunks: readonly ColumnChunkMeta[], rows: number): RowEntries | undefined {
+function rowEntriesFor(chunks: readonly ColumnChunkMeta[], rows: number, buffers: ColumnBuffers): RowEntries | undefined {
   const chunk = chunks[0];
   if (chunks.length !== 1 || chunk === undefined || chunk.type === PHYSICAL.BOOLEAN) return undefined;
   const dictionaryOffset = chunk.dictionaryPageOffset;
   const hasDictionary = (dictionaryOffset !== undefined && dictionaryOffset > 0) || chunk.encodings.includes(ENCODING.RLE_DICTIONARY) || chunk.encodings.includes(ENCODING.PLAIN_DICTIONARY);
-  return hasDictionary ? new RowEntries(rows) : undefined;
+  return hasDictionary ? new RowEntries(rows, buffers) : undefined;
 }
 
-/** The value store for a leaf's decoded values, sized for `rows` and, for byte arrays, `pageBytes`. */
-export function physicalColumn(column: PlannedColumn, rows: number, pageBytes: number): PhysicalColumn {
+/**
+ * The value store for a leaf's decoded values, sized for `rows` and, for byte arrays, `pageBytes`,
+ * in buffers from `buffers` (booleans' bits are small: always fresh).
+ */
+export function physicalColumn(column: PlannedColumn, rows: number, pageBytes: number, buffers: ColumnBuffers = FRESH_BUFFERS): PhysicalColumn {
   switch (column.leaf.type) {
     case PHYSICAL.BOOLEAN: return new BooleanColumn(rows);
-    case PHYSICAL.BYTE_ARRAY: return new ByteArrayColumn(rows, pageBytes);
-    case PHYSICAL.INT32: case PHYSICAL.FLOAT: return new FixedWidthColumn(rows, 4);
-    case PHYSICAL.INT64: case PHYSICAL.DOUBLE: return new FixedWidthColumn(rows, 8);
-    case PHYSICAL.INT96: return new FixedWidthColumn(rows, 12);
+    case PHYSICAL.BYTE_ARRAY: return new ByteArrayColumn(rows, pageBytes, buffers);
+    case PHYSICAL.INT32: case PHYSICAL.FLOAT: return new FixedWidthColumn(rows, 4, buffers);
+    case PHYSICAL.INT64: case PHYSICAL.DOUBLE: return new FixedWidthColumn(rows, 8, buffers);
+    case PHYSICAL.INT96: return new FixedWidthColumn(rows, 12, buffers);
     case PHYSICAL.FIXED_LEN_BYTE_ARRAY:
-      return column.type.typeId === Type.Decimal ? new DecimalBytesColumn(rows, column.leaf.typeLength) : new FixedWidthColumn(rows, column.leaf.typeLength);
+      return column.type.typeId === Type.Decimal
+        ? new DecimalBytesColumn(rows, column.leaf.typeLength, buffers)
+        : new FixedWidthColumn(rows, column.leaf.typeLength, buffers);
     default: throw new Error(`physical type ${String(column.leaf.type)}`);
   }
 }

@@ -1,4 +1,5 @@
 import type { ByteArrays } from './deltaEncodings';
+import { FRESH_BUFFERS, type ColumnBuffers } from './recycledBuffers';
 import { decodeRleHybrid } from './rleHybridDecoder';
 
 /**
@@ -84,9 +85,9 @@ export class FixedWidthColumn extends PhysicalColumn {
   readonly bytes: Uint8Array;
   private dictionary: Uint8Array = new Uint8Array(0);
 
-  constructor(rows: number, readonly width: number) {
+  constructor(rows: number, readonly width: number, buffers: ColumnBuffers = FRESH_BUFFERS) {
     super(rows);
-    this.bytes = new Uint8Array(rows * width);
+    this.bytes = buffers.bytes(rows * width);
   }
 
   override get plainWidth(): number {
@@ -213,8 +214,8 @@ export class FixedWidthColumn extends PhysicalColumn {
 export class DecimalBytesColumn extends FixedWidthColumn {
   private readonly words: Int32Array;
 
-  constructor(rows: number, private readonly sourceWidth: number) {
-    super(rows, 16);
+  constructor(rows: number, private readonly sourceWidth: number, buffers: ColumnBuffers = FRESH_BUFFERS) {
+    super(rows, 16, buffers);
     this.words = new Int32Array(this.bytes.buffer, this.bytes.byteOffset, rows * 4);
   }
 
@@ -343,11 +344,11 @@ export class ByteArrayColumn extends PhysicalColumn {
   private dictionaryStarts = new Int32Array(0);
   private dictionarySizes = new Int32Array(0);
 
-  constructor(rows: number, expectedBytes: number) {
+  constructor(rows: number, expectedBytes: number, private readonly buffers: ColumnBuffers = FRESH_BUFFERS) {
     super(rows);
-    this.offsets = new Int32Array(rows + 1);
-    this.data = new Uint8Array(Math.min(0x7fffffff, Math.max(64, expectedBytes)));
-    this.view = new DataView(this.data.buffer);
+    this.offsets = new Int32Array(buffers.bytes((rows + 1) * 4).buffer, 0, rows + 1);
+    this.data = buffers.bytes(Math.min(0x7fffffff, Math.max(64, expectedBytes)));
+    this.view = new DataView(this.data.buffer, 0, this.data.byteLength);
   }
 
   /** The data bytes actually written. */
@@ -476,10 +477,11 @@ export class ByteArrayColumn extends PhysicalColumn {
     const needed = this.length + more;
     if (needed <= this.data.byteLength) return;
     if (needed > 0x7fffffff) throw new Error('string/binary data over 2 GiB in one column');
-    const grown = new Uint8Array(Math.min(0x7fffffff, Math.max(needed, this.data.byteLength * 2)));
+    const grown = this.buffers.bytes(Math.min(0x7fffffff, Math.max(needed, this.data.byteLength * 2)));
     grown.set(this.data.subarray(0, this.length));
+    this.buffers.drop(this.data);
     this.data = grown;
-    this.view = new DataView(grown.buffer);
+    this.view = new DataView(grown.buffer, 0, grown.byteLength);
   }
 }
 

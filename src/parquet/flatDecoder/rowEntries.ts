@@ -1,3 +1,5 @@
+import { FRESH_BUFFERS, type ColumnBuffers } from './recycledBuffers';
+
 /** Rows the first noted pages get room for; more is made by doubling, up to the column's rows. */
 const FIRST_CAPACITY = 64 * 1024;
 
@@ -12,11 +14,11 @@ export class RowEntries {
   private noted = 0;
   private given = false;
 
-  constructor(private readonly rows: number) {
+  constructor(private readonly rows: number, private readonly buffers: ColumnBuffers = FRESH_BUFFERS) {
     // Grown as pages come, not sized for every row at once: a chunk whose dictionary fills up
     // (6 of the 10 columns of the writer bench's delta-rs files) does so within its first pages,
     // where a whole-size array (4 MiB a 1M-row group) was allocated, zeroed and dropped.
-    this.entries = new Int32Array(Math.min(rows, FIRST_CAPACITY));
+    this.entries = this.int32s(Math.min(rows, FIRST_CAPACITY));
   }
 
   /** Every row's entry, once all rows were noted from dictionary-encoded pages; else undefined. */
@@ -44,6 +46,7 @@ export class RowEntries {
   /** A page that is not dictionary-encoded: the rows are not all entries. */
   giveUp(): void {
     this.given = true;
+    if (this.entries) this.buffers.drop(this.entries);
     this.entries = undefined;
   }
 
@@ -52,9 +55,14 @@ export class RowEntries {
     if (rows <= entries.length) return entries;
     let capacity = entries.length * 2;
     while (capacity < rows) capacity *= 2;
-    const grown = new Int32Array(Math.min(this.rows, capacity));
+    const grown = this.int32s(Math.min(this.rows, capacity));
     grown.set(entries.subarray(0, this.noted));
+    this.buffers.drop(entries);
     this.entries = grown;
     return grown;
+  }
+
+  private int32s(length: number): Int32Array {
+    return new Int32Array(this.buffers.bytes(length * 4).buffer, 0, length);
   }
 }

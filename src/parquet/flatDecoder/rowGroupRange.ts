@@ -2,6 +2,7 @@ import type { Table } from 'apache-arrow';
 import { decodeFlatParquetNative, hasNativeZstd } from './decodeFlatParquet';
 import type { ColumnChunkMeta } from './fileMetadata';
 import { planFlatRead, type FlatParquetPlan } from './flatParquetPlan';
+import { FRESH_BUFFERS, type ColumnBuffers } from './recycledBuffers';
 
 /** Where a group's chunks start in the bytes decoded: above 0, which a footer's dictionary offset uses for "none". */
 export const CHUNKS_AT = 4;
@@ -39,12 +40,14 @@ export function rowGroupRange(footer: Uint8Array, columns: readonly string[], gr
 /**
  * Decodes the range's columns from `bytes` (the file's bytes from `range.from` to `range.end`), in
  * batches of `batchSize` rows; undefined when the flat decoder turns them down after all (a page
- * its footer did not announce). Throws on a corrupt page.
+ * its footer did not announce). Throws on a corrupt page. The columns' buffers come from `buffers`.
  */
-export async function decodeRowGroupRange(range: RowGroupRange, bytes: Uint8Array, batchSize: number): Promise<Table | undefined> {
+export async function decodeRowGroupRange(
+  range: RowGroupRange, bytes: Uint8Array, batchSize: number, buffers: ColumnBuffers = FRESH_BUFFERS,
+): Promise<Table | undefined> {
   const plan = planFlatRead(range.footer, { columns: range.columns, rowGroups: [range.group] }, hasNativeZstd());
   if (plan === undefined || bytes.byteLength !== range.end - range.from) return undefined;
-  return decodeFlatParquetNative(bytes, rebased(plan, range.group, range.from), batchSize);
+  return decodeFlatParquetNative(bytes, rebased(plan, range.group, range.from), batchSize, buffers);
 }
 
 /** Where a column chunk's pages lie in the file: from its dictionary page, if any, on. */

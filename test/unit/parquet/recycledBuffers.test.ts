@@ -1,0 +1,127 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Bool, Float64, Int32, Int64, Table, Utf8, vectorFromArray } from 'apache-arrow';
+import { DecodeAllocations, recycleTable, RecycledBuffers } from '../../../src/parquet/flatDecoder/recycledBuffers';
+import { decodeRowGroupRange, rowGroupRange, type RowGroupRange } from '../../../src/parquet/flatDecoder/rowGroupRange';
+import { ParquetWorkerPool } from '../../../src/parquet/parquetWorkerPool';
+import { encodeParquet } from '../../../src/parquet/writeParquet';
+
+const ROWS = 3000;
+const GROUP_ROWS = 1000;
+const COLUMNS = ['id', 'q', 'price', 'name', 'flag'];
+
+/** Three row groups whose values differ per group, with NULLs (slots a reused buffer must leave zeroed). */
+function threeGroups(): Uint8Array {
+  const table = new Table({
+    id: vectorFromArray(Array.from({ length: ROWS }, (_, i) => BigInt(i) * 3n), new Int64()),
+    q: vectorFromArray(Array.from({ length: ROWS }, (_, i) => (i % 7 === 0 ? null : i * (i < GROUP_ROWS ? 1 : -1))), new Int32()),
+    price: vectorFromArray(Array.from({ length: ROWS }, (_, i) => (i % 11 === 0 ? null : i / 8)), new Float64()),
+    // The first group's strings are the longest: a later group decoded into its buffer must not show their tails.
+    name: vectorFromArray(Array.from({ length: ROWS }, (_, i) => (i % 13 === 0 ? null : `n${i % 17}-${'x'.repeat(i < GROUP_ROWS ? 40 : i % 3)}`)), new Utf8()),
+    flag: vectorFromArray(Array.from({ length: ROWS }, (_, i) => (i % 3 === 0 ? null : i % 4 === 1)), new Bool()),
+  });
+  return encodeParquet(table.batches, { compression: 'zstd', rowGroupSize: GROUP_ROWS });
+}
+
+const rowsOf = (table: Table): string[] => table.toArray().map((row) => JSON.stringify(row, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
+
+function footerOf(file: Uint8Array): Uint8Array {
+  const length = new DataView(file.buffer, file.byteOffset + file.byteLength - 8, 4).getUint32(0, true);
+  const footer = new Uint8Array(4 + length + 8);
+  footer.set(file.subarray(0, 4));
+  footer.set(file.subarray(file.byteLength - 8 - length), 4);
+  return footer;
+}
+
+function rangeOf(file: Uint8Array, group: number): RowGroupRange {
+  const range = rowGroupRange(footerOf(file), COLUMNS, group);
+  assert.ok(range);
+  return range;
+}
+
+/** Every group decoded into fresh buffers: what the recycled decodes must give. */
+async function freshRows(file: Uint8Array): Promise<string[][]> {
+  const rows: string[][] = [];
+  for (let group = 0; group < ROWS / GROUP_ROWS; group++) {
+    const range = rangeOf(file, group);
+    const table = await decodeRowGroupRange(range, file.slice(range.from, range.end), 300);
+    assert.ok(table);
+    rows.push(rowsOf(table));
+  }
+  return rows;
+}
+
+describe('RecycledBuffers', () => {
+  test('a given-back buffer is taken again, zeroed, for a request of at least half its size', () => {
+    const pool = new RecycledBuffers();
+    const first = pool.take(1000);
+    first.fill(7);
+    pool.give([first.buffer as ArrayBuffer]);
+    assert.equal(pool.heldBytes, 1000);
+    assert.equal(pool.take(2000).buffer === first.buffer, false, 'too small for 2,000 bytes');
+    assert.equal(pool.take(400).buffer === first.buffer, false, '400 bytes would waste most of it');
+    const again = pool.take(600);
+    assert.equal(again.buffer, first.buffer);
+    assert.equal(again.byteLength, 600);
+    assert.ok(again.every((byte) => byte === 0));
+    assert.equal(pool.heldBytes, 0);
+  });
+
+  test('an allocation outgrown while decoding goes back at once; the others stay taken', () => {
+    const pool = new RecycledBuffers();
+    const allocations = new DecodeAllocations(pool);
+    const small = allocations.bytes(64);
+    const kept = allocations.bytes(128);
+    allocations.drop(small);
+    assert.deepEqual([...allocations.taken], [kept.buffer]);
+    assert.equal(pool.heldBytes, 64);
+  });
+});
+
+describe('row groups decoded into recycled buffers', () => {
+  const workers = new ParquetWorkerPool(1);
+  after(() => workers.close());
+
+  test('on this thread: the next groups reuse the given-back buffers and give exactly the fresh rows', async () => {
+    const file = threeGroups();
+    const expected = await freshRows(file);
+    const pool = new RecycledBuffers();
+    let reused = 0;
+    let previous: Set<ArrayBuffer> | undefined;
+    for (const group of [0, 1, 2, 0]) {
+      const range = rangeOf(file, group % 3);
+      const allocations = new DecodeAllocations(pool);
+      const table = await decodeRowGroupRange(range, file.slice(range.from, range.end), 300, allocations);
+      assert.ok(table);
+      reused += [...allocations.taken].filter((buffer) => previous?.has(buffer)).length;
+      assert.deepEqual(rowsOf(table), expected[group]);
+      previous = new Set(allocations.taken);
+      pool.give(allocations.taken);
+    }
+    assert.ok(reused >= 9, `${reused} buffers reused`);
+  });
+
+  test('in the worker: buffers go back only when recycled, and the groups decoded meanwhile keep their rows', async () => {
+    const file = threeGroups();
+    const expected = await freshRows(file);
+    const decode = (group: number): Promise<Table> => {
+      const range = rangeOf(file, group);
+      return workers.decodeRange(range, file.slice(range.from, range.end), 300);
+    };
+    const first = await decode(0);
+    // Decoded ahead while the first is still read: its buffers must not be the first one's.
+    const second = await decode(1);
+    assert.deepEqual(rowsOf(first), expected[0]);
+    recycleTable(first);
+    // The buffers moved back to the worker: the first table's columns can no longer be read.
+    assert.equal(first.batches[0]?.getChild('id')?.data[0]?.values.byteLength, 0);
+    const third = await decode(2);
+    const again = await decode(0);
+    assert.deepEqual(rowsOf(second), expected[1]);
+    assert.deepEqual(rowsOf(third), expected[2]);
+    assert.deepEqual(rowsOf(again), expected[0]);
+    recycleTable(second);
+    recycleTable(third);
+    assert.deepEqual(rowsOf(again), expected[0]);
+  });
+});

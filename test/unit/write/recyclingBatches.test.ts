@@ -1,0 +1,106 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RecordBatch } from 'apache-arrow';
+import { DeltaTable } from '../../../src/delta/table';
+import { readDataFile } from '../../../src/delta/write/fileRows';
+import { writeTable } from '../../../src/delta/write/writeTable';
+import { batchesOf, withTempTable } from './helpers';
+
+/*
+ * A rewrite's pass over every column recycles each row group's buffers once it moves past the
+ * group (DataFileContent.recyclingBatches): the decoder then reuses them for the next groups. A
+ * batch must keep its values for as long as the consumer is on it, whatever is decoded ahead.
+ */
+const FILES = 3;
+const PER_FILE = 100_000;
+
+/** Doubles that ZSTD cannot shrink: each file's group passes 1 MiB, so it is decoded in the worker pool. */
+function noise(count: number, seed: number): Float64Array {
+  const out = new Float64Array(count);
+  let state = seed >>> 0;
+  for (let i = 0; i < count; i++) {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+    out[i] = state / 4_294_967_296;
+  }
+  return out;
+}
+
+const label = (i: number): string | null => (i % 9 === 0 ? null : `label-${i % 1000}-${'y'.repeat(i % 4)}`);
+
+async function writeFiles(dir: string): Promise<Float64Array> {
+  const x = noise(FILES * PER_FILE, 3);
+  const y = noise(FILES * PER_FILE, 5);
+  for (let f = 0; f < FILES; f++) {
+    const from = f * PER_FILE;
+    await writeTable(dir, batchesOf({
+      id: BigInt64Array.from({ length: PER_FILE }, (_, i) => BigInt(from + i)),
+      x: x.slice(from, from + PER_FILE),
+      y: y.slice(from, from + PER_FILE),
+      label: Array.from({ length: PER_FILE }, (_, i) => label(from + i)),
+    }), { mode: f === 0 ? 'error' : 'append' });
+  }
+  return x;
+}
+
+/** Whether every row of `batch` (rows from `first`) holds the values written. */
+function holdsWritten(batch: RecordBatch, first: number, x: Float64Array): boolean {
+  const ids = batch.getChild('id');
+  const xs = batch.getChild('x');
+  const labels = batch.getChild('label');
+  if (batch.numRows === 0 || ids?.length !== batch.numRows) return false;
+  for (let row = 0; row < batch.numRows; row++) {
+    const i = first + row;
+    if (ids.get(row) !== BigInt(i) || xs?.get(row) !== x[i] || labels?.get(row) !== label(i)) return false;
+  }
+  return true;
+}
+
+describe('recycling batches of a rewrite', () => {
+  for (const decodeAhead of [true, false]) {
+    test(`${decodeAhead ? 'decoded ahead in the worker pool' : 'decoded on this thread'}: every batch holds its rows while the consumer is on it, files after files`, async () => {
+      await withTempTable(async (dir) => {
+        const x = await writeFiles(dir);
+        const snapshot = await (await DeltaTable.open(dir)).snapshot();
+        const files = [...snapshot.files()].sort((a, b) => a.path.localeCompare(b.path));
+        const seen: RecordBatch[] = [];
+        let rows = 0;
+        for (const file of files) {
+          const content = await readDataFile(snapshot, file, snapshot.schema, 30_000, decodeAhead);
+          let fileFirst: number | undefined;
+          for await (const { batch, rowOffset } of content.recyclingBatches(() => true)) {
+            fileFirst ??= Number(batch.getChild('id')?.get(0) as bigint);
+            assert.ok(holdsWritten(batch, fileFirst + rowOffset, x), `rows from ${fileFirst + rowOffset} when taken`);
+            // The next group (or file) decodes meanwhile: this batch must not change under the consumer.
+            await new Promise((resolve) => setTimeout(resolve, 30));
+            assert.ok(holdsWritten(batch, fileFirst + rowOffset, x), `rows from ${fileFirst + rowOffset} after a pause`);
+            seen.push(batch);
+            rows += batch.numRows;
+          }
+        }
+        assert.equal(rows, FILES * PER_FILE);
+        if (decodeAhead) {
+          // Their buffers went back to the worker: proof they were recycled, once passed.
+          assert.equal(seen[0]?.getChild('x')?.data[0]?.values.byteLength, 0);
+        }
+      });
+    });
+  }
+
+  test('a consumer that did not copy keeps its batches: nothing is recycled', async () => {
+    await withTempTable(async (dir) => {
+      const x = await writeFiles(dir);
+      const snapshot = await (await DeltaTable.open(dir)).snapshot();
+      const seen: Array<{ batch: RecordBatch; first: number }> = [];
+      for (const file of snapshot.files()) {
+        const content = await readDataFile(snapshot, file, snapshot.schema, 30_000, true);
+        let fileFirst: number | undefined;
+        for await (const { batch, rowOffset } of content.recyclingBatches(() => false)) {
+          fileFirst ??= Number(batch.getChild('id')?.get(0) as bigint);
+          seen.push({ batch, first: fileFirst + rowOffset });
+        }
+      }
+      assert.equal(seen.length, FILES * Math.ceil(PER_FILE / 30_000));
+      for (const { batch, first } of seen) assert.ok(holdsWritten(batch, first, x), `rows from ${first} at the end`);
+    });
+  });
+});
