@@ -8,6 +8,7 @@ import { DeltaTable } from '../../src/delta/table';
 import { deleteRows } from '../../src/delta/write/deleteRows';
 import { mergeRows } from '../../src/delta/write/mergeRows';
 import { writeTable } from '../../src/delta/write/writeTable';
+import { sizeThreadPool } from '../../src/cli/threadPoolSize';
 import { procStatusKiB } from '../procStatus';
 import { mainThreadCpuMs } from './threadCpu';
 import { mergeSourceBatches, sequentialBatches } from './writerData';
@@ -48,6 +49,8 @@ async function operate(job: WriterJob, input: RecordBatch[]): Promise<JobOutcome
 }
 
 async function main(): Promise<void> {
+  // As the CLI does (src/cli/main.ts), so the bench measures the product's pool.
+  sizeThreadPool();
   const job: unknown = JSON.parse(process.argv[2] ?? 'null');
   if (!isWriterJob(job)) throw new Error(`not a writer bench job: ${process.argv[2]}`);
   const input = prepare(job);
