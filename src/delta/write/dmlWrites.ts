@@ -1,4 +1,5 @@
 import type { RecordBatch } from 'apache-arrow';
+import { BatchGatherer } from '../../arrow/batchGatherer';
 import { parquetWorkerPool } from '../../parquet/parquetWorkerPool';
 import type { AddFile } from '../actions';
 import type { Snapshot } from '../snapshot';
@@ -11,6 +12,9 @@ import { decodeAheadByDefault, mayDecodeInPool } from './flatRowGroupReader';
 import type { RewriteContext } from './rewriteFile';
 import { rewriteFiles, type FileChange } from './rewriteFiles';
 import type { OperationOptions } from './writeSummary';
+
+/** Updated rows written at once: the flat encoder's rows per data page (its PAGE_ROWS). */
+const UPDATED_ROWS_PER_WRITE = 64 * 1024;
 
 export interface DmlWriteOptions extends OperationOptions, FileWriterOptions {
   /** Use deletion vectors; by default when the table has `delta.enableDeletionVectors` = true. */
@@ -54,6 +58,12 @@ export class DmlWrites {
   private readonly changeData: ChangeDataWriter | undefined;
   private inserts: DataFileWriter | undefined;
   private rowsWritten = 0;
+  /**
+   * A MERGE updates the matched rows of each decoded target batch, often a few dozen of 65K: each
+   * written alone made a page per column, so as many tiny pages and ZSTD calls. Gathered, they
+   * fill pages; they land later in the files than before, which no reader depends on.
+   */
+  private readonly updates = new BatchGatherer(UPDATED_ROWS_PER_WRITE);
 
   constructor(private readonly tx: Transaction, private readonly options: DmlWriteOptions) {
     this.writer = fileWriterFor(tx, options);
@@ -94,7 +104,7 @@ export class DmlWrites {
   /** Writes the new form of existing rows (updated rows). */
   async write(rows: RecordBatch): Promise<void> {
     this.rowsWritten += rows.numRows;
-    await this.writer.write(rows);
+    for (const batch of this.updates.add(rows)) await this.writer.write(batch);
   }
 
   /**
@@ -115,6 +125,7 @@ export class DmlWrites {
 
   /** Closes every file and stages their add and cdc actions in the transaction. */
   async finish(): Promise<StagedWrites> {
+    for (const batch of this.updates.drain()) await this.writer.write(batch);
     const written = await this.writer.finish();
     if (this.inserts && this.inserts !== this.writer) written.push(...await this.inserts.finish());
     const cdc = this.changeData ? await this.changeData.finish() : [];
@@ -129,6 +140,7 @@ export class DmlWrites {
 
   /** Deletes every file written so far: a failed operation leaves no orphans. */
   async abort(): Promise<void> {
+    this.updates.drain();
     await this.writer.abort();
     if (this.inserts && this.inserts !== this.writer) await this.inserts.abort();
     await this.changeData?.abort();
