@@ -26,6 +26,18 @@ export interface DmlWriteOptions extends OperationOptions, FileWriterOptions {
   decodeAhead?: boolean;
 }
 
+/**
+ * Starts the Parquet worker a DML operation's rewrites will decode in (see DmlWrites), so that it
+ * loads (a few hundred ms of module compilation) while this thread finds the first file's matches,
+ * or, called earlier, prepares the operation (MERGE indexes its source first). Only with
+ * decodeAhead and a data file large enough to be decoded in the pool: a table of small files
+ * (frequent small ingests) never needs it, and an idle worker still holds memory. Idempotent.
+ */
+export function prestartRewriteWorker(tx: Transaction, options: Pick<DmlWriteOptions, 'decodeAhead'>): void {
+  const decodeAhead = options.decodeAhead ?? decodeAheadByDefault();
+  if (decodeAhead && tx.snapshot?.files().some((file) => mayDecodeInPool(file.size))) parquetWorkerPool().prestart();
+}
+
 /** What finish() staged in the transaction. */
 export interface StagedWrites {
   filesAdded: number;
@@ -71,9 +83,7 @@ export class DmlWrites {
     this.deletionVectors = options.deletionVectors ?? tx.properties['delta.enableDeletionVectors'] === 'true';
     // DML starts its transaction on an existing table (Transaction.start): there is a snapshot.
     this.decodeAhead = options.decodeAhead ?? decodeAheadByDefault();
-    // Its worker loads while the first file's matches are found, not after; a table of small
-    // files (frequent small ingests) never needs it, and an idle worker still holds memory.
-    if (this.decodeAhead && tx.snapshot?.files().some((file) => mayDecodeInPool(file.size))) parquetWorkerPool().prestart();
+    prestartRewriteWorker(tx, options);
     this.context = { tx, snapshot: tx.snapshot as Snapshot, writer: this.writer, now: Date.now(), deletionVectors: this.deletionVectors, decodeAhead: this.decodeAhead };
   }
 
