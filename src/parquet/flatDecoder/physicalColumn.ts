@@ -346,8 +346,10 @@ export class ByteArrayColumn extends PhysicalColumn {
 
   constructor(rows: number, expectedBytes: number, private readonly buffers: ColumnBuffers = FRESH_BUFFERS) {
     super(rows);
-    this.offsets = new Int32Array(buffers.bytes((rows + 1) * 4).buffer, 0, rows + 1);
-    this.data = buffers.bytes(Math.min(0x7fffffff, Math.max(64, expectedBytes)));
+    // Not zeroed: every slot's end offset is written, and the data is read only up to the last one.
+    this.offsets = new Int32Array(buffers.bytes((rows + 1) * 4, false).buffer, 0, rows + 1);
+    this.offsets[0] = 0;
+    this.data = buffers.bytes(Math.min(0x7fffffff, Math.max(64, expectedBytes)), false);
     this.view = new DataView(this.data.buffer, 0, this.data.byteLength);
   }
 
@@ -477,7 +479,7 @@ export class ByteArrayColumn extends PhysicalColumn {
     const needed = this.length + more;
     if (needed <= this.data.byteLength) return;
     if (needed > 0x7fffffff) throw new Error('string/binary data over 2 GiB in one column');
-    const grown = this.buffers.bytes(Math.min(0x7fffffff, Math.max(needed, this.data.byteLength * 2)));
+    const grown = this.buffers.bytes(Math.min(0x7fffffff, Math.max(needed, this.data.byteLength * 2)), false);
     grown.set(this.data.subarray(0, this.length));
     this.buffers.drop(this.data);
     this.data = grown;

@@ -19,8 +19,11 @@ export class RecycledBuffers {
   private freeBytes = 0;
   private idle: ReturnType<typeof setTimeout> | undefined;
 
-  /** `byteLength` zeroed bytes (a view from offset 0), in a given-back buffer when one fits. */
-  take(byteLength: number): Uint8Array {
+  /**
+   * `byteLength` bytes (a view from offset 0), in a given-back buffer when one fits: zeroed unless
+   * `zeroed` is false (the caller writes every byte it reads: a reused buffer's old bytes stay).
+   */
+  take(byteLength: number, zeroed = true): Uint8Array {
     let best = -1;
     for (let i = 0; i < this.free.length; i++) {
       const size = (this.free[i] as ArrayBuffer).byteLength;
@@ -30,8 +33,9 @@ export class RecycledBuffers {
     const buffer = this.free.splice(best, 1)[0] as ArrayBuffer;
     this.freeBytes -= buffer.byteLength;
     this.keepAlive();
-    // The decoder leaves a null's slot as it finds it: zeroed, as a fresh buffer is.
-    return new Uint8Array(buffer, 0, byteLength).fill(0);
+    const view = new Uint8Array(buffer, 0, byteLength);
+    // The decoder leaves a null's slot of fixed-width values as it finds it: zeroed, as a fresh buffer is.
+    return zeroed ? view.fill(0) : view;
   }
 
   /** Takes back buffers nothing views any more (a caller that still reads them gets wrong rows). */
@@ -62,8 +66,8 @@ export class RecycledBuffers {
 
 /** Where a decode's column buffers come from. */
 export interface ColumnBuffers {
-  /** `byteLength` zeroed bytes, a view from offset 0 of its buffer. */
-  bytes(byteLength: number): Uint8Array;
+  /** `byteLength` bytes, a view from offset 0 of its buffer: zeroed unless `zeroed` is false (see RecycledBuffers.take). */
+  bytes(byteLength: number, zeroed?: boolean): Uint8Array;
   /** A buffer from `bytes` that was outgrown while decoding (nothing views it). */
   drop(view: Uint8Array | Int32Array): void;
 }
@@ -77,8 +81,8 @@ export class DecodeAllocations implements ColumnBuffers {
 
   constructor(private readonly pool: RecycledBuffers | undefined) {}
 
-  bytes(byteLength: number): Uint8Array {
-    const view = this.pool ? this.pool.take(byteLength) : new Uint8Array(byteLength);
+  bytes(byteLength: number, zeroed = true): Uint8Array {
+    const view = this.pool ? this.pool.take(byteLength, zeroed) : new Uint8Array(byteLength);
     this.taken.add(view.buffer as ArrayBuffer);
     return view;
   }

@@ -63,6 +63,7 @@ export class RowEntries {
   }
 
   private int32s(length: number): Int32Array {
-    return new Int32Array(this.buffers.bytes(length * 4).buffer, 0, length);
+    // Not zeroed: a row's entry is read only once noted (null rows get 0 then).
+    return new Int32Array(this.buffers.bytes(length * 4, false).buffer, 0, length);
   }
 }

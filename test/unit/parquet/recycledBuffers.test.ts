@@ -65,6 +65,11 @@ describe('RecycledBuffers', () => {
     assert.equal(again.byteLength, 600);
     assert.ok(again.every((byte) => byte === 0));
     assert.equal(pool.heldBytes, 0);
+    again.fill(9);
+    pool.give([again.buffer as ArrayBuffer]);
+    const unzeroed = pool.take(700, false);
+    assert.equal(unzeroed.buffer, first.buffer);
+    assert.equal(unzeroed[0], 9, 'a caller that writes every byte it reads skips the zeroing');
   });
 
   test('an allocation outgrown while decoding goes back at once; the others stay taken', () => {
