@@ -49,10 +49,10 @@ async function operate(job: WriterJob, input: RecordBatch[]): Promise<JobOutcome
 }
 
 async function main(): Promise<void> {
-  // As the CLI does (src/cli/main.ts), so the bench measures the product's pool.
-  sizeThreadPool();
   const job: unknown = JSON.parse(process.argv[2] ?? 'null');
   if (!isWriterJob(job)) throw new Error(`not a writer bench job: ${process.argv[2]}`);
+  // As the CLI does for the command (src/cli/main.ts), so the bench measures the product's pool.
+  sizeThreadPool(job.op === 'append' ? 'write' : job.op);
   const input = prepare(job);
   // Generating the input leaves millions of JS strings behind (the Utf8 columns are built from them):
   // collected here, not inside the timed operation (bench/writerRun.ts starts this child with --expose-gc).

@@ -3,7 +3,7 @@ import { sizeThreadPool } from './threadPoolSize';
 
 async function main(): Promise<void> {
   // Before anything gives libuv's pool work: it reads its size once, when it starts.
-  sizeThreadPool();
+  sizeThreadPool(process.argv[2]);
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   // A closed pipe (`lakehouse scan t | head`) is a normal end, not an error.

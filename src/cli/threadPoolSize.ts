@@ -15,11 +15,20 @@ export function threadPoolSizeFor(cores: number): number {
 }
 
 /**
- * Sizes libuv's pool for this process (threadPoolSizeFor), unless the user already set
- * UV_THREADPOOL_SIZE. libuv reads the variable once, when the pool first gets work: call this first
- * thing in a process entry (the CLI's, and the benchmark child that measures it), never from
- * library code, which cannot know whether the pool already started.
+ * Commands that keep libuv's default pool: a PostgreSQL snapshot (COPY worker, encoding, ZSTD and
+ * file writes overlapping) reached 65% of the raw COPY rate with one pool thread on 2 cores against
+ * 73% with four (bench:postgres, 2M rows, alternating runs, session 10).
  */
-export function sizeThreadPool(env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): void {
+const DEFAULT_POOL_COMMANDS: ReadonlySet<string> = new Set(['ingest', 'pipeline']);
+
+/**
+ * Sizes libuv's pool for this process (threadPoolSizeFor) when it runs `command` (the CLI's first
+ * argument), unless the user already set UV_THREADPOOL_SIZE or the command keeps the default pool.
+ * libuv reads the variable once, when the pool first gets work: call this first thing in a process
+ * entry (the CLI's, and the benchmark child that measures it), never from library code, which
+ * cannot know whether the pool already started.
+ */
+export function sizeThreadPool(command: string | undefined, env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): void {
+  if (command !== undefined && DEFAULT_POOL_COMMANDS.has(command)) return;
   env.UV_THREADPOOL_SIZE ??= String(threadPoolSizeFor(cores));
 }

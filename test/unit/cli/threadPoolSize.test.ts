@@ -9,13 +9,21 @@ describe('threadPoolSize', () => {
 
   it('sets UV_THREADPOOL_SIZE from the cores when the user did not', () => {
     const env: NodeJS.ProcessEnv = {};
-    sizeThreadPool(env, 2);
+    sizeThreadPool('merge', env, 2);
     assert.equal(env.UV_THREADPOOL_SIZE, '1');
   });
 
   it('keeps the value a user set', () => {
     const env: NodeJS.ProcessEnv = { UV_THREADPOOL_SIZE: '8' };
-    sizeThreadPool(env, 2);
+    sizeThreadPool('merge', env, 2);
     assert.equal(env.UV_THREADPOOL_SIZE, '8');
+  });
+
+  it('leaves the pool alone for the streaming connectors (ingest, pipeline)', () => {
+    for (const command of ['ingest', 'pipeline']) {
+      const env: NodeJS.ProcessEnv = {};
+      sizeThreadPool(command, env, 2);
+      assert.equal(env.UV_THREADPOOL_SIZE, undefined, command);
+    }
   });
 });
