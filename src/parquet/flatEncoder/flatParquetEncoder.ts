@@ -128,6 +128,12 @@ export function flatColumns(schema: Schema): FlatColumn[] | undefined {
   return new Set(columns.map((c) => c.name)).size === columns.length ? columns : undefined;
 }
 
+/** The chunk's dictionary takes no more values; it is dropped when no page used it yet. */
+function closeDictionary(chunk: ChunkState): void {
+  chunk.dictionaryOpen = false;
+  if (chunk.dictionaryPages === 0) chunk.dictionary = undefined;
+}
+
 /**
  * A Parquet file written in TypeScript from the Arrow buffers of a flat schema: data pages (v1)
  * with RLE/bit-packed definition levels, RLE_DICTIONARY while a chunk's dictionary stays below
@@ -333,8 +339,7 @@ export class FlatParquetEncoder implements ParquetEncoder {
     const key = column.dictionaryKey;
     if (!dictionary || !chunk.dictionaryOpen || count === 0 || !column.dictionarySource || key === undefined) return undefined;
     if (dictionaryOverflowed(data)) {
-      chunk.dictionaryOpen = false;
-      if (chunk.dictionaryPages === 0) chunk.dictionary = undefined;
+      closeDictionary(chunk);
       return undefined;
     }
     // Rows a rewrite decoded from a dictionary are translated from their entries, not hashed again.
@@ -348,9 +353,8 @@ export class FlatParquetEncoder implements ParquetEncoder {
       ? translation.indicesOf(dictionary, decoded.indices, rows, DICTIONARY_LIMIT)
       : dictionary.indicesOf(column.dictionarySource(data), rows, DICTIONARY_LIMIT);
     if (!indices) {
-      chunk.dictionaryOpen = false;
       if (chunk.indexBytes + dictionary.byteSize >= dictionary.plainBytes) this.plainOnly[i] = true;
-      if (chunk.dictionaryPages === 0) chunk.dictionary = undefined;
+      closeDictionary(chunk);
       return undefined;
     }
     const bitWidth = dictionary.bitWidth();
