@@ -1,7 +1,7 @@
 import { makeData, RecordBatch, Struct, Table, Type, type Data } from 'apache-arrow';
 import { columnData, dictionaryData, type DecodedColumn } from './arrowColumnData';
-import { decodeColumnChunk, ENCODING } from './columnChunkDecoder';
-import type { ColumnChunkMeta } from './fileMetadata';
+import { decodeColumnChunk } from './columnChunkDecoder';
+import { chunkHasDictionary, type ColumnChunkMeta } from './fileMetadata';
 import type { FlatParquetPlan, PlannedColumn } from './flatParquetPlan';
 import { PHYSICAL } from './leafArrowType';
 import { nativeZstdDecompress, type ZstdDecompress } from './nativeZstdDecompress';
@@ -143,9 +143,7 @@ function decodeColumn(
 function rowEntriesFor(chunks: readonly ColumnChunkMeta[], rows: number, buffers: ColumnBuffers): RowEntries | undefined {
   const chunk = chunks[0];
   if (chunks.length !== 1 || chunk === undefined || chunk.type === PHYSICAL.BOOLEAN) return undefined;
-  const dictionaryOffset = chunk.dictionaryPageOffset;
-  const hasDictionary = (dictionaryOffset !== undefined && dictionaryOffset > 0) || chunk.encodings.includes(ENCODING.RLE_DICTIONARY) || chunk.encodings.includes(ENCODING.PLAIN_DICTIONARY);
-  return hasDictionary ? new RowEntries(rows, buffers) : undefined;
+  return chunkHasDictionary(chunk) ? new RowEntries(rows, buffers) : undefined;
 }
 
 /**

@@ -44,6 +44,19 @@ export interface ColumnChunkMeta {
   filePath: string | undefined;
 }
 
+/** parquet.thrift `Encoding`: the two dictionary encodings of data pages. */
+const PLAIN_DICTIONARY = 2;
+const RLE_DICTIONARY = 8;
+
+/**
+ * Whether a column chunk has a dictionary: a dictionary encoding listed in its encodings, or a
+ * dictionary page offset (some writers list only PLAIN_DICTIONARY, others only the offset).
+ */
+export function chunkHasDictionary(chunk: ColumnChunkMeta): boolean {
+  return chunk.encodings.includes(RLE_DICTIONARY) || chunk.encodings.includes(PLAIN_DICTIONARY)
+    || (chunk.dictionaryPageOffset !== undefined && chunk.dictionaryPageOffset > 0);
+}
+
 export interface RowGroupMeta { numRows: number; columns: ColumnChunkMeta[] }
 
 export interface FileMetadata {

@@ -1,4 +1,4 @@
-import type { FileMetadata } from '../flatDecoder/fileMetadata';
+import { chunkHasDictionary, type FileMetadata } from '../flatDecoder/fileMetadata';
 
 /**
  * How a column was stored in the file a rewrite copies rows from: with a dictionary, or PLAIN
@@ -7,15 +7,9 @@ import type { FileMetadata } from '../flatDecoder/fileMetadata';
  */
 export type ColumnEncodingHint = 'dictionary' | 'plain';
 
-/** parquet.thrift `Encoding`: the two dictionary encodings of data pages. */
-const PLAIN_DICTIONARY = 2;
-const RLE_DICTIONARY = 8;
-
 /**
  * Per top-level leaf column of a file (by its stored name), whether its chunk in the first row
- * group has a dictionary: a dictionary encoding listed in the chunk's encodings, or a dictionary
- * page offset (some writers list only PLAIN_DICTIONARY, others only the offset). Nested columns
- * get no hint.
+ * group has a dictionary (chunkHasDictionary). Nested columns get no hint.
  */
 export function columnEncodingHints(metadata: FileMetadata): ReadonlyMap<string, ColumnEncodingHint> {
   const hints = new Map<string, ColumnEncodingHint>();
@@ -38,9 +32,7 @@ export function columnEncodingHints(metadata: FileMetadata): ReadonlyMap<string,
     const name = schema[element]?.name;
     const chunk = chunks[leaf];
     if (!skip() || name === undefined || chunk === undefined) continue;
-    const dictionary = chunk.encodings.includes(RLE_DICTIONARY) || chunk.encodings.includes(PLAIN_DICTIONARY)
-      || (chunk.dictionaryPageOffset !== undefined && chunk.dictionaryPageOffset > 0);
-    hints.set(name, dictionary ? 'dictionary' : 'plain');
+    hints.set(name, chunkHasDictionary(chunk) ? 'dictionary' : 'plain');
   }
   return hints;
 }
