@@ -1,4 +1,5 @@
 import type { Table } from 'apache-arrow';
+import { chunkStart } from './columnChunkDecoder';
 import { decodeFlatParquetNative, hasNativeZstd } from './decodeFlatParquet';
 import type { ColumnChunkMeta } from './fileMetadata';
 import { planFlatRead, type FlatParquetPlan } from './flatParquetPlan';
@@ -52,8 +53,7 @@ export async function decodeRowGroupRange(
 
 /** Where a column chunk's pages lie in the file: from its dictionary page, if any, on. */
 function chunkSpan(chunk: ColumnChunkMeta): { start: number; end: number } {
-  const dictionary = chunk.dictionaryPageOffset;
-  const start = dictionary !== undefined && dictionary > 0 && dictionary < chunk.dataPageOffset ? dictionary : chunk.dataPageOffset;
+  const start = chunkStart(chunk);
   return { start, end: start + chunk.totalCompressedSize };
 }
 
