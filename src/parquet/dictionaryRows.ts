@@ -29,7 +29,7 @@ interface Remembered {
 /**
  * Keyed by the column's values array, not its Data: a Data relabelled (physical names, column
  * mapping) shares the array. A column whose values are new (filtered, cast, computed) misses, so
- * its rows are encoded as any others.
+ * its rows are hashed like every other column's.
  */
 const remembered = new WeakMap<object, Remembered>();
 
