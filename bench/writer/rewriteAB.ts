@@ -14,10 +14,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { RecordBatch, Table } from 'apache-arrow';
-import { mainThreadCpuMs } from './threadCpu';
+import { exportOf, measureAlternating, printTreeSamples } from './treeAB';
 import { WRITER_CACHE_DIR } from './writerTables';
 import { FULL_SIZES } from './writerCases';
 
@@ -38,13 +37,6 @@ interface Tree {
   nativeZstd: () => boolean;
   hints: (metadata: unknown) => ReadonlyMap<string, string>;
   encoder: (schema: RecordBatch['schema'], options: { compression: 'zstd' }) => Encoder | undefined;
-}
-
-async function exportOf<T>(tree: string, path: string, name: string): Promise<T> {
-  const module: unknown = await import(`${tree}/${path}`);
-  const value = typeof module === 'object' && module !== null ? (module as Record<string, unknown>)[name] : undefined;
-  if (typeof value !== 'function') throw new Error(`${tree}/${path} has no ${name}`);
-  return value as T;
 }
 
 async function treeOf(root: string): Promise<Tree> {
@@ -85,8 +77,6 @@ async function rewrite(tree: Tree, files: readonly Uint8Array[]): Promise<number
   return bytes;
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1] ?? 0;
-
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({ options: { files: { type: 'string', default: '2' }, runs: { type: 'string', default: '5' } }, allowPositionals: true });
   if (positionals.length === 0) throw new Error('name one or more source trees');
@@ -97,33 +87,7 @@ async function main(): Promise<void> {
   if (names.length === 0) throw new Error(`no cached target under ${WRITER_CACHE_DIR}: run \`npm run bench:writer -- --only merge\` first`);
   const files = names.map((name) => new Uint8Array(readFileSync(join(table, name))));
   const trees = await Promise.all(positionals.map(treeOf));
-  const gc = (globalThis as { gc?: () => void }).gc;
-  let gcMs = 0;
-  new PerformanceObserver((list) => { for (const entry of list.getEntries()) gcMs += entry.duration; }).observe({ entryTypes: ['gc'] });
-  const stats = positionals.map(() => ({ main: [] as number[], cpu: [] as number[], wall: [] as number[], gc: [] as number[], bytes: 0 }));
-  for (let run = 0; run < Number(values.runs); run++) {
-    for (const [k, tree] of trees.entries()) {
-      gc?.();
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      gcMs = 0;
-      const cpuBefore = process.cpuUsage();
-      const mainBefore = mainThreadCpuMs();
-      const started = performance.now();
-      const bytes = await rewrite(tree, files);
-      const cpu = process.cpuUsage(cpuBefore);
-      const stat = stats[k] as (typeof stats)[number];
-      stat.wall.push(performance.now() - started);
-      stat.main.push(mainThreadCpuMs() - mainBefore);
-      stat.cpu.push((cpu.user + cpu.system) / 1000);
-      stat.gc.push(gcMs);
-      stat.bytes = bytes;
-    }
-  }
-  for (const [k, tree] of positionals.entries()) {
-    const s = stats[k] as (typeof stats)[number];
-    process.stdout.write(`${tree}: main thread median ${median(s.main)} ms (min ${Math.min(...s.main)}), process median ${median(s.cpu).toFixed(0)} ms, `
-      + `wall median ${median(s.wall).toFixed(0)} ms, GC pauses median ${median(s.gc).toFixed(0)} ms, ${s.bytes} bytes\n`);
-  }
+  printTreeSamples(positionals, await measureAlternating(trees.length, Number(values.runs), (k) => rewrite(trees[k] as Tree, files)));
 }
 
 main().catch((error: unknown) => {
