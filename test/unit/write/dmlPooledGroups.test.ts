@@ -6,10 +6,10 @@ import { isDeltaError } from '../../../src/delta/errors';
 import { DeltaTable } from '../../../src/delta/table';
 import { deleteRows } from '../../../src/delta/write/deleteRows';
 import { mergeRows } from '../../../src/delta/write/mergeRows';
-import { writeTable } from '../../../src/delta/write/writeTable';
 import { ParquetWorkerPool } from '../../../src/parquet/parquetWorkerPool';
 import { readParquetFooter } from '../../../src/parquet/flatDecoder/parquetFooter';
 import { batchesOf, readRows, withTempTable } from './helpers';
+import { writeNoiseFiles } from './noiseFiles';
 
 /*
  * With decodeAhead, a copy-on-write rewrite decodes row groups of 1 MiB or more of chunk bytes in
@@ -19,32 +19,11 @@ import { batchesOf, readRows, withTempTable } from './helpers';
  */
 const ROWS = 300_000;
 
-/** Doubles from a 32-bit LCG: ZSTD cannot shrink them, so two such columns of 100,000 rows pass 1 MiB. */
-function noise(count: number, seed: number): Float64Array {
-  const out = new Float64Array(count);
-  let state = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
-    out[i] = state / 4_294_967_296;
-  }
-  return out;
-}
+const label = (id: number): string | null => (id % 9 === 0 ? null : `label-${id % 1000}`);
 
-/** The table in `files` appends (a file each, one row group each): id, x (noise) and label. */
-async function writeWide(dir: string, files: number): Promise<Float64Array> {
-  const x = noise(ROWS, 7);
-  const y = noise(ROWS, 11);
-  const per = ROWS / files;
-  for (let f = 0; f < files; f++) {
-    const from = f * per;
-    await writeTable(dir, batchesOf({
-      id: BigInt64Array.from({ length: per }, (_, i) => BigInt(from + i)),
-      x: x.slice(from, from + per),
-      y: y.slice(from, from + per),
-      label: Array.from({ length: per }, (_, i) => ((from + i) % 9 === 0 ? null : `label-${(from + i) % 1000}`)),
-    }), { mode: f === 0 ? 'error' : 'append' });
-  }
-  return x;
+/** The table in `files` appends (a file each, one row group each): id, x and y (noise) and label. */
+function writeWide(dir: string, files: number): Promise<Float64Array> {
+  return writeNoiseFiles(dir, files, ROWS / files, [7, 11], label);
 }
 
 /** Counts the pool's row group decodes while `work` runs. */
@@ -93,7 +72,7 @@ describe('copy-on-write rewrites of large row groups (decoded in the worker pool
       assert.equal(rows.length, expected.length);
       for (const [k, i] of expected.entries()) {
         const row = rows[k] as Record<string, unknown>;
-        if (row.id !== BigInt(i) || row.x !== x[i] || row.label !== (i % 9 === 0 ? null : `label-${i % 1000}`)) {
+        if (row.id !== BigInt(i) || row.x !== x[i] || row.label !== label(i)) {
           assert.fail(`row ${k}: ${JSON.stringify([String(row.id), row.x, row.label])}, expected id ${i}`);
         }
       }
@@ -115,7 +94,7 @@ describe('copy-on-write rewrites of large row groups (decoded in the worker pool
       for (let i = 0; i < ROWS; i++) {
         const row = rows[i] as Record<string, unknown>;
         const updated = keys.indexOf(i);
-        const want = updated >= 0 ? [-(updated + 1), `u${i}`] : [x[i], i % 9 === 0 ? null : `label-${i % 1000}`];
+        const want = updated >= 0 ? [-(updated + 1), `u${i}`] : [x[i], label(i)];
         if (row.id !== BigInt(i) || row.x !== want[0] || row.label !== want[1]) assert.fail(`row ${i}: ${JSON.stringify([String(row.id), row.x, row.label])}`);
       }
       assert.deepEqual([rows[ROWS]?.id, rows[ROWS]?.label], [BigInt(ROWS + 1), 'new']);

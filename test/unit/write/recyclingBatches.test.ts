@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import type { RecordBatch } from 'apache-arrow';
 import { DeltaTable } from '../../../src/delta/table';
 import { readDataFile } from '../../../src/delta/write/fileRows';
-import { writeTable } from '../../../src/delta/write/writeTable';
-import { batchesOf, withTempTable } from './helpers';
+import { withTempTable } from './helpers';
+import { writeNoiseFiles } from './noiseFiles';
 
 /*
  * A rewrite's pass over every column recycles each row group's buffers once it moves past the
@@ -14,32 +14,11 @@ import { batchesOf, withTempTable } from './helpers';
 const FILES = 3;
 const PER_FILE = 100_000;
 
-/** Doubles that ZSTD cannot shrink: each file's group passes 1 MiB, so it is decoded in the worker pool. */
-function noise(count: number, seed: number): Float64Array {
-  const out = new Float64Array(count);
-  let state = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
-    out[i] = state / 4_294_967_296;
-  }
-  return out;
-}
-
 const label = (i: number): string | null => (i % 9 === 0 ? null : `label-${i % 1000}-${'y'.repeat(i % 4)}`);
 
-async function writeFiles(dir: string): Promise<Float64Array> {
-  const x = noise(FILES * PER_FILE, 3);
-  const y = noise(FILES * PER_FILE, 5);
-  for (let f = 0; f < FILES; f++) {
-    const from = f * PER_FILE;
-    await writeTable(dir, batchesOf({
-      id: BigInt64Array.from({ length: PER_FILE }, (_, i) => BigInt(from + i)),
-      x: x.slice(from, from + PER_FILE),
-      y: y.slice(from, from + PER_FILE),
-      label: Array.from({ length: PER_FILE }, (_, i) => label(from + i)),
-    }), { mode: f === 0 ? 'error' : 'append' });
-  }
-  return x;
+/** Each file's group passes 1 MiB, so it is decoded in the worker pool. */
+function writeFiles(dir: string): Promise<Float64Array> {
+  return writeNoiseFiles(dir, FILES, PER_FILE, [3, 5], label);
 }
 
 /** Whether every row of `batch` (rows from `first`) holds the values written. */
