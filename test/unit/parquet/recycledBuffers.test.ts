@@ -5,6 +5,7 @@ import { DecodeAllocations, recycleTable, RecycledBuffers } from '../../../src/p
 import { decodeRowGroupRange, rowGroupRange, type RowGroupRange } from '../../../src/parquet/flatDecoder/rowGroupRange';
 import { ParquetWorkerPool } from '../../../src/parquet/parquetWorkerPool';
 import { encodeParquet } from '../../../src/parquet/writeParquet';
+import { footerOf, rowsOf } from '../../helpers/rowGroupFiles';
 
 const ROWS = 3000;
 const GROUP_ROWS = 1000;
@@ -21,16 +22,6 @@ function threeGroups(): Uint8Array {
     flag: vectorFromArray(Array.from({ length: ROWS }, (_, i) => (i % 3 === 0 ? null : i % 4 === 1)), new Bool()),
   });
   return encodeParquet(table.batches, { compression: 'zstd', rowGroupSize: GROUP_ROWS });
-}
-
-const rowsOf = (table: Table): string[] => table.toArray().map((row) => JSON.stringify(row, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
-
-function footerOf(file: Uint8Array): Uint8Array {
-  const length = new DataView(file.buffer, file.byteOffset + file.byteLength - 8, 4).getUint32(0, true);
-  const footer = new Uint8Array(4 + length + 8);
-  footer.set(file.subarray(0, 4));
-  footer.set(file.subarray(file.byteLength - 8 - length), 4);
-  return footer;
 }
 
 function rangeOf(file: Uint8Array, group: number): RowGroupRange {

@@ -7,6 +7,7 @@ import { ParquetDecodeError } from '../../../src/parquet/parquetDecodeError';
 import { ParquetWorkerPool } from '../../../src/parquet/parquetWorkerPool';
 import { fromTransferable, toTransferable } from '../../../src/parquet/transferableTable';
 import { encodeParquet } from '../../../src/parquet/writeParquet';
+import { footerOf, rowsOf } from '../../helpers/rowGroupFiles';
 
 const ROWS = 2500;
 
@@ -24,17 +25,6 @@ function wideFile(compression: 'snappy' | 'zstd'): Uint8Array {
     amount: vectorFromArray(Array.from({ length: ROWS }, (_, i) => (nullEvery(5, i) ? null : Uint32Array.of(i * 7907, 0, 0, 0))), new Decimal(2, 18, 128)),
   });
   return encodeParquet(table.batches, { compression, rowGroupSize: 1250 });
-}
-
-const rowsOf = (table: Table): string[] => table.toArray().map((row) => JSON.stringify(row, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
-
-/** The footer behind its magic, as FlatRowGroupReader keeps it. */
-function footerOf(file: Uint8Array): Uint8Array {
-  const length = new DataView(file.buffer, file.byteOffset + file.byteLength - 8, 4).getUint32(0, true);
-  const footer = new Uint8Array(4 + length + 8);
-  footer.set(file.subarray(0, 4));
-  footer.set(file.subarray(file.byteLength - 8 - length), 4);
-  return footer;
 }
 
 const bytesOf = (file: Uint8Array, range: RowGroupRange): Uint8Array => file.slice(range.from, range.end);

@@ -8,6 +8,7 @@ import { FlatRowGroupReader } from '../../../src/delta/write/flatRowGroupReader'
 import { decodeParquetWasm } from '../../../src/parquet/readParquet';
 import { encodeParquet } from '../../../src/parquet/writeParquet';
 import { LocalFileStore } from '../../../src/storage/localFileStore';
+import { rowsOf } from '../../helpers/rowGroupFiles';
 
 const ROWS = 3000;
 
@@ -24,8 +25,6 @@ function threeGroupFile(compression: 'snappy' | 'uncompressed' | 'zstd'): Uint8A
   });
   return encodeParquet(table.batches, { compression, rowGroupSize: 1000 });
 }
-
-const rowsOf = (table: Table): unknown[] => table.toArray().map((row) => JSON.stringify(row, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
 
 describe('FlatRowGroupReader', () => {
   test('reads one row group\'s columns by range, the same values as decoding the whole file', async () => {
