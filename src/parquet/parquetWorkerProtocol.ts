@@ -14,7 +14,7 @@ export interface DecodeRequest {
   id: number;
   /** The whole file; backed by a SharedArrayBuffer when the caller shared it, so it is not copied. */
   bytes: Uint8Array;
-  /** Top-level column names (any case); the ones the file lacks are left out. All when omitted. */
+  /** Top-level column names (case-insensitive); the ones the file lacks are left out. All when omitted. */
   columns?: string[];
   rowGroups?: number[];
   batchSize: number;

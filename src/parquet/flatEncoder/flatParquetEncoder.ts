@@ -321,7 +321,7 @@ export class FlatParquetEncoder implements ParquetEncoder {
   /**
    * The page body with the page's values as indices into the chunk's dictionary (levels, bit
    * width, RLE/bit-packed indices), hashed straight from the Arrow column, or undefined to write
-   * it PLAIN: the column has no dictionary (any more), or this page would grow it past
+   * it PLAIN: the column has no dictionary (or no longer one), or this page would grow it past
    * DICTIONARY_LIMIT. Pages already indexed keep the dictionary; the chunk's later pages are PLAIN
    * (the fallback of arrow-rs and parquet-mr). A dictionary that reached its limit without paying
    * (index bytes plus dictionary no smaller than PLAIN, as parquet-mr measures it) is not tried
