@@ -124,7 +124,7 @@ export class DataFileWriter {
     const partitioned = this.partitionFields.length > 0;
     const source = keep && partitioned ? filterBatch(batch, keep) : batch;
     const mask = partitioned ? undefined : keep;
-    const kept = mask ? mask.reduce((n, k) => n + k, 0) : source.numRows;
+    const kept = mask ? keptRows(mask) : source.numRows;
     if (kept === 0) return;
     const physicalOf = (rows: RecordBatch): RecordBatch =>
       toPhysicalBatch(this.options.hiddenColumns ? withNullColumns(rows, this.options.hiddenColumns) : rows, this.fileColumns, this.fileSchema);
@@ -301,4 +301,15 @@ function takeBatch(batch: RecordBatch, rows: number[]): RecordBatch {
   const indices = Int32Array.from(rows);
   const children = batch.data.children.map((child) => takeData(child, indices));
   return new RecordBatch(batch.schema, new Data(new Struct(batch.schema.fields), 0, rows.length, 0, undefined, children));
+}
+
+/**
+ * The 1s of a keep mask (bytes of 0 or 1). A loop, not `reduce` with a callback: a MERGE or DELETE
+ * counts every row of the rewritten files this way, where `reduce` took ~55 ms of the main thread
+ * for 10M rows (writer bench profile).
+ */
+function keptRows(mask: Uint8Array): number {
+  let kept = 0;
+  for (let row = 0; row < mask.length; row++) kept += mask[row] as number;
+  return kept;
 }

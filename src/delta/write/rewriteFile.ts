@@ -70,7 +70,9 @@ export async function rewriteFile(
  * thread writes another file meanwhile (see rewriteFiles): with decodeAhead the match columns are
  * then decoded in the worker pool, and the second pass waits for FileMatches.startRows, since the
  * other file's decodes come first; otherwise they are decoded here, where they are ready sooner
- * than from the pool, which decodes the second pass's first group meanwhile.
+ * than from the pool, which decodes the second pass's first group meanwhile. With
+ * `rewriteLikely`, that first group starts decoding at once, not when the first matches show
+ * that the file is rewritten: the first file of a rewrite, whose start nothing else overlaps.
  */
 export async function findMatches(
   ctx: RewriteContext,
@@ -79,6 +81,7 @@ export async function findMatches(
   onMatched?: (rows: RecordBatch) => Promise<void>,
   matchColumns?: readonly string[],
   besideAnother = false,
+  rewriteLikely = false,
 ): Promise<FileMatches> {
   // In the transaction's schema: a MERGE that added columns writes its copied rows with them.
   const content = await readDataFile(ctx.snapshot, file, ctx.tx.schema, undefined, ctx.decodeAhead === true);
@@ -89,6 +92,9 @@ export async function findMatches(
   // will run. Its row groups' buffers are recycled while the writer copies what it takes (see apply).
   const rewriteRows = new EarlyStart(content.recyclingBatches(() => ctx.writer.copiesRows));
   const needsRows = { matched: false, kept: false };
+  // The second pass's first groups then decode in the pool while this thread decodes the match
+  // columns, instead of after the first matches show: dropped below when the file is not rewritten.
+  if (rewriteLikely && ctx.decodeAhead && !decoded) rewriteRows.start();
   try {
     for await (const piece of matchColumns ? content.batchesOf(matchColumns, besideAnother) : content.batches) {
       const hit = await match(piece.batch);

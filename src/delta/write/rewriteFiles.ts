@@ -24,7 +24,10 @@ export interface RewriteFilesOptions {
  * this file's rows are written, and its every-column pass starts decoding when this file's pass
  * reaches its last row group (earlier would hold a third decoded group: ~65 MiB more peak, for no
  * shorter wall). This thread then rarely waits for the pool at a file's start (MERGE of 1M rows
- * into 4 files of 2.5M rows: ~0.2 s idle per file before). Without decodeAhead both passes decode
+ * into 4 files of 2.5M rows: ~0.2 s idle per file before). The first file's every-column pass
+ * starts with its match pass (rewriteLikely): nothing else would keep the pool busy meanwhile, and
+ * a cold worker took ~0.35 s over the first row group, which this thread waited for (the first
+ * batch came ~40 ms sooner; dropped unread when the file has no match). Without decodeAhead both passes decode
  * on this thread, where running them side by side gains nothing; without match columns the first
  * pass keeps every column, which must not be held for two files at once.
  */
@@ -38,7 +41,7 @@ export async function rewriteFiles(
   const lookAhead = ctx.decodeAhead === true && matchColumns !== undefined;
   const find = async (file: AddFile, besideAnother: boolean): Promise<FileMatches> => {
     const { match, onMatched } = await changeOf(file);
-    return findMatches(ctx, file, match, onMatched, matchColumns, besideAnother);
+    return findMatches(ctx, file, match, onMatched, matchColumns, besideAnother, lookAhead && !besideAnother);
   };
   let next: Promise<FileMatches> | undefined;
   try {
