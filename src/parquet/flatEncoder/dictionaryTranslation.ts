@@ -1,3 +1,4 @@
+import { rowRunsOf } from './rowRuns';
 import type { DictionaryKey, DictionarySource, ValueDictionary, ValueRows } from './valueDictionary';
 
 /** Source entries first used by a page, in the order its rows use them (reused: encoding is synchronous). */
@@ -54,23 +55,27 @@ export class DictionaryTranslation {
     let patched = 0;
     let byteArrayBytes = 0;
     let k = 0;
-    // One pass: the index of each entry used before, else the entry itself, patched below once added.
-    for (let r = 0; r < n; r++) {
-      const i = selected ? (selected[r] as number) : r;
-      if (validity && ((validity[(bitOffset + i) >> 3] as number) & (1 << ((bitOffset + i) & 7))) === 0) continue;
-      const entry = rowEntries[i] as number;
-      if (offsets) byteArrayBytes += 4 + (offsets[entry + 1] as number) - (offsets[entry] as number);
-      const index = target[entry] as number;
-      if (index >= 0) {
-        out[k++] = index;
-        continue;
+    // One pass over the runs of rows: the index of each entry used before, else the entry itself,
+    // patched below once added.
+    const runs = rows.runs ?? rowRunsOf(selected, n);
+    for (let p = 0; p < runs.length; p += 2) {
+      const end = runs[p + 1] as number;
+      for (let i = runs[p] as number; i < end; i++) {
+        if (validity && ((validity[(bitOffset + i) >> 3] as number) & (1 << ((bitOffset + i) & 7))) === 0) continue;
+        const entry = rowEntries[i] as number;
+        if (offsets) byteArrayBytes += 4 + (offsets[entry + 1] as number) - (offsets[entry] as number);
+        const index = target[entry] as number;
+        if (index >= 0) {
+          out[k++] = index;
+          continue;
+        }
+        if (index === UNUSED) {
+          target[entry] = PENDING;
+          missed[misses++] = entry;
+        }
+        patches[patched++] = k;
+        out[k++] = entry;
       }
-      if (index === UNUSED) {
-        target[entry] = PENDING;
-        missed[misses++] = entry;
-      }
-      patches[patched++] = k;
-      out[k++] = entry;
     }
     if (misses > 0 && !this.add(dictionary, missed.subarray(0, misses), limit)) return undefined;
     for (let p = 0; p < patched; p++) {
@@ -84,11 +89,24 @@ export class DictionaryTranslation {
   /** Adds the source entries `missed` to `dictionary`, noting their indices; false past `limit`. */
   private add(dictionary: ValueDictionary, missed: Int32Array, limit: number): boolean {
     const before = dictionary.plainBytes;
+    dictionary.reserve(missed.length, this.plainBytesOf(missed));
     const added = dictionary.indicesOf(this.entries, { length: this.target.length, validity: undefined, bitOffset: 0, rows: missed }, limit);
     // The pages' PLAIN size counts every value, not each entry once: `indicesOf` (the caller) adds it.
     dictionary.plainBytes = before;
     if (!added) return false;
     for (let m = 0; m < missed.length; m++) this.target[missed[m] as number] = added[m] as number;
     return true;
+  }
+
+  /** The PLAIN bytes of the source entries `missed`, as the chunk's dictionary would hold them. */
+  private plainBytesOf(missed: Int32Array): number {
+    const source = this.entries;
+    if (!('offsets' in source)) return missed.length * (this.key === 'doubleWord' ? 8 : 4);
+    let bytes = 0;
+    for (let m = 0; m < missed.length; m++) {
+      const entry = missed[m] as number;
+      bytes += 4 + (source.offsets[entry + 1] as number) - (source.offsets[entry] as number);
+    }
+    return bytes;
   }
 }

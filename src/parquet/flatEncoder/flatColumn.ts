@@ -2,6 +2,7 @@ import { DataType, DateUnit, Precision, TimeUnit, type Data, type Field } from '
 import { compareByteRanges } from '../../arrow/compareByteRanges';
 import type { CompactWriter } from './compactWriter';
 import { pageBytes, pageWords, type PageBuffers } from './pageBuffers';
+import { rowRunsOf, type RowRuns } from './rowRuns';
 import type { DictionaryKey, DictionarySource } from './valueDictionary';
 
 /** parquet.thrift `Type`. */
@@ -27,9 +28,10 @@ export interface FlatColumn {
    * PLAIN-encodes the non-null values of `data` (of the rows listed in `rows`, ascending, when
    * given) after `prefix` free bytes and adds them to the chunk's min/max. The levels then go in
    * front without copying the values. With `buffers`, the body may be a reused buffer whose
-   * bytes past the prefix are all written (the prefix is the caller's to fill).
+   * bytes past the prefix are all written (the prefix is the caller's to fill). `runs` are the
+   * runs of `rows` (see RowRuns) when the caller has them for every column of the page.
    */
-  encode(data: Data, prefix: number, rows?: Int32Array, buffers?: PageBuffers): EncodedValues;
+  encode(data: Data, prefix: number, rows?: Int32Array, buffers?: PageBuffers, runs?: RowRuns): EncodedValues;
   /**
    * Adds `count` PLAIN values to the chunk's min/max: the dictionary's entries, once per chunk,
    * instead of every value of its dictionary-encoded pages (which `encode` never sees).
@@ -152,6 +154,9 @@ function words(data: Data): Int32Array {
   return new Int32Array(values.buffer, values.byteOffset, values.byteLength >> 2);
 }
 
+/** Runs shorter than this are copied value by value: a subarray and `set` cost more. */
+const SHORT_RUN = 16;
+
 function bytesOf(view: ArrayBufferView): Uint8Array {
   return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 }
@@ -167,14 +172,14 @@ class Int32Column extends LeafColumn implements FlatColumn {
     super(base, writeSchemaFields);
   }
 
-  encode(data: Data, prefix: number, rows?: Int32Array, buffers?: PageBuffers): EncodedValues {
+  encode(data: Data, prefix: number, rows?: Int32Array, buffers?: PageBuffers, runs?: RowRuns): EncodedValues {
     const bitmap = validity(data);
     const n = rows ? rows.length : data.length;
     const pad = (prefix + 3) >> 2;
     const out = pageWords(pad + nonNullBound(data, bitmap, rows), buffers);
     const stride = this.source === 'decimal' ? 4 : 1;
     const src: ArrayLike<number> = this.source === 'decimal' ? words(data) : data.values as ArrayLike<number>;
-    if (!rows && !bitmap) return this.encodeAll(src as Int32Array, stride, n, out, pad, prefix);
+    if (!bitmap) return this.encodeRuns(src as Int32Array, stride, runs ?? rowRunsOf(rows, n), out, pad, prefix);
     let min = this.min;
     let max = this.max;
     let k = pad;
@@ -191,13 +196,23 @@ class Int32Column extends LeafColumn implements FlatColumn {
     return { body: bytesOf(out).subarray(pad * 4 - prefix, k * 4), nulls: n - (k - pad) };
   }
 
-  /** Every row, none null (the usual page): the values copied at once, then a min/max loop alone. */
-  private encodeAll(src: Int32Array, stride: number, n: number, out: Int32Array, pad: number, prefix: number): EncodedValues {
-    if (stride === 1) out.set(src.subarray(0, n), pad);
-    else for (let i = 0; i < n; i++) out[pad + i] = src[i * stride] as number;
+  /**
+   * Rows none null (the usual page, or the rows a rewrite keeps): each run's values copied at once
+   * (a decimal's low words one by one), then a min/max loop alone over the copies.
+   */
+  private encodeRuns(src: Int32Array, stride: number, runs: RowRuns, out: Int32Array, pad: number, prefix: number): EncodedValues {
+    let k = pad;
+    for (let p = 0; p < runs.length; p += 2) {
+      const first = runs[p] as number;
+      const end = runs[p + 1] as number;
+      if (stride === 1 && end - first >= SHORT_RUN) out.set(src.subarray(first, end), k);
+      else for (let i = first, at = k; i < end; i++, at++) out[at] = src[i * stride] as number;
+      k += end - first;
+    }
+    const n = k - pad;
     let min = this.min;
     let max = this.max;
-    for (let i = pad; i < pad + n; i++) {
+    for (let i = pad; i < k; i++) {
       const v = out[i] as number;
       if (v < min) min = v;
       if (v > max) max = v;
@@ -257,13 +272,13 @@ class Int64Column extends LeafColumn implements FlatColumn {
     super(base, writeSchemaFields);
   }
 
-  encode(data: Data, prefix: number, rows?: Int32Array, buffers?: PageBuffers): EncodedValues {
+  encode(data: Data, prefix: number, rows?: Int32Array, buffers?: PageBuffers, runs?: RowRuns): EncodedValues {
     const bitmap = validity(data);
     const n = rows ? rows.length : data.length;
     const src = words(data);
     const pad = (prefix + 3) >> 2;
     const out = pageWords(pad + 2 * nonNullBound(data, bitmap, rows), buffers);
-    if (!rows && !bitmap) return this.encodeAll(src, n, out, pad, prefix);
+    if (!bitmap) return this.encodeRuns(src, runs ?? rowRunsOf(rows, n), out, pad, prefix);
     let { minHi, minLo, maxHi, maxLo, seen } = this;
     let k = pad;
     for (let r = 0; r < n; r++) {
@@ -288,19 +303,26 @@ class Int64Column extends LeafColumn implements FlatColumn {
   }
 
   /**
-   * Every row, none null (the usual page): the words copied at once (or two of every four for a
-   * decimal), then min/max by high word first, the low word read only on a tie.
+   * Rows none null (the usual page, or the rows a rewrite keeps): each run's words copied at once
+   * (or two of every four for a decimal), then min/max by high word first, the low word read only on a tie.
    */
-  private encodeAll(src: Int32Array, n: number, out: Int32Array, pad: number, prefix: number): EncodedValues {
+  private encodeRuns(src: Int32Array, runs: RowRuns, out: Int32Array, pad: number, prefix: number): EncodedValues {
     const stride = this.stride;
-    if (n === 0) return { body: bytesOf(out).subarray(pad * 4 - prefix, pad * 4), nulls: 0 };
-    if (stride === 2) out.set(src.subarray(0, 2 * n), pad);
-    else {
-      for (let i = 0, at = pad; i < n; i++, at += 2) {
-        out[at] = src[i * stride] as number;
-        out[at + 1] = src[i * stride + 1] as number;
+    let k = pad;
+    for (let p = 0; p < runs.length; p += 2) {
+      const first = runs[p] as number;
+      const end = runs[p + 1] as number;
+      if (stride === 2 && end - first >= SHORT_RUN) out.set(src.subarray(2 * first, 2 * end), k);
+      else {
+        for (let i = first, at = k; i < end; i++, at += 2) {
+          out[at] = src[i * stride] as number;
+          out[at + 1] = src[i * stride + 1] as number;
+        }
       }
+      k += 2 * (end - first);
     }
+    const n = (k - pad) >> 1;
+    if (n === 0) return { body: bytesOf(out).subarray(pad * 4 - prefix, pad * 4), nulls: 0 };
     let { minHi, minLo, maxHi, maxLo } = this;
     if (!this.seen) {
       minHi = maxHi = out[pad + 1] as number;
@@ -364,7 +386,7 @@ class FloatColumn extends LeafColumn implements FlatColumn {
     this.dictionaryKey = double ? 'doubleWord' : 'word';
   }
 
-  encode(data: Data, prefix: number, rows?: Int32Array, buffers?: PageBuffers): EncodedValues {
+  encode(data: Data, prefix: number, rows?: Int32Array, buffers?: PageBuffers, runs?: RowRuns): EncodedValues {
     const bitmap = validity(data);
     const n = rows ? rows.length : data.length;
     const per = this.double ? 2 : 1;
@@ -372,7 +394,7 @@ class FloatColumn extends LeafColumn implements FlatColumn {
     const values = data.values as Float64Array | Float32Array;
     const pad = (prefix + 3) >> 2;
     const out = pageWords(pad + per * nonNullBound(data, bitmap, rows), buffers);
-    if (!rows && !bitmap) return this.encodeAll(src, values, n, out, pad, prefix);
+    if (!bitmap) return this.encodeRuns(src, values, runs ?? rowRunsOf(rows, n), out, pad, prefix);
     let { min, max, seen } = this;
     let k = pad;
     for (let r = 0; r < n; r++) {
@@ -396,24 +418,35 @@ class FloatColumn extends LeafColumn implements FlatColumn {
   }
 
   /**
-   * Every row, none null (the usual page): the words copied at once (NaN payloads kept), then a
-   * min/max loop alone, where a NaN fails both comparisons and so stays out of the bounds.
+   * Rows none null (the usual page, or the rows a rewrite keeps): each run's words copied at once
+   * (NaN payloads kept), then a min/max loop alone, where a NaN fails both comparisons and so
+   * stays out of the bounds.
    */
-  private encodeAll(src: Int32Array, values: Float64Array | Float32Array, n: number, out: Int32Array, pad: number, prefix: number): EncodedValues {
+  private encodeRuns(src: Int32Array, values: Float64Array | Float32Array, runs: RowRuns, out: Int32Array, pad: number, prefix: number): EncodedValues {
     const per = this.double ? 2 : 1;
-    out.set(src.subarray(0, per * n), pad);
+    let k = pad;
+    for (let p = 0; p < runs.length; p += 2) {
+      const first = runs[p] as number;
+      const end = runs[p + 1] as number;
+      if (end - first >= SHORT_RUN) out.set(src.subarray(per * first, per * end), k);
+      else for (let w = per * first, at = k; w < per * end; w++, at++) out[at] = src[w] as number;
+      k += per * (end - first);
+    }
     let { min, max } = this;
     let nan = false;
-    for (let i = 0; i < n; i++) {
-      const v = values[i] as number;
-      if (v < min) min = v;
-      if (v > max) max = v;
-      else if (v !== v) nan = true;
+    for (let p = 0; p < runs.length; p += 2) {
+      const end = runs[p + 1] as number;
+      for (let i = runs[p] as number; i < end; i++) {
+        const v = values[i] as number;
+        if (v < min) min = v;
+        if (v > max) max = v;
+        else if (v !== v) nan = true;
+      }
     }
     if (nan) this.sawNaN = true;
     // Some value was not NaN exactly when the bounds met one (a NaN moves neither).
     Object.assign(this, { min, max, seen: this.seen || min <= max });
-    return { body: bytesOf(out).subarray(pad * 4 - prefix, (pad + per * n) * 4), nulls: 0 };
+    return { body: bytesOf(out).subarray(pad * 4 - prefix, k * 4), nulls: 0 };
   }
 
   dictionarySource(data: Data): DictionarySource {
@@ -507,17 +540,15 @@ class BytesColumn extends LeafColumn implements FlatColumn {
   private min: Uint8Array | undefined;
   private max: Uint8Array | undefined;
 
-  encode(data: Data, prefix: number, rows?: Int32Array, buffers?: PageBuffers): EncodedValues {
+  encode(data: Data, prefix: number, rows?: Int32Array, buffers?: PageBuffers, runs?: RowRuns): EncodedValues {
     const bitmap = validity(data);
     const n = rows ? rows.length : data.length;
+    const spans = runs ?? rowRunsOf(rows, n);
     const offsets = data.valueOffsets as Int32Array;
     const src = data.values as Uint8Array;
     const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
-    let valueBytes = (offsets[data.length] as number) - (offsets[0] as number);
-    if (rows) {
-      valueBytes = 0;
-      for (let r = 0; r < n; r++) valueBytes += (offsets[(rows[r] as number) + 1] as number) - (offsets[rows[r] as number] as number);
-    }
+    let valueBytes = 0;
+    for (let p = 0; p < spans.length; p += 2) valueBytes += (offsets[spans[p + 1] as number] as number) - (offsets[spans[p] as number] as number);
     const out = pageBytes(prefix + nonNullBound(data, bitmap, rows) * 4 + valueBytes, buffers);
     const outView = new DataView(out.buffer, out.byteOffset, out.byteLength);
     let at = prefix;
@@ -526,31 +557,33 @@ class BytesColumn extends LeafColumn implements FlatColumn {
     let minEnd = -1;
     let maxStart = -1;
     let maxEnd = -1;
-    for (let r = 0; r < n; r++) {
-      const i = rows ? (rows[r] as number) : r;
-      if (bitmap && !isValid(bitmap, data.offset + i)) continue;
-      nonNull++;
-      const start = offsets[i] as number;
-      const end = offsets[i + 1] as number;
-      const length = end - start;
-      outView.setUint32(at, length, true);
-      at += 4;
-      // Short values are copied four bytes at a time through DataViews (half the CPU of a byte
-      // loop on 16-byte strings): a subarray per value costs more below ~64 bytes.
-      if (length < 64) {
-        let j = start;
-        for (; j + 4 <= end; j += 4, at += 4) outView.setUint32(at, view.getUint32(j, true), true);
-        for (; j < end; j++) out[at++] = src[j] as number;
-      } else {
-        out.set(src.subarray(start, end), at);
-        at += length;
-      }
-      if (minStart < 0) {
-        minStart = maxStart = start;
-        minEnd = maxEnd = end;
-      } else {
-        if (compareByteRanges(view, start, end, minStart, minEnd) < 0) { minStart = start; minEnd = end; }
-        else if (compareByteRanges(view, start, end, maxStart, maxEnd) > 0) { maxStart = start; maxEnd = end; }
+    for (let p = 0; p < spans.length; p += 2) {
+      const last = spans[p + 1] as number;
+      for (let i = spans[p] as number; i < last; i++) {
+        if (bitmap && !isValid(bitmap, data.offset + i)) continue;
+        nonNull++;
+        const start = offsets[i] as number;
+        const end = offsets[i + 1] as number;
+        const length = end - start;
+        outView.setUint32(at, length, true);
+        at += 4;
+        // Short values are copied four bytes at a time through DataViews (half the CPU of a byte
+        // loop on 16-byte strings): a subarray per value costs more below ~64 bytes.
+        if (length < 64) {
+          let j = start;
+          for (; j + 4 <= end; j += 4, at += 4) outView.setUint32(at, view.getUint32(j, true), true);
+          for (; j < end; j++) out[at++] = src[j] as number;
+        } else {
+          out.set(src.subarray(start, end), at);
+          at += length;
+        }
+        if (minStart < 0) {
+          minStart = maxStart = start;
+          minEnd = maxEnd = end;
+        } else {
+          if (compareByteRanges(view, start, end, minStart, minEnd) < 0) { minStart = start; minEnd = end; }
+          else if (compareByteRanges(view, start, end, maxStart, maxEnd) > 0) { maxStart = start; maxEnd = end; }
+        }
       }
     }
     if (minStart >= 0) {

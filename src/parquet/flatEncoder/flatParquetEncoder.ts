@@ -7,6 +7,7 @@ import { flatColumnFor, type ColumnBounds, type FlatColumn } from './flatColumn'
 import { nativeZstd, type ZstdCompress } from './nativeZstd';
 import { PageBuffers } from './pageBuffers';
 import { encodeHybrid } from './rleHybrid';
+import { RowRunsScratch } from './rowRuns';
 import { ValueDictionary, type ValueRows } from './valueDictionary';
 import { concatBytes } from '../../util/concatBytes';
 import { dictionaryOverflowed, dictionaryRowsOf } from '../dictionaryRows';
@@ -159,6 +160,8 @@ export class FlatParquetEncoder implements ParquetEncoder {
   private readonly sampled: boolean[];
   /** How each column was stored in the file a rewrite copies from, when known (see `preferEncodings`). */
   private readonly hints: Array<ColumnEncodingHint | undefined>;
+  /** The runs of a page's selected rows, found once for all its columns. */
+  private readonly runs = new RowRunsScratch();
 
   constructor(private readonly columns: readonly FlatColumn[], private readonly options: FlatEncoderOptions) {
     this.plainOnly = columns.map((c) => c.dictionaryKey === undefined);
@@ -204,7 +207,15 @@ export class FlatParquetEncoder implements ParquetEncoder {
    */
   async write(batch: RecordBatch, keep?: Uint8Array): Promise<void> {
     if (this.aborted) throw new Error('FlatParquetEncoder: aborted');
-    const selection = keep ? selectedRows(keep, batch.numRows) : undefined;
+    const rowList = keep ? takeRowList(batch.numRows) : undefined;
+    try {
+      await this.writeRows(batch, rowList && keep ? selectedRows(keep, batch.numRows, rowList) : undefined);
+    } finally {
+      if (rowList) spareRowList = rowList;
+    }
+  }
+
+  private async writeRows(batch: RecordBatch, selection: Int32Array | undefined): Promise<void> {
     const total = selection ? selection.length : batch.numRows;
     let at = 0;
     while (at < total) {
@@ -254,6 +265,7 @@ export class FlatParquetEncoder implements ParquetEncoder {
    * rows listed in `selected` (at most PAGE_ROWS rows), compressed concurrently.
    */
   private writePages(columns: readonly Data[], selected: Int32Array | undefined): void {
+    const runs = selected ? this.runs.of(selected) : undefined;
     const pages = this.columns.map((column, i) => {
       const data = columns[i] as Data;
       const count = selected ? selected.length : data.length;
@@ -265,9 +277,9 @@ export class FlatParquetEncoder implements ParquetEncoder {
       const chunk = this.chunks[i] as ChunkState;
       chunk.values += count;
       chunk.nulls += nulls;
-      const rows: ValueRows = { length: data.length, validity, bitOffset: data.offset, rows: selected };
+      const rows: ValueRows = { length: data.length, validity, bitOffset: data.offset, rows: selected, runs };
       const indexed = this.dictionaryEncoded(i, column, chunk, data, rows, count - nulls, prefix);
-      const body = indexed ?? column.encode(data, prefix, selected, this.buffers).body;
+      const body = indexed ?? column.encode(data, prefix, selected, this.buffers, runs).body;
       if (levels) body.set(levels);
       const page = this.page(body, count, indexed ? RLE_DICTIONARY : PLAIN);
       chunk.pages.push(page);
@@ -489,9 +501,22 @@ export class FlatParquetEncoder implements ParquetEncoder {
   }
 }
 
-/** The rows whose byte in `keep` is 1, ascending. */
-function selectedRows(keep: Uint8Array, rows: number): Int32Array {
-  const selected = new Int32Array(rows);
+/**
+ * The array a write lists its kept rows in while no write uses it (encoders of one thread take
+ * turns; one started meanwhile makes its own): 4 MiB of new memory a million-row batch of a
+ * rewrite otherwise, counted towards V8's external memory that sets off full garbage collections.
+ */
+let spareRowList: Int32Array | undefined;
+
+/** An array of at least `rows` values for `selectedRows`, the spare one when free and large enough. */
+function takeRowList(rows: number): Int32Array {
+  const spare = spareRowList;
+  spareRowList = undefined;
+  return spare && spare.length >= rows ? spare : new Int32Array(rows);
+}
+
+/** The rows whose byte in `keep` is 1, ascending, at the start of `selected`. */
+function selectedRows(keep: Uint8Array, rows: number, selected: Int32Array): Int32Array {
   let k = 0;
   for (let row = 0; row < rows; row++) if (keep[row] === 1) selected[k++] = row;
   return selected.subarray(0, k);

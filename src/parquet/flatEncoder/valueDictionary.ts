@@ -1,3 +1,5 @@
+import type { RowRuns } from './rowRuns';
+
 /**
  * How a column's values are keyed in a dictionary: one or two little-endian 32-bit words
  * (INT32, FLOAT / INT64, DOUBLE: equal bits, equal entry), or bytes (BYTE_ARRAY).
@@ -22,6 +24,8 @@ export interface ValueRows {
   validity: Uint8Array | undefined;
   bitOffset: number;
   rows?: Int32Array | undefined;
+  /** The runs of `rows` (see RowRuns), when the caller found them for every column of a page. */
+  runs?: RowRuns | undefined;
 }
 
 const GOLDEN = 0x9e3779b1;
@@ -55,6 +59,7 @@ export class ValueDictionary {
   /** Where each BYTE_ARRAY entry starts in `plain` (at its length prefix). */
   private starts = new Int32Array(512);
   private readonly width: number;
+  private readonly keyedByBytes: boolean;
   /** `plain` for unaligned word reads of BYTE_ARRAY entries. */
   private plainView = new DataView(this.plain.buffer);
   /** The last page's entry indices: reused, so a page allocates none. */
@@ -75,6 +80,7 @@ export class ValueDictionary {
 
   constructor(key: DictionaryKey) {
     this.width = key === 'doubleWord' ? 2 : 1;
+    this.keyedByBytes = key === 'bytes';
   }
 
   get size(): number {
@@ -229,7 +235,7 @@ export class ValueDictionary {
   private addWords(slot: number, hash: number, lo: number, hi: number): number {
     const entry = this.entries;
     const width = this.width;
-    this.reserve(width * 4);
+    this.reserveBytes(width * 4);
     this.keys[entry * width] = lo;
     if (width === 2) this.keys[entry * width + 1] = hi;
     this.used += width * 4;
@@ -296,7 +302,7 @@ export class ValueDictionary {
   private addBytes(slot: number, hash: number, values: Uint8Array, from: number, to: number): number {
     const entry = this.entries;
     const length = to - from;
-    this.reserve(4 + length);
+    this.reserveBytes(4 + length);
     if (entry >= this.starts.length) this.starts = grow(this.starts);
     const at = this.used;
     this.starts[entry] = at;
@@ -311,7 +317,7 @@ export class ValueDictionary {
     return entry;
   }
 
-  private reserve(bytes: number): void {
+  private reserveBytes(bytes: number): void {
     if (this.used + bytes <= this.plain.length) return;
     let length = this.plain.length * 2;
     while (length < this.used + bytes) length *= 2;
@@ -333,8 +339,27 @@ export class ValueDictionary {
     this.hashes[entry] = hash;
     this.slots[slot] = entry + 1;
     this.entries = entry + 1;
-    if (this.entries * 4 <= this.slots.length * 3) return;
-    const slots = new Int32Array(this.slots.length * 2);
+    if (this.entries * 4 > this.slots.length * 3) this.rehash(this.slots.length * 2);
+  }
+
+  /**
+   * Makes room for `more` entries (`bytes` more PLAIN bytes) at once: a copy-on-write rewrite
+   * adds a source dictionary's entries in one go (65,537 doubles for the bench's `ratio`), which
+   * grew the table seven times, rehashing every entry each time, and copied the entries as often.
+   */
+  reserve(more: number, bytes: number): void {
+    const total = this.entries + more;
+    let length = this.slots.length;
+    while (total * 4 > length * 3) length *= 2;
+    if (length > this.slots.length) this.rehash(length);
+    if (this.hashes.length < total) this.hashes = grown(this.hashes, total);
+    if (this.starts.length < total && this.keyedByBytes) this.starts = grown(this.starts, total);
+    this.reserveBytes(bytes);
+  }
+
+  /** The hash table in `length` slots (a power of two), every entry placed again. */
+  private rehash(length: number): void {
+    const slots = new Int32Array(length);
     const mask = slots.length - 1;
     for (let e = 0; e < this.entries; e++) {
       const h = this.hashes[e] as number;
@@ -365,7 +390,12 @@ function hashBytes(view: DataView, start: number, end: number): number {
 }
 
 function grow(array: Int32Array): Int32Array<ArrayBuffer> {
-  const grown = new Int32Array(array.length * 2);
-  grown.set(array);
-  return grown;
+  return grown(array, array.length * 2);
+}
+
+/** `array`'s values at the start of a new array of `length` values. */
+function grown(array: Int32Array, length: number): Int32Array<ArrayBuffer> {
+  const copy = new Int32Array(length);
+  copy.set(array);
+  return copy;
 }

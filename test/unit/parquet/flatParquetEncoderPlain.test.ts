@@ -5,7 +5,9 @@ import { toArrowType } from '../../../src/delta/arrowSchema';
 import type { TypedValue } from '../../../src/delta/predicate/typedValue';
 import type { DataType } from '../../../src/delta/schema';
 import { columnFromValues } from '../../../src/delta/write/columnFromValues';
+import { takeData } from '../../../src/arrow/takeRows';
 import { flatColumnFor, type FlatColumn } from '../../../src/parquet/flatEncoder/flatColumn';
+import { RowRunsScratch } from '../../../src/parquet/flatEncoder/rowRuns';
 import { seededRandom } from '../../helpers/seededRandom';
 
 const P = (name: string): DataType => ({ kind: 'primitive', name } as DataType);
@@ -64,6 +66,35 @@ describe('PLAIN pages without nulls', () => {
       }
     });
   }
+
+  for (const c of [...CASES, { name: 'string', type: P('string'), edges: [''], random: (r: () => number) => 'x'.repeat(Math.floor(r() * 40)) + String(r()) }]) {
+    test(`${c.name}: a selection of rows (runs long and short) writes the bytes and bounds of the selected rows copied out`, () => {
+      const selecting = columnOf(c);
+      const reference = columnOf(c);
+      const data = columnFromValues(c.type, values(c, 3, 3000)).slice(11, 2900);
+      // Runs of 1 to 60 rows with gaps of 1 to 3 rows between them.
+      const r = seededRandom(7);
+      const picked: number[] = [];
+      for (let row = 0; row < data.length; row += 1 + Math.floor(r() * 3)) {
+        const run = 1 + Math.floor(r() * 60);
+        for (let k = 0; k < run && row < data.length; k++) picked.push(row++);
+      }
+      const rows = Int32Array.from(picked);
+      const runs = new RowRunsScratch().of(rows);
+      const a = selecting.encode(data, 5, rows, undefined, runs);
+      const b = reference.encode(takeData(data, rows), 5);
+      assert.deepEqual(a.body.subarray(5), b.body.subarray(5), 'the same PLAIN bytes');
+      assert.deepEqual(selecting.takeBounds(), reference.takeBounds(), 'the same chunk bounds');
+      assert.equal(selecting.sawNaN, reference.sawNaN);
+    });
+  }
+
+  test('the runs of a selection are its stretches of consecutive rows', () => {
+    const runs = new RowRunsScratch();
+    assert.deepEqual([...runs.of(Int32Array.of(0, 1, 2, 5, 7, 8))], [0, 3, 5, 6, 7, 9]);
+    assert.deepEqual([...runs.of(Int32Array.of(4))], [4, 5]);
+    assert.deepEqual([...runs.of(new Int32Array(0))], []);
+  });
 
   test('strings of every length up to 70 bytes are length-prefixed PLAIN, all rows or a selection', () => {
     const strings = Array.from({ length: 300 }, (_, i) => 'ü'.repeat(i % 3) + 'abcdefghij'.repeat(7).slice(0, (i * 7) % 67));
