@@ -11,7 +11,7 @@ import { canSkipFile } from '../stats/skipping';
 
 /** Whether a file may hold rows matching the predicate (false only when provably none do). */
 export function fileMatchesStats(predicate: Predicate, file: AddFile, snapshot: Snapshot): boolean {
-  return !canSkipFile(predicate, { stats: statsOf(file, snapshot), partitionValues: filePartitionValues(file, snapshot) }, snapshot.schema);
+  return !canSkipFile(predicate, { stats: fileStatsOf(file, snapshot), partitionValues: filePartitionValues(file, snapshot) }, snapshot.schema);
 }
 
 /**
@@ -20,7 +20,8 @@ export function fileMatchesStats(predicate: Predicate, file: AddFile, snapshot: 
  */
 const parsedStats = new WeakMap<AddFile, FileStats | undefined>();
 
-function statsOf(file: AddFile & { stats_parsed?: unknown }, snapshot: Snapshot): FileStats | undefined {
+/** A file's parsed statistics (logical column paths), undefined when it has none. */
+export function fileStatsOf(file: AddFile & { stats_parsed?: unknown }, snapshot: Snapshot): FileStats | undefined {
   if (parsedStats.has(file)) return parsedStats.get(file);
   const mode = snapshot.columnMappingMode;
   const stats = file.stats

@@ -3,7 +3,9 @@ import { BatchGatherer } from '../../arrow/batchGatherer';
 import { parquetWorkerPool } from '../../parquet/parquetWorkerPool';
 import type { AddFile } from '../actions';
 import type { Snapshot } from '../snapshot';
+import { DeltaError } from '../errors';
 import type { CommitOperation } from '../transaction/commitInfo';
+import { materializedRowColumns } from '../transaction/rowTracking';
 import type { Transaction } from '../transaction/transaction';
 import { ChangeDataWriter, type ChangeType } from './changeDataWriter';
 import { addActionOf, type DataFileWriter } from './dataFileWriter';
@@ -94,13 +96,18 @@ export class DmlWrites {
 
   /**
    * Rewrites `files` in order (see rewriteFiles) with the change `changeOf` gives for each, which
-   * reads `matchColumns` to find the matches; reports progress per file.
+   * reads `matchColumns` to find the matches; reports progress per file. `whileFirstFileDecodes`
+   * runs before any file is written, while the first decodes (see rewriteFiles).
    */
-  async rewrite(files: readonly AddFile[], changeOf: (file: AddFile) => FileChange | Promise<FileChange>, matchColumns?: readonly string[]): Promise<void> {
+  async rewrite(
+    files: readonly AddFile[], changeOf: (file: AddFile) => FileChange | Promise<FileChange>, matchColumns?: readonly string[],
+    whileFirstFileDecodes?: () => Promise<void>,
+  ): Promise<void> {
     const { signal, onProgress } = this.options;
     await rewriteFiles(this.context, files, changeOf, {
       ...(matchColumns ? { matchColumns } : {}),
       ...(signal ? { signal } : {}),
+      ...(whileFirstFileDecodes ? { whileFirstFileDecodes } : {}),
       onRewritten: (file, rewritten, index) => {
         this.rowsCopied += rewritten.copiedRows;
         this.rowsMatched += rewritten.matchedRows;
@@ -125,6 +132,18 @@ export class DmlWrites {
    */
   async insert(rows: RecordBatch, keep?: Uint8Array): Promise<void> {
     this.inserts ??= this.rowsWritten + this.rowsCopied === 0 ? appendFileWriterFor(this.tx, this.options) : this.writer;
+    await this.inserts.write(rows, keep);
+  }
+
+  /**
+   * Writes rows new to the table before any file is rewritten, into the files the copied and
+   * updated rows will join, as insert() does once those were written. Only on a table without row
+   * tracking, where the two writers write alike (neither has materialized row columns): with row
+   * tracking, whether copied rows follow decides which writer new rows take.
+   */
+  async insertBeforeRewrites(rows: RecordBatch, keep?: Uint8Array): Promise<void> {
+    if (materializedRowColumns(this.tx.metadata)) throw new DeltaError('DELTA_INVALID_ARGUMENT', 'Internal: rows inserted before the rewrites of a table with row tracking.');
+    this.inserts ??= this.writer;
     await this.inserts.write(rows, keep);
   }
 

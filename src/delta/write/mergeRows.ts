@@ -23,10 +23,12 @@ import { deltaSchemaFromArrow } from './deltaTypeFromArrow';
 import { DmlWrites, prestartRewriteWorker, type DmlWriteOptions } from './dmlWrites';
 import { evolveSchema } from './evolveSchema';
 import { compileMergeClauses, insertedRows, type CompiledClause, type MatchedClause, type NotMatchedBySourceClause, type NotMatchedClause } from './mergeClauses';
+import { keptRows } from './keptRows';
 import { MergeKeyIndex, type SourceEntry } from './mergeKeyIndex';
 import { carryRowIds } from './materializedRowColumns';
 import type { FileChange } from './rewriteFiles';
 import { openTable, type TableLocation } from './tableLocation';
+import { unmatchableRows } from './unmatchableRows';
 import type { WriteSummary } from './writeSummary';
 
 export interface MergeOptions extends DmlWriteOptions {
@@ -222,20 +224,38 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
     return { match, onMatched };
   };
 
+  // INSERT * with nothing to check or record: the writer encodes the chosen source rows straight
+  // through a mask, without copying them (about all of a typical source). `plainInsert`: every
+  // unmatched row is inserted so.
+  const first = clauses.notMatched[0];
+  const plainInsert = first !== undefined && !first.condition && !first.assignments && constraints.length === 0 && !writes.recordsChanges;
+  // Those no target row can match are written while the first target file decodes, instead of
+  // after the last one is rewritten, when nothing else would run beside them (MERGE of 1M rows
+  // into 10M, 99% new keys: ~0.2 s of encoding moved off the end). Not with row tracking, where
+  // the files new rows go to depend on whether copied rows follow (DmlWrites.insertBeforeRewrites).
+  const early = plainInsert && !rowIdColumn ? unmatchableRows(sources.map((b) => b.rows), keyFields, candidates, snapshot, schema) : undefined;
+  let rowsInserted = 0;
+  const insertEarly = async (): Promise<void> => {
+    for (const [b, batch] of sources.entries()) {
+      const mask = early?.[b] as Uint8Array;
+      const count = keptRows(mask);
+      if (count === 0) continue;
+      rowsInserted += count;
+      await writes.insertBeforeRewrites(batch.rows, mask);
+    }
+  };
   try {
-    await writes.rewrite(candidates, fileChange, matchColumns);
-    let rowsInserted = 0;
+    await writes.rewrite(candidates, fileChange, matchColumns, early ? insertEarly : undefined);
     if (clauses.notMatched.length > 0) {
       for (const [b, batch] of sources.entries()) {
         const n = batch.rows.numRows;
         // INSERT * without a condition reads no source cells: no entry per source row then.
         const refs = insertsReadSource ? Array.from({ length: n }, (_, row): SourceEntry => ({ batch: b, row, duplicate: false })) : [];
         const decide = decider(clauses.notMatched, undefined, refs, sourceColumns);
-        for (const [clause, mask] of clauseMasks(clauses.notMatched, batch.matched, decide)) {
+        const done = early ? orMasks(batch.matched, early[b] as Uint8Array) : batch.matched;
+        for (const [clause, mask] of clauseMasks(clauses.notMatched, done, decide)) {
           if (!clause.assignments && constraints.length === 0 && !writes.recordsChanges) {
-            // INSERT * with nothing to check or record: the writer encodes the chosen source rows
-            // straight through the mask, without copying them (about all of a typical source).
-            const count = mask.reduce((n, m) => n + m, 0);
+            const count = keptRows(mask);
             rowsInserted += count;
             await writes.insert(batch.rows, mask);
             continue;
@@ -360,6 +380,13 @@ function decider(
     for (const [i, condition] of conditions.entries()) if (condition(row) === true) return clauses[i];
     return undefined;
   };
+}
+
+/** 1 where either mask holds 1 (masks of 0 or 1). */
+function orMasks(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length);
+  for (let row = 0; row < a.length; row++) out[row] = (a[row] as number) | (b[row] as number);
+  return out;
 }
 
 /**

@@ -15,6 +15,13 @@ export interface RewriteFilesOptions {
   signal?: AbortSignal;
   /** Called with each file's result, in order. */
   onRewritten?: (file: AddFile, rewrite: FileRewrite, index: number) => void;
+  /**
+   * Other work of this thread, run once the first file's match pass has started and before any
+   * file is rewritten: while the first row groups decode in the pool, which this thread would
+   * otherwise wait for (MERGE writes the source rows no target row can match then). What it writes
+   * through `ctx.writer` comes before the rewritten rows.
+   */
+  whileFirstFileDecodes?: () => Promise<void>;
 }
 
 /**
@@ -37,7 +44,7 @@ export async function rewriteFiles(
   changeOf: (file: AddFile) => FileChange | Promise<FileChange>,
   options: RewriteFilesOptions = {},
 ): Promise<void> {
-  const { matchColumns, signal, onRewritten } = options;
+  const { matchColumns, signal, onRewritten, whileFirstFileDecodes } = options;
   const lookAhead = ctx.decodeAhead === true && matchColumns !== undefined;
   const find = async (file: AddFile, besideAnother: boolean): Promise<FileMatches> => {
     const { match, onMatched } = await changeOf(file);
@@ -45,6 +52,12 @@ export async function rewriteFiles(
   };
   let next: Promise<FileMatches> | undefined;
   try {
+    if (whileFirstFileDecodes) {
+      next = files[0] ? find(files[0], false) : undefined;
+      // Awaited by the loop below (or dropped in finally when the other work fails): never unhandled.
+      next?.catch(() => undefined);
+      await whileFirstFileDecodes();
+    }
     for (const [index, file] of files.entries()) {
       signal?.throwIfAborted();
       const current = await (next ?? find(file, false));
