@@ -44,20 +44,20 @@ export class DictionaryTranslation {
       patchScratch = new Int32Array(n);
     }
     const runs = rows.runs ?? rowRunsOf(rows.rows, n);
-    const known = rows.validity ? -1 : this.knownIndices(rowEntries, runs);
-    const count = known >= 0 ? known : this.translate(dictionary, rowEntries, rows, runs, limit);
-    if (count < 0) return undefined;
+    const looked = rows.validity ? this.lookUpNonNull(rowEntries, rows.validity, rows.bitOffset, runs) : this.lookUp(rowEntries, runs);
+    const count = looked < 0 ? ~looked : looked;
+    if (looked < 0 && !this.addFirstUsed(dictionary, rowEntries, rows, runs, limit)) return undefined;
     const source = this.entries;
     dictionary.plainBytes += 'offsets' in source ? plainBytesOf(source.offsets, rowEntries, rows, runs) : count * (this.key === 'doubleWord' ? 8 : 4);
     return indicesScratch.subarray(0, count);
   }
 
   /**
-   * The usual page once a chunk's dictionary knows the entries its rows use: no nulls, every
-   * entry translated before. One branch-free pass (half the time of `translate`'s checks per
-   * row), whose result is moot when some entry was not known: -1 then.
+   * Each row's index as translated so far into `indicesScratch` (negative for an entry not
+   * translated yet): their count, or its complement (~count, negative) when some entry was not.
+   * Branch-free per row: checks for misses, nulls or sizes per row took twice the time.
    */
-  private knownIndices(rowEntries: Int32Array, runs: RowRuns): number {
+  private lookUp(rowEntries: Int32Array, runs: RowRuns): number {
     const target = this.target;
     const out = indicesScratch;
     let k = 0;
@@ -70,15 +70,32 @@ export class DictionaryTranslation {
         unknown |= index;
       }
     }
-    return unknown < 0 ? -1 : k;
+    return unknown < 0 ? ~k : k;
+  }
+
+  /** `lookUp` of the non-null rows of a page with nulls (bit clear in `validity`, from `bitOffset`). */
+  private lookUpNonNull(rowEntries: Int32Array, validity: Uint8Array, bitOffset: number, runs: RowRuns): number {
+    const target = this.target;
+    const out = indicesScratch;
+    let k = 0;
+    let unknown = 0;
+    for (let p = 0; p < runs.length; p += 2) {
+      const end = runs[p + 1] as number;
+      for (let i = runs[p] as number; i < end; i++) {
+        if (((validity[(bitOffset + i) >> 3] as number) & (1 << ((bitOffset + i) & 7))) === 0) continue;
+        const index = target[rowEntries[i] as number] as number;
+        out[k++] = index;
+        unknown |= index;
+      }
+    }
+    return unknown < 0 ? ~k : k;
   }
 
   /**
-   * The indices of the non-null values of `rows` into `indicesScratch`, adding the entries first
-   * used here: the index of each entry used before, else the entry itself, patched once added.
-   * Their count, or -1 past `limit`.
+   * Adds to `dictionary` the entries of the rows the look-up left without an index, in the order
+   * the rows first use them, and fills in those rows' indices; false past `limit`.
    */
-  private translate(dictionary: ValueDictionary, rowEntries: Int32Array, rows: ValueRows, runs: RowRuns, limit: number): number {
+  private addFirstUsed(dictionary: ValueDictionary, rowEntries: Int32Array, rows: ValueRows, runs: RowRuns, limit: number): boolean {
     const { validity, bitOffset } = rows;
     const target = this.target;
     if (missedScratch.length < target.length) missedScratch = new Int32Array(target.length);
@@ -92,26 +109,24 @@ export class DictionaryTranslation {
       const end = runs[p + 1] as number;
       for (let i = runs[p] as number; i < end; i++) {
         if (validity && ((validity[(bitOffset + i) >> 3] as number) & (1 << ((bitOffset + i) & 7))) === 0) continue;
-        const entry = rowEntries[i] as number;
-        const index = target[entry] as number;
-        if (index >= 0) {
-          out[k++] = index;
-          continue;
+        if ((out[k] as number) < 0) {
+          const entry = rowEntries[i] as number;
+          if (target[entry] === UNUSED) {
+            target[entry] = PENDING;
+            missed[misses++] = entry;
+          }
+          patches[patched++] = k;
+          out[k] = entry;
         }
-        if (index === UNUSED) {
-          target[entry] = PENDING;
-          missed[misses++] = entry;
-        }
-        patches[patched++] = k;
-        out[k++] = entry;
+        k++;
       }
     }
-    if (misses > 0 && !this.add(dictionary, missed.subarray(0, misses), limit)) return -1;
+    if (!this.add(dictionary, missed.subarray(0, misses), limit)) return false;
     for (let p = 0; p < patched; p++) {
       const at = patches[p] as number;
       out[at] = target[out[at] as number] as number;
     }
-    return k;
+    return true;
   }
 
   /** Adds the source entries `missed` to `dictionary`, noting their indices; false past `limit`. */
