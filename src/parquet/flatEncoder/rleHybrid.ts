@@ -17,14 +17,8 @@ export function encodeHybrid(values: Int32Array, count: number, bitWidth: number
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   let at = prefix;
   let i = 0;
-  const runAt = (from: number): number => {
-    const v = values[from];
-    let end = from + 1;
-    while (end < count && values[end] === v) end++;
-    return end - from;
-  };
   while (i < count) {
-    const run = runAt(i);
+    const run = runLength(values, i, count);
     if (run >= MIN_RUN) {
       at = writeVarint(out, at, run * 2);
       let v = values[i] as number;
@@ -34,13 +28,11 @@ export function encodeHybrid(values: Int32Array, count: number, bitWidth: number
     }
     // Bit-packed groups of 8 until a run of MIN_RUN equal values starts at a group boundary.
     const start = i;
-    let groups = 0;
-    do {
-      i += 8;
-      groups++;
-    } while (i < count && !(i + MIN_RUN <= count && runAt(i) >= MIN_RUN));
+    do i += 8;
+    while (i < count && (i + MIN_RUN > count || !startsRun(values, i)));
+    const groups = (i - start) >> 3;
     at = writeVarint(out, at, groups * 2 + 1);
-    at = packGroups(out, view, at, values, start, Math.min(start + groups * 8, count), start + groups * 8, bitWidth);
+    at = packGroups(out, view, at, values, start, Math.min(i, count), i, bitWidth);
   }
   return out.subarray(0, at);
 }
@@ -54,20 +46,42 @@ function packGroups(out: Uint8Array, view: DataView, at: number, values: Int32Ar
   let acc = 0;
   let bits = 0;
   let next = at;
-  for (let k = from; k < padTo; k++) {
-    const v = k < to ? (values[k] as number) : 0;
+  for (let k = from; k < to; k++) {
+    const v = values[k] as number;
     acc |= v << bits;
     bits += bitWidth;
     if (bits >= 32) {
       view.setInt32(next, acc, true);
       next += 4;
       bits -= 32;
-      acc = bits === 0 ? 0 : v >>> (bitWidth - bits);
+      // The value's bits past the word (none when it ended the word: v >>> bitWidth is 0).
+      acc = v >>> (bitWidth - bits);
     }
+  }
+  // Zeros up to padTo: the last group's padding, bits alone.
+  bits += (padTo - to) * bitWidth;
+  for (; bits >= 32; bits -= 32, acc = 0) {
+    view.setInt32(next, acc, true);
+    next += 4;
   }
   // A whole number of bytes is left: 8 values of bitWidth bits a group.
   for (; bits > 0; bits -= 8, acc >>>= 8) out[next++] = acc & 0xff;
   return next;
+}
+
+/** How many values from `from` equal values[from]. */
+function runLength(values: Int32Array, from: number, count: number): number {
+  const v = values[from];
+  let end = from + 1;
+  while (end < count && values[end] === v) end++;
+  return end - from;
+}
+
+/** Whether values[from, from + MIN_RUN) are all equal (the caller checked they exist). */
+function startsRun(values: Int32Array, from: number): boolean {
+  const v = values[from];
+  for (let j = from + 1; j < from + MIN_RUN; j++) if (values[j] !== v) return false;
+  return true;
 }
 
 function writeVarint(out: Uint8Array, at: number, value: number): number {
