@@ -84,32 +84,6 @@ function converted(conversion: LeafConversion, raw: Uint8Array, length: number):
       return Uint16Array.from(int32s(raw));
     case 'int96':
       return timestampsFromInt96(raw, length);
-    case 'decimalFromInt32': {
-      const out = new Int32Array(length * 4);
-      const source = int32s(raw);
-      for (let i = 0; i < length; i++) {
-        const value = source[i] ?? 0;
-        const extension = value < 0 ? -1 : 0;
-        out[i * 4] = value;
-        out[i * 4 + 1] = extension;
-        out[i * 4 + 2] = extension;
-        out[i * 4 + 3] = extension;
-      }
-      return out;
-    }
-    case 'decimalFromInt64': {
-      const out = new Int32Array(length * 4);
-      const source = int32s(raw);
-      for (let i = 0; i < length; i++) {
-        const high = source[i * 2 + 1] ?? 0;
-        const extension = high < 0 ? -1 : 0;
-        out[i * 4] = source[i * 2] ?? 0;
-        out[i * 4 + 1] = high;
-        out[i * 4 + 2] = extension;
-        out[i * 4 + 3] = extension;
-      }
-      return out;
-    }
     case 'decimalFromBytes':
       throw new Error('FIXED_LEN_BYTE_ARRAY decimals are widened while decoding');
   }

@@ -1,6 +1,7 @@
 import { makeData, RecordBatch, Struct, Table, Type, type Data } from 'apache-arrow';
 import { columnData, dictionaryData, type DecodedColumn } from './arrowColumnData';
 import { decodeColumnChunk } from './columnChunkDecoder';
+import { DecimalIntColumn } from './decimalIntColumn';
 import { chunkHasDictionary, type ColumnChunkMeta } from './fileMetadata';
 import type { FlatParquetPlan, PlannedColumn } from './flatParquetPlan';
 import { PHYSICAL } from './leafArrowType';
@@ -154,8 +155,12 @@ export function physicalColumn(column: PlannedColumn, rows: number, pageBytes: n
   switch (column.leaf.type) {
     case PHYSICAL.BOOLEAN: return new BooleanColumn(rows);
     case PHYSICAL.BYTE_ARRAY: return new ByteArrayColumn(rows, pageBytes, buffers);
-    case PHYSICAL.INT32: case PHYSICAL.FLOAT: return new FixedWidthColumn(rows, 4, buffers);
-    case PHYSICAL.INT64: case PHYSICAL.DOUBLE: return new FixedWidthColumn(rows, 8, buffers);
+    case PHYSICAL.INT32: case PHYSICAL.INT64: {
+      const width = column.leaf.type === PHYSICAL.INT32 ? 4 : 8;
+      return column.type.typeId === Type.Decimal ? new DecimalIntColumn(rows, width, buffers) : new FixedWidthColumn(rows, width, buffers);
+    }
+    case PHYSICAL.FLOAT: return new FixedWidthColumn(rows, 4, buffers);
+    case PHYSICAL.DOUBLE: return new FixedWidthColumn(rows, 8, buffers);
     case PHYSICAL.INT96: return new FixedWidthColumn(rows, 12, buffers);
     case PHYSICAL.FIXED_LEN_BYTE_ARRAY:
       return column.type.typeId === Type.Decimal

@@ -17,8 +17,7 @@ const CONVERTED = {
 
 /** How the physical values become the Arrow buffer: mostly as they are, some narrowed or widened. */
 export type LeafConversion =
-  | 'none' | 'int8' | 'int16' | 'uint8' | 'uint16' | 'int96' | 'decimalFromInt32' | 'decimalFromInt64'
-  | 'decimalFromBytes';
+  | 'none' | 'int8' | 'int16' | 'uint8' | 'uint16' | 'int96' | 'decimalFromBytes';
 
 export interface LeafArrowType { type: DataType; conversion: LeafConversion }
 
@@ -47,7 +46,8 @@ export function leafArrowType(leaf: SchemaElement): LeafArrowType | undefined {
       if (logical?.kind === 'DATE' || (logical === undefined && converted === CONVERTED.DATE)) return plain(new DateDay());
       if (logical?.kind === 'TIME' && logical.unit === 'MILLIS') return plain(new TimeMillisecond());
       const decimal = decimalOf(leaf);
-      return decimal ? { type: decimal, conversion: 'decimalFromInt32' } : undefined;
+      // Widened to 16 bytes while decoding (DecimalIntColumn).
+      return decimal ? { type: decimal, conversion: 'none' } : undefined;
     }
     case PHYSICAL.INT64: {
       if (logical === undefined && converted === undefined) return plain(new Int64());
@@ -61,7 +61,8 @@ export function leafArrowType(leaf: SchemaElement): LeafArrowType | undefined {
         return plain(logical.unit === 'MICROS' ? new TimeMicrosecond() : new TimeNanosecond());
       }
       const decimal = decimalOf(leaf);
-      return decimal ? { type: decimal, conversion: 'decimalFromInt64' } : undefined;
+      // Widened to 16 bytes while decoding (DecimalIntColumn).
+      return decimal ? { type: decimal, conversion: 'none' } : undefined;
     }
     case PHYSICAL.INT96:
       return logical === undefined && converted === undefined

@@ -34,7 +34,7 @@ export class RecycledBuffers {
     this.freeBytes -= buffer.byteLength;
     this.keepAlive();
     const view = new Uint8Array(buffer, 0, byteLength);
-    // The decoder leaves a null's slot of fixed-width values as it finds it: zeroed, as a fresh buffer is.
+    // As a fresh buffer is, for a caller that does not write every byte.
     return zeroed ? view.fill(0) : view;
   }
 
