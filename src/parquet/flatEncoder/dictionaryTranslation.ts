@@ -5,12 +5,13 @@ import type { DictionaryKey, DictionarySource, ValueDictionary, ValueRows } from
 let missedScratch = new Int32Array(0);
 /** A page's indices into the chunk's dictionary (reused likewise: valid until the next translation). */
 let indicesScratch = new Int32Array(0);
-/** Where in a page's indices an entry added by the page waits for its index. */
-let patchScratch = new Int32Array(0);
 
-/** A translation's entry not used yet, and one first used by the page being translated. */
-const UNUSED = -1;
-const PENDING = -2;
+/**
+ * A translation's entry first used by the page being translated. An entry not used yet holds its
+ * own complement (~entry, from -1 down to -entryCount): a row's look-up then leaves which entry
+ * it needs in the page's indices, and the entries to add are found from the indices alone.
+ */
+const PENDING = -0x80000000;
 
 /**
  * The chunk dictionary's index of each entry of a dictionary the rows were decoded from (see
@@ -28,7 +29,8 @@ export class DictionaryTranslation {
     entryCount: number,
     private readonly key: DictionaryKey,
   ) {
-    this.target = new Int32Array(entryCount).fill(UNUSED);
+    this.target = new Int32Array(entryCount);
+    for (let entry = 0; entry < entryCount; entry++) this.target[entry] = ~entry;
   }
 
   /**
@@ -39,21 +41,18 @@ export class DictionaryTranslation {
    */
   indicesOf(dictionary: ValueDictionary, rowEntries: Int32Array, rows: ValueRows, limit: number): Int32Array | undefined {
     const n = rows.rows ? rows.rows.length : rows.length;
-    if (indicesScratch.length < n) {
-      indicesScratch = new Int32Array(n);
-      patchScratch = new Int32Array(n);
-    }
+    if (indicesScratch.length < n) indicesScratch = new Int32Array(n);
     const runs = rows.runs ?? rowRunsOf(rows.rows, n);
     const looked = rows.validity ? this.lookUpNonNull(rowEntries, rows.validity, rows.bitOffset, runs) : this.lookUp(rowEntries, runs);
     const count = looked < 0 ? ~looked : looked;
-    if (looked < 0 && !this.addFirstUsed(dictionary, rowEntries, rows, runs, limit)) return undefined;
+    if (looked < 0 && !this.addFirstUsed(dictionary, count, limit)) return undefined;
     const source = this.entries;
     dictionary.plainBytes += 'offsets' in source ? plainBytesOf(source.offsets, rowEntries, rows, runs) : count * (this.key === 'doubleWord' ? 8 : 4);
     return indicesScratch.subarray(0, count);
   }
 
   /**
-   * Each row's index as translated so far into `indicesScratch` (negative for an entry not
+   * Each row's index as translated so far into `indicesScratch` (~entry for an entry not
    * translated yet): their count, or its complement (~count, negative) when some entry was not.
    * Branch-free per row: checks for misses, nulls or sizes per row took twice the time.
    */
@@ -92,39 +91,28 @@ export class DictionaryTranslation {
   }
 
   /**
-   * Adds to `dictionary` the entries of the rows the look-up left without an index, in the order
-   * the rows first use them, and fills in those rows' indices; false past `limit`.
+   * Adds to `dictionary` the entries the look-up left as their complement in the page's first
+   * `count` indices, in the order the rows first use them, and fills in those indices; false past
+   * `limit`.
    */
-  private addFirstUsed(dictionary: ValueDictionary, rowEntries: Int32Array, rows: ValueRows, runs: RowRuns, limit: number): boolean {
-    const { validity, bitOffset } = rows;
+  private addFirstUsed(dictionary: ValueDictionary, count: number, limit: number): boolean {
     const target = this.target;
     if (missedScratch.length < target.length) missedScratch = new Int32Array(target.length);
     const out = indicesScratch;
-    const patches = patchScratch;
     const missed = missedScratch;
     let misses = 0;
-    let patched = 0;
-    let k = 0;
-    for (let p = 0; p < runs.length; p += 2) {
-      const end = runs[p + 1] as number;
-      for (let i = runs[p] as number; i < end; i++) {
-        if (validity && ((validity[(bitOffset + i) >> 3] as number) & (1 << ((bitOffset + i) & 7))) === 0) continue;
-        if ((out[k] as number) < 0) {
-          const entry = rowEntries[i] as number;
-          if (target[entry] === UNUSED) {
-            target[entry] = PENDING;
-            missed[misses++] = entry;
-          }
-          patches[patched++] = k;
-          out[k] = entry;
-        }
-        k++;
-      }
+    for (let k = 0; k < count; k++) {
+      const index = out[k] as number;
+      if (index >= 0) continue;
+      const entry = ~index;
+      if (target[entry] === PENDING) continue;
+      target[entry] = PENDING;
+      missed[misses++] = entry;
     }
     if (!this.add(dictionary, missed.subarray(0, misses), limit)) return false;
-    for (let p = 0; p < patched; p++) {
-      const at = patches[p] as number;
-      out[at] = target[out[at] as number] as number;
+    for (let k = 0; k < count; k++) {
+      const index = out[k] as number;
+      if (index < 0) out[k] = target[~index] as number;
     }
     return true;
   }
@@ -133,7 +121,7 @@ export class DictionaryTranslation {
   private add(dictionary: ValueDictionary, missed: Int32Array, limit: number): boolean {
     const before = dictionary.plainBytes;
     dictionary.reserve(missed.length, this.plainBytesOf(missed));
-    const added = dictionary.indicesOf(this.entries, { length: this.target.length, validity: undefined, bitOffset: 0, rows: missed }, limit);
+    const added = dictionary.indicesOf(this.entries, { length: this.target.length, validity: undefined, bitOffset: 0, rows: missed, runs: undefined }, limit);
     // The pages' PLAIN size counts every value, not each entry once: `indicesOf` (the caller) adds it.
     dictionary.plainBytes = before;
     if (!added) return false;

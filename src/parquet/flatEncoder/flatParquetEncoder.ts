@@ -321,7 +321,7 @@ export class FlatParquetEncoder implements ParquetEncoder {
       const data = batch.data.children[i] as Data;
       const validity = data.nullCount > 0 && data.nullBitmap && data.nullBitmap.length > 0 ? data.nullBitmap : undefined;
       const probe = new ValueDictionary(key);
-      const indices = probe.indicesOf(column.dictionarySource(data), { length: data.length, validity, bitOffset: data.offset, rows }, Infinity);
+      const indices = probe.indicesOf(column.dictionarySource(data), { length: data.length, validity, bitOffset: data.offset, rows, runs: undefined }, Infinity);
       const enough = hint === 'plain' ? 1 : SAMPLE_VALUES / 2;
       if (indices && indices.length >= enough && probe.size === indices.length) {
         this.plainOnly[i] = true;
