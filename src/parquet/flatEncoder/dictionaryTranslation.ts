@@ -11,7 +11,7 @@ let indicesScratch = new Int32Array(0);
  * own complement (~entry, from -1 down to -entryCount): a row's look-up then leaves which entry
  * it needs in the page's indices, and the entries to add are found from the indices alone.
  */
-const PENDING = -0x80000000;
+const PENDING = -0x40000000;
 
 /**
  * The chunk dictionary's index of each entry of a dictionary the rows were decoded from (see
@@ -37,9 +37,10 @@ export class DictionaryTranslation {
    * The `dictionary` index of each non-null value of `rows`, whose source entries are
    * `rowEntries[row]`, adding entries first used here; or undefined, as ValueDictionary.indicesOf,
    * once the dictionary would pass `limit` bytes (this translation is then moot: the chunk's
-   * dictionary takes no more values).
+   * dictionary takes no more values). `rowOffsets`: the value offsets of the rows' own column
+   * (BYTE_ARRAY), whose PLAIN size they then give a run at a time.
    */
-  indicesOf(dictionary: ValueDictionary, rowEntries: Int32Array, rows: ValueRows, limit: number): Int32Array | undefined {
+  indicesOf(dictionary: ValueDictionary, rowEntries: Int32Array, rows: ValueRows, limit: number, rowOffsets?: ArrayLike<number>): Int32Array | undefined {
     const n = rows.rows ? rows.rows.length : rows.length;
     if (indicesScratch.length < n) indicesScratch = new Int32Array(n);
     const runs = rows.runs ?? rowRunsOf(rows.rows, n);
@@ -47,7 +48,8 @@ export class DictionaryTranslation {
     const count = looked < 0 ? ~looked : looked;
     if (looked < 0 && !this.addFirstUsed(dictionary, count, limit)) return undefined;
     const source = this.entries;
-    dictionary.plainBytes += 'offsets' in source ? plainBytesOf(source.offsets, rowEntries, rows, runs) : count * (this.key === 'doubleWord' ? 8 : 4);
+    if (!('offsets' in source)) dictionary.plainBytes += count * (this.key === 'doubleWord' ? 8 : 4);
+    else dictionary.plainBytes += rowOffsets && !rows.validity ? runBytes(rowOffsets, runs) : plainBytesOf(source.offsets, rowEntries, rows, runs);
     return indicesScratch.subarray(0, count);
   }
 
@@ -153,6 +155,17 @@ function plainBytesOf(offsets: ArrayLike<number>, rowEntries: Int32Array, rows: 
       const entry = rowEntries[i] as number;
       bytes += 4 + (offsets[entry + 1] as number) - (offsets[entry] as number);
     }
+  }
+  return bytes;
+}
+
+/** The PLAIN size of the BYTE_ARRAY rows of `runs` (none null), from their column's value offsets: a subtraction a run. */
+function runBytes(rowOffsets: ArrayLike<number>, runs: RowRuns): number {
+  let bytes = 0;
+  for (let p = 0; p < runs.length; p += 2) {
+    const first = runs[p] as number;
+    const end = runs[p + 1] as number;
+    bytes += 4 * (end - first) + (rowOffsets[end] as number) - (rowOffsets[first] as number);
   }
   return bytes;
 }

@@ -362,7 +362,7 @@ export class FlatParquetEncoder implements ParquetEncoder {
       chunk.translations.set(decoded.dictionary, translation);
     }
     const indices = decoded && translation
-      ? translation.indicesOf(dictionary, decoded.indices, rows, DICTIONARY_LIMIT)
+      ? translation.indicesOf(dictionary, decoded.indices, rows, DICTIONARY_LIMIT, data.valueOffsets as ArrayLike<number> | undefined)
       : dictionary.indicesOf(column.dictionarySource(data), rows, DICTIONARY_LIMIT);
     if (!indices) {
       if (chunk.indexBytes + dictionary.byteSize >= dictionary.plainBytes) this.plainOnly[i] = true;
