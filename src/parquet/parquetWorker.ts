@@ -83,8 +83,11 @@ async function decodeFiles(request: DecodeFilesRequest): Promise<WorkerResponse>
   }
 }
 
-/** Column buffers of decoded row groups that the caller sent back, for the next decodes (see RecycledBuffers). */
-const recycled = new RecycledBuffers();
+/**
+ * Column buffers of decoded row groups that the caller sent back, for the next decodes (see
+ * RecycledBuffers), in shared memory: it does not drive this isolate's full GCs.
+ */
+const recycled = new RecycledBuffers(true);
 
 /**
  * Some columns of one row group by the flat decoder; its buffers are moved to the caller, an IPC
@@ -99,10 +102,10 @@ async function decodeRange(request: DecodeRangeRequest): Promise<{ response: Wor
     if (table === undefined) return { response: { kind: 'decodeFailed', id, error: 'the flat decoder does not read this row group' }, transfer: [] };
     const moved = toTransferable(table);
     if (moved) {
-      const transferred = new Set(moved.transfer);
-      const recyclable = [...allocations.taken].filter((buffer) => transferred.has(buffer));
+      const sent = new Set<ArrayBufferLike>([...moved.transfer, ...moved.shared]);
+      const recyclable = [...allocations.taken].filter((buffer) => sent.has(buffer));
       // Taken but in no column (a dictionary's row entries given up late): free again here.
-      recycled.give([...allocations.taken].filter((buffer) => !transferred.has(buffer)));
+      recycled.give([...allocations.taken].filter((buffer) => !sent.has(buffer)));
       return { response: { kind: 'decodedMoved', id, table: moved.message, recyclable }, transfer: moved.transfer };
     }
     const ipc = tableToIPC(table, 'stream');

@@ -229,13 +229,15 @@ export class ParquetWorkerPool {
    * A moved table whose column buffers go back to the worker that decoded it, for its next decodes,
    * when the caller recycles the table (recycleTable): the worker then reuses warm memory.
    */
-  private recyclableTable(slot: Slot, moved: Parameters<typeof fromTransferable>[0], buffers: ArrayBuffer[]): Table {
+  private recyclableTable(slot: Slot, moved: Parameters<typeof fromTransferable>[0], buffers: ArrayBufferLike[]): Table {
     const table = fromTransferable(moved);
     if (buffers.length === 0) return table;
     return recyclable(table, () => {
       // A buffer moved elsewhere meanwhile is detached (empty): it cannot move again.
       const movable = buffers.filter((buffer) => buffer.byteLength > 0);
-      if (this.slots.includes(slot) && slot.ready && movable.length > 0) this.send(slot, { kind: 'recycle', buffers: movable }, movable);
+      // Shared buffers go back shared: a transfer list refuses them.
+      const transfer = movable.filter((buffer): buffer is ArrayBuffer => buffer instanceof ArrayBuffer);
+      if (this.slots.includes(slot) && slot.ready && movable.length > 0) this.send(slot, { kind: 'recycle', buffers: movable }, transfer);
     });
   }
 

@@ -40,7 +40,7 @@ export interface DecodeRangeRequest {
 }
 
 /** Buffers of a decodedMoved table that the caller is done with (transferred): for the next decodes. No answer. */
-export interface RecycleBuffers { kind: 'recycle'; buffers: ArrayBuffer[] }
+export interface RecycleBuffers { kind: 'recycle'; buffers: ArrayBufferLike[] }
 
 /** Start encoding a Parquet file. */
 export interface EncodeOpen { kind: 'encodeOpen'; id: number; options: ParquetWriteOptions }
@@ -60,7 +60,7 @@ export type WorkerResponse =
   | { kind: 'decoded'; id: number; ipc: Uint8Array }
   /** The decoded rows of a decodeRange, their buffers transferred (no IPC copy). */
   /** `recyclable`: the table's column buffers that the caller may send back (RecycleBuffers) once done with its rows. */
-  | { kind: 'decodedMoved'; id: number; table: TransferableTable; recyclable: ArrayBuffer[] }
+  | { kind: 'decodedMoved'; id: number; table: TransferableTable; recyclable: ArrayBufferLike[] }
   | { kind: 'decodeFailed'; id: number; error: string }
   /** The encoder took a batch: the pool may send another (backpressure). */
   | { kind: 'encodeTaken'; id: number }

@@ -30,13 +30,17 @@ export interface TransferableTable {
 /**
  * `table` (flat columns only: no child data) as a message whose buffers are transferred, not
  * copied as an IPC stream would copy them: a decoded row group of 100 MiB crosses for free.
- * Returns undefined for a nested column (post the IPC stream then).
+ * `shared`: its buffers in shared memory, which the message shares instead (never in a transfer
+ * list). Returns undefined for a nested column (post the IPC stream then).
  */
-export function toTransferable(table: Table): { message: TransferableTable; transfer: ArrayBuffer[] } | undefined {
+export function toTransferable(table: Table): { message: TransferableTable; transfer: ArrayBuffer[]; shared: SharedArrayBuffer[] } | undefined {
   const transfer = new Set<ArrayBuffer>();
+  const shared = new Set<SharedArrayBuffer>();
   const move = (view: ArrayBufferView | undefined): ArrayBufferView | undefined => {
-    // Shared memory is shared by the message anyway; an empty view is cloned.
-    if (view !== undefined && view.byteLength > 0 && view.buffer instanceof ArrayBuffer) transfer.add(view.buffer);
+    // An empty view is cloned.
+    if (view === undefined || view.byteLength === 0) return view;
+    if (view.buffer instanceof ArrayBuffer) transfer.add(view.buffer);
+    else if (view.buffer instanceof SharedArrayBuffer) shared.add(view.buffer);
     return view;
   };
   const moveData = (data: Data): MovedData => ({
@@ -68,7 +72,7 @@ export function toTransferable(table: Table): { message: TransferableTable; tran
     }
     batches.push({ length: batch.numRows, columns });
   }
-  return { message: { schema: tableToIPC(new Table(table.schema), 'stream'), batches }, transfer: [...transfer] };
+  return { message: { schema: tableToIPC(new Table(table.schema), 'stream'), batches }, transfer: [...transfer], shared: [...shared] };
 }
 
 /** The table toTransferable sent, over the buffers that came with the message. */
