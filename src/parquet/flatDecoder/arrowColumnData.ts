@@ -2,6 +2,7 @@ import { BufferType, Data, type DataType } from 'apache-arrow';
 import { rememberDecodedStorage, type DecodedStorage } from '../dictionaryRows';
 import type { LeafConversion } from './leafArrowType';
 import { BooleanColumn, ByteArrayColumn, FixedWidthColumn, widenDecimal, type DictionaryValues, type PhysicalColumn } from './physicalColumn';
+import { FRESH_BUFFERS, type ColumnBuffers } from './recycledBuffers';
 import { countSetBits, sliceBits } from './validityBits';
 
 /** A decoded column: its physical values over every selected row, and validity when it has nulls. */
@@ -15,8 +16,11 @@ export interface DecodedColumn {
   storage?: DecodedStorage;
 }
 
-/** Arrow Data for rows [from, to) of a decoded column, every buffer starting at offset 0. */
-export function columnData(column: DecodedColumn, from: number, to: number): Data {
+/**
+ * Arrow Data for rows [from, to) of a decoded column, every buffer starting at offset 0; rebased
+ * offsets of byte arrays in buffers from `buffers` (given back with the columns' when recycled).
+ */
+export function columnData(column: DecodedColumn, from: number, to: number, buffers: ColumnBuffers = FRESH_BUFFERS): Data {
   const length = to - from;
   const nullBitmap = column.validity === null ? undefined : sliceBits(column.validity, from, length);
   const nullCount = nullBitmap === undefined ? 0 : length - countSetBits(nullBitmap, length);
@@ -29,7 +33,7 @@ export function columnData(column: DecodedColumn, from: number, to: number): Dat
     else {
       const start = values.offsets[from] ?? 0;
       const offsets = values.offsets.subarray(from, to + 1);
-      valueOffsets = start === 0 ? offsets : rebased(offsets, start);
+      valueOffsets = start === 0 ? offsets : rebased(offsets, start, buffers);
       data = values.data.subarray(start, values.offsets[to] ?? 0);
     }
   } else if (values instanceof FixedWidthColumn) {
@@ -57,9 +61,13 @@ export function dictionaryData(type: DataType, conversion: LeafConversion, entri
   return new Data(type, 0, count, 0, { [BufferType.OFFSET]: offsets, [BufferType.DATA]: asArrayType(type, data) });
 }
 
-/** Offsets shifted down by `start` (a loop: TypedArray.map is several times slower). */
-function rebased(offsets: Int32Array, start: number): Int32Array {
-  const out = new Int32Array(offsets.length);
+/**
+ * Offsets shifted down by `start` (a loop: TypedArray.map is several times slower), in a buffer
+ * from `buffers`: fresh memory per batch (~8 MiB per row group of the writer bench's two string
+ * columns) drove the full GCs of the Parquet worker and of the thread it moved to.
+ */
+function rebased(offsets: Int32Array, start: number, buffers: ColumnBuffers): Int32Array {
+  const out = new Int32Array(buffers.bytes(offsets.length * 4, false).buffer, 0, offsets.length);
   for (let i = 0; i < offsets.length; i++) out[i] = (offsets[i] as number) - start;
   return out;
 }

@@ -22,7 +22,7 @@ export function decodeFlatParquet(bytes: Uint8Array, plan: FlatParquetPlan, batc
   const { groups, first, totalRows } = selectedGroups(plan);
   if (groups.length === 0) return new Table(plan.schema);
   const decoded = plan.columns.map((column) => decodeColumn(bytes, plan, column, groups, totalRows, undefined, buffers));
-  return tableOf(plan, decoded, first, batchSize);
+  return tableOf(plan, decoded, first, batchSize, buffers);
 }
 
 /**
@@ -52,7 +52,7 @@ export async function decodeFlatParquetAsync(
     next = prefetch(at + 1);
     decoded.push(decodeColumn(bytes, plan, column, groups, totalRows, pages, buffers));
   }
-  return tableOf(plan, decoded, first, batchSize);
+  return tableOf(plan, decoded, first, batchSize, buffers);
 }
 
 /** Whether decodeFlatParquetNative decompresses ZSTD natively: plans for it need not wait for the WebAssembly decoder. */
@@ -90,7 +90,7 @@ function selectedGroups(plan: FlatParquetPlan): { groups: SelectedGroups; first:
   return { groups, first, totalRows: groups.reduce((sum, group) => sum + group.rows, 0) };
 }
 
-function tableOf(plan: FlatParquetPlan, decoded: DecodedColumn[], first: number, batchSize: number): Table {
+function tableOf(plan: FlatParquetPlan, decoded: DecodedColumn[], first: number, batchSize: number, buffers: ColumnBuffers): Table {
   const from = plan.skip - first;
   const to = from + plan.take;
   const structType = new Struct(plan.schema.fields);
@@ -98,7 +98,7 @@ function tableOf(plan: FlatParquetPlan, decoded: DecodedColumn[], first: number,
   const step = Math.max(1, batchSize);
   for (let start = from; start < to; start += step) {
     const end = Math.min(to, start + step);
-    const children: Data[] = decoded.map((column) => columnData(column, start, end));
+    const children: Data[] = decoded.map((column) => columnData(column, start, end, buffers));
     batches.push(new RecordBatch(plan.schema, makeData({ type: structType, length: end - start, nullCount: 0, children })));
   }
   return new Table(plan.schema, batches);

@@ -85,7 +85,7 @@ export class FixedWidthColumn extends PhysicalColumn {
   readonly bytes: Uint8Array;
   private dictionary: Uint8Array = new Uint8Array(0);
 
-  constructor(rows: number, readonly width: number, buffers: ColumnBuffers = FRESH_BUFFERS) {
+  constructor(rows: number, readonly width: number, private readonly buffers: ColumnBuffers = FRESH_BUFFERS) {
     super(rows);
     // Not zeroed (a recycled buffer's memset cost ~50 ms of the Parquet worker per MERGE): every
     // page writes each of its slots, a null's with zeros.
@@ -134,9 +134,13 @@ export class FixedWidthColumn extends PhysicalColumn {
     this.scatter(this.dictionary, row, slots, defined, indices, this.dictionaryEntries());
   }
 
+  /** In a buffer from the column's buffers (a rewrite's decode makes one per column and row group). */
   override dictionaryValues(): DictionaryValues | undefined {
     if (this.dictionarySize < 0) return undefined;
-    return { count: this.dictionarySize, bytes: this.dictionary.slice(0, this.dictionarySize * this.width) };
+    const size = this.dictionarySize * this.width;
+    const bytes = this.buffers.bytes(size, false);
+    bytes.set(this.dictionary.subarray(0, size));
+    return { count: this.dictionarySize, bytes };
   }
 
   /**
@@ -442,12 +446,14 @@ export class ByteArrayColumn extends PhysicalColumn {
     this.length = length;
   }
 
+  /** In buffers from the column's buffers (a rewrite's decode makes them per column and row group). */
   override dictionaryValues(): DictionaryValues | undefined {
     const count = this.dictionarySize;
     if (count < 0) return undefined;
-    const offsets = new Int32Array(count + 1);
+    const offsets = new Int32Array(this.buffers.bytes((count + 1) * 4, false).buffer, 0, count + 1);
+    offsets[0] = 0;
     for (let i = 0; i < count; i++) offsets[i + 1] = (offsets[i] as number) + (this.dictionarySizes[i] as number);
-    const bytes = new Uint8Array(offsets[count] as number);
+    const bytes = this.buffers.bytes(offsets[count] as number, false);
     for (let i = 0; i < count; i++) {
       const start = this.dictionaryStarts[i] as number;
       bytes.set(this.dictionary.subarray(start, start + (this.dictionarySizes[i] as number)), offsets[i] as number);
