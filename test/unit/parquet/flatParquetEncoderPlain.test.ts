@@ -89,6 +89,25 @@ describe('PLAIN pages without nulls', () => {
     });
   }
 
+  test('string bounds are the sorted extremes for values sharing prefixes of any length, short tails and bytes past 0x7f included', () => {
+    const r = seededRandom(11);
+    const alphabet = ['', 'a', 'b', 'z', '\u0000', 'é', '~'];
+    for (let prefixLength = 0; prefixLength <= 14; prefixLength++) {
+      const prefix = 'customer-0123456789'.slice(0, prefixLength);
+      const strings = Array.from({ length: 400 }, () => prefix + Array.from({ length: Math.floor(r() * 7) }, () => alphabet[Math.floor(r() * alphabet.length)]).join(''));
+      const column = columnOf({ name: 'string', type: P('string'), edges: [], random: () => null });
+      const data = columnFromValues(P('string'), strings);
+      // Two pages: every row, then a selection.
+      column.encode(data.slice(0, 200), 0);
+      column.encode(data.slice(200, 200), 3, Int32Array.from({ length: 100 }, (_, k) => k * 2));
+      const kept = [...strings.slice(0, 200), ...strings.slice(200).filter((_, k) => k % 2 === 0 && k < 200)];
+      const sorted = kept.map((v) => Buffer.from(v)).sort(Buffer.compare);
+      const bounds = column.takeBounds();
+      assert.ok(bounds);
+      assert.deepEqual([Buffer.from(bounds.min), Buffer.from(bounds.max)], [sorted[0], sorted.at(-1)], `prefix of ${prefixLength}`);
+    }
+  });
+
   test('the runs of a selection are its stretches of consecutive rows', () => {
     const runs = new RowRunsScratch();
     assert.deepEqual([...runs.of(Int32Array.of(0, 1, 2, 5, 7, 8))], [0, 3, 5, 6, 7, 9]);
