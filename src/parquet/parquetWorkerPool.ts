@@ -136,8 +136,9 @@ export class ParquetWorkerPool {
    */
   decodeRange(range: RowGroupRange, bytes: Uint8Array, batchSize: number): Promise<Table> {
     if (this.closed) return Promise.reject(new Error('The Parquet worker pool is closed.'));
-    // Only a buffer of its own moves: a view into a larger one is copied out first.
-    const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
+    // Only a buffer of its own moves: a view into a larger one is copied out first. Shared memory
+    // is shared as it is (the caller may reuse it once the decode settles).
+    const own = bytes.buffer instanceof SharedArrayBuffer || (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) ? bytes : bytes.slice();
     return new Promise<Table>((resolve, reject) => {
       this.queue.push({ request: { kind: 'decodeRange', id: this.nextId++, range, bytes: own, batchSize }, signal: undefined, resolve, reject });
       this.dispatch();
@@ -220,8 +221,8 @@ export class ParquetWorkerPool {
       }
       slot.task = task;
       this.await(slot, true);
-      const moves = task.request.kind === 'decodeFiles' || task.request.kind === 'decodeRange';
-      this.send(slot, task.request, moves ? [task.request.bytes.buffer as ArrayBuffer] : []);
+      const moved = task.request.kind === 'decodeFiles' || task.request.kind === 'decodeRange' ? task.request.bytes.buffer : undefined;
+      this.send(slot, task.request, moved instanceof ArrayBuffer ? [moved] : []);
     }
   }
 

@@ -64,16 +64,21 @@ export class LocalFileStore implements ObjectStore {
   }
 
   async getRange(path: string, start: number, end: number): Promise<Uint8Array> {
+    const out = new Uint8Array(Math.max(0, end - start));
+    const filled = await this.getRangeInto(path, start, out);
+    return filled === out.length ? out : out.subarray(0, filled);
+  }
+
+  async getRangeInto(path: string, start: number, into: Uint8Array): Promise<number> {
     const handle = await this.fs.open(this.absolute(path), 'r');
     try {
-      const out = new Uint8Array(Math.max(0, end - start));
       let filled = 0;
-      while (filled < out.length) {
-        const { bytesRead } = await handle.read(out, filled, out.length - filled, start + filled);
+      while (filled < into.length) {
+        const { bytesRead } = await handle.read(into, filled, into.length - filled, start + filled);
         if (bytesRead === 0) break;
         filled += bytesRead;
       }
-      return filled === out.length ? out : out.subarray(0, filled);
+      return filled;
     } finally {
       await handle.close();
     }

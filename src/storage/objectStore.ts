@@ -21,6 +21,12 @@ export interface ObjectStore {
   get(path: string): Promise<Uint8Array>;
   /** Bytes [start, end) of the object. */
   getRange(path: string, start: number, end: number): Promise<Uint8Array>;
+  /**
+   * Bytes from `start` of the object into `into` (all of it unless the object ends first), for a
+   * caller that reuses its buffers; returns how many were read. Optional: callers use getRange
+   * for a store without it.
+   */
+  getRangeInto?(path: string, start: number, into: Uint8Array): Promise<number>;
   /** Metadata, or undefined when the object does not exist. */
   head(path: string): Promise<ObjectMeta | undefined>;
   /** Writes (or replaces) an object. Not for commits: use putIfAbsent. */

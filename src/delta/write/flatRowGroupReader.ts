@@ -23,6 +23,13 @@ const POOL_MIN_RANGE_BYTES = 1 << 20;
 const thisThreadBuffers = new RecycledBuffers();
 
 /**
+ * The chunk bytes of row groups decoded in the worker pool, read into shared memory reused from
+ * group to group: fresh memory per group (~35 MiB in the writer bench) drove full GCs of this
+ * thread and the worker's, and its page faults cost the reading thread.
+ */
+const poolRangeBytes = new RecycledBuffers(true);
+
+/**
  * Whether a copy-on-write rewrite decodes its next row group in the worker pool while it writes the
  * current one (and DML rewrites files one apart, see rewriteFiles), by default: with a core for the
  * worker beside this thread. On two cores the worker competes with libuv's ZSTD work and the GC
@@ -105,6 +112,20 @@ export class FlatRowGroupReader {
   async read(columns: readonly string[], group: number, batchSize: number, inPool = false): Promise<Table | undefined> {
     const range = rowGroupRange(this.footerFile, columns, group);
     if (range === undefined) return undefined;
+    if (inPool && range.end - range.from >= POOL_MIN_RANGE_BYTES && this.store.getRangeInto) {
+      const shared = poolRangeBytes.take(range.end - range.from, false);
+      try {
+        if (await this.store.getRangeInto(this.path, range.from, shared) === shared.byteLength) {
+          return await parquetWorkerPool().decodeRange(range, shared, batchSize);
+        }
+      } catch (error) {
+        if (error instanceof ParquetDecodeError) return undefined;
+        // No worker (an incomplete build): decoded here below.
+      } finally {
+        // The worker is done with the bytes once its decode settled.
+        poolRangeBytes.give([shared.buffer]);
+      }
+    }
     const bytes = await this.bytesOf(range);
     if (bytes === undefined) return undefined;
     if (inPool && bytes.byteLength >= POOL_MIN_RANGE_BYTES) {

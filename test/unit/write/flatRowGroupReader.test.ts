@@ -9,8 +9,11 @@ import { decodeParquetWasm } from '../../../src/parquet/readParquet';
 import { encodeParquet } from '../../../src/parquet/writeParquet';
 import { LocalFileStore } from '../../../src/storage/localFileStore';
 import { rowsOf } from '../../helpers/rowGroupFiles';
+import { seededRandom } from '../../helpers/seededRandom';
 
 const ROWS = 3000;
+/** Rows of a group of ~1.8 MiB of noise: over the size decoded in the worker pool. */
+const POOL_GROUP_ROWS = 12_000;
 
 /**
  * Three row groups of 1,000 rows: a unique key, a repeating string (dictionary pages), a double with
@@ -60,6 +63,38 @@ describe('FlatRowGroupReader', () => {
       const bytes = threeGroupFile('snappy');
       await writeFile(join(dir, 'f.parquet'), bytes);
       assert.equal(await FlatRowGroupReader.open(store, 'f.parquet', bytes.byteLength - 100), undefined);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('groups over 1 MiB decoded in the worker pool from reused shared bytes: each table keeps its rows', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'row-group-reader-'));
+    const random = seededRandom(7);
+    const rows = 3 * POOL_GROUP_ROWS;
+    const noise = Array.from({ length: rows }, () => Array.from({ length: 16 }, () => Math.floor(random() * 2 ** 48).toString(36)).join(''));
+    const table = new Table({
+      id: vectorFromArray(Array.from({ length: rows }, (_, i) => BigInt(i)), new Int64()),
+      noise: vectorFromArray(noise, new Utf8()),
+    });
+    try {
+      for (const compression of ['snappy', 'zstd'] as const) {
+        const bytes = encodeParquet(table.batches, { compression, rowGroupSize: POOL_GROUP_ROWS });
+        assert.ok(bytes.byteLength > 3 * 1024 * 1024, `${compression}: groups over 1 MiB`);
+        await writeFile(join(dir, `${compression}.parquet`), bytes);
+        const reader = await FlatRowGroupReader.open(new LocalFileStore(dir), `${compression}.parquet`, bytes.byteLength);
+        assert.ok(reader, compression);
+        const decoded: Table[] = [];
+        for (const group of [0, 1, 2]) {
+          const ranged = await reader.read(['id', 'noise'], group, 10_000, true);
+          assert.ok(ranged);
+          decoded.push(ranged);
+        }
+        for (const [group, ranged] of decoded.entries()) {
+          const whole = decodeParquetWasm(bytes, { rowGroups: [group] });
+          assert.deepEqual(rowsOf(ranged), rowsOf(whole), `${compression} group ${group}, read after the later groups`);
+        }
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
