@@ -8,8 +8,7 @@ import { nativeZstd, type ZstdCompress } from './nativeZstd';
 import { PageBuffers } from './pageBuffers';
 import { encodeHybrid } from './rleHybrid';
 import { RowRunsScratch } from './rowRuns';
-import type { ValueDictionary, ValueRows } from './valueDictionary';
-import { giveDictionary, takeDictionary } from './dictionaryPool';
+import { ValueDictionary, type ValueRows } from './valueDictionary';
 import { concatBytes } from '../../util/concatBytes';
 import { dictionaryOverflowed, dictionaryRowsOf } from '../dictionaryRows';
 import { DictionaryTranslation } from './dictionaryTranslation';
@@ -130,12 +129,10 @@ export function flatColumns(schema: Schema): FlatColumn[] | undefined {
   return new Set(columns.map((c) => c.name)).size === columns.length ? columns : undefined;
 }
 
-/** The chunk's dictionary takes no more values; it is dropped (for another chunk) when no page used it yet. */
+/** The chunk's dictionary takes no more values; it is dropped when no page used it yet. */
 function closeDictionary(chunk: ChunkState): void {
   chunk.dictionaryOpen = false;
-  if (chunk.dictionaryPages > 0 || !chunk.dictionary) return;
-  giveDictionary(chunk.dictionary);
-  chunk.dictionary = undefined;
+  if (chunk.dictionaryPages === 0) chunk.dictionary = undefined;
 }
 
 /**
@@ -323,14 +320,11 @@ export class FlatParquetEncoder implements ParquetEncoder {
       rows ??= sampleRows(selection, at, count);
       const data = batch.data.children[i] as Data;
       const validity = data.nullCount > 0 && data.nullBitmap && data.nullBitmap.length > 0 ? data.nullBitmap : undefined;
-      const probe = takeDictionary(key);
+      const probe = new ValueDictionary(key);
       const indices = probe.indicesOf(column.dictionarySource(data), { length: data.length, validity, bitOffset: data.offset, rows, runs: undefined }, Infinity);
       const enough = hint === 'plain' ? 1 : SAMPLE_VALUES / 2;
-      const distinct = indices !== undefined && indices.length >= enough && probe.size === indices.length;
-      giveDictionary(probe);
-      if (distinct) {
+      if (indices && indices.length >= enough && probe.size === indices.length) {
         this.plainOnly[i] = true;
-        giveDictionary(chunk.dictionary);
         chunk.dictionary = undefined;
       }
     }
@@ -413,7 +407,7 @@ export class FlatParquetEncoder implements ParquetEncoder {
   private emptyChunks(): ChunkState[] {
     return this.columns.map((column, i) => {
       const key = column.dictionaryKey;
-      const dictionary = key !== undefined && !this.plainOnly[i] ? takeDictionary(key) : undefined;
+      const dictionary = key !== undefined && !this.plainOnly[i] ? new ValueDictionary(key) : undefined;
       return { pages: [], values: 0, nulls: 0, dictionary, dictionaryOpen: true, dictionaryPages: 0, indexBytes: 0, translations: new Map() };
     });
   }
@@ -432,8 +426,6 @@ export class FlatParquetEncoder implements ParquetEncoder {
     for (const [i, chunk] of chunks.entries()) {
       const dictionary = chunk.dictionary && chunk.dictionaryPages > 0 ? this.dictionaryPage(chunk.dictionary) : undefined;
       const pages = await Promise.all(dictionary ? [dictionary, ...chunk.pages] : chunk.pages);
-      // Its page compressed (an uncompressed one is the dictionary's own memory, in the file's parts).
-      if (chunk.dictionary && (this.options.zstd || !dictionary)) giveDictionary(chunk.dictionary);
       const meta: ChunkMeta = {
         offset: this.position, dictionaryOffset: dictionary ? this.position : undefined, dataOffset: this.position,
         compressed: 0, uncompressed: 0, values: chunk.values, nulls: chunk.nulls, bounds: bounds[i],

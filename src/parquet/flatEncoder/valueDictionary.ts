@@ -78,27 +78,9 @@ export class ValueDictionary {
   /** The PLAIN size of every value indexed so far: what the pages would take without the dictionary. */
   plainBytes = 0;
 
-  constructor(readonly key: DictionaryKey) {
+  constructor(key: DictionaryKey) {
     this.width = key === 'doubleWord' ? 2 : 1;
     this.keyedByBytes = key === 'bytes';
-  }
-
-  /** The bytes of the arrays it holds, which `clear` keeps. */
-  get retainedBytes(): number {
-    return this.plain.byteLength + 4 * (this.slots.length + this.hashes.length + this.starts.length + this.indices.length);
-  }
-
-  /** Empties it for another chunk, keeping its arrays (see takeDictionary). */
-  clear(): void {
-    this.entries = 0;
-    this.used = 0;
-    this.slots.fill(0);
-    this.dense = undefined;
-    this.denseBase = 0;
-    this.denseOff = false;
-    this.denseMin = 0x7fffffff;
-    this.denseMax = -0x80000000;
-    this.plainBytes = 0;
   }
 
   get size(): number {

@@ -241,25 +241,6 @@ describe('FlatParquetEncoder dictionary pages', () => {
     assert.ok(Number(catBytes) < ROW_GROUP_ROWS, `cat takes about 5 bits a row, not its ~15 PLAIN bytes (${catBytes} bytes)`);
   });
 
-  test('files written one after another, and side by side, reuse the chunks\' dictionaries and come out the same', async () => {
-    const first = await encode('zstd');
-    // Side by side: each file's chunks take the dictionaries the other's closed chunks gave back.
-    const [second, third] = await Promise.all([encode('zstd'), encode('zstd')]);
-    assert.equal(Buffer.compare(Buffer.from(first), Buffer.from(second as Uint8Array)), 0);
-    assert.equal(Buffer.compare(Buffer.from(first), Buffer.from(third as Uint8Array)), 0);
-    // Uncompressed dictionary pages are the dictionaries' own memory, parts of the file until it is
-    // stored: later files must not write over them.
-    const batch = sampleBatch();
-    const encoder = flatParquetEncoder(batch.schema, { compression: 'uncompressed', rowGroupSize: ROW_GROUP_ROWS });
-    assert.ok(encoder);
-    await encoder.write(batch);
-    const parts = await encoder.finishParts();
-    const copy = Buffer.concat(parts.map((part) => Buffer.from(part)));
-    await encode('zstd');
-    await encode('uncompressed');
-    assert.equal(Buffer.compare(Buffer.concat(parts.map((part) => Buffer.from(part))), copy), 0);
-  });
-
   test('parquet-wasm (arrow-rs) reads every value back', async () => {
     assert.ok(nativeZstd(), 'the native ZSTD module loads on this platform');
     const table = decodeParquet(await encode('zstd'));
