@@ -23,13 +23,14 @@ import type { Snapshot } from '../snapshot';
 import { FlatRowGroupReader } from './flatRowGroupReader';
 
 /**
- * A rewrite decoding in the worker pool keeps two row groups decoding ahead of the one it consumes
- * when no group holds more than this many uncompressed page bytes, else one: the second lets the
- * worker go on while this thread is slow with one group (writer bench, 1M-row groups of 67 MiB:
- * MERGE wall -5% in 4 of 4 alternating pairs, +40-60 MiB peak), and the bound keeps Spark's
- * 128 MiB-compressed groups from holding several hundred MiB more.
+ * Row groups a rewrite decoding in the worker pool keeps decoding ahead of the one it consumes.
+ * One: a second (measured before the decoder's buffers were recycled in shared memory, MERGE wall
+ * -5%) no longer pays. A decoded group of the writer bench (1M rows) takes ~148 MiB of the
+ * worker's column buffers, its chunk bytes ~40 MiB more: A/B at load 4-5, one vs two ahead, DELETE
+ * 1% peak 829 -> 713 MiB at equal wall and CPU (3 pairs); MERGE peak 969 -> 936 MiB, wall 4705 ->
+ * 4725 ms, CPU 4843 -> 4811 ms (5 pairs).
  */
-const TWO_AHEAD_MAX_GROUP_BYTES = 96 * 1024 * 1024;
+const GROUPS_AHEAD = 1;
 
 /** One decoded piece of a data file, with every physical row (deleted ones included). */
 export interface FileRows {
@@ -80,9 +81,9 @@ type Piece = { length: number; source: Data | undefined };
  * that evolved the schema (MERGE with schema evolution, a keyed apply following its source) reads
  * in its own, so copied rows get the added columns as nulls and widened types, as a scan would. A file the flat decoder reads (flat columns, common encodings)
  * is read a row group at a time by byte range (FlatRowGroupReader), so memory holds one group's
- * column chunks and decoded columns, never the whole file (two or three with `decodeAhead`: the next
- * groups are then decoded while the caller works on this one, in the worker pool when large, see
- * TWO_AHEAD_MAX_GROUP_BYTES); other files
+ * column chunks and decoded columns, never the whole file (two with `decodeAhead`: the next
+ * group is then decoded while the caller works on this one, in the worker pool when large, see
+ * GROUPS_AHEAD); other files
  * are read whole.
  */
 export async function readDataFile(
@@ -104,7 +105,7 @@ export async function readDataFile(
   const reader = ranged;
   let whole: Promise<WholeFileContent> | undefined;
   /**
-   * The chosen columns a row group at a time (the next one or two decoded ahead, in the pool when large, with `inPool`). A group the flat decoder turns down after all (a page its footer did not announce)
+   * The chosen columns a row group at a time (the next decoded ahead, in the pool when large, with `inPool`). A group the flat decoder turns down after all (a page its footer did not announce)
    * is decoded from the whole file, which reads it or says what is wrong with it.
    */
   async function* decodeRanged(fields: readonly StructField[], inPool = decodeAhead, copied = (): boolean => false): AsyncGenerator<FileRows> {
@@ -116,8 +117,8 @@ export async function readDataFile(
       table.catch(() => undefined);
       return table;
     };
-    // The next groups are read and decoded (in the worker pool when large) while the caller works on this one.
-    const ahead = !inPool ? 0 : Math.max(0, ...reader.groupBytes) <= TWO_AHEAD_MAX_GROUP_BYTES ? 2 : 1;
+    // The next group is read and decoded (in the worker pool when large) while the caller works on this one.
+    const ahead = inPool ? GROUPS_AHEAD : 0;
     const pending = new Map<number, Promise<Table | undefined> | undefined>();
     for (let index = 0; index < ahead; index++) pending.set(index, read(index));
     let rowOffset = 0;

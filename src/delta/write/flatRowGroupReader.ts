@@ -62,8 +62,6 @@ export class FlatRowGroupReader {
     /** The footer behind the magic: what planFlatRead and readParquetFooter read. */
     private readonly footerFile: Uint8Array,
     readonly rowGroups: number[],
-    /** Each row group's uncompressed page bytes (the footer's chunk sizes): what decoding it holds, roughly. */
-    readonly groupBytes: number[],
     /** How the file stores each top-level column (a rewrite writes its rows alike). */
     readonly encodings: ReadonlyMap<string, ColumnEncodingHint>,
   ) {}
@@ -91,8 +89,7 @@ export class FlatRowGroupReader {
     footerFile.set(tail.subarray(tail.byteLength - 8 - footerLength), MAGIC.length);
     const metadata = readParquetFooter(footerFile);
     if (metadata === undefined) return undefined;
-    return new FlatRowGroupReader(store, path, footerFile, metadata.rowGroups.map((group) => group.numRows),
-      metadata.rowGroups.map((group) => group.columns.reduce((bytes, chunk) => bytes + chunk.totalUncompressedSize, 0)), columnEncodingHints(metadata));
+    return new FlatRowGroupReader(store, path, footerFile, metadata.rowGroups.map((group) => group.numRows), columnEncodingHints(metadata));
   }
 
   /** Whether the flat decoder reads these (physical, top-level) columns of the file. */
