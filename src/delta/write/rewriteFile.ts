@@ -108,21 +108,31 @@ export async function findMatches(
   }
   const live = content.deleted ? keepMask(content.deleted, 0, content.rows) : undefined;
   const matchedRows: number[] = [];
-  let liveRows = 0;
-  for (let row = 0; row < content.rows; row++) {
-    if (live && live[row] === 0) {
-      matches[row] = 0;
-      continue;
-    }
-    liveRows++;
-    // Only 1 selects a row; the rewrite below filters with this mask, which must hold 0 or 1.
-    if (matches[row] === 1) matchedRows.push(row);
-    else matches[row] = 0;
-  }
+  const liveRows = settleMatches(matches, live, matchedRows);
   const removedWhole = matchedRows.length === liveRows;
   const rewrites = (matchedRows.length > 0 || ctx.rewriteUnmatched === true) && (onMatched !== undefined || (!ctx.deletionVectors && !removedWhole));
   if (!rewrites) await rewriteRows.stop();
   return new FileMatches(ctx, file, content, { matches, live, matchedRows, removedWhole, rewrites }, decoded, rewriteRows, onMatched);
+}
+
+/**
+ * Clears `matches` to 0 outside `live` and to 0 or 1 inside (the rewrite filters with it, and only
+ * 1 selects a row), lists the matched rows in `matchedRows`, and returns the live rows' count. Out
+ * of findMatches, which then runs too few times to be optimized: optimized for this loop, its
+ * code inlined each file's match closure and was thrown away with it (~30-60 ms of TurboFan per file).
+ */
+function settleMatches(matches: Uint8Array, live: Uint8Array | undefined, matchedRows: number[]): number {
+  let liveRows = 0;
+  for (let row = 0; row < matches.length; row++) {
+    if (live !== undefined && live[row] === 0) {
+      matches[row] = 0;
+      continue;
+    }
+    liveRows++;
+    if (matches[row] === 1) matchedRows.push(row);
+    else matches[row] = 0;
+  }
+  return liveRows;
 }
 
 /** What the first pass found about each row of a file. */
