@@ -97,7 +97,7 @@ const recycled = new RecycledBuffers(true);
 async function decodeRange(request: DecodeRangeRequest): Promise<{ response: WorkerResponse; transfer: ArrayBuffer[] }> {
   const { id } = request;
   try {
-    const allocations = new DecodeAllocations(recycled);
+    const allocations = new DecodeAllocations(request.recycled ? recycled : undefined);
     const table = await decodeRowGroupRange(request.range, request.bytes, request.batchSize, allocations);
     if (table === undefined) return { response: { kind: 'decodeFailed', id, error: 'the flat decoder does not read this row group' }, transfer: [] };
     const moved = toTransferable(table);

@@ -132,15 +132,16 @@ export class ParquetWorkerPool {
    * Decodes `range` (rowGroupRange) from `bytes`, the file's bytes over it (transferred: unusable
    * here afterwards), with the flat decoder in a worker; the decoded buffers come back moved, not
    * copied. Fails with ParquetDecodeError on a corrupt page or when the flat decoder turns the
-   * group down (read it otherwise then).
+   * group down (read it otherwise then). `recycled`: the caller hands the table back with
+   * recycleTable once done with it (see DecodeRangeRequest.recycled).
    */
-  decodeRange(range: RowGroupRange, bytes: Uint8Array, batchSize: number): Promise<Table> {
+  decodeRange(range: RowGroupRange, bytes: Uint8Array, batchSize: number, recycled = true): Promise<Table> {
     if (this.closed) return Promise.reject(new Error('The Parquet worker pool is closed.'));
     // Only a buffer of its own moves: a view into a larger one is copied out first. Shared memory
     // is shared as it is (the caller may reuse it once the decode settles).
     const own = bytes.buffer instanceof SharedArrayBuffer || (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) ? bytes : bytes.slice();
     return new Promise<Table>((resolve, reject) => {
-      this.queue.push({ request: { kind: 'decodeRange', id: this.nextId++, range, bytes: own, batchSize }, signal: undefined, resolve, reject });
+      this.queue.push({ request: { kind: 'decodeRange', id: this.nextId++, range, bytes: own, batchSize, recycled }, signal: undefined, resolve, reject });
       this.dispatch();
     });
   }

@@ -37,6 +37,11 @@ export interface DecodeRangeRequest {
   /** The file's bytes from `range.from` to `range.end` (transferred). */
   bytes: Uint8Array;
   batchSize: number;
+  /**
+   * The caller gives the table's buffers back (recycleTable): they come from the worker's recycled
+   * ones. Otherwise fresh memory: a table never given back would take recycled buffers out of the pool for good.
+   */
+  recycled: boolean;
 }
 
 /** Buffers of a decodedMoved table that the caller is done with (transferred): for the next decodes. No answer. */

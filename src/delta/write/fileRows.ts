@@ -108,11 +108,11 @@ export async function readDataFile(
    * The chosen columns a row group at a time (the next decoded ahead, in the pool when large, with `inPool`). A group the flat decoder turns down after all (a page its footer did not announce)
    * is decoded from the whole file, which reads it or says what is wrong with it.
    */
-  async function* decodeRanged(fields: readonly StructField[], inPool = decodeAhead, copied = (): boolean => false): AsyncGenerator<FileRows> {
+  async function* decodeRanged(fields: readonly StructField[], inPool = decodeAhead, copied?: () => boolean): AsyncGenerator<FileRows> {
     const stored = rows.storedNames(fields);
     const read = (index: number): Promise<Table | undefined> | undefined => {
       if (stored.length === 0 || index >= reader.rowGroups.length) return undefined;
-      const table = reader.read(stored, index, batchSize, inPool).catch(unreadable);
+      const table = reader.read(stored, index, batchSize, inPool, copied !== undefined).catch(unreadable);
       // Awaited in order below; the guard keeps one the caller never reaches from being unhandled.
       table.catch(() => undefined);
       return table;
@@ -132,7 +132,7 @@ export async function readDataFile(
       } else {
         yield* rows.of(fields, table ? piecesOf(table) : [{ length: groupRows, source: undefined }], rowOffset);
         // The consumer asked for the batch after the group's last: it is done with the group.
-        if (table && copied()) recycleTable(table);
+        if (table && copied?.()) recycleTable(table);
       }
       rowOffset += groupRows;
     }

@@ -103,17 +103,19 @@ export class FlatRowGroupReader {
    * the caller then decodes the whole file, which reads them or says why not. With `inPool`, a
    * large group is decoded in the Parquet worker pool, on another core (its buffers come back
    * moved): for a caller that reads the next group while it writes this one (see decodeAhead).
-   * Either way, recycleTable(table) hands its column buffers back for the next decodes, once the
-   * caller is done with every batch of it.
+   * With `recycled`, the caller hands the table's column buffers back with recycleTable once done
+   * with every batch of it, and the decode takes them from the buffers given back before; without,
+   * fresh memory: a table never given back would take them out of the pool for good, and the next
+   * recycled decode would allocate anew (MERGE's key pass, DELETE's predicate pass).
    */
-  async read(columns: readonly string[], group: number, batchSize: number, inPool = false): Promise<Table | undefined> {
+  async read(columns: readonly string[], group: number, batchSize: number, inPool = false, recycled = false): Promise<Table | undefined> {
     const range = rowGroupRange(this.footerFile, columns, group);
     if (range === undefined) return undefined;
     if (inPool && range.end - range.from >= POOL_MIN_RANGE_BYTES && this.store.getRangeInto) {
       const shared = poolRangeBytes.take(range.end - range.from, false);
       try {
         if (await this.store.getRangeInto(this.path, range.from, shared) === shared.byteLength) {
-          return await parquetWorkerPool().decodeRange(range, shared, batchSize);
+          return await parquetWorkerPool().decodeRange(range, shared, batchSize, recycled);
         }
       } catch (error) {
         if (error instanceof ParquetDecodeError) return undefined;
@@ -127,15 +129,15 @@ export class FlatRowGroupReader {
     if (bytes === undefined) return undefined;
     if (inPool && bytes.byteLength >= POOL_MIN_RANGE_BYTES) {
       try {
-        return await parquetWorkerPool().decodeRange(range, bytes, batchSize);
+        return await parquetWorkerPool().decodeRange(range, bytes, batchSize, recycled);
       } catch (error) {
         if (error instanceof ParquetDecodeError) return undefined;
         // No worker (an incomplete build): decode here, from bytes read again (the pool may have taken them).
         const again = await this.bytesOf(range);
-        return again && this.decodeHere(range, again, batchSize);
+        return again && this.decodeHere(range, again, batchSize, recycled);
       }
     }
-    return this.decodeHere(range, bytes, batchSize);
+    return this.decodeHere(range, bytes, batchSize, recycled);
   }
 
   private async bytesOf(range: RowGroupRange): Promise<Uint8Array | undefined> {
@@ -144,11 +146,11 @@ export class FlatRowGroupReader {
     return bytes.byteLength === range.end - range.from ? bytes : undefined;
   }
 
-  private async decodeHere(range: RowGroupRange, bytes: Uint8Array, batchSize: number): Promise<Table | undefined> {
+  private async decodeHere(range: RowGroupRange, bytes: Uint8Array, batchSize: number, recycled: boolean): Promise<Table | undefined> {
     try {
-      const allocations = new DecodeAllocations(thisThreadBuffers);
+      const allocations = new DecodeAllocations(recycled ? thisThreadBuffers : undefined);
       const table = await decodeRowGroupRange(range, bytes, batchSize, allocations);
-      return table && recyclable(table, () => thisThreadBuffers.give(allocations.taken));
+      return table && recycled ? recyclable(table, () => thisThreadBuffers.give(allocations.taken)) : table;
     } catch {
       return undefined;
     }

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Float64, Int64, Table, Utf8, vectorFromArray } from 'apache-arrow';
+import { Float64, Int64, Table, Utf8, vectorFromArray, type Data } from 'apache-arrow';
 import { FlatRowGroupReader } from '../../../src/delta/write/flatRowGroupReader';
+import { recycleTable } from '../../../src/parquet/flatDecoder/recycledBuffers';
 import { decodeParquetWasm } from '../../../src/parquet/readParquet';
 import { encodeParquet } from '../../../src/parquet/writeParquet';
 import { LocalFileStore } from '../../../src/storage/localFileStore';
@@ -29,6 +30,19 @@ function threeGroupFile(compression: 'snappy' | 'uncompressed' | 'zstd'): Uint8A
   return encodeParquet(table.batches, { compression, rowGroupSize: 1000 });
 }
 
+/** The memory under every column of `table` (values, offsets, validity). */
+function buffersOf(table: Table): Set<ArrayBufferLike> {
+  const buffers = new Set<ArrayBufferLike>();
+  const add = (data: Data): void => {
+    for (const array of [data.values, data.valueOffsets, data.nullBitmap] as (ArrayLike<unknown> & { buffer?: ArrayBufferLike })[]) {
+      if (array?.buffer) buffers.add(array.buffer);
+    }
+    for (const child of data.children) add(child);
+  };
+  for (const batch of table.batches) add(batch.data);
+  return buffers;
+}
+
 describe('FlatRowGroupReader', () => {
   test('reads one row group\'s columns by range, the same values as decoding the whole file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'row-group-reader-'));
@@ -49,6 +63,31 @@ describe('FlatRowGroupReader', () => {
           assert.deepEqual(rowsOf(ranged), rowsOf(whole), `${compression} group ${group}`);
         }
       }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a read the caller recycles takes the buffers given back; a read it does not takes fresh memory and leaves them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'row-group-reader-'));
+    try {
+      const bytes = threeGroupFile('zstd');
+      await writeFile(join(dir, 'file.parquet'), bytes);
+      const reader = await FlatRowGroupReader.open(new LocalFileStore(dir), 'file.parquet', bytes.byteLength);
+      assert.ok(reader);
+      const columns = ['id', 'name', 'v', 'note'];
+      const first = await reader.read(columns, 0, 256, false, true);
+      assert.ok(first);
+      const given = buffersOf(first);
+      recycleTable(first);
+      const kept = await reader.read(columns, 1, 256, false, false);
+      assert.ok(kept);
+      assert.deepEqual([...buffersOf(kept)].filter((buffer) => given.has(buffer)), [], 'no recycled buffer in a table nobody gives back');
+      assert.deepEqual(rowsOf(kept), rowsOf(decodeParquetWasm(bytes, { columns, rowGroups: [1] })));
+      const recycled = await reader.read(columns, 2, 256, false, true);
+      assert.ok(recycled);
+      assert.ok([...buffersOf(recycled)].some((buffer) => given.has(buffer)), 'the recycled read reuses the buffers given back');
+      assert.deepEqual(rowsOf(recycled), rowsOf(decodeParquetWasm(bytes, { columns, rowGroups: [2] })));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
