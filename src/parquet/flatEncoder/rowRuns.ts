@@ -23,15 +23,40 @@ export class RowRunsScratch {
     let r = 0;
     while (r < n) {
       const first = rows[r] as number;
-      let end = first + 1;
-      r++;
-      while (r < n && rows[r] === end) {
-        end++;
-        r++;
-      }
+      const last = runEnd(rows, r, n);
       pairs[count++] = first;
-      pairs[count++] = end;
+      pairs[count++] = first + last - r + 1;
+      r = last + 1;
     }
     return pairs.subarray(0, count);
   }
+}
+
+/**
+ * The index of the last row of the run of consecutive rows starting at `rows[from]` (ascending,
+ * distinct rows: `rows[j] - rows[i] === j - i` exactly when rows i..j are consecutive). Galloping
+ * then bisecting: ~2 log2(length) reads per run instead of one per row (a rewrite's runs hold
+ * hundreds of rows; microbenchmark, 1% of 10M rows dropped: 12-25 -> ~5 ms).
+ */
+function runEnd(rows: Int32Array, from: number, n: number): number {
+  const first = rows[from] as number;
+  // Within the run: `inside`; past it (or past the end): `outside`.
+  let inside = from;
+  let step = 1;
+  let outside = n;
+  while (inside + step < n) {
+    const at = inside + step;
+    if ((rows[at] as number) - first !== at - from) {
+      outside = at;
+      break;
+    }
+    inside = at;
+    step *= 2;
+  }
+  while (outside - inside > 1) {
+    const middle = (inside + outside) >>> 1;
+    if ((rows[middle] as number) - first === middle - from) inside = middle;
+    else outside = middle;
+  }
+  return inside;
 }
