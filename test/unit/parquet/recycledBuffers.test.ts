@@ -1,7 +1,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Bool, Float64, Int32, Int64, Table, Utf8, vectorFromArray } from 'apache-arrow';
-import { DecodeAllocations, recycleTable, RecycledBuffers } from '../../../src/parquet/flatDecoder/recycledBuffers';
+import { DecodeAllocations, recycleTable, RecycledBuffers, sizeClass } from '../../../src/parquet/flatDecoder/recycledBuffers';
 import { decodeRowGroupRange, rowGroupRange, type RowGroupRange } from '../../../src/parquet/flatDecoder/rowGroupRange';
 import { ParquetWorkerPool } from '../../../src/parquet/parquetWorkerPool';
 import { encodeParquet } from '../../../src/parquet/writeParquet';
@@ -48,7 +48,7 @@ describe('RecycledBuffers', () => {
     const first = pool.take(1000);
     first.fill(7);
     pool.give([first.buffer as ArrayBuffer]);
-    assert.equal(pool.heldBytes, 1000);
+    assert.equal(pool.heldBytes, 1024, 'a fresh buffer is of the size class of its request');
     assert.equal(pool.take(2000).buffer === first.buffer, false, 'too small for 2,000 bytes');
     assert.equal(pool.take(400).buffer === first.buffer, false, '400 bytes would waste most of it');
     const again = pool.take(600);
@@ -61,6 +61,21 @@ describe('RecycledBuffers', () => {
     const unzeroed = pool.take(700, false);
     assert.equal(unzeroed.buffer, first.buffer);
     assert.equal(unzeroed[0], 9, 'a caller that writes every byte it reads skips the zeroing');
+  });
+
+  test('a fresh buffer is rounded up to its size class, which a slightly larger request of the next group fits', () => {
+    assert.deepEqual([0, 1, 16, 17, 1000, 4096, 4097, 40_000_000].map(sizeClass), [0, 1, 16, 17, 1024, 4096, 4352, 41_943_040]);
+    for (let bytes = 1; bytes < 1 << 22; bytes = Math.ceil(bytes * 1.37)) {
+      const size = sizeClass(bytes);
+      assert.ok(size >= bytes && size <= bytes * 1.0625, `${bytes} -> ${size}`);
+    }
+    const pool = new RecycledBuffers(true);
+    const first = pool.take(40_000_000, false);
+    assert.equal(first.byteLength, 40_000_000);
+    pool.give([first.buffer]);
+    const next = pool.take(40_100_000, false);
+    assert.equal(next.buffer, first.buffer, 'the next group\'s chunk bytes, 100 KB more, reuse the buffer');
+    assert.equal(next.byteLength, 40_100_000);
   });
 
   test('an allocation outgrown while decoding goes back at once; the others stay taken', () => {
