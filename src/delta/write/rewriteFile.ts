@@ -94,7 +94,8 @@ export async function findMatches(
   const needsRows = { matched: false, kept: false };
   // The second pass's first groups then decode in the pool while this thread decodes the match
   // columns, instead of after the first matches show: dropped below when the file is not rewritten.
-  if (rewriteLikely && ctx.decodeAhead && !decoded) rewriteRows.start();
+  // Never for deletion vectors without onMatched: that second pass does not exist.
+  if (rewriteLikely && ctx.decodeAhead && !decoded && (onMatched !== undefined || !ctx.deletionVectors)) rewriteRows.start();
   try {
     for await (const piece of matchColumns ? content.batchesOf(matchColumns, besideAnother) : content.batches) {
       const hit = await match(piece.batch);
