@@ -6,12 +6,16 @@ import type { StructField } from '../schema';
 import { parsePartitionValue } from '../stats/partitionValue';
 import { NumberKeyTable } from './numberKeyTable';
 import { partitionValueAt } from './partitionPath';
+import { RankedKeyBitmap } from './rankedKeyBitmap';
 
 /** A source row: its batch (index into the sources) and row; `duplicate` when another source row has its key. */
 export interface SourceEntry { batch: number; row: number; duplicate: boolean }
 
 /** The source row whose key equals a target row's key, or undefined (no match, or a NULL key). */
 export type KeyProbe = (row: number) => SourceEntry | undefined;
+
+/** A target batch's rows that have a source row (ascending), and that source row of each. */
+export interface KeyHits { rows: number[]; refs: SourceEntry[] }
 
 const NUMBER_KEY_TYPES = new Set(['byte', 'short', 'integer', 'date', 'long', 'timestamp', 'timestamp_ntz']);
 /** Those whose Arrow values are 64-bit (BigInt64Array): their range values are bigints. */
@@ -33,7 +37,7 @@ export class MergeKeyIndex {
   private readonly numberRows: Int32Array;
   private readonly numberDuplicates: Uint8Array;
   private readonly distinctNumbers: number;
-  private readonly numbers: NumberKeyTable;
+  private readonly numbers: RankedKeyBitmap | NumberKeyTable;
   private readonly strings = new Map<string, SourceEntry>();
   private readonly numeric: boolean;
   /** Per key column: [min, max] of the source keys (empty when unknown), for file skipping. */
@@ -95,15 +99,23 @@ export class MergeKeyIndex {
       widen(0, bigints ? BigInt(min) : min);
       widen(0, bigints ? BigInt(max) : max);
     }
-    this.numbers = new NumberKeyTable(numbered > 0 ? min : 0, numbered > 0 ? max : 0, numbered);
     this.numberBatches = batches.subarray(0, numbered);
     this.numberRows = rows.subarray(0, numbered);
-    this.numberDuplicates = new Uint8Array(numbered);
+    const duplicates = new Uint8Array(numbered);
+    this.numberDuplicates = duplicates;
     let distinct = 0;
-    for (let i = 0; i < numbered; i++) {
-      const existing = this.numbers.insert(numberKeys[i] as number, i);
-      if (existing >= 0) this.numberDuplicates[existing] = 1;
-      else distinct++;
+    if (RankedKeyBitmap.fits(min, max, numbered)) {
+      const bitmap = new RankedKeyBitmap(min, max, numberKeys.subarray(0, numbered), (first) => { duplicates[first] = 1; });
+      this.numbers = bitmap;
+      distinct = bitmap.size;
+    } else {
+      const table = new NumberKeyTable(numbered > 0 ? min : 0, numbered > 0 ? max : 0, numbered);
+      this.numbers = table;
+      for (let i = 0; i < numbered; i++) {
+        const existing = table.insert(numberKeys[i] as number, i);
+        if (existing >= 0) duplicates[existing] = 1;
+        else distinct++;
+      }
     }
     this.distinctNumbers = distinct;
     this.ranges = ranges.map((r) => (r.min !== undefined && r.max !== undefined ? [r.min, r.max] : []));
@@ -118,19 +130,68 @@ export class MergeKeyIndex {
     const columns = this.keyColumns(batch);
     const fast = this.numeric ? numberKeysOf(columns[0]!) : undefined;
     if (fast) {
-      const { numbers, numberBatches, numberRows, numberDuplicates, strings } = this;
+      const { numbers, strings } = this;
       return (row) => {
         const key = fast(row);
         if (key === undefined) return undefined;
         if (typeof key === 'string') return strings.get(key);
         const id = numbers.get(key);
-        return id < 0 ? undefined : { batch: numberBatches[id]!, row: numberRows[id]!, duplicate: numberDuplicates[id] === 1 };
+        return id < 0 ? undefined : this.numberEntry(id);
       };
     }
     return (row) => {
       const key = textKey(columns, this.keyFields, row);
       return key === undefined ? undefined : this.strings.get(key);
     };
+  }
+
+  /**
+   * The target rows of one batch that have a source row. MERGE asks this of every target row and
+   * about 1% match: an int64 key column without NULLs over a bitmap is read in one loop (no call
+   * per row); other keys go through the probe.
+   */
+  hits(batch: RecordBatch): KeyHits {
+    const hits: KeyHits = { rows: [], refs: [] };
+    const data = this.numeric ? this.keyColumns(batch)[0]! : undefined;
+    const values: unknown = data?.values;
+    if (data && data.nullCount === 0 && values instanceof BigInt64Array && this.numbers instanceof RankedKeyBitmap) {
+      this.int64Hits(this.numbers, values, batch.numRows, hits);
+      return hits;
+    }
+    const probe = this.probe(batch);
+    for (let row = 0; row < batch.numRows; row++) {
+      const ref = probe(row);
+      if (ref === undefined) continue;
+      hits.rows.push(row);
+      hits.refs.push(ref);
+    }
+    return hits;
+  }
+
+  /** hits() of int64 keys without NULLs: as numberKeysOf reads them, beyond 2^53 in text form. */
+  private int64Hits(bitmap: RankedKeyBitmap, values: BigInt64Array, rows: number, hits: KeyHits): void {
+    const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+    const { bits, min } = bitmap;
+    const span = bits.length * 32;
+    for (let row = 0; row < rows; row++) {
+      const at = 2 * row;
+      const high = words[at + 1]!;
+      let ref: SourceEntry | undefined;
+      if (isSafeHigh(high)) {
+        const index = high * 4294967296 + (words[at]! >>> 0) - min;
+        if (!(index >= 0 && index < span) || ((bits[index >>> 5]! >>> (index & 31)) & 1) === 0) continue;
+        ref = this.numberEntry(bitmap.idAt(index));
+      } else {
+        ref = this.strings.get(String(values[row]!));
+        if (ref === undefined) continue;
+      }
+      hits.rows.push(row);
+      hits.refs.push(ref);
+    }
+  }
+
+  private numberEntry(id: number): SourceEntry {
+    return { batch: this.numberBatches[id]!, row: this.numberRows[id]!, duplicate: this.numberDuplicates[id] === 1 };
   }
 
   private addText(key: string, entry: SourceEntry): void {
@@ -155,25 +216,29 @@ export class MergeKeyIndex {
  * the column is not a plain integer array (then the text key is used).
  */
 function numberKeysOf(data: Data): ((row: number) => number | string | undefined) | undefined {
+  // Arrow slices the values with the data (values[row] is row `row`); `offset` is the null bitmap's.
   const values: unknown = data.values;
-  const offset = data.offset;
   const nulls = data.nullCount > 0;
   if (values instanceof Int32Array || values instanceof Int16Array || values instanceof Int8Array) {
-    return nulls ? (row) => (isValidAt(data, row) ? values[offset + row]! : undefined) : (row) => values[offset + row]!;
+    return nulls ? (row) => (isValidAt(data, row) ? values[row]! : undefined) : (row) => values[row]!;
   }
   if (values instanceof BigInt64Array) {
-    // Reading a BigInt64Array element allocates a BigInt; the two 32-bit halves do not. A high
-    // half within +-2^21 means |value| <= 2^53, which a double holds exactly.
+    // Reading a BigInt64Array element allocates a BigInt; the two 32-bit halves do not.
     const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
     return (row) => {
       if (nulls && !isValidAt(data, row)) return undefined;
-      const at = 2 * (offset + row);
+      const at = 2 * row;
       const high = words[at + 1]!;
-      if (high >= -0x200000 && high < 0x200000) return high * 4294967296 + (words[at]! >>> 0);
-      return String(values[offset + row]!);
+      if (isSafeHigh(high)) return high * 4294967296 + (words[at]! >>> 0);
+      return String(values[row]!);
     };
   }
   return undefined;
+}
+
+/** Whether an int64 with this high 32-bit half (within +-2^21) is within [-2^53, 2^53), which a double holds exactly. */
+function isSafeHigh(high: number): boolean {
+  return high >= -0x200000 && high < 0x200000;
 }
 
 /** The key of a row: its key cells in log text form; undefined when one is NULL (NULL never matches). */

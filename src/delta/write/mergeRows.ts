@@ -24,7 +24,7 @@ import { DmlWrites, prestartRewriteWorker, type DmlWriteOptions } from './dmlWri
 import { evolveSchema } from './evolveSchema';
 import { compileMergeClauses, insertedRows, type CompiledClause, type MatchedClause, type NotMatchedBySourceClause, type NotMatchedClause } from './mergeClauses';
 import { keptRows } from './keptRows';
-import { MergeKeyIndex, type KeyProbe, type SourceEntry } from './mergeKeyIndex';
+import { MergeKeyIndex, type KeyHits, type SourceEntry } from './mergeKeyIndex';
 import { carryRowIds } from './materializedRowColumns';
 import type { FileChange } from './rewriteFiles';
 import { openTable, type TableLocation } from './tableLocation';
@@ -152,7 +152,6 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
     const pending: Pending = { clauses: [], refs: [], next: 0 };
 
     const match = (batch: RecordBatch): Uint8Array => {
-      const probe = index.probe(batch);
       const n = batch.numRows;
       const start = rowOffset;
       rowOffset += n;
@@ -161,7 +160,7 @@ export async function mergeRows(location: TableLocation, source: BatchSource, op
       // deletion vector is asked about those only.
       const hitRows: number[] = [];
       const hitRefs: SourceEntry[] = [];
-      const duplicate = gatherHits(probe, n, deleted, start, hitRows, hitRefs);
+      const duplicate = gatherHits(index.hits(batch), deleted, start, hitRows, hitRefs);
       if (duplicate && duplicatesMatter) throw duplicateError(sources, keyFields, duplicate);
       for (const ref of hitRefs) sources[ref.batch]!.matched[ref.row] = 1;
       const decide = (row: number, ref: SourceEntry | undefined, clause: CompiledClause | undefined): void => {
@@ -385,24 +384,24 @@ function orMasks(a: Uint8Array, b: Uint8Array): Uint8Array {
 }
 
 /**
- * The rows `0..rows` of a target batch (its first row is the file's row `start`) that have a source
- * row and are not deleted: pushed to `hitRows` and their source rows to `hitRefs`. Returns the first
- * such source row whose key other source rows share, if any. The loop over every target row lives
- * here, in one long-lived function, rather than in each file's match closure: a closure's optimized
- * code goes with it (V8 holds it weakly, a collection drops it), so files recompiled the loop
- * (--trace-opt: 13 TurboFan compiles of match, ~0.3 s of compile time per writer-bench MERGE).
+ * The rows of a target batch (its first row is the file's row `start`) that have a source row
+ * (`hits`) and are not deleted: pushed to `hitRows` and their source rows to `hitRefs`. Returns the
+ * first such source row whose key other source rows share, if any. The loop over every target row
+ * lives in MergeKeyIndex.hits, a method, rather than in each file's match closure: a closure's
+ * optimized code goes with it (V8 holds it weakly, a collection drops it), so files recompiled the
+ * loop (--trace-opt: 13 TurboFan compiles of match, ~0.3 s of compile time per writer-bench MERGE).
  */
 function gatherHits(
-  probe: KeyProbe, rows: number, deleted: DeletedRows | undefined, start: number, hitRows: number[], hitRefs: SourceEntry[],
+  hits: KeyHits, deleted: DeletedRows | undefined, start: number, hitRows: number[], hitRefs: SourceEntry[],
 ): SourceEntry | undefined {
   let duplicate: SourceEntry | undefined;
-  for (let row = 0; row < rows; row++) {
-    const ref = probe(row);
-    if (ref === undefined || (deleted !== undefined && deleted.has(start + row))) continue;
+  hits.rows.forEach((row, i) => {
+    const ref = hits.refs[i]!;
+    if (deleted !== undefined && deleted.has(start + row)) return;
     if (ref.duplicate && duplicate === undefined) duplicate = ref;
     hitRows.push(row);
     hitRefs.push(ref);
-  }
+  });
   return duplicate;
 }
 

@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Data, Field, Int64, RecordBatch, Schema, Struct, makeData } from 'apache-arrow';
 import { NumberKeyTable } from '../../../src/delta/write/numberKeyTable';
-import { MergeKeyIndex } from '../../../src/delta/write/mergeKeyIndex';
+import { MergeKeyIndex, type KeyHits } from '../../../src/delta/write/mergeKeyIndex';
+import { RankedKeyBitmap } from '../../../src/delta/write/rankedKeyBitmap';
 import type { StructField } from '../../../src/delta/schema';
 
 const id: StructField = { name: 'id', type: { kind: 'primitive', name: 'long' }, nullable: true, metadata: {} };
@@ -27,6 +28,41 @@ describe('MERGE key index', () => {
       for (const missing of [1, -4, 1001, 2 ** 40, -(2 ** 40)]) assert.equal(table.get(missing), -1);
     });
   }
+
+  test('RankedKeyBitmap: finds every key across word boundaries, keeps the first id of equal keys, misses others', () => {
+    const keys = [-5, 26, 27, 58, 26, 100, -5, 26, 1000];
+    assert.ok(RankedKeyBitmap.fits(-5, 1000, keys.length));
+    const duplicates: number[] = [];
+    const bitmap = new RankedKeyBitmap(-5, 1000, Float64Array.from(keys), (first) => duplicates.push(first));
+    assert.deepEqual(duplicates, [1, 0, 1]);
+    assert.equal(bitmap.size, 6);
+    assert.deepEqual([-5, 26, 27, 58, 100, 1000].map((key) => bitmap.get(key)), [0, 1, 2, 3, 5, 8]);
+    for (const missing of [-6, -4, 25, 28, 59, 999, 1001, 2 ** 40, -(2 ** 40)]) assert.equal(bitmap.get(missing), -1);
+    assert.equal(RankedKeyBitmap.fits(0, 2 ** 40, 3), false);
+  });
+
+  test('hits() equals the probe row by row: the int64 loop, beyond 2^53, duplicates, NULLs and sliced columns', () => {
+    const big = 9_007_199_254_740_993n;
+    const source = ids([1n, big, 40n, 7n, 7n, -(2n ** 63n), 33n, 32n, 31n]);
+    const targets = [
+      ids([big, 9_007_199_254_740_992n, 1n, 7n, 8n, -(2n ** 63n), 2n ** 63n - 1n, 0n, 41n, 40n, -1n, 31n, 32n, 33n]),
+      ids([7n, null, big, 40n]),
+      ids([5n, 7n, 40n, big, 2n ** 53n]).slice(1, 3),
+    ];
+    const index = new MergeKeyIndex([source], [id]);
+    const asRows = (hits: KeyHits): Array<[number, number, boolean]> => hits.rows.map((row, i) => [row, hits.refs[i]!.row, hits.refs[i]!.duplicate]);
+    const fromProbe = (batch: RecordBatch): Array<[number, number, boolean]> => {
+      const probe = index.probe(batch);
+      return [...Array(batch.numRows).keys()].flatMap((row) => {
+        const entry = probe(row);
+        return entry ? [[row, entry.row, entry.duplicate] as [number, number, boolean]] : [];
+      });
+    };
+    assert.deepEqual(asRows(index.hits(targets[0]!)), [[0, 1, false], [2, 0, false], [3, 3, true], [5, 5, false], [9, 2, false], [11, 8, false], [12, 7, false], [13, 6, false]]);
+    assert.deepEqual(asRows(index.hits(targets[1]!)), [[0, 3, true], [2, 1, false], [3, 2, false]]);
+    assert.deepEqual(asRows(index.hits(targets[2]!)), [[0, 3, true], [1, 2, false]]);
+    for (const target of targets) assert.deepEqual(asRows(index.hits(target)), fromProbe(target));
+  });
 
   test('long keys beyond 2^53 stay exact, NULL keys match nothing, duplicates are flagged', () => {
     const big = 9_007_199_254_740_993n; // 2^53 + 1: as a double it would equal 2^53
