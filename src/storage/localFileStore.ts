@@ -1,7 +1,8 @@
 import { promises as fsPromises, constants as fsConstants } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { ObjectMeta, ObjectStore } from './objectStore';
+import { LocalFileWriter } from './localFileWriter';
+import type { ObjectMeta, ObjectStore, ObjectWriter } from './objectStore';
 import { storageWriteError } from './storageWriteError';
 
 /** The file system calls the store makes; tests pass one that fails like a full or read-only disk. */
@@ -100,16 +101,13 @@ export class LocalFileStore implements ObjectStore {
 
   /** One `writev` of all the parts (writeFile of a joined buffer goes 512 KiB per trip through libuv's pool). */
   async putParts(path: string, parts: readonly Uint8Array[]): Promise<void> {
-    await this.writeThenRename(path, async (temp) => {
-      const handle = await this.fs.open(temp, 'w');
-      try {
-        const expected = parts.reduce((n, p) => n + p.byteLength, 0);
-        const { bytesWritten } = await handle.writev(parts);
-        if (bytesWritten !== expected) throw new Error(`wrote ${bytesWritten} of ${expected} bytes`);
-      } finally {
-        await handle.close();
-      }
-    });
+    const writer = await LocalFileWriter.create(this.fs, this.absolute(path));
+    await writer.write(parts);
+    await writer.close();
+  }
+
+  async openWrite(path: string): Promise<ObjectWriter> {
+    return LocalFileWriter.create(this.fs, this.absolute(path));
   }
 
   /** Writes the object beside its path, then renames it there: a reader never sees a half-written data file. */

@@ -6,6 +6,16 @@ export interface ObjectMeta {
   modifiedMs: number;
 }
 
+/** An object being written by ObjectStore.openWrite. */
+export interface ObjectWriter {
+  /** Appends the bytes of `parts`, one after the other. A failure leaves nothing behind (as `abort`). */
+  write(parts: readonly Uint8Array[]): Promise<void>;
+  /** Publishes the object at its path. A failure leaves nothing behind (as `abort`). */
+  close(): Promise<void>;
+  /** Drops what was written: no partial object is left. Harmless after a failure or a second call. */
+  abort(): Promise<void>;
+}
+
 /**
  * All engine I/O goes through this interface, so the protocol logic never touches a file system
  * directly and other stores (S3-compatible, Azure) can be added later.
@@ -36,6 +46,12 @@ export interface ObjectStore {
    * (a large data file made of its pages). Optional: callers join the parts for a store without it.
    */
   putParts?(path: string, parts: readonly Uint8Array[]): Promise<void>;
+  /**
+   * Starts an object written piece by piece (a data file whose row groups are written as they
+   * close, so memory never holds the whole file): it appears at `path`, complete, only once
+   * `close` resolves. Optional: callers use putParts or put for a store without it.
+   */
+  openWrite?(path: string): Promise<ObjectWriter>;
   /**
    * Atomically creates the object; false when it already exists (a lost commit race). Given chunks,
    * the object is their bytes one after the other (a commit of many files is never whole in

@@ -17,6 +17,7 @@ import { encodeLogPath, partitionDirectory, partitionValueAt } from './partition
 import { keptRows } from './keptRows';
 import { physicalFileSchema, toPhysicalBatch } from './physicalData';
 import { StatsCollector, type StatsOptions } from './statsCollector';
+import { StreamedDataFile } from './streamedDataFile';
 
 /** Spark's default `delta.targetFileSize` for writes without auto-compaction: 128 MiB. */
 export const DEFAULT_TARGET_FILE_SIZE = 128 * 1024 * 1024;
@@ -66,6 +67,8 @@ interface OpenFile {
   /** The same encoder when it is the flat one: its statistics then make the file's (no second pass). */
   flat: FlatParquetEncoder | undefined;
   stats: StatsCollector;
+  /** Where its closed row groups go as they close: a flat-encoded file on a store with openWrite. */
+  stream: StreamedDataFile | undefined;
   /** Arrow bytes written into it so far. */
   bytes: number;
 }
@@ -137,7 +140,9 @@ export class DataFileWriter {
         const stats = new StatsCollector(this.dataSchema, this.options.columnMappingMode, this.options.stats);
         const flat = flatParquetEncoder(physical.schema, { compression: this.compression }, this.pageBuffers);
         if (!flat) this.onlyFlat = false;
-        file = { values, directory, encoder: flat ?? this.encoderFor(physical), flat, stats, bytes: 0 };
+        const { openWrite } = this.options.store;
+        const stream = flat && openWrite ? new StreamedDataFile(openWrite.bind(this.options.store), this.nextFileName(directory)) : undefined;
+        file = { values, directory, encoder: flat ?? this.encoderFor(physical), flat, stats, stream, bytes: 0 };
         this.open.set(directory, file);
       }
       // Only the flat encoder takes a keep mask: the others get the kept rows copied out.
@@ -147,6 +152,7 @@ export class DataFileWriter {
       if (!flat) file.stats.add(part);
       if (flat && encodings) flat.preferEncodings(encodings);
       await encodeFailure(() => (flat && mask ? flat.write(physical, mask) : encoder.write(physical)));
+      if (flat && file.stream) await storeFailure(file.stream.write(flat.takeClosedParts()), file.stream.relative, this.options.store.root);
       const bytes = mask ? Math.round((whole.data.byteLength * kept) / whole.numRows) : part.data.byteLength;
       file.bytes += bytes;
       this.openBytes += bytes;
@@ -179,9 +185,11 @@ export class DataFileWriter {
   /** Drops the open files and deletes the files written so far (a failed write leaves no orphans). */
   async abort(): Promise<void> {
     for (const file of this.open.values()) file.encoder.abort();
+    const streams = [...this.open.values()].map((file) => file.stream?.abort());
     this.open.clear();
     this.openBytes = 0;
     await this.closing.catch(() => undefined);
+    await Promise.all(streams);
     const files = this.written.splice(0);
     await Promise.all(files.map((f) => this.options.store.delete(decodeURIComponent(f.path)).catch(() => undefined)));
   }
@@ -240,30 +248,47 @@ export class DataFileWriter {
     this.openBytes -= file.bytes;
     if (this.options.signal?.aborted) {
       file.encoder.abort();
+      await file.stream?.abort();
       this.options.signal.throwIfAborted();
     }
-    await this.closing;
+    await this.closing.catch(async (error: unknown) => {
+      // The previous file failed: this one, out of `open` already, is never stored.
+      file.encoder.abort();
+      await file.stream?.abort();
+      throw error;
+    });
     this.closing = this.store(file);
     // Awaited by the next close, finish or abort.
     this.closing.catch(() => undefined);
   }
 
+  /** `part-<counter>-<uuid>-c000<suffix>` in the file's folder, relative to the table root. */
+  private nextFileName(directory: string): string {
+    const counter = String(this.fileCounter++).padStart(5, '0');
+    return `${this.options.directory ?? ''}${directory}part-${counter}-${randomUUID()}-c000${parquetFileSuffix(this.compression)}`;
+  }
+
   private async store(file: OpenFile): Promise<void> {
+    try {
+      await this.storeFile(file);
+    } catch (error) {
+      // A streamed file's row groups written so far go with it.
+      await file.stream?.abort();
+      throw error;
+    }
+  }
+
+  private async storeFile(file: OpenFile): Promise<void> {
     const { store } = this.options;
-    const { flat } = file;
+    const { flat, stream } = file;
     // A flat-encoded file goes to a store that takes parts as its pages: never joined into one buffer.
     const putParts = flat && store.putParts ? store.putParts.bind(store) : undefined;
-    const parts = flat && putParts ? await encodeFailure(() => flat.finishParts()) : [await encodeFailure(() => file.encoder.finish())];
+    const parts = flat && (stream || putParts) ? await encodeFailure(() => flat.finishParts()) : [await encodeFailure(() => file.encoder.finish())];
     if (flat) file.stats.addEncoded(flat.rows, flat.columnStatistics());
-    const size = parts.reduce((n, p) => n + p.length, 0);
-    const counter = String(this.fileCounter++).padStart(5, '0');
-    const relative = `${this.options.directory ?? ''}${file.directory}part-${counter}-${randomUUID()}-c000${parquetFileSuffix(this.compression)}`;
-    const stored = putParts ? putParts(relative, parts) : store.put(relative, parts[0] as Uint8Array);
-    await stored.catch((cause: unknown) => {
-      // A store's own DeltaError (read-only location, full disk) already names the file and the fix.
-      if (cause instanceof DeltaError) throw cause;
-      throw new DeltaError('DELTA_IO_ERROR', `Cannot write data file ${relative} under ${this.options.store.root}: ${(cause as Error).message}`, { cause });
-    });
+    const relative = stream?.relative ?? this.nextFileName(file.directory);
+    const stored = stream ? stream.finish(parts) : putParts ? putParts(relative, parts) : store.put(relative, parts[0] as Uint8Array);
+    await storeFailure(stored, relative, store.root);
+    const size = stream ? stream.bytes : parts.reduce((n, p) => n + p.length, 0);
     if (file.bytes > 0) this.compressionRatio = Math.max(0.01, size / file.bytes);
     this.written.push({
       path: encodeLogPath(relative),
@@ -274,6 +299,15 @@ export class DataFileWriter {
       stats: file.stats.toJson(),
     });
   }
+}
+
+/** A failed write of data file `relative` as a DeltaError naming it. */
+async function storeFailure(stored: Promise<void>, relative: string, root: string): Promise<void> {
+  await stored.catch((cause: unknown) => {
+    // A store's own DeltaError (read-only location, full disk) already names the file and the fix.
+    if (cause instanceof DeltaError) throw cause;
+    throw new DeltaError('DELTA_IO_ERROR', `Cannot write data file ${relative} under ${root}: ${(cause as Error).message}`, { cause });
+  });
 }
 
 /** The encoder's own failures as a DeltaError (a pooled encoder's worker may have stopped). */

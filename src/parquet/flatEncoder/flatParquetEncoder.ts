@@ -238,9 +238,19 @@ export class FlatParquetEncoder implements ParquetEncoder {
   }
 
   /**
+   * The parts of the row groups closed since the last call (the magic first), handed out for
+   * good: a store that writes them now (ObjectStore.openWrite) keeps memory to the row group
+   * being encoded. Empty until the first row group closes. `finishParts` then returns the rest.
+   */
+  takeClosedParts(): Uint8Array[] {
+    return this.rowGroups.length === 0 ? [] : this.out.splice(0);
+  }
+
+  /**
    * Closes the file and returns its bytes as the parts they were made in (magic, page headers and
    * bodies, footer), in file order: a store that writes them one after the other (one `writev`)
-   * spares the copy of the whole file into one buffer, and that buffer's memory.
+   * spares the copy of the whole file into one buffer, and that buffer's memory. Parts that
+   * `takeClosedParts` handed out already are not among them.
    */
   async finishParts(): Promise<Uint8Array[]> {
     if (this.groupRows > 0) await this.closeRowGroup();
