@@ -9,6 +9,8 @@ export class StreamedDataFile {
   private writer: Promise<ObjectWriter> | undefined;
   /** The write in flight: the next waits for it (and throws its failure). */
   private pending: Promise<void> = Promise.resolve();
+  /** Set by `abort`: a write still under way then must not create the object again. */
+  private aborted = false;
   /** Bytes handed to the store so far (the file's size after `finish`). */
   bytes = 0;
 
@@ -23,6 +25,7 @@ export class StreamedDataFile {
   async write(parts: readonly Uint8Array[]): Promise<void> {
     if (parts.length === 0) return;
     await this.pending;
+    if (this.aborted) throw new Error(`data file ${this.relative} was aborted`);
     this.bytes += parts.reduce((n, p) => n + p.byteLength, 0);
     this.writer ??= this.openWrite(this.relative);
     this.pending = this.writer.then((writer) => writer.write(parts));
@@ -39,6 +42,7 @@ export class StreamedDataFile {
 
   /** Removes what was written (nothing is left of a failed or abandoned file). */
   async abort(): Promise<void> {
+    this.aborted = true;
     await this.pending.catch(() => undefined);
     const writer = await this.writer?.catch(() => undefined);
     await writer?.abort();
