@@ -14,6 +14,8 @@ const utf8 = new TextDecoder();
  * undefined as in commit JSON; int64 values (sizes, times, versions) become numbers.
  */
 export function plainReader(data: Data): PlainReader {
+  // apache-arrow's slices narrow value offsets and fixed-width values (read at `row`), not
+  // booleans' bits nor validity bitmaps (read at `offset + row`).
   // Most action columns and optional fields of a checkpoint are null in every row of a batch.
   if (data.length > 0 && data.nullCount === data.length) return () => undefined;
   const type = data.type as DataType;
@@ -40,7 +42,7 @@ export function plainReader(data: Data): PlainReader {
       return (row) => {
         if (!valid(row)) return undefined;
         const out: Record<string, unknown> = {};
-        const at = data.offset + row;
+        const at = row;
         // Map values may be null (a null partition value): keep them as null, never drop the key.
         for (let i = offsets[at] as number; i < (offsets[at + 1] as number); i++) out[String(key(i))] = value(i) ?? null;
         return out;
@@ -51,7 +53,7 @@ export function plainReader(data: Data): PlainReader {
       const element = plainReader(data.children[0] as Data);
       return (row) => {
         if (!valid(row)) return undefined;
-        const at = data.offset + row;
+        const at = row;
         const out: unknown[] = [];
         for (let i = offsets[at] as number; i < (offsets[at + 1] as number); i++) out.push(element(i) ?? null);
         return out;
@@ -62,7 +64,7 @@ export function plainReader(data: Data): PlainReader {
       const bytes = data.values as Uint8Array;
       return (row) => {
         if (!valid(row)) return undefined;
-        const at = data.offset + row;
+        const at = row;
         return utf8.decode(bytes.subarray(offsets[at] as number, offsets[at + 1] as number));
       };
     }
@@ -77,12 +79,12 @@ export function plainReader(data: Data): PlainReader {
     case Type.Int:
     case Type.Float: {
       const values = data.values as unknown as ArrayLike<number | bigint>;
-      return (row) => (valid(row) ? Number(values[data.offset + row]) : undefined);
+      return (row) => (valid(row) ? Number(values[row]) : undefined);
     }
     case Type.Date: {
       // Epoch milliseconds, as Arrow JS itself reports dates (stats_parsed consumers expect that).
       const days = data.values as Int32Array;
-      return (row) => (valid(row) ? (days[data.offset + row] as number) * 86_400_000 : undefined);
+      return (row) => (valid(row) ? (days[row] as number) * 86_400_000 : undefined);
     }
     case Type.Timestamp: {
       // Microseconds as bigint, whatever the stored unit, so no digit is lost.
@@ -91,15 +93,15 @@ export function plainReader(data: Data): PlainReader {
       const toMicros = unit === TimeUnit.NANOSECOND ? (v: bigint) => v / 1000n
         : unit === TimeUnit.MILLISECOND ? (v: bigint) => v * 1000n
           : unit === TimeUnit.SECOND ? (v: bigint) => v * 1_000_000n : (v: bigint) => v;
-      return (row) => (valid(row) ? toMicros(values[data.offset + row] as bigint) : undefined);
+      return (row) => (valid(row) ? toMicros(values[row] as bigint) : undefined);
     }
     case Type.Decimal: {
       const words = data.values as Uint32Array;
-      return (row) => (valid(row) ? words.subarray((data.offset + row) * 4, (data.offset + row) * 4 + 4) : undefined);
+      return (row) => (valid(row) ? words.subarray(row * 4, row * 4 + 4) : undefined);
     }
     default: {
       const values = data.values as unknown as ArrayLike<unknown>;
-      return (row) => (valid(row) ? values[data.offset + row] : undefined);
+      return (row) => (valid(row) ? values[row] : undefined);
     }
   }
 }

@@ -47,6 +47,10 @@ export function cellValues(data: Data, type: DataType): RowValue {
   return (row) => (isValidAt(data, row) ? at(row) : null);
 }
 
+/**
+ * apache-arrow's slices narrow fixed-width values, dictionary keys and value offsets (read at
+ * `row`), not booleans' bits (read at `offset + row`), as validity bitmaps.
+ */
 function plainCells(data: Data, type: DataType): RowValue {
   const arrow = data.type;
   const offset = data.offset;
@@ -57,22 +61,22 @@ function plainCells(data: Data, type: DataType): RowValue {
     const keys: unknown = values;
     if (!entry || !(ArrayBuffer.isView(keys)) || keys instanceof DataView) throw unsupported(data, type);
     const index = keys as unknown as ArrayLike<number | bigint>;
-    return (row) => entry(Number(index[offset + row]!));
+    return (row) => entry(Number(index[row]!));
   }
   if (ArrowType.isDecimal(arrow) && values instanceof Uint32Array) {
     const words = data.stride;
     const scale = arrow.scale;
-    return (row) => ({ unscaled: decimalWordsToBigInt(values, (offset + row) * words, words), scale });
+    return (row) => ({ unscaled: decimalWordsToBigInt(values, row * words, words), scale });
   }
   if (ArrowType.isTimestamp(arrow) && values instanceof BigInt64Array) {
     const unit = arrow.unit;
-    if (unit === TimeUnit.NANOSECOND) return (row) => floorDiv(values[offset + row]!, 1000n);
+    if (unit === TimeUnit.NANOSECOND) return (row) => floorDiv(values[row]!, 1000n);
     const factor = MICROS_PER_UNIT[unit];
-    return (row) => values[offset + row]! * factor;
+    return (row) => values[row]! * factor;
   }
   if (ArrowType.isDate(arrow) && arrow.unit === DateUnit.MILLISECOND) {
-    if (values instanceof BigInt64Array) return (row) => Number(floorDiv(values[offset + row]!, MS_PER_DAY));
-    if (values instanceof Float64Array || values instanceof Int32Array) return (row) => Math.floor(Number(values[offset + row]!) / 86_400_000);
+    if (values instanceof BigInt64Array) return (row) => Number(floorDiv(values[row]!, MS_PER_DAY));
+    if (values instanceof Float64Array || values instanceof Int32Array) return (row) => Math.floor(Number(values[row]!) / 86_400_000);
     throw unsupported(data, type);
   }
   if (ArrowType.isBool(arrow) && values instanceof Uint8Array) {
@@ -86,17 +90,17 @@ function plainCells(data: Data, type: DataType): RowValue {
     const text = ArrowType.isUtf8(arrow) || ArrowType.isLargeUtf8(arrow);
     const decoder = new TextDecoder();
     const slice = (start: number, end: number): TypedValue => (text ? decoder.decode(values.subarray(start, end)) : values.slice(start, end));
-    if (offsets instanceof Int32Array) return (row) => slice(offsets[offset + row]!, offsets[offset + row + 1]!);
-    if (offsets instanceof BigInt64Array) return (row) => slice(Number(offsets[offset + row]!), Number(offsets[offset + row + 1]!));
+    if (offsets instanceof Int32Array) return (row) => slice(offsets[row]!, offsets[row + 1]!);
+    if (offsets instanceof BigInt64Array) return (row) => slice(Number(offsets[row]!), Number(offsets[row + 1]!));
     throw unsupported(data, type);
   }
   if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
     // long as bigint; a uint64 read as a Delta double/decimal keeps its exact value either way.
-    return (row) => values[offset + row]!;
+    return (row) => values[row]!;
   }
   if (values instanceof Int8Array || values instanceof Int16Array || values instanceof Int32Array || values instanceof Uint8Array
     || values instanceof Uint16Array || values instanceof Uint32Array || values instanceof Float32Array || values instanceof Float64Array) {
-    return (row) => values[offset + row]!;
+    return (row) => values[row]!;
   }
   throw unsupported(data, type);
 }

@@ -112,13 +112,17 @@ function conformDecimal(source: Data, scale: number, targetType: ArrowType, colu
   if (from.typeId === Type.Int) {
     const values = source.values as unknown as ArrayLike<number | bigint>;
     const factor = 10n ** BigInt(scale);
-    return mapToDecimal(source, targetType, (row) => BigInt(values[source.offset + row] as number | bigint) * factor);
+    return mapToDecimal(source, targetType, (row) => BigInt(values[row] as number | bigint) * factor);
   }
   return mismatch(column, `decimal(…,${scale})`, from);
 }
 
+/**
+ * apache-arrow's slices narrow fixed-width values and value offsets (read them at `row`), not
+ * validity bitmaps (read at `offset + row`), here and below.
+ */
 function readDecimalAt(source: Data, type: Decimal, row: number): bigint {
-  const index = source.offset + row;
+  const index = row;
   if (type.bitWidth === 128) return readInt128(source.values as Uint32Array, index);
   if (type.bitWidth === 64) return (source.values as unknown as BigInt64Array)[index] as bigint;
   return BigInt((source.values as unknown as Int32Array)[index] as number);
@@ -152,7 +156,7 @@ function convertValues(
   const values = source.values as unknown as ArrayLike<number | bigint>;
   const out = new ArrayType(source.length);
   for (let row = 0; row < source.length; row++) {
-    const v = convert(values[source.offset + row] as number | bigint);
+    const v = convert(values[row] as number | bigint);
     out[row] = toBigInt ? BigInt(v) : Number(v);
   }
   return new Data(targetType, 0, source.length, source.nullCount, [undefined, out as never, rebasedValidity(source)]);
@@ -166,8 +170,8 @@ function sameStorage(a: ArrowType, b: ArrowType): boolean {
 function narrowOffsets(source: Data, targetType: ArrowType): Data {
   const offsets = source.valueOffsets as unknown as BigInt64Array;
   const out = new Int32Array(source.length + 1);
-  const base = offsets[source.offset] as bigint;
-  for (let i = 0; i <= source.length; i++) out[i] = Number((offsets[source.offset + i] as bigint) - base);
+  const base = offsets[0] as bigint;
+  for (let i = 0; i <= source.length; i++) out[i] = Number((offsets[i] as bigint) - base);
   const bytes = (source.values as Uint8Array).subarray(Number(base));
   return new Data(targetType, 0, source.length, source.nullCount, [out as never, bytes as never, rebasedValidity(source)]);
 }

@@ -33,15 +33,16 @@ export function keyReader(columns: readonly Data[], keyFields: readonly StructFi
       const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
       return (row) => {
         if (!isValidAt(first, row)) return NULL_KEY;
-        const at = 2 * (first.offset + row);
+        // apache-arrow's slices narrow the values: read at `row` (bitmaps at offset + row, isValidAt).
+        const at = 2 * row;
         const high = words[at + 1] as number;
         // Within ±2^53 the number is exact; beyond, the decimal text keeps large keys apart.
         if (high >= -0x200000 && high < 0x200000) return high * TWO_32 + ((words[at] as number) >>> 0);
-        return `=${String(values[first.offset + row])}`;
+        return `=${String(values[row])}`;
       };
     }
     if (values instanceof Int32Array || values instanceof Int16Array || values instanceof Int8Array) {
-      return (row) => isValidAt(first, row) ? values[first.offset + row] as number : NULL_KEY;
+      return (row) => isValidAt(first, row) ? values[row] as number : NULL_KEY;
     }
   }
   if (keyFields.length === 1) {
