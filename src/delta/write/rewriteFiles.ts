@@ -29,8 +29,8 @@ export interface RewriteFilesOptions {
  * rewriteFile one file after the other stages. With decodeAhead and match columns, one file
  * apart: the next file's matches are found (its match columns decoded in the worker pool) while
  * this file's rows are written, and its every-column pass starts decoding when this file's pass
- * reaches its last row group (earlier would hold a third decoded group: ~65 MiB more peak, for no
- * shorter wall). This thread then rarely waits for the pool at a file's start (MERGE of 1M rows
+ * reaches its last row group (earlier would hold a third decoded group: ~150 MiB more peak in the
+ * writer bench, for no shorter wall). This thread then rarely waits for the pool at a file's start (MERGE of 1M rows
  * into 4 files of 2.5M rows: ~0.2 s idle per file before). The first file's every-column pass
  * starts with its match pass (rewriteLikely): nothing else would keep the pool busy meanwhile, and
  * a cold worker took ~0.35 s over the first row group, which this thread waited for (the first
