@@ -111,33 +111,33 @@ export class FlatRowGroupReader {
   async read(columns: readonly string[], group: number, batchSize: number, inPool = false, recycled = false): Promise<Table | undefined> {
     const range = rowGroupRange(this.footerFile, columns, group);
     if (range === undefined) return undefined;
-    if (inPool && range.end - range.from >= POOL_MIN_RANGE_BYTES && this.store.getRangeInto) {
-      const shared = poolRangeBytes.take(range.end - range.from, false);
-      try {
-        if (await this.store.getRangeInto(this.path, range.from, shared) === shared.byteLength) {
-          return await parquetWorkerPool().decodeRange(range, shared, batchSize, recycled);
+    const size = range.end - range.from;
+    const pooled = inPool && size >= POOL_MIN_RANGE_BYTES;
+    // Bytes for the pool go into reused shared memory when the store reads into a given buffer.
+    const shared = pooled && this.store.getRangeInto ? poolRangeBytes.take(size, false) : undefined;
+    try {
+      const bytes = shared ? await this.bytesInto(range, shared) : await this.bytesOf(range);
+      if (bytes === undefined) return undefined;
+      if (pooled) {
+        try {
+          return await parquetWorkerPool().decodeRange(range, bytes, batchSize, recycled);
+        } catch (error) {
+          if (error instanceof ParquetDecodeError) return undefined;
+          // No worker (an incomplete build): decode here, from bytes read again unless shared (the pool may have taken them).
+          const again = shared ?? await this.bytesOf(range);
+          return again && await this.decodeHere(range, again, batchSize, recycled);
         }
-      } catch (error) {
-        if (error instanceof ParquetDecodeError) return undefined;
-        // No worker (an incomplete build): decoded here below.
-      } finally {
-        // The worker is done with the bytes once its decode settled.
-        poolRangeBytes.give([shared.buffer]);
       }
+      return await this.decodeHere(range, bytes, batchSize, recycled);
+    } finally {
+      // The worker, or this thread, is done with the bytes once the decode settled.
+      if (shared) poolRangeBytes.give([shared.buffer]);
     }
-    const bytes = await this.bytesOf(range);
-    if (bytes === undefined) return undefined;
-    if (inPool && bytes.byteLength >= POOL_MIN_RANGE_BYTES) {
-      try {
-        return await parquetWorkerPool().decodeRange(range, bytes, batchSize, recycled);
-      } catch (error) {
-        if (error instanceof ParquetDecodeError) return undefined;
-        // No worker (an incomplete build): decode here, from bytes read again (the pool may have taken them).
-        const again = await this.bytesOf(range);
-        return again && this.decodeHere(range, again, batchSize, recycled);
-      }
-    }
-    return this.decodeHere(range, bytes, batchSize, recycled);
+  }
+
+  private async bytesInto(range: RowGroupRange, into: Uint8Array): Promise<Uint8Array | undefined> {
+    const read = await this.store.getRangeInto?.(this.path, range.from, into);
+    return read === into.byteLength ? into : undefined;
   }
 
   private async bytesOf(range: RowGroupRange): Promise<Uint8Array | undefined> {
