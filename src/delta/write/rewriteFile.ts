@@ -94,8 +94,7 @@ export async function findMatches(
   const needsRows = { matched: false, kept: false };
   // The second pass's first groups then decode in the pool while this thread decodes the match
   // columns, instead of after the first matches show: dropped below when the file is not rewritten.
-  // Never for deletion vectors without onMatched: that second pass does not exist.
-  if (rewriteLikely && ctx.decodeAhead && !decoded && (onMatched !== undefined || !ctx.deletionVectors)) rewriteRows.start();
+  if (rewriteLikely && ctx.decodeAhead && !decoded && mayWriteRows(ctx, onMatched)) rewriteRows.start();
   try {
     for await (const piece of matchColumns ? content.batchesOf(matchColumns, besideAnother) : content.batches) {
       const hit = await match(piece.batch);
@@ -242,6 +241,14 @@ function keepUnmatched(hit: Uint8Array, alive: Uint8Array | undefined, keep: Uin
 }
 
 /**
+ * Whether a file's rows can be read again to be written at all: not for deletion vectors without
+ * `onMatched`, where the second pass never runs (its matched rows only go into a vector).
+ */
+function mayWriteRows(ctx: RewriteContext, onMatched: unknown): boolean {
+  return onMatched !== undefined || !ctx.deletionVectors;
+}
+
+/**
  * Whether the rows seen so far prove that the file's rows will be read again to be written: a
  * matched row that `onMatched` must see, or, copy-on-write, a matched and a kept live row (a file
  * whose every row matches is removed unread). Notes what `hit` shows in `seen`.
@@ -249,7 +256,7 @@ function keepUnmatched(hit: Uint8Array, alive: Uint8Array | undefined, keep: Uin
 function rowsWillBeWritten(
   ctx: RewriteContext, onMatched: unknown, hit: Uint8Array, live: Uint8Array | undefined, seen: { matched: boolean; kept: boolean },
 ): boolean {
-  if (!onMatched && ctx.deletionVectors) return false;
+  if (!mayWriteRows(ctx, onMatched)) return false;
   for (let row = 0; row < hit.length && !(seen.matched && seen.kept); row++) {
     if (live !== undefined && live[row] === 0) continue;
     if (hit[row] === 1) seen.matched = true;
