@@ -1,7 +1,6 @@
 import { promises as fsPromises, constants as fsConstants } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { LocalFileWriter } from './localFileWriter';
+import { dirname, resolve, sep } from 'node:path';
+import { LocalFileWriter, tempPathBeside } from './localFileWriter';
 import type { ObjectMeta, ObjectStore, ObjectWriter } from './objectStore';
 import { storageWriteError } from './storageWriteError';
 
@@ -113,7 +112,7 @@ export class LocalFileStore implements ObjectStore {
   /** Writes the object beside its path, then renames it there: a reader never sees a half-written data file. */
   private async writeThenRename(path: string, write: (temp: string) => Promise<void>): Promise<void> {
     const target = this.absolute(path);
-    const temp = join(dirname(target), `.${randomUUID()}.tmp`);
+    const temp = tempPathBeside(target);
     try {
       await this.fs.mkdir(dirname(target), { recursive: true });
       await write(temp);
@@ -128,7 +127,7 @@ export class LocalFileStore implements ObjectStore {
     const target = this.absolute(path);
     // The complete content goes to a temp file first; link() then publishes it atomically and
     // fails with EEXIST if another writer won: a reader never sees a partial commit.
-    const temp = join(dirname(target), `.${randomUUID()}.tmp`);
+    const temp = tempPathBeside(target);
     try {
       await this.fs.mkdir(dirname(target), { recursive: true });
       await this.fs.writeFile(temp, data, { flag: fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY });

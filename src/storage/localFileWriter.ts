@@ -6,6 +6,14 @@ import type { ObjectWriter } from './objectStore';
 import { storageWriteError } from './storageWriteError';
 
 /**
+ * The temp file an object is written to beside `target` before it is renamed (or linked) there:
+ * hidden, and named as VACUUM recognises an orphan of ours (vacuumListing's STORE_TEMP_FILE).
+ */
+export function tempPathBeside(target: string): string {
+  return join(dirname(target), `.${randomUUID()}.tmp`);
+}
+
+/**
  * A local file written through one handle, beside its path under a temp name and renamed there on
  * `close`: a reader never sees a half-written data file. Any failure removes the temp file and
  * surfaces as storageWriteError (DELTA_STORAGE_READ_ONLY / DELTA_STORAGE_FULL naming the file).
@@ -22,7 +30,7 @@ export class LocalFileWriter implements ObjectWriter {
 
   /** Creates the temp file of `target` (an absolute path), and its folder if needed. */
   static async create(fs: LocalFileSystem, target: string): Promise<LocalFileWriter> {
-    const temp = join(dirname(target), `.${randomUUID()}.tmp`);
+    const temp = tempPathBeside(target);
     try {
       await fs.mkdir(dirname(target), { recursive: true });
       return new LocalFileWriter(fs, target, temp, await fs.open(temp, 'w'));

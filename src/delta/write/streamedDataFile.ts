@@ -16,11 +16,6 @@ export class StreamedDataFile {
 
   constructor(private readonly openWrite: NonNullable<ObjectStore['openWrite']>, readonly relative: string) {}
 
-  /** Whether parts were written: the rest of the file must then go through `finish`. */
-  get started(): boolean {
-    return this.writer !== undefined;
-  }
-
   /** Starts writing `parts` once the previous write is done; resolves when they are under way. */
   async write(parts: readonly Uint8Array[]): Promise<void> {
     if (parts.length === 0) return;

@@ -1,7 +1,7 @@
 import type { ObjectMeta, ObjectStore } from '../../storage/objectStore';
 
 /**
- * The temp file LocalFileStore.put writes before renaming it into place: one left by a writer
+ * The temp file LocalFileStore writes before renaming it into place (tempPathBeside): one left by a writer
  * killed mid-write is an orphan of ours, so VACUUM removes it although its name is hidden.
  */
 const STORE_TEMP_FILE = /^\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
